@@ -1,0 +1,46 @@
+// The import arrows of ../shared/DESIGN.md ("Layout: one pure core, thin edges"), checked in `npm test`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'policy-is-pure',
+      comment: 'src/policy imports nothing outside itself: no node:*, no packages, no other folder of ours',
+      severity: 'error',
+      from: { path: '^src/policy/' },
+      to: { pathNot: '^src/policy/' },
+    },
+    {
+      name: 'core-never-imports-edges',
+      comment: 'access, audit, org, analysis, iac, catalog never import store, server, cli or web',
+      severity: 'error',
+      from: { path: '^src/(access|audit|org|analysis|iac|catalog)/' },
+      to: { path: '^(src/(store|server|cli)|web)/' },
+    },
+    {
+      name: 'pure-cores-do-no-io',
+      comment: 'access, audit, analysis keep I/O behind ports passed in',
+      severity: 'error',
+      from: { path: '^src/(access|audit|analysis)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(node:)?(fs|net|http|https|child_process)$', dependencyTypes: ['core'] },
+    },
+    {
+      name: 'only-composition-roots-wire-adapters',
+      comment: 'only server/main.ts and the CLI wire store adapters together',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(store|server/main\\.ts|cli)/|^src/server/main\\.ts$|\\.test\\.ts$' },
+      to: { path: '^src/store/adapters/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '^dist/' },
+  },
+};

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `parapet` command: runs the compiled CLI (built by `npm install` through the `prepare` script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+if (!existsSync(compiled)) {
+  console.error('parapet: the CLI is not built: run `npm install` or `npm run build` in the parapet folder');
+  process.exit(2);
+}
+const { main } = await import(compiled);
+process.exitCode = await main(process.argv.slice(2));
