@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ActionInfo } from './catalog.ts';
+import { CatalogDataError } from './catalog-data-error.ts';
+import { buildCatalog } from './build-catalog.ts';
+import type { IamData } from './read-iam-data.ts';
+
+const info = (service: string, name: string): ActionInfo => ({
+  service,
+  name,
+  action: `${service}:${name}`,
+  accessLevel: 'Read',
+  resourceTypes: [],
+  conditionKeys: [],
+});
+
+function data(overrides: Partial<IamData> = {}): IamData {
+  return {
+    services: [
+      { prefix: 'zeta', name: 'Zeta', actions: [info('zeta', 'Write'), info('zeta', 'read'), info('zeta', 'List')] },
+      { prefix: 'alpha', name: 'Alpha', actions: [info('alpha', 'Go')] },
+    ],
+    rcpSupportedServices: ['ALPHA'],
+    conditionKeysOf: () => ['zeta:b', 'aws:A'],
+    ...overrides,
+  };
+}
+
+describe('buildCatalog', () => {
+  it('sorts services and actions', () => {
+    const catalog = buildCatalog(data());
+    assert.deepEqual(catalog.services(), ['alpha', 'zeta']);
+    assert.deepEqual(
+      catalog.actionsOf('zeta').map((a) => a.name),
+      ['List', 'read', 'Write'],
+    );
+  });
+
+  it('reads condition keys once per service, sorted ignoring case', () => {
+    let reads = 0;
+    const catalog = buildCatalog(
+      data({
+        conditionKeysOf: () => {
+          reads++;
+          return ['zeta:b', 'aws:A'];
+        },
+      }),
+    );
+    assert.deepEqual(catalog.conditionKeysOf('ZETA'), ['aws:A', 'zeta:b']);
+    catalog.conditionKeysOf('zeta');
+    catalog.conditionKeysOf('nope');
+    assert.equal(reads, 1);
+  });
+
+  it('lower-cases RCP services', () => {
+    assert.deepEqual([...buildCatalog(data()).rcpSupportedServices()], ['alpha']);
+  });
+
+  it('rejects a service or an action listed twice', () => {
+    const twice = (error: unknown) => error instanceof CatalogDataError && error.code === 'catalog-data-invalid';
+    const alpha = { prefix: 'alpha', name: 'Alpha', actions: [info('alpha', 'Go')] };
+    assert.throws(() => buildCatalog(data({ services: [alpha, alpha] })), twice);
+    assert.throws(() => buildCatalog(data({ services: [{ ...alpha, actions: [info('alpha', 'Go'), info('alpha', 'GO')] }] })), twice);
+  });
+});
