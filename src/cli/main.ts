@@ -1,0 +1,28 @@
+/** the `parapet` command line: one file per command, wired here */
+import { Command, CommanderError } from 'commander';
+import { processIo, UsageError, type Io } from './io.ts';
+import { simulateCommand } from './simulate.ts';
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('parapet')
+    .description('Parapet: guardrails, identity and access, and change through code, with AWS IAM policy semantics')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(simulateCommand(io, setExit));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      io.err(`parapet: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+  return exitCode;
+}

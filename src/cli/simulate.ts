@@ -1,0 +1,219 @@
+/**
+ * `parapet simulate`: run decision cases (conformance/FORMAT.md), or decide one ad-hoc request
+ * from policy files and print the explained decision.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Command } from 'commander';
+import {
+  compilePolicySet,
+  decidePrepared,
+  evaluateCase,
+  explain,
+  formatIssue,
+  parseCase,
+  parsePolicy,
+  prepareRequest,
+  type ContextValue,
+  type Decision,
+  type Issue,
+  type Policy,
+  type PolicyType,
+} from '../policy/index.ts';
+import { findJsonFiles } from './find-files.ts';
+import { UsageError, type Io } from './io.ts';
+import { actionChecker, rcpServices } from './catalog-wiring.ts';
+import { startProgress } from './progress.ts';
+
+interface SimulateOptions {
+  case?: string;
+  json?: boolean;
+  repeat?: string;
+  principal?: string;
+  action?: string;
+  resource?: string;
+  resourceAccount?: string;
+  identity: string[];
+  boundary?: string;
+  session?: string;
+  resourcePolicy?: string;
+  scp: string[];
+  rcp: string[];
+  context: string[];
+  roleArn?: string;
+  serviceLinkedRole?: boolean;
+  managementAccount?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function simulateCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('simulate')
+    .description('decide requests offline with AWS IAM evaluation logic: run decision cases, or one ad-hoc request')
+    .option('--case <path>', 'a decision case file, or a folder searched recursively for *.json cases')
+    .option('--json', 'one JSON object per line, for machines')
+    .option('--repeat <n>', 'with --case: evaluate each case N times after compiling it once and report microseconds per decision')
+    .option('--principal <arn>', 'ad hoc: who asks (IAM user/role/session ARN, account root, service principal, or *)')
+    .option('--action <action>', 'ad hoc: the action, e.g. s3:GetObject')
+    .option('--resource <arn>', 'ad hoc: the resource ARN (default *)')
+    .option('--resource-account <id>', 'ad hoc: the account that owns the resource (default: from the ARN, else the principal\'s)')
+    .option('--identity <file>', 'ad hoc: an identity-based policy (repeatable)', collect, [])
+    .option('--boundary <file>', 'ad hoc: the permissions boundary')
+    .option('--session <file>', 'ad hoc: the session policy')
+    .option('--resource-policy <file>', 'ad hoc: the resource-based policy')
+    .option('--scp <files>', 'ad hoc: one level of the SCP chain, root first; comma-separate several policies of one level (repeatable)', collect, [])
+    .option('--rcp <files>', 'ad hoc: one level of the RCP chain, root first (repeatable)', collect, [])
+    .option('--context <key=value>', 'ad hoc: a request context value; repeat a key for a multivalued key (repeatable)', collect, [])
+    .option('--role-arn <arn>', 'ad hoc: the role behind a role session')
+    .option('--service-linked-role', 'ad hoc: the principal is a service-linked role')
+    .option('--management-account <id>', 'the organization\'s management account (SCPs and RCPs do not apply to it)')
+    .addHelpText(
+      'after',
+      `
+Exit status: with --case, 0 when every case passes, 1 when one fails, 2 when a file is not a valid case.
+Ad hoc, 0 for Allow, 1 for a deny, 2 for invalid input.
+
+Examples:
+  parapet simulate --case conformance --json
+  parapet simulate --principal arn:aws:sts::111111111111:assumed-role/admin/bob --action ec2:RunInstances \\
+    --resource 'arn:aws:ec2:us-west-2:111111111111:instance/*' --identity admin.json \\
+    --scp root-full-access.json,deny-regions.json --scp full-access.json --context aws:RequestedRegion=us-west-2`,
+    )
+    .action((options: SimulateOptions) => {
+      setExit(options.case !== undefined ? runCases(options, io) : runAdHoc(options, io));
+    });
+}
+
+function runCases(options: SimulateOptions, io: Io): number {
+  const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UsageError(`--repeat must be a positive whole number, not \`${options.repeat}\``);
+  let files: string[];
+  try {
+    files = findJsonFiles(options.case!);
+  } catch {
+    throw new UsageError(`no such file or folder: \`${options.case}\``);
+  }
+  if (files.length === 0) throw new UsageError(`no *.json case files under \`${options.case}\``);
+  let failed = 0;
+  let invalid = 0;
+  let passed = 0;
+  const progress = startProgress(files.length, 'simulating');
+  for (const file of files) {
+    progress.tick();
+    const parsed = parseCase(readFileSync(file, 'utf8'), { source: file, checkAction: actionChecker(), rcpServices: rcpServices() });
+    if (!parsed.ok) {
+      invalid++;
+      const errors = parsed.issues.filter((i) => i.severity === 'error');
+      if (options.json) io.out(`${JSON.stringify({ file, error: errors.map(formatIssue).join('; '), issues: errors })}\n`);
+      else io.out(`INVALID ${file}\n${errors.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
+      continue;
+    }
+    const c = parsed.value;
+    const { decision, pass } = evaluateCase(c);
+    let micros: number | undefined;
+    if (repeat !== undefined) {
+      const compiled = compilePolicySet(c.policies, c.options);
+      const start = performance.now();
+      for (let i = 0; i < repeat; i++) decidePrepared(compiled, prepareRequest(c.request, c.principal));
+      micros = ((performance.now() - start) * 1000) / repeat;
+    }
+    if (pass === false) failed++;
+    else if (pass === true) passed++;
+    if (options.json) {
+      io.out(
+        `${JSON.stringify({ file, name: c.name, decision: decision.decision, expected: c.expected ?? null, pass, ...(micros !== undefined ? { microsPerDecision: Number(micros.toFixed(3)) } : {}) })}\n`,
+      );
+    } else {
+      const status = pass === null ? 'DONE' : pass ? 'PASS' : 'FAIL';
+      const timing = micros !== undefined ? ` (${micros.toFixed(2)} µs/decision)` : '';
+      io.out(`${status} ${file}: ${c.name}${timing}\n`);
+      if (pass !== true) {
+        if (pass === false) io.out(`  expected ${c.expected}, got ${decision.decision}\n`);
+        io.out(`${indent(explain(decision))}\n`);
+      }
+      for (const w of c.warnings) io.out(`  ${formatIssue(w)}\n`);
+    }
+  }
+  progress.done();
+  if (!options.json) io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} invalid` : ''}\n`);
+  return invalid > 0 ? 2 : failed > 0 ? 1 : 0;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read policy file \`${path}\``);
+  }
+  const name = path.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
+  const parsed = parsePolicy(text, { type, name, source: path, checkAction: actionChecker() });
+  issues.push(...parsed.issues);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+function parseContext(pairs: readonly string[]): Record<string, ContextValue> {
+  const context: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--context needs key=value, not \`${pair}\``);
+    const key = pair.slice(0, eq);
+    (context[key] ??= []).push(pair.slice(eq + 1));
+  }
+  return Object.fromEntries(Object.entries(context).map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+}
+
+function runAdHoc(options: SimulateOptions, io: Io): number {
+  if (options.principal === undefined || options.action === undefined) {
+    throw new UsageError('give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
+  }
+  const issues: Issue[] = [];
+  const identity = options.identity.map((f) => readPolicyFile(f, 'identity', issues));
+  const chain = (levels: string[], type: 'scp' | 'rcp') =>
+    levels.map((level) => level.split(',').filter((f) => f !== '').map((f) => readPolicyFile(f, type, issues)));
+  const scps = chain(options.scp, 'scp');
+  const rcps = chain(options.rcp, 'rcp');
+  const boundary = options.boundary !== undefined ? readPolicyFile(options.boundary, 'permissionBoundary', issues) : undefined;
+  const session = options.session !== undefined ? readPolicyFile(options.session, 'session', issues) : undefined;
+  const resource = options.resourcePolicy !== undefined ? readPolicyFile(options.resourcePolicy, 'resource', issues) : undefined;
+  for (const issue of issues) io.err(`${formatIssue(issue)}\n`);
+  if (issues.some((i) => i.severity === 'error')) {
+    io.err('the policies have errors: no decision (an invalid policy never allows)\n');
+    return 2;
+  }
+  const defined = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
+  const compiled = compilePolicySet(
+    {
+      identity: defined(identity),
+      scps: scps.map(defined),
+      rcps: rcps.map(defined),
+      ...(boundary !== undefined ? { permissionBoundary: boundary } : {}),
+      ...(session !== undefined ? { session } : {}),
+      ...(resource !== undefined ? { resource } : {}),
+    },
+    { ...(options.managementAccount !== undefined ? { managementAccount: options.managementAccount } : {}), rcpServices: rcpServices() },
+  );
+  const decision: Decision = decidePrepared(
+    compiled,
+    prepareRequest(
+      {
+        principal: options.principal,
+        action: options.action,
+        resource: options.resource ?? '*',
+        ...(options.resourceAccount !== undefined ? { resourceAccount: options.resourceAccount } : {}),
+        context: parseContext(options.context),
+      },
+      { ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}), ...(options.serviceLinkedRole ? { serviceLinkedRole: true } : {}) },
+    ),
+  );
+  if (options.json) io.out(`${JSON.stringify(decision)}\n`);
+  else io.out(`${decision.decision}\n${explain(decision)}\n`);
+  return decision.decision === 'Allow' ? 0 : 1;
+}

@@ -1,0 +1,45 @@
+/**
+ * Amazon Resource Names: `arn:partition:service:region:account-id:resource`, where the resource
+ * part may itself contain colons (reference_identifiers.html#identifiers-arns).
+ */
+
+export interface Arn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** split an ARN into its six parts; undefined when the text is not an ARN */
+export function splitArn(text: string): [string, string, string, string, string, string] | undefined {
+  if (!text.startsWith('arn:')) return undefined;
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 5; i++) {
+    const colon = text.indexOf(':', start);
+    if (colon < 0) return undefined;
+    parts.push(text.slice(start, colon));
+    start = colon + 1;
+  }
+  parts.push(text.slice(start));
+  return parts as [string, string, string, string, string, string];
+}
+
+export function parseArn(text: string): Arn | undefined {
+  const parts = splitArn(text);
+  if (parts === undefined) return undefined;
+  const [, partition, service, region, account, resource] = parts;
+  if (partition === '' || service === '') return undefined;
+  return { partition, service, region, account, resource };
+}
+
+/** the 12-digit account of an ARN, when it has one */
+export function accountOfArn(text: string): string | undefined {
+  const arn = parseArn(text);
+  return arn !== undefined && /^\d{12}$/.test(arn.account) ? arn.account : undefined;
+}
+
+export function isAccountId(text: string): boolean {
+  return /^\d{12}$/.test(text);
+}

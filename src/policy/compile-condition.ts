@@ -1,0 +1,277 @@
+/**
+ * Conditions, compiled once: values are parsed ahead (numbers, dates, CIDR blocks, wildcard
+ * patterns) so a decision only compares. Semantics follow
+ * reference_policies_elements_condition_operators.html and
+ * reference_policies_condition-single-vs-multi-valued-context-keys.html:
+ * - several values for a key: any may match; for a negated operator, none may
+ * - a key missing from the request: false, except negated operators (true), `...IfExists` (true),
+ *   `ForAllValues:` (true) and `Null`
+ * - `ForAllValues:` every request value must match; `ForAnyValue:` at least one
+ */
+import { splitArn } from './arn.ts';
+import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Cidr } from './condition-values.ts';
+import { compileGlob, matchTokens, type TextMatcher } from './glob.ts';
+import { NEGATED_OPERATORS, type BaseOperator, type Condition, type PolicyVersion, type SetOperator } from './policy.ts';
+import type { ContextValue, PreparedRequest } from './request.ts';
+import { parseTemplate, resolveGlobTemplate, resolveTemplate, type ContextLookup, type Template } from './variables.ts';
+
+/** does one request value match any of the policy's values; undefined: a variable did not resolve */
+type ValueTest = (value: string, lookup: ContextLookup) => boolean | undefined;
+
+export interface CompiledCondition {
+  readonly source: Condition;
+  readonly keyLower: string;
+  readonly base: BaseOperator;
+  readonly set: SetOperator | undefined;
+  readonly ifExists: boolean;
+  readonly negated: boolean;
+  readonly test: ValueTest;
+}
+
+export function compileCondition(condition: Condition, version: PolicyVersion): CompiledCondition {
+  return {
+    source: condition,
+    keyLower: condition.key.toLowerCase(),
+    base: condition.base,
+    set: condition.set,
+    ifExists: condition.ifExists,
+    negated: NEGATED_OPERATORS.has(condition.base),
+    test: compileTest(condition.base, condition.values, version),
+  };
+}
+
+type Compare = (a: number, b: number) => boolean;
+const COMPARE: Record<string, Compare> = {
+  Equals: (a, b) => a === b,
+  NotEquals: (a, b) => a === b, // negation is applied by the caller
+  LessThan: (a, b) => a < b,
+  LessThanEquals: (a, b) => a <= b,
+  GreaterThan: (a, b) => a > b,
+  GreaterThanEquals: (a, b) => a >= b,
+};
+
+function templatesOf(values: readonly string[], version: PolicyVersion): (Template | undefined)[] {
+  return values.map((value) => {
+    if (version !== '2012-10-17' || !value.includes('${')) return undefined;
+    const parsed = parseTemplate(value);
+    return parsed.ok ? parsed.template : undefined;
+  });
+}
+
+function compileTest(base: BaseOperator, values: readonly string[], version: PolicyVersion): ValueTest {
+  const templates = templatesOf(values, version);
+  const dynamic = templates.some((t) => t !== undefined);
+  /** the policy values with variables resolved, or undefined when one cannot be */
+  const resolved = (lookup: ContextLookup): string[] | undefined => {
+    const out: string[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const template = templates[i];
+      if (template === undefined) out.push(values[i]!);
+      else {
+        const text = resolveTemplate(template, lookup);
+        if (text === undefined) return undefined;
+        out.push(text);
+      }
+    }
+    return out;
+  };
+
+  switch (base) {
+    case 'StringEquals':
+    case 'StringNotEquals': {
+      if (!dynamic) {
+        const set = new Set(values);
+        return (value) => set.has(value);
+      }
+      return (value, lookup) => resolved(lookup)?.includes(value);
+    }
+    case 'StringEqualsIgnoreCase':
+    case 'StringNotEqualsIgnoreCase': {
+      if (!dynamic) {
+        const set = new Set(values.map((v) => v.toLowerCase()));
+        return (value) => set.has(value.toLowerCase());
+      }
+      return (value, lookup) => {
+        const list = resolved(lookup);
+        if (list === undefined) return undefined;
+        const lower = value.toLowerCase();
+        return list.some((v) => v.toLowerCase() === lower);
+      };
+    }
+    case 'StringLike':
+    case 'StringNotLike': {
+      if (!dynamic) {
+        const matchers = values.map((v) => compileGlob(v));
+        return (value) => matchers.some((m) => m(value));
+      }
+      return (value, lookup) => {
+        for (let i = 0; i < values.length; i++) {
+          const template = templates[i];
+          const tokens = resolveGlobTemplate(template ?? [values[i]!], lookup, false);
+          if (tokens === undefined) return undefined;
+          if (matchTokens(tokens, value)) return true;
+        }
+        return false;
+      };
+    }
+    case 'NumericEquals':
+    case 'NumericNotEquals':
+    case 'NumericLessThan':
+    case 'NumericLessThanEquals':
+    case 'NumericGreaterThan':
+    case 'NumericGreaterThanEquals': {
+      const compare = COMPARE[base.slice('Numeric'.length)]!;
+      return parsedCompare(values, templates, parseNumber, compare);
+    }
+    case 'DateEquals':
+    case 'DateNotEquals':
+    case 'DateLessThan':
+    case 'DateLessThanEquals':
+    case 'DateGreaterThan':
+    case 'DateGreaterThanEquals': {
+      const compare = COMPARE[base.slice('Date'.length)]!;
+      return parsedCompare(values, templates, parseDate, compare);
+    }
+    case 'Bool': {
+      const set = new Set(values.map((v) => v.toLowerCase()));
+      return (value) => set.has(value.toLowerCase());
+    }
+    case 'BinaryEquals': {
+      const set = new Set(values);
+      return (value) => set.has(value);
+    }
+    case 'IpAddress':
+    case 'NotIpAddress': {
+      const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
+      return (value, lookup) => {
+        const address = parseAddress(value);
+        if (address === undefined) return false;
+        for (let i = 0; i < values.length; i++) {
+          let block: Cidr | undefined = blocks[i];
+          const template = templates[i];
+          if (template !== undefined) {
+            const text = resolveTemplate(template, lookup);
+            if (text === undefined) return undefined;
+            block = parseCidr(text);
+          }
+          if (block !== undefined && addressInCidr(address, block)) return true;
+        }
+        return false;
+      };
+    }
+    case 'ArnEquals':
+    case 'ArnLike':
+    case 'ArnNotEquals':
+    case 'ArnNotLike': {
+      // both forms compare the six ARN parts one by one, each with * and ? wildcards
+      const staticPatterns = values.map((v, i) => (templates[i] === undefined ? compileArnPattern(v) : undefined));
+      return (value, lookup) => {
+        const parts = splitArn(value);
+        if (parts === undefined) return false;
+        for (let i = 0; i < values.length; i++) {
+          let pattern = staticPatterns[i];
+          const template = templates[i];
+          if (template !== undefined) {
+            const text = resolveTemplate(template, lookup);
+            if (text === undefined) return undefined;
+            pattern = compileArnPattern(text);
+          }
+          if (pattern !== undefined && pattern(parts)) return true;
+        }
+        return false;
+      };
+    }
+    case 'Null':
+      // evaluated on presence, never on a value
+      return () => false;
+    default: {
+      const never: never = base;
+      return never;
+    }
+  }
+}
+
+function parsedCompare(
+  values: readonly string[],
+  templates: readonly (Template | undefined)[],
+  parse: (text: string) => number | undefined,
+  compare: Compare,
+): ValueTest {
+  const parsed = values.map((v, i) => (templates[i] === undefined ? parse(v) : undefined));
+  return (value, lookup) => {
+    const actual = parse(value);
+    if (actual === undefined) return false;
+    for (let i = 0; i < values.length; i++) {
+      let expected = parsed[i];
+      const template = templates[i];
+      if (template !== undefined) {
+        const text = resolveTemplate(template, lookup);
+        if (text === undefined) return undefined;
+        expected = parse(text);
+      }
+      if (expected !== undefined && compare(actual, expected)) return true;
+    }
+    return false;
+  };
+}
+
+type ArnPattern = (parts: readonly string[]) => boolean;
+
+function compileArnPattern(pattern: string): ArnPattern | undefined {
+  if (pattern === '*') return () => true;
+  const parts = splitArn(pattern);
+  if (parts === undefined) {
+    // fewer than six parts: only a trailing wildcard can stand for the rest
+    if (!pattern.startsWith('arn:')) return undefined;
+    const whole = compileGlob(pattern);
+    return (valueParts) => whole(valueParts.join(':'));
+  }
+  const matchers: TextMatcher[] = parts.map((p) => compileGlob(p));
+  return (valueParts) => matchers.every((m, i) => m(valueParts[i]!));
+}
+
+function isEmpty(value: ContextValue | undefined): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'string') return false;
+  return value.length === 0;
+}
+
+/** evaluate one condition against the request; records the key when it is missing */
+export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest): boolean {
+  const raw = request.context.get(condition.keyLower);
+  if (condition.base === 'Null') {
+    const absent = isEmpty(raw);
+    return condition.source.values.some((v) => (v === 'true' ? absent : !absent));
+  }
+  if (raw === undefined) request.missingKeys.add(condition.source.key);
+  const values: readonly string[] = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
+  // "ForAllValues also returns true if ... the context key value resolves to a null dataset, such as an empty string"
+  const empty = values.length === 0 || (condition.set !== undefined && values.length === 1 && values[0] === '');
+  if (empty) {
+    if (condition.ifExists) return true;
+    if (condition.set === 'ForAllValues') return true;
+    if (condition.set === 'ForAnyValue') return false;
+    return condition.negated;
+  }
+  const lookup = request.lookup;
+  if (condition.set === 'ForAllValues') {
+    for (const value of values) {
+      const hit = condition.test(value, lookup);
+      if (hit === undefined) return false;
+      if (hit === condition.negated) return false;
+    }
+    return true;
+  }
+  // ForAnyValue, and a plain operator: a multivalued request value matches when any member does
+  let any = false;
+  for (const value of values) {
+    const hit = condition.test(value, lookup);
+    if (hit === undefined) return false;
+    if (condition.set === 'ForAnyValue' ? hit !== condition.negated : hit) {
+      any = true;
+      break;
+    }
+  }
+  if (condition.set === 'ForAnyValue') return any;
+  return condition.negated ? !any : any;
+}

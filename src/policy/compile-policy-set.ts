@@ -1,0 +1,330 @@
+/**
+ * Compile once, decide many. Each group of policies that is evaluated together (the identity
+ * policies, the boundary, the session policy, the resource policy, each level of the SCP and RCP
+ * chains) becomes a slot whose statements are indexed by action: exact action names in a map,
+ * patterns under their service prefix (lower-cased at load), and only statements that could
+ * match any service (`*`, `NotAction`, a wildcard in the service) in a list scanned every time.
+ * The cost of a decision grows with the statements that could match, not with all of them.
+ */
+import { splitArn } from './arn.ts';
+import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
+import type { StatementRef } from './decision.ts';
+import { compileGlob, hasWildcard, matchTokens, type TextMatcher } from './glob.ts';
+import type { Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
+import type { PreparedRequest } from './request.ts';
+import { parseTemplate, resolveGlobTemplate, type Template } from './variables.ts';
+
+/**
+ * how a resource-policy statement names the caller: the caller itself (its user, session or
+ * federated-user ARN, its service, "*"), the role behind its session, or only its account
+ */
+export type Grant = 'caller' | 'role' | 'account';
+
+export interface CompiledStatement {
+  readonly ref: StatementRef;
+  readonly matchAction: (actionLower: string) => boolean;
+  readonly matchResource: (request: PreparedRequest) => boolean;
+  readonly matchPrincipal: ((request: PreparedRequest) => Grant | undefined) | undefined;
+  readonly conditions: readonly CompiledCondition[];
+}
+
+export interface Slot {
+  readonly type: PolicyType;
+  readonly exact: ReadonlyMap<string, readonly CompiledStatement[]>;
+  readonly byService: ReadonlyMap<string, readonly CompiledStatement[]>;
+  readonly anyService: readonly CompiledStatement[];
+  readonly statementCount: number;
+}
+
+export interface PolicySetInput {
+  readonly identity?: readonly Policy[];
+  readonly permissionBoundary?: Policy;
+  readonly session?: Policy;
+  readonly resource?: Policy;
+  /** the principal's account chain, organization root first */
+  readonly scps?: readonly (readonly Policy[])[];
+  /** the resource account's chain, root first; RCPFullAWSAccess is implied at every level */
+  readonly rcps?: readonly (readonly Policy[])[];
+}
+
+export interface CompileOptions {
+  readonly managementAccount?: string;
+  /** services RCPs apply to; when absent, RCPs apply to every service */
+  readonly rcpServices?: ReadonlySet<string> | undefined;
+}
+
+export interface CompiledPolicySet {
+  readonly identity: Slot | undefined;
+  readonly permissionBoundary: Slot | undefined;
+  readonly session: Slot | undefined;
+  readonly resource: Slot | undefined;
+  readonly scps: readonly Slot[];
+  readonly rcps: readonly Slot[];
+  readonly managementAccount: string | undefined;
+  readonly rcpServices: ReadonlySet<string> | undefined;
+}
+
+export function compilePolicySet(input: PolicySetInput, options: CompileOptions = {}): CompiledPolicySet {
+  const slot = (type: PolicyType, policies: readonly Policy[] | undefined, level?: number) =>
+    policies === undefined ? undefined : compileSlot(type, policies, level);
+  return {
+    identity: slot('identity', input.identity),
+    permissionBoundary: slot('permissionBoundary', input.permissionBoundary && [input.permissionBoundary]),
+    session: slot('session', input.session && [input.session]),
+    resource: slot('resource', input.resource && [input.resource]),
+    scps: (input.scps ?? []).map((level, i) => compileSlot('scp', level, i)),
+    rcps: (input.rcps ?? []).map((level, i) => compileSlot('rcp', level, i)),
+    managementAccount: options.managementAccount,
+    rcpServices: options.rcpServices,
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+export function compileSlot(type: PolicyType, policies: readonly Policy[], level?: number): Slot {
+  const exact = new Map<string, CompiledStatement[]>();
+  const byService = new Map<string, CompiledStatement[]>();
+  const anyService: CompiledStatement[] = [];
+  let statementCount = 0;
+  policies.forEach((policy, policyIndex) => {
+    for (const statement of policy.statements) {
+      statementCount++;
+      const compiled = compileStatement(type, policy, policyIndex, statement, level);
+      // each statement lands in exactly one bucket per (service, action), so no decision sees it twice
+      const lower = statement.actions.map((a) => a.toLowerCase());
+      if (statement.notAction || lower.some((a) => !a.includes(':') || hasWildcard(a.slice(0, a.indexOf(':'))))) {
+        anyService.push(compiled);
+        continue;
+      }
+      const services = new Map<string, string[]>();
+      for (const action of lower) push(services, action.slice(0, action.indexOf(':')), action);
+      for (const [service, actions] of services) {
+        if (actions.some(hasWildcard)) push(byService, service, compiled);
+        else for (const action of new Set(actions)) push(exact, action, compiled);
+      }
+    }
+  });
+  return { type, exact, byService, anyService, statementCount };
+}
+
+function compileStatement(type: PolicyType, policy: Policy, policyIndex: number, statement: Statement, level: number | undefined): CompiledStatement {
+  const ref: StatementRef = {
+    policyType: type,
+    policyName: policy.name,
+    policyIndex,
+    ...(level !== undefined ? { level } : {}),
+    statementIndex: statement.index,
+    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+    effect: statement.effect,
+  };
+  const actionMatchers = statement.actions.map((a) => compileGlob(a.toLowerCase()));
+  const anyAction = (actionLower: string) => actionMatchers.some((m) => m(actionLower));
+  return {
+    ref,
+    matchAction: statement.notAction ? (a) => !anyAction(a) : anyAction,
+    matchResource: compileResources(statement.resources, statement.notResource, policy.version),
+    matchPrincipal: statement.principal === undefined ? undefined : compilePrincipal(statement.principal, statement.notPrincipal),
+    conditions: statement.conditions.map((c) => compileCondition(c, policy.version)),
+  };
+}
+
+function compileResources(resources: readonly string[] | undefined, negated: boolean, version: PolicyVersion): (request: PreparedRequest) => boolean {
+  if (resources === undefined) return () => true;
+  const matchers: ({ fixed: TextMatcher } | { template: Template })[] = resources.map((r) => {
+    if (version === '2012-10-17' && r.includes('${')) {
+      const parsed = parseTemplate(r);
+      if (parsed.ok) return { template: parsed.template };
+    }
+    return { fixed: compileGlob(r) };
+  });
+  if (matchers.every((m) => 'fixed' in m)) {
+    const fixed = matchers.map((m) => (m as { fixed: TextMatcher }).fixed);
+    if (fixed.length === 1) {
+      const only = fixed[0]!;
+      return negated ? (request) => !only(request.resource) : (request) => only(request.resource);
+    }
+    return negated ? (request) => !fixed.some((m) => m(request.resource)) : (request) => fixed.some((m) => m(request.resource));
+  }
+  return (request) => {
+    let hit = false;
+    for (const m of matchers) {
+      if ('fixed' in m) {
+        if (m.fixed(request.resource)) hit = true;
+      } else {
+        const tokens = resolveGlobTemplate(m.template, request.lookup, false);
+        // an unresolvable variable makes the whole statement not apply, for NotResource too
+        if (tokens === undefined) return false;
+        if (matchTokens(tokens, request.resource)) hit = true;
+      }
+    }
+    return negated ? !hit : hit;
+  };
+}
+
+interface PrincipalNames {
+  readonly any: boolean;
+  readonly accounts: ReadonlySet<string>;
+  /** `account/name`: user and role names are unique in an account whatever their path */
+  readonly users: ReadonlySet<string>;
+  readonly roles: ReadonlySet<string>;
+  readonly sessions: ReadonlySet<string>;
+  readonly federatedUsers: ReadonlySet<string>;
+  readonly services: ReadonlySet<string>;
+  readonly federated: ReadonlySet<string>;
+  readonly canonicalUsers: ReadonlySet<string>;
+}
+
+function principalNames(spec: PrincipalSpec): PrincipalNames {
+  const accounts = new Set<string>();
+  const users = new Set<string>();
+  const roles = new Set<string>();
+  const sessions = new Set<string>();
+  const federatedUsers = new Set<string>();
+  for (const value of spec.aws) {
+    if (/^\d{12}$/.test(value)) {
+      accounts.add(value);
+      continue;
+    }
+    const parts = splitArn(value);
+    if (parts === undefined) continue;
+    const [, , service, , account, resource] = parts;
+    if (service === 'iam' && resource === 'root') accounts.add(account);
+    else if (service === 'iam' && resource.startsWith('user/')) users.add(`${account}/${lastSegment(resource)}`);
+    else if (service === 'iam' && resource.startsWith('role/')) roles.add(`${account}/${lastSegment(resource)}`);
+    else if (service === 'sts' && resource.startsWith('assumed-role/')) sessions.add(value);
+    else if (service === 'sts' && resource.startsWith('federated-user/')) federatedUsers.add(value);
+  }
+  return {
+    any: spec.any,
+    accounts,
+    users,
+    roles,
+    sessions,
+    federatedUsers,
+    services: new Set(spec.service),
+    federated: new Set(spec.federated),
+    canonicalUsers: new Set(spec.canonicalUser),
+  };
+}
+
+function lastSegment(resource: string): string {
+  return resource.slice(resource.lastIndexOf('/') + 1);
+}
+
+/** the strongest way the names cover the caller, or undefined when they do not name it */
+function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
+  if (names.any) return 'caller';
+  const account = request.principalAccount;
+  const inAccount = account !== undefined && names.accounts.has(account);
+  switch (request.kind) {
+    case 'root':
+      return inAccount ? 'caller' : undefined;
+    case 'user':
+      if (names.users.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
+      return inAccount ? 'account' : undefined;
+    case 'role':
+      if (names.roles.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
+      return inAccount ? 'account' : undefined;
+    case 'role-session':
+      if (names.sessions.has(request.principal)) return 'caller';
+      if (request.roleArn !== undefined && names.roles.has(`${account}/${lastSegment(request.roleArn)}`)) return 'role';
+      return inAccount ? 'account' : undefined;
+    case 'federated-user':
+      if (names.federatedUsers.has(request.principal)) return 'caller';
+      return inAccount ? 'account' : undefined;
+    case 'service':
+      return names.services.has(request.principal) ? 'caller' : undefined;
+    case 'web-identity':
+      return names.federated.has(request.principal) ? 'caller' : undefined;
+    case 'canonical-user':
+      return names.canonicalUsers.has(request.principal) ? 'caller' : undefined;
+    case 'anonymous':
+      return undefined;
+    default: {
+      const never: never = request.kind;
+      return never;
+    }
+  }
+}
+
+/**
+ * NotPrincipal excludes a caller only when every identity it acts as is listed: a role session is
+ * its session, its role and its account (reference_policies_elements_notprincipal.html: with Deny,
+ * "you must also specify the account ARN of the not-denied principal")
+ */
+function excludedBy(names: PrincipalNames, request: PreparedRequest): boolean {
+  if (names.any) return true;
+  const account = request.principalAccount;
+  const inAccount = account !== undefined && names.accounts.has(account);
+  switch (request.kind) {
+    case 'root':
+      return inAccount;
+    case 'user':
+      return inAccount && names.users.has(`${account}/${lastSegment(request.principal)}`);
+    case 'role':
+      return inAccount && names.roles.has(`${account}/${lastSegment(request.principal)}`);
+    case 'role-session':
+      return inAccount && names.sessions.has(request.principal) && request.roleArn !== undefined && names.roles.has(`${account}/${lastSegment(request.roleArn)}`);
+    case 'federated-user':
+      return inAccount && names.federatedUsers.has(request.principal);
+    case 'service':
+    case 'web-identity':
+    case 'canonical-user':
+      return nameCaller(names, request) !== undefined;
+    case 'anonymous':
+      return false;
+    default: {
+      const never: never = request.kind;
+      return never;
+    }
+  }
+}
+
+function compilePrincipal(spec: PrincipalSpec, negated: boolean): (request: PreparedRequest) => Grant | undefined {
+  const names = principalNames(spec);
+  if (negated) return (request) => (excludedBy(names, request) ? undefined : 'caller');
+  return (request) => nameCaller(names, request);
+}
+
+/** the statements of a slot that apply to the request, split by effect */
+export interface SlotResult {
+  readonly allows: CompiledStatement[];
+  readonly denies: CompiledStatement[];
+  /** for resource policies: the strongest way an applying Allow names the caller */
+  grant: Grant | undefined;
+}
+
+const GRANT_RANK: Record<Grant, number> = { account: 1, role: 2, caller: 3 };
+
+function applyStatement(statement: CompiledStatement, request: PreparedRequest, result: SlotResult, actionKnown: boolean): void {
+  if (!actionKnown && !statement.matchAction(request.actionLower)) return;
+  if (!statement.matchResource(request)) return;
+  let grant: Grant | undefined;
+  if (statement.matchPrincipal !== undefined) {
+    grant = statement.matchPrincipal(request);
+    if (grant === undefined) return;
+  }
+  // every condition is evaluated (no short cut) so that all missing keys are reported
+  let conditionsHold = true;
+  for (const condition of statement.conditions) if (!evaluateCondition(condition, request)) conditionsHold = false;
+  if (!conditionsHold) return;
+  if (statement.ref.effect === 'Deny') result.denies.push(statement);
+  else {
+    result.allows.push(statement);
+    if (grant !== undefined && (result.grant === undefined || GRANT_RANK[grant] > GRANT_RANK[result.grant])) result.grant = grant;
+  }
+}
+
+export function evaluateSlot(slot: Slot, request: PreparedRequest): SlotResult {
+  const result: SlotResult = { allows: [], denies: [], grant: undefined };
+  const exact = slot.exact.get(request.actionLower);
+  if (exact !== undefined) for (const s of exact) applyStatement(s, request, result, true);
+  const byService = slot.byService.get(request.service);
+  if (byService !== undefined) for (const s of byService) applyStatement(s, request, result, false);
+  for (const s of slot.anyService) applyStatement(s, request, result, false);
+  return result;
+}

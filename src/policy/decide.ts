@@ -1,0 +1,184 @@
+/**
+ * The decision rule, in the order AWS documents it (reference_policies_evaluation-logic.html,
+ * ..._policy-eval-denyallow.html, ...-cross-account.html; Organizations SCP and RCP evaluation):
+ *
+ * 1. an explicit Deny in any applicable policy decides: ExplicitDeny
+ * 2. RCPs of the resource's account: RCPFullAWSAccess is attached at every level, so they only deny
+ * 3. SCPs of the principal's account: every level, root to account, needs an Allow
+ * 4. the principal's side: identity policies allow, and the boundary and session policy (if any) too
+ * 5. the resource's side: in one account a resource policy that names the caller may grant alone;
+ *    across accounts both sides must allow; role trust and KMS key policies must always allow
+ * Anything else is an ImplicitDeny.
+ */
+import type { CompiledPolicySet, CompiledStatement, Grant, Slot, SlotResult } from './compile-policy-set.ts';
+import { evaluateSlot } from './compile-policy-set.ts';
+import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
+import type { PolicyType } from './policy.ts';
+import { prepareRequest, type PreparedRequest, type PrincipalFacts, type Request } from './request.ts';
+
+export function decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts): Decision {
+  return decidePrepared(set, prepareRequest(request, facts));
+}
+
+export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): Decision {
+  const scpExemption = scpExempt(set, req);
+  const rcpExemption = rcpExempt(set, req);
+  const scps = scpExemption === undefined ? set.scps.map((slot) => evaluateSlot(slot, req)) : [];
+  const rcps = rcpExemption === undefined ? set.rcps.map((slot) => evaluateSlot(slot, req)) : [];
+  const identity = evaluate(set.identity, req);
+  const boundary = evaluate(set.permissionBoundary, req);
+  const session = evaluate(set.session, req);
+  const resource = evaluate(set.resource, req);
+
+  // 1. explicit deny
+  const denies = [...rcps, ...scps, resource, identity, boundary, session].flatMap((r) => r?.denies ?? []);
+
+  // 2-3. organization guardrails: an SCP level without an Allow denies
+  const scpGaps = scps.flatMap((r, level) => (r.allows.length === 0 ? [level] : []));
+
+  // 4. the principal's side
+  const root = req.kind === 'root';
+  const identityAllows = root || (identity !== undefined && identity.allows.length > 0);
+  const boundaryAllows = boundary === undefined || boundary.allows.length > 0;
+  const sessionAllows = session === undefined || session.allows.length > 0;
+  const principalSide = identityAllows && boundaryAllows && sessionAllows;
+
+  // 5. the resource's side
+  const grant = resource?.grant;
+  const iamPrincipal = req.principalAccount !== undefined && req.kind !== 'web-identity';
+  const crossAccount = !iamPrincipal || req.resourceAccount !== req.principalAccount;
+  const resourceRequired = crossAccount || resourcePolicyRequired(req);
+  const resourceGrantsAlone = grantsAlone(grant, req, boundaryAllows, sessionAllows);
+  let usesPrincipal: boolean;
+  let usesResource: boolean;
+  if (!iamPrincipal) {
+    // a service, an identity provider or an anonymous caller has only the resource policy
+    usesPrincipal = false;
+    usesResource = grant === 'caller';
+  } else if (crossAccount) {
+    usesPrincipal = usesResource = grant !== undefined && principalSide;
+  } else if (resourceRequired) {
+    usesPrincipal = grant === 'account' && principalSide;
+    usesResource = resourceGrantsAlone || usesPrincipal;
+  } else {
+    usesPrincipal = principalSide;
+    usesResource = resourceGrantsAlone;
+  }
+  const allowed = usesPrincipal || usesResource;
+
+  const decision: DecisionKind = denies.length > 0 ? 'ExplicitDeny' : scpGaps.length > 0 || !allowed ? 'ImplicitDeny' : 'Allow';
+
+  const causes: Cause[] = [];
+  if (decision === 'ExplicitDeny') {
+    for (const s of denies) causes.push({ kind: 'explicit-deny', statement: s.ref });
+  } else if (decision === 'ImplicitDeny') {
+    for (const level of scpGaps) causes.push({ kind: 'no-allow', policyType: 'scp', level });
+    if (!allowed) {
+      if (grant === undefined && (resourceRequired || !iamPrincipal || resource !== undefined)) causes.push({ kind: 'no-allow', policyType: 'resource' });
+      if (iamPrincipal) {
+        if (!identityAllows && !(resourceRequired && !crossAccount && grant !== 'account' && grant !== undefined)) causes.push({ kind: 'no-allow', policyType: 'identity' });
+        if (!boundaryAllows) causes.push({ kind: 'no-allow', policyType: 'permissionBoundary' });
+        if (!sessionAllows) causes.push({ kind: 'no-allow', policyType: 'session' });
+      }
+    }
+  } else {
+    for (const r of scps) causes.push(...allowCauses(r.allows));
+    if (usesResource && resource !== undefined) causes.push(...allowCauses(resource.allows));
+    if (usesPrincipal) for (const r of [identity, boundary, session]) if (r !== undefined) causes.push(...allowCauses(r.allows));
+  }
+
+  return {
+    decision,
+    principal: req.principal,
+    action: req.action,
+    resource: req.resource,
+    causes,
+    outcomes: outcomesOf(set, { scps, rcps, identity, boundary, session, resource }, scpExemption, rcpExemption, root),
+    exemptions: {
+      ...(scpExemption !== undefined && set.scps.length > 0 ? { scp: scpExemption } : {}),
+      ...(rcpExemption !== undefined && set.rcps.length > 0 ? { rcp: rcpExemption } : {}),
+    },
+    crossAccount: iamPrincipal && crossAccount,
+    missingContextKeys: [...req.missingKeys].sort(),
+  };
+}
+
+function evaluate(slot: Slot | undefined, req: PreparedRequest): SlotResult | undefined {
+  return slot === undefined ? undefined : evaluateSlot(slot, req);
+}
+
+function allowCauses(allows: readonly CompiledStatement[]): Cause[] {
+  return allows.map((s) => ({ kind: 'allow', statement: s.ref }));
+}
+
+/**
+ * SCPs restrict the IAM users and roles (and the root user) of member accounts; not the management
+ * account, not service-linked roles, not service principals or anyone outside the organization
+ */
+function scpExempt(set: CompiledPolicySet, req: PreparedRequest): ExemptionReason | undefined {
+  if (req.principalAccount === undefined || req.kind === 'web-identity') return 'not-an-org-principal';
+  if (set.managementAccount !== undefined && req.principalAccount === set.managementAccount) return 'management-account';
+  if (req.serviceLinkedRole) return 'service-linked-role';
+  return undefined;
+}
+
+/** RCPs restrict requests to resources in member accounts, except from service-linked roles */
+function rcpExempt(set: CompiledPolicySet, req: PreparedRequest): ExemptionReason | undefined {
+  if (set.managementAccount !== undefined && req.resourceAccount === set.managementAccount) return 'management-account';
+  if (req.serviceLinkedRole) return 'service-linked-role';
+  if (set.rcpServices !== undefined && !set.rcpServices.has(req.service)) return 'service-not-covered';
+  return undefined;
+}
+
+/** role trust policies and KMS key policies must allow: an identity policy alone never suffices */
+function resourcePolicyRequired(req: PreparedRequest): boolean {
+  if (req.service === 'sts' && req.actionLower.startsWith('sts:assumerole')) return /^arn:[^:]+:iam::[^:]*:role\//.test(req.resource);
+  if (req.service === 'kms') return /^arn:[^:]+:kms:[^:]*:[^:]*:key\//.test(req.resource);
+  return false;
+}
+
+/**
+ * in one account, a resource policy naming the caller's own ARN grants on its own; naming the role
+ * behind a session is still capped by the boundary and the session policy; naming only the account
+ * delegates to the identity policies (the table in AWS-SEMANTICS.md, from access_policies_boundaries.html
+ * and access_policies.html#policies_session)
+ */
+function grantsAlone(grant: Grant | undefined, req: PreparedRequest, boundaryAllows: boolean, sessionAllows: boolean): boolean {
+  switch (grant) {
+    case undefined:
+    case 'account':
+      return false;
+    case 'role':
+      return boundaryAllows && sessionAllows;
+    case 'caller':
+      return req.kind === 'role' ? boundaryAllows && sessionAllows : true;
+    default: {
+      const never: never = grant;
+      return never;
+    }
+  }
+}
+
+function outcomesOf(
+  set: CompiledPolicySet,
+  r: { scps: SlotResult[]; rcps: SlotResult[]; identity?: SlotResult | undefined; boundary?: SlotResult | undefined; session?: SlotResult | undefined; resource?: SlotResult | undefined },
+  scpExemption: ExemptionReason | undefined,
+  rcpExemption: ExemptionReason | undefined,
+  root: boolean,
+): Partial<Record<PolicyType, Outcome>> {
+  const one = (result: SlotResult | undefined): Outcome | undefined =>
+    result === undefined ? undefined : result.denies.length > 0 ? 'ExplicitDeny' : result.allows.length > 0 ? 'Allow' : 'ImplicitDeny';
+  const out: Partial<Record<PolicyType, Outcome>> = {};
+  if (set.scps.length > 0) {
+    out.scp = scpExemption !== undefined ? 'NotApplicable' : r.scps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : r.scps.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
+  }
+  if (set.rcps.length > 0) out.rcp = rcpExemption !== undefined ? 'NotApplicable' : r.rcps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : 'Allow';
+  const identity = one(r.identity) ?? (root ? 'Allow' : undefined);
+  if (identity !== undefined) out.identity = identity;
+  const entries: [PolicyType, SlotResult | undefined][] = [['permissionBoundary', r.boundary], ['session', r.session], ['resource', r.resource]];
+  for (const [type, result] of entries) {
+    const outcome = one(result);
+    if (outcome !== undefined) out[type] = outcome;
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * IAM wildcard patterns: `*` matches any run of characters (including `/` and `:`), `?` exactly one.
+ * A pattern is a list of tokens so that text substituted from a policy variable stays literal:
+ * a user named `*` must not become a wildcard.
+ */
+
+export const STAR = 0;
+export const ONE = 1;
+export type GlobToken = string | typeof STAR | typeof ONE;
+
+/** split pattern text into tokens; adjacent literal text is merged */
+export function tokenizeGlob(text: string, into: GlobToken[] = []): GlobToken[] {
+  let literal = '';
+  for (const ch of text) {
+    if (ch === '*' || ch === '?') {
+      if (literal !== '') pushLiteral(into, literal);
+      literal = '';
+      // `**` means the same as `*`
+      if (ch === '*' && into[into.length - 1] === STAR) continue;
+      into.push(ch === '*' ? STAR : ONE);
+    } else literal += ch;
+  }
+  if (literal !== '') pushLiteral(into, literal);
+  return into;
+}
+
+export function pushLiteral(tokens: GlobToken[], text: string): void {
+  if (text === '') return;
+  const last = tokens.length - 1;
+  const previous = tokens[last];
+  if (typeof previous === 'string') tokens[last] = previous + text;
+  else tokens.push(text);
+}
+
+export function lowerTokens(tokens: readonly GlobToken[]): GlobToken[] {
+  return tokens.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
+}
+
+/** greedy match with backtracking to the last `*`: linear for the patterns IAM policies use */
+export function matchTokens(tokens: readonly GlobToken[], text: string): boolean {
+  const n = tokens.length;
+  let ti = 0;
+  let si = 0;
+  let starTi = -1;
+  let starSi = 0;
+  while (si < text.length || ti < n) {
+    if (ti < n) {
+      const token = tokens[ti]!;
+      if (token === STAR) {
+        starTi = ti;
+        starSi = si;
+        ti++;
+        continue;
+      }
+      if (token === ONE) {
+        if (si < text.length) {
+          // one character: a surrogate pair counts as one
+          const code = text.charCodeAt(si);
+          si += code >= 0xd800 && code <= 0xdbff && si + 1 < text.length ? 2 : 1;
+          ti++;
+          continue;
+        }
+      } else if (text.startsWith(token, si)) {
+        ti++;
+        si += token.length;
+        continue;
+      }
+    }
+    if (starTi >= 0 && starSi < text.length) {
+      starSi++;
+      si = starSi;
+      ti = starTi + 1;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** a compiled matcher for a pattern with no variables, with fast paths for the common shapes */
+export type TextMatcher = (text: string) => boolean;
+
+export function compileGlob(pattern: string): TextMatcher {
+  const tokens = tokenizeGlob(pattern);
+  if (tokens.length === 1 && tokens[0] === STAR) return () => true;
+  if (tokens.length === 0) return (text) => text === '';
+  if (tokens.length === 1 && typeof tokens[0] === 'string') {
+    const literal = tokens[0];
+    return (text) => text === literal;
+  }
+  if (tokens.length === 2 && typeof tokens[0] === 'string' && tokens[1] === STAR) {
+    const prefix = tokens[0];
+    return (text) => text.startsWith(prefix);
+  }
+  return (text) => matchTokens(tokens, text);
+}
+
+export function hasWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}

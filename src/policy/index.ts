@@ -1,0 +1,20 @@
+/**
+ * The policy decision engine: parse and validate policy JSON → compile → decide → explain.
+ * Pure: no I/O, no clock, no randomness; the server, the CLI and the browser run the same code.
+ */
+export type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
+export { formatIssue, hasErrors } from './issue.ts';
+export type { Policy, PolicyType, PolicyVersion, Statement, Condition, Effect, PrincipalSpec, BaseOperator } from './policy.ts';
+export { POLICY_TYPES, POLICY_TYPE_LABELS, BASE_OPERATORS } from './policy.ts';
+export { parsePolicy, type ParsePolicyOptions } from './parse-policy.ts';
+export { readJsonText, formatJsonPath, type JsonText, type JsonPathSegment } from './json-text.ts';
+export type { Request, PrincipalFacts, ContextValue, PreparedRequest, PrincipalKind } from './request.ts';
+export { prepareRequest } from './request.ts';
+export { compilePolicySet, type CompiledPolicySet, type PolicySetInput, type CompileOptions } from './compile-policy-set.ts';
+export { decide, decidePrepared } from './decide.ts';
+export type { Decision, DecisionKind, Cause, StatementRef, Outcome, ExemptionReason } from './decision.ts';
+export { explain, describeCause, describeStatement, type ExplainOptions } from './explain.ts';
+export { parseCase, type DecisionCase, type ParseCaseOptions } from './parse-case.ts';
+export { splitArn, parseArn, accountOfArn, type Arn } from './arn.ts';
+export { compileGlob, matchTokens, tokenizeGlob } from './glob.ts';
+export { evaluateCase, type CaseResult } from './evaluate-case.ts';

@@ -1,0 +1,490 @@
+/**
+ * Parse and validate one policy document. Every mistake becomes an issue with a stable code and a
+ * location; nothing throws. A document with errors yields no policy, so it can never grant.
+ */
+import { splitArn, isAccountId } from './arn.ts';
+import { parseCidr, parseDate } from './condition-values.ts';
+import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
+import type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
+import { hasErrors } from './issue.ts';
+import {
+  BASE_OPERATORS,
+  type BaseOperator,
+  type Condition,
+  type Effect,
+  type Policy,
+  type PolicyType,
+  type PolicyVersion,
+  type PrincipalSpec,
+  type SetOperator,
+  type Statement,
+} from './policy.ts';
+import { parseTemplate } from './variables.ts';
+
+export interface ParsePolicyOptions {
+  readonly type: PolicyType;
+  /** shown in explanations; defaults to the document's Id, else `<type> policy` */
+  readonly name?: string;
+  /** the file the text came from, copied into each issue */
+  readonly source?: string;
+  /**
+   * returns a message when an action or action pattern is unknown (a warning, not an error);
+   * the service catalog provides one, the engine itself knows no service
+   */
+  readonly checkAction?: ((action: string) => string | undefined) | undefined;
+  /** when the policy sits inside a larger JSON document (a decision case): that document and the policy's path in it */
+  readonly within?: { readonly json: JsonText; readonly path: readonly JsonPathSegment[] };
+}
+
+const DOCUMENT_KEYS = new Set(['Version', 'Id', 'Statement']);
+const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+const PRINCIPAL_KEYS = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+const BASE_OPERATOR_SET = new Set<string>(BASE_OPERATORS);
+
+type Path = readonly JsonPathSegment[];
+
+class Collector {
+  readonly issues: Issue[] = [];
+  constructor(
+    private readonly json: JsonText | undefined,
+    private readonly source: string | undefined,
+    private readonly prefix: Path = [],
+  ) {}
+  add(code: IssueCode, message: string, relative: Path, severity: Severity = 'error'): void {
+    const path = [...this.prefix, ...relative];
+    const position = this.json?.position(path);
+    this.issues.push({
+      code,
+      severity,
+      message,
+      path: formatJsonPath(path),
+      ...(position !== undefined ? position : {}),
+      ...(this.source !== undefined ? { source: this.source } : {}),
+    });
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `${typeof value} \`${String(value)}\``;
+}
+
+/** parse policy JSON text (positions become line:column) or an already-parsed value */
+export function parsePolicy(input: string | unknown, options: ParsePolicyOptions): Parsed<Policy> {
+  let json: JsonText | undefined;
+  let value: unknown = input;
+  const early: Issue[] = [];
+  if (typeof input === 'string') {
+    const read = readJsonText(input);
+    if (!read.ok) return { ok: false, issues: read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)) };
+    json = read.json;
+    value = read.json.value;
+    early.push(...read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)));
+  }
+  const out = json !== undefined ? new Collector(json, options.source) : new Collector(options.within?.json, options.source, options.within?.path);
+  out.issues.push(...early);
+  const policy = readDocument(value, options, out);
+  if (policy === undefined || hasErrors(out.issues)) return { ok: false, issues: out.issues };
+  return { ok: true, value: policy, issues: out.issues };
+}
+
+function readDocument(doc: unknown, options: ParsePolicyOptions, out: Collector): Policy | undefined {
+  if (!isObject(doc)) {
+    out.add('not-an-object', `a policy must be a JSON object, not ${describe(doc)}`, []);
+    return undefined;
+  }
+  for (const key of Object.keys(doc)) {
+    if (!DOCUMENT_KEYS.has(key)) out.add('unknown-element', `unknown policy element \`${key}\`${suggestCase(key, DOCUMENT_KEYS)}`, [key]);
+  }
+  let version: PolicyVersion = '2008-10-17';
+  if (!('Version' in doc)) {
+    out.add('missing-version', 'no `Version`: the policy is read as version 2008-10-17, where policy variables are plain text; add "Version": "2012-10-17"', [], 'warning');
+  } else if (doc.Version === '2012-10-17' || doc.Version === '2008-10-17') {
+    version = doc.Version;
+  } else {
+    out.add('bad-version', `\`Version\` must be "2012-10-17" or "2008-10-17", not ${describe(doc.Version)}`, ['Version']);
+  }
+  if ('Id' in doc && typeof doc.Id !== 'string') out.add('bad-statement', `\`Id\` must be a string, not ${describe(doc.Id)}`, ['Id']);
+  const id = typeof doc.Id === 'string' ? doc.Id : undefined;
+
+  const raw = doc.Statement;
+  let list: { value: unknown; path: Path }[];
+  if (raw === undefined) {
+    out.add('missing-statement', 'the policy has no `Statement`', []);
+    list = [];
+  } else if (Array.isArray(raw)) {
+    if (raw.length === 0) out.add('empty-statement', '`Statement` is an empty list', ['Statement']);
+    list = raw.map((value, i) => ({ value, path: ['Statement', i] }));
+  } else if (isObject(raw)) {
+    list = [{ value: raw, path: ['Statement'] }];
+  } else {
+    out.add('bad-statement', `\`Statement\` must be an object or a list of objects, not ${describe(raw)}`, ['Statement']);
+    list = [];
+  }
+
+  const statements: Statement[] = [];
+  const sids = new Map<string, number>();
+  list.forEach(({ value, path }, index) => {
+    const statement = readStatement(value, index, path, version, options, out);
+    if (statement === undefined) return;
+    if (statement.sid !== undefined) {
+      const first = sids.get(statement.sid);
+      if (first !== undefined) out.add('duplicate-sid', `duplicate \`Sid\` \`${statement.sid}\`: statement ${first} has it too`, [...path, 'Sid']);
+      else sids.set(statement.sid, index);
+    }
+    statements.push(statement);
+  });
+  const name = options.name ?? id ?? `${options.type} policy`;
+  return { name, type: options.type, version, ...(id !== undefined ? { id } : {}), statements };
+}
+
+function suggestCase(key: string, known: ReadonlySet<string>): string {
+  for (const k of known) if (k.toLowerCase() === key.toLowerCase()) return `: did you mean \`${k}\` (element names are case-sensitive)`;
+  return '';
+}
+
+function readStatement(
+  raw: unknown,
+  index: number,
+  path: Path,
+  version: PolicyVersion,
+  options: ParsePolicyOptions,
+  out: Collector,
+): Statement | undefined {
+  if (!isObject(raw)) {
+    out.add('bad-statement', `statement ${index} must be an object, not ${describe(raw)}`, path);
+    return undefined;
+  }
+  const before = out.issues.length;
+  for (const key of Object.keys(raw)) {
+    if (!STATEMENT_KEYS.has(key)) out.add('unknown-element', `statement ${index}: unknown element \`${key}\`${suggestCase(key, STATEMENT_KEYS)}`, [...path, key]);
+  }
+  let sid: string | undefined;
+  if ('Sid' in raw) {
+    if (typeof raw.Sid !== 'string') out.add('bad-sid', `statement ${index}: \`Sid\` must be a string, not ${describe(raw.Sid)}`, [...path, 'Sid']);
+    else {
+      sid = raw.Sid;
+      if (!/^[A-Za-z0-9]*$/.test(sid) && options.type !== 'resource') {
+        out.add('bad-sid', `statement ${index}: \`Sid\` \`${sid}\` should use only ASCII letters and digits`, [...path, 'Sid'], 'warning');
+      }
+    }
+  }
+  let effect: Effect = 'Deny';
+  if (!('Effect' in raw)) out.add('missing-effect', `statement ${index}: no \`Effect\``, path);
+  else if (raw.Effect === 'Allow' || raw.Effect === 'Deny') effect = raw.Effect;
+  else out.add('bad-effect', `statement ${index}: \`Effect\` must be "Allow" or "Deny", not ${describe(raw.Effect)}`, [...path, 'Effect']);
+
+  // Action / NotAction
+  let actions: string[] = [];
+  let notAction = false;
+  if ('Action' in raw && 'NotAction' in raw) out.add('action-and-not-action', `statement ${index}: \`Action\` and \`NotAction\` cannot both be present`, [...path, 'NotAction']);
+  else if (!('Action' in raw) && !('NotAction' in raw)) out.add('missing-action', `statement ${index}: needs \`Action\` or \`NotAction\``, path);
+  else {
+    notAction = 'NotAction' in raw;
+    const element = notAction ? 'NotAction' : 'Action';
+    actions = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-action', out);
+    actions.forEach((action, i) => {
+      const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
+      if (action !== '*' && !/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/.test(action)) {
+        out.add('bad-action', `statement ${index}: \`${action}\` is not an action: expected \`service:Action\`, such as \`s3:GetObject\`, or \`*\``, at);
+      } else if (options.checkAction !== undefined && action !== '*') {
+        const problem = options.checkAction(action);
+        if (problem !== undefined) out.add('unknown-action', `statement ${index}: ${problem}`, at, 'warning');
+      }
+    });
+  }
+
+  // Resource / NotResource
+  let resources: string[] | undefined;
+  let notResource = false;
+  if ('Resource' in raw && 'NotResource' in raw) out.add('resource-and-not-resource', `statement ${index}: \`Resource\` and \`NotResource\` cannot both be present`, [...path, 'NotResource']);
+  else if (!('Resource' in raw) && !('NotResource' in raw)) {
+    if (options.type !== 'resource') out.add('missing-resource', `statement ${index}: needs \`Resource\` or \`NotResource\``, path);
+  } else {
+    notResource = 'NotResource' in raw;
+    const element = notResource ? 'NotResource' : 'Resource';
+    resources = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-resource', out);
+    resources.forEach((resource, i) => {
+      const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
+      checkResource(resource, version, `statement ${index}`, at, out);
+    });
+  }
+
+  // Principal / NotPrincipal
+  let principal: PrincipalSpec | undefined;
+  let notPrincipal = false;
+  const hasPrincipal = 'Principal' in raw || 'NotPrincipal' in raw;
+  if ('Principal' in raw && 'NotPrincipal' in raw) {
+    out.add('principal-and-not-principal', `statement ${index}: \`Principal\` and \`NotPrincipal\` cannot both be present`, [...path, 'NotPrincipal']);
+  } else if (hasPrincipal && options.type !== 'resource' && options.type !== 'rcp') {
+    const element = 'Principal' in raw ? 'Principal' : 'NotPrincipal';
+    out.add('principal-not-allowed', `statement ${index}: a ${typeLabel(options.type)} cannot have \`${element}\`: it applies to the principal it is attached to`, [...path, element]);
+  } else if (!hasPrincipal && (options.type === 'resource' || options.type === 'rcp')) {
+    out.add('missing-principal', `statement ${index}: a ${typeLabel(options.type)} needs \`Principal\` or \`NotPrincipal\``, path);
+  } else if (hasPrincipal) {
+    notPrincipal = 'NotPrincipal' in raw;
+    const element = notPrincipal ? 'NotPrincipal' : 'Principal';
+    principal = readPrincipal(raw[element], [...path, element], `statement ${index}`, out);
+    if (options.type === 'rcp' && (notPrincipal || principal === undefined || !principal.any)) {
+      out.add('rcp-principal-must-be-star', `statement ${index}: a resource control policy must use \`"Principal": "*"\` (conditions narrow who it applies to)`, [...path, element]);
+    }
+    if (notPrincipal && effect === 'Allow') {
+      out.add('not-principal-with-allow', `statement ${index}: \`NotPrincipal\` with "Allow" grants to every principal not listed, including anonymous users`, [...path, element], 'warning');
+    }
+  }
+  if (options.type === 'rcp' && effect === 'Allow') {
+    out.add('rcp-allow-not-supported', `statement ${index}: resource control policies support only "Deny" statements (RCPFullAWSAccess is attached and allows everything)`, [...path, 'Effect']);
+  }
+
+  // Condition
+  const conditions: Condition[] = 'Condition' in raw ? readConditions(raw.Condition, [...path, 'Condition'], `statement ${index}`, version, out) : [];
+
+  if (out.issues.slice(before).some((i) => i.severity === 'error')) return undefined;
+  return {
+    index,
+    ...(sid !== undefined ? { sid } : {}),
+    effect,
+    actions,
+    notAction,
+    ...(resources !== undefined ? { resources } : {}),
+    notResource,
+    ...(principal !== undefined ? { principal } : {}),
+    notPrincipal,
+    conditions,
+  };
+}
+
+function typeLabel(type: PolicyType): string {
+  switch (type) {
+    case 'scp': return 'service control policy';
+    case 'rcp': return 'resource control policy';
+    case 'identity': return 'identity-based policy';
+    case 'resource': return 'resource-based policy';
+    case 'permissionBoundary': return 'permissions boundary';
+    case 'session': return 'session policy';
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+function readStringList(value: unknown, path: Path, what: string, code: IssueCode, out: Collector): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.add(code, `${what} is an empty list`, path);
+    const list: string[] = [];
+    value.forEach((item, i) => {
+      if (typeof item === 'string') list.push(item);
+      else out.add(code, `${what} must hold strings, not ${describe(item)}`, [...path, i]);
+    });
+    return list;
+  }
+  out.add(code, `${what} must be a string or a list of strings, not ${describe(value)}`, path);
+  return [];
+}
+
+function checkResource(resource: string, version: PolicyVersion, where: string, path: Path, out: Collector): void {
+  if (resource === '*') return;
+  if (version === '2012-10-17' && resource.includes('${')) {
+    const parsed = parseTemplate(resource);
+    if (!parsed.ok) {
+      out.add('bad-variable', `${where}: ${parsed.message}`, path);
+      return;
+    }
+  } else if (version !== '2012-10-17' && resource.includes('${')) {
+    out.add('variables-ignored', `${where}: \`${resource}\` is read literally: policy variables need "Version": "2012-10-17"`, path, 'warning');
+  }
+  const parts = splitArn(resource);
+  if (parts === undefined) {
+    // `arn:aws:s3:::*`-style patterns always have six parts; fewer parts are allowed only when a wildcard covers them
+    if (resource.startsWith('arn:') && resource.includes('*')) return;
+    out.add('malformed-arn', `${where}: \`${resource}\` is not an ARN (\`arn:partition:service:region:account:resource\`) or \`*\``, path);
+    return;
+  }
+  const [, partition, service] = parts;
+  if (partition === '' || service === '') out.add('malformed-arn', `${where}: \`${resource}\`: an ARN needs a partition and a service`, path);
+}
+
+function readPrincipal(value: unknown, path: Path, where: string, out: Collector): PrincipalSpec | undefined {
+  if (value === '*') return { any: true, aws: [], service: [], federated: [], canonicalUser: [] };
+  if (!isObject(value)) {
+    out.add('bad-principal', `${where}: a principal must be "*" or an object such as {"AWS": "arn:aws:iam::111122223333:root"}, not ${describe(value)}`, path);
+    return undefined;
+  }
+  const spec = { any: false, aws: [] as string[], service: [] as string[], federated: [] as string[], canonicalUser: [] as string[] };
+  for (const [key, raw] of Object.entries(value)) {
+    if (!PRINCIPAL_KEYS.has(key)) {
+      out.add('bad-principal', `${where}: unknown principal type \`${key}\`: expected AWS, Service, Federated or CanonicalUser`, [...path, key]);
+      continue;
+    }
+    const list = readStringList(raw, [...path, key], `${where}: principal \`${key}\``, 'bad-principal', out);
+    list.forEach((item, i) => {
+      const at = Array.isArray(raw) ? [...path, key, i] : [...path, key];
+      if (key === 'AWS') {
+        if (item === '*') spec.any = true;
+        else if (!isAwsPrincipal(item)) {
+          out.add('bad-principal', `${where}: \`${item}\` is not an AWS principal: expected an account id, an IAM or STS ARN, or "*" (wildcards are not allowed in principal ARNs)`, at);
+        } else spec.aws.push(item);
+      } else if (item === '' || (item.includes('*') && !(key === 'CanonicalUser' && item === '*'))) {
+        out.add('bad-principal', `${where}: \`${item}\` is not a valid ${key} principal`, at);
+      } else if (key === 'Service') spec.service.push(item);
+      else if (key === 'Federated') spec.federated.push(item);
+      else spec.canonicalUser.push(item);
+    });
+  }
+  return spec;
+}
+
+function isAwsPrincipal(text: string): boolean {
+  if (isAccountId(text)) return true;
+  const parts = splitArn(text);
+  if (parts === undefined) return false;
+  const [, partition, service, region, account, resource] = parts;
+  if (text.includes('*') || text.includes('?')) return false;
+  return partition !== '' && (service === 'iam' || service === 'sts') && region === '' && isAccountId(account) && resource !== '';
+}
+
+const OPERATOR_PATTERN = /^(?:(ForAllValues|ForAnyValue):)?([A-Za-z]+?)(IfExists)?$/;
+
+function readConditions(value: unknown, path: Path, where: string, version: PolicyVersion, out: Collector): Condition[] {
+  if (!isObject(value)) {
+    out.add('bad-condition', `${where}: \`Condition\` must be an object of operators, not ${describe(value)}`, path);
+    return [];
+  }
+  const conditions: Condition[] = [];
+  for (const [operator, block] of Object.entries(value)) {
+    const opPath = [...path, operator];
+    const match = OPERATOR_PATTERN.exec(operator);
+    const base = match?.[2];
+    if (match === null || base === undefined || !BASE_OPERATOR_SET.has(base)) {
+      out.add('unknown-condition-operator', `${where}: unknown condition operator \`${operator}\`${suggestOperator(operator)}`, opPath);
+      continue;
+    }
+    const baseOperator = base as BaseOperator;
+    const ifExists = match[3] !== undefined;
+    const set = match[1] as SetOperator | undefined;
+    if (ifExists && baseOperator === 'Null') out.add('if-exists-with-null', `${where}: \`NullIfExists\` is not an operator: \`Null\` already tests whether the key exists`, opPath);
+    if (!isObject(block)) {
+      out.add('bad-condition', `${where}: condition \`${operator}\` must map keys to values, not ${describe(block)}`, opPath);
+      continue;
+    }
+    for (const [key, rawValues] of Object.entries(block)) {
+      const keyPath = [...opPath, key];
+      if (!/^[A-Za-z0-9.-]+:\S+$/.test(key)) {
+        out.add('bad-condition-key', `${where}: \`${key}\` is not a condition key: expected \`prefix:name\`, such as \`aws:SourceIp\``, keyPath);
+        continue;
+      }
+      const listed = Array.isArray(rawValues) ? rawValues : [rawValues];
+      if (Array.isArray(rawValues) && rawValues.length === 0) {
+        out.add('bad-condition-value', `${where}: \`${operator}\` \`${key}\` has an empty list of values`, keyPath);
+        continue;
+      }
+      const values: string[] = [];
+      listed.forEach((item, i) => {
+        const at = Array.isArray(rawValues) ? [...keyPath, i] : keyPath;
+        if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+          out.add('bad-condition-value', `${where}: \`${operator}\` \`${key}\`: a condition value must be a string, number or boolean, not ${describe(item)}`, at);
+          return;
+        }
+        const text = String(item);
+        const problem = checkConditionValue(baseOperator, text, version);
+        if (problem !== undefined) out.add(problem.code, `${where}: \`${operator}\` \`${key}\`: ${problem.message}`, at, problem.severity ?? 'error');
+        values.push(baseOperator === 'Bool' || baseOperator === 'Null' ? text.toLowerCase() : text);
+      });
+      conditions.push({ operator, base: baseOperator, ...(set !== undefined ? { set } : {}), ifExists, key, values });
+    }
+  }
+  return conditions;
+}
+
+function suggestOperator(operator: string): string {
+  const lower = operator.toLowerCase().replace(/^(forallvalues|foranyvalue):/, '').replace(/ifexists$/, '');
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of BASE_OPERATORS) {
+    const d = editDistance(lower, known.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = known;
+    }
+  }
+  return best !== undefined ? `: did you mean \`${best}\`` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function checkConditionValue(
+  base: BaseOperator,
+  text: string,
+  version: PolicyVersion,
+): { code: IssueCode; message: string; severity?: Severity } | undefined {
+  const hasVariable = text.includes('${');
+  if (hasVariable && version === '2012-10-17') {
+    const parsed = parseTemplate(text);
+    if (!parsed.ok) return { code: 'bad-variable', message: parsed.message };
+  }
+  const variableAllowed = version === '2012-10-17' && hasVariable;
+  switch (base) {
+    case 'StringEquals':
+    case 'StringNotEquals':
+    case 'StringEqualsIgnoreCase':
+    case 'StringNotEqualsIgnoreCase':
+    case 'StringLike':
+    case 'StringNotLike':
+      return undefined;
+    case 'NumericEquals':
+    case 'NumericNotEquals':
+    case 'NumericLessThan':
+    case 'NumericLessThanEquals':
+    case 'NumericGreaterThan':
+    case 'NumericGreaterThanEquals':
+      if (variableAllowed) return undefined;
+      return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not a number` };
+    case 'DateEquals':
+    case 'DateNotEquals':
+    case 'DateLessThan':
+    case 'DateLessThanEquals':
+    case 'DateGreaterThan':
+    case 'DateGreaterThanEquals':
+      if (variableAllowed) return undefined;
+      return parseDate(text) !== undefined ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not a date: use ISO 8601 (2026-01-31T12:00:00Z) or epoch seconds` };
+    case 'Bool':
+    case 'Null':
+      return /^(true|false)$/i.test(text) ? undefined : { code: 'bad-condition-value', message: `\`${text}\` must be "true" or "false"` };
+    case 'BinaryEquals':
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not base64` };
+    case 'IpAddress':
+    case 'NotIpAddress':
+      if (variableAllowed) return undefined;
+      return parseCidr(text) !== undefined ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not an IP address or CIDR block` };
+    case 'ArnEquals':
+    case 'ArnLike':
+    case 'ArnNotEquals':
+    case 'ArnNotLike':
+      if (variableAllowed || text === '*' || splitArn(text) !== undefined || (text.startsWith('arn:') && text.includes('*'))) return undefined;
+      return { code: 'malformed-arn', message: `\`${text}\` is not an ARN` };
+    default: {
+      const never: never = base;
+      return never;
+    }
+  }
+}
+

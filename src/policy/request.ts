@@ -1,0 +1,127 @@
+/**
+ * A request as the engine sees it: who asks, for which action on which resource, with which
+ * context. `prepareRequest` classifies the principal, lower-cases context keys (condition keys are
+ * case-insensitive) and supplies the keys AWS always sets.
+ */
+import { accountOfArn, isAccountId, splitArn } from './arn.ts';
+import type { ContextLookup } from './variables.ts';
+
+export type ContextValue = string | readonly string[];
+
+export interface Request {
+  /** IAM user, role, role session, federated user, account root ARN, service principal, or `*` (anonymous) */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** the account that owns the resource; default: the account in the resource ARN, else the principal's */
+  readonly resourceAccount?: string;
+  readonly context?: Readonly<Record<string, ContextValue>>;
+}
+
+export interface PrincipalFacts {
+  /** the role behind a role session (with its path) */
+  readonly roleArn?: string;
+  readonly serviceLinkedRole?: boolean;
+}
+
+export type PrincipalKind =
+  | 'root'
+  | 'user'
+  | 'role'
+  | 'role-session'
+  | 'federated-user'
+  | 'service'
+  | 'anonymous'
+  | 'web-identity'
+  | 'canonical-user';
+
+export interface PreparedRequest {
+  readonly principal: string;
+  readonly kind: PrincipalKind;
+  readonly principalAccount: string | undefined;
+  /** for a role or role session: the role's ARN */
+  readonly roleArn: string | undefined;
+  readonly serviceLinkedRole: boolean;
+  readonly action: string;
+  readonly actionLower: string;
+  /** lower-cased service prefix of the action */
+  readonly service: string;
+  readonly resource: string;
+  readonly resourceAccount: string | undefined;
+  readonly context: ReadonlyMap<string, ContextValue>;
+  readonly lookup: ContextLookup;
+  /** condition keys a policy asked for that the context lacks, as the policy spelled them */
+  readonly missingKeys: Set<string>;
+}
+
+function classify(principal: string): { kind: PrincipalKind; account: string | undefined } {
+  if (principal === '*' || principal === '') return { kind: 'anonymous', account: undefined };
+  if (isAccountId(principal)) return { kind: 'root', account: principal };
+  const parts = splitArn(principal);
+  if (parts !== undefined) {
+    const [, , service, , account, resource] = parts;
+    const acct = isAccountId(account) ? account : undefined;
+    if (service === 'iam') {
+      if (resource === 'root') return { kind: 'root', account: acct };
+      if (resource.startsWith('user/')) return { kind: 'user', account: acct };
+      if (resource.startsWith('role/')) return { kind: 'role', account: acct };
+      if (resource.startsWith('saml-provider/') || resource.startsWith('oidc-provider/')) return { kind: 'web-identity', account: acct };
+    }
+    if (service === 'sts') {
+      if (resource.startsWith('assumed-role/')) return { kind: 'role-session', account: acct };
+      if (resource.startsWith('federated-user/')) return { kind: 'federated-user', account: acct };
+    }
+    return { kind: 'anonymous', account: acct };
+  }
+  if (/^[0-9a-f]{64}$/i.test(principal)) return { kind: 'canonical-user', account: undefined };
+  if (principal.endsWith('.amazonaws.com') || principal.endsWith('.amazonaws.com.cn') || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(principal)) {
+    // identity providers such as accounts.google.com or cognito-identity.amazonaws.com are
+    // named with Federated; services with Service. Both match by their exact name.
+    return { kind: principal.endsWith('amazonaws.com') || principal.endsWith('amazonaws.com.cn') ? 'service' : 'web-identity', account: undefined };
+  }
+  return { kind: 'anonymous', account: undefined };
+}
+
+/** the role ARN behind `arn:aws:sts::A:assumed-role/R/S`, without the path AWS does not show */
+function roleOfSession(sessionArn: string): string | undefined {
+  const parts = splitArn(sessionArn);
+  if (parts === undefined) return undefined;
+  const [, partition, , , account, resource] = parts;
+  const role = resource.split('/')[1];
+  return role === undefined ? undefined : `arn:${partition}:iam::${account}:role/${role}`;
+}
+
+export function prepareRequest(request: Request, facts: PrincipalFacts = {}): PreparedRequest {
+  const { kind, account } = classify(request.principal);
+  const roleArn = kind === 'role-session' ? (facts.roleArn ?? roleOfSession(request.principal)) : kind === 'role' ? request.principal : undefined;
+  const serviceLinkedRole = facts.serviceLinkedRole === true || (roleArn !== undefined && roleArn.includes(':role/aws-service-role/'));
+  const context = new Map<string, ContextValue>();
+  // supplied first so a value in the request always wins
+  if (kind === 'root' || kind === 'user' || kind === 'role' || kind === 'role-session' || kind === 'federated-user') {
+    const principalArn = kind === 'root' && isAccountId(request.principal) ? `arn:aws:iam::${request.principal}:root` : (roleArn ?? request.principal);
+    context.set('aws:principalarn', principalArn);
+    if (account !== undefined) context.set('aws:principalaccount', account);
+    if (kind === 'user') {
+      const name = request.principal.slice(request.principal.lastIndexOf('/') + 1);
+      context.set('aws:username', name);
+    }
+  }
+  for (const [key, value] of Object.entries(request.context ?? {})) context.set(key.toLowerCase(), value);
+  const colon = request.action.indexOf(':');
+  const actionLower = request.action.toLowerCase();
+  return {
+    principal: request.principal,
+    kind,
+    principalAccount: account,
+    roleArn,
+    serviceLinkedRole,
+    action: request.action,
+    actionLower,
+    service: colon > 0 ? actionLower.slice(0, colon) : actionLower,
+    resource: request.resource,
+    resourceAccount: request.resourceAccount ?? accountOfArn(request.resource) ?? account,
+    context,
+    lookup: (key) => context.get(key),
+    missingKeys: new Set(),
+  };
+}
