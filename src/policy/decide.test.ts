@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { compilePolicySet, type PolicySetInput } from './compile-policy-set.ts';
+import { decide } from './decide.ts';
+import { explain } from './explain.ts';
+import { parsePolicy } from './parse-policy.ts';
+import type { Policy, PolicyType } from './policy.ts';
+
+function policy(name: string, type: PolicyType, statements: unknown[]): Policy {
+  const parsed = parsePolicy({ Version: '2012-10-17', Statement: statements }, { type, name });
+  assert.ok(parsed.ok, JSON.stringify(parsed.issues));
+  return parsed.value;
+}
+
+const allowAll = (type: PolicyType, name = 'FullAWSAccess') => policy(name, type, [{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+const alice = 'arn:aws:iam::111111111111:user/alice';
+
+function run(input: PolicySetInput, action = 's3:GetObject', resource = 'arn:aws:s3:::bucket/key', context: Record<string, string | string[]> = {}) {
+  return decide(compilePolicySet(input, { managementAccount: '000000000000' }), { principal: alice, action, resource, context });
+}
+
+describe('decide: the decision is a value with every cause', () => {
+  test('an explicit deny lists every deny statement that applies, from every policy type', () => {
+    const d = run({
+      identity: [allowAll('identity', 'admin'), policy('no-s3', 'identity', [{ Sid: 'NoS3', Effect: 'Deny', Action: 's3:*', Resource: '*' }])],
+      scps: [[allowAll('scp'), policy('deny-get', 'scp', [{ Effect: 'Deny', Action: 's3:Get*', Resource: '*' }])]],
+    });
+    assert.equal(d.decision, 'ExplicitDeny');
+    const denies = d.causes.map((c) => (c.kind === 'explicit-deny' ? `${c.statement.policyType}:${c.statement.policyName}:${c.statement.statementIndex}` : c.kind));
+    assert.deepEqual(denies.sort(), ['identity:no-s3:0', 'scp:deny-get:0']);
+    assert.equal(d.outcomes.scp, 'ExplicitDeny');
+    assert.equal(d.outcomes.identity, 'ExplicitDeny');
+  });
+
+  test('an implicit deny lists every missing Allow: an SCP level and the identity policies', () => {
+    const d = run({ identity: [policy('ec2-only', 'identity', [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }])], scps: [[allowAll('scp')], [policy('ec2', 'scp', [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }])]] });
+    assert.equal(d.decision, 'ImplicitDeny');
+    assert.deepEqual(d.causes, [
+      { kind: 'no-allow', policyType: 'scp', level: 1 },
+      { kind: 'no-allow', policyType: 'identity' },
+    ]);
+    const text = explain(d, { scpLevelNames: ['root', 'workloads'] });
+    assert.match(text, /because no service control policy attached at `workloads` allows the `s3:GetObject` action/);
+    assert.match(text, /because no identity-based policy allows the `s3:GetObject` action/);
+  });
+
+  test('an allow names the statements that granted it at every level', () => {
+    const d = run({ identity: [policy('reader', 'identity', [{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }])], scps: [[allowAll('scp')]] });
+    assert.equal(d.decision, 'Allow');
+    assert.deepEqual(
+      d.causes.map((c) => (c.kind === 'allow' ? `${c.statement.policyType}:${c.statement.sid ?? '-'}` : c.kind)),
+      ['scp:-', 'identity:Read'],
+    );
+    assert.match(explain(d), /allowed by identity-based policy `reader` statement 0 \(`Read`\)/);
+  });
+
+  test('missing context keys are reported as the policy spelled them', () => {
+    const d = run({ identity: [policy('mfa', 'identity', [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, StringEquals: { 'AWS:PrincipalTag/team': 'x' } } }])] });
+    assert.equal(d.decision, 'ImplicitDeny');
+    assert.deepEqual(d.missingContextKeys, ['AWS:PrincipalTag/team', 'aws:MultiFactorAuthPresent']);
+  });
+
+  test('SCPs do not apply to the management account, and the decision says so', () => {
+    const d = decide(compilePolicySet({ identity: [allowAll('identity')], scps: [[policy('nothing', 'scp', [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }])]] }, { managementAccount: '000000000000' }), {
+      principal: 'arn:aws:iam::000000000000:user/root-admin',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::bucket/key',
+    });
+    assert.equal(d.decision, 'Allow');
+    assert.equal(d.exemptions.scp, 'management-account');
+    assert.equal(d.outcomes.scp, 'NotApplicable');
+    assert.match(explain(d), /service control policies do not apply: management account/);
+  });
+
+  test('policy variables resolve per request, and a variable without a value makes the statement not apply', () => {
+    const home = policy('home', 'identity', [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:PrincipalTag/team}/*' }]);
+    assert.equal(run({ identity: [home] }, 's3:PutObject', 'arn:aws:s3:::home/blue/x', { 'aws:PrincipalTag/team': 'blue' }).decision, 'Allow');
+    assert.equal(run({ identity: [home] }, 's3:PutObject', 'arn:aws:s3:::home/blue/x', { 'aws:PrincipalTag/team': 'red' }).decision, 'ImplicitDeny');
+    assert.equal(run({ identity: [home] }, 's3:PutObject', 'arn:aws:s3:::home//x').decision, 'ImplicitDeny');
+    // a substituted value is literal text, never a wildcard
+    assert.equal(run({ identity: [home] }, 's3:PutObject', 'arn:aws:s3:::home/blue/x', { 'aws:PrincipalTag/team': '*' }).decision, 'ImplicitDeny');
+  });
+
+  test('the action index finds exact, per-service pattern and any-service statements alike', () => {
+    const identity = [
+      policy('a', 'identity', [{ Effect: 'Allow', Action: 'S3:getobject', Resource: '*' }]),
+      policy('b', 'identity', [{ Effect: 'Allow', Action: ['ec2:Describe*', 's3:List*'], Resource: '*' }]),
+      policy('c', 'identity', [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]),
+      policy('d', 'identity', [{ Effect: 'Allow', Action: '*:Get*Policy', Resource: '*' }]),
+    ];
+    const names = (action: string) =>
+      run({ identity }, action)
+        .causes.flatMap((c) => (c.kind === 'allow' ? [c.statement.policyName] : []))
+        .sort();
+    assert.deepEqual(names('s3:GetObject'), ['a', 'c']);
+    assert.deepEqual(names('s3:ListBucket'), ['b', 'c']);
+    assert.deepEqual(names('ec2:DescribeInstances'), ['b', 'c']);
+    assert.deepEqual(names('iam:GetRolePolicy'), ['d']);
+    assert.deepEqual(names('iam:CreateUser'), []);
+  });
+});
