@@ -32,7 +32,7 @@ describe('parsePolicy: validation codes, each located', () => {
     assert.equal(found.line, 3);
     assert.match(found.message, /`Action`/);
   });
-  test('not-an-object', () => expectCode('[1, 2]', 'not-an-object'));
+  test('not-an-object', () => void expectCode('[1, 2]', 'not-an-object'));
   test('unknown-element with a case hint', () => {
     const found = expectCode(stmt({ effect: 'Allow' }), 'unknown-element');
     assert.match(found.message, /did you mean `Effect`/);
@@ -48,10 +48,10 @@ describe('parsePolicy: validation codes, each located', () => {
     assert.equal(found.path, '$.Version');
     assert.equal(found.line, 2);
   });
-  test('missing-statement', () => expectCode({ Version: '2012-10-17' }, 'missing-statement'));
-  test('empty-statement', () => expectCode({ Version: '2012-10-17', Statement: [] }, 'empty-statement'));
-  test('bad-statement', () => expectCode({ Version: '2012-10-17', Statement: ['x'] }, 'bad-statement'));
-  test('bad-sid', () => expectCode(stmt({ Sid: 42 }), 'bad-sid'));
+  test('missing-statement', () => void expectCode({ Version: '2012-10-17' }, 'missing-statement'));
+  test('empty-statement', () => void expectCode({ Version: '2012-10-17', Statement: [] }, 'empty-statement'));
+  test('bad-statement', () => void expectCode({ Version: '2012-10-17', Statement: ['x'] }, 'bad-statement'));
+  test('bad-sid', () => void expectCode(stmt({ Sid: 42 }), 'bad-sid'));
   test('duplicate-sid names both statements', () => {
     const found = expectCode(
       { Version: '2012-10-17', Statement: [{ Sid: 'A', Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'A', Effect: 'Deny', Action: '*', Resource: '*' }] },
@@ -60,10 +60,10 @@ describe('parsePolicy: validation codes, each located', () => {
     assert.equal(found.path, '$.Statement[1].Sid');
     assert.match(found.message, /statement 0/);
   });
-  test('missing-effect', () => expectCode({ Version: '2012-10-17', Statement: [{ Action: '*', Resource: '*' }] }, 'missing-effect'));
-  test('bad-effect (values are case-sensitive)', () => expectCode(stmt({ Effect: 'allow' }), 'bad-effect'));
-  test('action-and-not-action', () => expectCode(stmt({ NotAction: 'iam:*' }), 'action-and-not-action'));
-  test('missing-action', () => expectCode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: '*' }] }, 'missing-action'));
+  test('missing-effect', () => void expectCode({ Version: '2012-10-17', Statement: [{ Action: '*', Resource: '*' }] }, 'missing-effect'));
+  test('bad-effect (values are case-sensitive)', () => void expectCode(stmt({ Effect: 'allow' }), 'bad-effect'));
+  test('action-and-not-action', () => void expectCode(stmt({ NotAction: 'iam:*' }), 'action-and-not-action'));
+  test('missing-action', () => void expectCode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: '*' }] }, 'missing-action'));
   test('bad-action', () => {
     const found = expectCode(stmt({ Action: ['s3:GetObject', 'GetObject'] }), 'bad-action');
     assert.equal(found.path, '$.Statement[0].Action[1]');
@@ -74,16 +74,16 @@ describe('parsePolicy: validation codes, each located', () => {
     assert.equal(parsed.issues[0]?.code, 'unknown-action');
     assert.equal(parsed.issues[0]?.severity, 'warning');
   });
-  test('resource-and-not-resource', () => expectCode(stmt({ NotResource: '*' }), 'resource-and-not-resource'));
+  test('resource-and-not-resource', () => void expectCode(stmt({ NotResource: '*' }), 'resource-and-not-resource'));
   test('missing-resource (identity policies need one; resource policies may omit it)', () => {
     expectCode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*' }] }, 'missing-resource');
     const trust = issuesOf({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, 'resource');
     assert.ok(trust.ok);
   });
-  test('bad-resource', () => expectCode(stmt({ Resource: [7] }), 'bad-resource'));
-  test('malformed-arn', () => expectCode(stmt({ Resource: 'arn:aws:s3' }), 'malformed-arn'));
-  test('principal-and-not-principal', () => expectCode(stmt({ Principal: '*', NotPrincipal: { AWS: '111111111111' } }), 'principal-and-not-principal', 'resource'));
-  test('missing-principal in a resource policy', () => expectCode(stmt({}), 'missing-principal', 'resource'));
+  test('bad-resource', () => void expectCode(stmt({ Resource: [7] }), 'bad-resource'));
+  test('malformed-arn', () => void expectCode(stmt({ Resource: 'arn:aws:s3' }), 'malformed-arn'));
+  test('principal-and-not-principal', () => void expectCode(stmt({ Principal: '*', NotPrincipal: { AWS: '111111111111' } }), 'principal-and-not-principal', 'resource'));
+  test('missing-principal in a resource policy', () => void expectCode(stmt({}), 'missing-principal', 'resource'));
   test('principal-not-allowed in identity policies and SCPs', () => {
     expectCode(stmt({ Principal: '*' }), 'principal-not-allowed');
     expectCode(stmt({ Principal: '*' }), 'principal-not-allowed', 'scp');
@@ -93,12 +93,12 @@ describe('parsePolicy: validation codes, each located', () => {
     assert.match(found.message, /wildcards are not allowed/);
     expectCode(stmt({ Principal: { Group: 'x' } }), 'bad-principal', 'resource');
   });
-  test('not-principal-with-allow is a warning', () => expectCode(stmt({ NotPrincipal: { AWS: '111111111111' } }), 'not-principal-with-allow', 'resource', 'warning'));
+  test('not-principal-with-allow is a warning', () => void expectCode(stmt({ NotPrincipal: { AWS: '111111111111' } }), 'not-principal-with-allow', 'resource', 'warning'));
   test('rcp-allow-not-supported and rcp-principal-must-be-star', () => {
     expectCode(stmt({ Principal: '*' }), 'rcp-allow-not-supported', 'rcp');
     expectCode({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '111111111111' }, Action: 's3:*', Resource: '*' }] }, 'rcp-principal-must-be-star', 'rcp');
   });
-  test('bad-condition', () => expectCode(stmt({ Condition: ['x'] }), 'bad-condition'));
+  test('bad-condition', () => void expectCode(stmt({ Condition: ['x'] }), 'bad-condition'));
   test('unknown-condition-operator with a suggestion', () => {
     const found = expectCode(stmt({ Condition: { StringEqualz: { 'aws:username': 'a' } } }), 'unknown-condition-operator');
     assert.equal(found.path, '$.Statement[0].Condition.StringEqualz');
@@ -113,10 +113,10 @@ describe('parsePolicy: validation codes, each located', () => {
     expectCode(stmt({ Condition: { StringEquals: { 'aws:username': { a: 1 } } } }), 'bad-condition-value');
     expectCode(stmt({ Condition: { StringEquals: { 'aws:username': [] } } }), 'bad-condition-value');
   });
-  test('malformed-arn in Arn operators', () => expectCode(stmt({ Condition: { ArnLike: { 'aws:SourceArn': 'my-bucket' } } }), 'malformed-arn'));
-  test('bad-condition-key', () => expectCode(stmt({ Condition: { StringEquals: { username: 'a' } } }), 'bad-condition-key'));
-  test('if-exists-with-null', () => expectCode(stmt({ Condition: { NullIfExists: { 'aws:username': 'true' } } }), 'if-exists-with-null'));
-  test('bad-variable: an unterminated variable', () => expectCode(stmt({ Resource: 'arn:aws:s3:::home/${aws:username' }), 'bad-variable'));
+  test('malformed-arn in Arn operators', () => void expectCode(stmt({ Condition: { ArnLike: { 'aws:SourceArn': 'my-bucket' } } }), 'malformed-arn'));
+  test('bad-condition-key', () => void expectCode(stmt({ Condition: { StringEquals: { username: 'a' } } }), 'bad-condition-key'));
+  test('if-exists-with-null', () => void expectCode(stmt({ Condition: { NullIfExists: { 'aws:username': 'true' } } }), 'if-exists-with-null'));
+  test('bad-variable: an unterminated variable', () => void expectCode(stmt({ Resource: 'arn:aws:s3:::home/${aws:username' }), 'bad-variable'));
   test('variables-ignored under 2008-10-17 is a warning', () => {
     const parsed = issuesOf({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::home/${aws:username}' }] });
     assert.ok(parsed.ok);
