@@ -15,8 +15,8 @@ import { NEGATED_OPERATORS, type BaseOperator, type Condition, type PolicyVersio
 import type { ContextValue, PreparedRequest } from './request.ts';
 import { parseTemplate, resolveGlobTemplate, resolveTemplate, type ContextLookup, type Template } from './variables.ts';
 
-/** does one request value match any of the policy's values; undefined: a variable did not resolve */
-type ValueTest = (value: string, lookup: ContextLookup) => boolean | undefined;
+/** does one request value match any of the policy's values (a value whose variable has no value matches nothing) */
+type ValueTest = (value: string, lookup: ContextLookup) => boolean;
 
 export interface CompiledCondition {
   readonly source: Condition;
@@ -61,16 +61,15 @@ function templatesOf(values: readonly string[], version: PolicyVersion): (Templa
 function compileTest(base: BaseOperator, values: readonly string[], version: PolicyVersion): ValueTest {
   const templates = templatesOf(values, version);
   const dynamic = templates.some((t) => t !== undefined);
-  /** the policy values with variables resolved, or undefined when one cannot be */
-  const resolved = (lookup: ContextLookup): string[] | undefined => {
+  /** the policy values with variables resolved; a value whose variable has no value is null and left out */
+  const resolved = (lookup: ContextLookup): string[] => {
     const out: string[] = [];
     for (let i = 0; i < values.length; i++) {
       const template = templates[i];
       if (template === undefined) out.push(values[i]!);
       else {
         const text = resolveTemplate(template, lookup);
-        if (text === undefined) return undefined;
-        out.push(text);
+        if (text !== undefined) out.push(text);
       }
     }
     return out;
@@ -83,7 +82,7 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
         const set = new Set(values);
         return (value) => set.has(value);
       }
-      return (value, lookup) => resolved(lookup)?.includes(value);
+      return (value, lookup) => resolved(lookup).includes(value);
     }
     case 'StringEqualsIgnoreCase':
     case 'StringNotEqualsIgnoreCase': {
@@ -93,7 +92,6 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
       }
       return (value, lookup) => {
         const list = resolved(lookup);
-        if (list === undefined) return undefined;
         const lower = value.toLowerCase();
         return list.some((v) => v.toLowerCase() === lower);
       };
@@ -108,7 +106,7 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
         for (let i = 0; i < values.length; i++) {
           const template = templates[i];
           const tokens = resolveGlobTemplate(template ?? [values[i]!], lookup, false);
-          if (tokens === undefined) return undefined;
+          if (tokens === undefined) continue;
           if (matchTokens(tokens, value)) return true;
         }
         return false;
@@ -151,7 +149,7 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
           const template = templates[i];
           if (template !== undefined) {
             const text = resolveTemplate(template, lookup);
-            if (text === undefined) return undefined;
+            if (text === undefined) continue;
             block = parseCidr(text);
           }
           if (block !== undefined && addressInCidr(address, block)) return true;
@@ -173,7 +171,7 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
           const template = templates[i];
           if (template !== undefined) {
             const text = resolveTemplate(template, lookup);
-            if (text === undefined) return undefined;
+            if (text === undefined) continue;
             pattern = compileArnPattern(text);
           }
           if (pattern !== undefined && pattern(parts)) return true;
@@ -206,7 +204,7 @@ function parsedCompare(
       const template = templates[i];
       if (template !== undefined) {
         const text = resolveTemplate(template, lookup);
-        if (text === undefined) return undefined;
+        if (text === undefined) continue;
         expected = parse(text);
       }
       if (expected !== undefined && compare(actual, expected)) return true;
@@ -254,10 +252,12 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
     return condition.negated;
   }
   const lookup = request.lookup;
+  // a policy value whose variable has no value is a null value: it matches nothing, so negated
+  // operators hold ("Inverted condition operators like StringNotEquals or StringNotLike do match
+  // against a null value", reference_policies_variables.html#policy-vars-no-value)
   if (condition.set === 'ForAllValues') {
     for (const value of values) {
       const hit = condition.test(value, lookup);
-      if (hit === undefined) return false;
       if (hit === condition.negated) return false;
     }
     return true;
@@ -266,7 +266,6 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
   let any = false;
   for (const value of values) {
     const hit = condition.test(value, lookup);
-    if (hit === undefined) return false;
     if (condition.set === 'ForAnyValue' ? hit !== condition.negated : hit) {
       any = true;
       break;

@@ -10,7 +10,7 @@ import { splitArn } from './arn.ts';
 import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
 import type { StatementRef } from './decision.ts';
 import { compileGlob, hasWildcard, matchTokens, type TextMatcher } from './glob.ts';
-import type { Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
+import type { Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
 import type { PreparedRequest } from './request.ts';
 import { parseTemplate, resolveGlobTemplate, type Template } from './variables.ts';
 
@@ -24,8 +24,14 @@ export interface CompiledStatement {
   readonly ref: StatementRef;
   readonly matchAction: (actionLower: string) => boolean;
   readonly matchResource: (request: PreparedRequest) => boolean;
-  readonly matchPrincipal: ((request: PreparedRequest) => Grant | undefined) | undefined;
+  readonly matchPrincipal: ((request: PreparedRequest, env: EvaluationEnv) => Grant | undefined) | undefined;
   readonly conditions: readonly CompiledCondition[];
+}
+
+/** facts about the whole policy set that change how a single statement applies */
+export interface EvaluationEnv {
+  /** the caller has a permissions boundary */
+  readonly hasBoundary: boolean;
 }
 
 export interface Slot {
@@ -127,7 +133,7 @@ function compileStatement(type: PolicyType, policy: Policy, policyIndex: number,
     ref,
     matchAction: statement.notAction ? (a) => !anyAction(a) : anyAction,
     matchResource: compileResources(statement.resources, statement.notResource, policy.version),
-    matchPrincipal: statement.principal === undefined ? undefined : compilePrincipal(statement.principal, statement.notPrincipal),
+    matchPrincipal: statement.principal === undefined ? undefined : compilePrincipal(statement.principal, statement.notPrincipal, statement.effect),
     conditions: statement.conditions.map((c) => compileCondition(c, policy.version)),
   };
 }
@@ -252,31 +258,39 @@ function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | un
 }
 
 /**
- * NotPrincipal excludes a caller only when every identity it acts as is listed: a role session is
- * its session, its role and its account (reference_policies_elements_notprincipal.html: with Deny,
- * "you must also specify the account ARN of the not-denied principal")
+ * NotPrincipal applies to each identity the caller acts as that the list does not name: a role
+ * session is its session, its role and its account, a user is itself and its account. The result
+ * is the strongest identity left unnamed, so a Deny excludes a caller only when all of them are
+ * listed (reference_policies_elements_notprincipal.html: with Deny, "you must also specify the
+ * account ARN of the not-denied principal"), and an Allow that names only the user still reaches
+ * its account, which delegates to the account's identity policies.
  */
-function excludedBy(names: PrincipalNames, request: PreparedRequest): boolean {
-  if (names.any) return true;
+function strongestUnnamed(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
+  if (names.any) return undefined;
   const account = request.principalAccount;
-  const inAccount = account !== undefined && names.accounts.has(account);
+  const accountUnnamed = account === undefined || !names.accounts.has(account);
   switch (request.kind) {
     case 'root':
-      return inAccount;
+      return accountUnnamed ? 'caller' : undefined;
     case 'user':
-      return inAccount && names.users.has(`${account}/${lastSegment(request.principal)}`);
+      if (!names.users.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
+      return accountUnnamed ? 'account' : undefined;
     case 'role':
-      return inAccount && names.roles.has(`${account}/${lastSegment(request.principal)}`);
+      if (!names.roles.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
+      return accountUnnamed ? 'account' : undefined;
     case 'role-session':
-      return inAccount && names.sessions.has(request.principal) && request.roleArn !== undefined && names.roles.has(`${account}/${lastSegment(request.roleArn)}`);
+      if (!names.sessions.has(request.principal)) return 'caller';
+      if (request.roleArn === undefined || !names.roles.has(`${account}/${lastSegment(request.roleArn)}`)) return 'role';
+      return accountUnnamed ? 'account' : undefined;
     case 'federated-user':
-      return inAccount && names.federatedUsers.has(request.principal);
+      if (!names.federatedUsers.has(request.principal)) return 'caller';
+      return accountUnnamed ? 'account' : undefined;
     case 'service':
     case 'web-identity':
     case 'canonical-user':
-      return nameCaller(names, request) !== undefined;
+      return nameCaller(names, request) === undefined ? 'caller' : undefined;
     case 'anonymous':
-      return false;
+      return 'caller';
     default: {
       const never: never = request.kind;
       return never;
@@ -284,9 +298,15 @@ function excludedBy(names: PrincipalNames, request: PreparedRequest): boolean {
   }
 }
 
-function compilePrincipal(spec: PrincipalSpec, negated: boolean): (request: PreparedRequest) => Grant | undefined {
+function compilePrincipal(spec: PrincipalSpec, negated: boolean, effect: Effect): (request: PreparedRequest, env: EvaluationEnv) => Grant | undefined {
   const names = principalNames(spec);
-  if (negated) return (request) => (excludedBy(names, request) ? undefined : 'caller');
+  if (negated && effect === 'Deny') {
+    // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+    // permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+    // element" (access_policies_boundaries.html)
+    return (request, env) => (env.hasBoundary ? 'caller' : strongestUnnamed(names, request));
+  }
+  if (negated) return (request) => strongestUnnamed(names, request);
   return (request) => nameCaller(names, request);
 }
 
@@ -300,12 +320,12 @@ export interface SlotResult {
 
 const GRANT_RANK: Record<Grant, number> = { account: 1, role: 2, caller: 3 };
 
-function applyStatement(statement: CompiledStatement, request: PreparedRequest, result: SlotResult, actionKnown: boolean): void {
+function applyStatement(statement: CompiledStatement, request: PreparedRequest, env: EvaluationEnv, result: SlotResult, actionKnown: boolean): void {
   if (!actionKnown && !statement.matchAction(request.actionLower)) return;
   if (!statement.matchResource(request)) return;
   let grant: Grant | undefined;
   if (statement.matchPrincipal !== undefined) {
-    grant = statement.matchPrincipal(request);
+    grant = statement.matchPrincipal(request, env);
     if (grant === undefined) return;
   }
   // every condition is evaluated (no short cut) so that all missing keys are reported
@@ -319,12 +339,12 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   }
 }
 
-export function evaluateSlot(slot: Slot, request: PreparedRequest): SlotResult {
+export function evaluateSlot(slot: Slot, request: PreparedRequest, env: EvaluationEnv): SlotResult {
   const result: SlotResult = { allows: [], denies: [], grant: undefined };
   const exact = slot.exact.get(request.actionLower);
-  if (exact !== undefined) for (const s of exact) applyStatement(s, request, result, true);
+  if (exact !== undefined) for (const s of exact) applyStatement(s, request, env, result, true);
   const byService = slot.byService.get(request.service);
-  if (byService !== undefined) for (const s of byService) applyStatement(s, request, result, false);
-  for (const s of slot.anyService) applyStatement(s, request, result, false);
+  if (byService !== undefined) for (const s of byService) applyStatement(s, request, env, result, false);
+  for (const s of slot.anyService) applyStatement(s, request, env, result, false);
   return result;
 }

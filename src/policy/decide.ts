@@ -10,7 +10,7 @@
  *    across accounts both sides must allow; role trust and KMS key policies must always allow
  * Anything else is an ImplicitDeny.
  */
-import type { CompiledPolicySet, CompiledStatement, Grant, Slot, SlotResult } from './compile-policy-set.ts';
+import type { CompiledPolicySet, CompiledStatement, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
 import { evaluateSlot } from './compile-policy-set.ts';
 import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
 import type { PolicyType } from './policy.ts';
@@ -23,12 +23,13 @@ export function decide(set: CompiledPolicySet, request: Request, facts?: Princip
 export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): Decision {
   const scpExemption = scpExempt(set, req);
   const rcpExemption = rcpExempt(set, req);
-  const scps = scpExemption === undefined ? set.scps.map((slot) => evaluateSlot(slot, req)) : [];
-  const rcps = rcpExemption === undefined ? set.rcps.map((slot) => evaluateSlot(slot, req)) : [];
-  const identity = evaluate(set.identity, req);
-  const boundary = evaluate(set.permissionBoundary, req);
-  const session = evaluate(set.session, req);
-  const resource = evaluate(set.resource, req);
+  const env: EvaluationEnv = { hasBoundary: set.permissionBoundary !== undefined };
+  const scps = scpExemption === undefined ? set.scps.map((slot) => evaluateSlot(slot, req, env)) : [];
+  const rcps = rcpExemption === undefined ? set.rcps.map((slot) => evaluateSlot(slot, req, env)) : [];
+  const identity = evaluate(set.identity, req, env);
+  const boundary = evaluate(set.permissionBoundary, req, env);
+  const session = evaluate(set.session, req, env);
+  const resource = evaluate(set.resource, req, env);
 
   // 1. explicit deny
   const denies = [...rcps, ...scps, resource, identity, boundary, session].flatMap((r) => r?.denies ?? []);
@@ -103,8 +104,8 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): De
   };
 }
 
-function evaluate(slot: Slot | undefined, req: PreparedRequest): SlotResult | undefined {
-  return slot === undefined ? undefined : evaluateSlot(slot, req);
+function evaluate(slot: Slot | undefined, req: PreparedRequest, env: EvaluationEnv): SlotResult | undefined {
+  return slot === undefined ? undefined : evaluateSlot(slot, req, env);
 }
 
 function allowCauses(allows: readonly CompiledStatement[]): Cause[] {
