@@ -1,0 +1,66 @@
+/**
+ * Validation issues of a configuration repository: every mistake is a value with a stable code, a
+ * message in the project's style and a location (file:line:column in the repository). Issues found
+ * in policy files by the engine keep the engine's codes.
+ */
+import type { IssueCode, Severity } from '../policy/index.ts';
+
+export type ConfigIssueCode =
+  // files and syntax
+  | 'missing-config'
+  | 'yaml-syntax'
+  | 'duplicate-key'
+  // the shape of parapet.yaml
+  | 'wrong-type'
+  | 'missing-field'
+  | 'unknown-field'
+  | 'bad-name'
+  | 'bad-account-id'
+  | 'bad-session-duration'
+  | 'bad-path'
+  | 'missing-file'
+  // references between names
+  | 'unknown-guardrail'
+  | 'unknown-resource-guardrail'
+  | 'unknown-permission-set'
+  | 'unknown-group'
+  | 'unknown-account'
+  | 'duplicate-entry'
+  | 'unused-definition'
+  // the organization tree
+  | 'account-in-two-places'
+  | 'duplicate-account-id'
+  | 'duplicate-account-name'
+  | 'duplicate-unit-name'
+  | 'no-allow-at-level'
+  | 'policy-too-large'
+  | 'assignment-to-management-account';
+
+export interface ConfigIssue {
+  /** one of ours, or the policy engine's for a mistake inside a policy file */
+  readonly code: ConfigIssueCode | IssueCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** the file, relative to the repository folder, with `/` separators */
+  readonly source: string;
+  /** 1-based */
+  readonly line: number;
+  readonly column: number;
+  /** where in the document: `$.organization.root.units[0].name` or a policy's JSON path */
+  readonly path: string;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** `file:line:column: severity code: message`, the file joined to `base` when given */
+export function formatConfigIssue(issue: ConfigIssue, base?: string): string {
+  const file = base === undefined || base === '' || base === '.' ? issue.source : `${base.replace(/[\\/]+$/, '')}/${issue.source}`;
+  return `${file}:${issue.line}:${issue.column}: ${issue.severity} ${issue.code}: ${issue.message}`;
+}
+
+export function hasConfigErrors(issues: readonly ConfigIssue[]): boolean {
+  return issues.some((issue) => issue.severity === 'error');
+}

@@ -1,0 +1,89 @@
+/**
+ * `parapet.yaml` as read, before its names are checked against each other and its policy files
+ * are parsed: every name and file reference keeps its position. Internal to src/org.
+ */
+import type { Position } from './config-issue.ts';
+
+/** a name or a file path as written, and where */
+export interface Ref {
+  readonly name: string;
+  readonly at: Position;
+  /** YAML path, e.g. `$.assignments[2].accounts[0]` */
+  readonly path: string;
+}
+
+export interface DraftUnit {
+  /** `root` for the organization root */
+  readonly name: string;
+  readonly at: Position;
+  readonly path: string;
+  /** unit names below the root down to this unit */
+  readonly unitPath: readonly string[];
+  /** undefined when the unit has no `guardrails` field */
+  readonly guardrails: readonly Ref[] | undefined;
+  readonly resourceGuardrails: readonly Ref[];
+  readonly units: readonly DraftUnit[];
+  readonly accounts: readonly DraftAccount[];
+}
+
+export interface DraftAccount {
+  /** undefined when missing or invalid (already reported) */
+  readonly id: Ref | undefined;
+  readonly name: Ref | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly unitPath: readonly string[];
+  readonly guardrails: readonly Ref[] | undefined;
+  readonly resourceGuardrails: readonly Ref[] | undefined;
+  readonly at: Position;
+  readonly path: string;
+}
+
+export interface DraftGuardrail {
+  readonly name: string;
+  readonly at: Position;
+  readonly file: Ref | undefined;
+}
+
+export interface DraftPermissionSet {
+  readonly name: string;
+  readonly at: Position;
+  readonly policies: readonly Ref[];
+  readonly boundary: Ref | undefined;
+  readonly sessionDuration: string;
+  readonly sessionDurationSeconds: number;
+}
+
+export interface DraftGroup {
+  readonly name: string;
+  readonly at: Position;
+  readonly members: readonly Ref[];
+}
+
+export interface DraftAssignment {
+  readonly index: number;
+  readonly at: Position;
+  readonly path: string;
+  readonly group: Ref | undefined;
+  readonly permissionSet: Ref | undefined;
+  readonly accounts: readonly Ref[];
+  readonly eligible: boolean;
+}
+
+export interface DraftServiceAccount {
+  readonly name: string;
+  readonly at: Position;
+  readonly permissionSet: Ref | undefined;
+  readonly accounts: readonly Ref[];
+}
+
+export interface DraftConfig {
+  readonly name: string | undefined;
+  readonly managementAccount: Ref | undefined;
+  readonly root: DraftUnit | undefined;
+  readonly guardrails: readonly DraftGuardrail[];
+  readonly resourceGuardrails: readonly DraftGuardrail[];
+  readonly permissionSets: readonly DraftPermissionSet[];
+  readonly groups: readonly DraftGroup[];
+  readonly assignments: readonly DraftAssignment[];
+  readonly serviceAccounts: readonly DraftServiceAccount[];
+}

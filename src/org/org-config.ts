@@ -1,0 +1,119 @@
+/**
+ * The organization model after validation: a configuration repository (`parapet.yaml` and its
+ * policy files) as typed values. Every name a value refers to exists, every policy parsed, and
+ * every node keeps the place it was written, for messages and diffs.
+ */
+import type { Policy } from '../policy/index.ts';
+
+export interface SourceLocation {
+  /** the file, relative to the repository folder */
+  readonly source: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface OrgConfig {
+  readonly organization: Organization;
+  /** service control policies by name, in file order */
+  readonly guardrails: ReadonlyMap<string, GuardrailDefinition>;
+  /** resource control policies by name, in file order */
+  readonly resourceGuardrails: ReadonlyMap<string, GuardrailDefinition>;
+  readonly permissionSets: ReadonlyMap<string, PermissionSet>;
+  readonly groups: ReadonlyMap<string, Group>;
+  readonly assignments: readonly Assignment[];
+  readonly serviceAccounts: ReadonlyMap<string, ServiceAccount>;
+  /** every account in the tree by name, depth first (a unit's accounts before its sub-units) */
+  readonly accounts: ReadonlyMap<string, Account>;
+}
+
+export interface Organization {
+  readonly name: string;
+  /** SCPs and RCPs do not apply to the management account (it may also appear in the tree) */
+  readonly managementAccount: string;
+  readonly root: Unit;
+}
+
+export interface Unit {
+  /** `root` for the organization root */
+  readonly name: string;
+  /** unit names from below the root down to this unit; empty for the root */
+  readonly path: readonly string[];
+  /** SCPs attached here, by name */
+  readonly guardrails: readonly string[];
+  /** RCPs attached here, by name */
+  readonly resourceGuardrails: readonly string[];
+  readonly units: readonly Unit[];
+  readonly accounts: readonly Account[];
+  readonly at: SourceLocation;
+}
+
+export interface Account {
+  /** 12 digits */
+  readonly id: string;
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** the names of the units it sits in, below the root; empty for an account at the root */
+  readonly units: readonly string[];
+  /**
+   * SCPs attached to the account itself. Absent: the account adds no level of its own to the chain
+   * (as with AWS's default FullAWSAccess attached to every account, which restricts nothing).
+   */
+  readonly guardrails?: readonly string[];
+  /** RCPs attached to the account itself; absent: no level of its own */
+  readonly resourceGuardrails?: readonly string[];
+  readonly at: SourceLocation;
+}
+
+export interface GuardrailDefinition {
+  readonly name: string;
+  readonly file: string;
+  /** parsed as an SCP (a guardrail) or an RCP (a resource guardrail), named after the guardrail */
+  readonly policy: Policy;
+  /** the file's length in characters, as AWS counts it against its 5,120-character limit */
+  readonly characters: number;
+  readonly at: SourceLocation;
+}
+
+export interface PolicyFile {
+  readonly file: string;
+  /** named after the file */
+  readonly policy: Policy;
+}
+
+export interface PermissionSet {
+  readonly name: string;
+  /** identity-based policies */
+  readonly policies: readonly PolicyFile[];
+  /** the permissions boundary, when there is one */
+  readonly boundary?: PolicyFile;
+  /** as written, e.g. `8h`; `1h` when not given */
+  readonly sessionDuration: string;
+  readonly sessionDurationSeconds: number;
+  readonly at: SourceLocation;
+}
+
+export interface Group {
+  readonly name: string;
+  /** user names (e-mail addresses), as the directory knows them */
+  readonly members: readonly string[];
+  readonly at: SourceLocation;
+}
+
+export interface Assignment {
+  /** position in the `assignments` list */
+  readonly index: number;
+  readonly group: string;
+  readonly permissionSet: string;
+  /** account names */
+  readonly accounts: readonly string[];
+  /** just-in-time only: the group may request the permission set, with approval */
+  readonly eligible: boolean;
+  readonly at: SourceLocation;
+}
+
+export interface ServiceAccount {
+  readonly name: string;
+  readonly permissionSet: string;
+  readonly accounts: readonly string[];
+  readonly at: SourceLocation;
+}

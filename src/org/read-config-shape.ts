@@ -1,0 +1,458 @@
+/**
+ * Reads the YAML tree of `parapet.yaml` into a draft configuration, reporting every field of the
+ * wrong type, missing, unknown or malformed where it is written. Names are not checked against
+ * each other here (see check-references.ts); what cannot be read is left out of the draft, so
+ * later checks do not repeat a mistake already reported.
+ */
+import type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
+import { didYouMean } from './did-you-mean.ts';
+import type {
+  DraftAccount,
+  DraftAssignment,
+  DraftConfig,
+  DraftGroup,
+  DraftGuardrail,
+  DraftPermissionSet,
+  DraftServiceAccount,
+  DraftUnit,
+  Ref,
+} from './draft-config.ts';
+import { DEFAULT_SESSION_DURATION, MIN_SESSION_SECONDS, parseSessionDuration } from './parse-session-duration.ts';
+import { formatYamlPath, type YamlEntry, type YamlNode, type YamlPathSegment } from './read-yaml-tree.ts';
+
+export const CONFIG_FILE = 'parapet.yaml';
+
+type Path = readonly YamlPathSegment[];
+
+const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts'];
+const ORGANIZATION_FIELDS = ['name', 'managementAccount', 'root'];
+const ROOT_FIELDS = ['guardrails', 'resourceGuardrails', 'units', 'accounts'];
+const UNIT_FIELDS = ['name', ...ROOT_FIELDS];
+const ACCOUNT_FIELDS = ['id', 'name', 'tags', 'guardrails', 'resourceGuardrails'];
+const PERMISSION_SET_FIELDS = ['policies', 'boundary', 'sessionDuration'];
+const GROUP_FIELDS = ['members'];
+const ASSIGNMENT_FIELDS = ['group', 'permissionSet', 'accounts', 'eligible'];
+const SERVICE_ACCOUNT_FIELDS = ['permissionSet', 'accounts'];
+
+/** names are identifiers: referenced elsewhere, joined with `/` into unit paths and with `:` into principals */
+const NAME = /^[^\s/:,*]+$/;
+
+class Reader {
+  readonly issues: ConfigIssue[] = [];
+
+  add(code: ConfigIssueCode, message: string, at: Position, path: Path, severity: ConfigIssue['severity'] = 'error'): void {
+    this.issues.push({ code, severity, message, source: CONFIG_FILE, line: at.line, column: at.column, path: formatYamlPath(path) });
+  }
+
+  /** the entries of a map, by key; unknown keys are reported (a misspelt key would silently drop what it holds) */
+  map(node: YamlNode, path: Path, what: string, known: readonly string[]): Map<string, YamlEntry> | undefined {
+    if (node.kind !== 'map') {
+      this.add('wrong-type', `${what} must be a map, not ${describe(node)}`, node.at, path);
+      return undefined;
+    }
+    const out = new Map<string, YamlEntry>();
+    for (const entry of node.entries) {
+      if (!known.includes(entry.key)) {
+        this.add('unknown-field', `${what}: unknown field \`${entry.key}\`${didYouMean(entry.key, known)}`, entry.keyAt, [...path, entry.key]);
+      } else out.set(entry.key, entry);
+    }
+    return out;
+  }
+
+  /** a map whose keys are names the user chooses (guardrails, permission sets, groups, service accounts) */
+  namedMap(node: YamlNode, path: Path, what: string): YamlEntry[] {
+    if (node.kind === 'scalar' && node.value === null) return [];
+    if (node.kind !== 'map') {
+      this.add('wrong-type', `${what} must be a map from names to definitions, not ${describe(node)}`, node.at, path);
+      return [];
+    }
+    return node.entries.filter((entry) => this.checkName(entry.key, entry.keyAt, [...path, entry.key], what));
+  }
+
+  required(fields: Map<string, YamlEntry>, key: string, at: Position, path: Path, what: string): YamlEntry | undefined {
+    const entry = fields.get(key);
+    if (entry === undefined) this.add('missing-field', `${what}: missing \`${key}\``, at, path);
+    return entry;
+  }
+
+  string(node: YamlNode, path: Path, what: string): string | undefined {
+    if (node.kind !== 'scalar' || typeof node.value !== 'string') {
+      this.add('wrong-type', `${what} must be a string, not ${describe(node)}`, node.at, path);
+      return undefined;
+    }
+    return node.value;
+  }
+
+  checkName(name: string, at: Position, path: Path, what: string): boolean {
+    if (NAME.test(name)) return true;
+    this.add('bad-name', `${what}: \`${name}\` is not a valid name: use no spaces, \`/\`, \`:\`, \`,\` or \`*\``, at, path);
+    return false;
+  }
+
+  name(node: YamlNode, path: Path, what: string): Ref | undefined {
+    const value = this.string(node, path, what);
+    if (value === undefined || !this.checkName(value, node.at, path, what)) return undefined;
+    return { name: value, at: node.at, path: formatYamlPath(path) };
+  }
+
+  /** a list of names; an empty value is an empty list */
+  names(node: YamlNode, path: Path, what: string): Ref[] {
+    if (node.kind === 'scalar' && node.value === null) return [];
+    if (node.kind !== 'list') {
+      this.add('wrong-type', `${what} must be a list, not ${describe(node)}`, node.at, path);
+      return [];
+    }
+    const out: Ref[] = [];
+    node.items.forEach((item, i) => {
+      const ref = this.name(item, [...path, i], `${what} item ${i}`);
+      if (ref !== undefined) out.push(ref);
+    });
+    return out;
+  }
+
+  /** a file path relative to the repository, normalized (`./a/../b.json` → `b.json`) */
+  file(node: YamlNode, path: Path, what: string): Ref | undefined {
+    const value = this.string(node, path, what);
+    if (value === undefined) return undefined;
+    const normalized = normalizeFilePath(value);
+    if (typeof normalized !== 'string') {
+      this.add('bad-path', `${what}: \`${value}\` ${normalized.problem}`, node.at, path);
+      return undefined;
+    }
+    return { name: normalized, at: node.at, path: formatYamlPath(path) };
+  }
+
+  files(node: YamlNode, path: Path, what: string): Ref[] {
+    if (node.kind !== 'list') {
+      this.add('wrong-type', `${what} must be a list of files, not ${describe(node)}`, node.at, path);
+      return [];
+    }
+    return node.items.flatMap((item, i) => this.file(item, [...path, i], `${what} item ${i}`) ?? []);
+  }
+
+  /** 12 digits, written as a string: YAML reads an unquoted `012345678901` as the number 12345678901 */
+  accountId(node: YamlNode, path: Path, what: string): Ref | undefined {
+    if (node.kind === 'scalar' && typeof node.value === 'number' && !node.quoted) {
+      this.add('bad-account-id', `${what}: write the account id in quotes, \`"${node.text}"\`: YAML reads it as the number ${node.value}`, node.at, path);
+      return undefined;
+    }
+    const value = this.string(node, path, what);
+    if (value === undefined) return undefined;
+    if (!/^\d{12}$/.test(value)) {
+      this.add('bad-account-id', `${what}: \`${value}\` is not an AWS account id: expected 12 digits`, node.at, path);
+      return undefined;
+    }
+    return { name: value, at: node.at, path: formatYamlPath(path) };
+  }
+}
+
+export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; readonly issues: readonly ConfigIssue[] } {
+  const r = new Reader();
+  const draft: {
+    -readonly [K in keyof DraftConfig]: DraftConfig[K];
+  } = {
+    name: undefined,
+    managementAccount: undefined,
+    root: undefined,
+    guardrails: [],
+    resourceGuardrails: [],
+    permissionSets: [],
+    groups: [],
+    assignments: [],
+    serviceAccounts: [],
+  };
+  const top = root.kind === 'scalar' && root.value === null ? undefined : r.map(root, [], CONFIG_FILE, TOP_FIELDS);
+  if (top === undefined) {
+    if (root.kind === 'scalar' && root.value === null) r.add('missing-field', `${CONFIG_FILE} is empty: it needs at least \`organization\``, root.at, []);
+    return { draft, issues: r.issues };
+  }
+  const organization = r.required(top, 'organization', root.at, [], CONFIG_FILE);
+  if (organization !== undefined) {
+    const path = ['organization'];
+    const fields = r.map(organization.value, path, '`organization`', ORGANIZATION_FIELDS);
+    if (fields !== undefined) {
+      const name = r.required(fields, 'name', organization.value.at, path, '`organization`');
+      if (name !== undefined) draft.name = r.string(name.value, [...path, 'name'], '`organization.name`');
+      const management = r.required(fields, 'managementAccount', organization.value.at, path, '`organization`');
+      if (management !== undefined) draft.managementAccount = r.accountId(management.value, [...path, 'managementAccount'], '`organization.managementAccount`');
+      const rootEntry = r.required(fields, 'root', organization.value.at, path, '`organization`');
+      if (rootEntry !== undefined) draft.root = readUnit(r, rootEntry.value, [...path, 'root'], []);
+    }
+  }
+  const guardrails = top.get('guardrails');
+  if (guardrails !== undefined) draft.guardrails = readGuardrails(r, guardrails.value, ['guardrails'], 'guardrail');
+  const resourceGuardrails = top.get('resourceGuardrails');
+  if (resourceGuardrails !== undefined) draft.resourceGuardrails = readGuardrails(r, resourceGuardrails.value, ['resourceGuardrails'], 'resource guardrail');
+  const permissionSets = top.get('permissionSets');
+  if (permissionSets !== undefined) draft.permissionSets = readPermissionSets(r, permissionSets.value);
+  const groups = top.get('groups');
+  if (groups !== undefined) draft.groups = readGroups(r, groups.value);
+  const assignments = top.get('assignments');
+  if (assignments !== undefined) draft.assignments = readAssignments(r, assignments.value);
+  const serviceAccounts = top.get('serviceAccounts');
+  if (serviceAccounts !== undefined) draft.serviceAccounts = readServiceAccounts(r, serviceAccounts.value);
+  return { draft, issues: r.issues };
+}
+
+function readUnit(r: Reader, node: YamlNode, path: Path, parentPath: readonly string[]): DraftUnit | undefined {
+  const isRoot = path.length === 2;
+  const label = isRoot ? 'the root' : `unit ${parentPath.length > 0 ? `in \`${parentPath.join('/')}\`` : 'at the root'}`;
+  const fields = r.map(node, path, label, isRoot ? ROOT_FIELDS : UNIT_FIELDS);
+  if (fields === undefined) return undefined;
+  let name = 'root';
+  if (!isRoot) {
+    const nameEntry = r.required(fields, 'name', node.at, path, label);
+    const ref = nameEntry === undefined ? undefined : r.name(nameEntry.value, [...path, 'name'], `${label}: \`name\``);
+    if (ref === undefined) return undefined;
+    name = ref.name;
+  }
+  const unitPath = isRoot ? [] : [...parentPath, name];
+  const what = isRoot ? 'the root' : `unit \`${unitPath.join('/')}\``;
+  const guardrailsEntry = fields.get('guardrails');
+  const resourceEntry = fields.get('resourceGuardrails');
+  const units: DraftUnit[] = [];
+  const unitsEntry = fields.get('units');
+  if (unitsEntry !== undefined) {
+    const list = unitsEntry.value;
+    if (list.kind === 'list') {
+      list.items.forEach((item, i) => {
+        const unit = readUnit(r, item, [...path, 'units', i], unitPath);
+        if (unit !== undefined) units.push(unit);
+      });
+    } else if (!(list.kind === 'scalar' && list.value === null)) {
+      r.add('wrong-type', `${what}: \`units\` must be a list, not ${describe(list)}`, list.at, [...path, 'units']);
+    }
+  }
+  const accounts: DraftAccount[] = [];
+  const accountsEntry = fields.get('accounts');
+  if (accountsEntry !== undefined) {
+    const list = accountsEntry.value;
+    if (list.kind === 'list') {
+      list.items.forEach((item, i) => {
+        const account = readAccount(r, item, [...path, 'accounts', i], unitPath, what);
+        if (account !== undefined) accounts.push(account);
+      });
+    } else if (!(list.kind === 'scalar' && list.value === null)) {
+      r.add('wrong-type', `${what}: \`accounts\` must be a list, not ${describe(list)}`, list.at, [...path, 'accounts']);
+    }
+  }
+  return {
+    name,
+    at: node.at,
+    path: formatYamlPath(path),
+    unitPath,
+    guardrails: guardrailsEntry === undefined ? undefined : r.names(guardrailsEntry.value, [...path, 'guardrails'], `${what}: \`guardrails\``),
+    resourceGuardrails: resourceEntry === undefined ? [] : r.names(resourceEntry.value, [...path, 'resourceGuardrails'], `${what}: \`resourceGuardrails\``),
+    units,
+    accounts,
+  };
+}
+
+function readAccount(r: Reader, node: YamlNode, path: Path, unitPath: readonly string[], parent: string): DraftAccount | undefined {
+  const label = `account in ${parent}`;
+  const fields = r.map(node, path, label, ACCOUNT_FIELDS);
+  if (fields === undefined) return undefined;
+  const nameEntry = r.required(fields, 'name', node.at, path, label);
+  const name = nameEntry === undefined ? undefined : r.name(nameEntry.value, [...path, 'name'], `${label}: \`name\``);
+  const what = name !== undefined ? `account \`${name.name}\`` : label;
+  const idEntry = r.required(fields, 'id', node.at, path, what);
+  const id = idEntry === undefined ? undefined : r.accountId(idEntry.value, [...path, 'id'], what);
+  const tags: Record<string, string> = {};
+  const tagsEntry = fields.get('tags');
+  if (tagsEntry !== undefined) {
+    const value = tagsEntry.value;
+    if (value.kind === 'map') {
+      for (const entry of value.entries) {
+        if (entry.value.kind !== 'scalar' || entry.value.value === null) {
+          r.add('wrong-type', `${what}: tag \`${entry.key}\` must have a value, not ${describe(entry.value)}`, entry.value.at, [...path, 'tags', entry.key]);
+        } else tags[entry.key] = typeof entry.value.value === 'string' ? entry.value.value : entry.value.text;
+      }
+    } else if (!(value.kind === 'scalar' && value.value === null)) {
+      r.add('wrong-type', `${what}: \`tags\` must be a map, not ${describe(value)}`, value.at, [...path, 'tags']);
+    }
+  }
+  const guardrails = fields.get('guardrails');
+  const resourceGuardrails = fields.get('resourceGuardrails');
+  return {
+    id,
+    name,
+    tags,
+    unitPath,
+    guardrails: guardrails === undefined ? undefined : r.names(guardrails.value, [...path, 'guardrails'], `${what}: \`guardrails\``),
+    resourceGuardrails:
+      resourceGuardrails === undefined ? undefined : r.names(resourceGuardrails.value, [...path, 'resourceGuardrails'], `${what}: \`resourceGuardrails\``),
+    at: node.at,
+    path: formatYamlPath(path),
+  };
+}
+
+function readGuardrails(r: Reader, node: YamlNode, path: Path, kind: string): DraftGuardrail[] {
+  return r.namedMap(node, path, `\`${path[0]}\``).map((entry) => ({
+    name: entry.key,
+    at: entry.keyAt,
+    file: r.file(entry.value, [...path, entry.key], `${kind} \`${entry.key}\``),
+  }));
+}
+
+function readPermissionSets(r: Reader, node: YamlNode): DraftPermissionSet[] {
+  const out: DraftPermissionSet[] = [];
+  for (const entry of r.namedMap(node, ['permissionSets'], '`permissionSets`')) {
+    const path = ['permissionSets', entry.key];
+    const what = `permission set \`${entry.key}\``;
+    const fields = r.map(entry.value, path, what, PERMISSION_SET_FIELDS);
+    if (fields === undefined) continue;
+    const policies = r.required(fields, 'policies', entry.value.at, path, what);
+    const boundary = fields.get('boundary');
+    const duration = fields.get('sessionDuration');
+    let sessionDuration = DEFAULT_SESSION_DURATION;
+    let sessionDurationSeconds = MIN_SESSION_SECONDS;
+    if (duration !== undefined) {
+      const value = duration.value;
+      const text = value.kind === 'scalar' && value.value !== null ? (typeof value.value === 'string' ? value.value : value.text) : undefined;
+      const parsed = text === undefined ? undefined : parseSessionDuration(text);
+      if (text === undefined || parsed === undefined) {
+        r.add('bad-session-duration', `${what}: \`sessionDuration\` must be hours and minutes, such as \`8h\`, not ${describe(value)}`, value.at, [...path, 'sessionDuration']);
+      } else if (!parsed.ok) {
+        r.add('bad-session-duration', `${what}: session duration ${parsed.message}`, value.at, [...path, 'sessionDuration']);
+      } else {
+        sessionDuration = text;
+        sessionDurationSeconds = parsed.seconds;
+      }
+    }
+    out.push({
+      name: entry.key,
+      at: entry.keyAt,
+      policies: policies === undefined ? [] : r.files(policies.value, [...path, 'policies'], `${what}: \`policies\``),
+      boundary: boundary === undefined ? undefined : r.file(boundary.value, [...path, 'boundary'], `${what}: \`boundary\``),
+      sessionDuration,
+      sessionDurationSeconds,
+    });
+  }
+  return out;
+}
+
+function readGroups(r: Reader, node: YamlNode): DraftGroup[] {
+  const out: DraftGroup[] = [];
+  for (const entry of r.namedMap(node, ['groups'], '`groups`')) {
+    const path = ['groups', entry.key];
+    const what = `group \`${entry.key}\``;
+    // `payments-devs: {}` or `payments-devs:` — a group whose members come from the directory alone
+    if (entry.value.kind === 'scalar' && entry.value.value === null) {
+      out.push({ name: entry.key, at: entry.keyAt, members: [] });
+      continue;
+    }
+    const fields = r.map(entry.value, path, what, GROUP_FIELDS);
+    if (fields === undefined) continue;
+    const members = fields.get('members');
+    const list: Ref[] = [];
+    if (members !== undefined) {
+      const value = members.value;
+      if (value.kind === 'list') {
+        value.items.forEach((item, i) => {
+          const member = r.string(item, [...path, 'members', i], `${what}: member ${i}`);
+          if (member === undefined) return;
+          if (member.trim() === '' || /\s/.test(member)) {
+            r.add('bad-name', `${what}: member \`${member}\` is not a user name: expected an e-mail address such as \`alice@example.com\``, item.at, [...path, 'members', i]);
+          } else list.push({ name: member, at: item.at, path: formatYamlPath([...path, 'members', i]) });
+        });
+      } else if (!(value.kind === 'scalar' && value.value === null)) {
+        r.add('wrong-type', `${what}: \`members\` must be a list, not ${describe(value)}`, value.at, [...path, 'members']);
+      }
+    }
+    out.push({ name: entry.key, at: entry.keyAt, members: list });
+  }
+  return out;
+}
+
+function readAssignments(r: Reader, node: YamlNode): DraftAssignment[] {
+  if (node.kind === 'scalar' && node.value === null) return [];
+  if (node.kind !== 'list') {
+    r.add('wrong-type', `\`assignments\` must be a list, not ${describe(node)}`, node.at, ['assignments']);
+    return [];
+  }
+  const out: DraftAssignment[] = [];
+  node.items.forEach((item, index) => {
+    const path = ['assignments', index];
+    const what = `assignment ${index}`;
+    const fields = r.map(item, path, what, ASSIGNMENT_FIELDS);
+    if (fields === undefined) return;
+    const group = r.required(fields, 'group', item.at, path, what);
+    const permissionSet = r.required(fields, 'permissionSet', item.at, path, what);
+    const accounts = r.required(fields, 'accounts', item.at, path, what);
+    const eligibleEntry = fields.get('eligible');
+    let eligible = false;
+    if (eligibleEntry !== undefined) {
+      const value = eligibleEntry.value;
+      if (value.kind === 'scalar' && typeof value.value === 'boolean') eligible = value.value;
+      else r.add('wrong-type', `${what}: \`eligible\` must be true or false, not ${describe(value)}`, value.at, [...path, 'eligible']);
+    }
+    out.push({
+      index,
+      at: item.at,
+      path: formatYamlPath(path),
+      group: group === undefined ? undefined : r.name(group.value, [...path, 'group'], `${what}: \`group\``),
+      permissionSet: permissionSet === undefined ? undefined : r.name(permissionSet.value, [...path, 'permissionSet'], `${what}: \`permissionSet\``),
+      accounts: accounts === undefined ? [] : r.names(accounts.value, [...path, 'accounts'], `${what}: \`accounts\``),
+      eligible,
+    });
+  });
+  return out;
+}
+
+function readServiceAccounts(r: Reader, node: YamlNode): DraftServiceAccount[] {
+  const out: DraftServiceAccount[] = [];
+  for (const entry of r.namedMap(node, ['serviceAccounts'], '`serviceAccounts`')) {
+    const path = ['serviceAccounts', entry.key];
+    const what = `service account \`${entry.key}\``;
+    const fields = r.map(entry.value, path, what, SERVICE_ACCOUNT_FIELDS);
+    if (fields === undefined) continue;
+    const permissionSet = r.required(fields, 'permissionSet', entry.value.at, path, what);
+    const accounts = r.required(fields, 'accounts', entry.value.at, path, what);
+    out.push({
+      name: entry.key,
+      at: entry.keyAt,
+      permissionSet: permissionSet === undefined ? undefined : r.name(permissionSet.value, [...path, 'permissionSet'], `${what}: \`permissionSet\``),
+      accounts: accounts === undefined ? [] : r.names(accounts.value, [...path, 'accounts'], `${what}: \`accounts\``),
+    });
+  }
+  return out;
+}
+
+function describe(node: YamlNode): string {
+  switch (node.kind) {
+    case 'map':
+      return 'a map';
+    case 'list':
+      return 'a list';
+    case 'scalar': {
+      const value = node.value;
+      if (value === null) return 'an empty value';
+      if (typeof value === 'string') return `the string \`${value}\``;
+      if (typeof value === 'boolean') return `\`${value}\``;
+      if (typeof value === 'number') return `the number \`${node.text}\``;
+      return `\`${node.text}\``;
+    }
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+}
+
+/** a repository-relative path with `/` separators, or why it is not one */
+export function normalizeFilePath(path: string): string | { readonly problem: string } {
+  if (path === '') return { problem: 'is empty' };
+  if (path.includes('\\')) return { problem: 'uses `\\`: write paths with `/`' };
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return { problem: 'is absolute: write it relative to the repository folder' };
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return { problem: 'is outside the repository folder' };
+      parts.pop();
+    } else parts.push(part);
+  }
+  const normalized = parts.join('/');
+  if (!normalized.endsWith('.json')) return { problem: 'is not a `.json` file: policies are JSON documents' };
+  return normalized;
+}
