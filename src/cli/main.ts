@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.ts';
 import { simulateCommand } from './simulate.ts';
+import { validateCommand } from './validate.ts';
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -14,6 +15,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(simulateCommand(io, setExit));
+  program.addCommand(validateCommand(io, setExit));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

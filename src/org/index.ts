@@ -1,0 +1,39 @@
+/**
+ * The organization model and guardrails as code: read and validate a configuration repository
+ * (`parapet.yaml` and its policy files), and resolve each (principal, account, permission set) to
+ * the policies in force. Format and validation codes: docs/config-reference.md.
+ */
+export type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
+export { formatConfigIssue, hasConfigErrors } from './config-issue.ts';
+export type {
+  Account,
+  Assignment,
+  GuardrailDefinition,
+  Group,
+  Organization,
+  OrgConfig,
+  PermissionSet,
+  PolicyFile,
+  ServiceAccount,
+  SourceLocation,
+  Unit,
+} from './org-config.ts';
+export { parseConfig, type ConfigFiles, type ParseConfigOptions, type ParsedConfig } from './parse-config.ts';
+export { CONFIG_FILE } from './read-config-shape.ts';
+export { readConfigDir, ConfigDirError } from './read-config-dir.ts';
+export { loadConfigDir } from './load-config-dir.ts';
+export { ORGANIZATION_POLICY_MAX_CHARACTERS } from './load-policy-files.ts';
+export { parseSessionDuration, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT_SESSION_DURATION } from './parse-session-duration.ts';
+export { findAccount, unitsAbove } from './find-account.ts';
+export { guardrailChain, resourceGuardrailChain, type GuardrailChain } from './guardrail-chain.ts';
+export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessGrant } from './list-principal-access.ts';
+export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalRef, type PrincipalKind, type ParsedPrincipalRef } from './principal-ref.ts';
+export {
+  resolveAccess,
+  type AccessQuery,
+  type ResolvedAccess,
+  type ResolvedAccessResult,
+  type ResolvedPolicies,
+  type ResolveIssue,
+  type ResolveIssueCode,
+} from './resolve-access.ts';

@@ -1,0 +1,129 @@
+/**
+ * The exact policies in force when a principal uses a permission set in an account: the SCP chain
+ * of the account, root first; the RCP chain of the account that owns the resource; the permission
+ * set's policies and boundary; and how the principal holds it (standing, eligible, or not at all).
+ * The result goes straight into the engine:
+ *
+ *   const access = resolveAccess(config, query);
+ *   const compiled = compilePolicySet(access.value.policies, { ...access.value.compileOptions, rcpServices });
+ *   explain(decide(compiled, request), access.value.explainOptions);
+ */
+import type { ExplainOptions, Policy } from '../policy/index.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { findAccount } from './find-account.ts';
+import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
+import { groupsOfUser, listPrincipalAccess, type AccessGrant } from './list-principal-access.ts';
+import type { Account, OrgConfig, PermissionSet } from './org-config.ts';
+import { formatPrincipalRef, type PrincipalRef } from './principal-ref.ts';
+
+export interface AccessQuery {
+  readonly principal: PrincipalRef;
+  /** the account the principal works in, by name or id */
+  readonly account: string;
+  readonly permissionSet: string;
+  /** the account that owns the resource (name or id), when it is not `account`: its RCPs apply */
+  readonly resourceAccount?: string;
+}
+
+/** what compilePolicySet takes */
+export interface ResolvedPolicies {
+  readonly identity: readonly Policy[];
+  readonly permissionBoundary?: Policy;
+  readonly scps: readonly (readonly Policy[])[];
+  readonly rcps: readonly (readonly Policy[])[];
+}
+
+export interface ResolvedAccess {
+  readonly principal: PrincipalRef;
+  readonly account: Account;
+  readonly resourceAccount: Account;
+  readonly permissionSet: PermissionSet;
+  /** every way the principal holds the permission set in the account; empty when it does not */
+  readonly grants: readonly AccessGrant[];
+  /** held without asking (an assignment that is not `eligible`, or a service account's) */
+  readonly standing: boolean;
+  /** may be requested just in time (an `eligible` assignment) */
+  readonly eligible: boolean;
+  readonly policies: ResolvedPolicies;
+  readonly compileOptions: { readonly managementAccount: string };
+  readonly explainOptions: Required<ExplainOptions>;
+}
+
+export type ResolveIssueCode = 'unknown-group' | 'unknown-user' | 'unknown-service-account' | 'unknown-account' | 'unknown-permission-set';
+
+export interface ResolveIssue {
+  readonly code: ResolveIssueCode;
+  readonly message: string;
+}
+
+export type ResolvedAccessResult = { readonly ok: true; readonly value: ResolvedAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+
+export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAccessResult {
+  const issues: ResolveIssue[] = [];
+  const principalIssue = checkPrincipal(config, query.principal);
+  if (principalIssue !== undefined) issues.push(principalIssue);
+  const account = lookupAccount(config, query.account, issues);
+  const resourceAccount = query.resourceAccount === undefined ? account : lookupAccount(config, query.resourceAccount, issues);
+  const permissionSet = config.permissionSets.get(query.permissionSet);
+  if (permissionSet === undefined) {
+    issues.push({
+      code: 'unknown-permission-set',
+      message: `unknown permission set \`${query.permissionSet}\`${didYouMean(query.permissionSet, config.permissionSets.keys())}`,
+    });
+  }
+  if (issues.length > 0 || account === undefined || resourceAccount === undefined || permissionSet === undefined) return { ok: false, issues };
+
+  const grants = listPrincipalAccess(config, query.principal)
+    .filter((entry) => entry.account === account.name && entry.permissionSet === permissionSet.name)
+    .map((entry) => entry.grant);
+  const scps = guardrailChain(config, account);
+  const rcps = resourceGuardrailChain(config, resourceAccount);
+  return {
+    ok: true,
+    value: {
+      principal: query.principal,
+      account,
+      resourceAccount,
+      permissionSet,
+      grants,
+      standing: grants.some((g) => g.kind === 'serviceAccount' || !g.eligible),
+      eligible: grants.some((g) => g.kind === 'assignment' && g.eligible),
+      policies: {
+        identity: permissionSet.policies.map((p) => p.policy),
+        ...(permissionSet.boundary !== undefined ? { permissionBoundary: permissionSet.boundary.policy } : {}),
+        scps: scps.levels,
+        rcps: rcps.levels,
+      },
+      compileOptions: { managementAccount: config.organization.managementAccount },
+      explainOptions: { scpLevelNames: scps.levelNames, rcpLevelNames: rcps.levelNames },
+    },
+  };
+}
+
+function checkPrincipal(config: OrgConfig, principal: PrincipalRef): ResolveIssue | undefined {
+  switch (principal.kind) {
+    case 'group':
+      return config.groups.has(principal.name)
+        ? undefined
+        : { code: 'unknown-group', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, config.groups.keys())}` };
+    case 'user': {
+      if (groupsOfUser(config, principal.name).length > 0) return undefined;
+      const users = new Set([...config.groups.values()].flatMap((g) => g.members));
+      return { code: 'unknown-user', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, users)}` };
+    }
+    case 'serviceAccount':
+      return config.serviceAccounts.has(principal.name)
+        ? undefined
+        : { code: 'unknown-service-account', message: `unknown service account \`${principal.name}\`${didYouMean(principal.name, config.serviceAccounts.keys())}` };
+    default: {
+      const never: never = principal.kind;
+      return never;
+    }
+  }
+}
+
+function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[]): Account | undefined {
+  const account = findAccount(config, nameOrId);
+  if (account === undefined) issues.push({ code: 'unknown-account', message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
+  return account;
+}
