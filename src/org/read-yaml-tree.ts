@@ -68,13 +68,10 @@ export function readYamlTree(text: string, source: string): YamlTree {
 
   let fatal = false;
   for (const error of doc.errors) {
-    if (error.code === 'DUPLICATE_KEY') {
-      const key = text.slice(error.pos[0], error.pos[1]).trim();
-      issue('duplicate-key', 'error', `duplicate key \`${key}\`: each key may appear once in a map`, error.pos[0]);
-    } else {
-      fatal = true;
-      issue('yaml-syntax', 'error', describeYamlError(error.message), error.pos[0]);
-    }
+    // duplicate keys are reported below, with the key's name
+    if (error.code === 'DUPLICATE_KEY') continue;
+    fatal = true;
+    issue('yaml-syntax', 'error', describeYamlError(error.message), error.pos[0]);
   }
   for (const warning of doc.warnings) issue('yaml-syntax', 'warning', describeYamlError(warning.message), warning.pos[0]);
   if (fatal) return { root: undefined, issues };
@@ -100,8 +97,11 @@ export function readYamlTree(text: string, source: string): YamlTree {
           continue;
         }
         const key = keyNode.value === null ? '' : String(keyNode.value);
-        // the parser has reported a duplicate key already; the first one counts
-        if (seen.has(key)) continue;
+        if (seen.has(key)) {
+          // the first one counts, as later checks see it
+          issue('duplicate-key', 'error', `duplicate key \`${key}\`: each key may appear once in a map`, keyOffset);
+          continue;
+        }
         seen.add(key);
         const valueOffset = keyNode.range?.[2] ?? keyOffset;
         entries.push({ key, keyAt: at(keyOffset), value: convert(pair.value, valueOffset, depth) });

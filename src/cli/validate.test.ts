@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Io } from './io.ts';
+import { main } from './main.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/acme', import.meta.url));
+const copies: string[] = [];
+after(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+function brokenCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-validate-'));
+  copies.push(dir);
+  cpSync(EXAMPLE, dir, { recursive: true });
+  const yaml = join(dir, 'parapet.yaml');
+  const text = readFileSync(yaml, 'utf8')
+    .replace('- { group: auditors,', '- { group: auditor,')
+    .replace('accounts: [network, shared-services] }', 'accounts: [network, shared-services, network] }');
+  writeFileSync(yaml, text);
+  return dir;
+}
+
+test('a valid repository: a summary line, exit 0', async () => {
+  const { code, out } = await run(['validate', EXAMPLE]);
+  assert.equal(code, 0);
+  assert.match(out, /: valid \(0 errors, 0 warnings\): 11 accounts in 6 units, 5 guardrails, 1 resource guardrail, 5 permission sets, 6 groups, \d+ assignments, 1 service account\n$/);
+});
+
+test('mistakes: file:line:column: severity code: message, then a summary, exit 1', async () => {
+  const dir = brokenCopy();
+  const { code, out } = await run(['validate', dir]);
+  assert.equal(code, 1);
+  const lines = out.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0] ?? '', new RegExp(`^${dir}/parapet\\.yaml:\\d+:\\d+: warning duplicate-entry: assignment 8: \`accounts\`: \`network\` is listed twice$`));
+  assert.match(lines[1] ?? '', new RegExp(`^${dir}/parapet\\.yaml:\\d+:\\d+: error unknown-group: assignment 13: unknown group \`auditor\`: did you mean \`auditors\`$`));
+  assert.equal(lines[2], `${dir}: invalid: 1 error, 1 warning`);
+});
+
+test('--json: one object with every issue, for machines', async () => {
+  const dir = brokenCopy();
+  const { code, out } = await run(['validate', dir, '--json']);
+  assert.equal(code, 1);
+  const report = JSON.parse(out) as { valid: boolean; errors: number; warnings: number; issues: { code: string; file: string; line: number; column: number }[] };
+  assert.equal(report.valid, false);
+  assert.equal(report.errors, 1);
+  assert.equal(report.warnings, 1);
+  assert.deepEqual(
+    report.issues.map((i) => [i.code, i.file]),
+    [
+      ['duplicate-entry', `${dir}/parapet.yaml`],
+      ['unknown-group', `${dir}/parapet.yaml`],
+    ],
+  );
+  const valid = JSON.parse((await run(['validate', EXAMPLE, '--json'])).out) as { valid: boolean; summary: { accounts: number } };
+  assert.equal(valid.valid, true);
+  assert.equal(valid.summary.accounts, 11);
+});
+
+test('warnings alone keep exit 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-validate-'));
+  copies.push(dir);
+  cpSync(EXAMPLE, dir, { recursive: true });
+  const yaml = join(dir, 'parapet.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('accounts: [network, shared-services] }', 'accounts: [network, shared-services, network] }'));
+  const { code, out } = await run(['validate', dir]);
+  assert.equal(code, 0);
+  assert.match(out, /: valid \(0 errors, 1 warning\)/);
+});
+
+test('a folder that does not exist: exit 2', async () => {
+  const { code, err } = await run(['validate', join(tmpdir(), 'parapet-no-such-folder')]);
+  assert.equal(code, 2);
+  assert.match(err, /^parapet: no such folder: `.*parapet-no-such-folder`\n$/);
+});

@@ -1,0 +1,419 @@
+/**
+ * One test per validation code: each copies examples/acme to a temporary folder, breaks one thing,
+ * and checks that the mistake is reported with its code, in its file, on its line.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadCatalog } from '../catalog/load-catalog.ts';
+import { unknownActionChecker } from '../catalog/unknown-action-checker.ts';
+import type { ConfigIssue } from './config-issue.ts';
+import { formatConfigIssue } from './config-issue.ts';
+import { loadConfigDir } from './load-config-dir.ts';
+import type { ParsedConfig } from './parse-config.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/acme', import.meta.url));
+const checkAction = unknownActionChecker(loadCatalog());
+const copies: string[] = [];
+after(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+/** a fresh copy of the example, without its access tests */
+function copyExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-acme-'));
+  copies.push(dir);
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !source.startsWith(join(EXAMPLE, 'tests')) });
+  return dir;
+}
+
+/** replaces the one occurrence of `from` in a file of the copy, and returns the line `to` starts on */
+function edit(dir: string, file: string, from: string, to: string): number {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  const at = text.indexOf(from);
+  assert.notEqual(at, -1, `\`${from}\` is not in ${file}`);
+  assert.equal(text.indexOf(from, at + 1), -1, `\`${from}\` occurs more than once in ${file}`);
+  writeFileSync(path, text.slice(0, at) + to + text.slice(at + from.length));
+  return lineOf(dir, file, to);
+}
+
+function lineOf(dir: string, file: string, needle: string): number {
+  const text = readFileSync(join(dir, file), 'utf8');
+  const at = text.indexOf(needle);
+  assert.notEqual(at, -1, `\`${needle}\` is not in ${file}`);
+  return text.slice(0, at).split('\n').length;
+}
+
+function validate(dir: string): ParsedConfig {
+  return loadConfigDir(dir, { checkAction });
+}
+
+/** the one issue with this code; checks its file and line */
+function expectIssue(result: ParsedConfig, code: ConfigIssue['code'], source: string, line: number): ConfigIssue {
+  const found = result.issues.filter((i) => i.code === code);
+  const shown = result.issues.map((i) => formatConfigIssue(i)).join('\n');
+  assert.ok(found.length > 0, `no \`${code}\` issue among:\n${shown}`);
+  const issue = found.find((i) => i.source === source && i.line === line);
+  assert.ok(issue !== undefined, `no \`${code}\` at ${source}:${line} among:\n${shown}`);
+  return issue;
+}
+
+function expectError(result: ParsedConfig, code: ConfigIssue['code'], source: string, line: number): ConfigIssue {
+  assert.equal(result.ok, false, 'the configuration should be invalid');
+  const issue = expectIssue(result, code, source, line);
+  assert.equal(issue.severity, 'error');
+  return issue;
+}
+
+function expectWarning(result: ParsedConfig, code: ConfigIssue['code'], source: string, line: number): ConfigIssue {
+  assert.equal(result.ok, true, `a warning alone keeps the configuration valid:\n${result.issues.map((i) => formatConfigIssue(i)).join('\n')}`);
+  const issue = expectIssue(result, code, source, line);
+  assert.equal(issue.severity, 'warning');
+  return issue;
+}
+
+const YAML = 'parapet.yaml';
+
+describe('the acme example', () => {
+  test('is valid, without a warning', () => {
+    const result = validate(copyExample());
+    assert.deepEqual(result.issues.map((i) => formatConfigIssue(i)), []);
+    assert.equal(result.ok, true);
+  });
+
+  test('has the units, accounts and definitions the issue asks for', () => {
+    const result = validate(copyExample());
+    assert.ok(result.ok);
+    const config = result.value;
+    assert.deepEqual(
+      config.organization.root.units.map((u) => [u.name, u.units.map((c) => c.name)]),
+      [
+        ['security', []],
+        ['infrastructure', []],
+        ['workloads', ['prod', 'staging']],
+        ['sandbox', []],
+      ],
+    );
+    assert.ok(config.accounts.size >= 8);
+    assert.deepEqual(config.accounts.get('payments-prod'), {
+      id: '400000000001',
+      name: 'payments-prod',
+      tags: { owner: 'payments', env: 'prod', data: 'pci' },
+      units: ['workloads', 'prod'],
+      at: { source: YAML, line: lineOf(EXAMPLE, YAML, '{ id: "400000000001"') , column: 17 },
+    });
+    assert.deepEqual([...config.guardrails.keys()].sort(), [
+      'deny-leave-organization',
+      'deny-other-regions',
+      'full-access',
+      'protect-audit-trail',
+      'require-mfa-for-destructive',
+    ]);
+    assert.deepEqual([...config.resourceGuardrails.keys()], ['data-perimeter']);
+    assert.equal(config.resourceGuardrails.get('data-perimeter')?.policy.type, 'rcp');
+    assert.equal(config.guardrails.get('deny-other-regions')?.policy.type, 'scp');
+    assert.deepEqual([...config.permissionSets.keys()], ['read-only', 'developer', 'deployer', 'admin', 'break-glass']);
+    const developer = config.permissionSets.get('developer');
+    assert.equal(developer?.boundary?.policy.type, 'permissionBoundary');
+    assert.deepEqual(developer?.policies.map((p) => [p.file, p.policy.type]), [
+      ['permission-sets/read-only.json', 'identity'],
+      ['permission-sets/developer.json', 'identity'],
+    ]);
+    assert.equal(developer?.sessionDurationSeconds, 8 * 3600);
+    assert.equal(config.permissionSets.get('admin')?.sessionDuration, '1h');
+    assert.ok(config.assignments.some((a) => a.permissionSet === 'admin' && a.eligible));
+    assert.deepEqual(config.serviceAccounts.get('deployer')?.permissionSet, 'deployer');
+  });
+});
+
+describe('validation codes', () => {
+  test('missing-config: no parapet.yaml', () => {
+    const dir = copyExample();
+    unlinkSync(join(dir, YAML));
+    expectError(validate(dir), 'missing-config', YAML, 1);
+  });
+
+  test('yaml-syntax: an unclosed flow list', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'resourceGuardrails: [data-perimeter]\n    accounts:', 'resourceGuardrails: [data-perimeter\n    accounts:');
+    const issue = expectIssue(validate(dir), 'yaml-syntax', YAML, issueLine(validate(dir), 'yaml-syntax'));
+    assert.equal(issue.severity, 'error');
+    assert.ok(issue.line >= line, `reported at line ${issue.line}, the mistake is on ${line}`);
+  });
+
+  test('duplicate-key: a group defined twice', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '  auditors: { members: [heidi@acme.example] }\n', '  auditors: { members: [heidi@acme.example] }\n  auditors: { members: [ivan@acme.example] }\n') + 1;
+    const issue = expectError(validate(dir), 'duplicate-key', YAML, line);
+    assert.match(issue.message, /`auditors`/);
+  });
+
+  test('json-syntax: a missing comma in a guardrail', () => {
+    const dir = copyExample();
+    const line = edit(dir, 'guardrails/deny-leave-organization.json', '"Effect": "Deny",', '"Effect": "Deny"');
+    const result = validate(dir);
+    const issue = expectError(result, 'json-syntax', 'guardrails/deny-leave-organization.json', issueLine(result, 'json-syntax'));
+    assert.ok(issue.line === line || issue.line === line + 1);
+  });
+
+  test('policy issues keep the engine codes, in their own files: an SCP parsed as an SCP', () => {
+    const dir = copyExample();
+    const line = edit(dir, 'guardrails/protect-audit-trail.json', '"Sid": "ProtectConfig",\n      "Effect": "Deny"', '"Sid": "ProtectConfig",\n      "Effect": "Denied"') + 1;
+    const issue = expectError(validate(dir), 'bad-effect', 'guardrails/protect-audit-trail.json', line);
+    assert.equal(issue.path, '$.Statement[1].Effect');
+  });
+
+  test('policy issues: a resource guardrail is parsed as an RCP (Allow is not supported)', () => {
+    const dir = copyExample();
+    const line = edit(dir, 'resource-guardrails/data-perimeter.json', '"Sid": "EnforceSecureTransport",\n      "Effect": "Deny"', '"Sid": "EnforceSecureTransport",\n      "Effect": "Allow"') + 1;
+    expectError(validate(dir), 'rcp-allow-not-supported', 'resource-guardrails/data-perimeter.json', line);
+  });
+
+  test('policy issues: permission set policies are identity policies (no Principal)', () => {
+    const dir = copyExample();
+    const line = edit(dir, 'permission-sets/admin.json', '"Effect": "Allow",', '"Effect": "Allow",\n      "Principal": "*",') + 1;
+    expectError(validate(dir), 'principal-not-allowed', 'permission-sets/admin.json', line);
+  });
+
+  test('policy issues: a boundary is parsed as a permissions boundary', () => {
+    const dir = copyExample();
+    const line = edit(dir, 'boundaries/deployer.json', '"Sid": "NoBoundaryRemoval",', '"Sid": "NoBoundaryRemoval",\n      "NotPrincipal": { "AWS": "arn:aws:iam::111111111111:root" },') + 1;
+    const issue = expectError(validate(dir), 'principal-not-allowed', 'boundaries/deployer.json', line);
+    assert.match(issue.message, /permissions boundary/);
+  });
+
+  test('unknown-action: a warning from the catalog, with a suggestion', () => {
+    const dir = copyExample();
+    const line = edit(dir, 'guardrails/require-mfa-for-destructive.json', '"ec2:TerminateInstances"', '"ec2:TerminateInstance"');
+    const issue = expectWarning(validate(dir), 'unknown-action', 'guardrails/require-mfa-for-destructive.json', line);
+    assert.match(issue.message, /did you mean `ec2:TerminateInstances`/);
+  });
+
+  test('wrong-type: `eligible` is not a boolean', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'accounts: [payments-prod], eligible: true }', 'accounts: [payments-prod], eligible: yes }');
+    const issue = expectError(validate(dir), 'wrong-type', YAML, line);
+    assert.match(issue.message, /assignment 2: `eligible` must be true or false, not the string `yes`/);
+  });
+
+  test('missing-field: a service account without a permission set', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'deployer: { permissionSet: deployer, accounts:', 'deployer: { accounts:');
+    const issue = expectError(validate(dir), 'missing-field', YAML, line);
+    assert.match(issue.message, /service account `deployer`: missing `permissionSet`/);
+  });
+
+  test('unknown-field: a misspelt field, with a suggestion', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'policies: [permission-sets/admin.json]\n    sessionDuration: 1h', 'policies: [permission-sets/admin.json]\n    sessionDurration: 1h') + 1;
+    const issue = expectError(validate(dir), 'unknown-field', YAML, line);
+    assert.match(issue.message, /permission set `admin`: unknown field `sessionDurration`: did you mean `sessionDuration`/);
+    assert.equal(issue.column, 5);
+  });
+
+  test('bad-name: a unit name with a space', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '- name: sandbox', '- name: sand box');
+    expectError(validate(dir), 'bad-name', YAML, line);
+  });
+
+  test('bad-account-id: eleven digits', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '{ id: "300000000002"', '{ id: "30000000002"');
+    const issue = expectError(validate(dir), 'bad-account-id', YAML, line);
+    assert.match(issue.message, /`30000000002` is not an AWS account id: expected 12 digits/);
+  });
+
+  test('bad-account-id: an unquoted id, which YAML reads as a number', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'managementAccount: "100000000001"', 'managementAccount: 010000000001');
+    const issue = expectError(validate(dir), 'bad-account-id', YAML, line);
+    assert.match(issue.message, /write the account id in quotes, `"010000000001"`/);
+  });
+
+  test('bad-session-duration: longer than AWS allows', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'policies: [permission-sets/break-glass.json]\n    sessionDuration: 1h', 'policies: [permission-sets/break-glass.json]\n    sessionDuration: 24h') + 1;
+    const issue = expectError(validate(dir), 'bad-session-duration', YAML, line);
+    assert.match(issue.message, /`24h` is longer than 12 hours: AWS permission sets allow 1h to 12h/);
+  });
+
+  test('bad-path: a policy file outside the repository', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'boundary: boundaries/developer.json', 'boundary: ../developer.json');
+    expectError(validate(dir), 'bad-path', YAML, line);
+  });
+
+  test('missing-file: a guardrail file that does not exist, with a suggestion', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'deny-other-regions: guardrails/deny-other-regions.json', 'deny-other-regions: guardrails/deny-other-region.json');
+    const issue = expectError(validate(dir), 'missing-file', YAML, line);
+    assert.match(issue.message, /did you mean `guardrails\/deny-other-regions.json`/);
+  });
+
+  test('unknown-guardrail: a misspelt guardrail, with a suggestion', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '[full-access, require-mfa-for-destructive]', '[full-access, require-mfa-for-destruction]');
+    const issue = expectError(validate(dir), 'unknown-guardrail', YAML, line);
+    assert.equal(issue.message, 'unit `workloads/prod`: unknown guardrail `require-mfa-for-destruction`: did you mean `require-mfa-for-destructive`');
+  });
+
+  test('unknown-guardrail: a resource guardrail attached as a guardrail says where it belongs', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'guardrails: [full-access]\n', 'guardrails: [full-access, data-perimeter]\n');
+    const issue = expectError(validate(dir), 'unknown-guardrail', YAML, line);
+    assert.match(issue.message, /`data-perimeter` is a resource guardrail: attach it under `resourceGuardrails`/);
+  });
+
+  test('unknown-resource-guardrail', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'resourceGuardrails: [data-perimeter]\n    accounts:', 'resourceGuardrails: [data-perimeters]\n    accounts:');
+    expectError(validate(dir), 'unknown-resource-guardrail', YAML, line);
+  });
+
+  test('unknown-permission-set', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'deployer: { permissionSet: deployer,', 'deployer: { permissionSet: deploy,');
+    expectError(validate(dir), 'unknown-permission-set', YAML, line);
+  });
+
+  test('unknown-group', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '- { group: auditors,', '- { group: auditor,');
+    const issue = expectError(validate(dir), 'unknown-group', YAML, line);
+    assert.match(issue.message, /did you mean `auditors`/);
+  });
+
+  test('unknown-account', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'accounts: [sandbox-carol] }', 'accounts: [sandbox-karol] }');
+    const issue = expectError(validate(dir), 'unknown-account', YAML, line);
+    assert.match(issue.message, /unknown account `sandbox-karol`: did you mean `sandbox-carol`/);
+  });
+
+  test('unknown-account: an id where a name belongs', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'accounts: [sandbox-carol] }', 'accounts: ["600000000002"] }');
+    const issue = expectError(validate(dir), 'unknown-account', YAML, line);
+    assert.match(issue.message, /is the id of account `sandbox-carol`: refer to accounts by name/);
+  });
+
+  test('duplicate-entry: an account listed twice in one assignment (a warning)', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'accounts: [network, shared-services] }', 'accounts: [network, shared-services, network] }');
+    expectWarning(validate(dir), 'duplicate-entry', YAML, line);
+  });
+
+  test('unused-definition: a guardrail attached nowhere (a warning)', () => {
+    const dir = copyExample();
+    edit(dir, YAML, 'guardrails: [full-access, deny-leave-organization, deny-other-regions]', 'guardrails: [full-access, deny-other-regions]');
+    const issue = expectWarning(validate(dir), 'unused-definition', YAML, lineOf(dir, YAML, '  deny-leave-organization: guardrails/'));
+    assert.equal(issue.message, 'guardrail `deny-leave-organization` is not attached anywhere');
+  });
+
+  test('account-in-two-places: the same account under two units', () => {
+    const dir = copyExample();
+    const account = '{ id: "400000000002", name: checkout-prod, tags: { owner: checkout, env: prod } }';
+    const line = edit(dir, YAML, '          - { id: "600000000002"', `          - ${account}\n          - { id: "600000000002"`);
+    const issue = expectError(validate(dir), 'account-in-two-places', YAML, line);
+    assert.match(issue.message, /account `checkout-prod` \(`400000000002`\) is in two places, `workloads\/prod` \(line \d+\) and `sandbox`/);
+  });
+
+  test('duplicate-account-id: two accounts with one id', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '{ id: "600000000002", name: sandbox-carol', '{ id: "600000000001", name: sandbox-carol');
+    expectError(validate(dir), 'duplicate-account-id', YAML, line);
+  });
+
+  test('duplicate-account-name: two accounts with one name', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '{ id: "300000000002", name: shared-services', '{ id: "300000000002", name: network');
+    expectError(validate(dir), 'duplicate-account-name', YAML, line);
+  });
+
+  test('duplicate-unit-name: two sibling units with one name', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '- name: staging', '- name: prod');
+    const issue = expectError(validate(dir), 'duplicate-unit-name', YAML, lineOf(dir, YAML, '- name: prod\n            guardrails: [full-access]\n'));
+    assert.match(issue.message, /unit `workloads` has two units named `prod`/);
+  });
+
+  test('no-allow-at-level: a unit whose guardrails only deny', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'guardrails: [full-access]\n', 'guardrails: [deny-leave-organization]\n');
+    const issue = expectError(validate(dir), 'no-allow-at-level', YAML, line);
+    assert.equal(
+      issue.message,
+      'unit `workloads/staging`: no Allow statement in its guardrails (`deny-leave-organization`), so every account in it is locked out: AWS requires an Allow at every level from the root to the account: attach `full-access` here',
+    );
+    // reported once, at the level that lacks it, not for every account below
+    assert.equal(validate(dir).issues.filter((i) => i.code === 'no-allow-at-level').length, 1);
+  });
+
+  test('no-allow-at-level: a unit without guardrails', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '      - name: sandbox\n        guardrails: [full-access, protect-audit-trail]\n', '      - name: sandbox\n');
+    const issue = expectError(validate(dir), 'no-allow-at-level', YAML, line);
+    assert.match(issue.message, /^unit `sandbox` has no guardrails, so every account in it is locked out/);
+  });
+
+  test('no-allow-at-level: an account with guardrails of its own that only deny', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'name: sandbox-carol, tags:', 'name: sandbox-carol, guardrails: [deny-leave-organization], tags:');
+    const issue = expectError(validate(dir), 'no-allow-at-level', YAML, line);
+    assert.match(issue.message, /^account `sandbox-carol`: no Allow statement/);
+  });
+
+  test('policy-too-large: an SCP over 5,120 characters', () => {
+    const dir = copyExample();
+    const file = 'guardrails/deny-other-regions.json';
+    const text = readFileSync(join(dir, file), 'utf8');
+    writeFileSync(join(dir, file), text.replace(/\n/g, `\n${' '.repeat(120)}`));
+    const issue = expectError(validate(dir), 'policy-too-large', file, 1);
+    assert.match(issue.message, /^guardrail `deny-other-regions` is [\d,]+ characters, over AWS's limit of 5,120 for a service control policy \([\d,]+ without white space/);
+  });
+
+  test('policy-too-large: exactly 5,120 characters is within the limit', () => {
+    const dir = copyExample();
+    const file = 'guardrails/deny-other-regions.json';
+    const text = readFileSync(join(dir, file), 'utf8');
+    writeFileSync(join(dir, file), text + ' '.repeat(5120 - text.length));
+    assert.equal(validate(dir).ok, true);
+  });
+
+  test('assignment-to-management-account (a warning)', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'accounts: [audit, log-archive, payments-prod, checkout-prod] }', 'accounts: [management] }');
+    const issue = expectWarning(validate(dir), 'assignment-to-management-account', YAML, line);
+    assert.match(issue.message, /no guardrail applies there/);
+  });
+
+  test('every mistake is reported at once, parapet.yaml first, by position', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '- { group: auditors,', '- { group: auditor,');
+    edit(dir, YAML, '- name: staging', '- name: prod');
+    edit(dir, 'guardrails/deny-leave-organization.json', '"Effect": "Deny",', '"Effect": "Deny"');
+    edit(dir, 'permission-sets/admin.json', '"Effect": "Allow",', '"Effect": "Alow",');
+    const result = validate(dir);
+    assert.equal(result.ok, false);
+    assert.deepEqual(
+      result.issues.map((i) => `${i.source} ${i.code}`),
+      [
+        'parapet.yaml duplicate-unit-name',
+        'parapet.yaml unknown-group',
+        'guardrails/deny-leave-organization.json json-syntax',
+        'permission-sets/admin.json bad-effect',
+      ],
+    );
+  });
+});
+
+function issueLine(result: ParsedConfig, code: ConfigIssue['code']): number {
+  const issue = result.issues.find((i) => i.code === code);
+  assert.ok(issue !== undefined, `no \`${code}\` issue`);
+  return issue.line;
+}

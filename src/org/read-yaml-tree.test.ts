@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatYamlPath, readYamlTree, type YamlNode } from './read-yaml-tree.ts';
+
+function entry(node: YamlNode | undefined, key: string): YamlNode {
+  assert.ok(node?.kind === 'map');
+  const found = node.entries.find((e) => e.key === key);
+  assert.ok(found !== undefined, `no key \`${key}\``);
+  return found.value;
+}
+
+test('every node keeps its line and column', () => {
+  const tree = readYamlTree('a:\n  b: [x, "y"]\n  c: 012345678901\n', 'f.yaml');
+  assert.deepEqual(tree.issues, []);
+  const b = entry(entry(tree.root, 'a'), 'b');
+  assert.equal(b.kind, 'list');
+  assert.deepEqual(b.at, { line: 2, column: 6 });
+  assert.ok(b.kind === 'list');
+  assert.deepEqual(b.items[1], { kind: 'scalar', value: 'y', text: '"y"', quoted: true, at: { line: 2, column: 10 } });
+  // an unquoted number keeps the text as written: the digits of an account id matter
+  const c = entry(entry(tree.root, 'a'), 'c');
+  assert.ok(c.kind === 'scalar');
+  assert.equal(c.text, '012345678901');
+  assert.equal(c.quoted, false);
+});
+
+test('aliases are followed', () => {
+  const tree = readYamlTree('base: &prod [full-access, deny]\nunit: *prod\n', 'f.yaml');
+  const unit = entry(tree.root, 'unit');
+  assert.ok(unit.kind === 'list');
+  assert.deepEqual(
+    unit.items.map((i) => (i.kind === 'scalar' ? i.value : undefined)),
+    ['full-access', 'deny'],
+  );
+});
+
+test('an unknown alias is a syntax error', () => {
+  const tree = readYamlTree('a: *nope\n', 'f.yaml');
+  assert.deepEqual(
+    tree.issues.map((i) => [i.code, i.line]),
+    [['yaml-syntax', 1]],
+  );
+});
+
+test('a syntax error stops the reading, located, in lower case', () => {
+  const tree = readYamlTree('a: [x, y\nb: 1\n', 'f.yaml');
+  assert.equal(tree.root, undefined);
+  assert.ok(tree.issues.length > 0);
+  for (const issue of tree.issues) {
+    assert.equal(issue.code, 'yaml-syntax');
+    assert.equal(issue.source, 'f.yaml');
+    assert.match(issue.message, /^[a-z]/);
+  }
+});
+
+test('duplicate keys are reported at the second one; the first one counts', () => {
+  const tree = readYamlTree('a: 1\nb: 2\na: 3\n', 'f.yaml');
+  assert.deepEqual(
+    tree.issues.map((i) => [i.code, i.line, i.message]),
+    [['duplicate-key', 3, 'duplicate key `a`: each key may appear once in a map']],
+  );
+  assert.ok(tree.root?.kind === 'map');
+  assert.deepEqual(
+    tree.root.entries.map((e) => [e.key, e.value.kind === 'scalar' ? e.value.value : undefined]),
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+  );
+});
+
+test('an empty value is a null scalar where its key is', () => {
+  const tree = readYamlTree('groups:\n', 'f.yaml');
+  const groups = entry(tree.root, 'groups');
+  assert.deepEqual(groups.kind === 'scalar' ? groups.value : 'not a scalar', null);
+});
+
+test('YAML paths read like the engine JSON paths', () => {
+  assert.equal(formatYamlPath(['organization', 'root', 'units', 0, 'name']), '$.organization.root.units[0].name');
+  assert.equal(formatYamlPath(['groups', 'payments-devs']), '$.groups.payments-devs');
+  assert.equal(formatYamlPath(['tags', 'cost center']), '$.tags["cost center"]');
+});
