@@ -66,7 +66,9 @@ class Reader {
       this.add('wrong-type', `${what} must be a map from names to definitions, not ${describe(node)}`, node.at, path);
       return [];
     }
-    return node.entries.filter((entry) => this.checkName(entry.key, entry.keyAt, [...path, entry.key], what));
+    // a bad name is reported and kept, so that what refers to it does not fail again
+    for (const entry of node.entries) this.checkName(entry.key, entry.keyAt, [...path, entry.key], what);
+    return [...node.entries];
   }
 
   required(fields: Map<string, YamlEntry>, key: string, at: Position, path: Path, what: string): YamlEntry | undefined {
@@ -91,7 +93,9 @@ class Reader {
 
   name(node: YamlNode, path: Path, what: string): Ref | undefined {
     const value = this.string(node, path, what);
-    if (value === undefined || !this.checkName(value, node.at, path, what)) return undefined;
+    if (value === undefined) return undefined;
+    // reported, and kept: a unit or account with a bad name still holds what is under it
+    this.checkName(value, node.at, path, what);
     return { name: value, at: node.at, path: formatYamlPath(path) };
   }
 
