@@ -54,6 +54,12 @@ export interface PreparedRequest {
   readonly missingKeys: Set<string>;
 }
 
+/**
+ * identity providers run by AWS whose names look like service principals; trust policies name them
+ * with `Federated` (reference_policies_elements_principal.html, web identity session principals)
+ */
+const WEB_IDENTITY_PROVIDERS_OF_AWS: ReadonlySet<string> = new Set(['cognito-identity.amazonaws.com', 'www.amazon.com']);
+
 function classify(principal: string): { kind: PrincipalKind; account: string | undefined } {
   if (principal === '*' || principal === '') return { kind: 'anonymous', account: undefined };
   if (isAccountId(principal)) return { kind: 'root', account: principal };
@@ -74,10 +80,11 @@ function classify(principal: string): { kind: PrincipalKind; account: string | u
     return { kind: 'anonymous', account: acct };
   }
   if (/^[0-9a-f]{64}$/i.test(principal)) return { kind: 'canonical-user', account: undefined };
-  if (principal.endsWith('.amazonaws.com') || principal.endsWith('.amazonaws.com.cn') || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(principal)) {
-    // identity providers such as accounts.google.com or cognito-identity.amazonaws.com are
-    // named with Federated; services with Service. Both match by their exact name.
-    return { kind: principal.endsWith('amazonaws.com') || principal.endsWith('amazonaws.com.cn') ? 'service' : 'web-identity', account: undefined };
+  if (WEB_IDENTITY_PROVIDERS_OF_AWS.has(principal)) return { kind: 'web-identity', account: undefined };
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(principal)) {
+    // identity providers (accounts.google.com, graph.facebook.com) are named with Federated,
+    // services (cloudtrail.amazonaws.com) with Service; both match by their exact name
+    return { kind: principal.endsWith('.amazonaws.com') || principal.endsWith('.amazonaws.com.cn') ? 'service' : 'web-identity', account: undefined };
   }
   return { kind: 'anonymous', account: undefined };
 }
