@@ -1,8 +1,12 @@
 /** the `parapet` command line: one file per command, wired here */
 import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.ts';
+import { planCommand } from './plan.ts';
 import { simulateCommand } from './simulate.ts';
+import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
+import { whatCanCommand } from './what-can.ts';
+import { whoCanCommand } from './who-can.ts';
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -16,6 +20,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(simulateCommand(io, setExit));
   program.addCommand(validateCommand(io, setExit));
+  program.addCommand(testCommand(io, setExit));
+  program.addCommand(whoCanCommand(io, setExit));
+  program.addCommand(whatCanCommand(io, setExit));
+  program.addCommand(planCommand(io, setExit));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

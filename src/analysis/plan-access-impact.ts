@@ -1,0 +1,418 @@
+/**
+ * The access-impact diff between two versions of a configuration: for every principal (group,
+ * user, service account) and account, what it could do before and can do now, action by action,
+ * decided by the real engine (evaluate-effective-access.ts), with the changes a reviewer must
+ * see flagged (escalation-rules.ts).
+ *
+ * A principal holds permission sets in an account `standing` (assigned, or a service account's)
+ * or `eligible` (just-in-time); each mode is compared on its own. The policies in force for a
+ * permission set in an account are reduced to a key (the policy documents' contents, the SCP and
+ * RCP chains, and which conditions hold for the session): a principal whose keys did not change
+ * is not recomputed, each key is evaluated once whoever holds it, and each pair of key sets is
+ * compared once. A small change to a large organization costs what it touches.
+ *
+ * Actions lost are told apart: lost to a guardrail change when the new permission sets under the
+ * old guardrails (the old SCP and RCP chains of the account) would still allow them.
+ */
+import type { Catalog } from '../catalog/catalog.ts';
+import { guardrailChain, resourceGuardrailChain } from '../org/guardrail-chain.ts';
+import type { Account, OrgConfig, PermissionSet } from '../org/org-config.ts';
+import type { Policy, PolicyVersion, Statement } from '../policy/index.ts';
+import { accessCriteria, adminCriterion, ESCALATION_RULES, ruleHolds, type AccessCriteria, type AdminCriterion } from './escalation-rules.ts';
+import { evaluateEffectiveAccess, type ActionAccess, type EffectiveAccess, type EffectiveAccessInput } from './evaluate-effective-access.ts';
+import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status.ts';
+
+export type AccessMode = 'standing' | 'eligible';
+export type PrincipalKind = 'group' | 'user' | 'serviceAccount';
+
+/** what changed for one service */
+export interface ServiceChange {
+  /** lower-case service prefix */
+  readonly service: string;
+  /** actions allowed now (conditionally or not) that were denied for every request before */
+  readonly gained: readonly string[];
+  /** the gained actions that are allowed only for some requests or resources */
+  readonly gainedConditional: readonly string[];
+  /** actions allowed before (conditionally or not) that are now denied for every request */
+  readonly lost: readonly string[];
+  /** the lost actions the new permission sets would still allow under the old guardrails */
+  readonly lostToGuardrails: readonly string[];
+  /** allowed for every request before, only for some now */
+  readonly narrowed: readonly string[];
+  /** allowed for some requests before, for every request now */
+  readonly widened: readonly string[];
+  /** what the conditional gained and narrowed actions depend on: condition keys, and `Resource` */
+  readonly dependsOn: readonly string[];
+}
+
+export interface AccessChange {
+  /** `group:payments-devs`, `user:alice@acme.example`, `serviceAccount:deployer` */
+  readonly principal: string;
+  readonly principalKind: PrincipalKind;
+  /** account name */
+  readonly account: string;
+  readonly accountId: string;
+  readonly mode: AccessMode;
+  /** permission sets held this way, before and now */
+  readonly permissionSets: { readonly before: readonly string[]; readonly after: readonly string[] };
+  readonly gained: number;
+  readonly lost: number;
+  readonly lostToGuardrails: number;
+  readonly narrowed: number;
+  readonly widened: number;
+  /** by service, those with a change only */
+  readonly services: readonly ServiceChange[];
+  /** admin-equivalent now and not before */
+  readonly newAdmin?: AdminCriterion;
+  /** escalation rules that hold now and did not before */
+  readonly newEscalations: readonly { readonly rule: string; readonly actions: readonly string[]; readonly everywhere: boolean; readonly why: string }[];
+}
+
+export interface ImpactStats {
+  /** (principal, account, mode) combinations in either version */
+  readonly compared: number;
+  /** of those, the ones whose policies in force changed: recomputed */
+  readonly recomputed: number;
+  /** distinct policy sets evaluated */
+  readonly policySetsEvaluated: number;
+  readonly decisions: number;
+}
+
+export interface AccessImpact {
+  /** sorted: groups, service accounts, users; then by name, account and mode */
+  readonly changes: readonly AccessChange[];
+  readonly stats: ImpactStats;
+}
+
+export interface AccessImpactOptions {
+  readonly catalog: Catalog;
+  /** called once per principal examined, with how many there are: for a progress bar */
+  readonly onPrincipal?: ((done: number, total: number) => void) | undefined;
+}
+
+type Holding = Record<AccessMode, Set<string>>;
+/** principal → account name → permission sets held, by mode */
+type Holdings = Map<string, Map<string, Holding>>;
+
+const MODES: readonly AccessMode[] = ['standing', 'eligible'];
+const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
+
+function holdingsOf(config: OrgConfig): Holdings {
+  const out: Holdings = new Map();
+  const hold = (principal: string, account: string, mode: AccessMode, permissionSet: string) => {
+    let accounts = out.get(principal);
+    if (accounts === undefined) {
+      accounts = new Map();
+      out.set(principal, accounts);
+    }
+    let holding = accounts.get(account);
+    if (holding === undefined) {
+      holding = { standing: new Set(), eligible: new Set() };
+      accounts.set(account, holding);
+    }
+    holding[mode].add(permissionSet);
+  };
+  for (const assignment of config.assignments) {
+    const mode: AccessMode = assignment.eligible ? 'eligible' : 'standing';
+    for (const account of assignment.accounts) hold(`group:${assignment.group}`, account, mode, assignment.permissionSet);
+  }
+  for (const group of config.groups.values()) {
+    const held = out.get(`group:${group.name}`);
+    if (held === undefined) continue;
+    for (const member of group.members) {
+      for (const [account, holding] of held) for (const mode of MODES) for (const set of holding[mode]) hold(`user:${member}`, account, mode, set);
+    }
+  }
+  for (const serviceAccount of config.serviceAccounts.values()) {
+    for (const account of serviceAccount.accounts) hold(`serviceAccount:${serviceAccount.name}`, account, 'standing', serviceAccount.permissionSet);
+  }
+  return out;
+}
+
+/**
+ * the session Parapet gives a permission set in an account: the role `parapet/<permission set>`,
+ * and the keys AWS sets in every request of such a session
+ */
+function knownSession(accountId: string, permissionSet: string): KnownSession {
+  const roleArn = `arn:aws:iam::${accountId}:role/parapet/${permissionSet}`;
+  return {
+    principal: `arn:aws:sts::${accountId}:assumed-role/${permissionSet}/parapet-plan`,
+    facts: { roleArn },
+    context: {
+      'aws:PrincipalArn': roleArn,
+      'aws:PrincipalAccount': accountId,
+      'aws:PrincipalIsAWSService': 'false',
+      'aws:PrincipalType': 'AssumedRole',
+    },
+  };
+}
+
+interface KeyedAccess {
+  readonly key: string;
+  readonly input: EffectiveAccessInput;
+}
+
+/** interns the policies in force into short keys; equal keys decide alike */
+function accessKeys(statusReader: StatementStatusReader) {
+  const policyIds = new WeakMap<Policy, number>();
+  const contentIds = new Map<string, number>();
+  const idOf = (policy: Policy): number => {
+    let id = policyIds.get(policy);
+    if (id === undefined) {
+      const text = JSON.stringify([policy.type, policy.version, policy.statements]);
+      id = contentIds.get(text);
+      if (id === undefined) {
+        id = contentIds.size;
+        contentIds.set(text, id);
+      }
+      policyIds.set(policy, id);
+    }
+    return id;
+  };
+  const levelsText = (levels: readonly (readonly Policy[])[]) => levels.map((level) => level.map(idOf).join(',')).join(';');
+  const chains = new WeakMap<Account, { scps: readonly (readonly Policy[])[]; rcps: readonly (readonly Policy[])[]; text: string }>();
+  const chainOf = (config: OrgConfig, account: Account) => {
+    let chain = chains.get(account);
+    if (chain === undefined) {
+      const scps = guardrailChain(config, account).levels;
+      const rcps = resourceGuardrailChain(config, account).levels;
+      chain = { scps, rcps, text: `${levelsText(scps)}|${levelsText(rcps)}` };
+      chains.set(account, chain);
+    }
+    return chain;
+  };
+
+  /** `permissionSet` used in `account`, under the guardrails `chainConfig` puts on it */
+  return (permissionSet: PermissionSet, account: Account, chainConfig: OrgConfig): KeyedAccess => {
+    const chain = chainOf(chainConfig, account);
+    const session = knownSession(account.id, permissionSet.name);
+    const statusOf = (statement: Statement, version: PolicyVersion) => statusReader(statement, version, session);
+    const identity = permissionSet.policies.map((p) => p.policy);
+    const boundary = permissionSet.boundary?.policy;
+    const management = account.id === chainConfig.organization.managementAccount;
+    // which conditional statements hold for this session: part of the key
+    let statuses = '';
+    const mark = (policy: Policy) => {
+      for (const statement of policy.statements) {
+        if (statement.conditions.length === 0) continue;
+        const status = statusOf(statement, policy.version);
+        statuses += status.kind === 'always' ? 'a' : status.kind === 'never' ? 'n' : 'u';
+      }
+    };
+    identity.forEach(mark);
+    if (boundary !== undefined) mark(boundary);
+    if (!management) for (const levels of [chain.scps, chain.rcps]) for (const level of levels) level.forEach(mark);
+    const key = `${identity.map(idOf).join(',')}|${boundary === undefined ? '' : idOf(boundary)}|${management ? 'management' : chain.text}|${statuses}`;
+    return {
+      key,
+      input: {
+        identity,
+        permissionBoundary: boundary,
+        scps: chain.scps,
+        rcps: chain.rcps,
+        accountId: account.id,
+        managementAccount: chainConfig.organization.managementAccount,
+        statusOf,
+      },
+    };
+  };
+}
+
+/** the union of several permission sets' access: the better level wins */
+function unionOf(parts: readonly EffectiveAccess[]): EffectiveAccess {
+  if (parts.length === 1) return parts[0]!;
+  const actions = new Map<string, ActionAccess>();
+  const everywhere = new Set<string>();
+  for (const part of parts) {
+    for (const action of part.everywhere) everywhere.add(action);
+    for (const [action, access] of part.actions) {
+      const seen = actions.get(action);
+      if (seen === undefined || (seen.level === 'conditional' && access.level === 'unconditional')) actions.set(action, access);
+      else if (seen.level === 'conditional' && access.level === 'conditional' && access.dependsOn.some((k) => !seen.dependsOn.includes(k))) {
+        actions.set(action, { level: 'conditional', dependsOn: [...new Set([...seen.dependsOn, ...access.dependsOn])].sort() });
+      }
+    }
+  }
+  return { actions, everywhere, decisions: 0 };
+}
+
+const NOTHING: EffectiveAccess = { actions: new Map(), everywhere: new Set(), decisions: 0 };
+
+type Comparison = Omit<AccessChange, 'principal' | 'principalKind' | 'account' | 'accountId' | 'mode' | 'permissionSets'>;
+
+function serviceOf(action: string): string {
+  return action.slice(0, action.indexOf(':')).toLowerCase();
+}
+
+function compare(before: EffectiveAccess, after: EffectiveAccess, oldGuardrails: () => EffectiveAccess, criteria: AccessCriteria): Comparison {
+  type Lists = { gained: string[]; gainedConditional: string[]; lost: string[]; lostToGuardrails: string[]; narrowed: string[]; widened: string[]; dependsOn: Set<string> };
+  const byService = new Map<string, Lists>();
+  const lists = (action: string): Lists => {
+    const service = serviceOf(action);
+    let found = byService.get(service);
+    if (found === undefined) {
+      found = { gained: [], gainedConditional: [], lost: [], lostToGuardrails: [], narrowed: [], widened: [], dependsOn: new Set() };
+      byService.set(service, found);
+    }
+    return found;
+  };
+  for (const [action, now] of after.actions) {
+    const was = before.actions.get(action);
+    if (was === undefined) {
+      const l = lists(action);
+      l.gained.push(action);
+      if (now.level === 'conditional') {
+        l.gainedConditional.push(action);
+        for (const key of now.dependsOn) l.dependsOn.add(key);
+      }
+    } else if (was.level === 'unconditional' && now.level === 'conditional') {
+      const l = lists(action);
+      l.narrowed.push(action);
+      for (const key of now.dependsOn) l.dependsOn.add(key);
+    } else if (was.level === 'conditional' && now.level === 'unconditional') lists(action).widened.push(action);
+  }
+  let hybrid: EffectiveAccess | undefined;
+  for (const action of before.actions.keys()) {
+    if (after.actions.has(action)) continue;
+    const l = lists(action);
+    l.lost.push(action);
+    hybrid ??= oldGuardrails();
+    if (hybrid.actions.has(action)) l.lostToGuardrails.push(action);
+  }
+  const sorted = (list: string[]) => list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const services: ServiceChange[] = [...byService.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([service, l]) => ({
+      service,
+      gained: sorted(l.gained),
+      gainedConditional: sorted(l.gainedConditional),
+      lost: sorted(l.lost),
+      lostToGuardrails: sorted(l.lostToGuardrails),
+      narrowed: sorted(l.narrowed),
+      widened: sorted(l.widened),
+      dependsOn: [...l.dependsOn].sort(),
+    }));
+  const total = (pick: (s: ServiceChange) => readonly string[]) => services.reduce((n, s) => n + pick(s).length, 0);
+  const adminBefore = adminCriterion(before, criteria);
+  const adminAfter = adminCriterion(after, criteria);
+  const newEscalations = ESCALATION_RULES.filter((rule) => ruleHolds(rule, after) && !ruleHolds(rule, before)).map((rule) => ({
+    rule: rule.id,
+    actions: rule.actions,
+    everywhere: rule.actions.every((a) => after.everywhere.has(a)),
+    why: rule.why,
+  }));
+  return {
+    gained: total((s) => s.gained),
+    lost: total((s) => s.lost),
+    lostToGuardrails: total((s) => s.lostToGuardrails),
+    narrowed: total((s) => s.narrowed),
+    widened: total((s) => s.widened),
+    services,
+    ...(adminAfter !== undefined && adminBefore === undefined ? { newAdmin: adminAfter } : {}),
+    newEscalations,
+  };
+}
+
+export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: AccessImpactOptions): AccessImpact {
+  const { catalog } = options;
+  const criteria = accessCriteria(catalog);
+  const keyOf = accessKeys(statementStatusReader());
+  const evaluated = new Map<string, EffectiveAccess>();
+  let decisions = 0;
+  const accessOf = (keyed: KeyedAccess): EffectiveAccess => {
+    let access = evaluated.get(keyed.key);
+    if (access === undefined) {
+      access = evaluateEffectiveAccess(keyed.input, { catalog, watched: criteria.watched });
+      decisions += access.decisions;
+      evaluated.set(keyed.key, access);
+    }
+    return access;
+  };
+
+  /** the keys of the permission sets held, in `config` (chains from `chainConfig`), memoized */
+  const keyCache = new Map<string, KeyedAccess>();
+  const keyed = (tag: string, config: OrgConfig, chainConfig: OrgConfig, permissionSet: string, account: string): KeyedAccess | undefined => {
+    const id = `${tag}\u0000${permissionSet}\u0000${account}`;
+    let found = keyCache.get(id);
+    if (found === undefined) {
+      const set = config.permissionSets.get(permissionSet);
+      const where = chainConfig.accounts.get(account);
+      if (set === undefined || where === undefined) return undefined;
+      found = keyOf(set, where, chainConfig);
+      keyCache.set(id, found);
+    }
+    return found;
+  };
+  const keysOf = (tag: 'before' | 'after' | 'hybrid', sets: Iterable<string>, account: string): KeyedAccess[] => {
+    const config = tag === 'before' ? before : after;
+    const chainConfig = tag === 'after' ? after : before;
+    const out = new Map<string, KeyedAccess>();
+    for (const set of sets) {
+      const k = keyed(tag, config, chainConfig, set, account);
+      if (k !== undefined) out.set(k.key, k);
+    }
+    return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  };
+
+  const oldHoldings = holdingsOf(before);
+  const newHoldings = holdingsOf(after);
+  const comparisons = new Map<string, Comparison>();
+  const changes: AccessChange[] = [];
+  let compared = 0;
+  let recomputed = 0;
+  const empty: Holding = { standing: new Set(), eligible: new Set() };
+
+  const principals = new Set([...newHoldings.keys(), ...oldHoldings.keys()]);
+  let done = 0;
+  for (const principal of principals) {
+    options.onPrincipal?.(++done, principals.size);
+    const oldAccounts = oldHoldings.get(principal) ?? new Map<string, Holding>();
+    const newAccounts = newHoldings.get(principal) ?? new Map<string, Holding>();
+    for (const account of new Set([...newAccounts.keys(), ...oldAccounts.keys()])) {
+      const was = oldAccounts.get(account) ?? empty;
+      const now = newAccounts.get(account) ?? empty;
+      for (const mode of MODES) {
+        if (was[mode].size === 0 && now[mode].size === 0) continue;
+        compared++;
+        const oldKeys = keysOf('before', was[mode], account);
+        const newKeys = keysOf('after', now[mode], account);
+        const oldText = oldKeys.map((k) => k.key).join('\n');
+        const newText = newKeys.map((k) => k.key).join('\n');
+        if (oldText === newText) continue;
+        recomputed++;
+        const hybridKeys = () => keysOf('hybrid', now[mode], account);
+        const memo = `${oldText}\u0001${newText}\u0001${before.accounts.has(account) ? hybridKeys().map((k) => k.key).join('\n') : ''}`;
+        let comparison = comparisons.get(memo);
+        if (comparison === undefined) {
+          const accessBefore = oldKeys.length === 0 ? NOTHING : unionOf(oldKeys.map(accessOf));
+          const accessAfter = newKeys.length === 0 ? NOTHING : unionOf(newKeys.map(accessOf));
+          const underOldGuardrails = () => {
+            const keys = before.accounts.has(account) ? hybridKeys() : [];
+            return keys.length === 0 ? NOTHING : unionOf(keys.map(accessOf));
+          };
+          comparison = compare(accessBefore, accessAfter, underOldGuardrails, criteria);
+          comparisons.set(memo, comparison);
+        }
+        if (comparison.services.length === 0 && comparison.newAdmin === undefined && comparison.newEscalations.length === 0) continue;
+        const colon = principal.indexOf(':');
+        changes.push({
+          principal,
+          principalKind: principal.slice(0, colon) as PrincipalKind,
+          account,
+          accountId: (after.accounts.get(account) ?? before.accounts.get(account))?.id ?? '',
+          mode,
+          permissionSets: { before: [...was[mode]].sort(), after: [...now[mode]].sort() },
+          ...comparison,
+        });
+      }
+    }
+  }
+  changes.sort(
+    (a, b) =>
+      KIND_ORDER[a.principalKind] - KIND_ORDER[b.principalKind] ||
+      (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0) ||
+      (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) ||
+      MODES.indexOf(a.mode) - MODES.indexOf(b.mode),
+  );
+  return { changes, stats: { compared, recomputed, policySetsEvaluated: evaluated.size, decisions } };
+}

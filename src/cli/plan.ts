@@ -1,0 +1,121 @@
+/**
+ * `parapet plan --from OLD --to NEW`: what a change to the configuration repository changes, for
+ * the pull request that makes it: the structural diff, the access gained and lost by every
+ * principal in every account, and the flags (new admin-equivalent access, privilege escalation,
+ * guardrail lock-outs). OLD and NEW are folders, or git revisions of one repository. Output and
+ * definitions: docs/plan.md.
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadCatalog } from '../catalog/load-catalog.ts';
+import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
+import { renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
+import { ConfigDirError, formatConfigIssue, parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
+import { UsageError, type Io } from './io.ts';
+import { startProgress, type Progress } from './progress.ts';
+import { readConfigAtRevision } from './read-config-at-revision.ts';
+
+interface PlanOptions {
+  from: string;
+  to: string;
+  repo?: string;
+  json?: boolean;
+  output?: string;
+}
+
+interface Source {
+  /** shown in the report and in issue locations */
+  readonly label: string;
+  readonly files: ConfigFiles;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** a folder, or a revision of the repository (`--repo`, else the current folder) */
+function readSource(value: string, repo: string | undefined): Source {
+  if (repo === undefined && isFolder(value)) {
+    try {
+      return { label: value, files: readConfigDir(value) };
+    } catch (error) {
+      if (error instanceof ConfigDirError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const dir = repo ?? '.';
+  if (!existsSync(dir)) throw new UsageError(`no such folder: \`${dir}\``);
+  return { label: value, files: readConfigAtRevision(dir, value) };
+}
+
+export function planCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('plan')
+    .description('what a change to the configuration repository changes: structure, access gained and lost, and flags (docs/plan.md)')
+    .requiredOption('--from <old>', 'the version before: a folder, or a git revision')
+    .requiredOption('--to <new>', 'the version after: a folder, or a git revision')
+    .option('--repo <dir>', 'read --from and --to as git revisions of the repository folder DIR (default: folders when they exist, else revisions of the current folder)')
+    .option('--json', 'the whole plan as one JSON object (format `parapet-plan/1`, docs/plan.md)')
+    .option('--output <file>', 'write the plan to FILE instead of standard output')
+    .addHelpText(
+      'after',
+      `
+A folder holds parapet.yaml; a git revision is read from git's objects (the work tree is not read).
+The default output is markdown for a pull-request comment: a summary table, the flags, the access
+changes, then the details in <details> blocks.
+
+Exit status: 0 when both versions are valid (whatever the plan shows), 2 when either is invalid
+(its issues are printed) or the arguments are wrong.
+
+Examples:
+  parapet plan --from examples/acme --to ../acme-changed
+  parapet plan --from main --to HEAD --output plan.md
+  parapet plan --repo config --from origin/main --to HEAD --json`,
+    )
+    .action((options: PlanOptions) => {
+      const write = (text: string) => {
+        if (options.output === undefined) io.out(text);
+        else writeFileSync(options.output, text);
+      };
+      const before = readSource(options.from, options.repo);
+      const after = readSource(options.to, options.repo);
+      const parsed = [before, after].map((source) => ({ source, result: parseConfig(source.files) }));
+      const invalid = parsed.filter((p) => !p.result.ok);
+      if (invalid.length > 0) {
+        const errorsOf = (issues: readonly ConfigIssue[]) => issues.filter((i) => i.severity === 'error');
+        for (const { source, result } of invalid) {
+          for (const issue of errorsOf(result.issues)) io.err(`${formatConfigIssue(issue, source.label)}\n`);
+          io.err(`parapet: \`${source.label}\` is not a valid configuration: ${errorsOf(result.issues).length} error(s)\n`);
+        }
+        if (options.json) {
+          const of = (index: number) => {
+            const entry = parsed[index]!;
+            return entry.result.ok ? undefined : errorsOf(entry.result.issues).map((issue) => ({ ...issue, version: entry.source.label }));
+          };
+          write(`${JSON.stringify({ format: PLAN_FORMAT, from: before.label, to: after.label, valid: false, issues: { from: of(0) ?? [], to: of(1) ?? [] } })}\n`);
+        } else {
+          const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => formatConfigIssue(issue, source.label)));
+          write(`## Parapet plan: \`${before.label}\` → \`${after.label}\`\n\n❌ Not a valid configuration: no plan.\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
+        }
+        setExit(2);
+        return;
+      }
+      const [oldConfig, newConfig] = parsed.map((p) => (p.result as { value: OrgConfig }).value) as [OrgConfig, OrgConfig];
+      let progress: Progress | undefined;
+      const plan = buildPlan(oldConfig, newConfig, {
+        catalog: loadCatalog(),
+        from: before.label,
+        to: after.label,
+        onPrincipal: (done, total) => {
+          progress ??= startProgress(total, 'plan');
+          progress.tick();
+        },
+      });
+      progress?.done();
+      write(options.json ? `${JSON.stringify({ ...plan, valid: true })}\n` : renderPlanMarkdown(plan));
+      setExit(0);
+    });
+}
