@@ -1,0 +1,84 @@
+/**
+ * Values worth trying for each condition key the policies in force test: the values the policies
+ * name (with wildcards filled in), and their neighbours for numeric and date comparisons. A
+ * search over these finds a request context that changes a decision whenever one exists among
+ * the ways the policies can tell contexts apart, without guessing values from outside them.
+ */
+import type { Condition, Policy } from '../policy/index.ts';
+
+/** lower-cased key → the values to try, in first-seen order */
+export type ConditionCandidates = ReadonlyMap<string, readonly string[]>;
+
+/** a value that no policy names: for "any other value" */
+export const OTHER_VALUE = 'parapet-other-value';
+
+export function conditionCandidates(policies: Iterable<Policy>): ConditionCandidates {
+  const out = new Map<string, Set<string>>();
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      for (const condition of statement.conditions) {
+        const key = condition.key.toLowerCase();
+        let values = out.get(key);
+        if (values === undefined) {
+          values = new Set();
+          out.set(key, values);
+        }
+        for (const value of valuesOf(condition)) values.add(value);
+      }
+    }
+  }
+  return new Map([...out].map(([key, values]) => [key, [...values]]));
+}
+
+function valuesOf(condition: Condition): string[] {
+  // a value with a policy variable depends on another key: it names no fixed value to try
+  const fixed = condition.values.filter((v) => !v.includes('${'));
+  switch (condition.base) {
+    case 'StringEquals':
+    case 'StringNotEquals':
+    case 'StringEqualsIgnoreCase':
+    case 'StringNotEqualsIgnoreCase':
+    case 'BinaryEquals':
+      return [...fixed, OTHER_VALUE];
+    case 'StringLike':
+    case 'StringNotLike':
+    case 'ArnEquals':
+    case 'ArnLike':
+    case 'ArnNotEquals':
+    case 'ArnNotLike':
+      // the pattern's `*` and `?` stand for any text: one instance of it matches
+      return [...fixed.map((v) => v.replace(/[*?]/g, 'x')), OTHER_VALUE];
+    case 'NumericEquals':
+    case 'NumericNotEquals':
+    case 'NumericLessThan':
+    case 'NumericLessThanEquals':
+    case 'NumericGreaterThan':
+    case 'NumericGreaterThanEquals':
+      return fixed.flatMap((v) => {
+        const n = Number(v);
+        return Number.isFinite(n) ? [String(n), String(n - 1), String(n + 1)] : [];
+      });
+    case 'DateEquals':
+    case 'DateNotEquals':
+    case 'DateLessThan':
+    case 'DateLessThanEquals':
+    case 'DateGreaterThan':
+    case 'DateGreaterThanEquals':
+      return fixed.flatMap((v) => {
+        const ms = /^[+-]?\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v);
+        return Number.isFinite(ms) ? [v, new Date(ms - 1000).toISOString(), new Date(ms + 1000).toISOString()] : [];
+      });
+    case 'Bool':
+      return ['true', 'false'];
+    case 'IpAddress':
+    case 'NotIpAddress':
+      // the block's own address is inside it; one from the documentation range is outside most
+      return [...fixed.map((v) => v.replace(/\/\d+$/, '')), '192.0.2.1'];
+    case 'Null':
+      return [OTHER_VALUE];
+    default: {
+      const never: never = condition.base;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Questions over policy and organization: access tests kept in the repository, who can perform an
+ * action, what a principal can do. Pure: files are read by the CLI and given here as values.
+ * Formats and commands: docs/access-tests.md, docs/cli.md.
+ */
+export type { AccessTest, AccessTestIssue, AccessTestIssueCode, Expectation } from './access-test.ts';
+export { EXPECTATIONS, formatAccessTestIssue } from './access-test.ts';
+export { parseAccessTests, type ParseAccessTestsOptions, type ParsedAccessTests } from './parse-access-tests.ts';
+export { runAccessTests, meetsExpectation, type AccessTestResult, type RunAccessTestsOptions } from './run-access-tests.ts';
+export { formatJunit, requestOf, type TestSuite } from './format-junit.ts';
+export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type AccessRequest, type CompiledAccess } from './access-compiler.ts';
+export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
+export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
+export { principalSession, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
+export { principalGrants, type PrincipalGrant } from './principal-grants.ts';
+export { parsePrincipal, formatPrincipal } from './parse-principal.ts';
+export { checkPrincipal } from './check-principal.ts';
+export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanOptions, type WhoCanOutcome, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
+export {
+  whatCan,
+  candidateServices,
+  type GrantedAction,
+  type PermissionSetAccess,
+  type ServiceAccess,
+  type WhatCanOptions,
+  type WhatCanOutcome,
+  type WhatCanQuery,
+  type WhatCanResult,
+} from './what-can.ts';

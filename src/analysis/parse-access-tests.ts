@@ -1,0 +1,394 @@
+/**
+ * Read one access test file and check every test against the organization, reporting each
+ * mistake where it is written. Pure: the file is given as text.
+ *
+ *   read the YAML tree → read the file's shape (a list of tests, or `defaults` and `tests`) →
+ *   merge each test with the defaults → read its fields → check its names against the
+ *   organization → choose its permission set
+ */
+import { findAccount, type OrgConfig, type PrincipalRef } from '../org/index.ts';
+import { formatYamlPath, readYamlTree, type YamlEntry, type YamlNode, type YamlPathSegment } from '../org/read-yaml-tree.ts';
+import { parseArn, type ContextValue } from '../policy/index.ts';
+import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
+import { checkPrincipal } from './check-principal.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { formatPrincipal, parsePrincipal } from './parse-principal.ts';
+import { principalGrants } from './principal-grants.ts';
+
+export interface ParseAccessTestsOptions {
+  /** warns about unknown actions (the catalog's `unknownActionChecker`) */
+  readonly checkAction?: ((action: string) => string | undefined) | undefined;
+}
+
+export interface ParsedAccessTests {
+  /** the tests without an error, in file order */
+  readonly tests: readonly AccessTest[];
+  readonly issues: readonly AccessTestIssue[];
+  /** how many tests the file has, valid or not */
+  readonly count: number;
+}
+
+const TEST_FIELDS = ['name', 'principal', 'account', 'permissionSet', 'eligible', 'action', 'resource', 'resourceAccount', 'context', 'expect'] as const;
+const DEFAULT_FIELDS = TEST_FIELDS.filter((f) => f !== 'name');
+const FILE_FIELDS = ['defaults', 'tests'];
+
+type Field = (typeof TEST_FIELDS)[number];
+type Path = readonly YamlPathSegment[];
+
+/** a field's value and where it was written: in the test, or in `defaults` */
+interface Located {
+  readonly node: YamlNode;
+  readonly path: Path;
+}
+
+class Reporter {
+  readonly issues: AccessTestIssue[] = [];
+  private readonly seen = new Set<string>();
+  constructor(readonly source: string) {}
+
+  add(code: AccessTestIssueCode, message: string, at: { line: number; column: number }, path: Path, severity: AccessTestIssue['severity'] = 'error'): void {
+    // a mistake in `defaults` is reported once, not for every test that uses it
+    const id = `${code}\u0000${at.line}\u0000${at.column}\u0000${message}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    this.issues.push({ code, severity, message, source: this.source, line: at.line, column: at.column, path: formatYamlPath(path) });
+  }
+}
+
+export function parseAccessTests(text: string, source: string, config: OrgConfig, options: ParseAccessTestsOptions = {}): ParsedAccessTests {
+  const report = new Reporter(source);
+  const yaml = readYamlTree(text, source);
+  for (const issue of yaml.issues) report.add(issue.code === 'duplicate-key' ? 'duplicate-key' : 'yaml-syntax', issue.message, issue, [], issue.severity);
+  if (yaml.root === undefined) return { tests: [], issues: report.issues, count: 0 };
+
+  const shape = readFileShape(yaml.root, report);
+  if (shape.items.length === 0 && shape.ok) report.add('no-tests', 'the file has no tests', yaml.root.at, shape.testsPath, 'warning');
+  const tests: AccessTest[] = [];
+  const names = new Map<string, number>();
+  shape.items.forEach((item, index) => {
+    const path = [...shape.testsPath, index];
+    const fields = readMap(item, path, `test ${index}`, TEST_FIELDS, report);
+    if (fields === undefined) return;
+    const merged = new Map<Field, Located>();
+    for (const [key, node] of shape.defaults) merged.set(key, { node, path: ['defaults', key] });
+    for (const [key, entry] of fields) merged.set(key, { node: entry.value, path: [...path, key] });
+    const nameNode = fields.get('name')?.value;
+    const name = nameNode !== undefined && nameNode.kind === 'scalar' && typeof nameNode.value === 'string' && nameNode.value.trim() !== '' ? nameNode.value : undefined;
+    const what = name !== undefined ? `test \`${name}\`` : `test ${index}`;
+    if (name !== undefined) {
+      const first = names.get(name);
+      if (first !== undefined) report.add('duplicate-name', `${what}: the name is used by the test at line ${first} too: names identify tests in reports`, nameNode!.at, [...path, 'name']);
+      else names.set(name, nameNode!.at.line);
+    }
+    const before = report.issues.filter((i) => i.severity === 'error').length;
+    const contextLayers: Located[] = [];
+    const defaultContext = shape.defaults.get('context');
+    if (defaultContext !== undefined) contextLayers.push({ node: defaultContext, path: ['defaults', 'context'] });
+    const ownContext = fields.get('context');
+    if (ownContext !== undefined) contextLayers.push({ node: ownContext.value, path: [...path, 'context'] });
+    const test = readTest(merged, { item, path, what, name, source, config, report, options, contextLayers });
+    const after = report.issues.filter((i) => i.severity === 'error').length;
+    if (test !== undefined && after === before) tests.push(test);
+  });
+  return { tests, issues: report.issues, count: shape.items.length };
+}
+
+function readFileShape(root: YamlNode, report: Reporter): { items: readonly YamlNode[]; defaults: Map<Field, YamlNode>; testsPath: Path; ok: boolean } {
+  const none = { items: [], defaults: new Map<Field, YamlNode>(), testsPath: [] as Path };
+  if (root.kind === 'scalar' && root.value === null) return { ...none, ok: true };
+  if (root.kind === 'list') return { ...none, items: root.items, ok: true };
+  if (root.kind !== 'map') {
+    report.add('wrong-type', `a test file must be a list of tests, or a map with \`tests\` (and \`defaults\`), not ${describe(root)}`, root.at, []);
+    return { ...none, ok: false };
+  }
+  const fields = readMap(root, [], 'the test file', FILE_FIELDS, report);
+  const defaults = new Map<Field, YamlNode>();
+  const defaultsNode = fields?.get('defaults')?.value;
+  if (defaultsNode !== undefined) {
+    for (const [key, entry] of readMap(defaultsNode, ['defaults'], '`defaults`', DEFAULT_FIELDS, report) ?? []) defaults.set(key, entry.value);
+  }
+  const testsEntry = fields?.get('tests');
+  if (testsEntry === undefined) {
+    if (fields !== undefined) report.add('missing-field', 'the test file: missing `tests`, the list of tests', root.at, []);
+    return { items: [], defaults, testsPath: ['tests'], ok: false };
+  }
+  if (testsEntry.value.kind === 'scalar' && testsEntry.value.value === null) return { items: [], defaults, testsPath: ['tests'], ok: true };
+  if (testsEntry.value.kind !== 'list') {
+    report.add('wrong-type', `\`tests\` must be a list of tests, not ${describe(testsEntry.value)}`, testsEntry.value.at, ['tests']);
+    return { items: [], defaults, testsPath: ['tests'], ok: false };
+  }
+  return { items: testsEntry.value.items, defaults, testsPath: ['tests'], ok: true };
+}
+
+function readMap<K extends string>(node: YamlNode, path: Path, what: string, known: readonly K[], report: Reporter): Map<K, YamlEntry> | undefined {
+  if (node.kind !== 'map') {
+    report.add('wrong-type', `${what} must be a map, not ${describe(node)}`, node.at, path);
+    return undefined;
+  }
+  const out = new Map<K, YamlEntry>();
+  for (const entry of node.entries) {
+    const key = known.find((k) => k === entry.key);
+    if (key === undefined) report.add('unknown-field', `${what}: unknown field \`${entry.key}\`${didYouMean(entry.key, known)}`, entry.keyAt, [...path, entry.key]);
+    else out.set(key, entry);
+  }
+  return out;
+}
+
+interface TestScope {
+  readonly item: YamlNode;
+  readonly path: Path;
+  readonly what: string;
+  readonly name: string | undefined;
+  readonly source: string;
+  readonly config: OrgConfig;
+  readonly report: Reporter;
+  readonly options: ParseAccessTestsOptions;
+  /** the `context` of `defaults`, then the test's own, which wins key by key */
+  readonly contextLayers: readonly Located[];
+}
+
+function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): AccessTest | undefined {
+  const { what, report, config } = scope;
+  const required = (field: Field, hint: string): Located | undefined => {
+    const located = fields.get(field);
+    if (located === undefined) report.add('missing-field', `${what}: missing \`${field}\`, ${hint}`, scope.item.at, scope.path);
+    return located;
+  };
+  const text = (located: Located | undefined, field: string): string | undefined => {
+    if (located === undefined) return undefined;
+    const { node } = located;
+    if (node.kind === 'scalar' && typeof node.value === 'string' && node.value !== '') return node.value;
+    report.add('wrong-type', `${what}: \`${field}\` must be a string, not ${describe(node)}`, node.at, located.path);
+    return undefined;
+  };
+
+  const nameAt = fields.get('name');
+  if (nameAt === undefined) report.add('missing-field', `${what}: missing \`name\`, what the test checks, in words`, scope.item.at, scope.path);
+  else if (scope.name === undefined) report.add('wrong-type', `${what}: \`name\` must be a string, not ${describe(nameAt.node)}`, nameAt.node.at, nameAt.path);
+
+  // who
+  const principalAt = required('principal', 'who asks: `group:NAME`, `user:EMAIL` or `service:NAME`');
+  const principalText = text(principalAt, 'principal');
+  let principal: PrincipalRef | undefined;
+  if (principalText !== undefined && principalAt !== undefined) {
+    const parsed = parsePrincipal(principalText);
+    if (!parsed.ok) report.add('bad-principal', `${what}: ${parsed.message}`, principalAt.node.at, principalAt.path);
+    else {
+      const unknown = checkPrincipal(config, parsed.value);
+      if (unknown !== undefined) report.add(unknown.code, `${what}: ${unknown.message}`, principalAt.node.at, principalAt.path);
+      else principal = parsed.value;
+    }
+  }
+
+  // where
+  const accountAt = required('account', 'the account the principal works in, by name or id');
+  const accountText = text(accountAt, 'account');
+  const account = accountText === undefined ? undefined : findAccount(config, accountText);
+  if (accountText !== undefined && account === undefined && accountAt !== undefined) {
+    report.add('unknown-account', `${what}: unknown account \`${accountText}\`${didYouMean(accountText, config.accounts.keys())}`, accountAt.node.at, accountAt.path);
+  }
+
+  const eligibleAt = fields.get('eligible');
+  let eligible = false;
+  if (eligibleAt !== undefined) {
+    if (eligibleAt.node.kind === 'scalar' && typeof eligibleAt.node.value === 'boolean') eligible = eligibleAt.node.value;
+    else report.add('wrong-type', `${what}: \`eligible\` must be true or false, not ${describe(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
+  }
+
+  // with which permission set
+  const permissionSetAt = fields.get('permissionSet');
+  const permissionSetText = text(permissionSetAt, 'permissionSet');
+  if (permissionSetText !== undefined && !config.permissionSets.has(permissionSetText) && permissionSetAt !== undefined) {
+    report.add(
+      'unknown-permission-set',
+      `${what}: unknown permission set \`${permissionSetText}\`${didYouMean(permissionSetText, config.permissionSets.keys())}`,
+      permissionSetAt.node.at,
+      permissionSetAt.path,
+    );
+  }
+  let permissionSet: string | undefined;
+  if (principal !== undefined && account !== undefined && (permissionSetAt === undefined || (permissionSetText !== undefined && config.permissionSets.has(permissionSetText)))) {
+    const where = permissionSetAt ?? accountAt!;
+    permissionSet = choosePermissionSet(config, principal, account.name, permissionSetText, eligible, (code, message) => report.add(code, `${what}: ${message}`, where.node.at, where.path));
+  }
+
+  // what
+  const actionAt = required('action', 'the action the request makes, such as `s3:GetObject`');
+  const action = text(actionAt, 'action');
+  if (action !== undefined && actionAt !== undefined) {
+    if (!/^[A-Za-z0-9-]+:[A-Za-z0-9-]+$/.test(action)) {
+      const why = /[*?]/.test(action) ? 'a request makes one action, not a pattern' : 'expected `service:Action`, such as `s3:GetObject`';
+      report.add('bad-action', `${what}: \`${action}\` is not an action: ${why}`, actionAt.node.at, actionAt.path);
+    } else {
+      const warning = scope.options.checkAction?.(action);
+      if (warning !== undefined) report.add('unknown-action', `${what}: ${warning}`, actionAt.node.at, actionAt.path, 'warning');
+    }
+  }
+  const resourceAt = fields.get('resource');
+  const resource = resourceAt === undefined ? '*' : text(resourceAt, 'resource');
+  if (resource !== undefined && resource !== '*' && parseArn(resource) === undefined && resourceAt !== undefined) {
+    report.add('bad-resource', `${what}: \`${resource}\` is not an ARN (\`arn:partition:service:region:account:resource\`) or \`*\``, resourceAt.node.at, resourceAt.path);
+  }
+  const resourceAccountAt = fields.get('resourceAccount');
+  const resourceAccountText = text(resourceAccountAt, 'resourceAccount');
+  let resourceAccount: string | undefined;
+  if (resourceAccountText !== undefined && resourceAccountAt !== undefined) {
+    const owner = findAccount(config, resourceAccountText);
+    if (owner !== undefined) resourceAccount = owner.name;
+    else if (/^\d{12}$/.test(resourceAccountText)) resourceAccount = resourceAccountText;
+    else {
+      report.add(
+        'unknown-account',
+        `${what}: unknown account \`${resourceAccountText}\`${didYouMean(resourceAccountText, config.accounts.keys())}: name an account of the organization, or give the 12-digit id of one outside it`,
+        resourceAccountAt.node.at,
+        resourceAccountAt.path,
+      );
+    }
+  }
+  const context = readContext(scope);
+
+  // the answer expected
+  const expectAt = required('expect', `the decision expected: ${listExpectations('or')}`);
+  let expect: Expectation | undefined;
+  if (expectAt !== undefined) {
+    const node = expectAt.node;
+    const written = node.kind === 'scalar' && node.value !== null ? String(node.value) : undefined;
+    expect = EXPECTATIONS.find((e) => e === written);
+    if (expect === undefined) {
+      const shown = written !== undefined ? `\`${written}\`` : describe(node);
+      const near = written !== undefined ? didYouMean(written, EXPECTATIONS) : '';
+      report.add('bad-expectation', `${what}: \`expect\` must be ${listExpectations('or')}, not ${shown}${near}`, node.at, expectAt.path);
+    }
+  }
+
+  if (scope.name === undefined || principal === undefined || account === undefined || permissionSet === undefined || action === undefined || resource === undefined || expect === undefined || context === undefined) {
+    return undefined;
+  }
+  return {
+    name: scope.name,
+    source: scope.source,
+    line: scope.item.at.line,
+    column: scope.item.at.column,
+    principal,
+    account: account.name,
+    permissionSet,
+    eligible,
+    action,
+    resource,
+    ...(resourceAccount !== undefined ? { resourceAccount } : {}),
+    context,
+    expect,
+  };
+}
+
+/**
+ * The permission set a test uses: the one it names, which the principal must hold in the account
+ * (standing, or eligible when the test says `eligible: true`), or the only one it holds there
+ */
+function choosePermissionSet(
+  config: OrgConfig,
+  principal: PrincipalRef,
+  account: string,
+  named: string | undefined,
+  eligible: boolean,
+  report: (code: AccessTestIssueCode, message: string) => void,
+): string | undefined {
+  const who = `\`${formatPrincipal(principal)}\``;
+  const held = principalGrants(config, principal).filter((g) => g.account.name === account);
+  const usable = held.filter((g) => g.standing || (eligible && g.eligible));
+  const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+  if (named !== undefined) {
+    if (usable.some((g) => g.permissionSet === named)) return named;
+    if (held.some((g) => g.permissionSet === named)) {
+      report('no-such-assignment', `${who} holds \`${named}\` in \`${account}\` only just in time: add \`eligible: true\` to test the access after elevation`);
+    } else {
+      const others = held.map((g) => g.permissionSet);
+      report('no-such-assignment', `${who} holds no \`${named}\` in \`${account}\`${others.length > 0 ? `: it holds ${list(others)} there` : ': no assignment gives it access there'}`);
+    }
+    return undefined;
+  }
+  if (usable.length === 1) return usable[0]!.permissionSet;
+  if (usable.length > 1) {
+    report('ambiguous-permission-set', `${who} holds ${list(usable.map((g) => g.permissionSet))} in \`${account}\`: say which with \`permissionSet\``);
+    return undefined;
+  }
+  if (held.length > 0) {
+    report('no-such-assignment', `${who} holds ${list(held.map((g) => g.permissionSet))} in \`${account}\` only just in time: add \`eligible: true\` to test the access after elevation`);
+  } else report('no-such-assignment', `${who} holds no permission set in \`${account}\`: no assignment gives it access there`);
+  return undefined;
+}
+
+/** `context`: condition keys to a value or a list of values; `null` removes a key set in `defaults` */
+function readContext(scope: TestScope): Record<string, ContextValue> | undefined {
+  const { report, what } = scope;
+  const layers = scope.contextLayers;
+  const context = new Map<string, { key: string; value: ContextValue }>();
+  let ok = true;
+  for (const layer of layers) {
+    const node = layer.node;
+    if (node.kind === 'scalar' && node.value === null) continue;
+    if (node.kind !== 'map') {
+      report.add('bad-context', `${what}: \`context\` must be a map from condition keys to values, not ${describe(node)}`, node.at, layer.path);
+      ok = false;
+      continue;
+    }
+    for (const entry of node.entries) {
+      const path = [...layer.path, entry.key];
+      if (!/^[A-Za-z0-9-]+:\S+$/.test(entry.key)) {
+        report.add('bad-context', `${what}: \`${entry.key}\` is not a condition key: expected \`prefix:name\`, such as \`aws:RequestedRegion\``, entry.keyAt, path);
+        ok = false;
+        continue;
+      }
+      const value = contextValue(entry.value);
+      if (value === null) {
+        context.delete(entry.key.toLowerCase());
+        continue;
+      }
+      if (value === undefined) {
+        report.add('bad-context', `${what}: context key \`${entry.key}\` must have a value or a list of values, not ${describe(entry.value)}`, entry.value.at, path);
+        ok = false;
+        continue;
+      }
+      context.set(entry.key.toLowerCase(), { key: entry.key, value });
+    }
+  }
+  return ok ? Object.fromEntries([...context.values()].map(({ key, value }) => [key, value])) : undefined;
+}
+
+/** a scalar as text (`true`, `42`), a list of scalars, `null` for an empty value; undefined otherwise */
+function contextValue(node: YamlNode): ContextValue | null | undefined {
+  const scalar = (n: YamlNode): string | undefined =>
+    n.kind === 'scalar' && n.value !== null && typeof n.value !== 'object' ? (typeof n.value === 'string' ? n.value : n.quoted ? String(n.value) : n.text) : undefined;
+  if (node.kind === 'scalar') return node.value === null ? null : scalar(node);
+  if (node.kind === 'list') {
+    const values = node.items.map(scalar);
+    return values.every((v): v is string => v !== undefined) ? values : undefined;
+  }
+  return undefined;
+}
+
+function listExpectations(last: string): string {
+  const quoted = EXPECTATIONS.map((e) => `\`${e}\``);
+  return `${quoted.slice(0, -1).join(', ')} ${last} ${quoted[quoted.length - 1]}`;
+}
+
+function describe(node: YamlNode): string {
+  switch (node.kind) {
+    case 'map':
+      return 'a map';
+    case 'list':
+      return 'a list';
+    case 'scalar': {
+      const value = node.value;
+      if (value === null) return 'an empty value';
+      if (typeof value === 'string') return `the string \`${value}\``;
+      if (typeof value === 'boolean') return `\`${value}\``;
+      if (typeof value === 'number') return `the number \`${node.text}\``;
+      return `\`${node.text}\``;
+    }
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Who the engine sees when a principal of the configuration uses a permission set in an account:
+ * a role session, and the request context keys AWS supplies for it. Parapet provisions each
+ * permission set in each account it is assigned to as the role `parapet/<permission set>`; the
+ * session is named after the user, the group or the service account. Only what the configuration
+ * knows is supplied: nothing is invented (no organization id, no principal tags the configuration
+ * does not give).
+ */
+import type { ContextValue, PrincipalFacts } from '../policy/index.ts';
+import type { PrincipalRef } from '../org/index.ts';
+
+export interface PrincipalSession {
+  /** `arn:aws:sts::<account id>:assumed-role/<permission set>/<session name>` */
+  readonly principal: string;
+  readonly facts: PrincipalFacts;
+  /** keys AWS puts in every request of such a session, beyond those the engine derives from the ARN */
+  readonly context: Readonly<Record<string, ContextValue>>;
+}
+
+export interface SessionFacts {
+  /** the organization's id (`o-...`), when the configuration gives it: `aws:PrincipalOrgID` */
+  readonly organizationId?: string | undefined;
+  /** tags of the principal, when the configuration gives them: `aws:PrincipalTag/<key>` */
+  readonly principalTags?: Readonly<Record<string, string>> | undefined;
+}
+
+/** the role a permission set is provisioned as in an account (aws:PrincipalArn of its sessions) */
+export function permissionSetRoleArn(accountId: string, permissionSet: string): string {
+  return `arn:aws:iam::${accountId}:role/parapet/${permissionSet}`;
+}
+
+/** a role session name allows letters, digits and `+=,.@-`, up to 64 characters */
+function sessionName(principal: PrincipalRef): string {
+  return principal.name.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+export function principalSession(principal: PrincipalRef, accountId: string, permissionSet: string, facts: SessionFacts = {}): PrincipalSession {
+  const roleArn = permissionSetRoleArn(accountId, permissionSet);
+  const context: Record<string, ContextValue> = {
+    // present in every request signed with AWS credentials (reference_policies_condition-keys.html)
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:PrincipalType': 'AssumedRole',
+  };
+  if (facts.organizationId !== undefined) context['aws:PrincipalOrgID'] = facts.organizationId;
+  for (const [key, value] of Object.entries(facts.principalTags ?? {})) context[`aws:PrincipalTag/${key}`] = value;
+  return {
+    // the role's path is not part of a session ARN: the engine takes the role ARN from the facts
+    principal: `arn:aws:sts::${accountId}:assumed-role/${permissionSet}/${sessionName(principal)}`,
+    facts: { roleArn },
+    context,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Run access tests: each request is decided by the engine with the policies in force for its
+ * (account, permission set), compiled once per pair and shared, as the role session AWS would see
+ * (principal-session.ts), with the test's context on top of what AWS supplies.
+ */
+import { decide, explain, type Decision, type DecisionKind } from '../policy/index.ts';
+import type { OrgConfig } from '../org/index.ts';
+import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
+import type { AccessTest, Expectation } from './access-test.ts';
+import { principalSession, type SessionFacts } from './principal-session.ts';
+
+export interface AccessTestResult {
+  readonly test: AccessTest;
+  readonly pass: boolean;
+  readonly decision: Decision;
+  /** the decision in words, with the organization's unit names for the guardrail levels */
+  readonly explanation: string;
+  /** for a failure: `expected deny, got Allow` */
+  readonly failure?: string;
+}
+
+export interface RunAccessTestsOptions {
+  readonly rcpServices?: ReadonlySet<string> | undefined;
+  readonly sessionFacts?: SessionFacts | undefined;
+  readonly compiler?: AccessCompiler | undefined;
+}
+
+export function meetsExpectation(expect: Expectation, decision: DecisionKind): boolean {
+  switch (expect) {
+    case 'allow':
+      return decision === 'Allow';
+    case 'deny':
+      return decision !== 'Allow';
+    case 'explicit-deny':
+      return decision === 'ExplicitDeny';
+    case 'implicit-deny':
+      return decision === 'ImplicitDeny';
+    default: {
+      const never: never = expect;
+      return never;
+    }
+  }
+}
+
+export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], options: RunAccessTestsOptions = {}): AccessTestResult[] {
+  const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  return tests.map((test) => {
+    const compiled = compile({
+      principal: test.principal,
+      account: test.account,
+      permissionSet: test.permissionSet,
+      resource: test.resource,
+      resourceAccount: test.resourceAccount,
+    });
+    // parseAccessTests checked every name against the same configuration
+    if (!compiled.ok) throw new Error(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
+    const { access, resourceAccountId } = compiled.value;
+    const session = principalSession(test.principal, access.account.id, test.permissionSet, options.sessionFacts);
+    const decision = decide(
+      compiled.value.compiled,
+      {
+        principal: session.principal,
+        action: test.action,
+        resource: test.resource,
+        resourceAccount: resourceAccountId,
+        context: { ...session.context, ...test.context },
+      },
+      session.facts,
+    );
+    const pass = meetsExpectation(test.expect, decision.decision);
+    const explanation = explain(decision, access.explainOptions);
+    return pass ? { test, pass, decision, explanation } : { test, pass, decision, explanation, failure: `expected ${test.expect}, got ${decision.decision}` };
+  });
+}

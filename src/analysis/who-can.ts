@@ -1,0 +1,111 @@
+/**
+ * Who can perform an action on a resource: every group, user and service account of the
+ * configuration, through each (account, permission set) it holds, decided by the engine with the
+ * policies in force. Access that holds only for some values of the request context (a region, MFA,
+ * TLS) is `conditional`, with the keys that remain and one context that allows it.
+ */
+import type { ContextValue } from '../policy/index.ts';
+import { findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
+import type { AccessVerdict } from './conditional-decider.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { principalGrants } from './principal-grants.ts';
+import { principalSession, type SessionFacts } from './principal-session.ts';
+
+export interface WhoCanQuery {
+  readonly action: string;
+  readonly resource: string;
+  /** only principals working in this account (name or id) */
+  readonly account?: string | undefined;
+  /** context the caller is known to send; the rest remains a condition */
+  readonly context?: Readonly<Record<string, ContextValue>> | undefined;
+}
+
+export interface WhoCanOptions {
+  readonly rcpServices?: ReadonlySet<string> | undefined;
+  readonly sessionFacts?: SessionFacts | undefined;
+  /** share compiled policies with other questions on the same configuration */
+  readonly compiler?: AccessCompiler | undefined;
+}
+
+export interface WhoCanEntry {
+  readonly principal: PrincipalRef;
+  /** account name and id */
+  readonly account: string;
+  readonly accountId: string;
+  readonly permissionSet: string;
+  /** `standing` when held without asking; `eligible` when only just in time */
+  readonly via: 'standing' | 'eligible';
+  /** the groups the access comes through (for a user, its groups that hold it) */
+  readonly groups: readonly string[];
+  readonly status: 'allowed' | 'conditional';
+  /** the condition keys the answer depends on */
+  readonly conditionKeys: readonly string[];
+  /** for `conditional`: a context that allows it (keys it does not list are absent) */
+  readonly example: Readonly<Record<string, ContextValue>>;
+  readonly verdict: AccessVerdict;
+}
+
+export interface WhoCanResult {
+  readonly entries: readonly WhoCanEntry[];
+  /** (principal, account, permission set) triples decided */
+  readonly checked: number;
+}
+
+export type WhoCanOutcome = { readonly ok: true; readonly value: WhoCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+
+/** every principal the configuration knows: groups, then users (first seen first), then service accounts */
+export function allPrincipals(config: OrgConfig): PrincipalRef[] {
+  const users = new Set([...config.groups.values()].flatMap((g) => g.members));
+  return [
+    ...[...config.groups.keys()].map((name): PrincipalRef => ({ kind: 'group', name })),
+    ...[...users].map((name): PrincipalRef => ({ kind: 'user', name })),
+    ...[...config.serviceAccounts.keys()].map((name): PrincipalRef => ({ kind: 'serviceAccount', name })),
+  ];
+}
+
+export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): WhoCanOutcome {
+  let accountFilter: string | undefined;
+  if (query.account !== undefined) {
+    const account = findAccount(config, query.account);
+    if (account === undefined) return { ok: false, issues: [{ code: 'unknown-account', message: `unknown account \`${query.account}\`${didYouMean(query.account, config.accounts.keys())}` }] };
+    accountFilter = account.name;
+  }
+  const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const entries: WhoCanEntry[] = [];
+  let checked = 0;
+  for (const principal of allPrincipals(config)) {
+    for (const grant of principalGrants(config, principal)) {
+      if (accountFilter !== undefined && grant.account.name !== accountFilter) continue;
+      const compiled = compile({ principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: query.resource });
+      // every name in a grant comes from the validated configuration
+      if (!compiled.ok) throw new Error(`whoCan: ${compiled.issues.map((i) => i.message).join('; ')}`);
+      const session = principalSession(principal, grant.account.id, grant.permissionSet, options.sessionFacts);
+      checked++;
+      const verdict = compiled.value.decideConditional(
+        {
+          principal: session.principal,
+          action: query.action,
+          resource: query.resource,
+          resourceAccount: compiled.value.resourceAccountId,
+          context: { ...session.context, ...query.context },
+        },
+        session.facts,
+      );
+      if (verdict.status === 'denied') continue;
+      entries.push({
+        principal,
+        account: grant.account.name,
+        accountId: grant.account.id,
+        permissionSet: grant.permissionSet,
+        via: grant.standing ? 'standing' : 'eligible',
+        groups: grant.groups,
+        status: verdict.status,
+        conditionKeys: verdict.status === 'conditional' ? verdict.conditionKeys : [],
+        example: verdict.status === 'conditional' ? verdict.example : {},
+        verdict,
+      });
+    }
+  }
+  return { ok: true, value: { entries, checked } };
+}

@@ -1,0 +1,142 @@
+/**
+ * `parapet test DIR`: run the access tests kept in the repository (`DIR/tests/*.yaml`,
+ * docs/access-tests.md) against its guardrails and permission sets.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import {
+  accessCompiler,
+  formatAccessTestIssue,
+  formatJunit,
+  formatPrincipal,
+  parseAccessTests,
+  requestOf,
+  runAccessTests,
+  type AccessTestIssue,
+  type AccessTestResult,
+  type TestSuite,
+} from '../analysis/index.ts';
+import { actionChecker, rcpServices } from './catalog-wiring.ts';
+import { UsageError, type Io } from './io.ts';
+import { loadOrgConfig } from './load-org-config.ts';
+
+interface TestOptions {
+  junit?: string;
+  json?: boolean;
+}
+
+export const TESTS_FOLDER = 'tests';
+
+export function testCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('test')
+    .description('run the access tests in DIR/tests/*.yaml against the configuration (docs/access-tests.md)')
+    .argument('<dir>', 'the repository folder, holding parapet.yaml and tests/')
+    .option('--junit <file>', 'also write the results as JUnit XML, for CI')
+    .option('--json', 'one JSON object with every result and issue, for machines')
+    .addHelpText(
+      'after',
+      `
+Each test names a principal (group:NAME, user:EMAIL, service:NAME), an account, optionally a
+permission set, an action, a resource and a context, and the decision expected: allow, deny,
+explicit-deny or implicit-deny. A failing test prints the engine's explained decision.
+
+Exit status: 0 when every test passes, 1 when one fails, 2 when a test file or the configuration
+is invalid (valid tests still run and are reported).
+
+Examples:
+  parapet test examples/acme
+  parapet test . --junit reports/access-tests.xml
+  parapet test . --json`,
+    )
+    .action((dir: string, options: TestOptions) => {
+      const config = loadOrgConfig(dir, io);
+      const folder = join(dir, TESTS_FOLDER);
+      let files: string[];
+      try {
+        files = readdirSync(folder, { withFileTypes: true })
+          .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        files = [];
+      }
+      if (files.length === 0) throw new UsageError(`no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
+
+      const compiler = accessCompiler(config, { rcpServices: rcpServices() });
+      const suites: TestSuite[] = [];
+      const issues: AccessTestIssue[] = [];
+      for (const file of files) {
+        const source = `${TESTS_FOLDER}/${file}`;
+        const parsed = parseAccessTests(readFileSync(join(folder, file), 'utf8'), source, config, { checkAction: actionChecker() });
+        issues.push(...parsed.issues);
+        const results = runAccessTests(config, parsed.tests, { compiler });
+        suites.push({ source, results, issues: parsed.issues.filter((i) => i.severity === 'error') });
+      }
+      const results = suites.flatMap((s) => s.results);
+      const passed = results.filter((r) => r.pass).length;
+      const failed = results.length - passed;
+      const invalid = issues.filter((i) => i.severity === 'error').length;
+
+      if (options.junit !== undefined) {
+        try {
+          writeFileSync(options.junit, formatJunit(suites));
+        } catch (error) {
+          throw new UsageError(`cannot write \`${options.junit}\`: ${(error as Error).message}`);
+        }
+      }
+      if (options.json) {
+        io.out(
+          `${JSON.stringify({
+            passed,
+            failed,
+            invalid,
+            results: results.map((r) => resultJson(r, dir)),
+            issues: issues.map((issue) => ({ ...issue, file: join(dir, issue.source) })),
+          })}\n`,
+        );
+      } else {
+        for (const issue of issues) io.out(`${formatAccessTestIssue(issue, dir)}\n`);
+        for (const result of results) io.out(describeResult(result, dir));
+        io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} ${invalid === 1 ? 'error' : 'errors'} in test files` : ''}\n`);
+      }
+      setExit(invalid > 0 ? 2 : failed > 0 ? 1 : 0);
+    });
+}
+
+function where(result: AccessTestResult, dir: string): string {
+  return `${join(dir, result.test.source)}:${result.test.line}:${result.test.column}`;
+}
+
+function describeResult(result: AccessTestResult, dir: string): string {
+  const head = `${result.pass ? 'PASS' : 'FAIL'} ${where(result, dir)}: ${result.test.name}\n`;
+  if (result.pass) return head;
+  const explanation = result.explanation
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+  return `${head}  ${requestOf(result)}\n  ${result.failure}\n${explanation}\n`;
+}
+
+function resultJson(result: AccessTestResult, dir: string) {
+  const t = result.test;
+  return {
+    name: t.name,
+    file: join(dir, t.source),
+    source: t.source,
+    line: t.line,
+    column: t.column,
+    pass: result.pass,
+    expected: t.expect,
+    decision: result.decision.decision,
+    principal: formatPrincipal(t.principal),
+    account: t.account,
+    permissionSet: t.permissionSet,
+    eligible: t.eligible,
+    action: t.action,
+    resource: t.resource,
+    context: t.context,
+    explanation: result.explanation,
+    missingContextKeys: result.decision.missingContextKeys,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * `parapet what-can DIR --principal group:payments-devs`: the actions a principal is granted in
+ * each account, per permission set, grouped by service, wildcards expanded over the catalog.
+ */
+import { Command } from 'commander';
+import { formatPrincipal, parsePrincipal, whatCan, type PermissionSetAccess } from '../analysis/index.ts';
+import { loadCatalog } from '../catalog/load-catalog.ts';
+import { rcpServices } from './catalog-wiring.ts';
+import { collectOption, formatContextExample, parseContextOption } from './context-option.ts';
+import { UsageError, type Io } from './io.ts';
+import { loadOrgConfig } from './load-org-config.ts';
+
+interface WhatCanOptions {
+  principal: string;
+  account?: string;
+  service: string[];
+  actions?: boolean;
+  context: string[];
+  json?: boolean;
+}
+
+export function whatCanCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command('what-can')
+    .description('list the actions a group, user or service account is granted, per account and permission set, by service')
+    .argument('<dir>', 'the repository folder, holding parapet.yaml')
+    .requiredOption('--principal <principal>', 'group:NAME, user:EMAIL or service:NAME')
+    .option('--account <account>', 'only this account (name or id)')
+    .option('--service <prefix>', 'only this service, e.g. s3 (repeatable)', collectOption, [])
+    .option('--actions', 'list every granted action under its service')
+    .option('--context <key=value>', 'a context value requests are known to have (repeatable); other condition keys remain conditions', collectOption, [])
+    .option('--json', 'one JSON object with every granted action, for machines')
+    .addHelpText(
+      'after',
+      `
+Every action of the catalog in the services the permission set's policies name (all ~22,000 when
+one of them uses "*" or NotAction) is decided by the engine on resource "*", and on the resource
+patterns a statement grants it on. Actions allowed only for some values of condition keys the
+request does not fix (a region, MFA, TLS) are counted as conditional.
+
+Exit status: 0, 2 for invalid input or configuration.
+
+Examples:
+  parapet what-can examples/acme --principal group:payments-devs --account payments-prod
+  parapet what-can examples/acme --principal service:deployer --service iam --actions
+  parapet what-can . --principal user:alice@acme.example --context aws:RequestedRegion=eu-west-1 --json`,
+    )
+    .action((dir: string, options: WhatCanOptions) => {
+      const principal = parsePrincipal(options.principal);
+      if (!principal.ok) throw new UsageError(`--principal: ${principal.message}`);
+      const context = parseContextOption(options.context);
+      const config = loadOrgConfig(dir, io);
+      const catalog = loadCatalog();
+      for (const service of options.service) {
+        if (!catalog.isKnownService(service)) throw new UsageError(`--service: unknown service \`${service}\``);
+      }
+      const result = whatCan(config, catalog, { principal: principal.value, account: options.account, context }, { rcpServices: rcpServices() });
+      if (!result.ok) throw new UsageError(result.issues.map((i) => i.message).join('; '));
+      const only = new Set(options.service.map((s) => s.toLowerCase()));
+      const access = result.value.access.map((a) => (only.size === 0 ? a : { ...a, services: a.services.filter((s) => only.has(s.service)) }));
+      if (options.json) {
+        io.out(
+          `${JSON.stringify({
+            principal: formatPrincipal(principal.value),
+            context,
+            access: access.map((a) => ({
+              account: a.account,
+              accountId: a.accountId,
+              permissionSet: a.permissionSet,
+              via: a.via,
+              groups: a.groups,
+              granted: a.services.reduce((n, s) => n + s.granted.length, 0),
+              conditional: a.services.reduce((n, s) => n + s.conditional, 0),
+              decided: a.decided,
+              services: a.services,
+            })),
+          })}\n`,
+        );
+      } else io.out(describe(formatPrincipal(principal.value), access, options.actions === true));
+      setExit(0);
+    });
+}
+
+function describe(principal: string, access: readonly PermissionSetAccess[], listActions: boolean): string {
+  const lines: string[] = [];
+  if (access.length === 0) lines.push(`${principal} holds no permission set`);
+  for (const a of access) {
+    const granted = a.services.reduce((n, s) => n + s.granted.length, 0);
+    const conditional = a.services.reduce((n, s) => n + s.conditional, 0);
+    lines.push(
+      `${principal} with \`${a.permissionSet}\` in \`${a.account}\`${a.via === 'eligible' ? ' (eligible, after elevation)' : ''}: ` +
+        `${granted} ${granted === 1 ? 'action' : 'actions'} in ${a.services.length} ${a.services.length === 1 ? 'service' : 'services'}, ${conditional} conditional`,
+    );
+    const width = Math.max(0, ...a.services.map((s) => s.service.length));
+    for (const s of a.services) {
+      const keys = [...new Set(s.granted.flatMap((g) => g.conditionKeys))].sort();
+      const count = s.granted.length === s.catalogActions ? `all ${s.catalogActions} actions` : `${s.granted.length} of ${s.catalogActions} actions`;
+      const conditions = s.conditional === 0 ? '' : `, ${s.conditional === s.granted.length ? 'all' : s.conditional} conditional on ${keys.map((k) => `\`${k}\``).join(', ')}`;
+      lines.push(`  ${s.service.padEnd(width)}  ${count}${conditions} (${s.serviceName})`);
+      if (!listActions) continue;
+      for (const g of s.granted) {
+        const on = g.resources.length === 1 && g.resources[0] === '*' ? '' : ` on ${g.resources.map((r) => `\`${r}\``).join(', ')}`;
+        const condition = g.status === 'conditional' ? `  conditional on ${g.conditionKeys.map((k) => `\`${k}\``).join(', ')}${formatContextExample(g.example)}` : '';
+        lines.push(`    ${g.action} (${g.accessLevel})${on}${condition}`);
+      }
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
