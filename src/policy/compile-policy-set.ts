@@ -5,12 +5,19 @@
  * patterns under their service prefix (lower-cased at load), and only statements that could
  * match any service (`*`, `NotAction`, a wildcard in the service) in a list scanned every time.
  * The cost of a decision grows with the statements that could match, not with all of them.
+ *
+ * Two more savings, both invisible in the answers:
+ * - per slot, the statements whose actions match an action name are remembered (a bounded map), so
+ *   a repeated action skips action matching entirely;
+ * - identical conditions and resource lists anywhere in the set are compiled once and evaluated at
+ *   most once per decision (big organizations repeat the same region, tag and network conditions
+ *   in hundreds of statements).
  */
 import { splitArn } from './arn.ts';
 import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
 import type { StatementRef } from './decision.ts';
 import { compileGlob, hasWildcard, matchTokens, type TextMatcher } from './glob.ts';
-import type { Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
+import type { Condition, Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
 import type { PreparedRequest } from './request.ts';
 import { parseTemplate, resolveGlobTemplate, type Template } from './variables.ts';
 
@@ -20,18 +27,32 @@ import { parseTemplate, resolveGlobTemplate, type Template } from './variables.t
  */
 export type Grant = 'caller' | 'role' | 'account';
 
+/** a compiled piece shared by every statement that has the same one, numbered for per-decision memos */
+interface Shared {
+  readonly id: number;
+}
+
+interface SharedResource extends Shared {
+  readonly match: (request: PreparedRequest) => boolean;
+}
+
+type SharedCondition = CompiledCondition & Shared;
+
 export interface CompiledStatement {
   readonly ref: StatementRef;
   readonly matchAction: (actionLower: string) => boolean;
-  readonly matchResource: (request: PreparedRequest) => boolean;
+  readonly resource: SharedResource;
   readonly matchPrincipal: ((request: PreparedRequest, env: EvaluationEnv) => Grant | undefined) | undefined;
-  readonly conditions: readonly CompiledCondition[];
+  readonly conditions: readonly SharedCondition[];
 }
 
-/** facts about the whole policy set that change how a single statement applies */
+/** what one decision carries to every statement it evaluates */
 export interface EvaluationEnv {
   /** the caller has a permissions boundary */
   readonly hasBoundary: boolean;
+  /** per shared condition / resource list: 0 not evaluated yet, 1 false, 2 true */
+  readonly conditionMemo: Uint8Array;
+  readonly resourceMemo: Uint8Array;
 }
 
 export interface Slot {
@@ -40,6 +61,38 @@ export interface Slot {
   readonly byService: ReadonlyMap<string, readonly CompiledStatement[]>;
   readonly anyService: readonly CompiledStatement[];
   readonly statementCount: number;
+}
+
+/**
+ * per slot: lower-cased action → the statements whose actions match it (bounded). A memo beside
+ * the compiled value rather than in it, so the compiled set itself never changes after compiling.
+ */
+const candidateMemo = new WeakMap<Slot, Map<string, readonly CompiledStatement[]>>();
+
+/** how many action names a slot remembers before it starts over */
+const CANDIDATE_CACHE_SIZE = 4096;
+
+class Interner {
+  readonly conditions = new Map<string, SharedCondition>();
+  readonly resources = new Map<string, SharedResource>();
+  condition(condition: Condition, version: PolicyVersion): SharedCondition {
+    const key = JSON.stringify([condition.operator, condition.key.toLowerCase(), condition.values, condition.values.some((v) => v.includes('${')) ? version : '']);
+    let shared = this.conditions.get(key);
+    if (shared === undefined) {
+      shared = { ...compileCondition(condition, version), id: this.conditions.size };
+      this.conditions.set(key, shared);
+    }
+    return shared;
+  }
+  resource(resources: readonly string[] | undefined, negated: boolean, version: PolicyVersion): SharedResource {
+    const key = JSON.stringify([resources ?? null, negated, resources?.some((r) => r.includes('${')) ? version : '']);
+    let shared = this.resources.get(key);
+    if (shared === undefined) {
+      shared = { match: compileResources(resources, negated, version), id: this.resources.size };
+      this.resources.set(key, shared);
+    }
+    return shared;
+  }
 }
 
 export interface PolicySetInput {
@@ -60,6 +113,9 @@ export interface CompileOptions {
 }
 
 export interface CompiledPolicySet {
+  /** how many distinct conditions and resource lists the set holds (sizes of the per-decision memos) */
+  readonly conditionCount: number;
+  readonly resourceCount: number;
   readonly identity: Slot | undefined;
   readonly permissionBoundary: Slot | undefined;
   readonly session: Slot | undefined;
@@ -71,15 +127,24 @@ export interface CompiledPolicySet {
 }
 
 export function compilePolicySet(input: PolicySetInput, options: CompileOptions = {}): CompiledPolicySet {
+  const interner = new Interner();
   const slot = (type: PolicyType, policies: readonly Policy[] | undefined, level?: number) =>
-    policies === undefined ? undefined : compileSlot(type, policies, level);
+    policies === undefined ? undefined : compileSlot(type, policies, interner, level);
+  const identity = slot('identity', input.identity);
+  const permissionBoundary = slot('permissionBoundary', input.permissionBoundary && [input.permissionBoundary]);
+  const session = slot('session', input.session && [input.session]);
+  const resource = slot('resource', input.resource && [input.resource]);
+  const scps = (input.scps ?? []).map((level, i) => compileSlot('scp', level, interner, i));
+  const rcps = (input.rcps ?? []).map((level, i) => compileSlot('rcp', level, interner, i));
   return {
-    identity: slot('identity', input.identity),
-    permissionBoundary: slot('permissionBoundary', input.permissionBoundary && [input.permissionBoundary]),
-    session: slot('session', input.session && [input.session]),
-    resource: slot('resource', input.resource && [input.resource]),
-    scps: (input.scps ?? []).map((level, i) => compileSlot('scp', level, i)),
-    rcps: (input.rcps ?? []).map((level, i) => compileSlot('rcp', level, i)),
+    conditionCount: interner.conditions.size,
+    resourceCount: interner.resources.size,
+    identity,
+    permissionBoundary,
+    session,
+    resource,
+    scps,
+    rcps,
     managementAccount: options.managementAccount,
     rcpServices: options.rcpServices,
   };
@@ -91,7 +156,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-export function compileSlot(type: PolicyType, policies: readonly Policy[], level?: number): Slot {
+function compileSlot(type: PolicyType, policies: readonly Policy[], interner: Interner, level?: number): Slot {
   const exact = new Map<string, CompiledStatement[]>();
   const byService = new Map<string, CompiledStatement[]>();
   const anyService: CompiledStatement[] = [];
@@ -99,7 +164,7 @@ export function compileSlot(type: PolicyType, policies: readonly Policy[], level
   policies.forEach((policy, policyIndex) => {
     for (const statement of policy.statements) {
       statementCount++;
-      const compiled = compileStatement(type, policy, policyIndex, statement, level);
+      const compiled = compileStatement(type, policy, policyIndex, statement, interner, level);
       // each statement lands in exactly one bucket per (service, action), so no decision sees it twice
       const lower = statement.actions.map((a) => a.toLowerCase());
       if (statement.notAction || lower.some((a) => !a.includes(':') || hasWildcard(a.slice(0, a.indexOf(':'))))) {
@@ -117,7 +182,7 @@ export function compileSlot(type: PolicyType, policies: readonly Policy[], level
   return { type, exact, byService, anyService, statementCount };
 }
 
-function compileStatement(type: PolicyType, policy: Policy, policyIndex: number, statement: Statement, level: number | undefined): CompiledStatement {
+function compileStatement(type: PolicyType, policy: Policy, policyIndex: number, statement: Statement, interner: Interner, level: number | undefined): CompiledStatement {
   const ref: StatementRef = {
     policyType: type,
     policyName: policy.name,
@@ -132,9 +197,9 @@ function compileStatement(type: PolicyType, policy: Policy, policyIndex: number,
   return {
     ref,
     matchAction: statement.notAction ? (a) => !anyAction(a) : anyAction,
-    matchResource: compileResources(statement.resources, statement.notResource, policy.version),
+    resource: interner.resource(statement.resources, statement.notResource, policy.version),
     matchPrincipal: statement.principal === undefined ? undefined : compilePrincipal(statement.principal, statement.notPrincipal, statement.effect),
-    conditions: statement.conditions.map((c) => compileCondition(c, policy.version)),
+    conditions: statement.conditions.map((c) => interner.condition(c, policy.version)),
   };
 }
 
@@ -320,9 +385,11 @@ export interface SlotResult {
 
 const GRANT_RANK: Record<Grant, number> = { account: 1, role: 2, caller: 3 };
 
-function applyStatement(statement: CompiledStatement, request: PreparedRequest, env: EvaluationEnv, result: SlotResult, actionKnown: boolean): void {
-  if (!actionKnown && !statement.matchAction(request.actionLower)) return;
-  if (!statement.matchResource(request)) return;
+function applyStatement(statement: CompiledStatement, request: PreparedRequest, env: EvaluationEnv, result: SlotResult): void {
+  const resource = statement.resource;
+  let resourceHit = env.resourceMemo[resource.id];
+  if (resourceHit === 0) env.resourceMemo[resource.id] = resourceHit = resource.match(request) ? 2 : 1;
+  if (resourceHit !== 2) return;
   let grant: Grant | undefined;
   if (statement.matchPrincipal !== undefined) {
     grant = statement.matchPrincipal(request, env);
@@ -330,7 +397,11 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   }
   // every condition is evaluated (no short cut) so that all missing keys are reported
   let conditionsHold = true;
-  for (const condition of statement.conditions) if (!evaluateCondition(condition, request)) conditionsHold = false;
+  for (const condition of statement.conditions) {
+    let hit = env.conditionMemo[condition.id];
+    if (hit === 0) env.conditionMemo[condition.id] = hit = evaluateCondition(condition, request) ? 2 : 1;
+    if (hit !== 2) conditionsHold = false;
+  }
   if (!conditionsHold) return;
   if (statement.ref.effect === 'Deny') result.denies.push(statement);
   else {
@@ -339,12 +410,22 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   }
 }
 
+/** the statements of a slot whose actions match, from the index, remembered per action name */
+function candidatesOf(slot: Slot, request: PreparedRequest): readonly CompiledStatement[] {
+  let memo = candidateMemo.get(slot);
+  if (memo === undefined) candidateMemo.set(slot, (memo = new Map()));
+  const cached = memo.get(request.actionLower);
+  if (cached !== undefined) return cached;
+  const list: CompiledStatement[] = [...(slot.exact.get(request.actionLower) ?? [])];
+  for (const s of slot.byService.get(request.service) ?? []) if (s.matchAction(request.actionLower)) list.push(s);
+  for (const s of slot.anyService) if (s.matchAction(request.actionLower)) list.push(s);
+  if (memo.size >= CANDIDATE_CACHE_SIZE) memo.clear();
+  memo.set(request.actionLower, list);
+  return list;
+}
+
 export function evaluateSlot(slot: Slot, request: PreparedRequest, env: EvaluationEnv): SlotResult {
   const result: SlotResult = { allows: [], denies: [], grant: undefined };
-  const exact = slot.exact.get(request.actionLower);
-  if (exact !== undefined) for (const s of exact) applyStatement(s, request, env, result, true);
-  const byService = slot.byService.get(request.service);
-  if (byService !== undefined) for (const s of byService) applyStatement(s, request, env, result, false);
-  for (const s of slot.anyService) applyStatement(s, request, env, result, false);
+  for (const s of candidatesOf(slot, request)) applyStatement(s, request, env, result);
   return result;
 }

@@ -23,7 +23,11 @@ export function decide(set: CompiledPolicySet, request: Request, facts?: Princip
 export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): Decision {
   const scpExemption = scpExempt(set, req);
   const rcpExemption = rcpExempt(set, req);
-  const env: EvaluationEnv = { hasBoundary: set.permissionBoundary !== undefined };
+  const env: EvaluationEnv = {
+    hasBoundary: set.permissionBoundary !== undefined,
+    conditionMemo: new Uint8Array(set.conditionCount),
+    resourceMemo: new Uint8Array(set.resourceCount),
+  };
   const scps = scpExemption === undefined ? set.scps.map((slot) => evaluateSlot(slot, req, env)) : [];
   const rcps = rcpExemption === undefined ? set.rcps.map((slot) => evaluateSlot(slot, req, env)) : [];
   const identity = evaluate(set.identity, req, env);

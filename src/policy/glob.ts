@@ -10,17 +10,17 @@ export type GlobToken = string | typeof STAR | typeof ONE;
 
 /** split pattern text into tokens; adjacent literal text is merged */
 export function tokenizeGlob(text: string, into: GlobToken[] = []): GlobToken[] {
-  let literal = '';
-  for (const ch of text) {
-    if (ch === '*' || ch === '?') {
-      if (literal !== '') pushLiteral(into, literal);
-      literal = '';
-      // `**` means the same as `*`
-      if (ch === '*' && into[into.length - 1] === STAR) continue;
-      into.push(ch === '*' ? STAR : ONE);
-    } else literal += ch;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 42 /* * */ && code !== 63 /* ? */) continue;
+    if (i > start) pushLiteral(into, text.slice(start, i));
+    start = i + 1;
+    // `**` means the same as `*`
+    if (code === 42 && into[into.length - 1] === STAR) continue;
+    into.push(code === 42 ? STAR : ONE);
   }
-  if (literal !== '') pushLiteral(into, literal);
+  if (start < text.length) pushLiteral(into, start === 0 ? text : text.slice(start));
   return into;
 }
 
@@ -36,7 +36,10 @@ export function lowerTokens(tokens: readonly GlobToken[]): GlobToken[] {
   return tokens.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
 }
 
-/** greedy match with backtracking to the last `*`: linear for the patterns IAM policies use */
+/**
+ * greedy match with backtracking to the last `*`; after a `*` the next literal is found with
+ * indexOf rather than tried at every position
+ */
 export function matchTokens(tokens: readonly GlobToken[], text: string): boolean {
   const n = tokens.length;
   let ti = 0;
@@ -47,9 +50,16 @@ export function matchTokens(tokens: readonly GlobToken[], text: string): boolean
     if (ti < n) {
       const token = tokens[ti]!;
       if (token === STAR) {
-        starTi = ti;
-        starSi = si;
         ti++;
+        if (ti === n) return true;
+        starTi = ti - 1;
+        const next = tokens[ti]!;
+        if (typeof next === 'string') {
+          const at = text.indexOf(next, si);
+          if (at < 0) return false;
+          si = at;
+        }
+        starSi = si;
         continue;
       }
       if (token === ONE) {
@@ -66,13 +76,16 @@ export function matchTokens(tokens: readonly GlobToken[], text: string): boolean
         continue;
       }
     }
-    if (starTi >= 0 && starSi < text.length) {
-      starSi++;
-      si = starSi;
-      ti = starTi + 1;
-      continue;
+    if (starTi < 0 || starSi >= text.length) return false;
+    starSi++;
+    si = starSi;
+    ti = starTi + 1;
+    const next = tokens[ti]!;
+    if (typeof next === 'string') {
+      const at = text.indexOf(next, si);
+      if (at < 0) return false;
+      si = starSi = at;
     }
-    return false;
   }
   return true;
 }
