@@ -43,10 +43,13 @@ interface Located {
 
 class Reporter {
   readonly issues: AccessTestIssue[] = [];
+  /** errors found, counting those reported once already (a mistake in `defaults` fails every test using it) */
+  errors = 0;
   private readonly seen = new Set<string>();
   constructor(readonly source: string) {}
 
   add(code: AccessTestIssueCode, message: string, at: { line: number; column: number }, path: Path, severity: AccessTestIssue['severity'] = 'error'): void {
+    if (severity === 'error') this.errors++;
     // a mistake in `defaults` is reported once, not for every test that uses it
     const id = `${code}\u0000${at.line}\u0000${at.column}\u0000${message}`;
     if (this.seen.has(id)) return;
@@ -75,20 +78,19 @@ export function parseAccessTests(text: string, source: string, config: OrgConfig
     const nameNode = fields.get('name')?.value;
     const name = nameNode !== undefined && nameNode.kind === 'scalar' && typeof nameNode.value === 'string' && nameNode.value.trim() !== '' ? nameNode.value : undefined;
     const what = name !== undefined ? `test \`${name}\`` : `test ${index}`;
+    const before = report.errors;
     if (name !== undefined) {
       const first = names.get(name);
       if (first !== undefined) report.add('duplicate-name', `${what}: the name is used by the test at line ${first} too: names identify tests in reports`, nameNode!.at, [...path, 'name']);
       else names.set(name, nameNode!.at.line);
     }
-    const before = report.issues.filter((i) => i.severity === 'error').length;
     const contextLayers: Located[] = [];
     const defaultContext = shape.defaults.get('context');
     if (defaultContext !== undefined) contextLayers.push({ node: defaultContext, path: ['defaults', 'context'] });
     const ownContext = fields.get('context');
     if (ownContext !== undefined) contextLayers.push({ node: ownContext.value, path: [...path, 'context'] });
     const test = readTest(merged, { item, path, what, name, source, config, report, options, contextLayers });
-    const after = report.issues.filter((i) => i.severity === 'error').length;
-    if (test !== undefined && after === before) tests.push(test);
+    if (test !== undefined && report.errors === before) tests.push(test);
   });
   return { tests, issues: report.issues, count: shape.items.length };
 }
@@ -149,6 +151,8 @@ interface TestScope {
 
 function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): AccessTest | undefined {
   const { what, report, config } = scope;
+  /** a value from `defaults` is reported as such, once, not as part of the first test using it */
+  const whose = (located: Located) => (located.path[0] === 'defaults' ? '`defaults`' : what);
   const required = (field: Field, hint: string): Located | undefined => {
     const located = fields.get(field);
     if (located === undefined) report.add('missing-field', `${what}: missing \`${field}\`, ${hint}`, scope.item.at, scope.path);
@@ -158,7 +162,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     if (located === undefined) return undefined;
     const { node } = located;
     if (node.kind === 'scalar' && typeof node.value === 'string' && node.value !== '') return node.value;
-    report.add('wrong-type', `${what}: \`${field}\` must be a string, not ${describe(node)}`, node.at, located.path);
+    report.add('wrong-type', `${whose(located)}: \`${field}\` must be a string, not ${describe(node)}`, node.at, located.path);
     return undefined;
   };
 
@@ -172,10 +176,10 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   let principal: PrincipalRef | undefined;
   if (principalText !== undefined && principalAt !== undefined) {
     const parsed = parsePrincipal(principalText);
-    if (!parsed.ok) report.add('bad-principal', `${what}: ${parsed.message}`, principalAt.node.at, principalAt.path);
+    if (!parsed.ok) report.add('bad-principal', `${whose(principalAt)}: ${parsed.message}`, principalAt.node.at, principalAt.path);
     else {
       const unknown = checkPrincipal(config, parsed.value);
-      if (unknown !== undefined) report.add(unknown.code, `${what}: ${unknown.message}`, principalAt.node.at, principalAt.path);
+      if (unknown !== undefined) report.add(unknown.code, `${whose(principalAt)}: ${unknown.message}`, principalAt.node.at, principalAt.path);
       else principal = parsed.value;
     }
   }
@@ -185,14 +189,14 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   const accountText = text(accountAt, 'account');
   const account = accountText === undefined ? undefined : findAccount(config, accountText);
   if (accountText !== undefined && account === undefined && accountAt !== undefined) {
-    report.add('unknown-account', `${what}: unknown account \`${accountText}\`${didYouMean(accountText, config.accounts.keys())}`, accountAt.node.at, accountAt.path);
+    report.add('unknown-account', `${whose(accountAt)}: unknown account \`${accountText}\`${didYouMean(accountText, config.accounts.keys())}`, accountAt.node.at, accountAt.path);
   }
 
   const eligibleAt = fields.get('eligible');
   let eligible = false;
   if (eligibleAt !== undefined) {
     if (eligibleAt.node.kind === 'scalar' && typeof eligibleAt.node.value === 'boolean') eligible = eligibleAt.node.value;
-    else report.add('wrong-type', `${what}: \`eligible\` must be true or false, not ${describe(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
+    else report.add('wrong-type', `${whose(eligibleAt)}: \`eligible\` must be true or false, not ${describe(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
   }
 
   // with which permission set
@@ -201,7 +205,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   if (permissionSetText !== undefined && !config.permissionSets.has(permissionSetText) && permissionSetAt !== undefined) {
     report.add(
       'unknown-permission-set',
-      `${what}: unknown permission set \`${permissionSetText}\`${didYouMean(permissionSetText, config.permissionSets.keys())}`,
+      `${whose(permissionSetAt)}: unknown permission set \`${permissionSetText}\`${didYouMean(permissionSetText, config.permissionSets.keys())}`,
       permissionSetAt.node.at,
       permissionSetAt.path,
     );
@@ -218,16 +222,16 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   if (action !== undefined && actionAt !== undefined) {
     if (!/^[A-Za-z0-9-]+:[A-Za-z0-9-]+$/.test(action)) {
       const why = /[*?]/.test(action) ? 'a request makes one action, not a pattern' : 'expected `service:Action`, such as `s3:GetObject`';
-      report.add('bad-action', `${what}: \`${action}\` is not an action: ${why}`, actionAt.node.at, actionAt.path);
+      report.add('bad-action', `${whose(actionAt)}: \`${action}\` is not an action: ${why}`, actionAt.node.at, actionAt.path);
     } else {
       const warning = scope.options.checkAction?.(action);
-      if (warning !== undefined) report.add('unknown-action', `${what}: ${warning}`, actionAt.node.at, actionAt.path, 'warning');
+      if (warning !== undefined) report.add('unknown-action', `${whose(actionAt)}: ${warning}`, actionAt.node.at, actionAt.path, 'warning');
     }
   }
   const resourceAt = fields.get('resource');
   const resource = resourceAt === undefined ? '*' : text(resourceAt, 'resource');
   if (resource !== undefined && resource !== '*' && parseArn(resource) === undefined && resourceAt !== undefined) {
-    report.add('bad-resource', `${what}: \`${resource}\` is not an ARN (\`arn:partition:service:region:account:resource\`) or \`*\``, resourceAt.node.at, resourceAt.path);
+    report.add('bad-resource', `${whose(resourceAt)}: \`${resource}\` is not an ARN (\`arn:partition:service:region:account:resource\`) or \`*\``, resourceAt.node.at, resourceAt.path);
   }
   const resourceAccountAt = fields.get('resourceAccount');
   const resourceAccountText = text(resourceAccountAt, 'resourceAccount');
@@ -239,7 +243,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     else {
       report.add(
         'unknown-account',
-        `${what}: unknown account \`${resourceAccountText}\`${didYouMean(resourceAccountText, config.accounts.keys())}: name an account of the organization, or give the 12-digit id of one outside it`,
+        `${whose(resourceAccountAt)}: unknown account \`${resourceAccountText}\`${didYouMean(resourceAccountText, config.accounts.keys())}: name an account of the organization, or give the 12-digit id of one outside it`,
         resourceAccountAt.node.at,
         resourceAccountAt.path,
       );
@@ -257,7 +261,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     if (expect === undefined) {
       const shown = written !== undefined ? `\`${written}\`` : describe(node);
       const near = written !== undefined ? didYouMean(written, EXPECTATIONS) : '';
-      report.add('bad-expectation', `${what}: \`expect\` must be ${listExpectations('or')}, not ${shown}${near}`, node.at, expectAt.path);
+      report.add('bad-expectation', `${whose(expectAt)}: \`expect\` must be ${listExpectations('or')}, not ${shown}${near}`, node.at, expectAt.path);
     }
   }
 
@@ -320,12 +324,13 @@ function choosePermissionSet(
 
 /** `context`: condition keys to a value or a list of values; `null` removes a key set in `defaults` */
 function readContext(scope: TestScope): Record<string, ContextValue> | undefined {
-  const { report, what } = scope;
+  const { report } = scope;
   const layers = scope.contextLayers;
   const context = new Map<string, { key: string; value: ContextValue }>();
   let ok = true;
   for (const layer of layers) {
     const node = layer.node;
+    const what = layer.path[0] === 'defaults' ? '`defaults`' : scope.what;
     if (node.kind === 'scalar' && node.value === null) continue;
     if (node.kind !== 'map') {
       report.add('bad-context', `${what}: \`context\` must be a map from condition keys to values, not ${describe(node)}`, node.at, layer.path);

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { expandActionPattern } from '../catalog/expand-action-pattern.ts';
+import { loadCatalog } from '../catalog/load-catalog.ts';
+import { loadConfigDir, type OrgConfig, type PrincipalRef } from '../org/index.ts';
+import { candidateServices, whatCan } from './what-can.ts';
+
+const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
+
+function load(dir: string): OrgConfig {
+  const parsed = loadConfigDir(dir);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return parsed.value;
+}
+
+const config = load(FIXTURE);
+const catalog = loadCatalog();
+const rcpServices = catalog.rcpSupportedServices();
+
+function what(principal: PrincipalRef, account?: string) {
+  const result = whatCan(config, catalog, { principal, account }, { rcpServices });
+  assert.ok(result.ok, result.ok ? '' : result.issues.map((i) => i.message).join('; '));
+  return result.value.access;
+}
+
+describe('whatCan on the small organization (expectations computed by hand from its policies)', () => {
+  test('readers in dev: the Get and List actions of SQS (conditional on the region and TLS), and iam:GetRole without conditions', () => {
+    const [reader, ...others] = what({ kind: 'group', name: 'readers' }, 'dev');
+    assert.equal(others.length, 0);
+    assert.ok(reader !== undefined);
+    assert.deepEqual([reader.account, reader.accountId, reader.permissionSet, reader.via], ['dev', '222222222222', 'reader', 'standing']);
+    assert.deepEqual(
+      reader.services.map((s) => s.service),
+      ['iam', 'sqs'],
+    );
+    const [iam, sqs] = reader.services;
+    assert.deepEqual(iam?.granted, [{ action: 'iam:GetRole', accessLevel: 'Read', status: 'allowed', resources: ['*'], conditionKeys: [], example: {} }]);
+    const expected = [...expandActionPattern(catalog, 'sqs:Get*'), ...expandActionPattern(catalog, 'sqs:List*')].map((a) => a.action).sort();
+    assert.deepEqual(sqs?.granted.map((g) => g.action).sort(), expected);
+    assert.equal(sqs?.conditional, expected.length);
+    for (const g of sqs?.granted ?? []) assert.deepEqual(g.conditionKeys, ['aws:RequestedRegion', 'aws:SecureTransport']);
+    assert.equal(sqs?.catalogActions, catalog.actionsOf('sqs').length);
+    // only the two services the policy names were decided
+    assert.equal(reader.decided, catalog.actionsOf('iam').length + catalog.actionsOf('sqs').length);
+  });
+
+  test('the ci service account in prod: two queue actions, not DeleteQueue (prod guardrail), PassRole only on application roles for Lambda', () => {
+    const [operator] = what({ kind: 'serviceAccount', name: 'ci' });
+    assert.ok(operator !== undefined);
+    assert.equal(operator.granted, 3);
+    const actions = operator.services.flatMap((s) => s.granted.map((g) => [g.action, g.status, g.resources.join(','), g.conditionKeys.join(','), JSON.stringify(g.example)]));
+    assert.deepEqual(actions, [
+      ['iam:PassRole', 'conditional', 'arn:aws:iam::*:role/app-*', 'iam:PassedToService', '{"iam:PassedToService":"lambda.amazonaws.com"}'],
+      ['sqs:ReceiveMessage', 'conditional', '*', 'aws:RequestedRegion,aws:SecureTransport', '{"aws:RequestedRegion":"eu-west-1","aws:SecureTransport":"true"}'],
+      ['sqs:SendMessage', 'conditional', '*', 'aws:RequestedRegion,aws:SecureTransport', '{"aws:RequestedRegion":"eu-west-1","aws:SecureTransport":"true"}'],
+    ]);
+  });
+
+  test('ops admin in prod, after elevation: every catalog action but sqs:DeleteQueue; unconditional only for IAM, outside the region guardrail', () => {
+    const [admin] = what({ kind: 'group', name: 'ops' }, 'prod');
+    assert.ok(admin !== undefined);
+    assert.equal(admin.via, 'eligible');
+    const total = catalog.services().reduce((n, s) => n + catalog.actionsOf(s).length, 0);
+    const iam = catalog.actionsOf('iam').length;
+    assert.equal(admin.decided, total);
+    assert.equal(admin.granted, total - 1);
+    assert.equal(admin.conditional, total - 1 - iam);
+    const sqs = admin.services.find((s) => s.service === 'sqs');
+    assert.equal(sqs?.granted.some((g) => g.action === 'sqs:DeleteQueue'), false);
+    assert.equal(sqs?.granted.length, catalog.actionsOf('sqs').length - 1);
+    assert.equal(admin.services.find((s) => s.service === 'iam')?.conditional, 0);
+  });
+
+  test('a user: every (account, permission set) of its groups, in assignment order', () => {
+    const access = what({ kind: 'user', name: 'rita@example.com' });
+    assert.deepEqual(
+      access.map((a) => `${a.permissionSet} ${a.account} ${a.via} ${a.groups.join(',')}`),
+      ['reader prod standing readers', 'reader dev standing readers', 'operator dev standing ops', 'admin prod eligible ops'],
+    );
+  });
+
+  test('unknown principal or account: an issue with a suggestion', () => {
+    const principal = whatCan(config, catalog, { principal: { kind: 'group', name: 'opss' } }, { rcpServices });
+    assert.deepEqual(principal.ok ? [] : principal.issues, [{ code: 'unknown-group', message: 'unknown group `opss`: did you mean `ops`' }]);
+    const account = whatCan(config, catalog, { principal: { kind: 'group', name: 'ops' }, account: 'prd' }, { rcpServices });
+    assert.deepEqual(account.ok ? [] : account.issues, [{ code: 'unknown-account', message: 'unknown account `prd`: did you mean `prod`' }]);
+  });
+
+  test('candidateServices: the services of Allow statements; every service for `*`, a wildcard service or NotAction', () => {
+    const reader = config.permissionSets.get('reader')?.policies.map((p) => p.policy) ?? [];
+    const admin = config.permissionSets.get('admin')?.policies.map((p) => p.policy) ?? [];
+    assert.deepEqual(candidateServices(reader, catalog), ['iam', 'sqs']);
+    assert.equal(candidateServices(admin, catalog).length, catalog.services().length);
+  });
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { loadCatalog } from '../catalog/load-catalog.ts';
+import { loadConfigDir, type OrgConfig } from '../org/index.ts';
+import { formatPrincipal } from './parse-principal.ts';
+import { allPrincipals, whoCan, type WhoCanQuery } from './who-can.ts';
+
+const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
+const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
+
+function load(dir: string): OrgConfig {
+  const parsed = loadConfigDir(dir);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return parsed.value;
+}
+
+const config = load(FIXTURE);
+const rcpServices = loadCatalog().rcpSupportedServices();
+
+/** `principal permission set account via status` per entry, and how many triples were decided */
+function who(query: WhoCanQuery, on: OrgConfig = config) {
+  const result = whoCan(on, query, { rcpServices });
+  assert.ok(result.ok);
+  return {
+    entries: result.value.entries.map((e) => `${formatPrincipal(e.principal)} ${e.permissionSet} ${e.account} ${e.via} ${e.status}`),
+    checked: result.value.checked,
+    result: result.value,
+  };
+}
+
+describe('whoCan on the small organization (expectations computed by hand from its policies)', () => {
+  test('principals: groups, then users in the order groups list them, then service accounts', () => {
+    assert.deepEqual(allPrincipals(config).map(formatPrincipal), ['group:readers', 'group:ops', 'user:rita@example.com', 'user:otto@example.com', 'service:ci']);
+  });
+
+  test('deleting a dev queue: the operators in dev, conditional on the region and TLS; prod principals are in another account', () => {
+    const { entries, checked, result } = who({ action: 'sqs:DeleteQueue', resource: 'arn:aws:sqs:eu-west-1:222222222222:jobs' });
+    assert.deepEqual(entries, [
+      'group:ops operator dev standing conditional',
+      'user:rita@example.com operator dev standing conditional',
+      'user:otto@example.com operator dev standing conditional',
+    ]);
+    // readers: 2, ops: 2, rita: 4 (reader ×2, operator, admin), otto: 2, ci: 1
+    assert.equal(checked, 11);
+    const first = result.entries[0];
+    assert.deepEqual(first?.conditionKeys, ['aws:RequestedRegion', 'aws:SecureTransport']);
+    assert.deepEqual(first?.example, { 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'true' });
+    assert.deepEqual(result.entries[1]?.groups, ['ops']);
+  });
+
+  test('with the region and TLS known, the same access is unconditional', () => {
+    const { entries } = who({
+      action: 'sqs:DeleteQueue',
+      resource: 'arn:aws:sqs:eu-west-1:222222222222:jobs',
+      context: { 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'true' },
+    });
+    assert.deepEqual(entries, ['group:ops operator dev standing allowed', 'user:rita@example.com operator dev standing allowed', 'user:otto@example.com operator dev standing allowed']);
+  });
+
+  test('deleting a prod queue: nobody, the prod guardrail denies the admin and the service account alike', () => {
+    const { entries, checked } = who({ action: 'sqs:DeleteQueue', resource: 'arn:aws:sqs:eu-west-1:111111111111:jobs', account: 'prod' });
+    assert.deepEqual(entries, []);
+    // readers: reader; ops: admin; rita: reader, admin; otto: admin; ci: operator
+    assert.equal(checked, 6);
+  });
+
+  test('reading a role: global IAM is outside the region guardrail, so allowed without conditions, eligible access included', () => {
+    const { entries } = who({ action: 'iam:GetRole', resource: '*' });
+    assert.deepEqual(entries, [
+      'group:readers reader prod standing allowed',
+      'group:readers reader dev standing allowed',
+      'group:ops admin prod eligible allowed',
+      'user:rita@example.com reader prod standing allowed',
+      'user:rita@example.com reader dev standing allowed',
+      'user:rita@example.com admin prod eligible allowed',
+      'user:otto@example.com admin prod eligible allowed',
+    ]);
+  });
+
+  test('--account narrows to principals working there, by name or id', () => {
+    const byName = who({ action: 'sqs:DeleteQueue', resource: 'arn:aws:sqs:eu-west-1:222222222222:jobs', account: 'dev' });
+    const byId = who({ action: 'sqs:DeleteQueue', resource: 'arn:aws:sqs:eu-west-1:222222222222:jobs', account: '222222222222' });
+    assert.deepEqual(byName.entries, byId.entries);
+    assert.equal(byName.checked, 5);
+  });
+
+  test('an unknown account is an issue with a suggestion', () => {
+    const result = whoCan(config, { action: 'sqs:DeleteQueue', resource: '*', account: 'deve' }, { rcpServices });
+    assert.deepEqual(result.ok ? [] : result.issues, [{ code: 'unknown-account', message: 'unknown account `deve`: did you mean `dev`' }]);
+  });
+});
+
+describe('whoCan on the acme example', () => {
+  const acme = load(ACME);
+
+  test('nobody can stop CloudTrail logging in the audit account, not even with break glass', () => {
+    const { entries, checked } = who({ action: 'cloudtrail:StopLogging', resource: 'arn:aws:cloudtrail:eu-west-1:200000000001:trail/organization-trail', account: 'audit' }, acme);
+    assert.deepEqual(entries, []);
+    assert.ok(checked > 0);
+  });
+
+  test('deleting a production bucket: admins after elevation, with MFA; never developers, never the deployer without MFA', () => {
+    const { result } = who({ action: 's3:DeleteBucket', resource: 'arn:aws:s3:::acme-payments-data', account: 'payments-prod' }, acme);
+    const groups = result.entries.filter((e) => e.principal.kind === 'group' || e.principal.kind === 'serviceAccount');
+    assert.deepEqual(
+      groups.map((e) => `${formatPrincipal(e.principal)} ${e.permissionSet} ${e.via} ${e.status}`),
+      ['group:payments-devs admin eligible conditional', 'group:platform-admins admin eligible conditional', 'group:incident-responders break-glass eligible conditional', 'service:deployer deployer standing conditional'],
+    );
+    for (const entry of groups) {
+      assert.deepEqual(entry.conditionKeys, ['aws:MultiFactorAuthPresent', 'aws:PrincipalOrgID', 'aws:RequestedRegion', 'aws:SecureTransport']);
+      assert.equal(entry.example['aws:MultiFactorAuthPresent'], 'true');
+    }
+  });
+});
