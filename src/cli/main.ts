@@ -24,6 +24,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   program.addCommand(whoCanCommand(io, setExit));
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
+  // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Io } from './io.ts';
+import { main } from './main.ts';
+
+const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
+const SMALL = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
+const copies: string[] = [];
+after(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+/** a copy of the small organization whose tests/ holds the files given */
+function copyWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-test-'));
+  copies.push(dir);
+  cpSync(SMALL, dir, { recursive: true });
+  rmSync(join(dir, 'tests'), { recursive: true });
+  mkdirSync(join(dir, 'tests'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'tests', name), text);
+  return dir;
+}
+
+const FAILING = `defaults:
+  context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true }
+tests:
+  - name: operators delete queues in dev
+    principal: group:ops
+    account: dev
+    action: sqs:DeleteQueue
+    resource: arn:aws:sqs:eu-west-1:222222222222:jobs
+    expect: allow
+  - name: "ci deletes queues in prod <wrongly>"
+    principal: service:ci
+    account: prod
+    action: sqs:DeleteQueue
+    resource: arn:aws:sqs:eu-west-1:111111111111:jobs
+    expect: allow
+`;
+
+describe('parapet test', () => {
+  test('the acme example: every access test passes, one line each, exit 0', async () => {
+    const { code, out } = await run('test', ACME);
+    assert.equal(code, 0);
+    const lines = out.trimEnd().split('\n');
+    const results = lines.filter((l) => /^(PASS|FAIL) /.test(l));
+    assert.ok(results.length >= 20, `${results.length} tests`);
+    assert.ok(results.every((l) => l.startsWith(`PASS ${ACME}/tests/`)));
+    assert.equal(lines[lines.length - 1], `${results.length} passed, 0 failed`);
+  });
+
+  test('a failing test: exit 1, the request, what was expected and the explained decision with unit names', async () => {
+    const dir = copyWith({ 'queues.yaml': FAILING });
+    const junit = join(dir, 'junit.xml');
+    const { code, out } = await run('test', dir, '--junit', junit);
+    assert.equal(code, 1);
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], `PASS ${dir}/tests/queues.yaml:4:5: operators delete queues in dev`);
+    assert.equal(lines[1], `FAIL ${dir}/tests/queues.yaml:10:5: ci deletes queues in prod <wrongly>`);
+    assert.equal(lines[2], '  service:ci with `operator` in `prod`: `sqs:DeleteQueue` on `arn:aws:sqs:eu-west-1:111111111111:jobs`');
+    assert.equal(lines[3], '  expected allow, got ExplicitDeny');
+    assert.match(lines[4] ?? '', /^ {4}`arn:aws:sts::111111111111:assumed-role\/operator\/ci` is not authorized to perform `sqs:DeleteQueue`/);
+    assert.equal(lines[5], '      - with an explicit deny in a service control policy `deny-queue-deletion` attached at `prod` statement 0 (`KeepQueues`)');
+    assert.equal(lines[lines.length - 1], '1 passed, 1 failed');
+
+    const xml = readFileSync(junit, 'utf8');
+    assert.match(xml, /<testsuites name="parapet access tests" tests="2" failures="1" errors="0">/);
+    assert.match(xml, /<testsuite name="tests\/queues.yaml" tests="2" failures="1" errors="0" skipped="0">/);
+    assert.match(xml, /<testcase name="operators delete queues in dev" classname="tests.queues" file="tests\/queues.yaml" line="4"\/>/);
+    assert.match(xml, /<testcase name="ci deletes queues in prod &lt;wrongly&gt;" classname="tests.queues" file="tests\/queues.yaml" line="10">\n {6}<failure message="expected allow, got ExplicitDeny" type="ExplicitDeny">/);
+    assert.match(xml, /service control policy `deny-queue-deletion` attached at `prod` statement 0 \(`KeepQueues`\)<\/failure>/);
+  });
+
+  test('--json: one object with every result, failures explained', async () => {
+    const dir = copyWith({ 'queues.yaml': FAILING });
+    const { code, out } = await run('test', dir, '--json');
+    assert.equal(code, 1);
+    const report = JSON.parse(out) as { passed: number; failed: number; invalid: number; results: Record<string, unknown>[]; issues: unknown[] };
+    assert.deepEqual([report.passed, report.failed, report.invalid, report.issues], [1, 1, 0, []]);
+    const failed = report.results[1] ?? {};
+    assert.deepEqual(
+      [failed.name, failed.source, failed.line, failed.pass, failed.expected, failed.decision, failed.principal, failed.permissionSet],
+      ['ci deletes queues in prod <wrongly>', 'tests/queues.yaml', 10, false, 'allow', 'ExplicitDeny', 'service:ci', 'operator'],
+    );
+    assert.match(String(failed.explanation), /deny-queue-deletion/);
+  });
+
+  test('invalid test files: every mistake located with its code, the valid tests still run, exit 2', async () => {
+    const dir = copyWith({
+      'a.yaml': `- name: fine
+  principal: group:ops
+  account: dev
+  action: sqs:SendMessage
+  context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true }
+  expect: allow
+- name: typo
+  principal: group:opss
+  account: dev
+  action: sqs:SendMessage
+  expect: allowed
+`,
+      'b.yaml': 'tests: [ { name: x\n',
+      'notes.txt': 'not a test file',
+    });
+    const junit = join(dir, 'junit.xml');
+    const { code, out } = await run('test', dir, '--junit', junit);
+    assert.equal(code, 2);
+    const lines = out.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', new RegExp(`^${dir}/tests/a\\.yaml:8:14: error unknown-group: test \`typo\`: unknown group \`opss\`: did you mean \`ops\`$`));
+    assert.match(lines[1] ?? '', new RegExp(`^${dir}/tests/a\\.yaml:11:11: error bad-expectation: `));
+    assert.match(lines[2] ?? '', new RegExp(`^${dir}/tests/b\\.yaml:\\d+:\\d+: error yaml-syntax: `));
+    assert.ok(lines.includes(`PASS ${dir}/tests/a.yaml:1:3: fine`));
+    assert.match(lines[lines.length - 1] ?? '', /^1 passed, 0 failed, \d+ errors in test files$/);
+    const xml = readFileSync(junit, 'utf8');
+    assert.match(xml, /<error message="test `typo`: unknown group `opss`: did you mean `ops`" type="unknown-group">/);
+    assert.match(xml, /<testsuite name="tests\/b.yaml" tests="\d+" failures="0" errors="\d+" skipped="0">/);
+  });
+
+  test('no tests folder: exit 2 with a message', async () => {
+    const dir = copyWith({});
+    const { code, err } = await run('test', dir);
+    assert.equal(code, 2);
+    assert.match(err, /^parapet: no access tests: `.*\/tests` has no \*\.yaml files/);
+  });
+
+  test('an invalid configuration: its errors, exit 2, no test runs', async () => {
+    const dir = copyWith({ 'queues.yaml': FAILING });
+    const yaml = join(dir, 'parapet.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('- { group: ops, permissionSet: operator', '- { group: opps, permissionSet: operator'));
+    const { code, out, err } = await run('test', dir);
+    assert.equal(code, 2);
+    assert.equal(out, '');
+    assert.match(err, /parapet\.yaml:\d+:\d+: error unknown-group: /);
+    assert.match(err, /is not a valid configuration: see `parapet validate /);
+  });
+
+  test('--help documents the format and the exit statuses', async () => {
+    const { code, out } = await run('test', '--help');
+    assert.equal(code, 0);
+    assert.match(out, /--junit <file>/);
+    assert.match(out, /Exit status: 0 when every test passes, 1 when one fails, 2 when/);
+  });
+});
