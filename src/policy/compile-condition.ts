@@ -234,14 +234,14 @@ function isEmpty(value: ContextValue | undefined): boolean {
   return value.length === 0;
 }
 
-/** evaluate one condition against the request; records the key when it is missing */
-export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest): boolean {
+/** evaluate one condition against the request; adds the key to `missing` when the request lacks it */
+export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest, missing: string[]): boolean {
   const raw = request.context.get(condition.keyLower);
   if (condition.base === 'Null') {
     const absent = isEmpty(raw);
     return condition.source.values.some((v) => (v === 'true' ? absent : !absent));
   }
-  if (raw === undefined) request.missingKeys.add(condition.source.key);
+  if (raw === undefined) missing.push(condition.source.key);
   const values: readonly string[] = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
   // "ForAllValues also returns true if ... the context key value resolves to a null dataset, such as an empty string"
   const empty = values.length === 0 || (condition.set !== undefined && values.length === 1 && values[0] === '');
@@ -251,7 +251,7 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
     if (condition.set === 'ForAnyValue') return false;
     return condition.negated;
   }
-  const lookup = request.lookup;
+  const lookup = request.context;
   // a policy value whose variable has no value is a null value: it matches nothing, so negated
   // operators hold ("Inverted condition operators like StringNotEquals or StringNotLike do match
   // against a null value", reference_policies_variables.html#policy-vars-no-value)

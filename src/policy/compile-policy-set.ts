@@ -53,6 +53,8 @@ export interface EvaluationEnv {
   /** per shared condition / resource list: 0 not evaluated yet, 1 false, 2 true */
   readonly conditionMemo: Uint8Array;
   readonly resourceMemo: Uint8Array;
+  /** condition keys asked for that the request lacks, as the policies spell them (may repeat) */
+  readonly missing: string[];
 }
 
 export interface Slot {
@@ -226,7 +228,7 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
       if ('fixed' in m) {
         if (m.fixed(request.resource)) hit = true;
       } else {
-        const tokens = resolveGlobTemplate(m.template, request.lookup, false);
+        const tokens = resolveGlobTemplate(m.template, request.context, false);
         // an unresolvable variable makes the whole statement not apply, for NotResource too
         if (tokens === undefined) return false;
         if (matchTokens(tokens, request.resource)) hit = true;
@@ -399,7 +401,7 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   let conditionsHold = true;
   for (const condition of statement.conditions) {
     let hit = env.conditionMemo[condition.id];
-    if (hit === 0) env.conditionMemo[condition.id] = hit = evaluateCondition(condition, request) ? 2 : 1;
+    if (hit === 0) env.conditionMemo[condition.id] = hit = evaluateCondition(condition, request, env.missing) ? 2 : 1;
     if (hit !== 2) conditionsHold = false;
   }
   if (!conditionsHold) return;

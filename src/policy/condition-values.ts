@@ -8,7 +8,9 @@ const EPOCH = /^[+-]?\d+(\.\d+)?$/;
  * milliseconds since the epoch for an ISO 8601 date or date-time (UTC when no zone is given, as
  * AWS's clock is) or for epoch seconds; undefined when the text is neither
  */
-export function parseDate(text: string): number | undefined {
+export const parseDate = memoize(parseDateText);
+
+function parseDateText(text: string): number | undefined {
   if (EPOCH.test(text)) return Number(text) * 1000;
   const m = ISO_DATE.exec(text);
   if (m === null) return undefined;
@@ -39,14 +41,26 @@ export function parseCidr(text: string): Cidr | undefined {
   }
 }
 
+/** request values repeat (a caller's address, the current time): parse each once (bounded, pure memo) */
+function memoize<T>(parse: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    if (memo.has(text)) return memo.get(text) as T;
+    const value = parse(text);
+    if (memo.size >= 4096) memo.clear();
+    memo.set(text, value);
+    return value;
+  };
+}
+
 /** an address from the request; an IPv4-mapped IPv6 address counts as IPv4 */
-export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+export const parseAddress = memoize((text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined => {
   try {
     return ipaddr.process(text);
   } catch {
     return undefined;
   }
-}
+});
 
 export function addressInCidr(address: ipaddr.IPv4 | ipaddr.IPv6, cidr: Cidr): boolean {
   const [range, bits] = cidr;

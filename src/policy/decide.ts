@@ -27,19 +27,24 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): De
     hasBoundary: set.permissionBoundary !== undefined,
     conditionMemo: new Uint8Array(set.conditionCount),
     resourceMemo: new Uint8Array(set.resourceCount),
+    missing: [],
   };
-  const scps = scpExemption === undefined ? set.scps.map((slot) => evaluateSlot(slot, req, env)) : [];
-  const rcps = rcpExemption === undefined ? set.rcps.map((slot) => evaluateSlot(slot, req, env)) : [];
+  const scps = scpExemption === undefined && set.scps.length > 0 ? evaluateChain(set.scps, req, env) : NONE;
+  const rcps = rcpExemption === undefined && set.rcps.length > 0 ? evaluateChain(set.rcps, req, env) : NONE;
   const identity = evaluate(set.identity, req, env);
   const boundary = evaluate(set.permissionBoundary, req, env);
   const session = evaluate(set.session, req, env);
   const resource = evaluate(set.resource, req, env);
 
   // 1. explicit deny
-  const denies = [...rcps, ...scps, resource, identity, boundary, session].flatMap((r) => r?.denies ?? []);
+  const denies: CompiledStatement[] = [];
+  for (const r of rcps) denies.push(...r.denies);
+  for (const r of scps) denies.push(...r.denies);
+  for (const r of [resource, identity, boundary, session]) if (r !== undefined && r.denies.length > 0) denies.push(...r.denies);
 
   // 2-3. organization guardrails: an SCP level without an Allow denies
-  const scpGaps = scps.flatMap((r, level) => (r.allows.length === 0 ? [level] : []));
+  const scpGaps: number[] = [];
+  for (let level = 0; level < scps.length; level++) if (scps[level]!.allows.length === 0) scpGaps.push(level);
 
   // 4. the principal's side
   const root = req.kind === 'root';
@@ -104,8 +109,16 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): De
       ...(rcpExemption !== undefined && set.rcps.length > 0 ? { rcp: rcpExemption } : {}),
     },
     crossAccount: iamPrincipal && crossAccount,
-    missingContextKeys: [...req.missingKeys].sort(),
+    missingContextKeys: env.missing.length === 0 ? [] : [...new Set(env.missing)].sort(),
   };
+}
+
+const NONE: readonly SlotResult[] = [];
+
+function evaluateChain(slots: readonly Slot[], req: PreparedRequest, env: EvaluationEnv): SlotResult[] {
+  const results: SlotResult[] = [];
+  for (const slot of slots) results.push(evaluateSlot(slot, req, env));
+  return results;
 }
 
 function evaluate(slot: Slot | undefined, req: PreparedRequest, env: EvaluationEnv): SlotResult | undefined {
@@ -166,7 +179,7 @@ function grantsAlone(grant: Grant | undefined, req: PreparedRequest, boundaryAll
 
 function outcomesOf(
   set: CompiledPolicySet,
-  r: { scps: SlotResult[]; rcps: SlotResult[]; identity?: SlotResult | undefined; boundary?: SlotResult | undefined; session?: SlotResult | undefined; resource?: SlotResult | undefined },
+  r: { scps: readonly SlotResult[]; rcps: readonly SlotResult[]; identity?: SlotResult | undefined; boundary?: SlotResult | undefined; session?: SlotResult | undefined; resource?: SlotResult | undefined },
   scpExemption: ExemptionReason | undefined,
   rcpExemption: ExemptionReason | undefined,
   root: boolean,

@@ -48,10 +48,8 @@ export interface PreparedRequest {
   readonly service: string;
   readonly resource: string;
   readonly resourceAccount: string | undefined;
-  readonly context: ReadonlyMap<string, ContextValue>;
-  readonly lookup: ContextLookup;
-  /** condition keys a policy asked for that the context lacks, as the policy spelled them */
-  readonly missingKeys: Set<string>;
+  /** the context by lower-cased key, with the keys AWS supplies */
+  readonly context: ReadonlyMap<string, ContextValue> & ContextLookup;
 }
 
 /**
@@ -98,9 +96,30 @@ function roleOfSession(sessionArn: string): string | undefined {
   return role === undefined ? undefined : `arn:${partition}:iam::${account}:role/${role}`;
 }
 
+interface Classified {
+  readonly kind: PrincipalKind;
+  readonly account: string | undefined;
+  /** the role behind a session as its ARN shows it, or the role itself */
+  readonly roleArn: string | undefined;
+}
+
+/** principals repeat from request to request: classify each once (bounded, pure memo) */
+const classified = new Map<string, Classified>();
+
+function classifyOnce(principal: string): Classified {
+  let found = classified.get(principal);
+  if (found === undefined) {
+    const { kind, account } = classify(principal);
+    found = { kind, account, roleArn: kind === 'role-session' ? roleOfSession(principal) : kind === 'role' ? principal : undefined };
+    if (classified.size >= 10_000) classified.clear();
+    classified.set(principal, found);
+  }
+  return found;
+}
+
 export function prepareRequest(request: Request, facts: PrincipalFacts = {}): PreparedRequest {
-  const { kind, account } = classify(request.principal);
-  const roleArn = kind === 'role-session' ? (facts.roleArn ?? roleOfSession(request.principal)) : kind === 'role' ? request.principal : undefined;
+  const { kind, account, roleArn: shownRoleArn } = classifyOnce(request.principal);
+  const roleArn = kind === 'role-session' ? (facts.roleArn ?? shownRoleArn) : shownRoleArn;
   const serviceLinkedRole = facts.serviceLinkedRole === true || (roleArn !== undefined && roleArn.includes(':role/aws-service-role/'));
   const context = new Map<string, ContextValue>();
   // supplied first so a value in the request always wins
@@ -128,7 +147,5 @@ export function prepareRequest(request: Request, facts: PrincipalFacts = {}): Pr
     resource: request.resource,
     resourceAccount: request.resourceAccount ?? accountOfArn(request.resource) ?? account,
     context,
-    lookup: (key) => context.get(key),
-    missingKeys: new Set(),
   };
 }

@@ -18,7 +18,10 @@ export interface VariableRef {
 /** literal text and variable references, in order */
 export type Template = readonly (string | VariableRef)[];
 
-export type ContextLookup = (lowerKey: string) => string | readonly string[] | undefined;
+/** the request context by lower-cased key (a Map is one) */
+export interface ContextLookup {
+  get(lowerKey: string): string | readonly string[] | undefined;
+}
 
 const SPECIAL: Record<string, string> = { '*': '*', '?': '?', $: '$' };
 
@@ -72,7 +75,7 @@ function findClose(text: string, from: number): number {
 
 function resolveRef(ref: VariableRef, lookup: ContextLookup): string | undefined {
   if (ref.key === '') return ref.fallback;
-  const value = lookup(ref.key);
+  const value = lookup.get(ref.key);
   if (typeof value === 'string') return value;
   // a multivalued key cannot be a variable; fall back to the default when there is one
   return ref.fallback;
