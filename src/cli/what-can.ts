@@ -92,9 +92,8 @@ function describe(principal: string, access: readonly PermissionSetAccess[], lis
     );
     const width = Math.max(0, ...a.services.map((s) => s.service.length));
     for (const s of a.services) {
-      const keys = [...new Set(s.granted.flatMap((g) => g.conditionKeys))].sort();
       const count = s.granted.length === s.catalogActions ? `all ${s.catalogActions} actions` : `${s.granted.length} of ${s.catalogActions} actions`;
-      const conditions = s.conditional === 0 ? '' : `, ${s.conditional === s.granted.length ? 'all' : s.conditional} conditional on ${keys.map((k) => `\`${k}\``).join(', ')}`;
+      const conditions = s.conditional === 0 ? '' : `, ${s.conditional === s.granted.length ? 'all' : s.conditional} conditional ${describeKeys(s.granted.filter((g) => g.status === 'conditional').map((g) => g.conditionKeys))}`;
       lines.push(`  ${s.service.padEnd(width)}  ${count}${conditions} (${s.serviceName})`);
       if (!listActions) continue;
       for (const g of s.granted) {
@@ -106,4 +105,14 @@ function describe(principal: string, access: readonly PermissionSetAccess[], lis
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** `on \`a\`, \`b\` (some also on \`c\`)`: the keys every conditional action depends on, then those only some do */
+function describeKeys(keysPerAction: readonly (readonly string[])[]): string {
+  const quote = (keys: Iterable<string>) => [...keys].sort().map((k) => `\`${k}\``).join(', ');
+  const all = new Set(keysPerAction.flat());
+  const common = [...all].filter((key) => keysPerAction.every((keys) => keys.includes(key)));
+  const some = [...all].filter((key) => !common.includes(key));
+  const head = common.length > 0 ? `on ${quote(common)}` : 'on';
+  return some.length === 0 ? head : common.length > 0 ? `${head} (some also on ${quote(some)})` : `${head} one of ${quote(some)}`;
 }
