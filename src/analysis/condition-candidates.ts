@@ -1,6 +1,6 @@
 /**
  * Values worth trying for each condition key the policies in force test: the values the policies
- * name (with wildcards filled in), and their neighbours for numeric and date comparisons. A
+ * name (a pattern stands for the values it matches), and their neighbours for numeric and date comparisons. A
  * search over these finds a request context that changes a decision whenever one exists among
  * the ways the policies can tell contexts apart, without guessing values from outside them.
  */
@@ -46,8 +46,8 @@ function valuesOf(condition: Condition): string[] {
     case 'ArnLike':
     case 'ArnNotEquals':
     case 'ArnNotLike':
-      // the pattern's `*` and `?` stand for any text: one instance of it matches
-      return [...fixed.map((v) => v.replace(/[*?]/g, 'x')), OTHER_VALUE];
+      // a pattern matches itself (its `*` and `?` match those characters), and reads as "any" in an example
+      return [...fixed, OTHER_VALUE];
     case 'NumericEquals':
     case 'NumericNotEquals':
     case 'NumericLessThan':

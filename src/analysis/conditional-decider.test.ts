@@ -94,7 +94,7 @@ describe('conditionalDecider', () => {
 });
 
 describe('conditionCandidates', () => {
-  test('the values policies name, wildcards filled in, neighbours for comparisons, an other value', () => {
+  test('the values policies name (a pattern stands for what it matches), neighbours for comparisons, an other value', () => {
     const candidates = conditionCandidates([
       policy('identity', [
         {
@@ -110,8 +110,8 @@ describe('conditionCandidates', () => {
       ]),
     ]);
     assert.deepEqual(Object.fromEntries(candidates), {
-      'aws:principaltag/team': ['payx', OTHER_VALUE],
-      'aws:principalarn': ['arn:aws:iam::x:role/admin-x', OTHER_VALUE],
+      'aws:principaltag/team': ['pay*', OTHER_VALUE],
+      'aws:principalarn': ['arn:aws:iam::*:role/admin-?', OTHER_VALUE],
       's3:max-keys': ['10', '9', '11'],
       'aws:tokenissuetime': [OTHER_VALUE],
       'aws:username': [OTHER_VALUE],
