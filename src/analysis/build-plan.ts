@@ -88,7 +88,8 @@ function flagsOf(changes: readonly AccessChange[], structural: readonly Structur
   for (const change of changes) {
     const base: FlagBase = { principal: change.principal, account: change.account, mode: change.mode };
     if (change.newAdmin !== undefined) flags.push({ ...base, kind: 'admin-equivalent', criterion: change.newAdmin });
-    if (change.newEscalations.length > 0) flags.push({ ...base, kind: 'privilege-escalation', rules: change.newEscalations });
+    // admin-equivalent access allows every escalation: the one flag says it all
+    if (change.newEscalations.length > 0 && change.newAdmin === undefined) flags.push({ ...base, kind: 'privilege-escalation', rules: change.newEscalations });
     if (change.lostToGuardrails > 0) {
       flags.push({ ...base, kind: 'guardrail-lockout', actions: change.services.flatMap((s) => s.lostToGuardrails), causes: causes(change.account) });
     }

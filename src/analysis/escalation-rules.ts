@@ -12,7 +12,8 @@
  *   are allowed on every resource (`sts:AssumeRole` on `*`, not on one named role).
  */
 import type { Catalog } from '../catalog/catalog.ts';
-import type { EffectiveAccess } from './evaluate-effective-access.ts';
+import { catalogActionIndex } from './catalog-action-index.ts';
+import { DENIED, type EffectiveAccess } from './evaluate-effective-access.ts';
 
 export interface EscalationRule {
   readonly id: string;
@@ -61,26 +62,38 @@ export interface AccessCriteria {
   readonly identityControl: readonly string[];
   /** every action a rule or `identity-control` looks at: decided on every resource too */
   readonly watched: ReadonlySet<string>;
+  /** catalog name → position, for the watched actions the catalog has */
+  readonly positions: ReadonlyMap<string, number>;
 }
 
 export function accessCriteria(catalog: Catalog): AccessCriteria {
-  const catalogSize = catalog.services().reduce((n, service) => n + catalog.actionsOf(service).length, 0);
+  const index = catalogActionIndex(catalog);
+  const catalogSize = index.actions.length;
   const identityControl = [
     ...catalog.actionsOf('iam').filter((info) => info.accessLevel === 'Permissions management').map((info) => info.action),
     ...(catalog.findAction('sts:AssumeRole') !== undefined ? ['sts:AssumeRole'] : []),
   ];
   // the rules are written in the catalog's spelling; an action the catalog lacks can never be allowed
   const ruleActions = ESCALATION_RULES.flatMap((r) => r.actions).map((a) => catalog.findAction(a)?.action ?? a);
-  return { catalogSize, identityControl, watched: new Set([...identityControl, ...ruleActions]) };
+  const watched = new Set([...identityControl, ...ruleActions]);
+  const positions = new Map([...watched].flatMap((a) => {
+    const i = index.indexOf(a);
+    return i === undefined ? [] : [[a, i] as const];
+  }));
+  return { catalogSize, identityControl, watched, positions };
 }
 
 /** how the access is admin-equivalent, or undefined */
 export function adminCriterion(access: EffectiveAccess, criteria: AccessCriteria): AdminCriterion | undefined {
-  if (access.actions.size >= ADMIN_SHARE * criteria.catalogSize) return 'all-actions';
+  if (access.allowed >= ADMIN_SHARE * criteria.catalogSize) return 'all-actions';
   if (criteria.identityControl.length > 0 && criteria.identityControl.every((a) => access.everywhere.has(a))) return 'identity-control';
   return undefined;
 }
 
-export function ruleHolds(rule: EscalationRule, access: EffectiveAccess): boolean {
-  return rule.actions.every((a) => (rule.everywhere ? access.everywhere.has(a) : access.actions.has(a)));
+export function ruleHolds(rule: EscalationRule, access: EffectiveAccess, criteria: AccessCriteria): boolean {
+  return rule.actions.every((a) => {
+    if (rule.everywhere) return access.everywhere.has(a);
+    const i = criteria.positions.get(a);
+    return i !== undefined && access.levels[i] !== DENIED;
+  });
 }

@@ -13,27 +13,44 @@
  * patterns, and alike for RCPs) get the same decision, so the engine decides one action per such
  * class: a full-access permission set costs a few hundred decisions, not one per catalog action.
  */
-import type { ActionInfo, Catalog } from '../catalog/catalog.ts';
-import { expandActionPattern } from '../catalog/expand-action-pattern.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { compileGlob, compilePolicySet, decide, type Decision, type Policy, type PolicyType, type PolicyVersion, type Statement } from '../policy/index.ts';
 import { boundPolicy, dependsOn, type PolicyBound } from './bound-policy.ts';
+import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
 import type { StatementStatus } from './statement-status.ts';
 
 export type AccessLevel = 'unconditional' | 'conditional';
 
-export interface ActionAccess {
-  readonly level: AccessLevel;
-  /** for a conditional action: the condition keys it depends on, and `Resource`; sorted */
-  readonly dependsOn: readonly string[];
-}
+/** per action, in catalogActionIndex order */
+export const DENIED = 0;
+export const CONDITIONAL = 1;
+export const UNCONDITIONAL = 2;
 
 export interface EffectiveAccess {
-  /** every action some request could be allowed, by catalog name (`s3:GetObject`) */
-  readonly actions: ReadonlyMap<string, ActionAccess>;
+  /** per catalog action (catalogActionIndex order): DENIED, CONDITIONAL or UNCONDITIONAL */
+  readonly levels: Uint8Array;
+  /** per catalog action: for a conditional one, its entry in `dependsOnTable` */
+  readonly dependsOn: Uint16Array;
+  /** what conditional actions depend on: condition keys, and `Resource`; sorted lists */
+  readonly dependsOnTable: readonly (readonly string[])[];
+  /** how many actions some request could be allowed */
+  readonly allowed: number;
   /** the watched actions (see options) that some request could be allowed on every resource */
   readonly everywhere: ReadonlySet<string>;
   /** decisions the engine made */
   readonly decisions: number;
+}
+
+export interface ActionAccess {
+  readonly level: AccessLevel;
+  readonly dependsOn: readonly string[];
+}
+
+/** one action's access, by catalog name; undefined when denied for every request */
+export function actionAccess(access: EffectiveAccess, catalog: Catalog, action: string): ActionAccess | undefined {
+  const i = catalogActionIndex(catalog).indexOf(action);
+  if (i === undefined || access.levels[i] === DENIED) return undefined;
+  return access.levels[i] === UNCONDITIONAL ? { level: 'unconditional', dependsOn: [] } : { level: 'conditional', dependsOn: access.dependsOnTable[access.dependsOn[i]!] ?? [] };
 }
 
 export interface EffectiveAccessInput {
@@ -56,17 +73,6 @@ export interface EffectiveAccessOptions {
   readonly watched?: ReadonlySet<string>;
 }
 
-const allActionsOf = new WeakMap<Catalog, readonly ActionInfo[]>();
-
-function allActions(catalog: Catalog): readonly ActionInfo[] {
-  let all = allActionsOf.get(catalog);
-  if (all === undefined) {
-    all = catalog.services().flatMap((service) => catalog.actionsOf(service));
-    allActionsOf.set(catalog, all);
-  }
-  return all;
-}
-
 interface Located {
   readonly type: PolicyType;
   readonly level: number | undefined;
@@ -80,6 +86,7 @@ function refKey(type: PolicyType, level: number | undefined, policyIndex: number
 
 export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: EffectiveAccessOptions): EffectiveAccess {
   const { catalog } = options;
+  const index = catalogActionIndex(catalog);
   const located: Located[] = [
     ...input.identity.map((policy, policyIndex): Located => ({ type: 'identity', level: undefined, policyIndex, policy })),
     ...(input.permissionBoundary !== undefined ? [{ type: 'permissionBoundary' as const, level: undefined, policyIndex: 0, policy: input.permissionBoundary }] : []),
@@ -117,95 +124,150 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
     return decide(set, { principal, action, resource: '*' });
   };
 
-  const relevant = relevantActions(input.identity.map((p) => boundPolicy(p, 'most', (s) => input.statusOf(s, p.version))), catalog);
-  const classes = classify(relevant, located.map((l) => l.policy), catalog.rcpSupportedServices());
+  const identity = input.identity.map((p) => boundPolicy(p, 'most', (s) => input.statusOf(s, p.version)));
+  const classes = classify(index, identity, located.map((l) => l.policy), catalog.rcpSupportedServices());
 
-  const actions = new Map<string, ActionAccess>();
-  for (const members of classes) {
-    const representative = members[0]!.action;
+  const n = index.actions.length;
+  const levels = new Uint8Array(n);
+  const dependsOnOf = new Uint16Array(n);
+  const dependsOnTable: (readonly string[])[] = [];
+  const tableIds = new Map<string, number>();
+  const classLevel = new Uint8Array(classes.count);
+  const classDepends = new Uint16Array(classes.count);
+  for (let c = 0; c < classes.count; c++) {
+    const representative = index.actions[classes.representatives[c]!]!.action;
     const best = decideOn(most, representative);
     if (best.decision !== 'Allow') continue;
     const worst = decideOn(least, representative);
-    let access: ActionAccess;
-    if (worst.decision === 'Allow') access = { level: 'unconditional', dependsOn: [] };
-    else {
-      const keys = new Set<string>();
-      const collect = (decision: Decision, kind: 'allow' | 'explicit-deny') => {
-        for (const cause of decision.causes) {
-          if (cause.kind !== kind) continue;
-          const { policyType, level, policyIndex, statementIndex } = cause.statement;
-          for (const key of uncertain.get(refKey(policyType, level, policyIndex, statementIndex)) ?? []) keys.add(key);
-        }
-      };
-      collect(best, 'allow');
-      collect(worst, 'explicit-deny');
-      access = { level: 'conditional', dependsOn: [...keys].sort() };
+    if (worst.decision === 'Allow') {
+      classLevel[c] = UNCONDITIONAL;
+      continue;
     }
-    for (const info of members) actions.set(info.action, access);
+    const keys = new Set<string>();
+    const collect = (decision: Decision, kind: 'allow' | 'explicit-deny') => {
+      for (const cause of decision.causes) {
+        if (cause.kind !== kind) continue;
+        const { policyType, level, policyIndex, statementIndex } = cause.statement;
+        for (const key of uncertain.get(refKey(policyType, level, policyIndex, statementIndex)) ?? []) keys.add(key);
+      }
+    };
+    collect(best, 'allow');
+    collect(worst, 'explicit-deny');
+    const list = [...keys].sort();
+    const text = list.join('\n');
+    let id = tableIds.get(text);
+    if (id === undefined) {
+      id = dependsOnTable.length;
+      dependsOnTable.push(list);
+      tableIds.set(text, id);
+    }
+    classLevel[c] = CONDITIONAL;
+    classDepends[c] = id;
+  }
+  let allowed = 0;
+  for (let i = 0; i < n; i++) {
+    const c = classes.of[i]!;
+    if (c < 0) continue;
+    const level = classLevel[c]!;
+    if (level === DENIED) continue;
+    levels[i] = level;
+    dependsOnOf[i] = classDepends[c]!;
+    allowed++;
   }
 
   const everywhere = new Set<string>();
-  const watched = [...(options.watched ?? [])].filter((a) => actions.has(a));
+  const watched = [...(options.watched ?? [])].filter((a) => {
+    const i = index.indexOf(a);
+    return i !== undefined && levels[i] !== DENIED;
+  });
   if (watched.length > 0) {
     const broad = compile('most-everywhere');
     for (const action of watched) if (decideOn(broad, action).decision === 'Allow') everywhere.add(action);
   }
-  return { actions, everywhere, decisions };
+  return { levels, dependsOn: dependsOnOf, dependsOnTable, allowed, everywhere, decisions };
 }
 
-/** the catalog actions the identity policies' Allow statements name */
-function relevantActions(identity: readonly Policy[], catalog: Catalog): readonly ActionInfo[] {
-  const patterns = new Set<string>();
-  for (const policy of identity) {
-    for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
-      if (statement.notAction) return allActions(catalog);
-      for (const action of statement.actions) patterns.add(action.toLowerCase());
-    }
-  }
-  if (patterns.has('*')) return allActions(catalog);
-  const found = new Set<ActionInfo>();
-  for (const pattern of patterns) for (const info of expandActionPattern(catalog, pattern)) found.add(info);
-  return [...found];
+interface Classes {
+  /** per catalog action: its class, or -1 when no identity Allow names it (denied) */
+  readonly of: Int32Array;
+  readonly count: number;
+  /** per class: one of its actions */
+  readonly representatives: readonly number[];
+}
+
+function serviceOfPattern(pattern: string): string | undefined {
+  const colon = pattern.indexOf(':');
+  const service = colon === -1 ? pattern : pattern.slice(0, colon);
+  return colon === -1 || /[*?]/.test(service) ? undefined : service;
 }
 
 /**
- * actions grouped by the action patterns (of every statement in the set) they match, and by
- * whether RCPs apply to their service: within a group every statement matches all or none, so
- * the decisions are the same
+ * Only actions some identity-policy Allow names can be allowed: those are classified, by
+ * splitting classes with each action pattern of the set in turn. Two actions end in one class
+ * when every pattern matches both or neither, and RCPs apply to both services or neither: every
+ * statement then matches both or neither, so the engine decides them alike.
  */
-function classify(actions: readonly ActionInfo[], policies: readonly Policy[], rcpServices: ReadonlySet<string>): ActionInfo[][] {
-  type Pattern = { readonly id: number; readonly match: (action: string) => boolean };
-  const seen = new Set<string>();
-  const anyService: Pattern[] = [];
-  const byService = new Map<string, Pattern[]>();
-  for (const policy of policies) {
+function classify(index: CatalogActionIndex, identity: readonly Policy[], policies: readonly Policy[], rcpServices: ReadonlySet<string>): Classes {
+  const n = index.actions.length;
+  const of = new Int32Array(n).fill(-1);
+  const rangeOf = (service: string | undefined): readonly [number, number] => (service === undefined ? [0, n] : (index.services.get(service) ?? [0, 0]));
+
+  // 1. the actions an Allow names: class 0, or 1 when RCPs apply to the service
+  const mark = (start: number, end: number, match?: (action: string) => boolean) => {
+    for (let i = start; i < end; i++) if (of[i] === -1 && (match === undefined || match(index.lower[i]!))) of[i] = rcpServices.has(index.actions[i]!.service) ? 1 : 0;
+  };
+  for (const policy of identity) {
     for (const statement of policy.statements) {
-      for (const action of statement.actions) {
-        const lower = action.toLowerCase();
-        if (seen.has(lower)) continue;
-        const pattern: Pattern = { id: seen.size, match: compileGlob(lower) };
-        seen.add(lower);
-        const colon = lower.indexOf(':');
-        const service = colon === -1 ? lower : lower.slice(0, colon);
-        if (colon === -1 || /[*?]/.test(service)) anyService.push(pattern);
-        else {
-          const list = byService.get(service);
-          if (list === undefined) byService.set(service, [pattern]);
-          else list.push(pattern);
+      if (statement.effect !== 'Allow') continue;
+      if (statement.notAction) mark(0, n);
+      else {
+        for (const action of statement.actions) {
+          const lower = action.toLowerCase();
+          const [start, end] = rangeOf(serviceOfPattern(lower));
+          mark(start, end, lower === '*' ? undefined : compileGlob(lower));
         }
       }
     }
   }
-  const groups = new Map<string, ActionInfo[]>();
-  for (const info of actions) {
-    const lower = info.action.toLowerCase();
-    let signature = rcpServices.has(info.service) ? 'r' : '-';
-    for (const p of anyService) if (p.match(lower)) signature += `,${p.id}`;
-    for (const p of byService.get(info.service) ?? []) if (p.match(lower)) signature += `,${p.id}`;
-    const group = groups.get(signature);
-    if (group === undefined) groups.set(signature, [info]);
-    else group.push(info);
+  // 2. split by every pattern of the set
+  let count = 2;
+  const seen = new Set<string>();
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      for (const action of statement.actions) {
+        const lower = action.toLowerCase();
+        // `*` matches every action: it splits no class
+        if (seen.has(lower) || lower === '*') continue;
+        seen.add(lower);
+        const match = compileGlob(lower);
+        const [start, end] = rangeOf(serviceOfPattern(lower));
+        const moved = new Map<number, number>();
+        for (let i = start; i < end; i++) {
+          const c = of[i]!;
+          if (c < 0 || !match(index.lower[i]!)) continue;
+          let to = moved.get(c);
+          if (to === undefined) {
+            to = count++;
+            moved.set(c, to);
+          }
+          of[i] = to;
+        }
+      }
+    }
   }
-  return [...groups.values()];
+  // 3. number the classes that have members, one representative each
+  const renumber = new Map<number, number>();
+  const representatives: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = of[i]!;
+    if (c < 0) continue;
+    let to = renumber.get(c);
+    if (to === undefined) {
+      to = representatives.length;
+      renumber.set(c, to);
+      representatives.push(i);
+    }
+    of[i] = to;
+  }
+  return { of, count: representatives.length, representatives };
 }

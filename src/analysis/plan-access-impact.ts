@@ -19,7 +19,8 @@ import { guardrailChain, resourceGuardrailChain } from '../org/guardrail-chain.t
 import type { Account, OrgConfig, PermissionSet } from '../org/org-config.ts';
 import type { Policy, PolicyVersion, Statement } from '../policy/index.ts';
 import { accessCriteria, adminCriterion, ESCALATION_RULES, ruleHolds, type AccessCriteria, type AdminCriterion } from './escalation-rules.ts';
-import { evaluateEffectiveAccess, type ActionAccess, type EffectiveAccess, type EffectiveAccessInput } from './evaluate-effective-access.ts';
+import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
+import { CONDITIONAL, DENIED, evaluateEffectiveAccess, UNCONDITIONAL, type EffectiveAccess, type EffectiveAccessInput } from './evaluate-effective-access.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status.ts';
 
 export type AccessMode = 'standing' | 'eligible';
@@ -218,37 +219,60 @@ function accessKeys(statusReader: StatementStatusReader) {
   };
 }
 
-/** the union of several permission sets' access: the better level wins */
+/** the union of several permission sets' access: the better level wins; equal conditions merge */
 function unionOf(parts: readonly EffectiveAccess[]): EffectiveAccess {
   if (parts.length === 1) return parts[0]!;
-  const actions = new Map<string, ActionAccess>();
-  const everywhere = new Set<string>();
-  for (const part of parts) {
-    for (const action of part.everywhere) everywhere.add(action);
-    for (const [action, access] of part.actions) {
-      const seen = actions.get(action);
-      if (seen === undefined || (seen.level === 'conditional' && access.level === 'unconditional')) actions.set(action, access);
-      else if (seen.level === 'conditional' && access.level === 'conditional' && access.dependsOn.some((k) => !seen.dependsOn.includes(k))) {
-        actions.set(action, { level: 'conditional', dependsOn: [...new Set([...seen.dependsOn, ...access.dependsOn])].sort() });
-      }
+  const n = parts[0]!.levels.length;
+  const levels = new Uint8Array(n);
+  const dependsOn = new Uint16Array(n);
+  const table: (readonly string[])[] = [];
+  const ids = new Map<string, number>();
+  const idOf = (list: readonly string[]) => {
+    const text = list.join('\n');
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = table.length;
+      table.push(list);
+      ids.set(text, id);
     }
+    return id;
+  };
+  const everywhere = new Set<string>();
+  let allowed = 0;
+  for (const part of parts) for (const action of part.everywhere) everywhere.add(action);
+  for (let i = 0; i < n; i++) {
+    let level = DENIED;
+    let keys: readonly string[] | undefined;
+    for (const part of parts) {
+      const l = part.levels[i]!;
+      if (l === DENIED || l < level) continue;
+      const own = l === CONDITIONAL ? part.dependsOnTable[part.dependsOn[i]!]! : undefined;
+      if (l > level) keys = own;
+      else if (own !== undefined && keys !== undefined && own !== keys) keys = [...new Set([...keys, ...own])].sort();
+      level = l;
+    }
+    if (level === DENIED) continue;
+    allowed++;
+    levels[i] = level;
+    if (keys !== undefined) dependsOn[i] = idOf(keys);
   }
-  return { actions, everywhere, decisions: 0 };
+  return { levels, dependsOn, dependsOnTable: table, allowed, everywhere, decisions: 0 };
 }
-
-const NOTHING: EffectiveAccess = { actions: new Map(), everywhere: new Set(), decisions: 0 };
 
 type Comparison = Omit<AccessChange, 'principal' | 'principalKind' | 'account' | 'accountId' | 'mode' | 'permissionSets'>;
 
-function serviceOf(action: string): string {
-  return action.slice(0, action.indexOf(':')).toLowerCase();
-}
-
-function compare(before: EffectiveAccess, after: EffectiveAccess, oldGuardrails: () => EffectiveAccess, criteria: AccessCriteria): Comparison {
+function compare(
+  index: CatalogActionIndex,
+  before: EffectiveAccess,
+  after: EffectiveAccess,
+  oldGuardrails: () => EffectiveAccess,
+  flagBaseline: EffectiveAccess,
+  criteria: AccessCriteria,
+): Comparison {
   type Lists = { gained: string[]; gainedConditional: string[]; lost: string[]; lostToGuardrails: string[]; narrowed: string[]; widened: string[]; dependsOn: Set<string> };
   const byService = new Map<string, Lists>();
-  const lists = (action: string): Lists => {
-    const service = serviceOf(action);
+  const lists = (i: number): Lists => {
+    const service = index.actions[i]!.service;
     let found = byService.get(service);
     if (found === undefined) {
       found = { gained: [], gainedConditional: [], lost: [], lostToGuardrails: [], narrowed: [], widened: [], dependsOn: new Set() };
@@ -256,46 +280,38 @@ function compare(before: EffectiveAccess, after: EffectiveAccess, oldGuardrails:
     }
     return found;
   };
-  for (const [action, now] of after.actions) {
-    const was = before.actions.get(action);
-    if (was === undefined) {
-      const l = lists(action);
-      l.gained.push(action);
-      if (now.level === 'conditional') {
-        l.gainedConditional.push(action);
-        for (const key of now.dependsOn) l.dependsOn.add(key);
-      }
-    } else if (was.level === 'unconditional' && now.level === 'conditional') {
-      const l = lists(action);
-      l.narrowed.push(action);
-      for (const key of now.dependsOn) l.dependsOn.add(key);
-    } else if (was.level === 'conditional' && now.level === 'unconditional') lists(action).widened.push(action);
-  }
+  const dependsOn = (i: number) => after.dependsOnTable[after.dependsOn[i]!] ?? [];
   let hybrid: EffectiveAccess | undefined;
-  for (const action of before.actions.keys()) {
-    if (after.actions.has(action)) continue;
-    const l = lists(action);
-    l.lost.push(action);
-    hybrid ??= oldGuardrails();
-    if (hybrid.actions.has(action)) l.lostToGuardrails.push(action);
+  const n = index.actions.length;
+  for (let i = 0; i < n; i++) {
+    const was = before.levels[i]!;
+    const now = after.levels[i]!;
+    if (was === now) continue;
+    const action = index.actions[i]!.action;
+    const l = lists(i);
+    if (was === DENIED) {
+      l.gained.push(action);
+      if (now === CONDITIONAL) {
+        l.gainedConditional.push(action);
+        for (const key of dependsOn(i)) l.dependsOn.add(key);
+      }
+    } else if (now === DENIED) {
+      l.lost.push(action);
+      hybrid ??= oldGuardrails();
+      if (hybrid.levels[i] !== DENIED) l.lostToGuardrails.push(action);
+    } else if (now === CONDITIONAL) {
+      l.narrowed.push(action);
+      for (const key of dependsOn(i)) l.dependsOn.add(key);
+    } else if (was === CONDITIONAL && now === UNCONDITIONAL) l.widened.push(action);
   }
-  const sorted = (list: string[]) => list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // catalog order is by service, then by name: the lists come out sorted
   const services: ServiceChange[] = [...byService.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([service, l]) => ({
-      service,
-      gained: sorted(l.gained),
-      gainedConditional: sorted(l.gainedConditional),
-      lost: sorted(l.lost),
-      lostToGuardrails: sorted(l.lostToGuardrails),
-      narrowed: sorted(l.narrowed),
-      widened: sorted(l.widened),
-      dependsOn: [...l.dependsOn].sort(),
-    }));
-  const total = (pick: (s: ServiceChange) => readonly string[]) => services.reduce((n, s) => n + pick(s).length, 0);
-  const adminBefore = adminCriterion(before, criteria);
+    .map(([service, l]) => ({ service, ...l, dependsOn: [...l.dependsOn].sort() }));
+  const total = (pick: (s: ServiceChange) => readonly string[]) => services.reduce((sum, s) => sum + pick(s).length, 0);
+  const adminBefore = adminCriterion(flagBaseline, criteria);
   const adminAfter = adminCriterion(after, criteria);
-  const newEscalations = ESCALATION_RULES.filter((rule) => ruleHolds(rule, after) && !ruleHolds(rule, before)).map((rule) => ({
+  const newEscalations = ESCALATION_RULES.filter((rule) => ruleHolds(rule, after, criteria) && !ruleHolds(rule, flagBaseline, criteria)).map((rule) => ({
     rule: rule.id,
     actions: rule.actions,
     everywhere: rule.actions.every((a) => after.everywhere.has(a)),
@@ -315,7 +331,17 @@ function compare(before: EffectiveAccess, after: EffectiveAccess, oldGuardrails:
 
 export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: AccessImpactOptions): AccessImpact {
   const { catalog } = options;
+  const index = catalogActionIndex(catalog);
   const criteria = accessCriteria(catalog);
+  const nothing: EffectiveAccess = {
+    levels: new Uint8Array(index.actions.length),
+    dependsOn: new Uint16Array(index.actions.length),
+    dependsOnTable: [],
+    allowed: 0,
+    everywhere: new Set(),
+    decisions: 0,
+  };
+  const unionOfKeys = (keys: readonly KeyedAccess[]) => (keys.length === 0 ? nothing : unionOf(keys.map(accessOf)));
   const keyOf = accessKeys(statementStatusReader());
   const evaluated = new Map<string, EffectiveAccess>();
   let decisions = 0;
@@ -329,29 +355,42 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
     return access;
   };
 
-  /** the keys of the permission sets held, in `config` (chains from `chainConfig`), memoized */
-  const keyCache = new Map<string, KeyedAccess>();
-  const keyed = (tag: string, config: OrgConfig, chainConfig: OrgConfig, permissionSet: string, account: string): KeyedAccess | undefined => {
-    const id = `${tag}\u0000${permissionSet}\u0000${account}`;
-    let found = keyCache.get(id);
-    if (found === undefined) {
-      const set = config.permissionSets.get(permissionSet);
-      const where = chainConfig.accounts.get(account);
-      if (set === undefined || where === undefined) return undefined;
-      found = keyOf(set, where, chainConfig);
-      keyCache.set(id, found);
+  /** the key of a permission set held in an account: before, after, or after under the old guardrails */
+  type Tag = 'before' | 'after' | 'hybrid';
+  const keyCache: Record<Tag, Map<string, Map<string, KeyedAccess | undefined>>> = { before: new Map(), after: new Map(), hybrid: new Map() };
+  const keyed = (tag: Tag, permissionSet: string, account: string): KeyedAccess | undefined => {
+    let byAccount = keyCache[tag].get(account);
+    if (byAccount === undefined) {
+      byAccount = new Map();
+      keyCache[tag].set(account, byAccount);
     }
-    return found;
-  };
-  const keysOf = (tag: 'before' | 'after' | 'hybrid', sets: Iterable<string>, account: string): KeyedAccess[] => {
+    if (byAccount.has(permissionSet)) return byAccount.get(permissionSet);
     const config = tag === 'before' ? before : after;
     const chainConfig = tag === 'after' ? after : before;
+    const set = config.permissionSets.get(permissionSet);
+    const where = chainConfig.accounts.get(account);
+    const found = set === undefined || where === undefined ? undefined : keyOf(set, where, chainConfig);
+    byAccount.set(permissionSet, found);
+    return found;
+  };
+  const keysOf = (tag: Tag, sets: Iterable<string>, account: string): KeyedAccess[] => {
     const out = new Map<string, KeyedAccess>();
     for (const set of sets) {
-      const k = keyed(tag, config, chainConfig, set, account);
+      const k = keyed(tag, set, account);
       if (k !== undefined) out.set(k.key, k);
     }
     return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  };
+  /** the same permission sets, each with the same policies in force: nothing to recompute */
+  const unchanged = (was: ReadonlySet<string>, now: ReadonlySet<string>, account: string): boolean => {
+    if (was.size !== now.size) return false;
+    for (const set of now) {
+      if (!was.has(set)) return false;
+      const a = keyed('before', set, account);
+      const b = keyed('after', set, account);
+      if (a === undefined || b === undefined || a.key !== b.key) return false;
+    }
+    return true;
   };
 
   const oldHoldings = holdingsOf(before);
@@ -374,23 +413,24 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
       for (const mode of MODES) {
         if (was[mode].size === 0 && now[mode].size === 0) continue;
         compared++;
+        if (unchanged(was[mode], now[mode], account)) continue;
         const oldKeys = keysOf('before', was[mode], account);
         const newKeys = keysOf('after', now[mode], account);
         const oldText = oldKeys.map((k) => k.key).join('\n');
         const newText = newKeys.map((k) => k.key).join('\n');
         if (oldText === newText) continue;
         recomputed++;
-        const hybridKeys = () => keysOf('hybrid', now[mode], account);
-        const memo = `${oldText}\u0001${newText}\u0001${before.accounts.has(account) ? hybridKeys().map((k) => k.key).join('\n') : ''}`;
+        const hasOldChain = before.accounts.has(account);
+        const hybridKeys = hasOldChain ? keysOf('hybrid', now[mode], account) : [];
+        // eligible access is new only when the principal could not reach it before, standing or eligible
+        const baselineKeys = mode === 'eligible' ? keysOf('before', [...was.standing, ...was.eligible], account) : oldKeys;
+        const text = (keys: readonly KeyedAccess[]) => keys.map((k) => k.key).join('\n');
+        const memo = [oldText, newText, text(hybridKeys), mode === 'eligible' ? text(baselineKeys) : ''].join('\u0001');
         let comparison = comparisons.get(memo);
         if (comparison === undefined) {
-          const accessBefore = oldKeys.length === 0 ? NOTHING : unionOf(oldKeys.map(accessOf));
-          const accessAfter = newKeys.length === 0 ? NOTHING : unionOf(newKeys.map(accessOf));
-          const underOldGuardrails = () => {
-            const keys = before.accounts.has(account) ? hybridKeys() : [];
-            return keys.length === 0 ? NOTHING : unionOf(keys.map(accessOf));
-          };
-          comparison = compare(accessBefore, accessAfter, underOldGuardrails, criteria);
+          const accessBefore = unionOfKeys(oldKeys);
+          const baseline = mode === 'eligible' ? unionOfKeys(baselineKeys) : accessBefore;
+          comparison = compare(index, accessBefore, unionOfKeys(newKeys), () => unionOfKeys(hybridKeys), baseline, criteria);
           comparisons.set(memo, comparison);
         }
         if (comparison.services.length === 0 && comparison.newAdmin === undefined && comparison.newEscalations.length === 0) continue;

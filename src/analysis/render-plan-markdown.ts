@@ -13,6 +13,8 @@ export interface RenderPlanOptions {
   readonly maxActions?: number;
   /** rows per table, flags per list and detail blocks (default 50) */
   readonly maxRows?: number;
+  /** detail blocks stop before the comment grows past this many characters (default 60,000) */
+  readonly maxCharacters?: number;
 }
 
 const code = (text: string) => `\`${text}\``;
@@ -22,6 +24,7 @@ const plural = (n: number, noun: string, nouns = `${noun}s`) => `${n} ${n === 1 
 export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions = {}): string {
   const maxActions = options.maxActions ?? 10;
   const maxRows = options.maxRows ?? 50;
+  const maxCharacters = options.maxCharacters ?? 60_000;
   const out: string[] = [];
   const s = plan.summary;
   out.push(`## Parapet plan: ${code(plan.from)} → ${code(plan.to)}`, '');
@@ -48,15 +51,16 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     out.push('### Flags', '');
     const main = plan.flags.filter((f) => !isUser(f.principal));
     const forUsers = plan.flags.filter((f) => isUser(f.principal));
-    out.push(...capped(main.map((f) => `- ${describeFlag(f, maxActions)}`), maxRows, (n) => `- … and ${n} more flags (see \`--json\`)`));
+    out.push(...flagLines(main, maxActions, maxRows));
     if (forUsers.length > 0) {
       out.push('', `<details><summary>${plural(forUsers.length, 'flag')} for users (through their groups)</summary>`, '');
-      out.push(...capped(forUsers.map((f) => `- ${describeFlag(f, maxActions)}`), maxRows, (n) => `- … and ${n} more`));
+      out.push(...flagLines(forUsers, maxActions, maxRows));
       out.push('', '</details>');
     }
     out.push('');
   }
 
+  const detailed: AccessChange[] = [];
   if (plan.access.length > 0) {
     out.push('### Access changes', '');
     const main = plan.access.filter((c) => !isUser(c.principal));
@@ -65,9 +69,7 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     if (forUsers.length > 0) {
       out.push(`<details><summary>${plural(forUsers.length, 'access change')} for users (through their groups)</summary>`, '', ...accessTable(forUsers, maxRows), '', '</details>', '');
     }
-    const detailed = main.length > 0 ? main : forUsers;
-    for (const change of detailed.slice(0, maxRows)) out.push(...accessDetails(change, maxActions), '');
-    if (detailed.length > maxRows) out.push(`… and ${detailed.length - maxRows} more (see \`--json\`)`, '');
+    detailed.push(...(main.length > 0 ? main : forUsers));
   }
 
   if (plan.structural.length > 0) {
@@ -75,6 +77,23 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     const lines = plan.structural.flatMap((c) => describeStructuralChange(c).map((line, i) => (i === 0 ? `- ${line}` : `  - ${line}`)));
     out.push(...capped(lines, maxRows * 4, (n) => `- … and ${n} more lines (see \`--json\`)`), '', '</details>', '');
   }
+
+  // the details per principal and account, as many as the comment has room for
+  if (detailed.length > 0) {
+    out.push('### Details', '');
+    let length = out.join('\n').length;
+    let shown = 0;
+    for (const change of detailed.slice(0, maxRows)) {
+      const block = [...accessDetails(change, maxActions), ''];
+      const size = block.join('\n').length + 1;
+      if (length + size > maxCharacters) break;
+      out.push(...block);
+      length += size;
+      shown++;
+    }
+    if (shown < detailed.length) out.push(`… and ${detailed.length - shown} more (see \`--json\`)`, '');
+  }
+
   out.push(
     `<sub>${plural(plan.stats.compared, 'principal × account × mode', 'principal × account × mode')} compared, ${plan.stats.recomputed} recomputed, ` +
       `${plural(plan.stats.policySetsEvaluated, 'policy set')} evaluated with ${plural(plan.stats.decisions, 'decision')}. ` +
@@ -97,24 +116,40 @@ function where(flag: { principal: string; account: string; mode: string }): stri
   return `${code(flag.principal)} in ${code(flag.account)} (${flag.mode})`;
 }
 
+/** what a flag says, without who and where: flags that say the same are listed on one line */
 export function describeFlag(flag: PlanFlag, maxActions = 10): string {
   switch (flag.kind) {
     case 'admin-equivalent':
-      return `🚩 **admin-equivalent**: ${where(flag)} now has ${flag.criterion === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role'}`;
+      return `🚩 **admin-equivalent** now: ${flag.criterion === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role'}`;
     case 'privilege-escalation': {
-      const rules = flag.rules.map((r) => `${r.actions.map(code).join(' + ')}${r.everywhere ? ' on every resource' : ''} (${r.why})`);
-      return `🚩 **privilege escalation**: ${where(flag)} may now ${rules.join('; ')}`;
+      const rules = flag.rules.map((r) => `${r.actions.map(code).join(' + ')}${r.everywhere ? ' on every resource' : ''}`);
+      return `🚩 **privilege escalation** newly allowed: ${rules.join('; ')}`;
     }
     case 'guardrail-lockout':
       return (
-        `🔒 **locked out**: ${where(flag)} loses ${plural(flag.actions.length, 'action')} to guardrail changes: ${actionList(flag.actions, maxActions)}` +
-        (flag.causes.length > 0 ? `; because: ${flag.causes.join('; ')}` : '')
+        `🔒 **locked out** of ${plural(flag.actions.length, 'action')} by guardrail changes: ${actionList(flag.actions, maxActions)}` +
+        (flag.causes.length > 0 ? ` (${flag.causes.join('; ')})` : '')
       );
     default: {
       const never: never = flag;
       return never;
     }
   }
+}
+
+function flagLines(flags: readonly PlanFlag[], maxActions: number, maxRows: number): string[] {
+  const byWhat = new Map<string, PlanFlag[]>();
+  for (const flag of flags) {
+    const what = describeFlag(flag, maxActions);
+    const list = byWhat.get(what);
+    if (list === undefined) byWhat.set(what, [flag]);
+    else list.push(flag);
+  }
+  const lines = [...byWhat].map(([what, list]) => {
+    const who = list.slice(0, 10).map(where).join(', ');
+    return `- ${what}: ${who}${list.length > 10 ? ` and ${list.length - 10} more` : ''}`;
+  });
+  return capped(lines, maxRows, (n) => `- … and ${n} more (see \`--json\`)`);
 }
 
 function servicesCell(change: AccessChange): string {
@@ -134,6 +169,8 @@ function accessTable(changes: readonly AccessChange[], maxRows: number): string[
   return ['| principal | account | mode | gained | lost | services (+gained −lost ~level changed) | flags |', '|:--|:--|:--|--:|--:|:--|:--|', ...capped(rows, maxRows, (n) => `| … and ${n} more (see \`--json\`) | | | | | | |`)];
 }
 
+const MAX_SERVICES = 15;
+
 function accessDetails(change: AccessChange, maxActions: number): string[] {
   const sets = (list: readonly string[]) => (list.length === 0 ? 'none' : list.map(code).join(', '));
   const before = sets(change.permissionSets.before);
@@ -144,7 +181,9 @@ function accessDetails(change: AccessChange, maxActions: number): string[] {
     before === after ? `Permission sets: ${after}.` : `Permission sets: ${before} → ${after}.`,
     '',
   ];
-  for (const service of change.services) out.push(...serviceLines(service, maxActions));
+  const services = change.services.slice(0, MAX_SERVICES);
+  for (const service of services) out.push(...serviceLines(service, maxActions));
+  if (change.services.length > MAX_SERVICES) out.push(`- … and ${change.services.length - MAX_SERVICES} more services`);
   out.push('', '</details>');
   return out;
 }

@@ -6,7 +6,7 @@
  * A statement applies `always` when all its conditions hold, `never` when one of them cannot hold,
  * and is `unknown` otherwise, with the keys it depends on.
  */
-import { compilePolicySet, decide, type Condition, type ContextValue, type Policy, type PolicyVersion, type PrincipalFacts, type Statement } from '../policy/index.ts';
+import { compilePolicySet, decide, type CompiledPolicySet, type Condition, type ContextValue, type PolicyVersion, type PrincipalFacts, type Statement } from '../policy/index.ts';
 
 export type StatementStatus =
   | { readonly kind: 'always' }
@@ -46,7 +46,8 @@ function variableKeys(values: readonly string[]): string[] {
  */
 export function statementStatusReader(): StatementStatusReader {
   const lowered = new WeakMap<KnownSession, Map<string, ContextValue>>();
-  const outcomes = new WeakMap<Condition, Map<string, boolean>>();
+  /** per condition: the keys it reads, the probe that decides it, and its outcome by their values */
+  const probes = new WeakMap<Condition, { keys: readonly string[]; set: CompiledPolicySet | undefined; outcomes: Map<string, boolean> }>();
 
   const knownOf = (session: KnownSession) => {
     let known = lowered.get(session);
@@ -59,26 +60,33 @@ export function statementStatusReader(): StatementStatusReader {
 
   /** true or false when decided by the known keys, undefined when it depends on the request */
   const outcomeOf = (condition: Condition, version: PolicyVersion, session: KnownSession): boolean | undefined => {
-    const known = knownOf(session);
-    const keys = [condition.key.toLowerCase(), ...variableKeys(condition.values)];
-    if (keys.some((k) => !known.has(k))) return undefined;
-    const signature = JSON.stringify(keys.map((k) => known.get(k)));
-    let byValues = outcomes.get(condition);
-    if (byValues === undefined) {
-      byValues = new Map();
-      outcomes.set(condition, byValues);
+    let probe = probes.get(condition);
+    if (probe === undefined) {
+      probe = { keys: [condition.key.toLowerCase(), ...variableKeys(condition.values)], set: undefined, outcomes: new Map() };
+      probes.set(condition, probe);
     }
-    let outcome = byValues.get(signature);
+    const known = knownOf(session);
+    let signature = '';
+    for (const key of probe.keys) {
+      const value = known.get(key);
+      if (value === undefined) return undefined;
+      signature += `${typeof value === 'string' ? value : JSON.stringify(value)}\u0000`;
+    }
+    let outcome = probe.outcomes.get(signature);
     if (outcome === undefined) {
-      const probe: Policy = {
-        name: 'condition probe',
-        type: 'identity',
-        version,
-        statements: [{ index: 0, effect: 'Allow', actions: [PROBE_ACTION], notAction: false, resources: ['*'], notResource: false, notPrincipal: false, conditions: [condition] }],
-      };
-      const decision = decide(compilePolicySet({ identity: [probe] }), { principal: session.principal, action: PROBE_ACTION, resource: '*', context: session.context }, session.facts);
+      probe.set ??= compilePolicySet({
+        identity: [
+          {
+            name: 'condition probe',
+            type: 'identity',
+            version,
+            statements: [{ index: 0, effect: 'Allow', actions: [PROBE_ACTION], notAction: false, resources: ['*'], notResource: false, notPrincipal: false, conditions: [condition] }],
+          },
+        ],
+      });
+      const decision = decide(probe.set, { principal: session.principal, action: PROBE_ACTION, resource: '*', context: session.context }, session.facts);
       outcome = decision.decision === 'Allow';
-      byValues.set(signature, outcome);
+      probe.outcomes.set(signature, outcome);
     }
     return outcome;
   };
