@@ -5,7 +5,6 @@
  * permission set, so that is the cache key.
  */
 import { compilePolicySet, accountOfArn, type CompiledPolicySet } from '../policy/index.ts';
-import { conditionCandidates } from './condition-candidates.ts';
 import { conditionalDecider, type ConditionalDecider } from './conditional-decider.ts';
 import { findAccount, resolveAccess, type Account, type OrgConfig, type PrincipalRef, type ResolvedAccess, type ResolveIssue } from '../org/index.ts';
 
@@ -71,7 +70,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
       const policies = external ? { ...access.policies, rcps: [] } : access.policies;
       const compiled = compilePolicySet(policies, { ...access.compileOptions, rcpServices: options.rcpServices });
       const inForce = [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat(), ...policies.rcps.flat()];
-      entry = { compiled, decideConditional: conditionalDecider(compiled, conditionCandidates(inForce)) };
+      entry = { compiled, decideConditional: conditionalDecider(compiled, inForce) };
       cache.set(key, entry);
     }
     return { ok: true, value: { access, resourceAccountId, ...entry } };

@@ -17,8 +17,7 @@ function deciderFor(identity: unknown[], scp: unknown[] = [], budget?: number) {
   const identityPolicy = policy('identity', identity);
   const scps = scp.length === 0 ? [] : [[policy('scp', [allowAll, ...scp])]];
   const compiled = compilePolicySet({ identity: [identityPolicy], scps });
-  const candidates = conditionCandidates([identityPolicy, ...scps.flat()]);
-  return conditionalDecider(compiled, candidates, budget === undefined ? {} : { budget });
+  return conditionalDecider(compiled, [identityPolicy, ...scps.flat()], budget === undefined ? {} : { budget });
 }
 
 describe('conditionalDecider', () => {
@@ -71,6 +70,16 @@ describe('conditionalDecider', () => {
     );
     const verdict = decideIt({ principal: PRINCIPAL, action: 'sqs:SendMessage', resource: '*' });
     assert.deepEqual(verdict.status === 'denied' ? [verdict.conditionKeys, verdict.searchExhausted] : verdict.status, [['aws:PrincipalTag/team'], false]);
+  });
+
+  test('a Deny without conditions: denied without a search, whatever else is missing', () => {
+    const decideIt = deciderFor(
+      [{ ...allowAll, Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }],
+      [{ Effect: 'Deny', Action: 'sqs:DeleteQueue', Resource: '*' }],
+      1,
+    );
+    const verdict = decideIt({ principal: PRINCIPAL, action: 'sqs:DeleteQueue', resource: '*' });
+    assert.deepEqual(verdict.status === 'denied' ? [verdict.conditionKeys, verdict.searchExhausted, verdict.decision.decision] : verdict.status, [['aws:RequestedRegion'], false, 'ExplicitDeny']);
   });
 
   test('no missing key and no Allow: denied without a search', () => {

@@ -6,8 +6,8 @@
  * name (condition-candidates.ts), fewest keys first, to find one context that the real engine
  * allows: the access is then `conditional`, with that context as an example.
  */
-import { decide, type CompiledPolicySet, type ContextValue, type Decision, type PrincipalFacts, type Request } from '../policy/index.ts';
-import type { ConditionCandidates } from './condition-candidates.ts';
+import { decide, type CompiledPolicySet, type ContextValue, type Decision, type Policy, type PrincipalFacts, type Request } from '../policy/index.ts';
+import { conditionCandidates } from './condition-candidates.ts';
 
 export type AccessStatus = 'allowed' | 'conditional' | 'denied';
 
@@ -30,11 +30,24 @@ export interface ConditionalDeciderOptions {
 export type ConditionalDecider = (request: Request, facts?: PrincipalFacts) => AccessVerdict;
 
 /**
- * One decider per compiled policy set and candidate list. It remembers the contexts that allowed
- * earlier requests and tries them first: over a catalog of actions the same few keys come back.
+ * One decider per compiled policy set, given the policies it was compiled from. It remembers the
+ * contexts that allowed earlier requests and tries them first: over a catalog of actions the same
+ * few keys come back.
  */
-export function conditionalDecider(compiled: CompiledPolicySet, candidates: ConditionCandidates, options: ConditionalDeciderOptions = {}): ConditionalDecider {
+export function conditionalDecider(compiled: CompiledPolicySet, policies: readonly Policy[], options: ConditionalDeciderOptions = {}): ConditionalDecider {
   const budget = options.budget ?? 2048;
+  const candidates = conditionCandidates(policies);
+  // statements that no context value can change (no condition, no policy variable in a resource),
+  // by policy type, name and index: a Deny among them holds in every context
+  const unconditional = new Set<string>();
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      if (statement.conditions.length > 0 || (statement.resources ?? []).some((r) => r.includes('${'))) continue;
+      unconditional.add(`${policy.type}\u0000${policy.name}\u0000${statement.index}`);
+    }
+  }
+  const deniedAnyway = (decision: Decision) =>
+    decision.causes.some((c) => c.kind === 'explicit-deny' && unconditional.has(`${c.statement.policyType}\u0000${c.statement.policyName}\u0000${c.statement.statementIndex}`));
   const remembered: Record<string, ContextValue>[] = [];
   return (request, facts) => {
     const first = decide(compiled, request, facts);
@@ -42,7 +55,8 @@ export function conditionalDecider(compiled: CompiledPolicySet, candidates: Cond
     if (first.decision === 'Allow') {
       return keys.length === 0 ? { status: 'allowed', decision: first } : { status: 'conditional', decision: first, conditionKeys: keys, example: {} };
     }
-    if (keys.length === 0) return { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: false };
+    // the request's action, resource and principal match a Deny with no condition: no context lifts it
+    if (keys.length === 0 || deniedAnyway(first)) return { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: false };
 
     let spent = 0;
     const attempt = (extra: Readonly<Record<string, ContextValue>>): Decision | undefined => {
