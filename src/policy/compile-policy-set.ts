@@ -15,7 +15,7 @@
  */
 import { splitArn } from './arn.ts';
 import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
-import type { StatementRef } from './decision.ts';
+import type { Cause, StatementRef } from './decision.ts';
 import { compileGlob, hasWildcard, matchTokens, type TextMatcher } from './glob.ts';
 import type { Condition, Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
 import type { PreparedRequest } from './request.ts';
@@ -40,6 +40,8 @@ type SharedCondition = CompiledCondition & Shared;
 
 export interface CompiledStatement {
   readonly ref: StatementRef;
+  /** the cause this statement is when it applies, made once so decisions allocate none */
+  readonly cause: Cause;
   readonly matchAction: (actionLower: string) => boolean;
   readonly resource: SharedResource;
   readonly matchPrincipal: ((request: PreparedRequest, env: EvaluationEnv) => Grant | undefined) | undefined;
@@ -78,7 +80,8 @@ class Interner {
   readonly conditions = new Map<string, SharedCondition>();
   readonly resources = new Map<string, SharedResource>();
   condition(condition: Condition, version: PolicyVersion): SharedCondition {
-    const key = JSON.stringify([condition.operator, condition.key.toLowerCase(), condition.values, condition.values.some((v) => v.includes('${')) ? version : '']);
+    // the key as written, not lower-cased: missing keys are reported as each policy spells them
+    const key = JSON.stringify([condition.operator, condition.key, condition.values, condition.values.some((v) => v.includes('${')) ? version : '']);
     let shared = this.conditions.get(key);
     if (shared === undefined) {
       shared = { ...compileCondition(condition, version), id: this.conditions.size };
@@ -198,6 +201,7 @@ function compileStatement(type: PolicyType, policy: Policy, policyIndex: number,
   const anyAction = (actionLower: string) => actionMatchers.some((m) => m(actionLower));
   return {
     ref,
+    cause: statement.effect === 'Deny' ? { kind: 'explicit-deny', statement: ref } : { kind: 'allow', statement: ref },
     matchAction: statement.notAction ? (a) => !anyAction(a) : anyAction,
     resource: interner.resource(statement.resources, statement.notResource, policy.version),
     matchPrincipal: statement.principal === undefined ? undefined : compilePrincipal(statement.principal, statement.notPrincipal, statement.effect),

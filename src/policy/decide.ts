@@ -80,7 +80,7 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): De
 
   const causes: Cause[] = [];
   if (decision === 'ExplicitDeny') {
-    for (const s of denies) causes.push({ kind: 'explicit-deny', statement: s.ref });
+    for (const s of denies) causes.push(s.cause);
   } else if (decision === 'ImplicitDeny') {
     for (const level of scpGaps) causes.push({ kind: 'no-allow', policyType: 'scp', level });
     if (!allowed) {
@@ -126,7 +126,7 @@ function evaluate(slot: Slot | undefined, req: PreparedRequest, env: EvaluationE
 }
 
 function allowCauses(allows: readonly CompiledStatement[]): Cause[] {
-  return allows.map((s) => ({ kind: 'allow', statement: s.ref }));
+  return allows.map((s) => s.cause);
 }
 
 /**
@@ -177,6 +177,10 @@ function grantsAlone(grant: Grant | undefined, req: PreparedRequest, boundaryAll
   }
 }
 
+function outcomeOf(result: SlotResult | undefined): Outcome | undefined {
+  return result === undefined ? undefined : result.denies.length > 0 ? 'ExplicitDeny' : result.allows.length > 0 ? 'Allow' : 'ImplicitDeny';
+}
+
 function outcomesOf(
   set: CompiledPolicySet,
   r: { scps: readonly SlotResult[]; rcps: readonly SlotResult[]; identity?: SlotResult | undefined; boundary?: SlotResult | undefined; session?: SlotResult | undefined; resource?: SlotResult | undefined },
@@ -184,18 +188,16 @@ function outcomesOf(
   rcpExemption: ExemptionReason | undefined,
   root: boolean,
 ): Partial<Record<PolicyType, Outcome>> {
-  const one = (result: SlotResult | undefined): Outcome | undefined =>
-    result === undefined ? undefined : result.denies.length > 0 ? 'ExplicitDeny' : result.allows.length > 0 ? 'Allow' : 'ImplicitDeny';
   const out: Partial<Record<PolicyType, Outcome>> = {};
   if (set.scps.length > 0) {
     out.scp = scpExemption !== undefined ? 'NotApplicable' : r.scps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : r.scps.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
   }
   if (set.rcps.length > 0) out.rcp = rcpExemption !== undefined ? 'NotApplicable' : r.rcps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : 'Allow';
-  const identity = one(r.identity) ?? (root ? 'Allow' : undefined);
+  const identity = outcomeOf(r.identity) ?? (root ? 'Allow' : undefined);
   if (identity !== undefined) out.identity = identity;
   const entries: [PolicyType, SlotResult | undefined][] = [['permissionBoundary', r.boundary], ['session', r.session], ['resource', r.resource]];
   for (const [type, result] of entries) {
-    const outcome = one(result);
+    const outcome = outcomeOf(result);
     if (outcome !== undefined) out[type] = outcome;
   }
   return out;

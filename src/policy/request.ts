@@ -3,7 +3,7 @@
  * context. `prepareRequest` classifies the principal, lower-cases context keys (condition keys are
  * case-insensitive) and supplies the keys AWS always sets.
  */
-import { accountOfArn, isAccountId, splitArn } from './arn.ts';
+import { isAccountId, splitArn } from './arn.ts';
 import type { ContextLookup } from './variables.ts';
 
 export type ContextValue = string | readonly string[];
@@ -117,6 +117,33 @@ function classifyOnce(principal: string): Classified {
   return found;
 }
 
+/** lower-cased context keys and actions, which repeat from request to request (bounded, pure memo) */
+const lowerCased = new Map<string, string>();
+
+function lower(text: string): string {
+  let found = lowerCased.get(text);
+  if (found === undefined) {
+    found = text.toLowerCase();
+    if (lowerCased.size >= 10_000) lowerCased.clear();
+    lowerCased.set(text, found);
+  }
+  return found;
+}
+
+/** the account part of an ARN when it is 12 digits, found without splitting the ARN */
+function accountInArn(arn: string): string | undefined {
+  if (!arn.startsWith('arn:')) return undefined;
+  let colon = 3;
+  for (let i = 0; i < 3; i++) {
+    colon = arn.indexOf(':', colon + 1);
+    if (colon < 0) return undefined;
+  }
+  const end = arn.indexOf(':', colon + 1);
+  if (end !== colon + 13) return undefined;
+  const account = arn.slice(colon + 1, end);
+  return isAccountId(account) ? account : undefined;
+}
+
 export function prepareRequest(request: Request, facts: PrincipalFacts = {}): PreparedRequest {
   const { kind, account, roleArn: shownRoleArn } = classifyOnce(request.principal);
   const roleArn = kind === 'role-session' ? (facts.roleArn ?? shownRoleArn) : shownRoleArn;
@@ -127,14 +154,12 @@ export function prepareRequest(request: Request, facts: PrincipalFacts = {}): Pr
     const principalArn = kind === 'root' && isAccountId(request.principal) ? `arn:aws:iam::${request.principal}:root` : (roleArn ?? request.principal);
     context.set('aws:principalarn', principalArn);
     if (account !== undefined) context.set('aws:principalaccount', account);
-    if (kind === 'user') {
-      const name = request.principal.slice(request.principal.lastIndexOf('/') + 1);
-      context.set('aws:username', name);
-    }
+    if (kind === 'user') context.set('aws:username', request.principal.slice(request.principal.lastIndexOf('/') + 1));
   }
-  for (const [key, value] of Object.entries(request.context ?? {})) context.set(key.toLowerCase(), value);
-  const colon = request.action.indexOf(':');
-  const actionLower = request.action.toLowerCase();
+  const given = request.context;
+  if (given !== undefined) for (const key in given) context.set(lower(key), given[key]!);
+  const actionLower = lower(request.action);
+  const colon = actionLower.indexOf(':');
   return {
     principal: request.principal,
     kind,
@@ -145,7 +170,7 @@ export function prepareRequest(request: Request, facts: PrincipalFacts = {}): Pr
     actionLower,
     service: colon > 0 ? actionLower.slice(0, colon) : actionLower,
     resource: request.resource,
-    resourceAccount: request.resourceAccount ?? accountOfArn(request.resource) ?? account,
+    resourceAccount: request.resourceAccount ?? accountInArn(request.resource) ?? account,
     context,
   };
 }
