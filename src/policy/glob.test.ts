@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { compileGlob, matchTokens, pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
+
+/** the obvious reference: the pattern as an anchored regular expression */
+function reference(pattern: string, text: string): boolean {
+  const source = [...pattern].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 'u').test(text);
+}
+
+const patternArb = fc.array(fc.constantFrom('a', 'b', 'ab', '*', '?', ':', '/', 'arn:aws:s3:::'), { maxLength: 8 }).map((parts) => parts.join(''));
+const textArb = fc.array(fc.constantFrom('a', 'b', ':', '/', 'ab', 'arn:aws:s3:::'), { maxLength: 10 }).map((parts) => parts.join(''));
+
+describe('wildcard patterns', () => {
+  test('matchTokens agrees with a regular expression on every pattern and text', () => {
+    fc.assert(
+      fc.property(patternArb, textArb, (pattern, text) => {
+        assert.equal(matchTokens(tokenizeGlob(pattern), text), reference(pattern, text), `${pattern} ~ ${text}`);
+        assert.equal(compileGlob(pattern)(text), reference(pattern, text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  test('literal text pushed into a pattern never acts as a wildcard', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (literal, text) => {
+        const tokens: GlobToken[] = [];
+        pushLiteral(tokens, literal);
+        assert.equal(matchTokens(tokens, text), literal === text);
+      }),
+    );
+  });
+  test('`?` is one character, even outside the basic plane', () => {
+    assert.equal(matchTokens(tokenizeGlob('a?c'), 'a😀c'), true);
+    assert.equal(matchTokens(tokenizeGlob('a??c'), 'a😀c'), false);
+  });
+});
