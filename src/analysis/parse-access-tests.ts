@@ -79,10 +79,10 @@ export function parseAccessTests(text: string, source: string, config: OrgConfig
     const name = nameNode !== undefined && nameNode.kind === 'scalar' && typeof nameNode.value === 'string' && nameNode.value.trim() !== '' ? nameNode.value : undefined;
     const what = name !== undefined ? `test \`${name}\`` : `test ${index}`;
     const before = report.errors;
-    if (name !== undefined) {
+    if (name !== undefined && nameNode !== undefined) {
       const first = names.get(name);
-      if (first !== undefined) report.add('duplicate-name', `${what}: the name is used by the test at line ${first} too: names identify tests in reports`, nameNode!.at, [...path, 'name']);
-      else names.set(name, nameNode!.at.line);
+      if (first !== undefined) report.add('duplicate-name', `${what}: the name is used by the test at line ${first} too: names identify tests in reports`, nameNode.at, [...path, 'name']);
+      else names.set(name, nameNode.at.line);
     }
     const contextLayers: Located[] = [];
     const defaultContext = shape.defaults.get('context');
