@@ -82,9 +82,23 @@ export type StructuralChange =
 
 export type StructuralChangeKind = StructuralChange['kind'];
 
-/** every structural change from `before` to `after`, grouped by kind in the order of the union above */
+/** the order changes are listed in: the tree, guardrails, permission sets, groups, assignments, service accounts */
+export const STRUCTURAL_CHANGE_KINDS: readonly StructuralChangeKind[] = [
+  'unit-added', 'unit-removed', 'unit-moved',
+  'account-added', 'account-removed', 'account-moved', 'account-changed',
+  'guardrail-attached', 'guardrail-detached', 'guardrail-added', 'guardrail-removed', 'guardrail-edited',
+  'permission-set-added', 'permission-set-removed', 'permission-set-changed',
+  'group-added', 'group-removed', 'group-members-changed',
+  'assignment-added', 'assignment-removed', 'assignment-mode-changed',
+  'service-account-added', 'service-account-removed', 'service-account-changed',
+];
+
+/**
+ * every structural change from `before` to `after`, by kind in the order above; within a kind, in
+ * the order of the new version's file (removals: the old one's)
+ */
 export function diffConfigs(before: OrgConfig, after: OrgConfig): StructuralChange[] {
-  return [
+  const changes = [
     ...diffTree(before, after),
     ...diffDefinitions('scp', before.guardrails, after.guardrails),
     ...diffDefinitions('rcp', before.resourceGuardrails, after.resourceGuardrails),
@@ -93,6 +107,8 @@ export function diffConfigs(before: OrgConfig, after: OrgConfig): StructuralChan
     ...diffAssignments(before, after),
     ...diffServiceAccounts(before, after),
   ];
+  const rank = (change: StructuralChange) => STRUCTURAL_CHANGE_KINDS.indexOf(change.kind);
+  return changes.map((change, i) => ({ change, i })).sort((a, b) => rank(a.change) - rank(b.change) || a.i - b.i).map(({ change }) => change);
 }
 
 /** `root` for the root, else the path below it: `workloads/prod` */

@@ -1,0 +1,166 @@
+/**
+ * The structural diff on the acme example and copies of it changed in memory: each test changes
+ * one kind of thing and checks the changes reported, and nothing else.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { acmeFiles, acmeVariant, parseValid } from './acme-variant.test-support.ts';
+import { diffConfigs, type StructuralChange } from './diff-configs.ts';
+
+const acme = parseValid(acmeFiles);
+const changed = acmeVariant;
+
+const YAML = 'parapet.yaml';
+
+test('a version against itself: no change', () => {
+  assert.deepEqual(diffConfigs(acme, acme), []);
+  assert.deepEqual(diffConfigs(acme, parseValid(new Map(acmeFiles))), []);
+});
+
+test('a guardrail defined and attached to a unit', () => {
+  const after = changed(
+    [
+      [YAML, '      - name: workloads\n        guardrails: [full-access, protect-audit-trail]', '      - name: workloads\n        guardrails: [full-access, protect-audit-trail, deny-bucket-deletion]'],
+      [YAML, '  require-mfa-for-destructive: guardrails/require-mfa-for-destructive.json\n', '  require-mfa-for-destructive: guardrails/require-mfa-for-destructive.json\n  deny-bucket-deletion: guardrails/deny-bucket-deletion.json\n'],
+    ],
+    { 'guardrails/deny-bucket-deletion.json': JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }] }) },
+  );
+  assert.deepEqual(diffConfigs(acme, after), [
+    { kind: 'guardrail-attached', guardrailKind: 'scp', guardrail: 'deny-bucket-deletion', node: { kind: 'unit', name: 'workloads' } },
+    { kind: 'guardrail-added', guardrailKind: 'scp', guardrail: 'deny-bucket-deletion', file: 'guardrails/deny-bucket-deletion.json' },
+  ]);
+  // and the other way: detached and no longer defined
+  assert.deepEqual(
+    diffConfigs(after, acme).map((c) => c.kind),
+    ['guardrail-detached', 'guardrail-removed'],
+  );
+});
+
+test('a guardrail document edited: the statement that changed', () => {
+  const after = changed([['guardrails/protect-audit-trail.json', '"cloudtrail:DeleteEventDataStore"', '"cloudtrail:DeleteEventDataStore",\n        "cloudtrail:StopEventDataStoreIngestion"']]);
+  assert.deepEqual(diffConfigs(acme, after), [
+    {
+      kind: 'guardrail-edited',
+      guardrailKind: 'scp',
+      guardrail: 'protect-audit-trail',
+      file: 'guardrails/protect-audit-trail.json',
+      statements: [{ change: 'changed', statement: 'ProtectCloudTrail', summary: 'actions +cloudtrail:StopEventDataStoreIngestion' }],
+    },
+  ]);
+});
+
+test('an account moved between units; a tag changed', () => {
+  const line = '          - { id: "300000000001", name: network, tags: { owner: platform, env: prod } }\n';
+  const after = changed([
+    [YAML, line, ''],
+    [YAML, '          - { id: "600000000002", name: sandbox-carol, tags: { owner: carol@acme.example, env: sandbox } }\n', `          - { id: "600000000002", name: sandbox-carol, tags: { owner: carol@acme.example, env: dev } }\n${line}`],
+  ]);
+  assert.deepEqual(diffConfigs(acme, after), [
+    { kind: 'account-moved', account: 'network', from: 'infrastructure', to: 'sandbox' },
+    { kind: 'account-changed', account: 'sandbox-carol', changes: ['tag `env`: `sandbox` → `dev`'] },
+  ]);
+});
+
+test('a unit moved under another keeps its accounts, which move with it', () => {
+  const staging = [
+    '          - name: staging',
+    '            guardrails: [full-access]',
+    '            accounts:',
+    '              - { id: "500000000001", name: payments-staging, tags: { owner: payments, env: staging } }',
+    '              - { id: "500000000002", name: checkout-staging, tags: { owner: checkout, env: staging } }',
+    '',
+  ].join('\n');
+  const after = changed([
+    [YAML, staging, ''],
+    [
+      YAML,
+      '          - { id: "600000000002", name: sandbox-carol, tags: { owner: carol@acme.example, env: sandbox } }\n',
+      `          - { id: "600000000002", name: sandbox-carol, tags: { owner: carol@acme.example, env: sandbox } }\n        units:\n${staging.replace(/^ {10}/gm, '          ')}`,
+    ],
+  ]);
+  const changes = diffConfigs(acme, after);
+  assert.deepEqual(changes[0], { kind: 'unit-moved', unit: 'staging', from: 'workloads/staging', to: 'sandbox/staging' });
+  assert.deepEqual(
+    changes.slice(1),
+    [
+      { kind: 'account-moved', account: 'payments-staging', from: 'workloads/staging', to: 'sandbox/staging' },
+      { kind: 'account-moved', account: 'checkout-staging', from: 'workloads/staging', to: 'sandbox/staging' },
+    ].sort((a, b) => [...after.accounts.keys()].indexOf(a.account) - [...after.accounts.keys()].indexOf(b.account)),
+  );
+});
+
+test('permission sets added and changed: policies, boundary, session duration', () => {
+  const after = changed(
+    [
+      [YAML, 'permissionSets:\n', 'permissionSets:\n  billing:\n    policies: [permission-sets/billing.json]\n'],
+      [YAML, '  deployer:\n    policies: [permission-sets/deployer.json]\n    boundary: boundaries/deployer.json\n    sessionDuration: 1h', '  deployer:\n    policies: [permission-sets/deployer.json, permission-sets/read-only.json]\n    sessionDuration: 2h'],
+      ['permission-sets/admin.json', '"Resource": "*"', '"Resource": "*",\n      "Condition": { "Bool": { "aws:MultiFactorAuthPresent": "true" } }'],
+    ],
+    { 'permission-sets/billing.json': JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ce:Get*', Resource: '*' }] }) },
+  );
+  const changes = diffConfigs(acme, after);
+  assert.deepEqual(changes, [
+    { kind: 'permission-set-added', permissionSet: 'billing', policies: ['permission-sets/billing.json'], sessionDuration: '1h' },
+    {
+      kind: 'permission-set-changed',
+      permissionSet: 'deployer',
+      policiesAdded: ['permission-sets/read-only.json'],
+      policiesRemoved: [],
+      policiesEdited: [],
+      boundary: {
+        from: 'boundaries/deployer.json',
+        statements: [
+          { change: 'removed', statement: 'DeploymentScope', summary: 'Allow cloudformation:*, lambda:*, ecs:*, ecr:* and 13 more on *' },
+          { change: 'removed', statement: 'NoIdentityOutsideApplicationRoles', summary: 'Deny iam:* on NotResource arn:aws:iam::*:role/app-*' },
+          { change: 'removed', statement: 'NoBoundaryRemoval', summary: 'Deny iam:DeleteRolePermissionsBoundary, iam:PutRolePermissionsBoundary on *' },
+        ],
+      },
+      sessionDuration: { from: '1h', to: '2h' },
+    },
+    {
+      kind: 'permission-set-changed',
+      permissionSet: 'admin',
+      policiesAdded: [],
+      policiesRemoved: [],
+      policiesEdited: [{ file: 'permission-sets/admin.json', statements: [{ change: 'changed', statement: 'AdministratorAccess', summary: 'conditions changed (aws:MultiFactorAuthPresent)' }] }],
+    },
+  ]);
+});
+
+test('groups, members, assignments (standing, eligible, a change of mode) and service accounts', () => {
+  const after = changed([
+    [YAML, '  auditors: { members: [heidi@acme.example] }', '  auditors: { members: [heidi@acme.example, ivan@acme.example] }\n  finance: { members: [judy@acme.example] }'],
+    [YAML, '  incident-responders: { members: [erin@acme.example, grace@acme.example] }', '  incident-responders: { members: [erin@acme.example] }'],
+    [YAML, '  - { group: checkout-devs, permissionSet: admin, accounts: [checkout-staging] }', '  - { group: checkout-devs, permissionSet: admin, accounts: [checkout-staging], eligible: true }'],
+    [YAML, '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod, checkout-prod] }', '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod] }\n  - { group: finance, permissionSet: read-only, accounts: [management] }\n  - { group: auditors, permissionSet: admin, accounts: [audit], eligible: true }'],
+    [YAML, 'deployer: { permissionSet: deployer, accounts: [payments-prod, payments-staging, checkout-prod, checkout-staging] }', 'deployer: { permissionSet: admin, accounts: [payments-prod, payments-staging, network] }'],
+  ]);
+  const kinds = (list: readonly StructuralChange[]) => list.map((c) => c.kind);
+  const changes = diffConfigs(acme, after);
+  assert.deepEqual(kinds(changes), [
+    'group-added',
+    'group-members-changed',
+    'group-members-changed',
+    'assignment-added',
+    'assignment-added',
+    'assignment-removed',
+    'assignment-mode-changed',
+    'service-account-changed',
+  ]);
+  assert.deepEqual(changes, [
+    { kind: 'group-added', group: 'finance', members: ['judy@acme.example'] },
+    { kind: 'group-members-changed', group: 'auditors', added: ['ivan@acme.example'], removed: [] },
+    { kind: 'group-members-changed', group: 'incident-responders', added: [], removed: ['grace@acme.example'] },
+    { kind: 'assignment-added', group: 'finance', permissionSet: 'read-only', account: 'management', mode: 'standing' },
+    { kind: 'assignment-added', group: 'auditors', permissionSet: 'admin', account: 'audit', mode: 'eligible' },
+    { kind: 'assignment-removed', group: 'auditors', permissionSet: 'read-only', account: 'checkout-prod', mode: 'standing' },
+    { kind: 'assignment-mode-changed', group: 'checkout-devs', permissionSet: 'admin', account: 'checkout-staging', from: 'standing', to: 'eligible' },
+    {
+      kind: 'service-account-changed',
+      serviceAccount: 'deployer',
+      permissionSet: { from: 'deployer', to: 'admin' },
+      accountsAdded: ['network'],
+      accountsRemoved: ['checkout-prod', 'checkout-staging'],
+    },
+  ]);
+});
