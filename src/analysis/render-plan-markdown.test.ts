@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StructuralChange } from '../org/diff-configs.ts';
+import { PLAN_FORMAT, type PlanReport } from './build-plan.ts';
+import type { AccessChange } from './plan-access-impact.ts';
+import { describeStructuralChange, renderPlanMarkdown } from './render-plan-markdown.ts';
+
+function change(i: number): AccessChange {
+  const actions = Array.from({ length: 300 }, (_, a) => `svc${a % 30}:Action${i}x${a}`);
+  const services = Array.from({ length: 30 }, (_, s) => {
+    const gained = actions.filter((a) => a.startsWith(`svc${s}:`));
+    return { service: `svc${s}`, gained, gainedConditional: gained.slice(0, 2), lost: [], lostToGuardrails: [], narrowed: [], widened: [], dependsOn: ['aws:RequestedRegion'] };
+  });
+  return {
+    principal: `group:team-${i}`,
+    principalKind: 'group',
+    account: `account-${i}`,
+    accountId: '111111111111',
+    mode: 'standing',
+    permissionSets: { before: [], after: ['admin'] },
+    gained: 300,
+    lost: 0,
+    lostToGuardrails: 0,
+    narrowed: 0,
+    widened: 0,
+    services,
+    newEscalations: [],
+  };
+}
+
+function report(access: AccessChange[], structural: StructuralChange[] = []): PlanReport {
+  return {
+    format: PLAN_FORMAT,
+    from: 'main',
+    to: 'HEAD',
+    summary: {
+      structuralChanges: structural.length,
+      principals: { groups: access.length, users: 0, serviceAccounts: 0 },
+      accessChanges: access.length,
+      actionsGained: access.length * 300,
+      actionsLost: 0,
+      actionsLostToGuardrails: 0,
+      flags: { 'admin-equivalent': 0, 'privilege-escalation': 0, 'guardrail-lockout': 0 },
+    },
+    flags: [],
+    structural,
+    access,
+    stats: { compared: 1000, recomputed: access.length, policySetsEvaluated: 3, decisions: 500 },
+  };
+}
+
+test('a large plan stays under the size of a pull-request comment; the JSON has the rest', () => {
+  const markdown = renderPlanMarkdown(report(Array.from({ length: 400 }, (_, i) => change(i))));
+  assert.ok(markdown.length < 65_536, `${markdown.length} characters`);
+  assert.match(markdown, /\| … and 350 more \(see `--json`\) \|/);
+  assert.match(markdown, /… and \d+ more \(see `--json`\)\n/);
+  // a service's ten actions are all shown; services are cut after fifteen
+  assert.match(markdown, /- \*\*svc0\*\* gained 10, 2 of them conditional \(depending on `aws:RequestedRegion`\): `svc0:Action0x0`, .*`svc0:Action0x270`\n/);
+  assert.doesNotMatch(markdown, /and 0 more/);
+  assert.match(markdown, /- … and 15 more services\n/);
+});
+
+test('the summary table comes first', () => {
+  const markdown = renderPlanMarkdown(report([change(1)]));
+  const lines = markdown.split('\n');
+  assert.deepEqual(lines.slice(0, 6), ['## Parapet plan: `main` → `HEAD`', '', '| | |', '|:--|--:|', '| structural changes | 0 |', '| principals whose access changed | 1 group, 0 users, 0 service accounts |']);
+  assert.ok(markdown.indexOf('### Access changes') < markdown.indexOf('### Details'));
+});
+
+test('every structural change reads as a sentence', () => {
+  const changes: StructuralChange[] = [
+    { kind: 'unit-moved', unit: 'staging', from: 'workloads/staging', to: 'sandbox/staging' },
+    { kind: 'account-added', account: 'data-prod', id: '700000000001', unit: 'workloads/prod' },
+    { kind: 'guardrail-detached', guardrailKind: 'rcp', guardrail: 'data-perimeter', node: { kind: 'root', name: 'root' } },
+    { kind: 'guardrail-edited', guardrailKind: 'scp', guardrail: 'deny-regions', file: 'guardrails/deny-regions.json', statements: [{ change: 'changed', statement: 'Regions', summary: 'not-actions +s3:*' }] },
+    { kind: 'assignment-mode-changed', group: 'devs', permissionSet: 'admin', account: 'prod', from: 'standing', to: 'eligible' },
+    {
+      kind: 'permission-set-changed',
+      permissionSet: 'developer',
+      policiesAdded: [],
+      policiesRemoved: ['permission-sets/old.json'],
+      policiesEdited: [{ file: 'permission-sets/dev.json', statements: [{ change: 'added', statement: 'statement 3', summary: 'Allow iam:PassRole on *' }] }],
+      sessionDuration: { from: '8h', to: '4h' },
+    },
+  ];
+  assert.deepEqual(changes.map(describeStructuralChange), [
+    ['unit `staging` moved from `workloads/staging` to `sandbox/staging`'],
+    ['account `data-prod` (`700000000001`) added in `workloads/prod`'],
+    ['resource guardrail `data-perimeter` detached from the root'],
+    ['guardrail `deny-regions` edited (`guardrails/deny-regions.json`)', 'Regions changed: not-actions +s3:*'],
+    ['`devs` holds `admin` in `prod` eligible instead of standing'],
+    [
+      'permission set `developer` changed: policies removed: `permission-sets/old.json`; session duration 8h → 4h; policies edited: `permission-sets/dev.json`',
+      '`permission-sets/dev.json`: statement 3 added: Allow iam:PassRole on *',
+    ],
+  ]);
+});
