@@ -10,10 +10,12 @@
  *   the timer's measured overhead; p50/p99 are percentiles of those individual decisions (they
  *   include whatever garbage collection happened during a decision), not of batch averages
  */
-import { decidePrepared, prepareRequest, type CompiledPolicySet, type DecisionKind } from '../src/policy/index.ts';
+import { decidePrepared, prepareRequest, type CompiledPolicySet, type DecideOptions, type DecisionKind } from '../src/policy/index.ts';
 import type { BenchRequest } from './scenario.ts';
 
 export interface MeasureOptions {
+  /** `sufficient`: as the decision API decides; `all`: every Allow statement and missing key, as explanations need */
+  readonly causes: NonNullable<DecideOptions['causes']>;
   readonly warmupMs: number;
   /** the throughput loop runs in rounds; the best round is reported, as timeit does */
   readonly rounds: number;
@@ -70,12 +72,13 @@ function timerOverhead(): number {
 
 export function measureDecisions(compiled: CompiledPolicySet, requests: readonly BenchRequest[], options: MeasureOptions): DecisionTimings {
   const n = requests.length;
+  const decideOptions: DecideOptions = { causes: options.causes };
   let next = 0;
   let checksum = 0;
   const decideNext = (): void => {
     const { request, facts } = requests[next]!;
     next = next + 1 === n ? 0 : next + 1;
-    const decision = decidePrepared(compiled, prepareRequest(request, facts));
+    const decision = decidePrepared(compiled, prepareRequest(request, facts), decideOptions);
     checksum = (checksum + decision.causes.length + decision.decision.length) | 0;
   };
 

@@ -51,10 +51,11 @@ function indexShape(slot: Slot | undefined): IndexShape | undefined {
   };
 }
 
-function measureOptions(name: ScenarioName, quick: boolean): MeasureOptions {
-  const scale = quick ? 0.25 : 1;
+function measureOptions(name: ScenarioName, quick: boolean, causes: MeasureOptions['causes']): MeasureOptions {
+  const scale = (quick ? 0.25 : 1) * (causes === 'all' ? 0.5 : 1);
   const long = name !== 'small';
   return {
+    causes,
     warmupMs: (long ? 1500 : 1000) * scale,
     rounds: 5,
     roundMs: (long ? 1000 : 500) * scale,
@@ -87,7 +88,8 @@ export function runScenario(name: ScenarioName, quick: boolean): ScenarioResult 
   collectGarbage();
 
   const counts = countDecisions(compiled.compiled, requests);
-  const timings = measureDecisions(compiled.compiled, requests, measureOptions(name, quick));
+  const timings = measureDecisions(compiled.compiled, requests, measureOptions(name, quick, 'sufficient'));
+  const timingsAllCauses = measureDecisions(compiled.compiled, requests, measureOptions(name, quick, 'all'));
   const actions = new Set(requests.map((r) => r.request.action.toLowerCase()));
 
   return {
@@ -114,6 +116,7 @@ export function runScenario(name: ScenarioName, quick: boolean): ScenarioResult 
     counts,
     expectMixedDecisions,
     timings,
+    timingsAllCauses,
     pinnedCpus: process.env.PARAPET_BENCH_PINNED,
   };
 }

@@ -39,6 +39,9 @@ export interface ScenarioResult {
   readonly identityIndex: IndexShape | undefined;
   readonly counts: DecisionCounts;
   readonly expectMixedDecisions: boolean;
+  /** deciding as the decision API does (`causes: 'sufficient'`) */
   readonly timings: DecisionTimings;
+  /** deciding with every Allow statement and missing key reported (`causes: 'all'`), as explanations do */
+  readonly timingsAllCauses: DecisionTimings;
   readonly pinnedCpus: string | undefined;
 }

@@ -57,6 +57,14 @@ export interface EvaluationEnv {
   readonly resourceMemo: Uint8Array;
   /** condition keys asked for that the request lacks, as the policies spell them (may repeat) */
   readonly missing: string[];
+  /** stop looking for Allow statements in a slot once one settles it (see DecideOptions) */
+  readonly sufficient: boolean;
+}
+
+/** a slot's statements whose actions match one action name, Deny statements apart */
+interface Candidates {
+  readonly denies: readonly CompiledStatement[];
+  readonly allows: readonly CompiledStatement[];
 }
 
 export interface Slot {
@@ -71,7 +79,7 @@ export interface Slot {
  * per slot: lower-cased action → the statements whose actions match it (bounded). A memo beside
  * the compiled value rather than in it, so the compiled set itself never changes after compiling.
  */
-const candidateMemo = new WeakMap<Slot, Map<string, readonly CompiledStatement[]>>();
+const candidateMemo = new WeakMap<Slot, Map<string, Candidates>>();
 
 /** how many action names a slot remembers before it starts over */
 const CANDIDATE_CACHE_SIZE = 4096;
@@ -417,21 +425,31 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
 }
 
 /** the statements of a slot whose actions match, from the index, remembered per action name */
-function candidatesOf(slot: Slot, request: PreparedRequest): readonly CompiledStatement[] {
+function candidatesOf(slot: Slot, request: PreparedRequest): Candidates {
   let memo = candidateMemo.get(slot);
   if (memo === undefined) candidateMemo.set(slot, (memo = new Map()));
   const cached = memo.get(request.actionLower);
   if (cached !== undefined) return cached;
-  const list: CompiledStatement[] = [...(slot.exact.get(request.actionLower) ?? [])];
-  for (const s of slot.byService.get(request.service) ?? []) if (s.matchAction(request.actionLower)) list.push(s);
-  for (const s of slot.anyService) if (s.matchAction(request.actionLower)) list.push(s);
+  const denies: CompiledStatement[] = [];
+  const allows: CompiledStatement[] = [];
+  const add = (s: CompiledStatement) => (s.ref.effect === 'Deny' ? denies : allows).push(s);
+  for (const s of slot.exact.get(request.actionLower) ?? []) add(s);
+  for (const s of slot.byService.get(request.service) ?? []) if (s.matchAction(request.actionLower)) add(s);
+  for (const s of slot.anyService) if (s.matchAction(request.actionLower)) add(s);
   if (memo.size >= CANDIDATE_CACHE_SIZE) memo.clear();
-  memo.set(request.actionLower, list);
-  return list;
+  const candidates = { denies, allows };
+  memo.set(request.actionLower, candidates);
+  return candidates;
 }
 
 export function evaluateSlot(slot: Slot, request: PreparedRequest, env: EvaluationEnv): SlotResult {
   const result: SlotResult = { allows: [], denies: [], grant: undefined };
-  for (const s of candidatesOf(slot, request)) applyStatement(s, request, env, result);
+  const { denies, allows } = candidatesOf(slot, request);
+  for (const s of denies) applyStatement(s, request, env, result);
+  for (const s of allows) {
+    applyStatement(s, request, env, result);
+    // one Allow settles a slot; in a resource policy only one that names the caller itself does
+    if (env.sufficient && result.allows.length > 0 && (slot.type !== 'resource' || result.grant === 'caller')) break;
+  }
   return result;
 }

@@ -16,11 +16,22 @@ import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './
 import type { PolicyType } from './policy.ts';
 import { prepareRequest, type PreparedRequest, type PrincipalFacts, type Request } from './request.ts';
 
-export function decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts): Decision {
-  return decidePrepared(set, prepareRequest(request, facts));
+export interface DecideOptions {
+  /**
+   * `all` (the default): every Allow statement that applies is a cause, and every condition key
+   * any applying statement asked for is reported missing. `sufficient`: every Deny is still found,
+   * but a policy type stops at the first Allow that settles it, so an Allow lists one statement
+   * per policy type and missing keys come only from the statements evaluated. The decision itself
+   * is the same in both modes; `sufficient` is for hot paths (the decision API), `all` for people.
+   */
+  readonly causes?: 'all' | 'sufficient';
 }
 
-export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): Decision {
+export function decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts, options?: DecideOptions): Decision {
+  return decidePrepared(set, prepareRequest(request, facts), options);
+}
+
+export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions = {}): Decision {
   const scpExemption = scpExempt(set, req);
   const rcpExemption = rcpExempt(set, req);
   const env: EvaluationEnv = {
@@ -28,6 +39,7 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest): De
     conditionMemo: new Uint8Array(set.conditionCount),
     resourceMemo: new Uint8Array(set.resourceCount),
     missing: [],
+    sufficient: options.causes === 'sufficient',
   };
   const scps = scpExemption === undefined && set.scps.length > 0 ? evaluateChain(set.scps, req, env) : NONE;
   const rcps = rcpExemption === undefined && set.rcps.length > 0 ? evaluateChain(set.rcps, req, env) : NONE;
