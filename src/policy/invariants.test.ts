@@ -1470,4 +1470,23 @@ describe('policy decision invariants', () => {
       { numRuns: 400 },
     );
   });
+
+  it("causes: 'sufficient' decides the same, with a subset of the causes and every explicit deny", () => {
+    fc.assert(
+      fc.property(scenarioArb(), (s) => {
+        const compiled = compileScenario(s);
+        const all = decide(compiled, s.request, s.who.facts);
+        const sufficient = decide(compiled, s.request, s.who.facts, { causes: 'sufficient' });
+        assert.equal(sufficient.decision, all.decision);
+        assert.deepEqual(sufficient.outcomes, all.outcomes);
+        const key = (c: (typeof all.causes)[number]) => JSON.stringify(c);
+        const allKeys = new Set(all.causes.map(key));
+        for (const cause of sufficient.causes) assert.ok(allKeys.has(key(cause)), `${key(cause)} is a cause in the full answer too`);
+        const denies = (d: Decision) => d.causes.filter((c) => c.kind !== 'allow').map(key).sort();
+        assert.deepEqual(denies(sufficient), denies(all));
+        for (const k of sufficient.missingContextKeys) assert.ok(all.missingContextKeys.includes(k));
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
