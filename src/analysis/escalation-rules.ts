@@ -13,7 +13,7 @@
  */
 import type { Catalog } from '../catalog/catalog.ts';
 import { catalogActionIndex } from './catalog-action-index.ts';
-import { DENIED, type EffectiveAccess } from './evaluate-effective-access.ts';
+import { findPosition, type EffectiveAccess } from './evaluate-effective-access.ts';
 
 export interface EscalationRule {
   readonly id: string;
@@ -60,10 +60,8 @@ export interface AccessCriteria {
   readonly catalogSize: number;
   /** IAM actions of access level Permissions management, and sts:AssumeRole */
   readonly identityControl: readonly string[];
-  /** every action a rule or `identity-control` looks at: decided on every resource too */
-  readonly watched: ReadonlySet<string>;
-  /** catalog name → position, for the watched actions the catalog has */
-  readonly positions: ReadonlyMap<string, number>;
+  /** every action a rule or `identity-control` looks at, decided on every resource too: catalog name → position */
+  readonly watched: ReadonlyMap<string, number>;
 }
 
 export function accessCriteria(catalog: Catalog): AccessCriteria {
@@ -75,17 +73,18 @@ export function accessCriteria(catalog: Catalog): AccessCriteria {
   ];
   // the rules are written in the catalog's spelling; an action the catalog lacks can never be allowed
   const ruleActions = ESCALATION_RULES.flatMap((r) => r.actions).map((a) => catalog.findAction(a)?.action ?? a);
-  const watched = new Set([...identityControl, ...ruleActions]);
-  const positions = new Map([...watched].flatMap((a) => {
-    const i = index.indexOf(a);
-    return i === undefined ? [] : [[a, i] as const];
-  }));
-  return { catalogSize, identityControl, watched, positions };
+  const watched = new Map(
+    [...new Set([...identityControl, ...ruleActions])].flatMap((a) => {
+      const i = index.indexOf(a);
+      return i === undefined ? [] : [[a, i] as const];
+    }),
+  );
+  return { catalogSize, identityControl, watched };
 }
 
 /** how the access is admin-equivalent, or undefined */
 export function adminCriterion(access: EffectiveAccess, criteria: AccessCriteria): AdminCriterion | undefined {
-  if (access.allowed >= ADMIN_SHARE * criteria.catalogSize) return 'all-actions';
+  if (access.positions.length >= ADMIN_SHARE * criteria.catalogSize) return 'all-actions';
   if (criteria.identityControl.length > 0 && criteria.identityControl.every((a) => access.everywhere.has(a))) return 'identity-control';
   return undefined;
 }
@@ -93,7 +92,7 @@ export function adminCriterion(access: EffectiveAccess, criteria: AccessCriteria
 export function ruleHolds(rule: EscalationRule, access: EffectiveAccess, criteria: AccessCriteria): boolean {
   return rule.actions.every((a) => {
     if (rule.everywhere) return access.everywhere.has(a);
-    const i = criteria.positions.get(a);
-    return i !== undefined && access.levels[i] !== DENIED;
+    const i = criteria.watched.get(a);
+    return i !== undefined && findPosition(access, i) !== -1;
   });
 }

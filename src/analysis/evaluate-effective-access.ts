@@ -14,7 +14,7 @@
  * class: a full-access permission set costs a few hundred decisions, not one per catalog action.
  */
 import type { Catalog } from '../catalog/catalog.ts';
-import { compileGlob, compilePolicySet, decide, type Decision, type Policy, type PolicyType, type PolicyVersion, type Statement } from '../policy/index.ts';
+import { compileGlob, compilePolicySet, decidePrepared, prepareRequest, type Decision, type Policy, type PolicyType, type PolicyVersion, type Statement } from '../policy/index.ts';
 import { boundPolicy, dependsOn, type PolicyBound } from './bound-policy.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
 import type { StatementStatus } from './statement-status.ts';
@@ -26,19 +26,37 @@ export const DENIED = 0;
 export const CONDITIONAL = 1;
 export const UNCONDITIONAL = 2;
 
+/**
+ * Only the actions some request could be allowed, as parallel arrays sorted by catalog position
+ * (catalogActionIndex): most permission sets allow a small part of the catalog.
+ */
 export interface EffectiveAccess {
-  /** per catalog action (catalogActionIndex order): DENIED, CONDITIONAL or UNCONDITIONAL */
+  /** catalog positions, ascending */
+  readonly positions: Uint32Array;
+  /** per position: UNCONDITIONAL, or CONDITIONAL */
   readonly levels: Uint8Array;
-  /** per catalog action: for a conditional one, its entry in `dependsOnTable` */
+  /** per position, for a conditional action: its entry in `dependsOnTable` */
   readonly dependsOn: Uint16Array;
   /** what conditional actions depend on: condition keys, and `Resource`; sorted lists */
   readonly dependsOnTable: readonly (readonly string[])[];
-  /** how many actions some request could be allowed */
-  readonly allowed: number;
   /** the watched actions (see options) that some request could be allowed on every resource */
   readonly everywhere: ReadonlySet<string>;
   /** decisions the engine made */
   readonly decisions: number;
+}
+
+/** where catalog position `i` is in `access.positions`, or -1 */
+export function findPosition(access: EffectiveAccess, i: number): number {
+  let low = 0;
+  let high = access.positions.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = access.positions[middle]!;
+    if (at === i) return middle;
+    if (at < i) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 export interface ActionAccess {
@@ -49,8 +67,9 @@ export interface ActionAccess {
 /** one action's access, by catalog name; undefined when denied for every request */
 export function actionAccess(access: EffectiveAccess, catalog: Catalog, action: string): ActionAccess | undefined {
   const i = catalogActionIndex(catalog).indexOf(action);
-  if (i === undefined || access.levels[i] === DENIED) return undefined;
-  return access.levels[i] === UNCONDITIONAL ? { level: 'unconditional', dependsOn: [] } : { level: 'conditional', dependsOn: access.dependsOnTable[access.dependsOn[i]!] ?? [] };
+  const at = i === undefined ? -1 : findPosition(access, i);
+  if (at === -1) return undefined;
+  return access.levels[at] === UNCONDITIONAL ? { level: 'unconditional', dependsOn: [] } : { level: 'conditional', dependsOn: access.dependsOnTable[access.dependsOn[at]!] ?? [] };
 }
 
 export interface EffectiveAccessInput {
@@ -65,12 +84,21 @@ export interface EffectiveAccessInput {
   readonly managementAccount: string;
   /** whether a statement's conditions hold for this session */
   readonly statusOf: (statement: Statement, version: PolicyVersion) => StatementStatus;
+  /**
+   * names the identity policies and boundary by content: evaluations with the same name share the
+   * work that depends on them alone (with `options.cache`)
+   */
+  readonly permissionsKey?: string | undefined;
 }
+
+/** work shared between evaluations, by `permissionsKey` */
+export type EffectiveAccessCache = Map<string, { readonly of: Int32Array; readonly count: number }>;
 
 export interface EffectiveAccessOptions {
   readonly catalog: Catalog;
-  /** catalog names of actions to also decide on every resource (`everywhere`) */
-  readonly watched?: ReadonlySet<string>;
+  /** actions to also decide on every resource (`everywhere`): catalog name → catalogActionIndex position */
+  readonly watched?: ReadonlyMap<string, number>;
+  readonly cache?: EffectiveAccessCache;
 }
 
 interface Located {
@@ -117,19 +145,20 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
   };
   const most = compile('most');
   const least = compile('least');
-  const principal = `arn:aws:sts::${input.accountId}:assumed-role/parapet-plan/parapet-plan`;
+  // after bounding no condition remains: one prepared request serves every action
+  const prepared = prepareRequest({ principal: `arn:aws:sts::${input.accountId}:assumed-role/parapet-plan/parapet-plan`, action: 'parapet:Plan', resource: '*' });
   let decisions = 0;
   const decideOn = (set: ReturnType<typeof compile>, action: string): Decision => {
     decisions++;
-    return decide(set, { principal, action, resource: '*' });
+    const lower = action.toLowerCase();
+    return decidePrepared(set, { ...prepared, action, actionLower: lower, service: lower.slice(0, lower.indexOf(':')) });
   };
 
-  const identity = input.identity.map((p) => boundPolicy(p, 'most', (s) => input.statusOf(s, p.version)));
-  const classes = classify(index, identity, located.map((l) => l.policy), catalog.rcpSupportedServices());
+  const own = [...input.identity, ...(input.permissionBoundary !== undefined ? [input.permissionBoundary] : [])];
+  const guardrails = [...input.scps.flat(), ...input.rcps.flat()];
+  const classes = classify(index, own, guardrails, rcpCoveredOf(catalog, index), input.permissionsKey !== undefined ? { cache: options.cache, key: input.permissionsKey } : undefined);
 
   const n = index.actions.length;
-  const levels = new Uint8Array(n);
-  const dependsOnOf = new Uint16Array(n);
   const dependsOnTable: (readonly string[])[] = [];
   const tableIds = new Map<string, number>();
   const classLevel = new Uint8Array(classes.count);
@@ -143,16 +172,20 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
       classLevel[c] = UNCONDITIONAL;
       continue;
     }
+    // what it depends on: the uncertain Denies that apply in the worst case, and the uncertain
+    // Allows of each policy type (or SCP level) that has no Allow left in the worst case
     const keys = new Set<string>();
-    const collect = (decision: Decision, kind: 'allow' | 'explicit-deny') => {
-      for (const cause of decision.causes) {
-        if (cause.kind !== kind) continue;
-        const { policyType, level, policyIndex, statementIndex } = cause.statement;
-        for (const key of uncertain.get(refKey(policyType, level, policyIndex, statementIndex)) ?? []) keys.add(key);
-      }
+    const add = (ref: { policyType: PolicyType; level?: number; policyIndex: number; statementIndex: number }) => {
+      for (const key of uncertain.get(refKey(ref.policyType, ref.level, ref.policyIndex, ref.statementIndex)) ?? []) keys.add(key);
     };
-    collect(best, 'allow');
-    collect(worst, 'explicit-deny');
+    const gaps = new Set<string>();
+    for (const cause of worst.causes) {
+      if (cause.kind === 'explicit-deny') add(cause.statement);
+      else if (cause.kind === 'no-allow') gaps.add(`${cause.policyType}/${cause.level ?? ''}`);
+    }
+    for (const cause of best.causes) {
+      if (cause.kind === 'allow' && gaps.has(`${cause.statement.policyType}/${cause.statement.level ?? ''}`)) add(cause.statement);
+    }
     const list = [...keys].sort();
     const text = list.join('\n');
     let id = tableIds.get(text);
@@ -167,28 +200,48 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
   let allowed = 0;
   for (let i = 0; i < n; i++) {
     const c = classes.of[i]!;
-    if (c < 0) continue;
-    const level = classLevel[c]!;
-    if (level === DENIED) continue;
-    levels[i] = level;
-    dependsOnOf[i] = classDepends[c]!;
-    allowed++;
+    if (c >= 0 && classLevel[c] !== DENIED) allowed++;
   }
+  const positions = new Uint32Array(allowed);
+  const levels = new Uint8Array(allowed);
+  const dependsOnOf = new Uint16Array(allowed);
+  for (let i = 0, at = 0; i < n; i++) {
+    const c = classes.of[i]!;
+    if (c < 0 || classLevel[c] === DENIED) continue;
+    positions[at] = i;
+    levels[at] = classLevel[c]!;
+    dependsOnOf[at] = classDepends[c]!;
+    at++;
+  }
+  const access: EffectiveAccess = { positions, levels, dependsOn: dependsOnOf, dependsOnTable, everywhere: new Set(), decisions: 0 };
 
   const everywhere = new Set<string>();
-  const watched = [...(options.watched ?? [])].filter((a) => {
-    const i = index.indexOf(a);
-    return i !== undefined && levels[i] !== DENIED;
-  });
+  const watched = [...(options.watched ?? [])].filter(([, i]) => findPosition(access, i) !== -1).map(([action]) => action);
   if (watched.length > 0) {
     const broad = compile('most-everywhere');
     for (const action of watched) if (decideOn(broad, action).decision === 'Allow') everywhere.add(action);
   }
-  return { levels, dependsOn: dependsOnOf, dependsOnTable, allowed, everywhere, decisions };
+  return { ...access, everywhere, decisions };
 }
 
+const rcpCovered = new WeakMap<Catalog, Uint8Array>();
+
+/** per catalog action: 1 when RCPs apply to its service */
+function rcpCoveredOf(catalog: Catalog, index: CatalogActionIndex): Uint8Array {
+  let covered = rcpCovered.get(catalog);
+  if (covered === undefined) {
+    const services = catalog.rcpSupportedServices();
+    covered = Uint8Array.from(index.actions, (a) => (services.has(a.service) ? 1 : 0));
+    rcpCovered.set(catalog, covered);
+  }
+  return covered;
+}
+
+/** classify's working arrays, one set per catalog: evaluation is synchronous, so they are never shared */
+const scratch = new WeakMap<CatalogActionIndex, { readonly of: Int32Array; readonly hit: Uint8Array }>();
+
 interface Classes {
-  /** per catalog action: its class, or -1 when no identity Allow names it (denied) */
+  /** per catalog action: its class, or -1 when no identity Allow names it (denied); valid until the next call */
   readonly of: Int32Array;
   readonly count: number;
   /** per class: one of its actions */
@@ -203,48 +256,53 @@ function serviceOfPattern(pattern: string): string | undefined {
 
 /**
  * Only actions some identity-policy Allow names can be allowed: those are classified, by
- * splitting classes with each action pattern of the set in turn. Two actions end in one class
- * when every pattern matches both or neither, and RCPs apply to both services or neither: every
- * statement then matches both or neither, so the engine decides them alike.
+ * splitting the classes with each statement of the set in turn (the actions it matches, and the
+ * others). Two actions end in one class when every statement matches both or neither, and RCPs
+ * apply to both services or neither: the engine then decides them alike. The split by the
+ * permission set's own policies (identity and boundary) is kept in the cache, if any, and the
+ * guardrails' statements split it further.
  */
-function classify(index: CatalogActionIndex, identity: readonly Policy[], policies: readonly Policy[], rcpServices: ReadonlySet<string>): Classes {
+function classify(
+  index: CatalogActionIndex,
+  own: readonly Policy[],
+  guardrails: readonly Policy[],
+  rcpCovered: Uint8Array,
+  shared: { cache: EffectiveAccessCache | undefined; key: string } | undefined,
+): Classes {
   const n = index.actions.length;
-  const of = new Int32Array(n).fill(-1);
-  const rangeOf = (service: string | undefined): readonly [number, number] => (service === undefined ? [0, n] : (index.services.get(service) ?? [0, 0]));
-
-  // 1. the actions an Allow names: class 0, or 1 when RCPs apply to the service
-  const mark = (start: number, end: number, match?: (action: string) => boolean) => {
-    for (let i = start; i < end; i++) if (of[i] === -1 && (match === undefined || match(index.lower[i]!))) of[i] = rcpServices.has(index.actions[i]!.service) ? 1 : 0;
-  };
-  for (const policy of identity) {
-    for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
-      if (statement.notAction) mark(0, n);
-      else {
-        for (const action of statement.actions) {
-          const lower = action.toLowerCase();
-          const [start, end] = rangeOf(serviceOfPattern(lower));
-          mark(start, end, lower === '*' ? undefined : compileGlob(lower));
-        }
-      }
-    }
+  let work = scratch.get(index);
+  if (work === undefined) {
+    work = { of: new Int32Array(n), hit: new Uint8Array(n) };
+    scratch.set(index, work);
   }
-  // 2. split by every pattern of the set
+  const { of, hit } = work;
+  const rangeOf = (service: string | undefined): readonly [number, number] => (service === undefined ? [0, n] : (index.services.get(service) ?? [0, 0]));
   let count = 2;
   const seen = new Set<string>();
-  for (const policy of policies) {
-    for (const statement of policy.statements) {
-      for (const action of statement.actions) {
-        const lower = action.toLowerCase();
-        // `*` matches every action: it splits no class
-        if (seen.has(lower) || lower === '*') continue;
-        seen.add(lower);
-        const match = compileGlob(lower);
-        const [start, end] = rangeOf(serviceOfPattern(lower));
+  /** split by every statement of the policies: by the actions its patterns match (for NotAction, the complement: the same split) */
+  const split = (policies: readonly Policy[]) => {
+    for (const policy of policies) {
+      for (const statement of policy.statements) {
+        const patterns = statement.actions.map((a) => a.toLowerCase());
+        // `*` matches every action (or, with NotAction, none): it splits no class
+        if (patterns.includes('*')) continue;
+        const text = patterns.join('\n');
+        if (seen.has(text)) continue;
+        seen.add(text);
+        const hits: number[] = [];
+        for (const pattern of patterns) {
+          const match = compileGlob(pattern);
+          const [start, end] = rangeOf(serviceOfPattern(pattern));
+          for (let i = start; i < end; i++) {
+            if (of[i]! < 0 || hit[i] === 1 || !match(index.lower[i]!)) continue;
+            hit[i] = 1;
+            hits.push(i);
+          }
+        }
         const moved = new Map<number, number>();
-        for (let i = start; i < end; i++) {
+        for (const i of hits) {
+          hit[i] = 0;
           const c = of[i]!;
-          if (c < 0 || !match(index.lower[i]!)) continue;
           let to = moved.get(c);
           if (to === undefined) {
             to = count++;
@@ -254,7 +312,38 @@ function classify(index: CatalogActionIndex, identity: readonly Policy[], polici
         }
       }
     }
+  };
+
+  const cached = shared === undefined ? undefined : shared.cache?.get(shared.key);
+  if (cached !== undefined) {
+    of.set(cached.of);
+    count = cached.count;
+  } else {
+    // 1. the actions an Allow names (whatever its conditions): class 0, or 1 when RCPs apply to the service
+    of.fill(-1);
+    const mark = (start: number, end: number, match?: (action: string) => boolean) => {
+      for (let i = start; i < end; i++) if (of[i] === -1 && (match === undefined || match(index.lower[i]!))) of[i] = rcpCovered[i]!;
+    };
+    for (const policy of own) {
+      if (policy.type !== 'identity') continue;
+      for (const statement of policy.statements) {
+        if (statement.effect !== 'Allow') continue;
+        if (statement.notAction) mark(0, n);
+        else {
+          for (const action of statement.actions) {
+            const lower = action.toLowerCase();
+            const [start, end] = rangeOf(serviceOfPattern(lower));
+            mark(start, end, lower === '*' ? undefined : compileGlob(lower));
+          }
+        }
+      }
+    }
+    // 2. split by the permission set's own statements
+    split(own);
+    if (shared?.cache !== undefined) shared.cache.set(shared.key, { of: of.slice(), count });
   }
+  // 3. and by the guardrails'
+  split(guardrails);
   // 3. number the classes that have members, one representative each
   const renumber = new Map<number, number>();
   const representatives: number[] = [];

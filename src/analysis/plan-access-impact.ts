@@ -20,7 +20,16 @@ import type { Account, OrgConfig, PermissionSet } from '../org/org-config.ts';
 import type { Policy, PolicyVersion, Statement } from '../policy/index.ts';
 import { accessCriteria, adminCriterion, ESCALATION_RULES, ruleHolds, type AccessCriteria, type AdminCriterion } from './escalation-rules.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
-import { CONDITIONAL, DENIED, evaluateEffectiveAccess, UNCONDITIONAL, type EffectiveAccess, type EffectiveAccessInput } from './evaluate-effective-access.ts';
+import {
+  CONDITIONAL,
+  DENIED,
+  evaluateEffectiveAccess,
+  findPosition,
+  UNCONDITIONAL,
+  type EffectiveAccess,
+  type EffectiveAccessCache,
+  type EffectiveAccessInput,
+} from './evaluate-effective-access.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status.ts';
 
 export type AccessMode = 'standing' | 'eligible';
@@ -149,6 +158,12 @@ function knownSession(accountId: string, permissionSet: string): KnownSession {
 }
 
 interface KeyedAccess {
+  /**
+   * the documents in force and who the session is (account id, permission set name): equal
+   * between versions, nothing changed; cheap, as it needs no condition evaluated
+   */
+  readonly identityKey: string;
+  /** the documents in force and which conditions hold for the session: equal keys decide alike */
   readonly key: string;
   readonly input: EffectiveAccessInput;
 }
@@ -191,21 +206,30 @@ function accessKeys(statusReader: StatementStatusReader) {
     const identity = permissionSet.policies.map((p) => p.policy);
     const boundary = permissionSet.boundary?.policy;
     const management = account.id === chainConfig.organization.managementAccount;
-    // which conditional statements hold for this session: part of the key
-    let statuses = '';
-    const mark = (policy: Policy) => {
-      for (const statement of policy.statements) {
-        if (statement.conditions.length === 0) continue;
-        const status = statusOf(statement, policy.version);
-        statuses += status.kind === 'always' ? 'a' : status.kind === 'never' ? 'n' : 'u';
-      }
+    const permissionsKey = `${identity.map(idOf).join(',')}|${boundary === undefined ? '' : idOf(boundary)}`;
+    const documents = `${permissionsKey}|${management ? 'management' : chain.text}`;
+    // which conditional statements hold for this session: computed when first asked
+    let key: string | undefined;
+    const statusesOf = () => {
+      let out = '';
+      const mark = (policy: Policy) => {
+        for (const statement of policy.statements) {
+          if (statement.conditions.length === 0) continue;
+          const status = statusOf(statement, policy.version);
+          out += status.kind === 'always' ? 'a' : status.kind === 'never' ? 'n' : 'u';
+        }
+      };
+      identity.forEach(mark);
+      if (boundary !== undefined) mark(boundary);
+      if (!management) for (const levels of [chain.scps, chain.rcps]) for (const level of levels) level.forEach(mark);
+      return out;
     };
-    identity.forEach(mark);
-    if (boundary !== undefined) mark(boundary);
-    if (!management) for (const levels of [chain.scps, chain.rcps]) for (const level of levels) level.forEach(mark);
-    const key = `${identity.map(idOf).join(',')}|${boundary === undefined ? '' : idOf(boundary)}|${management ? 'management' : chain.text}|${statuses}`;
     return {
-      key,
+      identityKey: `${documents}|${account.id}|${permissionSet.name}`,
+      get key() {
+        key ??= `${documents}|${statusesOf()}`;
+        return key;
+      },
       input: {
         identity,
         permissionBoundary: boundary,
@@ -214,17 +238,18 @@ function accessKeys(statusReader: StatementStatusReader) {
         accountId: account.id,
         managementAccount: chainConfig.organization.managementAccount,
         statusOf,
+        permissionsKey,
       },
     };
   };
 }
 
-/** the union of several permission sets' access: the better level wins; equal conditions merge */
-function unionOf(parts: readonly EffectiveAccess[]): EffectiveAccess {
+/**
+ * the union of several permission sets' access: the better level wins; equal conditions merge.
+ * `scratch` is a zeroed array with one entry per catalog action, left zeroed.
+ */
+function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
   if (parts.length === 1) return parts[0]!;
-  const n = parts[0]!.levels.length;
-  const levels = new Uint8Array(n);
-  const dependsOn = new Uint16Array(n);
   const table: (readonly string[])[] = [];
   const ids = new Map<string, number>();
   const idOf = (list: readonly string[]) => {
@@ -237,26 +262,41 @@ function unionOf(parts: readonly EffectiveAccess[]): EffectiveAccess {
     }
     return id;
   };
+  // scratch[i]: 0 none yet, 1 unconditional, 2 + id conditional
+  const touched: number[] = [];
   const everywhere = new Set<string>();
-  let allowed = 0;
-  for (const part of parts) for (const action of part.everywhere) everywhere.add(action);
-  for (let i = 0; i < n; i++) {
-    let level = DENIED;
-    let keys: readonly string[] | undefined;
-    for (const part of parts) {
-      const l = part.levels[i]!;
-      if (l === DENIED || l < level) continue;
-      const own = l === CONDITIONAL ? part.dependsOnTable[part.dependsOn[i]!]! : undefined;
-      if (l > level) keys = own;
-      else if (own !== undefined && keys !== undefined && own !== keys) keys = [...new Set([...keys, ...own])].sort();
-      level = l;
+  for (const part of parts) {
+    for (const action of part.everywhere) everywhere.add(action);
+    for (let at = 0; at < part.positions.length; at++) {
+      const i = part.positions[at]!;
+      const seen = scratch[i]!;
+      if (seen === 1) continue;
+      if (part.levels[at] === UNCONDITIONAL) {
+        if (seen === 0) touched.push(i);
+        scratch[i] = 1;
+        continue;
+      }
+      const own = part.dependsOnTable[part.dependsOn[at]!]!;
+      if (seen === 0) {
+        touched.push(i);
+        scratch[i] = 2 + idOf(own);
+      } else {
+        const kept = table[seen - 2]!;
+        if (own.some((k) => !kept.includes(k))) scratch[i] = 2 + idOf([...new Set([...kept, ...own])].sort());
+      }
     }
-    if (level === DENIED) continue;
-    allowed++;
-    levels[i] = level;
-    if (keys !== undefined) dependsOn[i] = idOf(keys);
   }
-  return { levels, dependsOn, dependsOnTable: table, allowed, everywhere, decisions: 0 };
+  touched.sort((a, b) => a - b);
+  const positions = Uint32Array.from(touched);
+  const levels = new Uint8Array(touched.length);
+  const dependsOn = new Uint16Array(touched.length);
+  touched.forEach((i, at) => {
+    const code = scratch[i]!;
+    levels[at] = code === 1 ? UNCONDITIONAL : CONDITIONAL;
+    if (code > 1) dependsOn[at] = code - 2;
+    scratch[i] = 0;
+  });
+  return { positions, levels, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
 }
 
 type Comparison = Omit<AccessChange, 'principal' | 'principalKind' | 'account' | 'accountId' | 'mode' | 'permissionSets'>;
@@ -280,29 +320,35 @@ function compare(
     }
     return found;
   };
-  const dependsOn = (i: number) => after.dependsOnTable[after.dependsOn[i]!] ?? [];
   let hybrid: EffectiveAccess | undefined;
-  const n = index.actions.length;
-  for (let i = 0; i < n; i++) {
-    const was = before.levels[i]!;
-    const now = after.levels[i]!;
+  // both lists are sorted by catalog position: walk them together
+  let b = 0;
+  let a = 0;
+  while (b < before.positions.length || a < after.positions.length) {
+    const wasAt = b < before.positions.length ? before.positions[b]! : Infinity;
+    const nowAt = a < after.positions.length ? after.positions[a]! : Infinity;
+    const i = Math.min(wasAt, nowAt);
+    const was = wasAt === i ? before.levels[b++]! : DENIED;
+    const nowIndex = a;
+    const now = nowAt === i ? after.levels[a++]! : DENIED;
     if (was === now) continue;
     const action = index.actions[i]!.action;
     const l = lists(i);
+    const dependsOn = () => after.dependsOnTable[after.dependsOn[nowIndex]!] ?? [];
     if (was === DENIED) {
       l.gained.push(action);
       if (now === CONDITIONAL) {
         l.gainedConditional.push(action);
-        for (const key of dependsOn(i)) l.dependsOn.add(key);
+        for (const key of dependsOn()) l.dependsOn.add(key);
       }
     } else if (now === DENIED) {
       l.lost.push(action);
       hybrid ??= oldGuardrails();
-      if (hybrid.levels[i] !== DENIED) l.lostToGuardrails.push(action);
+      if (findPosition(hybrid, i) !== -1) l.lostToGuardrails.push(action);
     } else if (now === CONDITIONAL) {
       l.narrowed.push(action);
-      for (const key of dependsOn(i)) l.dependsOn.add(key);
-    } else if (was === CONDITIONAL && now === UNCONDITIONAL) l.widened.push(action);
+      for (const key of dependsOn()) l.dependsOn.add(key);
+    } else l.widened.push(action);
   }
   // catalog order is by service, then by name: the lists come out sorted
   const services: ServiceChange[] = [...byService.entries()]
@@ -333,22 +379,17 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
   const { catalog } = options;
   const index = catalogActionIndex(catalog);
   const criteria = accessCriteria(catalog);
-  const nothing: EffectiveAccess = {
-    levels: new Uint8Array(index.actions.length),
-    dependsOn: new Uint16Array(index.actions.length),
-    dependsOnTable: [],
-    allowed: 0,
-    everywhere: new Set(),
-    decisions: 0,
-  };
-  const unionOfKeys = (keys: readonly KeyedAccess[]) => (keys.length === 0 ? nothing : unionOf(keys.map(accessOf)));
+  const nothing: EffectiveAccess = { positions: new Uint32Array(0), levels: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
+  const scratch = new Uint32Array(index.actions.length);
+  const unionOfKeys = (keys: readonly KeyedAccess[]) => (keys.length === 0 ? nothing : unionOf(keys.map(accessOf), scratch));
   const keyOf = accessKeys(statementStatusReader());
   const evaluated = new Map<string, EffectiveAccess>();
+  const classifications: EffectiveAccessCache = new Map();
   let decisions = 0;
   const accessOf = (keyed: KeyedAccess): EffectiveAccess => {
     let access = evaluated.get(keyed.key);
     if (access === undefined) {
-      access = evaluateEffectiveAccess(keyed.input, { catalog, watched: criteria.watched });
+      access = evaluateEffectiveAccess(keyed.input, { catalog, watched: criteria.watched, cache: classifications });
       decisions += access.decisions;
       evaluated.set(keyed.key, access);
     }
@@ -388,7 +429,7 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
       if (!was.has(set)) return false;
       const a = keyed('before', set, account);
       const b = keyed('after', set, account);
-      if (a === undefined || b === undefined || a.key !== b.key) return false;
+      if (a === undefined || b === undefined || a.identityKey !== b.identityKey) return false;
     }
     return true;
   };
