@@ -52,7 +52,10 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
   const denies: CompiledStatement[] = [];
   for (const r of rcps) denies.push(...r.denies);
   for (const r of scps) denies.push(...r.denies);
-  for (const r of [resource, identity, boundary, session]) if (r !== undefined && r.denies.length > 0) denies.push(...r.denies);
+  if (resource !== undefined) denies.push(...resource.denies);
+  if (identity !== undefined) denies.push(...identity.denies);
+  if (boundary !== undefined) denies.push(...boundary.denies);
+  if (session !== undefined) denies.push(...session.denies);
 
   // 2-3. organization guardrails: an SCP level without an Allow denies
   const scpGaps: number[] = [];
@@ -98,7 +101,11 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
     if (!allowed) {
       if (grant === undefined && (resourceRequired || !iamPrincipal || resource !== undefined)) causes.push({ kind: 'no-allow', policyType: 'resource' });
       if (iamPrincipal) {
-        if (!identityAllows && !(resourceRequired && !crossAccount && grant !== 'account' && grant !== undefined)) causes.push({ kind: 'no-allow', policyType: 'identity' });
+        // a trust or key policy that names the caller (or its role) needs no identity policy:
+        // then only the boundary or session policy can be what is missing
+        const namedDirectly = grant === 'caller' || grant === 'role';
+        const identityNeeded = crossAccount || !resourceRequired || !namedDirectly;
+        if (!identityAllows && identityNeeded) causes.push({ kind: 'no-allow', policyType: 'identity' });
         if (!boundaryAllows) causes.push({ kind: 'no-allow', policyType: 'permissionBoundary' });
         if (!sessionAllows) causes.push({ kind: 'no-allow', policyType: 'session' });
       }
