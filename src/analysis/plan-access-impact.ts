@@ -30,6 +30,7 @@ import {
   type EffectiveAccessCache,
   type EffectiveAccessInput,
 } from './evaluate-effective-access.ts';
+import { permissionSetRoleArn, principalSession } from './principal-session.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status.ts';
 
 export type AccessMode = 'standing' | 'eligible';
@@ -140,21 +141,14 @@ function holdingsOf(config: OrgConfig): Holdings {
 }
 
 /**
- * the session Parapet gives a permission set in an account: the role `parapet/<permission set>`,
- * and the keys AWS sets in every request of such a session
+ * the session of a permission set in an account as who-can and what-can see it
+ * (principal-session.ts), with the keys the engine derives from its ARN made explicit: every key
+ * listed is known, any other depends on the request
  */
 function knownSession(accountId: string, permissionSet: string): KnownSession {
-  const roleArn = `arn:aws:iam::${accountId}:role/parapet/${permissionSet}`;
-  return {
-    principal: `arn:aws:sts::${accountId}:assumed-role/${permissionSet}/parapet-plan`,
-    facts: { roleArn },
-    context: {
-      'aws:PrincipalArn': roleArn,
-      'aws:PrincipalAccount': accountId,
-      'aws:PrincipalIsAWSService': 'false',
-      'aws:PrincipalType': 'AssumedRole',
-    },
-  };
+  const session = principalSession({ kind: 'group', name: 'parapet-plan' }, accountId, permissionSet);
+  const roleArn = permissionSetRoleArn(accountId, permissionSet);
+  return { ...session, context: { ...session.context, 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': accountId } };
 }
 
 interface KeyedAccess {
