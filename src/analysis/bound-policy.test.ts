@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parsePolicy, type Policy, type Statement } from '../policy/index.ts';
 import { boundPolicy, coversEveryResource, dependsOn } from './bound-policy.ts';
-import type { StatementStatus } from './statement-status.ts';
+import type { StatementStatus } from './statement-status-reader.ts';
 
 function policy(statements: unknown[]): Policy {
   const parsed = parsePolicy({ Version: '2012-10-17', Statement: statements }, { type: 'identity', name: 'test' });

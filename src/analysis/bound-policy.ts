@@ -16,7 +16,7 @@
  * statements.
  */
 import type { Policy, Statement } from '../policy/index.ts';
-import type { StatementStatus } from './statement-status.ts';
+import type { StatementStatus } from './statement-status-reader.ts';
 
 export type PolicyBound = 'most' | 'least' | 'most-everywhere';
 

@@ -12,7 +12,7 @@ import { compilePolicySet, decide, type Policy, type PolicyVersion, type Stateme
 import { boundPolicy, type PolicyBound } from './bound-policy.ts';
 import { catalogActionIndex } from './catalog-action-index.ts';
 import { actionAccess, CONDITIONAL, DENIED, evaluateEffectiveAccess, UNCONDITIONAL, type EffectiveAccessInput } from './evaluate-effective-access.ts';
-import { statementStatusReader } from './statement-status.ts';
+import { statementStatusReader } from './statement-status-reader.ts';
 
 const catalog = loadCatalog();
 const loaded = loadConfigDir(fileURLToPath(new URL('../../examples/acme', import.meta.url)));

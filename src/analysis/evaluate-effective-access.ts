@@ -17,7 +17,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { compileGlob, compilePolicySet, decidePrepared, prepareRequest, type Decision, type Policy, type PolicyType, type PolicyVersion, type Statement } from '../policy/index.ts';
 import { boundPolicy, dependsOn, type PolicyBound } from './bound-policy.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
-import type { StatementStatus } from './statement-status.ts';
+import type { StatementStatus } from './statement-status-reader.ts';
 
 export type AccessLevel = 'unconditional' | 'conditional';
 

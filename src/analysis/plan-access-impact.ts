@@ -31,7 +31,7 @@ import {
   type EffectiveAccessInput,
 } from './evaluate-effective-access.ts';
 import { permissionSetRoleArn, principalSession } from './principal-session.ts';
-import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status.ts';
+import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
 
 export type AccessMode = 'standing' | 'eligible';
 export type PrincipalKind = 'group' | 'user' | 'serviceAccount';

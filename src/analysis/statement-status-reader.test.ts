@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parsePolicy, type Policy } from '../policy/index.ts';
-import { statementStatusReader, type KnownSession } from './statement-status.ts';
+import { statementStatusReader, type KnownSession } from './statement-status-reader.ts';
 
 function policy(statements: unknown[]): Policy {
   const parsed = parsePolicy({ Version: '2012-10-17', Statement: statements }, { type: 'scp', name: 'test' });
