@@ -7,7 +7,7 @@
  * machine in bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,7 +87,11 @@ if (write) {
     process.stderr.write('bench: not writing RESULTS.md from a --quick or partial run\n');
   } else {
     const date = new Date().toISOString().slice(0, 10);
-    writeFileSync(join(benchDir, 'RESULTS.md'), formatResultsFile(results, machine, date, cpu));
+    const file = join(benchDir, 'RESULTS.md');
+    // keep the organization-scale section (bench/org-scale.ts writes it between these markers)
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const orgScale = /<!-- org-scale[\s\S]*<!-- \/org-scale -->\n?/.exec(previous)?.[0];
+    writeFileSync(file, formatResultsFile(results, machine, date, cpu) + (orgScale !== undefined ? `\n${orgScale}` : ''));
     process.stderr.write('bench: wrote bench/RESULTS.md\n');
   }
 }
