@@ -52,9 +52,8 @@ export interface CompiledStatement {
 export interface EvaluationEnv {
   /** the caller has a permissions boundary */
   readonly hasBoundary: boolean;
-  /** per shared condition / resource list: 0 not evaluated yet, 1 false, 2 true */
-  readonly conditionMemo: Uint8Array;
-  readonly resourceMemo: Uint8Array;
+  /** per shared condition or resource list (by id): 0 not evaluated yet, 1 false, 2 true */
+  readonly memo: Uint8Array;
   /** condition keys asked for that the request lacks, as the policies spell them (may repeat) */
   readonly missing: string[];
   /** stop looking for Allow statements in a slot once one settles it (see DecideOptions) */
@@ -87,12 +86,16 @@ const CANDIDATE_CACHE_SIZE = 4096;
 class Interner {
   readonly conditions = new Map<string, SharedCondition>();
   readonly resources = new Map<string, SharedResource>();
+  /** conditions and resource lists share one numbering, so one memo serves a decision */
+  get size(): number {
+    return this.conditions.size + this.resources.size;
+  }
   condition(condition: Condition, version: PolicyVersion): SharedCondition {
     // the key as written, not lower-cased: missing keys are reported as each policy spells them
     const key = JSON.stringify([condition.operator, condition.key, condition.values, condition.values.some((v) => v.includes('${')) ? version : '']);
     let shared = this.conditions.get(key);
     if (shared === undefined) {
-      shared = { ...compileCondition(condition, version), id: this.conditions.size };
+      shared = { ...compileCondition(condition, version), id: this.size };
       this.conditions.set(key, shared);
     }
     return shared;
@@ -101,7 +104,7 @@ class Interner {
     const key = JSON.stringify([resources ?? null, negated, resources?.some((r) => r.includes('${')) ? version : '']);
     let shared = this.resources.get(key);
     if (shared === undefined) {
-      shared = { match: compileResources(resources, negated, version), id: this.resources.size };
+      shared = { match: compileResources(resources, negated, version), id: this.size };
       this.resources.set(key, shared);
     }
     return shared;
@@ -126,9 +129,8 @@ export interface CompileOptions {
 }
 
 export interface CompiledPolicySet {
-  /** how many distinct conditions and resource lists the set holds (sizes of the per-decision memos) */
-  readonly conditionCount: number;
-  readonly resourceCount: number;
+  /** how many distinct conditions and resource lists the set holds (the size of a decision's memo) */
+  readonly sharedCount: number;
   readonly identity: Slot | undefined;
   readonly permissionBoundary: Slot | undefined;
   readonly session: Slot | undefined;
@@ -150,8 +152,7 @@ export function compilePolicySet(input: PolicySetInput, options: CompileOptions 
   const scps = (input.scps ?? []).map((level, i) => compileSlot('scp', level, interner, i));
   const rcps = (input.rcps ?? []).map((level, i) => compileSlot('rcp', level, interner, i));
   return {
-    conditionCount: interner.conditions.size,
-    resourceCount: interner.resources.size,
+    sharedCount: interner.size,
     identity,
     permissionBoundary,
     session,
@@ -401,8 +402,8 @@ const GRANT_RANK: Record<Grant, number> = { account: 1, role: 2, caller: 3 };
 
 function applyStatement(statement: CompiledStatement, request: PreparedRequest, env: EvaluationEnv, result: SlotResult): void {
   const resource = statement.resource;
-  let resourceHit = env.resourceMemo[resource.id];
-  if (resourceHit === 0) env.resourceMemo[resource.id] = resourceHit = resource.match(request) ? 2 : 1;
+  let resourceHit = env.memo[resource.id];
+  if (resourceHit === 0) env.memo[resource.id] = resourceHit = resource.match(request) ? 2 : 1;
   if (resourceHit !== 2) return;
   let grant: Grant | undefined;
   if (statement.matchPrincipal !== undefined) {
@@ -412,8 +413,8 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   // every condition is evaluated (no short cut) so that all missing keys are reported
   let conditionsHold = true;
   for (const condition of statement.conditions) {
-    let hit = env.conditionMemo[condition.id];
-    if (hit === 0) env.conditionMemo[condition.id] = hit = evaluateCondition(condition, request, env.missing) ? 2 : 1;
+    let hit = env.memo[condition.id];
+    if (hit === 0) env.memo[condition.id] = hit = evaluateCondition(condition, request, env.missing) ? 2 : 1;
     if (hit !== 2) conditionsHold = false;
   }
   if (!conditionsHold) return;

@@ -36,8 +36,7 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
   const rcpExemption = rcpExempt(set, req);
   const env: EvaluationEnv = {
     hasBoundary: set.permissionBoundary !== undefined,
-    conditionMemo: new Uint8Array(set.conditionCount),
-    resourceMemo: new Uint8Array(set.resourceCount),
+    memo: scratchMemo(set.sharedCount),
     missing: [],
     sufficient: options.causes === 'sufficient',
   };
@@ -122,7 +121,7 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
     action: req.action,
     resource: req.resource,
     causes,
-    outcomes: outcomesOf(set, { scps, rcps, identity, boundary, session, resource }, scpExemption, rcpExemption, root),
+    outcomes: outcomesOf(set, scps, rcps, identity, boundary, session, resource, scpExemption, rcpExemption, root),
     exemptions: {
       ...(scpExemption !== undefined && set.scps.length > 0 ? { scp: scpExemption } : {}),
       ...(rcpExemption !== undefined && set.rcps.length > 0 ? { rcp: rcpExemption } : {}),
@@ -133,6 +132,18 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
 }
 
 const NONE: readonly SlotResult[] = [];
+
+/**
+ * the memo of one decision, reused from decision to decision: deciding is synchronous and never
+ * re-entered, and a fresh typed array per decision costs more than clearing this one
+ */
+let scratch = new Uint8Array(1024);
+
+function scratchMemo(size: number): Uint8Array {
+  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
+  else scratch.fill(0, 0, size);
+  return scratch;
+}
 
 function evaluateChain(slots: readonly Slot[], req: PreparedRequest, env: EvaluationEnv): SlotResult[] {
   const results: SlotResult[] = [];
@@ -202,22 +213,25 @@ function outcomeOf(result: SlotResult | undefined): Outcome | undefined {
 
 function outcomesOf(
   set: CompiledPolicySet,
-  r: { scps: readonly SlotResult[]; rcps: readonly SlotResult[]; identity?: SlotResult | undefined; boundary?: SlotResult | undefined; session?: SlotResult | undefined; resource?: SlotResult | undefined },
+  scps: readonly SlotResult[],
+  rcps: readonly SlotResult[],
+  identity: SlotResult | undefined,
+  boundary: SlotResult | undefined,
+  session: SlotResult | undefined,
+  resource: SlotResult | undefined,
   scpExemption: ExemptionReason | undefined,
   rcpExemption: ExemptionReason | undefined,
   root: boolean,
 ): Partial<Record<PolicyType, Outcome>> {
   const out: Partial<Record<PolicyType, Outcome>> = {};
   if (set.scps.length > 0) {
-    out.scp = scpExemption !== undefined ? 'NotApplicable' : r.scps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : r.scps.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
+    out.scp = scpExemption !== undefined ? 'NotApplicable' : scps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : scps.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
   }
-  if (set.rcps.length > 0) out.rcp = rcpExemption !== undefined ? 'NotApplicable' : r.rcps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : 'Allow';
-  const identity = outcomeOf(r.identity) ?? (root ? 'Allow' : undefined);
-  if (identity !== undefined) out.identity = identity;
-  const entries: [PolicyType, SlotResult | undefined][] = [['permissionBoundary', r.boundary], ['session', r.session], ['resource', r.resource]];
-  for (const [type, result] of entries) {
-    const outcome = outcomeOf(result);
-    if (outcome !== undefined) out[type] = outcome;
-  }
+  if (set.rcps.length > 0) out.rcp = rcpExemption !== undefined ? 'NotApplicable' : rcps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : 'Allow';
+  const identityOutcome = outcomeOf(identity) ?? (root ? 'Allow' : undefined);
+  if (identityOutcome !== undefined) out.identity = identityOutcome;
+  if (boundary !== undefined) out.permissionBoundary = outcomeOf(boundary)!;
+  if (session !== undefined) out.session = outcomeOf(session)!;
+  if (resource !== undefined) out.resource = outcomeOf(resource)!;
   return out;
 }
