@@ -70,6 +70,13 @@ describe('parapet simulate (ad hoc)', () => {
     assert.equal(decision.decision, 'Allow');
     assert.equal(decision.causes.length, 2);
   });
+  test('an unknown action is a located warning from the AWS catalog, and the decision still runs', async () => {
+    const { code, out, err } = await run('simulate', '--principal', 'arn:aws:iam::111111111111:user/a', '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::b/k', '--identity', `${policies}typo.json`);
+    assert.equal(code, 1);
+    assert.match(out, /^ImplicitDeny\n/);
+    assert.match(err, /typo\.json:1:\d+: warning unknown-action: .*`s3:GetObjet`.*did you mean `s3:GetObject`/);
+    assert.doesNotMatch(err, /Describe/);
+  });
   test('an invalid policy file stops with its located issues and no decision', async () => {
     const { code, out, err } = await run(...base, '--identity', `${policies}broken.json`);
     assert.equal(code, 2);
