@@ -11,7 +11,7 @@ export { formatJunit, requestOf, type TestSuite } from './format-junit.ts';
 export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type AccessRequest, type CompiledAccess } from './access-compiler.ts';
 export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
-export { principalSession, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
+export { principalSession, sessionFactsOf, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
 export { principalGrants, type PrincipalGrant } from './principal-grants.ts';
 export { parsePrincipal, formatPrincipal } from './parse-principal.ts';
 export { checkPrincipal } from './check-principal.ts';

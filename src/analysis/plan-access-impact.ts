@@ -30,7 +30,7 @@ import {
   type EffectiveAccessCache,
   type EffectiveAccessInput,
 } from './evaluate-effective-access.ts';
-import { permissionSetRoleArn, principalSession } from './principal-session.ts';
+import { permissionSetRoleArn, principalSession, sessionFactsOf } from './principal-session.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
 
 export type AccessMode = 'standing' | 'eligible';
@@ -145,15 +145,16 @@ function holdingsOf(config: OrgConfig): Holdings {
  * (principal-session.ts), with the keys the engine derives from its ARN made explicit: every key
  * listed is known, any other depends on the request
  */
-function knownSession(accountId: string, permissionSet: string): KnownSession {
-  const session = principalSession({ kind: 'group', name: 'parapet-plan' }, accountId, permissionSet);
+function knownSession(config: OrgConfig, accountId: string, permissionSet: string): KnownSession {
+  const session = principalSession({ kind: 'group', name: 'parapet-plan' }, accountId, permissionSet, sessionFactsOf(config));
   const roleArn = permissionSetRoleArn(accountId, permissionSet);
   return { ...session, context: { ...session.context, 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': accountId } };
 }
 
 interface KeyedAccess {
   /**
-   * the documents in force and who the session is (account id, permission set name): equal
+   * the documents in force and who the session is (account id, permission set name, organization
+   * id): equal
    * between versions, nothing changed; cheap, as it needs no condition evaluated
    */
   readonly identityKey: string;
@@ -195,7 +196,7 @@ function accessKeys(statusReader: StatementStatusReader) {
   /** `permissionSet` used in `account`, under the guardrails `chainConfig` puts on it */
   return (permissionSet: PermissionSet, account: Account, chainConfig: OrgConfig): KeyedAccess => {
     const chain = chainOf(chainConfig, account);
-    const session = knownSession(account.id, permissionSet.name);
+    const session = knownSession(chainConfig, account.id, permissionSet.name);
     const statusOf = (statement: Statement, version: PolicyVersion) => statusReader(statement, version, session);
     const identity = permissionSet.policies.map((p) => p.policy);
     const boundary = permissionSet.boundary?.policy;
@@ -219,7 +220,7 @@ function accessKeys(statusReader: StatementStatusReader) {
       return out;
     };
     return {
-      identityKey: `${documents}|${account.id}|${permissionSet.name}`,
+      identityKey: `${documents}|${account.id}|${permissionSet.name}|${chainConfig.organization.id ?? ''}`,
       get key() {
         key ??= `${documents}|${statusesOf()}`;
         return key;

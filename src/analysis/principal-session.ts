@@ -3,11 +3,11 @@
  * a role session, and the request context keys AWS supplies for it. Parapet provisions each
  * permission set in each account it is assigned to as the role `parapet/<permission set>`; the
  * session is named after the user, the group or the service account. Only what the configuration
- * knows is supplied: nothing is invented (no organization id, no principal tags the configuration
- * does not give).
+ * knows is supplied: nothing is invented (no organization id when `organization.id` is not given,
+ * no principal tags the configuration does not give).
  */
 import type { ContextValue, PrincipalFacts } from '../policy/index.ts';
-import type { PrincipalRef } from '../org/index.ts';
+import type { OrgConfig, PrincipalRef } from '../org/index.ts';
 
 export interface PrincipalSession {
   /** `arn:aws:sts::<account id>:assumed-role/<permission set>/<session name>` */
@@ -22,6 +22,16 @@ export interface SessionFacts {
   readonly organizationId?: string | undefined;
   /** tags of the principal, when the configuration gives them: `aws:PrincipalTag/<key>` */
   readonly principalTags?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * What the configuration knows of every session in its accounts, with `facts` given by the caller
+ * on top: every account of the tree is a member of the organization (the management account
+ * too), so its principals carry the organization's id as `aws:PrincipalOrgID` when it is given.
+ */
+export function sessionFactsOf(config: OrgConfig, facts: SessionFacts = {}): SessionFacts {
+  const organizationId = facts.organizationId ?? config.organization.id;
+  return organizationId === undefined ? facts : { ...facts, organizationId };
 }
 
 /** the role a permission set is provisioned as in an account (aws:PrincipalArn of its sessions) */

@@ -6,10 +6,11 @@ import { loadConfigDir, type OrgConfig } from '../org/index.ts';
 import type { AccessTest } from './access-test.ts';
 import { formatJunit } from './format-junit.ts';
 import { parseAccessTests } from './parse-access-tests.ts';
-import { principalSession } from './principal-session.ts';
+import { principalSession, sessionFactsOf } from './principal-session.ts';
 import { meetsExpectation, runAccessTests } from './run-access-tests.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
+const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
 
 function loadFixture(): OrgConfig {
   const parsed = loadConfigDir(FIXTURE);
@@ -47,6 +48,30 @@ describe('runAccessTests', () => {
       { rcpServices },
     );
     assert.equal(result?.decision.principal, 'arn:aws:sts::222222222222:assumed-role/operator/ops');
+  });
+
+  test('`organization.id` is every session\'s aws:PrincipalOrgID; a test\'s context and given facts win', () => {
+    assert.deepEqual(sessionFactsOf(config), {});
+    const acmeParsed = loadConfigDir(ACME);
+    if (!acmeParsed.ok) throw new Error(acmeParsed.issues.map((i) => i.message).join('\n'));
+    const acme = acmeParsed.value;
+    assert.deepEqual(sessionFactsOf(acme), { organizationId: 'o-acme0example' });
+    assert.deepEqual(sessionFactsOf(acme, { organizationId: 'o-given00001' }), { organizationId: 'o-given00001' });
+    // acme's data perimeter denies principals whose aws:PrincipalOrgID is not acme's
+    const perimeter = (target: OrgConfig, context = '') => {
+      const parsed = parseAccessTests(
+        `- { name: a, principal: group:payments-devs, account: payments-prod, action: s3:GetObject, resource: "arn:aws:s3:::acme-payments-data/a.json", context: { aws:SecureTransport: true, aws:RequestedRegion: eu-west-1${context} }, expect: allow }\n`,
+        'tests/t.yaml',
+        target,
+      );
+      assert.deepEqual(parsed.issues, []);
+      return runAccessTests(target, parsed.tests, { rcpServices })[0]?.decision.decision;
+    };
+    assert.equal(perimeter(acme), 'Allow');
+    // a key of the test, in any case, wins over the one supplied
+    assert.equal(perimeter(acme, ', aws:principalorgid: o-elsewhere00'), 'ExplicitDeny');
+    const { id: _, ...withoutId } = acme.organization;
+    assert.equal(perimeter({ ...acme, organization: withoutId }), 'ExplicitDeny');
   });
 
   test('pass and fail by expectation; a failure says what was expected and explains with unit names', () => {

@@ -7,7 +7,7 @@ import { decide, explain, type Decision, type DecisionKind } from '../policy/ind
 import type { OrgConfig } from '../org/index.ts';
 import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessTest, Expectation } from './access-test.ts';
-import { principalSession, type SessionFacts } from './principal-session.ts';
+import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 
 export interface AccessTestResult {
   readonly test: AccessTest;
@@ -44,6 +44,7 @@ export function meetsExpectation(expect: Expectation, decision: DecisionKind): b
 
 export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], options: RunAccessTestsOptions = {}): AccessTestResult[] {
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const facts = sessionFactsOf(config, options.sessionFacts);
   return tests.map((test) => {
     const compiled = compile({
       principal: test.principal,
@@ -55,7 +56,7 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
     // parseAccessTests checked every name against the same configuration
     if (!compiled.ok) throw new Error(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
     const { access, resourceAccountId } = compiled.value;
-    const session = principalSession(test.principal, access.account.id, test.permissionSet, options.sessionFacts);
+    const session = principalSession(test.principal, access.account.id, test.permissionSet, facts);
     const decision = decide(
       compiled.value.compiled,
       {

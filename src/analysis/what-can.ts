@@ -14,7 +14,7 @@ import type { AccessVerdict } from './conditional-decider.ts';
 import { checkPrincipal } from './check-principal.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { principalGrants } from './principal-grants.ts';
-import { principalSession, type SessionFacts } from './principal-session.ts';
+import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 
 export interface WhatCanQuery {
   readonly principal: PrincipalRef;
@@ -85,12 +85,13 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
   const unknown = checkPrincipal(config, query.principal);
   if (unknown !== undefined) return { ok: false, issues: [unknown] };
   const grants = principalGrants(config, query.principal);
+  const facts = sessionFactsOf(config, options.sessionFacts);
   const access: PermissionSetAccess[] = [];
   for (const grant of grants) {
     if (accountFilter !== undefined && grant.account.name !== accountFilter) continue;
     const base = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: '*' });
     if (!base.ok) throw new Error(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
-    const session = principalSession(query.principal, grant.account.id, grant.permissionSet, options.sessionFacts);
+    const session = principalSession(query.principal, grant.account.id, grant.permissionSet, facts);
     const compiledFor = (resource: string): CompiledAccess => {
       if (accountOfArn(resource) === undefined) return base.value;
       const other = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource });

@@ -108,7 +108,8 @@ describe('whoCan on the acme example', () => {
       ['group:payments-devs admin eligible conditional', 'group:platform-admins admin eligible conditional', 'group:incident-responders break-glass eligible conditional', 'service:deployer deployer standing conditional'],
     );
     for (const entry of groups) {
-      assert.deepEqual(entry.conditionKeys, ['aws:MultiFactorAuthPresent', 'aws:PrincipalOrgID', 'aws:RequestedRegion', 'aws:SecureTransport']);
+      // aws:PrincipalOrgID, which the data perimeter asks for, is supplied from `organization.id`
+      assert.deepEqual(entry.conditionKeys, ['aws:MultiFactorAuthPresent', 'aws:RequestedRegion', 'aws:SecureTransport']);
       assert.equal(entry.example['aws:MultiFactorAuthPresent'], 'true');
     }
   });

@@ -10,7 +10,7 @@ import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { principalGrants } from './principal-grants.ts';
-import { principalSession, type SessionFacts } from './principal-session.ts';
+import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 
 export interface WhoCanQuery {
   readonly action: string;
@@ -72,6 +72,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
     accountFilter = account.name;
   }
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const facts = sessionFactsOf(config, options.sessionFacts);
   const entries: WhoCanEntry[] = [];
   let checked = 0;
   for (const principal of allPrincipals(config)) {
@@ -80,7 +81,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
       const compiled = compile({ principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: query.resource });
       // every name in a grant comes from the validated configuration
       if (!compiled.ok) throw new Error(`whoCan: ${compiled.issues.map((i) => i.message).join('; ')}`);
-      const session = principalSession(principal, grant.account.id, grant.permissionSet, options.sessionFacts);
+      const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);
       checked++;
       const verdict = compiled.value.decideConditional(
         {

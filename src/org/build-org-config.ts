@@ -69,7 +69,7 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
     }),
   );
   return {
-    organization: { name, managementAccount: managementAccount.name, root: rootUnit },
+    organization: { name, ...(draft.organizationId !== undefined ? { id: draft.organizationId } : {}), managementAccount: managementAccount.name, root: rootUnit },
     guardrails: guardrails(draft.guardrails, loaded.guardrails),
     resourceGuardrails: guardrails(draft.resourceGuardrails, loaded.resourceGuardrails),
     permissionSets,

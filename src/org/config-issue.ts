@@ -16,6 +16,7 @@ export type ConfigIssueCode =
   | 'unknown-field'
   | 'bad-name'
   | 'bad-account-id'
+  | 'bad-organization-id'
   | 'bad-session-duration'
   | 'bad-path'
   | 'missing-file'

@@ -78,6 +78,8 @@ export interface DraftServiceAccount {
 
 export interface DraftConfig {
   readonly name: string | undefined;
+  /** undefined when absent or invalid (already reported) */
+  readonly organizationId: string | undefined;
   readonly managementAccount: Ref | undefined;
   readonly root: DraftUnit | undefined;
   readonly guardrails: readonly DraftGuardrail[];

@@ -28,6 +28,11 @@ export interface OrgConfig {
 
 export interface Organization {
   readonly name: string;
+  /**
+   * AWS's id of the organization (`o-` and 10 to 32 lower-case letters or digits), when the
+   * configuration gives it: the `aws:PrincipalOrgID` of every principal of its accounts
+   */
+  readonly id?: string;
   /** SCPs and RCPs do not apply to the management account (it may also appear in the tree) */
   readonly managementAccount: string;
   readonly root: Unit;

@@ -127,6 +127,16 @@ describe('the acme example', () => {
     assert.equal(config.permissionSets.get('admin')?.sessionDuration, '1h');
     assert.ok(config.assignments.some((a) => a.permissionSet === 'admin' && a.eligible));
     assert.deepEqual(config.serviceAccounts.get('deployer')?.permissionSet, 'deployer');
+    assert.equal(config.organization.id, 'o-acme0example');
+  });
+
+  test('`organization.id` is optional', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '  id: o-acme0example\n', '');
+    const result = validate(dir);
+    assert.ok(result.ok);
+    assert.equal(result.value.organization.id, undefined);
+    assert.equal('id' in result.value.organization, false);
   });
 });
 
@@ -233,6 +243,21 @@ describe('validation codes', () => {
     const line = edit(dir, YAML, 'managementAccount: "100000000001"', 'managementAccount: 010000000001');
     const issue = expectError(validate(dir), 'bad-account-id', YAML, line);
     assert.match(issue.message, /write the account id in quotes, `"010000000001"`/);
+  });
+
+  test('bad-organization-id: not `o-` and 10 to 32 lower-case letters or digits', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'id: o-acme0example', 'id: o-Acme');
+    const issue = expectError(validate(dir), 'bad-organization-id', YAML, line);
+    assert.equal(issue.column, 7);
+    assert.equal(issue.path, '$.organization.id');
+    assert.match(issue.message, /^`organization.id`: `o-Acme` is not an AWS organization id: expected `o-` and 10 to 32 lower-case letters or digits/);
+  });
+
+  test('wrong-type: a number for `organization.id`', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'id: o-acme0example', 'id: 12');
+    expectError(validate(dir), 'wrong-type', YAML, line);
   });
 
   test('bad-session-duration: longer than AWS allows', () => {

@@ -25,7 +25,7 @@ export const CONFIG_FILE = 'parapet.yaml';
 type Path = readonly YamlPathSegment[];
 
 const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts'];
-const ORGANIZATION_FIELDS = ['name', 'managementAccount', 'root'];
+const ORGANIZATION_FIELDS = ['name', 'id', 'managementAccount', 'root'];
 const ROOT_FIELDS = ['guardrails', 'resourceGuardrails', 'units', 'accounts'];
 const UNIT_FIELDS = ['name', ...ROOT_FIELDS];
 const ACCOUNT_FIELDS = ['id', 'name', 'tags', 'guardrails', 'resourceGuardrails'];
@@ -33,6 +33,12 @@ const PERMISSION_SET_FIELDS = ['policies', 'boundary', 'sessionDuration'];
 const GROUP_FIELDS = ['members'];
 const ASSIGNMENT_FIELDS = ['group', 'permissionSet', 'accounts', 'eligible'];
 const SERVICE_ACCOUNT_FIELDS = ['permissionSet', 'accounts'];
+
+/**
+ * AWS Organizations' pattern for an organization id (API reference, `Organization` data type,
+ * `Id`): `o-` followed by 10 to 32 lower-case letters or digits
+ */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /** names are identifiers: referenced elsewhere, joined with `/` into unit paths and with `:` into principals */
 const NAME = /^[^\s/:,*]+$/;
@@ -148,6 +154,17 @@ class Reader {
     }
     return { name: value, at: node.at, path: formatYamlPath(path) };
   }
+
+  /** `o-` and 10 to 32 lower-case letters or digits, as AWS Organizations writes it */
+  organizationId(node: YamlNode, path: Path, what: string): string | undefined {
+    const value = this.string(node, path, what);
+    if (value === undefined) return undefined;
+    if (!ORGANIZATION_ID.test(value)) {
+      this.add('bad-organization-id', `${what}: \`${value}\` is not an AWS organization id: expected \`o-\` and 10 to 32 lower-case letters or digits, such as \`o-a1b2c3d4e5\``, node.at, path);
+      return undefined;
+    }
+    return value;
+  }
 }
 
 export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; readonly issues: readonly ConfigIssue[] } {
@@ -156,6 +173,7 @@ export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; 
     -readonly [K in keyof DraftConfig]: DraftConfig[K];
   } = {
     name: undefined,
+    organizationId: undefined,
     managementAccount: undefined,
     root: undefined,
     guardrails: [],
@@ -177,6 +195,8 @@ export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; 
     if (fields !== undefined) {
       const name = r.required(fields, 'name', organization.value.at, path, '`organization`');
       if (name !== undefined) draft.name = r.string(name.value, [...path, 'name'], '`organization.name`');
+      const id = fields.get('id');
+      if (id !== undefined) draft.organizationId = r.organizationId(id.value, [...path, 'id'], '`organization.id`');
       const management = r.required(fields, 'managementAccount', organization.value.at, path, '`organization`');
       if (management !== undefined) draft.managementAccount = r.accountId(management.value, [...path, 'managementAccount'], '`organization.managementAccount`');
       const rootEntry = r.required(fields, 'root', organization.value.at, path, '`organization`');
