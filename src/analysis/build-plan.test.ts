@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { acmeFiles, acmeVariant, parseValid, policyText } from '../org/acme-variant.test-support.ts';
-import type { OrgConfig } from '../org/org-config.ts';
+import type { OrgConfig } from '../org/index.ts';
 import { buildPlan, type PlanFlag, type PlanReport } from './build-plan.ts';
 import type { AccessChange } from './plan-access-impact.ts';
 import { renderPlanMarkdown } from './render-plan-markdown.ts';
@@ -71,7 +71,7 @@ test('a guardrail denying s3:DeleteBucket: the action is lost, to the guardrail,
 
   const lockouts = flagsOf(report, 'guardrail-lockout');
   assert.ok(lockouts.some((f) => where(f) === 'group:payments-devs payments-staging standing'));
-  assert.ok(lockouts.some((f) => where(f) === 'serviceAccount:deployer checkout-prod standing'));
+  assert.ok(lockouts.some((f) => where(f) === 'service:deployer checkout-prod standing'));
   assert.deepEqual(lockouts[0], {
     principal: 'group:checkout-devs',
     account: 'checkout-prod',

@@ -6,8 +6,7 @@
  *   structural diff → access impact → flags → summary
  */
 import type { Catalog } from '../catalog/catalog.ts';
-import { diffConfigs, unitPathName, type StructuralChange } from '../org/diff-configs.ts';
-import type { Account, OrgConfig } from '../org/org-config.ts';
+import { diffConfigs, unitPathName, type Account, type OrgConfig, type StructuralChange } from '../org/index.ts';
 import type { AdminCriterion } from './escalation-rules.ts';
 import { planAccessImpact, type AccessChange, type AccessMode, type ImpactStats } from './plan-access-impact.ts';
 

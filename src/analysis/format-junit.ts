@@ -4,7 +4,7 @@
  * `error` for each mistake that kept a test file or a test from running.
  */
 import type { AccessTestIssue } from './access-test.ts';
-import { formatPrincipal } from './parse-principal.ts';
+import { formatPrincipalRef } from '../org/index.ts';
 import type { AccessTestResult } from './run-access-tests.ts';
 
 export interface TestSuite {
@@ -51,7 +51,7 @@ export function formatJunit(suites: readonly TestSuite[], name = 'parapet access
 /** the request a test made, in one line */
 export function requestOf(result: AccessTestResult): string {
   const t = result.test;
-  return `${formatPrincipal(t.principal)} with \`${t.permissionSet}\`${t.eligible ? ' (after elevation)' : ''} in \`${t.account}\`: \`${t.action}\` on \`${t.resource}\``;
+  return `${formatPrincipalRef(t.principal)} with \`${t.permissionSet}\`${t.eligible ? ' (after elevation)' : ''} in \`${t.account}\`: \`${t.action}\` on \`${t.resource}\``;
 }
 
 function escape(value: string): string {

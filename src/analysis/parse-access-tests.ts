@@ -6,13 +6,22 @@
  *   merge each test with the defaults → read its fields → check its names against the
  *   organization → choose its permission set
  */
-import { findAccount, type OrgConfig, type PrincipalRef } from '../org/index.ts';
-import { formatYamlPath, readYamlTree, type YamlEntry, type YamlNode, type YamlPathSegment } from '../org/read-yaml-tree.ts';
+import {
+  checkPrincipal,
+  findAccount,
+  formatPrincipalRef,
+  formatYamlPath,
+  parsePrincipalRef,
+  readYamlTree,
+  type OrgConfig,
+  type PrincipalRef,
+  type YamlEntry,
+  type YamlNode,
+  type YamlPathSegment,
+} from '../org/index.ts';
 import { parseArn, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
-import { checkPrincipal } from './check-principal.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { formatPrincipal, parsePrincipal } from './parse-principal.ts';
 import { principalGrants } from './principal-grants.ts';
 
 export interface ParseAccessTestsOptions {
@@ -175,7 +184,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   const principalText = text(principalAt, 'principal');
   let principal: PrincipalRef | undefined;
   if (principalText !== undefined && principalAt !== undefined) {
-    const parsed = parsePrincipal(principalText);
+    const parsed = parsePrincipalRef(principalText);
     if (!parsed.ok) report.add('bad-principal', `${whose(principalAt)}: ${parsed.message}`, principalAt.node.at, principalAt.path);
     else {
       const unknown = checkPrincipal(config, parsed.value);
@@ -297,7 +306,7 @@ function choosePermissionSet(
   eligible: boolean,
   report: (code: AccessTestIssueCode, message: string) => void,
 ): string | undefined {
-  const who = `\`${formatPrincipal(principal)}\``;
+  const who = `\`${formatPrincipalRef(principal)}\``;
   const held = principalGrants(config, principal).filter((g) => g.account.name === account);
   const usable = held.filter((g) => g.standing || (eligible && g.eligible));
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');

@@ -15,8 +15,16 @@
  * old guardrails (the old SCP and RCP chains of the account) would still allow them.
  */
 import type { Catalog } from '../catalog/catalog.ts';
-import { guardrailChain, resourceGuardrailChain } from '../org/guardrail-chain.ts';
-import type { Account, OrgConfig, PermissionSet } from '../org/org-config.ts';
+import {
+  formatPrincipalRef,
+  guardrailChain,
+  parsePrincipalRef,
+  resourceGuardrailChain,
+  type Account,
+  type OrgConfig,
+  type PermissionSet,
+  type PrincipalKind,
+} from '../org/index.ts';
 import type { Policy, PolicyVersion, Statement } from '../policy/index.ts';
 import { accessCriteria, adminCriterion, ESCALATION_RULES, ruleHolds, type AccessCriteria, type AdminCriterion } from './escalation-rules.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
@@ -34,7 +42,6 @@ import { permissionSetRoleArn, principalSession, sessionFactsOf } from './princi
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
 
 export type AccessMode = 'standing' | 'eligible';
-export type PrincipalKind = 'group' | 'user' | 'serviceAccount';
 
 /** what changed for one service */
 export interface ServiceChange {
@@ -57,7 +64,7 @@ export interface ServiceChange {
 }
 
 export interface AccessChange {
-  /** `group:payments-devs`, `user:alice@acme.example`, `serviceAccount:deployer` */
+  /** `group:payments-devs`, `user:alice@acme.example`, `service:deployer` (formatPrincipalRef) */
   readonly principal: string;
   readonly principalKind: PrincipalKind;
   /** account name */
@@ -125,17 +132,17 @@ function holdingsOf(config: OrgConfig): Holdings {
   };
   for (const assignment of config.assignments) {
     const mode: AccessMode = assignment.eligible ? 'eligible' : 'standing';
-    for (const account of assignment.accounts) hold(`group:${assignment.group}`, account, mode, assignment.permissionSet);
+    for (const account of assignment.accounts) hold(formatPrincipalRef({ kind: 'group', name: assignment.group }), account, mode, assignment.permissionSet);
   }
   for (const group of config.groups.values()) {
-    const held = out.get(`group:${group.name}`);
+    const held = out.get(formatPrincipalRef({ kind: 'group', name: group.name }));
     if (held === undefined) continue;
     for (const member of group.members) {
-      for (const [account, holding] of held) for (const mode of MODES) for (const set of holding[mode]) hold(`user:${member}`, account, mode, set);
+      for (const [account, holding] of held) for (const mode of MODES) for (const set of holding[mode]) hold(formatPrincipalRef({ kind: 'user', name: member }), account, mode, set);
     }
   }
   for (const serviceAccount of config.serviceAccounts.values()) {
-    for (const account of serviceAccount.accounts) hold(`serviceAccount:${serviceAccount.name}`, account, 'standing', serviceAccount.permissionSet);
+    for (const account of serviceAccount.accounts) hold(formatPrincipalRef({ kind: 'serviceAccount', name: serviceAccount.name }), account, 'standing', serviceAccount.permissionSet);
   }
   return out;
 }
@@ -470,10 +477,12 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
           comparisons.set(memo, comparison);
         }
         if (comparison.services.length === 0 && comparison.newAdmin === undefined && comparison.newEscalations.length === 0) continue;
-        const colon = principal.indexOf(':');
+        const ref = parsePrincipalRef(principal);
+        // holdingsOf writes every principal with formatPrincipalRef
+        if (!ref.ok) throw new Error(`planAccessImpact: ${ref.message}`);
         changes.push({
           principal,
-          principalKind: principal.slice(0, colon) as PrincipalKind,
+          principalKind: ref.value.kind,
           account,
           accountId: (after.accounts.get(account) ?? before.accounts.get(account))?.id ?? '',
           mode,

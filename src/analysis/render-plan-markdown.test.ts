@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StructuralChange } from '../org/diff-configs.ts';
+import type { StructuralChange } from '../org/index.ts';
 import { PLAN_FORMAT, type PlanReport } from './build-plan.ts';
 import type { AccessChange } from './plan-access-impact.ts';
 import { describeStructuralChange, renderPlanMarkdown } from './render-plan-markdown.ts';

@@ -4,7 +4,7 @@
  * `<details>` blocks. Long lists are cut (the JSON form has everything), so the comment stays
  * well under the 65,536 characters a GitHub comment may have.
  */
-import type { StructuralChange } from '../org/diff-configs.ts';
+import type { StructuralChange } from '../org/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
 import type { AccessChange, ServiceChange } from './plan-access-impact.ts';
 

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { loadCatalog } from '../catalog/load-catalog.ts';
-import { loadConfigDir, type OrgConfig } from '../org/index.ts';
-import { formatPrincipal } from './parse-principal.ts';
+import { formatPrincipalRef, loadConfigDir, type OrgConfig } from '../org/index.ts';
 import { allPrincipals, whoCan, type WhoCanQuery } from './who-can.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
@@ -23,7 +22,7 @@ function who(query: WhoCanQuery, on: OrgConfig = config) {
   const result = whoCan(on, query, { rcpServices });
   assert.ok(result.ok);
   return {
-    entries: result.value.entries.map((e) => `${formatPrincipal(e.principal)} ${e.permissionSet} ${e.account} ${e.via} ${e.status}`),
+    entries: result.value.entries.map((e) => `${formatPrincipalRef(e.principal)} ${e.permissionSet} ${e.account} ${e.via} ${e.status}`),
     checked: result.value.checked,
     result: result.value,
   };
@@ -31,7 +30,7 @@ function who(query: WhoCanQuery, on: OrgConfig = config) {
 
 describe('whoCan on the small organization (expectations computed by hand from its policies)', () => {
   test('principals: groups, then users in the order groups list them, then service accounts', () => {
-    assert.deepEqual(allPrincipals(config).map(formatPrincipal), ['group:readers', 'group:ops', 'user:rita@example.com', 'user:otto@example.com', 'service:ci']);
+    assert.deepEqual(allPrincipals(config).map(formatPrincipalRef), ['group:readers', 'group:ops', 'user:rita@example.com', 'user:otto@example.com', 'service:ci']);
   });
 
   test('deleting a dev queue: the operators in dev, conditional on the region and TLS; prod principals are in another account', () => {
@@ -104,7 +103,7 @@ describe('whoCan on the acme example', () => {
     const { result } = who({ action: 's3:DeleteBucket', resource: 'arn:aws:s3:::acme-payments-data', account: 'payments-prod' }, acme);
     const groups = result.entries.filter((e) => e.principal.kind === 'group' || e.principal.kind === 'serviceAccount');
     assert.deepEqual(
-      groups.map((e) => `${formatPrincipal(e.principal)} ${e.permissionSet} ${e.via} ${e.status}`),
+      groups.map((e) => `${formatPrincipalRef(e.principal)} ${e.permissionSet} ${e.via} ${e.status}`),
       ['group:payments-devs admin eligible conditional', 'group:platform-admins admin eligible conditional', 'group:incident-responders break-glass eligible conditional', 'service:deployer deployer standing conditional'],
     );
     for (const entry of groups) {

@@ -9,7 +9,6 @@ import {
   accessCompiler,
   formatAccessTestIssue,
   formatJunit,
-  formatPrincipal,
   parseAccessTests,
   requestOf,
   runAccessTests,
@@ -17,6 +16,7 @@ import {
   type AccessTestResult,
   type TestSuite,
 } from '../analysis/index.ts';
+import { formatPrincipalRef } from '../org/index.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
 import { UsageError, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
@@ -129,7 +129,7 @@ function resultJson(result: AccessTestResult, dir: string) {
     pass: result.pass,
     expected: t.expect,
     decision: result.decision.decision,
-    principal: formatPrincipal(t.principal),
+    principal: formatPrincipalRef(t.principal),
     account: t.account,
     permissionSet: t.permissionSet,
     eligible: t.eligible,

@@ -3,7 +3,8 @@
  * each account, per permission set, grouped by service, wildcards expanded over the catalog.
  */
 import { Command } from 'commander';
-import { formatPrincipal, parsePrincipal, whatCan, type PermissionSetAccess } from '../analysis/index.ts';
+import { whatCan, type PermissionSetAccess } from '../analysis/index.ts';
+import { formatPrincipalRef, parsePrincipalRef } from '../org/index.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { rcpServices } from './catalog-wiring.ts';
 import { collectOption, formatContextExample, parseContextOption } from './context-option.ts';
@@ -45,7 +46,7 @@ Examples:
   parapet what-can . --principal user:alice@acme.example --context aws:RequestedRegion=eu-west-1 --json`,
     )
     .action((dir: string, options: WhatCanOptions) => {
-      const principal = parsePrincipal(options.principal);
+      const principal = parsePrincipalRef(options.principal);
       if (!principal.ok) throw new UsageError(`--principal: ${principal.message}`);
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
@@ -60,7 +61,7 @@ Examples:
       if (options.json) {
         io.out(
           `${JSON.stringify({
-            principal: formatPrincipal(principal.value),
+            principal: formatPrincipalRef(principal.value),
             context,
             access: access.map((a) => ({
               account: a.account,
@@ -75,7 +76,7 @@ Examples:
             })),
           })}\n`,
         );
-      } else io.out(describe(formatPrincipal(principal.value), access, options.actions === true));
+      } else io.out(describe(formatPrincipalRef(principal.value), access, options.actions === true));
       setExit(0);
     });
 }

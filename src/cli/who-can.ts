@@ -4,7 +4,8 @@
  * conditions.
  */
 import { Command } from 'commander';
-import { formatPrincipal, whoCan, type WhoCanEntry } from '../analysis/index.ts';
+import { whoCan, type WhoCanEntry } from '../analysis/index.ts';
+import { formatPrincipalRef } from '../org/index.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
 import { collectOption, formatContextExample, parseContextOption } from './context-option.ts';
 import { UsageError, type Io } from './io.ts';
@@ -63,7 +64,7 @@ Examples:
             context,
             checked,
             entries: entries.map((e) => ({
-              principal: formatPrincipal(e.principal),
+              principal: formatPrincipalRef(e.principal),
               account: e.account,
               accountId: e.accountId,
               permissionSet: e.permissionSet,
@@ -85,7 +86,7 @@ function describe(options: WhoCanOptions, entries: readonly WhoCanEntry[], check
   if (entries.length === 0) lines.push('  nobody');
   const byPrincipal = new Map<string, WhoCanEntry[]>();
   for (const entry of entries) {
-    const key = formatPrincipal(entry.principal);
+    const key = formatPrincipalRef(entry.principal);
     const list = byPrincipal.get(key);
     if (list === undefined) byPrincipal.set(key, [entry]);
     else list.push(entry);

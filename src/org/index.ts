@@ -28,6 +28,18 @@ export { findAccount, unitsAbove } from './find-account.ts';
 export { guardrailChain, resourceGuardrailChain, type GuardrailChain } from './guardrail-chain.ts';
 export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessGrant } from './list-principal-access.ts';
 export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalRef, type PrincipalKind, type ParsedPrincipalRef } from './principal-ref.ts';
+export { checkPrincipal } from './check-principal.ts';
+export { readYamlTree, formatYamlPath, type YamlEntry, type YamlList, type YamlMap, type YamlNode, type YamlPathSegment, type YamlScalar, type YamlTree } from './read-yaml-tree.ts';
+export {
+  diffConfigs,
+  unitPathName,
+  STRUCTURAL_CHANGE_KINDS,
+  type AssignmentMode,
+  type GuardrailKind,
+  type NodeRef,
+  type StructuralChange,
+  type StructuralChangeKind,
+} from './diff-configs.ts';
 export {
   resolveAccess,
   type AccessQuery,

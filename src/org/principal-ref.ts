@@ -1,7 +1,8 @@
 /**
  * Who asks, as the configuration knows them: a group, a user (a member of groups, by e-mail
  * address) or a service account. Written `group:payments-devs`, `user:alice@acme.example`,
- * `serviceAccount:deployer` on command lines and in access tests.
+ * `service:deployer` on command lines, in access tests and in plans; `serviceAccount:deployer`
+ * (and `service-account:`) are read too, and written `service:`.
  */
 export type PrincipalKind = 'group' | 'user' | 'serviceAccount';
 
@@ -14,18 +15,28 @@ export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['group', 'user', 'serv
 
 export type ParsedPrincipalRef = { readonly ok: true; readonly value: PrincipalRef } | { readonly ok: false; readonly message: string };
 
+/** the prefixes read, the first of each kind being the one written */
+const PREFIXES: ReadonlyMap<string, PrincipalKind> = new Map([
+  ['group', 'group'],
+  ['user', 'user'],
+  ['service', 'serviceAccount'],
+  ['serviceAccount', 'serviceAccount'],
+  ['service-account', 'serviceAccount'],
+]);
+
+const PREFIX: Record<PrincipalKind, string> = { group: 'group', user: 'user', serviceAccount: 'service' };
+const WORDS: Record<PrincipalKind, string> = { group: 'group', user: 'user', serviceAccount: 'service account' };
+
 export function parsePrincipalRef(text: string): ParsedPrincipalRef {
   const colon = text.indexOf(':');
-  const kind = colon === -1 ? '' : text.slice(0, colon);
+  const kind = colon === -1 ? undefined : PREFIXES.get(text.slice(0, colon));
+  if (kind === undefined) return { ok: false, message: `\`${text}\` is not a principal: write \`group:NAME\`, \`user:EMAIL\` or \`service:NAME\`` };
   const name = text.slice(colon + 1);
-  const known = PRINCIPAL_KINDS.find((k) => k === kind || (k === 'serviceAccount' && kind === 'service-account'));
-  if (colon === -1 || known === undefined) {
-    return { ok: false, message: `\`${text}\` is not a principal: write \`group:NAME\`, \`user:EMAIL\` or \`serviceAccount:NAME\`` };
-  }
-  if (name === '') return { ok: false, message: `\`${text}\` names no ${known}` };
-  return { ok: true, value: { kind: known, name } };
+  if (name === '') return { ok: false, message: `\`${text}\` names no ${WORDS[kind]}` };
+  return { ok: true, value: { kind, name } };
 }
 
+/** `group:x`, `user:x`, `service:x` */
 export function formatPrincipalRef(principal: PrincipalRef): string {
-  return `${principal.kind}:${principal.name}`;
+  return `${PREFIX[principal.kind]}:${principal.name}`;
 }

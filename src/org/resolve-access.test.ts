@@ -256,10 +256,15 @@ describe('helpers', () => {
   test('principal references', () => {
     assert.deepEqual(parsePrincipalRef('group:payments-devs'), { ok: true, value: { kind: 'group', name: 'payments-devs' } });
     assert.deepEqual(parsePrincipalRef('user:alice@acme.example'), { ok: true, value: { kind: 'user', name: 'alice@acme.example' } });
-    assert.deepEqual(parsePrincipalRef('service-account:deployer'), { ok: true, value: { kind: 'serviceAccount', name: 'deployer' } });
+    // `service:` is the form written; `serviceAccount:` and `service-account:` are read too
+    for (const prefix of ['service', 'serviceAccount', 'service-account']) {
+      assert.deepEqual(parsePrincipalRef(`${prefix}:deployer`), { ok: true, value: { kind: 'serviceAccount', name: 'deployer' } });
+    }
+    assert.deepEqual(parsePrincipalRef('team:ops'), { ok: false, message: '`team:ops` is not a principal: write `group:NAME`, `user:EMAIL` or `service:NAME`' });
+    assert.deepEqual(parsePrincipalRef('service:'), { ok: false, message: '`service:` names no service account' });
     assert.equal(parsePrincipalRef('payments-devs').ok, false);
     assert.equal(parsePrincipalRef('role:x').ok, false);
     assert.equal(parsePrincipalRef('group:').ok, false);
-    assert.equal(formatPrincipalRef({ kind: 'serviceAccount', name: 'deployer' }), 'serviceAccount:deployer');
+    assert.equal(formatPrincipalRef({ kind: 'serviceAccount', name: 'deployer' }), 'service:deployer');
   });
 });

@@ -12,9 +12,11 @@ import type { ExplainOptions, Policy } from '../policy/index.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { findAccount } from './find-account.ts';
 import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
-import { groupsOfUser, listPrincipalAccess, type AccessGrant } from './list-principal-access.ts';
+import { listPrincipalAccess, type AccessGrant } from './list-principal-access.ts';
 import type { Account, OrgConfig, PermissionSet } from './org-config.ts';
-import { formatPrincipalRef, type PrincipalRef } from './principal-ref.ts';
+import { checkPrincipal } from './check-principal.ts';
+import type { PrincipalRef } from './principal-ref.ts';
+import type { ResolveIssue } from './resolve-issue.ts';
 
 export interface AccessQuery {
   readonly principal: PrincipalRef;
@@ -49,12 +51,7 @@ export interface ResolvedAccess {
   readonly explainOptions: Required<ExplainOptions>;
 }
 
-export type ResolveIssueCode = 'unknown-group' | 'unknown-user' | 'unknown-service-account' | 'unknown-account' | 'unknown-permission-set';
-
-export interface ResolveIssue {
-  readonly code: ResolveIssueCode;
-  readonly message: string;
-}
+export type { ResolveIssue, ResolveIssueCode } from './resolve-issue.ts';
 
 export type ResolvedAccessResult = { readonly ok: true; readonly value: ResolvedAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
 
@@ -98,28 +95,6 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
       explainOptions: { scpLevelNames: scps.levelNames, rcpLevelNames: rcps.levelNames },
     },
   };
-}
-
-function checkPrincipal(config: OrgConfig, principal: PrincipalRef): ResolveIssue | undefined {
-  switch (principal.kind) {
-    case 'group':
-      return config.groups.has(principal.name)
-        ? undefined
-        : { code: 'unknown-group', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, config.groups.keys())}` };
-    case 'user': {
-      if (groupsOfUser(config, principal.name).length > 0) return undefined;
-      const users = new Set([...config.groups.values()].flatMap((g) => g.members));
-      return { code: 'unknown-user', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, users)}` };
-    }
-    case 'serviceAccount':
-      return config.serviceAccounts.has(principal.name)
-        ? undefined
-        : { code: 'unknown-service-account', message: `unknown service account \`${principal.name}\`${didYouMean(principal.name, config.serviceAccounts.keys())}` };
-    default: {
-      const never: never = principal.kind;
-      return never;
-    }
-  }
 }
 
 function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[]): Account | undefined {

@@ -1,10 +1,13 @@
 /**
- * Whether the configuration knows a principal, with the same codes and messages as
- * `resolveAccess` (src/org), for questions that do not name an account or a permission set.
+ * Whether the configuration knows a principal: a defined group, a user who is a member of one, a
+ * defined service account. The issue `resolveAccess` reports, and questions that name no account
+ * or permission set (who-can, what-can, access tests) report the same way.
  */
-import type { OrgConfig, PrincipalRef, ResolveIssue } from '../org/index.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { formatPrincipal } from './parse-principal.ts';
+import { groupsOfUser } from './list-principal-access.ts';
+import type { OrgConfig } from './org-config.ts';
+import { formatPrincipalRef, type PrincipalRef } from './principal-ref.ts';
+import type { ResolveIssue } from './resolve-issue.ts';
 
 export function checkPrincipal(config: OrgConfig, principal: PrincipalRef): ResolveIssue | undefined {
   switch (principal.kind) {
@@ -13,8 +16,9 @@ export function checkPrincipal(config: OrgConfig, principal: PrincipalRef): Reso
         ? undefined
         : { code: 'unknown-group', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, config.groups.keys())}` };
     case 'user': {
+      if (groupsOfUser(config, principal.name).length > 0) return undefined;
       const users = new Set([...config.groups.values()].flatMap((g) => g.members));
-      return users.has(principal.name) ? undefined : { code: 'unknown-user', message: `\`${formatPrincipal(principal)}\` is in no group${didYouMean(principal.name, users)}` };
+      return { code: 'unknown-user', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, users)}` };
     }
     case 'serviceAccount':
       return config.serviceAccounts.has(principal.name)
@@ -26,4 +30,3 @@ export function checkPrincipal(config: OrgConfig, principal: PrincipalRef): Reso
     }
   }
 }
-
