@@ -17,7 +17,21 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('Parapet: guardrails, identity and access, and change through code, with AWS IAM policy semantics')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Every command has --help with examples, and --json for machines. Commands that read a configuration
+repository take its folder (DIR, holding parapet.yaml). Guide: docs/cli.md.
+
+Examples:
+  parapet validate examples/acme
+  parapet test examples/acme
+  parapet who-can examples/acme --action s3:DeleteBucket --resource arn:aws:s3:::acme-payments-data
+  parapet what-can examples/acme --principal group:payments-devs --account payments-prod
+  parapet plan --from main --to HEAD --output plan.md
+`,
+    );
   program.addCommand(simulateCommand(io, setExit));
   program.addCommand(validateCommand(io, setExit));
   program.addCommand(testCommand(io, setExit));

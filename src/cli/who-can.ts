@@ -33,8 +33,9 @@ export function whoCanCommand(io: Io, setExit: (code: number) => void): Command 
       `
 Every (principal, account, permission set) the configuration gives, standing or eligible (just in
 time), is decided by the engine with the policies in force. When the answer depends on condition
-keys the request does not fix (a region, MFA, TLS, the organization id), the access is listed as
-conditional with the keys that remain and one context that allows it.
+keys the request does not fix (a region, MFA, TLS; the organization id when parapet.yaml does not
+give organization.id), the access is listed as conditional with the keys that remain and one
+context that allows it.
 
 Exit status: 0 (whether or not anyone is allowed), 2 for invalid input or configuration.
 
