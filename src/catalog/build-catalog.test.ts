@@ -27,6 +27,19 @@ function data(overrides: Partial<IamData> = {}): IamData {
 }
 
 describe('buildCatalog', () => {
+  it('names a shared prefix after its own service, and keeps a name it does not know', () => {
+    const catalog = buildCatalog(
+      data({
+        services: [
+          { prefix: 'cloudformation', name: 'AWS Cloud Control API', actions: [] },
+          { prefix: 'lex', name: 'Amazon Lex (renamed)', actions: [] },
+        ],
+      }),
+    );
+    assert.equal(catalog.serviceName('CloudFormation'), 'AWS CloudFormation');
+    assert.equal(catalog.serviceName('lex'), 'Amazon Lex (renamed)');
+  });
+
   it('sorts services and actions', () => {
     const catalog = buildCatalog(data());
     assert.deepEqual(catalog.services(), ['alpha', 'zeta']);

@@ -2,6 +2,7 @@ import type { ActionInfo, Catalog } from './catalog.ts';
 import { CatalogDataError } from './catalog-data-error.ts';
 import { compareIgnoringCase } from './compare-ignoring-case.ts';
 import type { IamData } from './read-iam-data.ts';
+import { prefixServiceName } from './shared-prefix-names.ts';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -13,7 +14,7 @@ export function buildCatalog(data: IamData): Catalog {
   for (const service of data.services) {
     const prefix = service.prefix.toLowerCase();
     if (names.has(prefix)) throw invalid(`service \`${prefix}\` appears twice`);
-    names.set(prefix, service.name);
+    names.set(prefix, prefixServiceName(prefix, service.name));
     const actions = [...service.actions].sort((a, b) => compareIgnoringCase(a.name, b.name));
     for (const action of actions) {
       const key = action.action.toLowerCase();

@@ -21,6 +21,10 @@ describe('loadCatalog', () => {
     assert.equal(catalog.serviceName('s3'), 'Amazon S3');
     assert.equal(catalog.serviceName('EC2'), 'Amazon EC2');
     assert.equal(catalog.serviceName('s4'), undefined);
+    // a prefix several services share is named after its own service, not the last one listed
+    assert.match(catalog.serviceName('cloudformation') ?? '', /CloudFormation/);
+    assert.equal(catalog.serviceName('cloudformation'), 'AWS CloudFormation');
+    assert.equal(catalog.serviceName('elasticloadbalancing'), 'AWS Elastic Load Balancing');
   });
 
   it('knows services ignoring case', () => {
