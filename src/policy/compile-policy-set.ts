@@ -16,7 +16,7 @@
 import { splitArn } from './arn.ts';
 import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
 import type { Cause, StatementRef } from './decision.ts';
-import { compileGlob, hasWildcard, matchTokens, type TextMatcher } from './glob.ts';
+import { compileGlob, compileResourcePattern, hasWildcard, matchResourceTokens, type TextMatcher } from './glob.ts';
 import type { Condition, Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
 import type { PreparedRequest } from './request.ts';
 import { parseTemplate, resolveGlobTemplate, type Template } from './variables.ts';
@@ -225,7 +225,7 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
       const parsed = parseTemplate(r);
       if (parsed.ok) return { template: parsed.template };
     }
-    return { fixed: compileGlob(r) };
+    return { fixed: compileResourcePattern(r) };
   });
   if (matchers.every((m) => 'fixed' in m)) {
     const fixed = matchers.map((m) => (m as { fixed: TextMatcher }).fixed);
@@ -244,7 +244,7 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
         const tokens = resolveGlobTemplate(m.template, request.context, false);
         // an unresolvable variable makes the whole statement not apply, for NotResource too
         if (tokens === undefined) return false;
-        if (matchTokens(tokens, request.resource)) hit = true;
+        if (matchResourceTokens(tokens)(request.resource)) hit = true;
       }
     }
     return negated ? !hit : hit;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { compileGlob, matchTokens, pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
+import { compileGlob, compileResourcePattern, matchTokens, pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
 
 /** the obvious reference: the pattern as an anchored regular expression */
 function reference(pattern: string, text: string): boolean {
@@ -21,6 +21,27 @@ describe('wildcard patterns', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+  test('resource patterns: a * inside a segment stops at colons, a * ending a segment runs on', () => {
+    const segmentReference = (pattern: string, text: string) => {
+      const source = [...pattern]
+        .map((c, i) => {
+          if (c === '?') return '[\\s\\S]';
+          if (c !== '*') return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+          const next = pattern.slice(i + 1).replace(/^\*+/, '');
+          return next === '' || next.startsWith(':') ? '[\\s\\S]*' : '[^:]*';
+        })
+        .join('');
+      return new RegExp(`^${source}$`, 'u').test(text);
+    };
+    fc.assert(
+      fc.property(patternArb, textArb, (pattern, text) => {
+        assert.equal(compileResourcePattern(pattern)(text), segmentReference(pattern, text), `${pattern} ~ ${text}`);
+      }),
+      { numRuns: 5000 },
+    );
+    assert.equal(compileResourcePattern('arn:aws:logs:*:*:log-group:app*')('arn:aws:logs:us-east-1:1:log-group:app:log-stream:x'), true);
+    assert.equal(compileResourcePattern('arn:aws:logs:*:*:log-group:app*x')('arn:aws:logs:us-east-1:1:log-group:app:log-stream:x'), false);
   });
   test('literal text pushed into a pattern never acts as a wildcard', () => {
     fc.assert(

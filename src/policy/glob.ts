@@ -111,3 +111,40 @@ export function compileGlob(pattern: string): TextMatcher {
 export function hasWildcard(text: string): boolean {
   return text.includes('*') || text.includes('?');
 }
+
+/**
+ * Resource ARN patterns match segment by segment: "You can use wildcard characters (* and ?)
+ * within the individual segments of an ARN (the parts separated by colons) ... If the * wildcard
+ * is the last character of a resource ARN segment, it can expand to match beyond colon
+ * boundaries" (reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards).
+ * So a `*` followed by more of its own segment stops at colons; a `*` that ends a segment (before
+ * a `:` or at the end) runs on. Most patterns have only the second kind and use the fast matcher.
+ */
+export function matchResourceTokens(tokens: readonly GlobToken[]): TextMatcher {
+  if (!hasMidSegmentStar(tokens)) return (text) => matchTokens(tokens, text);
+  const source = tokens
+    .map((token, i) => {
+      if (token === ONE) return '[\\s\\S]';
+      if (token === STAR) return isMidSegment(tokens, i) ? '[^:]*' : '[\\s\\S]*';
+      return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  const pattern = new RegExp(`^${source}$`, 'u');
+  return (text) => pattern.test(text);
+}
+
+function isMidSegment(tokens: readonly GlobToken[], i: number): boolean {
+  const next = tokens[i + 1];
+  return next !== undefined && !(typeof next === 'string' && next.startsWith(':'));
+}
+
+function hasMidSegmentStar(tokens: readonly GlobToken[]): boolean {
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] === STAR && isMidSegment(tokens, i)) return true;
+  return false;
+}
+
+/** a resource pattern without variables, compiled once */
+export function compileResourcePattern(pattern: string): TextMatcher {
+  const tokens = tokenizeGlob(pattern);
+  return hasMidSegmentStar(tokens) ? matchResourceTokens(tokens) : compileGlob(pattern);
+}
