@@ -8,6 +8,8 @@
  */
 import {
   checkPrincipal,
+  describeYamlNode,
+  didYouMean,
   findAccount,
   formatPrincipalRef,
   formatYamlPath,
@@ -21,7 +23,6 @@ import {
 } from '../org/index.ts';
 import { parseArn, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
-import { didYouMean } from './did-you-mean.ts';
 import { principalGrants } from './principal-grants.ts';
 
 export interface ParseAccessTestsOptions {
@@ -109,7 +110,7 @@ function readFileShape(root: YamlNode, report: Reporter): { items: readonly Yaml
   if (root.kind === 'scalar' && root.value === null) return { ...none, ok: true };
   if (root.kind === 'list') return { ...none, items: root.items, ok: true };
   if (root.kind !== 'map') {
-    report.add('wrong-type', `a test file must be a list of tests, or a map with \`tests\` (and \`defaults\`), not ${describe(root)}`, root.at, []);
+    report.add('wrong-type', `a test file must be a list of tests, or a map with \`tests\` (and \`defaults\`), not ${describeYamlNode(root)}`, root.at, []);
     return { ...none, ok: false };
   }
   const fields = readMap(root, [], 'the test file', FILE_FIELDS, report);
@@ -125,7 +126,7 @@ function readFileShape(root: YamlNode, report: Reporter): { items: readonly Yaml
   }
   if (testsEntry.value.kind === 'scalar' && testsEntry.value.value === null) return { items: [], defaults, testsPath: ['tests'], ok: true };
   if (testsEntry.value.kind !== 'list') {
-    report.add('wrong-type', `\`tests\` must be a list of tests, not ${describe(testsEntry.value)}`, testsEntry.value.at, ['tests']);
+    report.add('wrong-type', `\`tests\` must be a list of tests, not ${describeYamlNode(testsEntry.value)}`, testsEntry.value.at, ['tests']);
     return { items: [], defaults, testsPath: ['tests'], ok: false };
   }
   return { items: testsEntry.value.items, defaults, testsPath: ['tests'], ok: true };
@@ -133,7 +134,7 @@ function readFileShape(root: YamlNode, report: Reporter): { items: readonly Yaml
 
 function readMap<K extends string>(node: YamlNode, path: Path, what: string, known: readonly K[], report: Reporter): Map<K, YamlEntry> | undefined {
   if (node.kind !== 'map') {
-    report.add('wrong-type', `${what} must be a map, not ${describe(node)}`, node.at, path);
+    report.add('wrong-type', `${what} must be a map, not ${describeYamlNode(node)}`, node.at, path);
     return undefined;
   }
   const out = new Map<K, YamlEntry>();
@@ -171,13 +172,13 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     if (located === undefined) return undefined;
     const { node } = located;
     if (node.kind === 'scalar' && typeof node.value === 'string' && node.value !== '') return node.value;
-    report.add('wrong-type', `${whose(located)}: \`${field}\` must be a string, not ${describe(node)}`, node.at, located.path);
+    report.add('wrong-type', `${whose(located)}: \`${field}\` must be a string, not ${describeYamlNode(node)}`, node.at, located.path);
     return undefined;
   };
 
   const nameAt = fields.get('name');
   if (nameAt === undefined) report.add('missing-field', `${what}: missing \`name\`, what the test checks, in words`, scope.item.at, scope.path);
-  else if (scope.name === undefined) report.add('wrong-type', `${what}: \`name\` must be a string, not ${describe(nameAt.node)}`, nameAt.node.at, nameAt.path);
+  else if (scope.name === undefined) report.add('wrong-type', `${what}: \`name\` must be a string, not ${describeYamlNode(nameAt.node)}`, nameAt.node.at, nameAt.path);
 
   // who
   const principalAt = required('principal', 'who asks: `group:NAME`, `user:EMAIL` or `service:NAME`');
@@ -205,7 +206,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   let eligible = false;
   if (eligibleAt !== undefined) {
     if (eligibleAt.node.kind === 'scalar' && typeof eligibleAt.node.value === 'boolean') eligible = eligibleAt.node.value;
-    else report.add('wrong-type', `${whose(eligibleAt)}: \`eligible\` must be true or false, not ${describe(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
+    else report.add('wrong-type', `${whose(eligibleAt)}: \`eligible\` must be true or false, not ${describeYamlNode(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
   }
 
   // with which permission set
@@ -268,7 +269,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     const written = node.kind === 'scalar' && node.value !== null ? String(node.value) : undefined;
     expect = EXPECTATIONS.find((e) => e === written);
     if (expect === undefined) {
-      const shown = written !== undefined ? `\`${written}\`` : describe(node);
+      const shown = written !== undefined ? `\`${written}\`` : describeYamlNode(node);
       const near = written !== undefined ? didYouMean(written, EXPECTATIONS) : '';
       report.add('bad-expectation', `${whose(expectAt)}: \`expect\` must be ${listExpectations('or')}, not ${shown}${near}`, node.at, expectAt.path);
     }
@@ -342,7 +343,7 @@ function readContext(scope: TestScope): Record<string, ContextValue> | undefined
     const what = layer.path[0] === 'defaults' ? '`defaults`' : scope.what;
     if (node.kind === 'scalar' && node.value === null) continue;
     if (node.kind !== 'map') {
-      report.add('bad-context', `${what}: \`context\` must be a map from condition keys to values, not ${describe(node)}`, node.at, layer.path);
+      report.add('bad-context', `${what}: \`context\` must be a map from condition keys to values, not ${describeYamlNode(node)}`, node.at, layer.path);
       ok = false;
       continue;
     }
@@ -359,7 +360,7 @@ function readContext(scope: TestScope): Record<string, ContextValue> | undefined
         continue;
       }
       if (value === undefined) {
-        report.add('bad-context', `${what}: context key \`${entry.key}\` must have a value or a list of values, not ${describe(entry.value)}`, entry.value.at, path);
+        report.add('bad-context', `${what}: context key \`${entry.key}\` must have a value or a list of values, not ${describeYamlNode(entry.value)}`, entry.value.at, path);
         ok = false;
         continue;
       }
@@ -386,23 +387,3 @@ function listExpectations(last: string): string {
   return `${quoted.slice(0, -1).join(', ')} ${last} ${quoted[quoted.length - 1]}`;
 }
 
-function describe(node: YamlNode): string {
-  switch (node.kind) {
-    case 'map':
-      return 'a map';
-    case 'list':
-      return 'a list';
-    case 'scalar': {
-      const value = node.value;
-      if (value === null) return 'an empty value';
-      if (typeof value === 'string') return `the string \`${value}\``;
-      if (typeof value === 'boolean') return `\`${value}\``;
-      if (typeof value === 'number') return `the number \`${node.text}\``;
-      return `\`${node.text}\``;
-    }
-    default: {
-      const never: never = node;
-      return never;
-    }
-  }
-}

@@ -8,10 +8,9 @@
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
 import { accountOfArn, type ContextValue, type Policy } from '../policy/index.ts';
-import { checkPrincipal, findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import { checkPrincipal, didYouMean, findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
 import { accessCompiler, type AccessCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
-import { didYouMean } from './did-you-mean.ts';
 import { principalGrants } from './principal-grants.ts';
 import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 

@@ -5,10 +5,9 @@
  * TLS) is `conditional`, with the keys that remain and one context that allows it.
  */
 import type { ContextValue } from '../policy/index.ts';
-import { findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import { didYouMean, findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
 import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
-import { didYouMean } from './did-you-mean.ts';
 import { principalGrants } from './principal-grants.ts';
 import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 

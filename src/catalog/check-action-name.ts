@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog.ts';
-import { closestMatch } from './closest-match.ts';
+import { closestMatch } from '../policy/index.ts';
 
 export type UnknownActionReason = 'unknown-service' | 'unknown-action';
 

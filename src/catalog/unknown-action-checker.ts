@@ -1,7 +1,7 @@
 import type { Catalog } from './catalog.ts';
 import { boundedCache } from './bounded-cache.ts';
 import { checkActionName } from './check-action-name.ts';
-import { closestMatch } from './closest-match.ts';
+import { closestMatch } from '../policy/index.ts';
 import { hasWildcard } from './compile-action-pattern.ts';
 import { expandActionPattern } from './expand-action-pattern.ts';
 

@@ -5,6 +5,7 @@
  * later checks do not repeat a mistake already reported.
  */
 import type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
+import { describeYamlNode } from './describe-yaml-node.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type {
   DraftAccount,
@@ -53,7 +54,7 @@ class Reader {
   /** the entries of a map, by key; unknown keys are reported (a misspelt key would silently drop what it holds) */
   map(node: YamlNode, path: Path, what: string, known: readonly string[]): Map<string, YamlEntry> | undefined {
     if (node.kind !== 'map') {
-      this.add('wrong-type', `${what} must be a map, not ${describe(node)}`, node.at, path);
+      this.add('wrong-type', `${what} must be a map, not ${describeYamlNode(node)}`, node.at, path);
       return undefined;
     }
     const out = new Map<string, YamlEntry>();
@@ -69,7 +70,7 @@ class Reader {
   namedMap(node: YamlNode, path: Path, what: string): YamlEntry[] {
     if (node.kind === 'scalar' && node.value === null) return [];
     if (node.kind !== 'map') {
-      this.add('wrong-type', `${what} must be a map from names to definitions, not ${describe(node)}`, node.at, path);
+      this.add('wrong-type', `${what} must be a map from names to definitions, not ${describeYamlNode(node)}`, node.at, path);
       return [];
     }
     // a bad name is reported and kept, so that what refers to it does not fail again
@@ -85,7 +86,7 @@ class Reader {
 
   string(node: YamlNode, path: Path, what: string): string | undefined {
     if (node.kind !== 'scalar' || typeof node.value !== 'string') {
-      this.add('wrong-type', `${what} must be a string, not ${describe(node)}`, node.at, path);
+      this.add('wrong-type', `${what} must be a string, not ${describeYamlNode(node)}`, node.at, path);
       return undefined;
     }
     return node.value;
@@ -109,7 +110,7 @@ class Reader {
   names(node: YamlNode, path: Path, what: string): Ref[] {
     if (node.kind === 'scalar' && node.value === null) return [];
     if (node.kind !== 'list') {
-      this.add('wrong-type', `${what} must be a list, not ${describe(node)}`, node.at, path);
+      this.add('wrong-type', `${what} must be a list, not ${describeYamlNode(node)}`, node.at, path);
       return [];
     }
     const out: Ref[] = [];
@@ -134,7 +135,7 @@ class Reader {
 
   files(node: YamlNode, path: Path, what: string): Ref[] {
     if (node.kind !== 'list') {
-      this.add('wrong-type', `${what} must be a list of files, not ${describe(node)}`, node.at, path);
+      this.add('wrong-type', `${what} must be a list of files, not ${describeYamlNode(node)}`, node.at, path);
       return [];
     }
     return node.items.flatMap((item, i) => this.file(item, [...path, i], `${what} item ${i}`) ?? []);
@@ -244,7 +245,7 @@ function readUnit(r: Reader, node: YamlNode, path: Path, parentPath: readonly st
         if (unit !== undefined) units.push(unit);
       });
     } else if (!(list.kind === 'scalar' && list.value === null)) {
-      r.add('wrong-type', `${what}: \`units\` must be a list, not ${describe(list)}`, list.at, [...path, 'units']);
+      r.add('wrong-type', `${what}: \`units\` must be a list, not ${describeYamlNode(list)}`, list.at, [...path, 'units']);
     }
   }
   const accounts: DraftAccount[] = [];
@@ -257,7 +258,7 @@ function readUnit(r: Reader, node: YamlNode, path: Path, parentPath: readonly st
         if (account !== undefined) accounts.push(account);
       });
     } else if (!(list.kind === 'scalar' && list.value === null)) {
-      r.add('wrong-type', `${what}: \`accounts\` must be a list, not ${describe(list)}`, list.at, [...path, 'accounts']);
+      r.add('wrong-type', `${what}: \`accounts\` must be a list, not ${describeYamlNode(list)}`, list.at, [...path, 'accounts']);
     }
   }
   return {
@@ -288,11 +289,11 @@ function readAccount(r: Reader, node: YamlNode, path: Path, unitPath: readonly s
     if (value.kind === 'map') {
       for (const entry of value.entries) {
         if (entry.value.kind !== 'scalar' || entry.value.value === null) {
-          r.add('wrong-type', `${what}: tag \`${entry.key}\` must have a value, not ${describe(entry.value)}`, entry.value.at, [...path, 'tags', entry.key]);
+          r.add('wrong-type', `${what}: tag \`${entry.key}\` must have a value, not ${describeYamlNode(entry.value)}`, entry.value.at, [...path, 'tags', entry.key]);
         } else tags[entry.key] = typeof entry.value.value === 'string' ? entry.value.value : entry.value.text;
       }
     } else if (!(value.kind === 'scalar' && value.value === null)) {
-      r.add('wrong-type', `${what}: \`tags\` must be a map, not ${describe(value)}`, value.at, [...path, 'tags']);
+      r.add('wrong-type', `${what}: \`tags\` must be a map, not ${describeYamlNode(value)}`, value.at, [...path, 'tags']);
     }
   }
   const guardrails = fields.get('guardrails');
@@ -335,7 +336,7 @@ function readPermissionSets(r: Reader, node: YamlNode): DraftPermissionSet[] {
       const text = value.kind === 'scalar' && value.value !== null ? (typeof value.value === 'string' ? value.value : value.text) : undefined;
       const parsed = text === undefined ? undefined : parseSessionDuration(text);
       if (text === undefined || parsed === undefined) {
-        r.add('bad-session-duration', `${what}: \`sessionDuration\` must be hours and minutes, such as \`8h\`, not ${describe(value)}`, value.at, [...path, 'sessionDuration']);
+        r.add('bad-session-duration', `${what}: \`sessionDuration\` must be hours and minutes, such as \`8h\`, not ${describeYamlNode(value)}`, value.at, [...path, 'sessionDuration']);
       } else if (!parsed.ok) {
         r.add('bad-session-duration', `${what}: session duration ${parsed.message}`, value.at, [...path, 'sessionDuration']);
       } else {
@@ -380,7 +381,7 @@ function readGroups(r: Reader, node: YamlNode): DraftGroup[] {
           } else list.push({ name: member, at: item.at, path: formatYamlPath([...path, 'members', i]) });
         });
       } else if (!(value.kind === 'scalar' && value.value === null)) {
-        r.add('wrong-type', `${what}: \`members\` must be a list, not ${describe(value)}`, value.at, [...path, 'members']);
+        r.add('wrong-type', `${what}: \`members\` must be a list, not ${describeYamlNode(value)}`, value.at, [...path, 'members']);
       }
     }
     out.push({ name: entry.key, at: entry.keyAt, members: list });
@@ -391,7 +392,7 @@ function readGroups(r: Reader, node: YamlNode): DraftGroup[] {
 function readAssignments(r: Reader, node: YamlNode): DraftAssignment[] {
   if (node.kind === 'scalar' && node.value === null) return [];
   if (node.kind !== 'list') {
-    r.add('wrong-type', `\`assignments\` must be a list, not ${describe(node)}`, node.at, ['assignments']);
+    r.add('wrong-type', `\`assignments\` must be a list, not ${describeYamlNode(node)}`, node.at, ['assignments']);
     return [];
   }
   const out: DraftAssignment[] = [];
@@ -408,7 +409,7 @@ function readAssignments(r: Reader, node: YamlNode): DraftAssignment[] {
     if (eligibleEntry !== undefined) {
       const value = eligibleEntry.value;
       if (value.kind === 'scalar' && typeof value.value === 'boolean') eligible = value.value;
-      else r.add('wrong-type', `${what}: \`eligible\` must be true or false, not ${describe(value)}`, value.at, [...path, 'eligible']);
+      else r.add('wrong-type', `${what}: \`eligible\` must be true or false, not ${describeYamlNode(value)}`, value.at, [...path, 'eligible']);
     }
     out.push({
       index,
@@ -440,27 +441,6 @@ function readServiceAccounts(r: Reader, node: YamlNode): DraftServiceAccount[] {
     });
   }
   return out;
-}
-
-function describe(node: YamlNode): string {
-  switch (node.kind) {
-    case 'map':
-      return 'a map';
-    case 'list':
-      return 'a list';
-    case 'scalar': {
-      const value = node.value;
-      if (value === null) return 'an empty value';
-      if (typeof value === 'string') return `the string \`${value}\``;
-      if (typeof value === 'boolean') return `\`${value}\``;
-      if (typeof value === 'number') return `the number \`${node.text}\``;
-      return `\`${node.text}\``;
-    }
-    default: {
-      const never: never = node;
-      return never;
-    }
-  }
 }
 
 /** a repository-relative path with `/` separators, or why it is not one */

@@ -16,5 +16,7 @@ export type { Decision, DecisionKind, Cause, StatementRef, Outcome, ExemptionRea
 export { explain, describeCause, describeStatement, type ExplainOptions } from './explain.ts';
 export { parseCase, type DecisionCase, type ParseCaseOptions } from './parse-case.ts';
 export { splitArn, parseArn, accountOfArn, type Arn } from './arn.ts';
+export { editDistance } from './edit-distance.ts';
+export { closestMatch, suggestionDistance } from './closest-match.ts';
 export { compileGlob, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';

@@ -4,6 +4,7 @@
  */
 import { splitArn, isAccountId } from './arn.ts';
 import { parseCidr, parseDate } from './condition-values.ts';
+import { editDistance } from './edit-distance.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
 import type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
 import { hasErrors } from './issue.ts';
@@ -408,27 +409,13 @@ function suggestOperator(operator: string): string {
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of BASE_OPERATORS) {
-    const d = editDistance(lower, known.toLowerCase());
+    const d = editDistance(lower, known.toLowerCase(), bestDistance - 1);
     if (d < bestDistance) {
       bestDistance = d;
       best = known;
     }
   }
   return best !== undefined ? `: did you mean \`${best}\`` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 function checkConditionValue(
