@@ -1,4 +1,4 @@
-import { closestMatch } from '../catalog/closest-match.ts';
+import { closestMatch } from '../policy/index.ts';
 
 /** `: did you mean \`x\`` when a known name is near the one written, else nothing */
 export function didYouMean(name: string, known: Iterable<string>): string {
