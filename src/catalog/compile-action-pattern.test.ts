@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileActionPattern, hasWildcard } from './compile-action-pattern.ts';
+import { compileActionPattern } from './compile-action-pattern.ts';
 
 const matches = (pattern: string, action: string): boolean => compileActionPattern(pattern)(action);
 
@@ -49,13 +49,5 @@ describe('compileActionPattern', () => {
 
   it('reuses compiled patterns', () => {
     assert.equal(compileActionPattern('ec2:Describe*'), compileActionPattern('EC2:describe*'));
-  });
-});
-
-describe('hasWildcard', () => {
-  it('spots * and ?', () => {
-    assert.equal(hasWildcard('s3:*'), true);
-    assert.equal(hasWildcard('s3:Get?bject'), true);
-    assert.equal(hasWildcard('s3:GetObject'), false);
   });
 });

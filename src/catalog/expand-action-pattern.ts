@@ -1,6 +1,7 @@
 import type { ActionInfo, Catalog } from './catalog.ts';
 import { type BoundedCache, boundedCache } from './bounded-cache.ts';
-import { compileActionPattern, hasWildcard } from './compile-action-pattern.ts';
+import { hasWildcard } from '../policy/index.ts';
+import { compileActionPattern } from './compile-action-pattern.ts';
 
 const expansions = new WeakMap<Catalog, BoundedCache<string, readonly ActionInfo[]>>();
 

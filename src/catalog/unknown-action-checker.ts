@@ -1,8 +1,7 @@
 import type { Catalog } from './catalog.ts';
 import { boundedCache } from './bounded-cache.ts';
 import { checkActionName } from './check-action-name.ts';
-import { closestMatch } from '../policy/index.ts';
-import { hasWildcard } from './compile-action-pattern.ts';
+import { closestMatch, hasWildcard } from '../policy/index.ts';
 import { expandActionPattern } from './expand-action-pattern.ts';
 
 /** undefined when the action is fine, else a message saying what is wrong with it */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { compileGlob, compileResourcePattern, matchTokens, pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
+import { compileGlob, compileResourcePattern, hasWildcard, matchTokens, pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
 
 /** the obvious reference: the pattern as an anchored regular expression */
 function reference(pattern: string, text: string): boolean {
@@ -55,5 +55,13 @@ describe('wildcard patterns', () => {
   test('`?` is one character, even outside the basic plane', () => {
     assert.equal(matchTokens(tokenizeGlob('a?c'), 'a😀c'), true);
     assert.equal(matchTokens(tokenizeGlob('a??c'), 'a😀c'), false);
+  });
+});
+
+describe('hasWildcard', () => {
+  test('spots * and ?', () => {
+    assert.equal(hasWildcard('s3:*'), true);
+    assert.equal(hasWildcard('s3:Get?bject'), true);
+    assert.equal(hasWildcard('s3:GetObject'), false);
   });
 });

@@ -18,5 +18,5 @@ export { parseCase, type DecisionCase, type ParseCaseOptions } from './parse-cas
 export { splitArn, parseArn, accountOfArn, type Arn } from './arn.ts';
 export { editDistance } from './edit-distance.ts';
 export { closestMatch, suggestionDistance } from './closest-match.ts';
-export { compileGlob, matchTokens, tokenizeGlob } from './glob.ts';
+export { compileGlob, hasWildcard, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';
