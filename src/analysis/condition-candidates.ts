@@ -4,7 +4,7 @@
  * search over these finds a request context that changes a decision whenever one exists among
  * the ways the policies can tell contexts apart, without guessing values from outside them.
  */
-import type { Condition, Policy } from '../policy/index.ts';
+import { parseDate, type Condition, type Policy } from '../policy/index.ts';
 
 /** lower-cased key → the values to try, in first-seen order */
 export type ConditionCandidates = ReadonlyMap<string, readonly string[]>;
@@ -65,8 +65,8 @@ function valuesOf(condition: Condition): string[] {
     case 'DateGreaterThan':
     case 'DateGreaterThanEquals':
       return fixed.flatMap((v) => {
-        const ms = /^[+-]?\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v);
-        return Number.isFinite(ms) ? [v, new Date(ms - 1000).toISOString(), new Date(ms + 1000).toISOString()] : [];
+        const ms = parseDate(v);
+        return ms !== undefined && Number.isFinite(ms) ? [v, new Date(ms - 1000).toISOString(), new Date(ms + 1000).toISOString()] : [];
       });
     case 'Bool':
       return ['true', 'false'];

@@ -17,6 +17,7 @@ export { explain, describeCause, describeStatement, type ExplainOptions } from '
 export { parseCase, type DecisionCase, type ParseCaseOptions } from './parse-case.ts';
 export { splitArn, parseArn, accountOfArn, type Arn } from './arn.ts';
 export { editDistance } from './edit-distance.ts';
+export { parseDate } from './condition-values.ts';
 export { closestMatch, suggestionDistance } from './closest-match.ts';
 export { compileGlob, hasWildcard, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';
