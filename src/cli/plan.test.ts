@@ -5,21 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ACME_DIR, policyText } from '../org/acme-variant.test-support.ts';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { runCli } from './run-cli.test-support.ts';
 
 const temporary: string[] = [];
 after(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'parapet-plan-'));
@@ -60,7 +51,7 @@ interface PlanJson {
 
 test('two folders: markdown for a pull-request comment, exit 0', async () => {
   const dir = changedCopy();
-  const { code, out, err } = await run(['plan', '--from', ACME_DIR, '--to', dir]);
+  const { code, out, err } = await runCli('plan', '--from', ACME_DIR, '--to', dir);
   assert.equal(err, '');
   assert.equal(code, 0);
   assert.ok(out.startsWith(`## Parapet plan: \`${ACME_DIR}\` → \`${dir}\`\n\n| | |\n|:--|--:|\n| structural changes | 2 |\n`));
@@ -73,7 +64,7 @@ test('two folders: markdown for a pull-request comment, exit 0', async () => {
 test('--json: the documented shape; --output writes a file', async () => {
   const dir = changedCopy();
   const file = join(tempDir(), 'plan.json');
-  const { code, out } = await run(['plan', '--from', ACME_DIR, '--to', dir, '--json', '--output', file]);
+  const { code, out } = await runCli('plan', '--from', ACME_DIR, '--to', dir, '--json', '--output', file);
   assert.equal(code, 0);
   assert.equal(out, '');
   const plan = JSON.parse(readFileSync(file, 'utf8')) as PlanJson;
@@ -103,7 +94,7 @@ test('git revisions of a repository, the configuration in a sub-folder', async (
   // an edit in the work tree is not part of any revision
   writeFileSync(join(config, 'parapet.yaml'), 'not: [valid');
 
-  const { code, out, err } = await run(['plan', '--repo', config, '--from', 'main~1', '--to', 'main', '--json']);
+  const { code, out, err } = await runCli('plan', '--repo', config, '--from', 'main~1', '--to', 'main', '--json');
   assert.equal(err, '');
   assert.equal(code, 0);
   const plan = JSON.parse(out) as PlanJson;
@@ -111,15 +102,15 @@ test('git revisions of a repository, the configuration in a sub-folder', async (
   assert.deepEqual(plan.structural.map((c) => c.kind), ['guardrail-attached', 'guardrail-added']);
   assert.ok(plan.flags.some((f) => f.kind === 'guardrail-lockout' && f.principal === 'group:payments-devs' && f.account === 'payments-staging'));
 
-  const same = await run(['plan', '--repo', config, '--from', 'HEAD', '--to', 'main']);
+  const same = await runCli('plan', '--repo', config, '--from', 'HEAD', '--to', 'main');
   assert.equal(same.code, 0);
   assert.match(same.out, /No change to the organization/);
 
-  const unknown = await run(['plan', '--repo', config, '--from', 'no-such-branch', '--to', 'main']);
+  const unknown = await runCli('plan', '--repo', config, '--from', 'no-such-branch', '--to', 'main');
   assert.equal(unknown.code, 2);
   assert.equal(unknown.err, `parapet: unknown revision \`no-such-branch\` in \`${config}\`\n`);
 
-  const outside = await run(['plan', '--repo', tempDir(), '--from', 'main', '--to', 'main']);
+  const outside = await runCli('plan', '--repo', tempDir(), '--from', 'main', '--to', 'main');
   assert.equal(outside.code, 2);
   assert.match(outside.err, /^parapet: `.+` is not in a git repository/);
 });
@@ -129,13 +120,13 @@ test('an invalid version: its issues, no plan, exit 2', async () => {
   cpSync(ACME_DIR, dir, { recursive: true });
   const yaml = join(dir, 'parapet.yaml');
   writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('- { group: auditors,', '- { group: auditor,'));
-  const { code, out, err } = await run(['plan', '--from', ACME_DIR, '--to', dir]);
+  const { code, out, err } = await runCli('plan', '--from', ACME_DIR, '--to', dir);
   assert.equal(code, 2);
   assert.match(err, new RegExp(`^${dir}/parapet\\.yaml:\\d+:\\d+: error unknown-group: assignment \\d+: unknown group \`auditor\`: did you mean \`auditors\`\n`));
   assert.match(err, /is not a valid configuration: 1 error\(s\)\n$/);
   assert.match(out, /❌ Not a valid configuration: no plan\./);
 
-  const json = await run(['plan', '--from', ACME_DIR, '--to', dir, '--json']);
+  const json = await runCli('plan', '--from', ACME_DIR, '--to', dir, '--json');
   assert.equal(json.code, 2);
   const report = JSON.parse(json.out) as { valid: boolean; issues: { from: unknown[]; to: { code: string }[] } };
   assert.equal(report.valid, false);
@@ -144,10 +135,10 @@ test('an invalid version: its issues, no plan, exit 2', async () => {
 });
 
 test('usage: both versions are required; --help shows examples', async () => {
-  const missing = await run(['plan', '--from', ACME_DIR]);
+  const missing = await runCli('plan', '--from', ACME_DIR);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /required option '--to <new>' not specified/);
-  const help = await run(['plan', '--help']);
+  const help = await runCli('plan', '--help');
   assert.equal(help.code, 0);
   assert.match(help.out, /parapet plan --from main --to HEAD/);
   assert.match(help.out, /Exit status: 0 when both versions are valid/);

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { runCli } from './run-cli.test-support.ts';
 
 const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
 const SMALL = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
@@ -13,14 +12,6 @@ const copies: string[] = [];
 after(() => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 /** a copy of the small organization whose tests/ holds the files given */
 function copyWith(files: Record<string, string>): string {
@@ -52,7 +43,7 @@ tests:
 
 describe('parapet test', () => {
   test('the acme example: every access test passes, one line each, exit 0', async () => {
-    const { code, out } = await run('test', ACME);
+    const { code, out } = await runCli('test', ACME);
     assert.equal(code, 0);
     const lines = out.trimEnd().split('\n');
     const results = lines.filter((l) => /^(PASS|FAIL) /.test(l));
@@ -64,7 +55,7 @@ describe('parapet test', () => {
   test('a failing test: exit 1, the request, what was expected and the explained decision with unit names', async () => {
     const dir = copyWith({ 'queues.yaml': FAILING });
     const junit = join(dir, 'junit.xml');
-    const { code, out } = await run('test', dir, '--junit', junit);
+    const { code, out } = await runCli('test', dir, '--junit', junit);
     assert.equal(code, 1);
     const lines = out.trimEnd().split('\n');
     assert.equal(lines[0], `PASS ${dir}/tests/queues.yaml:4:5: operators delete queues in dev`);
@@ -85,7 +76,7 @@ describe('parapet test', () => {
 
   test('--json: one object with every result, failures explained', async () => {
     const dir = copyWith({ 'queues.yaml': FAILING });
-    const { code, out } = await run('test', dir, '--json');
+    const { code, out } = await runCli('test', dir, '--json');
     assert.equal(code, 1);
     const report = JSON.parse(out) as { passed: number; failed: number; invalid: number; results: Record<string, unknown>[]; issues: unknown[] };
     assert.deepEqual([report.passed, report.failed, report.invalid, report.issues], [1, 1, 0, []]);
@@ -115,7 +106,7 @@ describe('parapet test', () => {
       'notes.txt': 'not a test file',
     });
     const junit = join(dir, 'junit.xml');
-    const { code, out } = await run('test', dir, '--junit', junit);
+    const { code, out } = await runCli('test', dir, '--junit', junit);
     assert.equal(code, 2);
     const lines = out.trimEnd().split('\n');
     assert.match(lines[0] ?? '', new RegExp(`^${dir}/tests/a\\.yaml:8:14: error unknown-group: test \`typo\`: unknown group \`opss\`: did you mean \`ops\`$`));
@@ -130,7 +121,7 @@ describe('parapet test', () => {
 
   test('no tests folder: exit 2 with a message', async () => {
     const dir = copyWith({});
-    const { code, err } = await run('test', dir);
+    const { code, err } = await runCli('test', dir);
     assert.equal(code, 2);
     assert.match(err, /^parapet: no access tests: `.*\/tests` has no \*\.yaml files/);
   });
@@ -139,7 +130,7 @@ describe('parapet test', () => {
     const dir = copyWith({ 'queues.yaml': FAILING });
     const yaml = join(dir, 'parapet.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('- { group: ops, permissionSet: operator', '- { group: opps, permissionSet: operator'));
-    const { code, out, err } = await run('test', dir);
+    const { code, out, err } = await runCli('test', dir);
     assert.equal(code, 2);
     assert.equal(out, '');
     assert.match(err, /parapet\.yaml:\d+:\d+: error unknown-group: /);
@@ -147,7 +138,7 @@ describe('parapet test', () => {
   });
 
   test('--help documents the format and the exit statuses', async () => {
-    const { code, out } = await run('test', '--help');
+    const { code, out } = await runCli('test', '--help');
     assert.equal(code, 0);
     assert.match(out, /--junit <file>/);
     assert.match(out, /Exit status: 0 when every test passes, 1 when one fails, 2 when/);

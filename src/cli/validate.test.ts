@@ -4,22 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { runCli } from './run-cli.test-support.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/acme', import.meta.url));
 const copies: string[] = [];
 after(() => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 function brokenCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'parapet-validate-'));
@@ -34,14 +25,14 @@ function brokenCopy(): string {
 }
 
 test('a valid repository: a summary line, exit 0', async () => {
-  const { code, out } = await run(['validate', EXAMPLE]);
+  const { code, out } = await runCli('validate', EXAMPLE);
   assert.equal(code, 0);
   assert.match(out, /: valid \(0 errors, 0 warnings\): 11 accounts in 6 units, 5 guardrails, 1 resource guardrail, 5 permission sets, 6 groups, \d+ assignments, 1 service account\n$/);
 });
 
 test('mistakes: file:line:column: severity code: message, then a summary, exit 1', async () => {
   const dir = brokenCopy();
-  const { code, out } = await run(['validate', dir]);
+  const { code, out } = await runCli('validate', dir);
   assert.equal(code, 1);
   const lines = out.trimEnd().split('\n');
   assert.equal(lines.length, 3);
@@ -52,7 +43,7 @@ test('mistakes: file:line:column: severity code: message, then a summary, exit 1
 
 test('--json: one object with every issue, for machines', async () => {
   const dir = brokenCopy();
-  const { code, out } = await run(['validate', dir, '--json']);
+  const { code, out } = await runCli('validate', dir, '--json');
   assert.equal(code, 1);
   const report = JSON.parse(out) as { valid: boolean; errors: number; warnings: number; issues: { code: string; file: string; line: number; column: number }[] };
   assert.equal(report.valid, false);
@@ -65,7 +56,7 @@ test('--json: one object with every issue, for machines', async () => {
       ['unknown-group', `${dir}/parapet.yaml`],
     ],
   );
-  const valid = JSON.parse((await run(['validate', EXAMPLE, '--json'])).out) as { valid: boolean; summary: { accounts: number } };
+  const valid = JSON.parse((await runCli('validate', EXAMPLE, '--json')).out) as { valid: boolean; summary: { accounts: number } };
   assert.equal(valid.valid, true);
   assert.equal(valid.summary.accounts, 11);
 });
@@ -76,13 +67,13 @@ test('warnings alone keep exit 0', async () => {
   cpSync(EXAMPLE, dir, { recursive: true });
   const yaml = join(dir, 'parapet.yaml');
   writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('accounts: [network, shared-services] }', 'accounts: [network, shared-services, network] }'));
-  const { code, out } = await run(['validate', dir]);
+  const { code, out } = await runCli('validate', dir);
   assert.equal(code, 0);
   assert.match(out, /: valid \(0 errors, 1 warning\)/);
 });
 
 test('a folder that does not exist: exit 2', async () => {
-  const { code, err } = await run(['validate', join(tmpdir(), 'parapet-no-such-folder')]);
+  const { code, err } = await runCli('validate', join(tmpdir(), 'parapet-no-such-folder'));
   assert.equal(code, 2);
   assert.match(err, /^parapet: no such folder: `.*parapet-no-such-folder`\n$/);
 });

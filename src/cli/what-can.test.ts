@@ -2,23 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../catalog/load-catalog.ts';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { runCli } from './run-cli.test-support.ts';
 
 const SMALL = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
 const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
 describe('parapet what-can', () => {
   test('per permission set and account, a line per service with counts and conditions', async () => {
-    const { code, out } = await run('what-can', SMALL, '--principal', 'service:ci');
+    const { code, out } = await runCli('what-can', SMALL, '--principal', 'service:ci');
     assert.equal(code, 0);
     assert.equal(
       out,
@@ -32,7 +23,7 @@ describe('parapet what-can', () => {
   });
 
   test('--actions lists each action with its access level, resources and conditions', async () => {
-    const { out } = await run('what-can', SMALL, '--principal', 'service:ci', '--actions', '--service', 'iam');
+    const { out } = await runCli('what-can', SMALL, '--principal', 'service:ci', '--actions', '--service', 'iam');
     assert.match(
       out,
       /^ {4}iam:PassRole \(Write\) on `arn:aws:iam::\*:role\/app-\*` {2}conditional on `iam:PassedToService` \(e\.g\. iam:PassedToService=lambda\.amazonaws\.com\)$/m,
@@ -41,7 +32,7 @@ describe('parapet what-can', () => {
   });
 
   test('--json: every granted action', async () => {
-    const { code, out } = await run('what-can', SMALL, '--principal', 'group:readers', '--account', 'dev', '--context', 'aws:RequestedRegion=eu-west-1', '--context', 'aws:SecureTransport=true', '--json');
+    const { code, out } = await runCli('what-can', SMALL, '--principal', 'group:readers', '--account', 'dev', '--context', 'aws:RequestedRegion=eu-west-1', '--context', 'aws:SecureTransport=true', '--json');
     assert.equal(code, 0);
     const report = JSON.parse(out) as { principal: string; access: { permissionSet: string; conditional: number; services: { service: string; granted: { action: string; status: string }[] }[] }[] };
     assert.equal(report.principal, 'group:readers');
@@ -51,18 +42,18 @@ describe('parapet what-can', () => {
   });
 
   test('invalid input: exit 2', async () => {
-    const bad = await run('what-can', SMALL, '--principal', 'ops');
+    const bad = await runCli('what-can', SMALL, '--principal', 'ops');
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--principal: `ops` is not a principal: write `group:NAME`, `user:EMAIL` or `service:NAME`/);
-    const unknown = await run('what-can', SMALL, '--principal', 'group:opss');
+    const unknown = await runCli('what-can', SMALL, '--principal', 'group:opss');
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /unknown group `opss`: did you mean `ops`/);
-    const service = await run('what-can', SMALL, '--principal', 'group:ops', '--service', 'sqss');
+    const service = await runCli('what-can', SMALL, '--principal', 'group:ops', '--service', 'sqss');
     assert.equal(service.code, 2);
   });
 
   test('administrators of the acme example: every catalog action decided, the guardrails\' denials left out', async () => {
-    const { code, out } = await run('what-can', ACME, '--principal', 'group:platform-admins', '--account', 'network', '--json');
+    const { code, out } = await runCli('what-can', ACME, '--principal', 'group:platform-admins', '--account', 'network', '--json');
     assert.equal(code, 0);
     const report = JSON.parse(out) as { access: { permissionSet: string; decided: number; granted: number }[] };
     const total = loadCatalog()

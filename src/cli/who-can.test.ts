@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { runCli } from './run-cli.test-support.ts';
 
 const SMALL = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
 describe('parapet who-can', () => {
   test('grouped by principal: permission set, account, and the conditions that remain with an example', async () => {
-    const { code, out } = await run('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:222222222222:jobs');
+    const { code, out } = await runCli('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:222222222222:jobs');
     assert.equal(code, 0);
     const conditional = 'conditional on `aws:RequestedRegion`, `aws:SecureTransport` (e.g. aws:RequestedRegion=eu-west-1 aws:SecureTransport=true)';
     assert.equal(
@@ -37,19 +28,19 @@ describe('parapet who-can', () => {
   });
 
   test('--context fixes keys; eligible access is marked', async () => {
-    const { out } = await run('who-can', SMALL, '--action', 'iam:GetRole', '--account', 'prod', '--context', 'aws:RequestedRegion=eu-west-1');
+    const { out } = await runCli('who-can', SMALL, '--action', 'iam:GetRole', '--account', 'prod', '--context', 'aws:RequestedRegion=eu-west-1');
     assert.match(out, /^group:ops\n {2}admin in prod \(eligible\) {2}allowed$/m);
     assert.match(out, /^group:readers\n {2}reader in prod {2}allowed$/m);
   });
 
   test('nobody', async () => {
-    const { code, out } = await run('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:111111111111:jobs');
+    const { code, out } = await runCli('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:111111111111:jobs');
     assert.equal(code, 0);
     assert.match(out, /^who can `sqs:DeleteQueue` on `arn:aws:sqs:eu-west-1:111111111111:jobs`:\n {2}nobody\n/);
   });
 
   test('--json: every entry with its keys and example', async () => {
-    const { code, out } = await run('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:222222222222:jobs', '--account', 'dev', '--json');
+    const { code, out } = await runCli('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:222222222222:jobs', '--account', 'dev', '--json');
     assert.equal(code, 0);
     const report = JSON.parse(out) as { checked: number; entries: Record<string, unknown>[] };
     assert.equal(report.checked, 5);
@@ -67,21 +58,21 @@ describe('parapet who-can', () => {
   });
 
   test('invalid input: exit 2 with a message', async () => {
-    const pattern = await run('who-can', SMALL, '--action', 'sqs:*');
+    const pattern = await runCli('who-can', SMALL, '--action', 'sqs:*');
     assert.equal(pattern.code, 2);
     assert.match(pattern.err, /--action: `sqs:\*` is not an action/);
-    const account = await run('who-can', SMALL, '--action', 'sqs:SendMessage', '--account', 'prd');
+    const account = await runCli('who-can', SMALL, '--action', 'sqs:SendMessage', '--account', 'prd');
     assert.equal(account.code, 2);
     assert.match(account.err, /unknown account `prd`: did you mean `prod`/);
-    const context = await run('who-can', SMALL, '--action', 'sqs:SendMessage', '--context', 'region');
+    const context = await runCli('who-can', SMALL, '--action', 'sqs:SendMessage', '--context', 'region');
     assert.equal(context.code, 2);
-    const missing = await run('who-can', SMALL);
+    const missing = await runCli('who-can', SMALL);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /required option '--action <action>' not specified/);
   });
 
   test('an unknown action is a warning: the question is still answered', async () => {
-    const { code, err } = await run('who-can', SMALL, '--action', 'sqs:DeleteQueues');
+    const { code, err } = await runCli('who-can', SMALL, '--action', 'sqs:DeleteQueues');
     assert.equal(code, 0);
     assert.match(err, /warning: unknown action `sqs:DeleteQueues`: did you mean `sqs:DeleteQueue`/);
   });
