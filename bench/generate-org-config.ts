@@ -9,6 +9,7 @@
  */
 import type { Catalog } from '../src/catalog/catalog.ts';
 import { expandActionPattern } from '../src/catalog/expand-action-pattern.ts';
+import { createRandom } from './create-random.ts';
 
 export interface OrgSize {
   readonly accounts: number;
@@ -38,30 +39,6 @@ export type OrgVariant = 'before' | 'after';
 /** the guardrail the `after` variant edits */
 export const EDITED_GUARDRAIL = 'deny-service-03';
 
-/** mulberry32: the same sequence for the same seed (never Math.random in a benchmark) */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
-  const sample = <T>(list: readonly T[], count: number): T[] => {
-    const copy = [...list];
-    const n = Math.min(count, copy.length);
-    for (let i = 0; i < n; i++) {
-      const j = i + int(copy.length - i);
-      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    }
-    return copy.slice(0, n);
-  };
-  return { next, int, pick, sample, between: (min: number, max: number) => min + int(max - min + 1) };
-}
-
 const SERVICES = [
   's3', 'ec2', 'lambda', 'dynamodb', 'rds', 'sqs', 'sns', 'kms', 'logs', 'cloudwatch', 'ecs', 'ecr', 'eks', 'states', 'events',
   'secretsmanager', 'ssm', 'glue', 'athena', 'kinesis', 'elasticloadbalancing', 'autoscaling', 'cloudformation', 'apigateway',
@@ -73,7 +50,7 @@ type Json = Record<string, unknown>;
 const document = (statements: Json[]) => `${JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2)}\n`;
 
 export function generateOrgConfig(catalog: Catalog, variant: OrgVariant, seed = 20260927, size: OrgSize = ISSUE_SIZE): Map<string, string> {
-  const r = seeded(seed);
+  const r = createRandom(seed);
   const files = new Map<string, string>();
   // only patterns that match an action: the configuration validates without a warning
   const readPatterns = (services: readonly string[]) =>
@@ -249,7 +226,7 @@ export function generateOrgConfig(catalog: Catalog, variant: OrgVariant, seed = 
   }
   if (variant === 'after') {
     // a pull request's worth of access changes
-    const changed = seeded(seed + 1);
+    const changed = createRandom(seed + 1);
     assignments.splice(changed.int(assignments.length), 1);
     assignments.splice(changed.int(assignments.length), 1);
     const flipped = assignments.find((a) => !a.eligible && permissionSetNames.indexOf(a.permissionSet) >= 15);
