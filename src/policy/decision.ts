@@ -27,9 +27,7 @@ export type Cause =
   /** an Allow statement that was needed for the answer */
   | { readonly kind: 'allow'; readonly statement: StatementRef }
   /** a policy type (or one level of a chain) that had to allow and did not */
-  | { readonly kind: 'no-allow'; readonly policyType: PolicyType; readonly level?: number }
-  /** the request could not be evaluated; the engine fails closed */
-  | { readonly kind: 'unevaluable'; readonly message: string };
+  | { readonly kind: 'no-allow'; readonly policyType: PolicyType; readonly level?: number };
 
 export type Outcome = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' | 'NotApplicable';
 

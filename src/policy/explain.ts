@@ -34,8 +34,6 @@ export function describeCause(cause: Cause, decision: Decision, options: Explain
       const label = POLICY_TYPE_LABELS[cause.policyType];
       return `because no ${label}${where} allows the \`${decision.action}\` action`;
     }
-    case 'unevaluable':
-      return `because the request could not be evaluated: ${cause.message}`;
     default: {
       const never: never = cause;
       return never;
