@@ -25,3 +25,12 @@ for (const command of ['simulate', 'validate', 'test', 'who-can', 'what-can', 'p
     assert.match(out, new RegExp(`\nExamples:\n {2}parapet ${command} `));
   });
 }
+
+test('`parapet --version` prints the package version', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  let out = '';
+  const code = await main(['--version'], { out: (s) => void (out += s), err: (s) => void (out += s) });
+  assert.equal(code, 0);
+  assert.equal(out.trim(), version);
+});

@@ -1,4 +1,5 @@
 /** the `parapet` command line: one file per command, wired here */
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
@@ -13,7 +14,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const setExit = (code: number) => {
     exitCode = code;
   };
+  // from src/cli and from dist/cli alike, the package's own manifest is two folders up
+  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
   const program = new Command('parapet')
+    .version(version, '-V, --version', 'print the version')
     .description('Parapet: guardrails, identity and access, and change through code, with AWS IAM policy semantics')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
