@@ -67,6 +67,19 @@ test('the summary table comes first', () => {
   assert.ok(markdown.indexOf('### Access changes') < markdown.indexOf('### Details'));
 });
 
+test('a change of the organization\'s own settings reads as one sentence', () => {
+  const change: StructuralChange = {
+    kind: 'organization-changed',
+    changes: [
+      { field: 'name', from: 'acme', to: 'acme-corp' },
+      { field: 'id', to: 'o-acme0example' },
+      { field: 'managementAccount', from: '100000000001', to: '999999999999' },
+    ],
+  };
+  assert.deepEqual(describeStructuralChange(change), ['organization: name `acme` → `acme-corp`, id set: `o-acme0example`, management account `100000000001` → `999999999999`']);
+  assert.deepEqual(describeStructuralChange({ kind: 'organization-changed', changes: [{ field: 'id', from: 'o-acme0example' }] }), ['organization: id removed (was `o-acme0example`)']);
+});
+
 test('every structural change reads as a sentence', () => {
   const changes: StructuralChange[] = [
     { kind: 'unit-moved', unit: 'staging', from: 'workloads/staging', to: 'sandbox/staging' },

@@ -205,12 +205,22 @@ function serviceLines(s: ServiceChange, maxActions: number): string[] {
 }
 
 const KIND_LABEL = { scp: 'guardrail', rcp: 'resource guardrail' } as const;
+const ORGANIZATION_FIELD_LABEL = { name: 'name', id: 'id', managementAccount: 'management account' } as const;
 
 /** one line, then sub-lines for statement changes */
 export function describeStructuralChange(change: StructuralChange): string[] {
   const node = (n: { kind: string; name: string }) => (n.kind === 'root' ? 'the root' : `${n.kind} ${code(n.name)}`);
   const statements = (list: readonly { change: string; statement: string; summary: string }[]) => list.map((st) => `${st.statement} ${st.change}: ${st.summary}`);
   switch (change.kind) {
+    case 'organization-changed': {
+      const parts = change.changes.map(({ field, from, to }) => {
+        const label = ORGANIZATION_FIELD_LABEL[field];
+        if (from === undefined) return `${label} set: ${code(to ?? '')}`;
+        if (to === undefined) return `${label} removed (was ${code(from)})`;
+        return `${label} ${code(from)} → ${code(to)}`;
+      });
+      return [`organization: ${parts.join(', ')}`];
+    }
     case 'unit-added':
       return [`unit ${code(change.unit)} added`];
     case 'unit-removed':

@@ -61,6 +61,19 @@ test('two folders: markdown for a pull-request comment, exit 0', async () => {
   assert.match(out, /<details><summary>2 structural changes<\/summary>\n\n- guardrail `deny-bucket-deletion` attached to unit `workloads`\n- guardrail `deny-bucket-deletion` defined \(`guardrails\/deny-bucket-deletion\.json`\)\n/);
 });
 
+test('the organization\'s own settings changed: reported first among the structural changes', async () => {
+  const dir = changedCopy();
+  const yaml = join(dir, 'parapet.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  id: o-acme0example\n', '  id: o-acme1example\n').replace('  managementAccount: "100000000001"\n', '  managementAccount: "999999999999"\n'));
+  const { code, out, err } = await runCli('plan', '--from', ACME_DIR, '--to', dir);
+  assert.equal(err, '');
+  assert.equal(code, 0);
+  assert.match(
+    out,
+    /<details><summary>3 structural changes<\/summary>\n\n- organization: id `o-acme0example` → `o-acme1example`, management account `100000000001` → `999999999999`\n- guardrail `deny-bucket-deletion` attached to unit `workloads`\n/,
+  );
+});
+
 test('--json: the documented shape; --output writes a file', async () => {
   const dir = changedCopy();
   const file = join(tempDir(), 'plan.json');

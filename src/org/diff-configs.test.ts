@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { acmeFiles, acmeVariant, parseValid } from './acme-variant.test-support.ts';
+import { acmeFiles, acmeVariant, parseValid, type Edit } from './acme-variant.test-support.ts';
 import { diffConfigs, type StructuralChange } from './diff-configs.ts';
 
 const acme = parseValid(acmeFiles);
@@ -15,6 +15,38 @@ const YAML = 'parapet.yaml';
 test('a version against itself: no change', () => {
   assert.deepEqual(diffConfigs(acme, acme), []);
   assert.deepEqual(diffConfigs(acme, parseValid(new Map(acmeFiles))), []);
+});
+
+test('the organization\'s own settings: id, management account, name; nothing when equal', () => {
+  const id: Edit = [YAML, '  id: o-acme0example\n', '  id: o-acme1example\n'];
+  const management: Edit = [YAML, '  managementAccount: "100000000001"\n', '  managementAccount: "999999999999"\n'];
+  const name: Edit = [YAML, '  name: acme\n', '  name: acme-corp\n'];
+  assert.deepEqual(diffConfigs(acme, changed([id])), [{ kind: 'organization-changed', changes: [{ field: 'id', from: 'o-acme0example', to: 'o-acme1example' }] }]);
+  assert.deepEqual(diffConfigs(acme, changed([management])), [
+    { kind: 'organization-changed', changes: [{ field: 'managementAccount', from: '100000000001', to: '999999999999' }] },
+  ]);
+  assert.deepEqual(diffConfigs(acme, changed([name])), [{ kind: 'organization-changed', changes: [{ field: 'name', from: 'acme', to: 'acme-corp' }] }]);
+  // all three at once: one change, the fields in the order name, id, management account; listed before the tree
+  const line = '          - { id: "300000000001", name: network, tags: { owner: platform, env: prod } }\n';
+  const all = changed([management, id, name, [YAML, line, ''], [YAML, '          - { id: "600000000002", name: sandbox-carol, tags: { owner: carol@acme.example, env: sandbox } }\n', `          - { id: "600000000002", name: sandbox-carol, tags: { owner: carol@acme.example, env: sandbox } }\n${line}`]]);
+  assert.deepEqual(diffConfigs(acme, all), [
+    {
+      kind: 'organization-changed',
+      changes: [
+        { field: 'name', from: 'acme', to: 'acme-corp' },
+        { field: 'id', from: 'o-acme0example', to: 'o-acme1example' },
+        { field: 'managementAccount', from: '100000000001', to: '999999999999' },
+      ],
+    },
+    { kind: 'account-moved', account: 'network', from: 'infrastructure', to: 'sandbox' },
+  ]);
+  // an id no longer given: `to` absent; given again: `from` absent
+  const withoutId = changed([[YAML, '  id: o-acme0example\n', '']]);
+  assert.deepEqual(diffConfigs(acme, withoutId), [{ kind: 'organization-changed', changes: [{ field: 'id', from: 'o-acme0example' }] }]);
+  assert.deepEqual(diffConfigs(withoutId, acme), [{ kind: 'organization-changed', changes: [{ field: 'id', to: 'o-acme0example' }] }]);
+  // equal settings, whatever else changed: no organization change
+  assert.deepEqual(diffConfigs(changed([id, name]), changed([name, id])), []);
+  assert.deepEqual(diffConfigs(withoutId, changed([[YAML, '  id: o-acme0example\n', '']])), []);
 });
 
 test('a guardrail defined and attached to a unit', () => {

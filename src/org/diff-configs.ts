@@ -25,7 +25,17 @@ export interface NodeRef {
 
 export type AssignmentMode = 'standing' | 'eligible';
 
+/** one of the organization's own settings (`organization.name`, `.id`, `.managementAccount`) changed */
+export interface OrganizationFieldChange {
+  readonly field: 'name' | 'id' | 'managementAccount';
+  /** absent when the old version did not set it */
+  readonly from?: string;
+  /** absent when the new version does not set it */
+  readonly to?: string;
+}
+
 export type StructuralChange =
+  | { readonly kind: 'organization-changed'; readonly changes: readonly OrganizationFieldChange[] }
   | { readonly kind: 'unit-added'; readonly unit: string }
   | { readonly kind: 'unit-removed'; readonly unit: string }
   | { readonly kind: 'unit-moved'; readonly unit: string; readonly from: string; readonly to: string }
@@ -82,8 +92,9 @@ export type StructuralChange =
 
 export type StructuralChangeKind = StructuralChange['kind'];
 
-/** the order changes are listed in: the tree, guardrails, permission sets, groups, assignments, service accounts */
+/** the order changes are listed in: the organization, the tree, guardrails, permission sets, groups, assignments, service accounts */
 export const STRUCTURAL_CHANGE_KINDS: readonly StructuralChangeKind[] = [
+  'organization-changed',
   'unit-added', 'unit-removed', 'unit-moved',
   'account-added', 'account-removed', 'account-moved', 'account-changed',
   'guardrail-attached', 'guardrail-detached', 'guardrail-added', 'guardrail-removed', 'guardrail-edited',
@@ -99,6 +110,7 @@ export const STRUCTURAL_CHANGE_KINDS: readonly StructuralChangeKind[] = [
  */
 export function diffConfigs(before: OrgConfig, after: OrgConfig): StructuralChange[] {
   const changes = [
+    ...diffOrganization(before, after),
     ...diffTree(before, after),
     ...diffDefinitions('scp', before.guardrails, after.guardrails),
     ...diffDefinitions('rcp', before.resourceGuardrails, after.resourceGuardrails),
@@ -114,6 +126,18 @@ export function diffConfigs(before: OrgConfig, after: OrgConfig): StructuralChan
 /** `root` for the root, else the path below it: `workloads/prod` */
 export function unitPathName(path: readonly string[]): string {
   return path.length === 0 ? 'root' : path.join('/');
+}
+
+/** the organization's own settings, in the order name, id, management account; one change or none */
+function diffOrganization(before: OrgConfig, after: OrgConfig): StructuralChange[] {
+  const fields: readonly OrganizationFieldChange['field'][] = ['name', 'id', 'managementAccount'];
+  const changes = fields.flatMap((field): OrganizationFieldChange[] => {
+    const from = before.organization[field];
+    const to = after.organization[field];
+    if (from === to) return [];
+    return [{ field, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }];
+  });
+  return changes.length > 0 ? [{ kind: 'organization-changed', changes }] : [];
 }
 
 function listUnits(root: Unit): Map<string, Unit> {

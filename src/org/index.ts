@@ -39,6 +39,7 @@ export {
   type AssignmentMode,
   type GuardrailKind,
   type NodeRef,
+  type OrganizationFieldChange,
   type StructuralChange,
   type StructuralChangeKind,
 } from './diff-configs.ts';
