@@ -13,7 +13,7 @@
  *   most once per decision (big organizations repeat the same region, tag and network conditions
  *   in hundreds of statements).
  */
-import { splitArn } from './arn.ts';
+import { isAccountId, splitArn } from './arn.ts';
 import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
 import type { Cause, StatementRef } from './decision.ts';
 import { compileGlob, compileResourcePattern, hasWildcard, matchResourceTokens, type TextMatcher } from './glob.ts';
@@ -271,7 +271,7 @@ function principalNames(spec: PrincipalSpec): PrincipalNames {
   const sessions = new Set<string>();
   const federatedUsers = new Set<string>();
   for (const value of spec.aws) {
-    if (/^\d{12}$/.test(value)) {
+    if (isAccountId(value)) {
       accounts.add(value);
       continue;
     }

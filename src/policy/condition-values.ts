@@ -1,5 +1,6 @@
 /** value parsing shared by validation and evaluation of conditions */
 import ipaddr from 'ipaddr.js';
+import { memoize } from './memoize.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const EPOCH = /^[+-]?\d+(\.\d+)?$/;
@@ -23,9 +24,16 @@ function parseDateText(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** an integer or decimal, as a policy must write it (no exponents, hex, infinities or spaces) */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
+/** a number from a request value, which may come padded with spaces */
 export function parseNumber(text: string): number | undefined {
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) return undefined;
-  return Number(text);
+  return isDecimal(text.trim()) ? Number(text) : undefined;
 }
 
 export type Cidr = readonly [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -39,18 +47,6 @@ export function parseCidr(text: string): Cidr | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** request values repeat (a caller's address, the current time): parse each once (bounded, pure memo) */
-function memoize<T>(parse: (text: string) => T): (text: string) => T {
-  const memo = new Map<string, T>();
-  return (text) => {
-    if (memo.has(text)) return memo.get(text) as T;
-    const value = parse(text);
-    if (memo.size >= 4096) memo.clear();
-    memo.set(text, value);
-    return value;
-  };
 }
 
 /** an address from the request; an IPv4-mapped IPv6 address counts as IPv4 */

@@ -32,10 +32,6 @@ export function pushLiteral(tokens: GlobToken[], text: string): void {
   else tokens.push(text);
 }
 
-export function lowerTokens(tokens: readonly GlobToken[]): GlobToken[] {
-  return tokens.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
-}
-
 /**
  * greedy match with backtracking to the last `*`; after a `*` the next literal is found with
  * indexOf rather than tried at every position

@@ -2,6 +2,7 @@
  * Decision cases (conformance/FORMAT.md): one request, every policy that applies to it, and the
  * expected decision. Parsing is pure: the caller reads the file.
  */
+import { isAccountId } from './arn.ts';
 import type { CompileOptions, PolicySetInput } from './compile-policy-set.ts';
 import type { DecisionKind } from './decision.ts';
 import type { Issue, Parsed } from './issue.ts';
@@ -77,7 +78,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   let managementAccount: string | undefined;
   if ('organization' in doc) {
     const org = doc.organization;
-    if (!isObject(org) || ('managementAccount' in org && (typeof org.managementAccount !== 'string' || !/^\d{12}$/.test(org.managementAccount)))) {
+    if (!isObject(org) || ('managementAccount' in org && (typeof org.managementAccount !== 'string' || !isAccountId(org.managementAccount)))) {
       bad('`organization` must be an object with a 12-digit `managementAccount`', ['organization']);
     } else if (typeof org.managementAccount === 'string') managementAccount = org.managementAccount;
   }
@@ -126,7 +127,7 @@ function readRequest(raw: unknown, bad: (message: string, path: JsonPathSegment[
     bad(`\`request.action\` \`${raw.action}\` is not an action such as \`s3:GetObject\``, ['request', 'action']);
     ok = false;
   }
-  if ('resourceAccount' in raw && (typeof raw.resourceAccount !== 'string' || !/^\d{12}$/.test(raw.resourceAccount))) {
+  if ('resourceAccount' in raw && (typeof raw.resourceAccount !== 'string' || !isAccountId(raw.resourceAccount))) {
     bad('`request.resourceAccount` must be a 12-digit account id', ['request', 'resourceAccount']);
     ok = false;
   }

@@ -3,7 +3,7 @@
  * location; nothing throws. A document with errors yields no policy, so it can never grant.
  */
 import { splitArn, isAccountId } from './arn.ts';
-import { parseCidr, parseDate } from './condition-values.ts';
+import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
 import { editDistance } from './edit-distance.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
 import type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
@@ -444,7 +444,7 @@ function checkConditionValue(
     case 'NumericGreaterThan':
     case 'NumericGreaterThanEquals':
       if (variableAllowed) return undefined;
-      return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not a number` };
+      return isDecimal(text) ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not a number` };
     case 'DateEquals':
     case 'DateNotEquals':
     case 'DateLessThan':

@@ -5,8 +5,6 @@
 
 export type PolicyType = 'scp' | 'rcp' | 'identity' | 'resource' | 'permissionBoundary' | 'session';
 
-export const POLICY_TYPES: readonly PolicyType[] = ['scp', 'rcp', 'identity', 'resource', 'permissionBoundary', 'session'];
-
 export type PolicyVersion = '2012-10-17' | '2008-10-17';
 
 export type Effect = 'Allow' | 'Deny';

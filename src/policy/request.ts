@@ -3,7 +3,8 @@
  * context. `prepareRequest` classifies the principal, lower-cases context keys (condition keys are
  * case-insensitive) and supplies the keys AWS always sets.
  */
-import { isAccountId, splitArn } from './arn.ts';
+import { accountOfArn, isAccountId, splitArn } from './arn.ts';
+import { memoize } from './memoize.ts';
 import type { ContextLookup } from './variables.ts';
 
 export type ContextValue = string | readonly string[];
@@ -103,46 +104,14 @@ interface Classified {
   readonly roleArn: string | undefined;
 }
 
-/** principals repeat from request to request: classify each once (bounded, pure memo) */
-const classified = new Map<string, Classified>();
+/** principals repeat from request to request: classify each once */
+const classifyOnce = memoize((principal: string): Classified => {
+  const { kind, account } = classify(principal);
+  return { kind, account, roleArn: kind === 'role-session' ? roleOfSession(principal) : kind === 'role' ? principal : undefined };
+}, 10_000);
 
-function classifyOnce(principal: string): Classified {
-  let found = classified.get(principal);
-  if (found === undefined) {
-    const { kind, account } = classify(principal);
-    found = { kind, account, roleArn: kind === 'role-session' ? roleOfSession(principal) : kind === 'role' ? principal : undefined };
-    if (classified.size >= 10_000) classified.clear();
-    classified.set(principal, found);
-  }
-  return found;
-}
-
-/** lower-cased context keys and actions, which repeat from request to request (bounded, pure memo) */
-const lowerCased = new Map<string, string>();
-
-function lower(text: string): string {
-  let found = lowerCased.get(text);
-  if (found === undefined) {
-    found = text.toLowerCase();
-    if (lowerCased.size >= 10_000) lowerCased.clear();
-    lowerCased.set(text, found);
-  }
-  return found;
-}
-
-/** the account part of an ARN when it is 12 digits, found without splitting the ARN */
-function accountInArn(arn: string): string | undefined {
-  if (!arn.startsWith('arn:')) return undefined;
-  let colon = 3;
-  for (let i = 0; i < 3; i++) {
-    colon = arn.indexOf(':', colon + 1);
-    if (colon < 0) return undefined;
-  }
-  const end = arn.indexOf(':', colon + 1);
-  if (end !== colon + 13) return undefined;
-  const account = arn.slice(colon + 1, end);
-  return isAccountId(account) ? account : undefined;
-}
+/** lower-cased context keys and actions, which repeat from request to request */
+const lower = memoize((text: string) => text.toLowerCase(), 10_000);
 
 export function prepareRequest(request: Request, facts: PrincipalFacts = {}): PreparedRequest {
   const { kind, account, roleArn: shownRoleArn } = classifyOnce(request.principal);
@@ -170,7 +139,7 @@ export function prepareRequest(request: Request, facts: PrincipalFacts = {}): Pr
     actionLower,
     service: colon > 0 ? actionLower.slice(0, colon) : actionLower,
     resource: request.resource,
-    resourceAccount: request.resourceAccount ?? accountInArn(request.resource) ?? account,
+    resourceAccount: request.resourceAccount ?? accountOfArn(request.resource) ?? account,
     context,
   };
 }
