@@ -109,10 +109,9 @@ function runCases(options: SimulateOptions, io: Io): number {
       continue;
     }
     const c = parsed.value;
-    const { decision, pass } = evaluateCase(c);
+    const { decision, pass, compiled } = evaluateCase(c);
     let micros: number | undefined;
     if (repeat !== undefined) {
-      const compiled = compilePolicySet(c.policies, c.options);
       const start = performance.now();
       for (let i = 0; i < repeat; i++) decidePrepared(compiled, prepareRequest(c.request, c.principal));
       micros = ((performance.now() - start) * 1000) / repeat;

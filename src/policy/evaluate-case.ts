@@ -1,5 +1,5 @@
 /** run one decision case: compile its policies once, then decide (optionally many times) */
-import { compilePolicySet } from './compile-policy-set.ts';
+import { compilePolicySet, type CompiledPolicySet } from './compile-policy-set.ts';
 import { decidePrepared } from './decide.ts';
 import type { Decision } from './decision.ts';
 import type { DecisionCase } from './parse-case.ts';
@@ -9,10 +9,12 @@ export interface CaseResult {
   readonly decision: Decision;
   /** null when the case states no expectation */
   readonly pass: boolean | null;
+  /** the case's policies, compiled, for deciding it again (`simulate --repeat`) */
+  readonly compiled: CompiledPolicySet;
 }
 
 export function evaluateCase(decisionCase: DecisionCase): CaseResult {
   const compiled = compilePolicySet(decisionCase.policies, decisionCase.options);
   const decision = decidePrepared(compiled, prepareRequest(decisionCase.request, decisionCase.principal));
-  return { decision, pass: decisionCase.expected === undefined ? null : decision.decision === decisionCase.expected };
+  return { decision, pass: decisionCase.expected === undefined ? null : decision.decision === decisionCase.expected, compiled };
 }
