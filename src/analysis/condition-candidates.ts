@@ -4,7 +4,7 @@
  * search over these finds a request context that changes a decision whenever one exists among
  * the ways the policies can tell contexts apart, without guessing values from outside them.
  */
-import { parseDate, type Condition, type Policy } from '../policy/index.ts';
+import { OPERATOR_FAMILY, parseDate, type Condition, type Policy } from '../policy/index.ts';
 
 /** lower-cased key → the values to try, in first-seen order */
 export type ConditionCandidates = ReadonlyMap<string, readonly string[]>;
@@ -33,51 +33,33 @@ export function conditionCandidates(policies: Iterable<Policy>): ConditionCandid
 function valuesOf(condition: Condition): string[] {
   // a value with a policy variable depends on another key: it names no fixed value to try
   const fixed = condition.values.filter((v) => !v.includes('${'));
-  switch (condition.base) {
-    case 'StringEquals':
-    case 'StringNotEquals':
-    case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase':
-    case 'BinaryEquals':
+  const family = OPERATOR_FAMILY[condition.base];
+  switch (family) {
+    case 'string':
+    case 'binary':
+    case 'arn':
+      // a pattern (`StringLike`, `Arn*`) matches itself, as its `*` and `?` match those characters,
+      // and reads as "any" in an example
       return [...fixed, OTHER_VALUE];
-    case 'StringLike':
-    case 'StringNotLike':
-    case 'ArnEquals':
-    case 'ArnLike':
-    case 'ArnNotEquals':
-    case 'ArnNotLike':
-      // a pattern matches itself (its `*` and `?` match those characters), and reads as "any" in an example
-      return [...fixed, OTHER_VALUE];
-    case 'NumericEquals':
-    case 'NumericNotEquals':
-    case 'NumericLessThan':
-    case 'NumericLessThanEquals':
-    case 'NumericGreaterThan':
-    case 'NumericGreaterThanEquals':
+    case 'numeric':
       return fixed.flatMap((v) => {
         const n = Number(v);
         return Number.isFinite(n) ? [String(n), String(n - 1), String(n + 1)] : [];
       });
-    case 'DateEquals':
-    case 'DateNotEquals':
-    case 'DateLessThan':
-    case 'DateLessThanEquals':
-    case 'DateGreaterThan':
-    case 'DateGreaterThanEquals':
+    case 'date':
       return fixed.flatMap((v) => {
         const ms = parseDate(v);
         return ms !== undefined && Number.isFinite(ms) ? [v, new Date(ms - 1000).toISOString(), new Date(ms + 1000).toISOString()] : [];
       });
-    case 'Bool':
+    case 'bool':
       return ['true', 'false'];
-    case 'IpAddress':
-    case 'NotIpAddress':
+    case 'ip':
       // the block's own address is inside it; one from the documentation range is outside most
       return [...fixed.map((v) => v.replace(/\/\d+$/, '')), '192.0.2.1'];
-    case 'Null':
+    case 'null':
       return [OTHER_VALUE];
     default: {
-      const never: never = condition.base;
+      const never: never = family;
       return never;
     }
   }

@@ -4,8 +4,8 @@
  */
 export type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
 export { formatIssue, hasErrors } from './issue.ts';
-export type { Policy, PolicyType, PolicyVersion, Statement, Condition, Effect, PrincipalSpec, BaseOperator } from './policy.ts';
-export { POLICY_TYPE_LABELS, BASE_OPERATORS } from './policy.ts';
+export type { Policy, PolicyType, PolicyVersion, Statement, Condition, Effect, PrincipalSpec, BaseOperator, OperatorFamily } from './policy.ts';
+export { POLICY_TYPE_LABELS, BASE_OPERATORS, OPERATOR_FAMILY } from './policy.ts';
 export { parsePolicy, type ParsePolicyOptions } from './parse-policy.ts';
 export { readJsonText, formatJsonPath, type JsonText, type JsonPathSegment } from './json-text.ts';
 export type { Request, PrincipalFacts, ContextValue, PreparedRequest, PrincipalKind } from './request.ts';

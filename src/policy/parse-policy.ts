@@ -10,6 +10,7 @@ import type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
 import { hasErrors } from './issue.ts';
 import {
   BASE_OPERATORS,
+  OPERATOR_FAMILY,
   type BaseOperator,
   type Condition,
   type Effect,
@@ -429,47 +430,29 @@ function checkConditionValue(
     if (!parsed.ok) return { code: 'bad-variable', message: parsed.message };
   }
   const variableAllowed = version === '2012-10-17' && hasVariable;
-  switch (base) {
-    case 'StringEquals':
-    case 'StringNotEquals':
-    case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase':
-    case 'StringLike':
-    case 'StringNotLike':
+  const family = OPERATOR_FAMILY[base];
+  switch (family) {
+    case 'string':
       return undefined;
-    case 'NumericEquals':
-    case 'NumericNotEquals':
-    case 'NumericLessThan':
-    case 'NumericLessThanEquals':
-    case 'NumericGreaterThan':
-    case 'NumericGreaterThanEquals':
+    case 'numeric':
       if (variableAllowed) return undefined;
       return isDecimal(text) ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not a number` };
-    case 'DateEquals':
-    case 'DateNotEquals':
-    case 'DateLessThan':
-    case 'DateLessThanEquals':
-    case 'DateGreaterThan':
-    case 'DateGreaterThanEquals':
+    case 'date':
       if (variableAllowed) return undefined;
       return parseDate(text) !== undefined ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not a date: use ISO 8601 (2026-01-31T12:00:00Z) or epoch seconds` };
-    case 'Bool':
-    case 'Null':
+    case 'bool':
+    case 'null':
       return /^(true|false)$/i.test(text) ? undefined : { code: 'bad-condition-value', message: `\`${text}\` must be "true" or "false"` };
-    case 'BinaryEquals':
+    case 'binary':
       return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not base64` };
-    case 'IpAddress':
-    case 'NotIpAddress':
+    case 'ip':
       if (variableAllowed) return undefined;
       return parseCidr(text) !== undefined ? undefined : { code: 'bad-condition-value', message: `\`${text}\` is not an IP address or CIDR block` };
-    case 'ArnEquals':
-    case 'ArnLike':
-    case 'ArnNotEquals':
-    case 'ArnNotLike':
+    case 'arn':
       if (variableAllowed || text === '*' || splitArn(text) !== undefined || (text.startsWith('arn:') && text.includes('*'))) return undefined;
       return { code: 'malformed-arn', message: `\`${text}\` is not an ARN` };
     default: {
-      const never: never = base;
+      const never: never = family;
       return never;
     }
   }

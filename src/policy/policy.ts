@@ -54,6 +54,16 @@ export const BASE_OPERATORS: readonly BaseOperator[] = [
   'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
 ];
 
+/** what an operator compares: the families of reference_policies_elements_condition_operators.html */
+export type OperatorFamily = 'string' | 'numeric' | 'date' | 'bool' | 'binary' | 'ip' | 'arn' | 'null';
+
+export const OPERATOR_FAMILY: Readonly<Record<BaseOperator, OperatorFamily>> = {
+  StringEquals: 'string', StringNotEquals: 'string', StringEqualsIgnoreCase: 'string', StringNotEqualsIgnoreCase: 'string', StringLike: 'string', StringNotLike: 'string',
+  NumericEquals: 'numeric', NumericNotEquals: 'numeric', NumericLessThan: 'numeric', NumericLessThanEquals: 'numeric', NumericGreaterThan: 'numeric', NumericGreaterThanEquals: 'numeric',
+  DateEquals: 'date', DateNotEquals: 'date', DateLessThan: 'date', DateLessThanEquals: 'date', DateGreaterThan: 'date', DateGreaterThanEquals: 'date',
+  Bool: 'bool', BinaryEquals: 'binary', IpAddress: 'ip', NotIpAddress: 'ip', ArnEquals: 'arn', ArnLike: 'arn', ArnNotEquals: 'arn', ArnNotLike: 'arn', Null: 'null',
+};
+
 /** operators whose result is the negation of a positive match: a missing key makes them true */
 export const NEGATED_OPERATORS: ReadonlySet<BaseOperator> = new Set<BaseOperator>([
   'StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'NumericNotEquals', 'DateNotEquals', 'NotIpAddress', 'ArnNotEquals', 'ArnNotLike',
