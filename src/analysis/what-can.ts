@@ -8,11 +8,12 @@
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
 import { accountOfArn, type ContextValue, type Policy } from '../policy/index.ts';
-import { checkPrincipal, didYouMean, findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
-import { accessCompiler, type AccessCompiler, type CompiledAccess } from './access-compiler.ts';
+import { checkPrincipal, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import { accessCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
+import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalGrants } from './principal-grants.ts';
-import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
+import { principalSession, sessionFactsOf } from './principal-session.ts';
 
 export interface WhatCanQuery {
   readonly principal: PrincipalRef;
@@ -22,11 +23,7 @@ export interface WhatCanQuery {
   readonly context?: Readonly<Record<string, ContextValue>> | undefined;
 }
 
-export interface WhatCanOptions {
-  readonly rcpServices?: ReadonlySet<string> | undefined;
-  readonly sessionFacts?: SessionFacts | undefined;
-  readonly compiler?: AccessCompiler | undefined;
-}
+export type WhatCanOptions = AccessQuestionOptions;
 
 export interface GrantedAction {
   readonly action: string;
@@ -74,19 +71,15 @@ export type WhatCanOutcome = { readonly ok: true; readonly value: WhatCanResult 
 
 export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): WhatCanOutcome {
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
-  let accountFilter: string | undefined;
-  if (query.account !== undefined) {
-    const account = findAccount(config, query.account);
-    if (account === undefined) return { ok: false, issues: [{ code: 'unknown-account', message: `unknown account \`${query.account}\`${didYouMean(query.account, config.accounts.keys())}` }] };
-    accountFilter = account.name;
-  }
+  const filter = accountFilter(config, query.account);
+  if (!filter.ok) return filter;
   const unknown = checkPrincipal(config, query.principal);
   if (unknown !== undefined) return { ok: false, issues: [unknown] };
   const grants = principalGrants(config, query.principal);
   const facts = sessionFactsOf(config, options.sessionFacts);
   const access: PermissionSetAccess[] = [];
   for (const grant of grants) {
-    if (accountFilter !== undefined && grant.account.name !== accountFilter) continue;
+    if (filter.name !== undefined && grant.account.name !== filter.name) continue;
     const base = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: '*' });
     if (!base.ok) throw new Error(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
     const session = principalSession(query.principal, grant.account.id, grant.permissionSet, facts);

@@ -5,11 +5,12 @@
  * TLS) is `conditional`, with the keys that remain and one context that allows it.
  */
 import type { ContextValue } from '../policy/index.ts';
-import { didYouMean, findAccount, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
-import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
+import type { OrgConfig, PrincipalRef, ResolveIssue } from '../org/index.ts';
+import { accessCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
+import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalGrants } from './principal-grants.ts';
-import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
+import { principalSession, sessionFactsOf } from './principal-session.ts';
 
 export interface WhoCanQuery {
   readonly action: string;
@@ -20,12 +21,7 @@ export interface WhoCanQuery {
   readonly context?: Readonly<Record<string, ContextValue>> | undefined;
 }
 
-export interface WhoCanOptions {
-  readonly rcpServices?: ReadonlySet<string> | undefined;
-  readonly sessionFacts?: SessionFacts | undefined;
-  /** share compiled policies with other questions on the same configuration */
-  readonly compiler?: AccessCompiler | undefined;
-}
+export type WhoCanOptions = AccessQuestionOptions;
 
 export interface WhoCanEntry {
   readonly principal: PrincipalRef;
@@ -64,19 +60,15 @@ export function allPrincipals(config: OrgConfig): PrincipalRef[] {
 }
 
 export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): WhoCanOutcome {
-  let accountFilter: string | undefined;
-  if (query.account !== undefined) {
-    const account = findAccount(config, query.account);
-    if (account === undefined) return { ok: false, issues: [{ code: 'unknown-account', message: `unknown account \`${query.account}\`${didYouMean(query.account, config.accounts.keys())}` }] };
-    accountFilter = account.name;
-  }
+  const filter = accountFilter(config, query.account);
+  if (!filter.ok) return filter;
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
   const facts = sessionFactsOf(config, options.sessionFacts);
   const entries: WhoCanEntry[] = [];
   let checked = 0;
   for (const principal of allPrincipals(config)) {
     for (const grant of principalGrants(config, principal)) {
-      if (accountFilter !== undefined && grant.account.name !== accountFilter) continue;
+      if (filter.name !== undefined && grant.account.name !== filter.name) continue;
       const compiled = compile({ principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: query.resource });
       // every name in a grant comes from the validated configuration
       if (!compiled.ok) throw new Error(`whoCan: ${compiled.issues.map((i) => i.message).join('; ')}`);
