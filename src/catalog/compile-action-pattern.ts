@@ -1,10 +1,12 @@
-import { compileGlob } from '../policy/index.ts';
-import { boundedCache } from './bounded-cache.ts';
+import { compileGlob, memoize } from '../policy/index.ts';
 
 /** tests a `service:Action` name against one IAM action pattern */
 export type ActionMatcher = (action: string) => boolean;
 
-const compiled = boundedCache<string, ActionMatcher>(4096);
+const compileLowerCased = memoize((key: string): ActionMatcher => {
+  const matches = compileGlob(key);
+  return (action) => matches(action.toLowerCase());
+}, 4096);
 
 /**
  * IAM action patterns are case-insensitive; `*` matches any run of characters (`:` included, so
@@ -13,12 +15,5 @@ const compiled = boundedCache<string, ActionMatcher>(4096);
  * make it slow) on lower-cased text, as the engine matches actions.
  */
 export function compileActionPattern(pattern: string): ActionMatcher {
-  const key = pattern.toLowerCase();
-  let matcher = compiled.get(key);
-  if (matcher === undefined) {
-    const matches = compileGlob(key);
-    matcher = (action) => matches(action.toLowerCase());
-    compiled.set(key, matcher);
-  }
-  return matcher;
+  return compileLowerCased(pattern.toLowerCase());
 }

@@ -1,27 +1,20 @@
 import type { ActionInfo, Catalog } from './catalog.ts';
-import { type BoundedCache, boundedCache } from './bounded-cache.ts';
-import { hasWildcard } from '../policy/index.ts';
+import { hasWildcard, memoize } from '../policy/index.ts';
 import { compileActionPattern } from './compile-action-pattern.ts';
 
-const expansions = new WeakMap<Catalog, BoundedCache<string, readonly ActionInfo[]>>();
+const expansions = new WeakMap<Catalog, (lowerCasedPattern: string) => readonly ActionInfo[]>();
 
 /**
  * The known actions an IAM action pattern (`ec2:Describe*`, `s3:Get?bject`, `*`) matches, in
  * catalog order (by service, then by name). Results are cached per catalog and shared: frozen.
  */
 export function expandActionPattern(catalog: Catalog, pattern: string): readonly ActionInfo[] {
-  let cache = expansions.get(catalog);
-  if (cache === undefined) {
-    cache = boundedCache(1024);
-    expansions.set(catalog, cache);
+  let expandCached = expansions.get(catalog);
+  if (expandCached === undefined) {
+    expandCached = memoize((key: string): readonly ActionInfo[] => Object.freeze(expand(catalog, key)), 1024);
+    expansions.set(catalog, expandCached);
   }
-  const key = pattern.toLowerCase();
-  let result = cache.get(key);
-  if (result === undefined) {
-    result = Object.freeze(expand(catalog, key));
-    cache.set(key, result);
-  }
-  return result;
+  return expandCached(pattern.toLowerCase());
 }
 
 function expand(catalog: Catalog, pattern: string): ActionInfo[] {

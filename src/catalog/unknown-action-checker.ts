@@ -1,7 +1,6 @@
 import type { Catalog } from './catalog.ts';
-import { boundedCache } from './bounded-cache.ts';
 import { checkActionName } from './check-action-name.ts';
-import { closestMatch, hasWildcard } from '../policy/index.ts';
+import { closestMatch, hasWildcard, memoize } from '../policy/index.ts';
 import { expandActionPattern } from './expand-action-pattern.ts';
 
 /** undefined when the action is fine, else a message saying what is wrong with it */
@@ -14,16 +13,7 @@ export type ActionChecker = (action: string) => string | undefined;
  * "unknown action `s3:GetObjet`: did you mean `s3:GetObject`".
  */
 export function unknownActionChecker(catalog: Catalog): ActionChecker {
-  // `null` stands for "checked, nothing wrong": the cache reports a miss as undefined
-  const checked = boundedCache<string, string | null>(8192);
-  return (action) => {
-    let message = checked.get(action);
-    if (message === undefined) {
-      message = describeProblem(catalog, action) ?? null;
-      checked.set(action, message);
-    }
-    return message ?? undefined;
-  };
+  return memoize((action) => describeProblem(catalog, action), 8192);
 }
 
 function describeProblem(catalog: Catalog, action: string): string | undefined {

@@ -21,3 +21,4 @@ export { parseDate } from './condition-values.ts';
 export { closestMatch, suggestionDistance } from './closest-match.ts';
 export { compileGlob, hasWildcard, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';
+export { memoize } from './memoize.ts';
