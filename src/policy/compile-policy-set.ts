@@ -301,35 +301,38 @@ function lastSegment(resource: string): string {
   return resource.slice(resource.lastIndexOf('/') + 1);
 }
 
-/** the strongest way the names cover the caller, or undefined when they do not name it */
-function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
-  if (names.any) return 'caller';
+/**
+ * The identities a caller acts as, strongest first, each with whether the names list it: a role
+ * session is its session, its role and its account; a user (or role, or federated user) is itself
+ * and its account; the root user is its account; a service, identity provider or canonical user is
+ * its own name; an anonymous caller is nobody anyone can name.
+ */
+function identitiesOf(names: PrincipalNames, request: PreparedRequest): readonly (readonly [Grant, boolean])[] {
   const account = request.principalAccount;
-  const inAccount = account !== undefined && names.accounts.has(account);
+  const accountNamed = account !== undefined && names.accounts.has(account);
   switch (request.kind) {
     case 'root':
-      return inAccount ? 'caller' : undefined;
+      return [['caller', accountNamed]];
     case 'user':
-      if (names.users.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
-      return inAccount ? 'account' : undefined;
+      return [['caller', names.users.has(`${account}/${lastSegment(request.principal)}`)], ['account', accountNamed]];
     case 'role':
-      if (names.roles.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
-      return inAccount ? 'account' : undefined;
+      return [['caller', names.roles.has(`${account}/${lastSegment(request.principal)}`)], ['account', accountNamed]];
     case 'role-session':
-      if (names.sessions.has(request.principal)) return 'caller';
-      if (request.roleArn !== undefined && names.roles.has(`${account}/${lastSegment(request.roleArn)}`)) return 'role';
-      return inAccount ? 'account' : undefined;
+      return [
+        ['caller', names.sessions.has(request.principal)],
+        ['role', request.roleArn !== undefined && names.roles.has(`${account}/${lastSegment(request.roleArn)}`)],
+        ['account', accountNamed],
+      ];
     case 'federated-user':
-      if (names.federatedUsers.has(request.principal)) return 'caller';
-      return inAccount ? 'account' : undefined;
+      return [['caller', names.federatedUsers.has(request.principal)], ['account', accountNamed]];
     case 'service':
-      return names.services.has(request.principal) ? 'caller' : undefined;
+      return [['caller', names.services.has(request.principal)]];
     case 'web-identity':
-      return names.federated.has(request.principal) ? 'caller' : undefined;
+      return [['caller', names.federated.has(request.principal)]];
     case 'canonical-user':
-      return names.canonicalUsers.has(request.principal) ? 'caller' : undefined;
+      return [['caller', names.canonicalUsers.has(request.principal)]];
     case 'anonymous':
-      return undefined;
+      return [['caller', false]];
     default: {
       const never: never = request.kind;
       return never;
@@ -337,9 +340,14 @@ function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | un
   }
 }
 
+/** the strongest way the names cover the caller, or undefined when they do not name it */
+function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
+  if (names.any) return 'caller';
+  return identitiesOf(names, request).find(([, named]) => named)?.[0];
+}
+
 /**
- * NotPrincipal applies to each identity the caller acts as that the list does not name: a role
- * session is its session, its role and its account, a user is itself and its account. The result
+ * NotPrincipal applies to each identity the caller acts as that the list does not name. The result
  * is the strongest identity left unnamed, so a Deny excludes a caller only when all of them are
  * listed (reference_policies_elements_notprincipal.html: with Deny, "you must also specify the
  * account ARN of the not-denied principal"), and an Allow that names only the user still reaches
@@ -347,35 +355,7 @@ function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | un
  */
 function strongestUnnamed(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
   if (names.any) return undefined;
-  const account = request.principalAccount;
-  const accountUnnamed = account === undefined || !names.accounts.has(account);
-  switch (request.kind) {
-    case 'root':
-      return accountUnnamed ? 'caller' : undefined;
-    case 'user':
-      if (!names.users.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
-      return accountUnnamed ? 'account' : undefined;
-    case 'role':
-      if (!names.roles.has(`${account}/${lastSegment(request.principal)}`)) return 'caller';
-      return accountUnnamed ? 'account' : undefined;
-    case 'role-session':
-      if (!names.sessions.has(request.principal)) return 'caller';
-      if (request.roleArn === undefined || !names.roles.has(`${account}/${lastSegment(request.roleArn)}`)) return 'role';
-      return accountUnnamed ? 'account' : undefined;
-    case 'federated-user':
-      if (!names.federatedUsers.has(request.principal)) return 'caller';
-      return accountUnnamed ? 'account' : undefined;
-    case 'service':
-    case 'web-identity':
-    case 'canonical-user':
-      return nameCaller(names, request) === undefined ? 'caller' : undefined;
-    case 'anonymous':
-      return 'caller';
-    default: {
-      const never: never = request.kind;
-      return never;
-    }
-  }
+  return identitiesOf(names, request).find(([, named]) => !named)?.[0];
 }
 
 function compilePrincipal(spec: PrincipalSpec, negated: boolean, effect: Effect): (request: PreparedRequest, env: EvaluationEnv) => Grant | undefined {
