@@ -11,6 +11,7 @@ import { hasErrors } from './issue.ts';
 import {
   BASE_OPERATORS,
   OPERATOR_FAMILY,
+  POLICY_TYPE_LABELS,
   type BaseOperator,
   type Condition,
   type Effect,
@@ -225,9 +226,9 @@ function readStatement(
     out.add('principal-and-not-principal', `statement ${index}: \`Principal\` and \`NotPrincipal\` cannot both be present`, [...path, 'NotPrincipal']);
   } else if (hasPrincipal && options.type !== 'resource' && options.type !== 'rcp') {
     const element = 'Principal' in raw ? 'Principal' : 'NotPrincipal';
-    out.add('principal-not-allowed', `statement ${index}: a ${typeLabel(options.type)} cannot have \`${element}\`: it applies to the principal it is attached to`, [...path, element]);
+    out.add('principal-not-allowed', `statement ${index}: a ${POLICY_TYPE_LABELS[options.type]} cannot have \`${element}\`: it applies to the principal it is attached to`, [...path, element]);
   } else if (!hasPrincipal && (options.type === 'resource' || options.type === 'rcp')) {
-    out.add('missing-principal', `statement ${index}: a ${typeLabel(options.type)} needs \`Principal\` or \`NotPrincipal\``, path);
+    out.add('missing-principal', `statement ${index}: a ${POLICY_TYPE_LABELS[options.type]} needs \`Principal\` or \`NotPrincipal\``, path);
   } else if (hasPrincipal) {
     notPrincipal = 'NotPrincipal' in raw;
     const element = notPrincipal ? 'NotPrincipal' : 'Principal';
@@ -259,21 +260,6 @@ function readStatement(
     notPrincipal,
     conditions,
   };
-}
-
-function typeLabel(type: PolicyType): string {
-  switch (type) {
-    case 'scp': return 'service control policy';
-    case 'rcp': return 'resource control policy';
-    case 'identity': return 'identity-based policy';
-    case 'resource': return 'resource-based policy';
-    case 'permissionBoundary': return 'permissions boundary';
-    case 'session': return 'session policy';
-    default: {
-      const never: never = type;
-      return never;
-    }
-  }
 }
 
 function readStringList(value: unknown, path: Path, what: string, code: IssueCode, out: Collector): string[] {
