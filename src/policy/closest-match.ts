@@ -9,13 +9,13 @@ export function suggestionDistance(length: number): number {
 }
 
 /**
- * The candidate nearest to `input` ignoring case, within `suggestionDistance`; the first one in
- * candidate order on a tie. Undefined when none is near.
+ * The candidate nearest to `input` ignoring case, within `maxDistance` (by default
+ * `suggestionDistance`); the first one in candidate order on a tie. Undefined when none is near.
  */
-export function closestMatch<T>(input: string, candidates: Iterable<T>, keyOf: (candidate: T) => string): T | undefined {
+export function closestMatch<T>(input: string, candidates: Iterable<T>, keyOf: (candidate: T) => string, maxDistance?: number): T | undefined {
   const needle = input.toLowerCase();
   let best: T | undefined;
-  let bestDistance = suggestionDistance(needle.length) + 1;
+  let bestDistance = (maxDistance ?? suggestionDistance(needle.length)) + 1;
   for (const candidate of candidates) {
     // only a strictly better candidate replaces the best so far
     const distance = editDistance(needle, keyOf(candidate).toLowerCase(), bestDistance - 1);

@@ -4,7 +4,7 @@
  */
 import { splitArn, isAccountId } from './arn.ts';
 import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
-import { editDistance } from './edit-distance.ts';
+import { closestMatch } from './closest-match.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
 import type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
 import { hasErrors } from './issue.ts';
@@ -392,16 +392,8 @@ function readConditions(value: unknown, path: Path, where: string, version: Poli
 }
 
 function suggestOperator(operator: string): string {
-  const lower = operator.toLowerCase().replace(/^(forallvalues|foranyvalue):/, '').replace(/ifexists$/, '');
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of BASE_OPERATORS) {
-    const d = editDistance(lower, known.toLowerCase(), bestDistance - 1);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = known;
-    }
-  }
+  const base = operator.toLowerCase().replace(/^(forallvalues|foranyvalue):/, '').replace(/ifexists$/, '');
+  const best = closestMatch(base, BASE_OPERATORS, (known) => known, 2);
   return best !== undefined ? `: did you mean \`${best}\`` : '';
 }
 
