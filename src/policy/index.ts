@@ -22,3 +22,6 @@ export { closestMatch, suggestionDistance } from './closest-match.ts';
 export { compileGlob, hasWildcard, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';
 export { memoize } from './memoize.ts';
+export { globalContextKeyType, type ContextKeyTyper, type ContextValueType } from './context-key-types.ts';
+export { checkContext, checkContextEntry, checkContextValueType, type ContextValueProblem } from './check-context-value.ts';
+export { checkRequestAction, checkRequestResource } from './check-request-target.ts';
