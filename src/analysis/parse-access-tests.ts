@@ -21,13 +21,15 @@ import {
   type YamlNode,
   type YamlPathSegment,
 } from '../org/index.ts';
-import { parseArn, type ContextValue } from '../policy/index.ts';
+import { checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
 import { principalGrants } from './principal-grants.ts';
 
 export interface ParseAccessTestsOptions {
   /** warns about unknown actions (the catalog's `unknownActionChecker`) */
   readonly checkAction?: ((action: string) => string | undefined) | undefined;
+  /** the types of condition keys, whose `context` values must read as them (the catalog's `contextKeyTyper`; default: AWS's global keys) */
+  readonly contextKeyType?: ContextKeyTyper | undefined;
 }
 
 export interface ParsedAccessTests {
@@ -230,19 +232,17 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   const actionAt = required('action', 'the action the request makes, such as `s3:GetObject`');
   const action = text(actionAt, 'action');
   if (action !== undefined && actionAt !== undefined) {
-    if (!/^[A-Za-z0-9-]+:[A-Za-z0-9-]+$/.test(action)) {
-      const why = /[*?]/.test(action) ? 'a request makes one action, not a pattern' : 'expected `service:Action`, such as `s3:GetObject`';
-      report.add('bad-action', `${whose(actionAt)}: \`${action}\` is not an action: ${why}`, actionAt.node.at, actionAt.path);
-    } else {
+    const problem = checkRequestAction(action);
+    if (problem !== undefined) report.add('bad-action', `${whose(actionAt)}: ${problem}`, actionAt.node.at, actionAt.path);
+    else {
       const warning = scope.options.checkAction?.(action);
       if (warning !== undefined) report.add('unknown-action', `${whose(actionAt)}: ${warning}`, actionAt.node.at, actionAt.path, 'warning');
     }
   }
   const resourceAt = fields.get('resource');
   const resource = resourceAt === undefined ? '*' : text(resourceAt, 'resource');
-  if (resource !== undefined && resource !== '*' && parseArn(resource) === undefined && resourceAt !== undefined) {
-    report.add('bad-resource', `${whose(resourceAt)}: \`${resource}\` is not an ARN (\`arn:partition:service:region:account:resource\`) or \`*\``, resourceAt.node.at, resourceAt.path);
-  }
+  const resourceProblem = resource === undefined ? undefined : checkRequestResource(resource);
+  if (resourceProblem !== undefined && resourceAt !== undefined) report.add('bad-resource', `${whose(resourceAt)}: ${resourceProblem}`, resourceAt.node.at, resourceAt.path);
   const resourceAccountAt = fields.get('resourceAccount');
   const resourceAccountText = text(resourceAccountAt, 'resourceAccount');
   let resourceAccount: string | undefined;
@@ -336,6 +336,7 @@ function choosePermissionSet(
 function readContext(scope: TestScope): Record<string, ContextValue> | undefined {
   const { report } = scope;
   const layers = scope.contextLayers;
+  const typeOf = scope.options.contextKeyType ?? globalContextKeyType;
   const context = new Map<string, { key: string; value: ContextValue }>();
   let ok = true;
   for (const layer of layers) {
@@ -361,6 +362,16 @@ function readContext(scope: TestScope): Record<string, ContextValue> | undefined
       }
       if (value === undefined) {
         report.add('bad-context', `${what}: context key \`${entry.key}\` must have a value or a list of values, not ${describeYamlNode(entry.value)}`, entry.value.at, path);
+        ok = false;
+        continue;
+      }
+      // a value that does not read as its key's type would make every condition on the key false
+      const problems = checkContextEntry(entry.key, value, typeOf);
+      for (const problem of problems) {
+        const node = entry.value.kind === 'list' && problem.index !== undefined ? (entry.value.items[problem.index] ?? entry.value) : entry.value;
+        report.add('bad-context', `${what}: ${problem.message}`, node.at, problem.index === undefined ? path : [...path, problem.index]);
+      }
+      if (problems.length > 0) {
         ok = false;
         continue;
       }

@@ -21,7 +21,7 @@ function data(overrides: Partial<IamData> = {}): IamData {
       { prefix: 'alpha', name: 'Alpha', actions: [info('alpha', 'Go')] },
     ],
     rcpSupportedServices: ['ALPHA'],
-    conditionKeysOf: () => ['zeta:b', 'aws:A'],
+    conditionKeysOf: () => [{ key: 'zeta:b', type: 'String' }, { key: 'aws:A', type: 'String' }],
     ...overrides,
   };
 }
@@ -55,7 +55,7 @@ describe('buildCatalog', () => {
       data({
         conditionKeysOf: () => {
           reads++;
-          return ['zeta:b', 'aws:A'];
+          return [{ key: 'zeta:b', type: 'String' }, { key: 'aws:A', type: 'String' }];
         },
       }),
     );
@@ -63,6 +63,29 @@ describe('buildCatalog', () => {
     catalog.conditionKeysOf('zeta');
     catalog.conditionKeysOf('nope');
     assert.equal(reads, 1);
+  });
+
+  it('gives a condition key\'s type, matching a key with a variable part by pattern and ignoring case', () => {
+    const catalog = buildCatalog(
+      data({
+        conditionKeysOf: (prefix) =>
+          prefix === 'zeta'
+            ? [
+                { key: 'zeta:Encrypted', type: 'Bool' },
+                { key: 'zeta:ObjectTag/${TagKey}', type: 'String' },
+                { key: 'zeta:Size.${Unit}.limit', type: 'Numeric' },
+              ]
+            : [],
+      }),
+    );
+    assert.equal(catalog.conditionKeyType('ZETA:encrypted'), 'Bool');
+    assert.equal(catalog.conditionKeyType('zeta:ObjectTag/team'), 'String');
+    assert.equal(catalog.conditionKeyType('zeta:size.mb.limit'), 'Numeric');
+    assert.equal(catalog.conditionKeyType('zeta:sizeXmbXlimit'), undefined, 'a dot in a key is not a wildcard');
+    assert.equal(catalog.conditionKeyType('zeta:ObjectTag/'), undefined, 'the variable part is not empty');
+    assert.equal(catalog.conditionKeyType('zeta:Other'), undefined);
+    assert.equal(catalog.conditionKeyType('nope:Encrypted'), undefined);
+    assert.equal(catalog.conditionKeyType('Encrypted'), undefined);
   });
 
   it('lower-cases RCP services', () => {

@@ -1,7 +1,7 @@
 import type { ActionInfo, Catalog } from './catalog.ts';
 import { CatalogDataError } from './catalog-data-error.ts';
 import { compareIgnoringCase } from './compare-ignoring-case.ts';
-import type { IamData } from './read-iam-data.ts';
+import type { ConditionKeyData, IamData } from './read-iam-data.ts';
 import { prefixServiceName } from './shared-prefix-names.ts';
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -25,7 +25,16 @@ export function buildCatalog(data: IamData): Catalog {
   }
   const services = Object.freeze([...names.keys()].sort());
   const rcpSupported: ReadonlySet<string> = new Set(data.rcpSupportedServices.map((prefix) => prefix.toLowerCase()));
-  const conditionKeys = new Map<string, readonly string[]>();
+  const conditionKeys = new Map<string, ServiceConditionKeys>();
+  /** a service's condition keys, read on first use */
+  const keysOf = (service: string): ServiceConditionKeys => {
+    let keys = conditionKeys.get(service);
+    if (keys === undefined) {
+      keys = indexConditionKeys(data.conditionKeysOf(service));
+      conditionKeys.set(service, keys);
+    }
+    return keys;
+  };
 
   return Object.freeze({
     services: () => services,
@@ -36,13 +45,15 @@ export function buildCatalog(data: IamData): Catalog {
     isKnownService: (prefix: string) => names.has(prefix.toLowerCase()),
     conditionKeysOf: (prefix: string) => {
       const service = prefix.toLowerCase();
-      if (!names.has(service)) return NONE;
-      let keys = conditionKeys.get(service);
-      if (keys === undefined) {
-        keys = Object.freeze([...data.conditionKeysOf(service)].sort(compareIgnoringCase));
-        conditionKeys.set(service, keys);
-      }
-      return keys;
+      return names.has(service) ? keysOf(service).names : NONE;
+    },
+    conditionKeyType: (key: string) => {
+      const lower = key.toLowerCase();
+      const colon = lower.indexOf(':');
+      const service = colon > 0 ? lower.slice(0, colon) : '';
+      if (!names.has(service)) return undefined;
+      const keys = keysOf(service);
+      return keys.types.get(lower) ?? keys.patterns.find((p) => p.pattern.test(lower))?.type;
     },
     rcpSupportedServices: () => rcpSupported,
   });
@@ -50,4 +61,30 @@ export function buildCatalog(data: IamData): Catalog {
 
 function invalid(problem: string): CatalogDataError {
   return new CatalogDataError('catalog-data-invalid', problem);
+}
+
+interface ServiceConditionKeys {
+  /** in AWS's case, sorted ignoring case */
+  readonly names: readonly string[];
+  /** by lower-cased key, for keys without a variable part */
+  readonly types: ReadonlyMap<string, string>;
+  /** keys with a variable part (`${TagKey}`, `<key>`), each matching any non-empty text there */
+  readonly patterns: readonly { readonly pattern: RegExp; readonly type: string }[];
+}
+
+function indexConditionKeys(keys: readonly ConditionKeyData[]): ServiceConditionKeys {
+  const types = new Map<string, string>();
+  const patterns: { pattern: RegExp; type: string }[] = [];
+  for (const { key, type } of keys) {
+    const lower = key.toLowerCase();
+    if (!lower.includes('${') && !lower.includes('<')) types.set(lower, type);
+    else {
+      const source = lower
+        .split(/\$\{[^}]*\}|<[^>]*>/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.+');
+      patterns.push({ pattern: new RegExp(`^${source}$`), type });
+    }
+  }
+  return { names: Object.freeze(keys.map((k) => k.key).sort(compareIgnoringCase)), types, patterns };
 }

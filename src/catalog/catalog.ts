@@ -35,6 +35,12 @@ export type Catalog = {
   readonly isKnownService: (prefix: string) => boolean;
   /** the condition keys the service documents (its own and the `aws:` keys it supports), in AWS's case */
   readonly conditionKeysOf: (prefix: string) => readonly string[];
+  /**
+   * the data type the service named by the key's prefix documents for it (`Bool`, `ArrayOfARN`...),
+   * matching keys with a variable part by pattern (`s3:ExistingObjectTag/team` is
+   * `s3:ExistingObjectTag/${TagKey}`); undefined for a key the catalog does not know
+   */
+  readonly conditionKeyType: (key: string) => string | undefined;
   /** services whose resources resource control policies (RCPs) can guard */
   readonly rcpSupportedServices: () => ReadonlySet<string>;
 };

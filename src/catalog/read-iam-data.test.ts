@@ -52,7 +52,7 @@ describe('readIamData', () => {
 
   it('reads condition keys on demand, only for known services', () => {
     const data = readIamData(dataFolder(minimal));
-    assert.deepEqual(data.conditionKeysOf('demo'), ['demo:ThingName']);
+    assert.deepEqual(data.conditionKeysOf('demo'), [{ key: 'demo:ThingName', type: 'String' }]);
     assert.deepEqual(data.conditionKeysOf('../serviceNames'), []);
   });
 

@@ -21,7 +21,14 @@ export type IamData = {
    * Read on first use: few callers need them and reading every service's keys would add a quarter
    * to the load time. Empty for a prefix that is not in `services`.
    */
-  readonly conditionKeysOf: (prefix: string) => readonly string[];
+  readonly conditionKeysOf: (prefix: string) => readonly ConditionKeyData[];
+};
+
+/** a condition key as the service documents it: `s3:ExistingObjectTag/${TagKey}`, `String` */
+export type ConditionKeyData = {
+  readonly key: string;
+  /** AWS's data type: `String`, `ARN`, `Bool`, `Date`, `Numeric`, `IPAddress`, or `ArrayOf` one of them */
+  readonly type: string;
 };
 
 /** service prefixes double as file names: anything else must never reach the file system */
@@ -62,13 +69,14 @@ function readActions(dataDir: string, prefix: string, intern: Interner): ActionI
   return Object.entries(raw).map(([key, action]) => parseIamAction(prefix, action, intern, `${file}: action \`${key}\``));
 }
 
-function readConditionKeys(dataDir: string, prefix: string): string[] {
+function readConditionKeys(dataDir: string, prefix: string): ConditionKeyData[] {
   const file = `conditionKeys/${prefix}.json`;
   const raw = readJson(dataDir, file);
   if (!isRecord(raw)) throw invalid(file, 'not an object');
   return Object.entries(raw).map(([id, entry]) => {
     if (!isRecord(entry) || typeof entry.key !== 'string') throw invalid(file, `condition key \`${id}\` has no \`key\``);
-    return entry.key;
+    if (typeof entry.type !== 'string') throw invalid(file, `condition key \`${id}\` has no \`type\``);
+    return { key: entry.key, type: entry.type };
   });
 }
 

@@ -1,9 +1,12 @@
 /**
  * The CLI gives the engine what it cannot know by itself: the action catalog (unknown actions are
- * validation warnings) and the services RCPs apply to. Loaded once, on first use.
+ * validation warnings), the services RCPs apply to, and the types of condition keys (a request value
+ * that does not read as its key's type is invalid input). Loaded once, on first use.
  */
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { unknownActionChecker } from '../catalog/unknown-action-checker.ts';
+import { contextKeyTyper } from '../catalog/context-key-typer.ts';
+import type { ContextKeyTyper } from '../policy/index.ts';
 
 let checker: ((action: string) => string | undefined) | undefined;
 
@@ -14,4 +17,11 @@ export function actionChecker(): (action: string) => string | undefined {
 
 export function rcpServices(): ReadonlySet<string> {
   return loadCatalog().rcpSupportedServices();
+}
+
+let typer: ContextKeyTyper | undefined;
+
+export function contextKeyType(): ContextKeyTyper {
+  typer ??= contextKeyTyper(loadCatalog());
+  return typer;
 }

@@ -14,7 +14,6 @@ import {
   parseCase,
   parsePolicy,
   prepareRequest,
-  type ContextValue,
   type Decision,
   type Issue,
   type Policy,
@@ -22,7 +21,8 @@ import {
 } from '../policy/index.ts';
 import { findJsonFiles } from './find-files.ts';
 import { UsageError, type Io } from './io.ts';
-import { actionChecker, rcpServices } from './catalog-wiring.ts';
+import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
+import { checkActionOption, checkResourceOption, parseContextOption } from './context-option.ts';
 import { startProgress } from './progress.ts';
 
 interface SimulateOptions {
@@ -71,7 +71,10 @@ export function simulateCommand(io: Io, setExit: (code: number) => void): Comman
       'after',
       `
 Exit status: with --case, 0 when every case passes, 1 when one fails, 2 when a file is not a valid case.
-Ad hoc, 0 for Allow, 1 for a deny, 2 for invalid input.
+Ad hoc, 0 for Allow, 1 for a deny, 2 for invalid input: an invalid policy, an action that is not one
+service:Action (no wildcards), a resource that is not an ARN or *, a --context value that does not
+read as its key's type (aws:MultiFactorAuthPresent=no, aws:SourceIp=999.1.1.1). Invalid input is
+never decided.
 
 Examples:
   parapet simulate --case conformance --json
@@ -100,7 +103,7 @@ function runCases(options: SimulateOptions, io: Io): number {
   const progress = startProgress(files.length, 'simulating');
   for (const file of files) {
     progress.tick();
-    const parsed = parseCase(readFileSync(file, 'utf8'), { source: file, checkAction: actionChecker(), rcpServices: rcpServices() });
+    const parsed = parseCase(readFileSync(file, 'utf8'), { source: file, checkAction: actionChecker(), rcpServices: rcpServices(), contextKeyType: contextKeyType() });
     if (!parsed.ok) {
       invalid++;
       const errors = parsed.issues.filter((i) => i.severity === 'error');
@@ -158,21 +161,15 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   return parsed.ok ? parsed.value : undefined;
 }
 
-function parseContext(pairs: readonly string[]): Record<string, ContextValue> {
-  const context: Record<string, string[]> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--context needs key=value, not \`${pair}\``);
-    const key = pair.slice(0, eq);
-    (context[key] ??= []).push(pair.slice(eq + 1));
-  }
-  return Object.fromEntries(Object.entries(context).map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
-}
-
 function runAdHoc(options: SimulateOptions, io: Io): number {
   if (options.principal === undefined || options.action === undefined) {
     throw new UsageError('give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
   }
+  // the request first: a malformed one is never decided, whatever the policies say
+  checkActionOption(options.action);
+  const resourceArn = options.resource ?? '*';
+  checkResourceOption(resourceArn);
+  const context = parseContextOption(options.context);
   const issues: Issue[] = [];
   const identity = options.identity.map((f) => readPolicyFile(f, 'identity', issues));
   const chain = (levels: string[], type: 'scp' | 'rcp') =>
@@ -205,9 +202,9 @@ function runAdHoc(options: SimulateOptions, io: Io): number {
       {
         principal: options.principal,
         action: options.action,
-        resource: options.resource ?? '*',
+        resource: resourceArn,
         ...(options.resourceAccount !== undefined ? { resourceAccount: options.resourceAccount } : {}),
-        context: parseContext(options.context),
+        context,
       },
       { ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}), ...(options.serviceLinkedRole ? { serviceLinkedRole: true } : {}) },
     ),

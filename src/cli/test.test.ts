@@ -126,6 +126,55 @@ describe('parapet test', () => {
     assert.match(err, /^parapet: no access tests: `.*\/tests` has no \*\.yaml files/);
   });
 
+  test('files without a test: zero tests is an error, exit 2, never a pass', async () => {
+    for (const files of [{ 'empty.yaml': '' }, { 'a.yaml': 'tests: []\n', 'b.yaml': '# nothing yet\n' }, { 'c.yaml': 'defaults: { account: dev }\ntests:\n' }]) {
+      const dir = copyWith(files);
+      const { code, out, err } = await runCli('test', dir);
+      assert.equal(code, 2, JSON.stringify(files));
+      assert.equal(out, '');
+      assert.match(err, /^parapet: no access tests: the \*\.yaml files in `.*\/tests` hold no tests/);
+      assert.equal((await runCli('test', dir, '--json')).code, 2);
+    }
+  });
+
+  test('a context value that does not read as its key\'s type is a located bad-context error and the test never runs', async () => {
+    // without MFA the guardrail of the small organization would deny; `no` must not read as "not false"
+    const dir = copyWith({
+      'mfa.yaml': `defaults: { principal: group:ops, account: dev, action: sqs:SendMessage, expect: allow }
+tests:
+  - name: not a boolean
+    context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: "no" }
+  - name: not an address
+    context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true, aws:SourceIp: [203.0.113.7, 999.1.1.1] }
+  - name: not a date
+    context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true, aws:CurrentTime: not-a-date }
+  - name: a service key typed by the catalog
+    context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true, sqs:Nothing: x, ec2:Encrypted: maybe }
+  - name: a garbage resource
+    resource: jobs
+    context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true }
+  - name: a pattern
+    action: sqs:*
+    context: { aws:RequestedRegion: eu-west-1, aws:SecureTransport: true }
+`,
+    });
+    const { code, out } = await runCli('test', dir, '--json');
+    assert.equal(code, 2);
+    const report = JSON.parse(out) as { passed: number; failed: number; results: unknown[]; issues: { code: string; line: number; column: number; message: string }[] };
+    assert.deepEqual(report.results, []);
+    assert.deepEqual(
+      report.issues.map((i) => `${i.line}:${i.column} ${i.code}: ${i.message}`),
+      [
+        '4:69 bad-context: test `not a boolean`: context key `aws:SecureTransport`: `no` is not a boolean: expected `true` or `false`',
+        '6:103 bad-context: test `not an address`: context key `aws:SourceIp`: `999.1.1.1` is not an IP address: expected an IPv4 (`203.0.113.7`) or IPv6 (`2001:db8::1`) address',
+        '8:92 bad-context: test `not a date`: context key `aws:CurrentTime`: `not-a-date` is not a date: expected ISO 8601 (`2026-01-31T12:00:00Z`) or epoch seconds',
+        '10:106 bad-context: test `a service key typed by the catalog`: context key `ec2:Encrypted`: `maybe` is not a boolean: expected `true` or `false`',
+        '12:15 bad-resource: test `a garbage resource`: `jobs` is not an ARN (`arn:partition:service:region:account:resource`) or `*`',
+        '15:13 bad-action: test `a pattern`: `sqs:*` is not an action: a request makes one action, not a pattern',
+      ],
+    );
+  });
+
   test('an invalid configuration: its errors, exit 2, no test runs', async () => {
     const dir = copyWith({ 'queues.yaml': FAILING });
     const yaml = join(dir, 'parapet.yaml');

@@ -17,7 +17,7 @@ import {
   type TestSuite,
 } from '../analysis/index.ts';
 import { formatPrincipalRef } from '../org/index.ts';
-import { actionChecker, rcpServices } from './catalog-wiring.ts';
+import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { UsageError, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 
@@ -42,7 +42,8 @@ permission set, an action, a resource and a context, and the decision expected: 
 explicit-deny or implicit-deny. A failing test prints the engine's explained decision.
 
 Exit status: 0 when every test passes, 1 when one fails, 2 when a test file or the configuration
-is invalid (valid tests still run and are reported).
+is invalid (valid tests still run and are reported), or when there are no tests (no tests/*.yaml,
+or files without a test).
 
 Examples:
   parapet test examples/acme
@@ -66,10 +67,12 @@ Examples:
       const compiler = accessCompiler(config, { rcpServices: rcpServices() });
       const suites: TestSuite[] = [];
       const issues: AccessTestIssue[] = [];
+      let count = 0;
       for (const file of files) {
         const source = `${TESTS_FOLDER}/${file}`;
-        const parsed = parseAccessTests(readFileSync(join(folder, file), 'utf8'), source, config, { checkAction: actionChecker() });
+        const parsed = parseAccessTests(readFileSync(join(folder, file), 'utf8'), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType() });
         issues.push(...parsed.issues);
+        count += parsed.count;
         const results = runAccessTests(config, parsed.tests, { compiler });
         suites.push({ source, results, issues: parsed.issues.filter((i) => i.severity === 'error') });
       }
@@ -77,6 +80,9 @@ Examples:
       const passed = results.filter((r) => r.pass).length;
       const failed = results.length - passed;
       const invalid = issues.filter((i) => i.severity === 'error').length;
+      // zero tests prove nothing: a run that checked nothing must not pass (a file that is not valid
+      // has its errors reported below instead)
+      if (count === 0 && invalid === 0) throw new UsageError(`no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
 
       if (options.junit !== undefined) {
         try {

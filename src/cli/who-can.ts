@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { whoCan, type WhoCanEntry } from '../analysis/index.ts';
 import { formatPrincipalRef } from '../org/index.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
-import { collectOption, formatContextExample, parseContextOption } from './context-option.ts';
+import { checkActionOption, checkResourceOption, collectOption, formatContextExample, parseContextOption } from './context-option.ts';
 import { UsageError, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 
@@ -46,9 +46,8 @@ Examples:
     --context aws:RequestedRegion=eu-west-1 --json`,
     )
     .action((dir: string, options: WhoCanOptions) => {
-      if (!/^[A-Za-z0-9-]+:[A-Za-z0-9-]+$/.test(options.action)) {
-        throw new UsageError(`--action: \`${options.action}\` is not an action: expected one \`service:Action\`, such as \`s3:GetObject\``);
-      }
+      checkActionOption(options.action);
+      checkResourceOption(options.resource);
       const warning = actionChecker()(options.action);
       if (warning !== undefined) io.err(`parapet: warning: ${warning}\n`);
       const context = parseContextOption(options.context);

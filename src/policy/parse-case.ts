@@ -3,7 +3,10 @@
  * expected decision. Parsing is pure: the caller reads the file.
  */
 import { isAccountId } from './arn.ts';
+import { checkContextEntry } from './check-context-value.ts';
+import { checkRequestAction, checkRequestResource } from './check-request-target.ts';
 import type { CompileOptions, PolicySetInput } from './compile-policy-set.ts';
+import { globalContextKeyType, type ContextKeyTyper } from './context-key-types.ts';
 import type { DecisionKind } from './decision.ts';
 import type { Issue, Parsed } from './issue.ts';
 import { readJsonText, formatJsonPath, type JsonPathSegment, type JsonText } from './json-text.ts';
@@ -28,6 +31,8 @@ export interface ParseCaseOptions {
   readonly source?: string;
   readonly checkAction?: ((action: string) => string | undefined) | undefined;
   readonly rcpServices?: ReadonlySet<string> | undefined;
+  /** the types of condition keys, whose values must read as them (default: AWS's global keys; the catalog adds services' keys) */
+  readonly contextKeyType?: ContextKeyTyper | undefined;
 }
 
 const CASE_KEYS = new Set(['name', 'source', 'notes', 'request', 'principal', 'organization', 'policies', 'expected']);
@@ -58,7 +63,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   if (typeof doc.name !== 'string') bad('`name` must be a string', ['name']);
   for (const key of ['source', 'notes'] as const) if (key in doc && typeof doc[key] !== 'string') bad(`\`${key}\` must be a string`, [key]);
 
-  const request = readRequest(doc.request, bad);
+  const request = readRequest(doc.request, options.contextKeyType ?? globalContextKeyType, bad);
   const principal: { roleArn?: string; serviceLinkedRole?: boolean } = {};
   if ('principal' in doc) {
     const p = doc.principal;
@@ -110,7 +115,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   };
 }
 
-function readRequest(raw: unknown, bad: (message: string, path: JsonPathSegment[]) => void): Request | undefined {
+function readRequest(raw: unknown, typeOf: ContextKeyTyper, bad: (message: string, path: JsonPathSegment[]) => void): Request | undefined {
   if (!isObject(raw)) {
     bad('`request` must be an object with `principal`, `action` and `resource`', ['request']);
     return undefined;
@@ -123,8 +128,15 @@ function readRequest(raw: unknown, bad: (message: string, path: JsonPathSegment[
       ok = false;
     }
   }
-  if (typeof raw.action === 'string' && !/^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$/.test(raw.action)) {
-    bad(`\`request.action\` \`${raw.action}\` is not an action such as \`s3:GetObject\``, ['request', 'action']);
+  // a request is one action on one resource: a pattern or garbage is never decided
+  const actionProblem = typeof raw.action === 'string' && raw.action !== '' ? checkRequestAction(raw.action) : undefined;
+  if (actionProblem !== undefined) {
+    bad(`\`request.action\`: ${actionProblem}`, ['request', 'action']);
+    ok = false;
+  }
+  const resourceProblem = typeof raw.resource === 'string' && raw.resource !== '' ? checkRequestResource(raw.resource) : undefined;
+  if (resourceProblem !== undefined) {
+    bad(`\`request.resource\`: ${resourceProblem}`, ['request', 'resource']);
     ok = false;
   }
   if ('resourceAccount' in raw && (typeof raw.resourceAccount !== 'string' || !isAccountId(raw.resourceAccount))) {
@@ -144,6 +156,12 @@ function readRequest(raw: unknown, bad: (message: string, path: JsonPathSegment[
           context[key] = value.map(String);
         } else {
           bad(`context key \`${key}\` must be a string or a list of strings`, ['request', 'context', key]);
+          ok = false;
+          continue;
+        }
+        // a value that does not read as its key's type would make every condition on the key false
+        for (const problem of checkContextEntry(key, context[key]!, typeOf)) {
+          bad(problem.message, problem.index === undefined ? ['request', 'context', key] : ['request', 'context', key, problem.index]);
           ok = false;
         }
       }
