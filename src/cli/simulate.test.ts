@@ -87,4 +87,76 @@ describe('the installed command', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /5 passed, 0 failed/);
   });
+
+  describe('a malformed request is invalid input: exit 2, never decided', () => {
+    const guarded = ['simulate', '--principal', 'arn:aws:iam::111111111111:user/alice', '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::bucket/key', '--identity', `${policies}admin.json`];
+    const scp = ['--scp', `${policies}admin.json,${policies}guardrails-typed-keys.json`];
+    const valid = ['aws:MultiFactorAuthPresent=true', 'aws:MultiFactorAuthAge=60', 'aws:CurrentTime=2026-01-31T12:00:00Z', 'aws:EpochTime=1769860800', 'aws:SourceIp=203.0.113.7', 'aws:SourceArn=arn:aws:sns:eu-west-1:111111111111:topic'];
+    const withContext = (pairs: string[]) => [...guarded, ...scp, ...pairs.flatMap((p) => ['--context', p])];
+
+    test('the guardrails allow a valid context and deny each canonical bad value (the baseline)', async () => {
+      assert.equal((await runCli(...withContext(valid))).code, 0);
+      for (const denied of ['aws:MultiFactorAuthPresent=FALSE', 'aws:MultiFactorAuthAge=7200', 'aws:CurrentTime=2031-01-01T00:00:00Z', 'aws:EpochTime=1600000000', 'aws:SourceIp=198.51.100.9', 'aws:SourceArn=arn:aws:sns:eu-west-1:999999999999:t']) {
+        const key = denied.slice(0, denied.indexOf('='));
+        const { code, out } = await runCli(...withContext([...valid.filter((v) => !v.startsWith(`${key}=`)), denied]));
+        assert.equal(code, 1, denied);
+        assert.match(out, /^ExplicitDeny\n/);
+      }
+    });
+
+    for (const [pair, why] of [
+      ['aws:MultiFactorAuthPresent=no', /context key `aws:MultiFactorAuthPresent`: `no` is not a boolean/],
+      ['aws:MultiFactorAuthAge=abc', /context key `aws:MultiFactorAuthAge`: `abc` is not a number/],
+      ['aws:CurrentTime=not-a-date', /context key `aws:CurrentTime`: `not-a-date` is not a date/],
+      ['aws:EpochTime=x', /context key `aws:EpochTime`: `x` is not a date/],
+      ['aws:EpochTime=2026-01-31', /context key `aws:EpochTime`: `2026-01-31` is not a number/],
+      ['aws:SourceIp=999.1.1.1', /context key `aws:SourceIp`: `999.1.1.1` is not an IP address/],
+      ['aws:SourceArn=sns-topic', /context key `aws:SourceArn`: `sns-topic` is not an ARN/],
+    ] as const) {
+      test(`--context ${pair}: a value that would turn a guardrail's Deny off is rejected`, async () => {
+        const key = pair.slice(0, pair.indexOf('='));
+        const { code, out, err } = await runCli(...withContext([...valid.filter((v) => !v.startsWith(`${key}=`)), pair]));
+        assert.equal(code, 2);
+        assert.equal(out, '');
+        assert.match(err, why);
+      });
+    }
+
+    test('each value of a multivalued key is checked', async () => {
+      const { code, err } = await runCli(...withContext([...valid, 'aws:SourceIp=10.0.0.300']));
+      assert.equal(code, 2);
+      assert.match(err, /`10\.0\.0\.300` is not an IP address/);
+    });
+
+    test('a service key is typed by the catalog; an unknown key is a string', async () => {
+      const bad = await runCli(...withContext([...valid, 's3:max-keys=ten']));
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /context key `s3:max-keys`: `ten` is not a number/);
+      assert.equal((await runCli(...withContext([...valid, 's3:max-keys=10', 'example:Anything=no']))).code, 0);
+    });
+
+    for (const [args, why] of [
+      [['--action', ''], /--action: the action is empty/],
+      [['--action', '*'], /--action: `\*` is not an action: a request makes one action, not a pattern/],
+      [['--action', 's3:*'], /--action: `s3:\*` is not an action: a request makes one action, not a pattern/],
+      [['--action', 'GetObject'], /--action: `GetObject` is not an action: expected `service:Action`/],
+      [['--action', 's3:Get Object'], /--action: `s3:Get Object` is not an action/],
+      [['--resource', 'bucket/key'], /--resource: `bucket\/key` is not an ARN \(`arn:partition:service:region:account:resource`\) or `\*`/],
+      [['--resource', 'arn:aws:s3'], /--resource: `arn:aws:s3` is not an ARN/],
+      [['--resource', ''], /--resource: the resource is empty/],
+    ] as const) {
+      test(`${args.join(' ')}: not one action on one resource`, async () => {
+        const { code, out, err } = await runCli(...guarded, ...args);
+        assert.equal(code, 2);
+        assert.equal(out, '');
+        assert.match(err, why);
+      });
+    }
+
+    test('`*` as the resource, for an action that takes none, is a request', async () => {
+      const { code, out } = await runCli('simulate', '--principal', 'arn:aws:iam::111111111111:user/alice', '--action', 'ec2:DescribeInstances', '--resource', '*', '--identity', `${policies}admin.json`);
+      assert.equal(code, 0);
+      assert.match(out, /^Allow\n/);
+    });
+  });
 });
