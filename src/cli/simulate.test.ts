@@ -33,6 +33,13 @@ describe('parapet simulate --case', () => {
     assert.equal(line.decision, undefined);
     assert.match(line.error, /invalid\.json:6:\d+: error unknown-condition-operator: .*`StringEqualz`: did you mean `StringEquals`/);
   });
+  test('a case whose context value does not read as its key\'s type is invalid: exit 2, never decided', async () => {
+    const { code, out } = await runCli('simulate', '--case', `${fixtures}cases/mfa-not-a-boolean.json`, '--json');
+    assert.equal(code, 2);
+    const line = JSON.parse(out.trim()) as { error: string; decision?: string };
+    assert.equal(line.decision, undefined);
+    assert.match(line.error, /mfa-not-a-boolean\.json:8:\d+: error bad-case: context key `aws:MultiFactorAuthPresent`: `no` is not a boolean/);
+  });
   test('--repeat adds microseconds per decision', async () => {
     const { code, out } = await runCli('simulate', '--case', 'conformance/examples/scp-region-guardrail.json', '--json', '--repeat', '200');
     assert.equal(code, 0);

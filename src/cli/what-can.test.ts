@@ -52,6 +52,19 @@ describe('parapet what-can', () => {
     assert.equal(service.code, 2);
   });
 
+  test('a --context value that does not read as its key\'s type: exit 2 naming the key and the value, nothing decided', async () => {
+    for (const [pair, why] of [
+      ['aws:SecureTransport=yes', /--context: context key `aws:SecureTransport`: `yes` is not a boolean: expected `true` or `false`/],
+      ['aws:SourceIp=999.1.1.1', /--context: context key `aws:SourceIp`: `999\.1\.1\.1` is not an IP address/],
+      ['aws:TokenIssueTime=yesterday', /--context: context key `aws:TokenIssueTime`: `yesterday` is not a date/],
+    ] as const) {
+      const { code, out, err } = await runCli('what-can', SMALL, '--principal', 'group:ops', '--context', pair);
+      assert.equal(code, 2, pair);
+      assert.equal(out, '');
+      assert.match(err, why);
+    }
+  });
+
   test('administrators of the acme example: every catalog action decided, the guardrails\' denials left out', async () => {
     const { code, out } = await runCli('what-can', ACME, '--principal', 'group:platform-admins', '--account', 'network', '--json');
     assert.equal(code, 0);

@@ -66,6 +66,19 @@ describe('parapet who-can', () => {
     assert.match(account.err, /unknown account `prd`: did you mean `prod`/);
     const context = await runCli('who-can', SMALL, '--action', 'sqs:SendMessage', '--context', 'region');
     assert.equal(context.code, 2);
+    for (const [args, why] of [
+      [['--action', '*'], /--action: `\*` is not an action: a request makes one action, not a pattern/],
+      [['--action', ''], /--action: the action is empty/],
+      [['--action', 'DeleteQueue'], /--action: `DeleteQueue` is not an action: expected `service:Action`/],
+      [['--action', 'sqs:DeleteQueue', '--resource', 'garbage'], /--resource: `garbage` is not an ARN/],
+      [['--action', 'sqs:DeleteQueue', '--context', 'aws:SecureTransport=yes'], /--context: context key `aws:SecureTransport`: `yes` is not a boolean/],
+      [['--action', 'sqs:DeleteQueue', '--context', 'aws:MultiFactorAuthAge=abc'], /--context: context key `aws:MultiFactorAuthAge`: `abc` is not a number/],
+    ] as const) {
+      const { code, out, err } = await runCli('who-can', SMALL, ...args);
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(out, '');
+      assert.match(err, why);
+    }
     const missing = await runCli('who-can', SMALL);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /required option '--action <action>' not specified/);
