@@ -5,6 +5,7 @@ import { loadConfigDir, type OrgConfig } from '../org/index.ts';
 import type { AccessTestIssue } from './access-test.ts';
 import { formatAccessTestIssue } from './access-test.ts';
 import { parseAccessTests } from './parse-access-tests.ts';
+import { globalContextKeyType } from '../policy/index.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
 
@@ -236,6 +237,40 @@ describe('parseAccessTests: every mistake has a stable code and a position', () 
 `);
     assert.deepEqual(located(issues), ['5:12 error bad-context', '12:5 error bad-context', '13:20 error bad-context']);
     assert.equal(issues[1]?.message, 'test `b`: `RequestedRegion` is not a condition key: expected `prefix:name`, such as `aws:RequestedRegion`');
+  });
+
+  test('bad-context: a value that does not read as its key\'s type, each value of a list, once for `defaults`; the catalog types service keys', () => {
+    const typeOf = (key: string) => (key.toLowerCase() === 'sqs:delay' ? (['Numeric'] as const) : undefined);
+    const { tests, issues } = parseAccessTests(
+      `defaults:
+  principal: group:ops
+  account: dev
+  action: sqs:SendMessage
+  expect: allow
+  context: { aws:MultiFactorAuthPresent: "yes" }
+tests:
+  - name: a
+    context: { aws:SourceIp: [203.0.113.7, 203.0.113.300], aws:MultiFactorAuthAge: 1h }
+  - name: b
+    context: { aws:MultiFactorAuthPresent: true, sqs:Delay: soon, aws:CurrentTime: 2026-01-31T12:00:00Z }
+  - name: c
+    context: { aws:MultiFactorAuthPresent: TRUE, aws:SourceIp: "2001:db8::1", aws:EpochTime: 1769860800, sqs:Other: soon }
+`,
+      'tests/t.yaml',
+      config,
+      { contextKeyType: (key) => typeOf(key) ?? (key.toLowerCase().startsWith('aws:') ? globalContextKeyType(key) : undefined) },
+    );
+    assert.deepEqual(
+      issues.map((i) => `${i.line}:${i.column} ${i.code} ${i.path}: ${i.message}`),
+      [
+        '6:42 bad-context $.defaults.context["aws:MultiFactorAuthPresent"]: `defaults`: context key `aws:MultiFactorAuthPresent`: `yes` is not a boolean: expected `true` or `false`',
+        '9:44 bad-context $.tests[0].context["aws:SourceIp"][1]: test `a`: context key `aws:SourceIp`: `203.0.113.300` is not an IP address: expected an IPv4 (`203.0.113.7`) or IPv6 (`2001:db8::1`) address',
+        '9:84 bad-context $.tests[0].context["aws:MultiFactorAuthAge"]: test `a`: context key `aws:MultiFactorAuthAge`: `1h` is not a number',
+        '11:61 bad-context $.tests[1].context["sqs:Delay"]: test `b`: context key `sqs:Delay`: `soon` is not a number',
+      ],
+    );
+    // like every mistake in `defaults`, it fails each test using them, even one that replaces the value
+    assert.deepEqual(tests, []);
   });
 
   test('bad-expectation with a suggestion', () => {
