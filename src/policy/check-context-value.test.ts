@@ -15,8 +15,8 @@ describe('checkContextValueType: exactly what the evaluator reads as the type', 
     String: { accepted: ['', 'anything', 'no', '999.1.1.1'], rejected: [] },
     Bool: { accepted: ['true', 'false', 'TRUE', 'False'], rejected: ['', 'no', 'yes', '1', '0', ' true', 'true ', 'truee'] },
     Date: {
-      accepted: ['2026-01-31T12:00:00Z', '2026-01-31', '2026-01-31T12:00:00.123+01:00', '2026-01-31 12:00', '1769860800', '1769860800.5', '-1'],
-      rejected: ['', 'not-a-date', '2026-13-01', '2026-01-32', '2026-01-31T25:00:00Z', 'yesterday', '1e9', '31/01/2026'],
+      accepted: ['2026-01-31T12:00:00Z', '2026-01-31', '2026-01-31T12:00:00.123+01:00', '2026-01-31 12:00', '2028-02-29', '2000-02-29', '0000-02-29', '1769860800', '1769860800.5', '-1'],
+      rejected: ['', 'not-a-date', '2026-13-01', '2026-01-32', '2026-02-31', '2026-02-29T00:00:00Z', '1900-02-29', '2026-04-31', '2026-01-31T25:00:00Z', 'yesterday', '1e9', '31/01/2026'],
     },
     Numeric: { accepted: ['3600', '-1', '+2', '0.5', '.5', '5.', ' 42 '], rejected: ['', 'abc', '1e3', '0x10', 'Infinity', 'NaN', '1,000', '--1'] },
     IPAddress: {
@@ -104,7 +104,7 @@ describe('property: a typed context value is rejected, or decided like its canon
       threshold: guarded([{ DateGreaterThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } }]),
       denyAll: guarded([{ DateGreaterThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } }, { DateLessThanEquals: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } }]),
       canonical: (value) => (/^[+-]?\d+(\.\d+)?$/.test(value) ? canonicalNumber(value) : new Date(parseDate(value)!).toISOString()),
-      samples: ['2026-01-31T12:00:00Z', '2030-01-01T00:00:00Z', '2030-01-01T00:00:00.001Z', '2030-01-01', '2030-01-01T01:00:00+01:00', '1893456000', '1893456000.5', '-1', '2026-13-01', 'not-a-date'],
+      samples: ['2026-01-31T12:00:00Z', '2030-01-01T00:00:00Z', '2029-12-31T23:59:59Z', '2030-02-30', '2030-01-01T00:00:00.001Z', '2030-01-01', '2030-01-01T01:00:00+01:00', '1893456000', '1893456000.5', '-1', '2026-13-01', 'not-a-date'],
     },
     {
       key: 'aws:MultiFactorAuthAge',

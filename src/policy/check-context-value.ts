@@ -21,7 +21,7 @@ export function checkContextValueType(type: ContextValueType, value: string): st
     case 'Bool':
       return BOOL.test(value) ? undefined : `\`${value}\` is not a boolean: expected \`true\` or \`false\``;
     case 'Date':
-      return parseDate(value) !== undefined ? undefined : `\`${value}\` is not a date: expected ISO 8601 (\`2026-01-31T12:00:00Z\`) or epoch seconds`;
+      return parseDate(value) !== undefined && dayExists(value) ? undefined : `\`${value}\` is not a date: expected ISO 8601 (\`2026-01-31T12:00:00Z\`) or epoch seconds`;
     case 'Numeric':
       return parseNumber(value) !== undefined ? undefined : `\`${value}\` is not a number`;
     case 'IPAddress':
@@ -33,6 +33,21 @@ export function checkContextValueType(type: ContextValueType, value: string): st
       return never;
     }
   }
+}
+
+const YEAR_MONTH_DAY = /^(\d{4})-(\d{2})-(\d{2})/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * the date's day is in its month: the clock's parser rolls `2026-02-31` over to March 3rd, a date
+ * no request carries (a stricter check than the evaluator's, so every value accepted is still read)
+ */
+function dayExists(value: string): boolean {
+  const m = YEAR_MONTH_DAY.exec(value);
+  if (m === null) return true;
+  const [year, month, day] = m.slice(1).map(Number) as [number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!);
 }
 
 /** one address as AWS puts it in a request: IPv4 dotted decimal, or IPv6 without a zone */
