@@ -2,7 +2,7 @@
  * Parse and validate one policy document. Every mistake becomes an issue with a stable code and a
  * location; nothing throws. A document with errors yields no policy, so it can never grant.
  */
-import { splitArn, isAccountId } from './arn.ts';
+import { splitArn, isAccountId, isOriginAccessIdentity } from './arn.ts';
 import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
 import { closestMatch } from './closest-match.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
@@ -330,13 +330,21 @@ function readPrincipal(value: unknown, path: Path, where: string, out: Collector
 }
 
 function isAwsPrincipal(text: string): boolean {
-  if (isAccountId(text)) return true;
+  if (isAccountId(text) || isOriginAccessIdentity(text)) return true;
   const parts = splitArn(text);
   if (parts === undefined) return false;
   const [, partition, service, region, account, resource] = parts;
   if (text.includes('*') || text.includes('?')) return false;
   return partition !== '' && (service === 'iam' || service === 'sts') && region === '' && isAccountId(account) && resource !== '';
 }
+
+/**
+ * `prefix:name`, where the prefix is a service (`aws`, `s3`), or an identity provider named by its
+ * host and, for OpenID Connect providers, the path of its URL: `accounts.google.com:aud`,
+ * `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub` (reference_policies_iam-condition-keys.html,
+ * "Available keys for IAM and AWS STS"); Azure's issuer keeps its trailing slash (`sts.windows.net/TENANT/:aud`)
+ */
+const CONDITION_KEY = /^[A-Za-z0-9.-]+(?:\/[A-Za-z0-9._~%-]*)*:\S+$/;
 
 const OPERATOR_PATTERN = /^(?:(ForAllValues|ForAnyValue):)?([A-Za-z]+?)(IfExists)?$/;
 
@@ -364,7 +372,7 @@ function readConditions(value: unknown, path: Path, where: string, version: Poli
     }
     for (const [key, rawValues] of Object.entries(block)) {
       const keyPath = [...opPath, key];
-      if (!/^[A-Za-z0-9.-]+:\S+$/.test(key)) {
+      if (!CONDITION_KEY.test(key)) {
         out.add('bad-condition-key', `${where}: \`${key}\` is not a condition key: expected \`prefix:name\`, such as \`aws:SourceIp\``, keyPath);
         continue;
       }

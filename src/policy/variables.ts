@@ -3,9 +3,9 @@
  * `${aws:PrincipalTag/team, 'none'}`, and the special characters `${*}`, `${?}`, `${$}`.
  * They are read only under Version 2012-10-17; under 2008-10-17 the text is literal.
  * Key names are case-insensitive; default values are case-sensitive; spaces around either are
- * ignored. A variable that cannot be resolved (no value, no default, or a multivalued key) makes
- * the statement not apply ("If AWS cannot resolve a variable this might cause the entire statement
- * to be invalid").
+ * ignored. A variable that cannot be resolved (no value, no default, or a multivalued key) has no
+ * value: a `Resource` or `NotResource` entry holding it matches no resource (the other entries still
+ * count), and a condition value holding it matches nothing (#policy-vars-no-value).
  */
 import { pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
 
