@@ -289,7 +289,7 @@ function checkResource(resource: string, version: PolicyVersion, where: string, 
       out.add('bad-variable', `${where}: ${parsed.message}`, path);
       return;
     }
-    warnUnknownVariables(parsed.template, where, path, out);
+    warnUnknownVariables(parsed.template, where, path, out, 'entry');
   } else if (version !== '2012-10-17' && resource.includes('${')) {
     out.add('variables-ignored', `${where}: \`${resource}\` is read literally: policy variables need "Version": "2012-10-17"`, path, 'warning');
   }
@@ -310,12 +310,12 @@ function checkResource(resource: string, version: PolicyVersion, where: string, 
  * silently matches nothing (reference_policies_variables.html). `${*}`, `${?}`, `${$}` are the
  * special characters, not keys.
  */
-function warnUnknownVariables(template: Template, where: string, path: Path, out: Collector): void {
+function warnUnknownVariables(template: Template, where: string, path: Path, out: Collector, holder: 'entry' | 'value'): void {
   for (const part of template) {
     if (typeof part === 'string' || part.key === '' || CONDITION_KEY.test(part.key)) continue;
     out.add(
       'unknown-variable',
-      `${where}: \`\${${part.name}}\` is not a context key (\`prefix:name\`, such as \`aws:username\`), so it never has a value${part.fallback !== undefined ? ' and its default is always used' : ' and this entry matches nothing'}`,
+      `${where}: \`\${${part.name}}\` is not a context key (\`prefix:name\`, such as \`aws:username\`), so it never has a value${part.fallback !== undefined ? ' and its default is always used' : ` and this ${holder} matches nothing`}`,
       path,
       'warning',
     );
@@ -414,7 +414,7 @@ function readConditions(value: unknown, path: Path, where: string, version: Poli
         const text = String(item);
         if (version === '2012-10-17' && text.includes('${')) {
           const parsed = parseTemplate(text);
-          if (parsed.ok) warnUnknownVariables(parsed.template, `${where}: \`${operator}\` \`${key}\``, at, out);
+          if (parsed.ok) warnUnknownVariables(parsed.template, `${where}: \`${operator}\` \`${key}\``, at, out, 'value');
         }
         const problem = checkConditionValue(baseOperator, text, version);
         if (problem !== undefined) out.add(problem.code, `${where}: \`${operator}\` \`${key}\`: ${problem.message}`, at, problem.severity ?? 'error');
