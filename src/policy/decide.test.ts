@@ -119,7 +119,7 @@ describe('decide: sts:GetCallerIdentity needs no permission', () => {
   });
   test('the explanation says why', () => {
     const d = run({ identity: [denyAll('identity')] }, 'sts:GetCallerIdentity', '*');
-    assert.match(explain(d), /is allowed to perform `sts:GetCallerIdentity`[^\n]*\n  - because `sts:GetCallerIdentity` needs no permission: every authenticated caller may perform it, and no policy, not even an explicit deny or a service control policy, can deny it/);
+    assert.match(explain(d), /is allowed to perform `sts:GetCallerIdentity`[^\n]*\n {2}- because `sts:GetCallerIdentity` needs no permission: every authenticated caller may perform it, and no policy, not even an explicit deny or a service control policy, can deny it/);
   });
   test('only that action, and only for callers with AWS credentials', () => {
     assert.equal(run({ identity: [denyAll('identity')] }, 'sts:GetSessionToken', '*').decision, 'ExplicitDeny');

@@ -91,7 +91,7 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
   }
   const allowed = usesPrincipal || usesResource;
 
-  const unconditional = iamPrincipal && req.actionLower === NO_PERMISSION_ACTION;
+  const unconditional = iamPrincipal && needsNoPermission(req.actionLower);
   const decision: DecisionKind = unconditional ? 'Allow' : denies.length > 0 ? 'ExplicitDeny' : scpGaps.length > 0 || !allowed ? 'ImplicitDeny' : 'Allow';
 
   const causes: Cause[] = [];
@@ -144,6 +144,11 @@ const NONE: readonly SlotResult[] = [];
  * that is an IAM principal; an anonymous or outside caller has none to present
  */
 const NO_PERMISSION_ACTION = 'sts:getcalleridentity';
+
+/** whether the action (lower-cased) needs no permission, so that no policy decides it for an IAM principal */
+export function needsNoPermission(actionLower: string): boolean {
+  return actionLower === NO_PERMISSION_ACTION;
+}
 
 /**
  * the memo of one decision, reused from decision to decision: deciding is synchronous and never
