@@ -14,7 +14,7 @@
  * class: a full-access permission set costs a few hundred decisions, not one per catalog action.
  */
 import type { Catalog } from '../catalog/catalog.ts';
-import { compileGlob, compilePolicySet, decidePrepared, prepareRequest, type Decision, type Policy, type PolicyType, type PolicyVersion, type Statement } from '../policy/index.ts';
+import { compileGlob, compilePolicySet, decidePrepared, needsNoPermission, prepareRequest, type Decision, type Policy, type PolicyType, type PolicyVersion, type Statement } from '../policy/index.ts';
 import { boundPolicy, dependsOn, type PolicyBound } from './bound-policy.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
 import type { StatementStatus } from './statement-status-reader.ts';
@@ -344,7 +344,11 @@ function classify(
   }
   // 3. and by the guardrails'
   split(guardrails);
-  // 3. number the classes that have members, one representative each
+  // an action that needs no permission (sts:GetCallerIdentity) is open to every principal whatever
+  // the configuration says: no policy grants it and no change can take it away, so effective access
+  // (what the policies grant) leaves it out rather than list it for everyone
+  for (let i = 0; i < n; i++) if (needsNoPermission(index.lower[i]!)) of[i] = -1;
+  // 4. number the classes that have members, one representative each
   const renumber = new Map<number, number>();
   const representatives: number[] = [];
   for (let i = 0; i < n; i++) {

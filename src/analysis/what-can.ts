@@ -7,7 +7,7 @@
  */
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
-import { accountOfArn, type ContextValue, type Policy } from '../policy/index.ts';
+import { accountOfArn, needsNoPermission, type ContextValue, type Policy } from '../policy/index.ts';
 import { checkPrincipal, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
 import { accessCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
@@ -113,6 +113,8 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
     for (const service of candidateServices(identity, catalog)) {
       for (const info of catalog.actionsOf(service)) {
         decided++;
+        // what needs no permission (sts:GetCallerIdentity) is open to everyone, granted by no policy
+        if (needsNoPermission(info.action.toLowerCase())) continue;
         const granted = grantOf(info, identity, decideEverywhere, decideOn);
         if (granted === undefined) continue;
         const list = grantedByService.get(info.service);

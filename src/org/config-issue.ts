@@ -34,6 +34,7 @@ export type ConfigIssueCode =
   | 'duplicate-account-name'
   | 'duplicate-unit-name'
   | 'no-allow-at-level'
+  | 'no-allow-only-management-account'
   | 'policy-too-large'
   | 'assignment-to-management-account';
 

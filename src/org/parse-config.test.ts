@@ -393,6 +393,33 @@ describe('validation codes', () => {
     assert.match(issue.message, /^account `sandbox-carol`: no Allow statement/);
   });
 
+  test('no-allow-only-management-account: deny-only guardrails on the management account warn, since SCPs do not apply there', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'name: management, tags:', 'name: management, guardrails: [deny-leave-organization], tags:');
+    const result = validate(dir);
+    const issue = expectWarning(result, 'no-allow-only-management-account', YAML, line);
+    assert.match(issue.message, /^account `management`: no Allow statement in its guardrails \(`deny-leave-organization`\), but the only account it covers is the management account `100000000001`, and SCPs do not apply to the management account/);
+    assert.doesNotMatch(issue.message, /locked out:/);
+    assert.equal(result.issues.filter((i) => i.code === 'no-allow-at-level').length, 0);
+    assert.equal(result.ok, true);
+  });
+
+  test('no-allow-only-management-account: a unit holding only the management account', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '    accounts:\n      # the management account sits at the root; no SCP or RCP applies to it\n      - { id: "100000000001", name: management, tags: { owner: platform } }\n    units:\n', '    units:\n      - name: management\n        guardrails: [deny-leave-organization]\n        accounts:\n          - { id: "100000000001", name: management, tags: { owner: platform } }\n');
+    const result = validate(dir);
+    const issue = expectWarning(result, 'no-allow-only-management-account', YAML, lineOf(dir, YAML, '        guardrails: [deny-leave-organization]\n'));
+    assert.match(issue.message, /^unit `management`: .*SCPs do not apply to the management account/);
+    assert.equal(result.ok, true);
+  });
+
+  test('no-allow-at-level: a deny-only unit holding the management account and another account is still an error', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '    accounts:\n      # the management account sits at the root; no SCP or RCP applies to it\n      - { id: "100000000001", name: management, tags: { owner: platform } }\n    units:\n', '    units:\n      - name: management\n        guardrails: [deny-leave-organization]\n        accounts:\n          - { id: "100000000001", name: management, tags: { owner: platform } }\n          - { id: "100000000009", name: tooling, tags: { owner: platform } }\n');
+    const issue = expectError(validate(dir), 'no-allow-at-level', YAML, lineOf(dir, YAML, '        guardrails: [deny-leave-organization]\n'));
+    assert.match(issue.message, /every account in it is locked out/);
+  });
+
   test('policy-too-large: an SCP over 5,120 characters', () => {
     const dir = copyExample();
     const file = 'guardrails/deny-other-regions.json';

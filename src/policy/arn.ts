@@ -56,3 +56,15 @@ export function accountOfArn(text: string): string | undefined {
   const account = text.slice(colon + 1, end);
   return isAccountId(account) ? account : undefined;
 }
+
+/**
+ * a CloudFront origin access identity as bucket policies name it:
+ * `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE` (the only principal ARN
+ * whose account part is not an account id and whose name has spaces;
+ * AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html)
+ */
+const ORIGIN_ACCESS_IDENTITY = /^arn:aws(?:-[a-z]+)*:iam::cloudfront:user\/CloudFront Origin Access Identity [A-Z0-9]+$/;
+
+export function isOriginAccessIdentity(text: string): boolean {
+  return ORIGIN_ACCESS_IDENTITY.test(text);
+}

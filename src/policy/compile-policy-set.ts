@@ -13,7 +13,7 @@
  *   most once per decision (big organizations repeat the same region, tag and network conditions
  *   in hundreds of statements).
  */
-import { isAccountId, splitArn } from './arn.ts';
+import { isAccountId, isOriginAccessIdentity, splitArn } from './arn.ts';
 import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
 import type { Cause, StatementRef } from './decision.ts';
 import { compileGlob, compileResourcePattern, hasWildcard, matchResourceTokens, type TextMatcher } from './glob.ts';
@@ -242,9 +242,12 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
         if (m.fixed(request.resource)) hit = true;
       } else {
         const tokens = resolveGlobTemplate(m.template, request.context, false);
-        // an unresolvable variable makes the whole statement not apply, for NotResource too
-        if (tokens === undefined) return false;
-        if (matchResourceTokens(tokens)(request.resource)) hit = true;
+        // an entry whose variable has no value matches nothing, and the other entries still count:
+        // "If a variable that has no value in the authorization context is used as part of the
+        // Resource or NotResource element of a policy, the resource that includes a policy variable
+        // with no value will not match any resource" (reference_policies_variables.html#policy-vars-no-value).
+        // So in NotResource such an entry excludes nothing.
+        if (tokens !== undefined && matchResourceTokens(tokens)(request.resource)) hit = true;
       }
     }
     return negated ? !hit : hit;
@@ -262,6 +265,7 @@ interface PrincipalNames {
   readonly services: ReadonlySet<string>;
   readonly federated: ReadonlySet<string>;
   readonly canonicalUsers: ReadonlySet<string>;
+  readonly originAccessIdentities: ReadonlySet<string>;
 }
 
 function principalNames(spec: PrincipalSpec): PrincipalNames {
@@ -270,7 +274,12 @@ function principalNames(spec: PrincipalSpec): PrincipalNames {
   const roles = new Set<string>();
   const sessions = new Set<string>();
   const federatedUsers = new Set<string>();
+  const originAccessIdentities = new Set<string>();
   for (const value of spec.aws) {
+    if (isOriginAccessIdentity(value)) {
+      originAccessIdentities.add(value);
+      continue;
+    }
     if (isAccountId(value)) {
       accounts.add(value);
       continue;
@@ -294,6 +303,7 @@ function principalNames(spec: PrincipalSpec): PrincipalNames {
     services: new Set(spec.service),
     federated: new Set(spec.federated),
     canonicalUsers: new Set(spec.canonicalUser),
+    originAccessIdentities,
   };
 }
 
@@ -305,7 +315,8 @@ function lastSegment(resource: string): string {
  * The identities a caller acts as, strongest first, each with whether the names list it: a role
  * session is its session, its role and its account; a user (or role, or federated user) is itself
  * and its account; the root user is its account; a service, identity provider or canonical user is
- * its own name; an anonymous caller is nobody anyone can name.
+ * its own name, as is a CloudFront origin access identity (by its ARN); an anonymous caller is nobody
+ * anyone can name.
  */
 function identitiesOf(names: PrincipalNames, request: PreparedRequest): readonly (readonly [Grant, boolean])[] {
   const account = request.principalAccount;
@@ -331,6 +342,8 @@ function identitiesOf(names: PrincipalNames, request: PreparedRequest): readonly
       return [['caller', names.federated.has(request.principal)]];
     case 'canonical-user':
       return [['caller', names.canonicalUsers.has(request.principal)]];
+    case 'origin-access-identity':
+      return [['caller', names.originAccessIdentities.has(request.principal)]];
     case 'anonymous':
       return [['caller', false]];
     default: {

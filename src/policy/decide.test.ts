@@ -99,3 +99,31 @@ describe('decide: the decision is a value with every cause', () => {
     assert.deepEqual(names('iam:CreateUser'), []);
   });
 });
+
+describe('decide: sts:GetCallerIdentity needs no permission', () => {
+  const denyAll = (type: PolicyType) => policy(`deny-all-${type}`, type, [{ Effect: 'Deny', Action: '*', Resource: '*' }]);
+  test('allowed without any policy, and despite an explicit deny in every policy type and an SCP chain without Allow', () => {
+    const none = run({}, 'sts:GetCallerIdentity', '*');
+    assert.equal(none.decision, 'Allow');
+    assert.deepEqual(none.causes, [{ kind: 'no-permission-required' }]);
+    const denied = run(
+      { identity: [denyAll('identity')], permissionBoundary: denyAll('permissionBoundary'), scps: [[denyAll('scp')]] },
+      'STS:getcalleridentity',
+      '*',
+    );
+    assert.equal(denied.decision, 'Allow');
+    assert.deepEqual(denied.causes, [{ kind: 'no-permission-required' }]);
+    // the policies' own outcomes are still reported, so people see the deny that AWS ignores
+    assert.equal(denied.outcomes.identity, 'ExplicitDeny');
+    assert.equal(denied.outcomes.scp, 'ExplicitDeny');
+  });
+  test('the explanation says why', () => {
+    const d = run({ identity: [denyAll('identity')] }, 'sts:GetCallerIdentity', '*');
+    assert.match(explain(d), /is allowed to perform `sts:GetCallerIdentity`[^\n]*\n {2}- because `sts:GetCallerIdentity` needs no permission: every authenticated caller may perform it, and no policy, not even an explicit deny or a service control policy, can deny it/);
+  });
+  test('only that action, and only for callers with AWS credentials', () => {
+    assert.equal(run({ identity: [denyAll('identity')] }, 'sts:GetSessionToken', '*').decision, 'ExplicitDeny');
+    const anonymous = decide(compilePolicySet({}), { principal: '*', action: 'sts:GetCallerIdentity', resource: '*' });
+    assert.equal(anonymous.decision, 'ImplicitDeny');
+  });
+});

@@ -8,7 +8,8 @@
  * 4. the principal's side: identity policies allow, and the boundary and session policy (if any) too
  * 5. the resource's side: in one account a resource policy that names the caller may grant alone;
  *    across accounts both sides must allow; role trust and KMS key policies must always allow
- * Anything else is an ImplicitDeny.
+ * Anything else is an ImplicitDeny. One exception comes before all of these: `sts:GetCallerIdentity`
+ * needs no permission and cannot be denied.
  */
 import type { CompiledPolicySet, CompiledStatement, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
 import { evaluateSlot } from './compile-policy-set.ts';
@@ -90,10 +91,13 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
   }
   const allowed = usesPrincipal || usesResource;
 
-  const decision: DecisionKind = denies.length > 0 ? 'ExplicitDeny' : scpGaps.length > 0 || !allowed ? 'ImplicitDeny' : 'Allow';
+  const unconditional = iamPrincipal && needsNoPermission(req.actionLower);
+  const decision: DecisionKind = unconditional ? 'Allow' : denies.length > 0 ? 'ExplicitDeny' : scpGaps.length > 0 || !allowed ? 'ImplicitDeny' : 'Allow';
 
   const causes: Cause[] = [];
-  if (decision === 'ExplicitDeny') {
+  if (unconditional) {
+    causes.push({ kind: 'no-permission-required' });
+  } else if (decision === 'ExplicitDeny') {
     for (const s of denies) causes.push(s.cause);
   } else if (decision === 'ImplicitDeny') {
     for (const level of scpGaps) causes.push({ kind: 'no-allow', policyType: 'scp', level });
@@ -132,6 +136,19 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
 }
 
 const NONE: readonly SlotResult[] = [];
+
+/**
+ * "No permissions are required to perform this operation. If an administrator attaches a policy to
+ * your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still
+ * perform this operation" (STS API reference, GetCallerIdentity): any caller with AWS credentials,
+ * that is an IAM principal; an anonymous or outside caller has none to present
+ */
+const NO_PERMISSION_ACTION = 'sts:getcalleridentity';
+
+/** whether the action (lower-cased) needs no permission, so that no policy decides it for an IAM principal */
+export function needsNoPermission(actionLower: string): boolean {
+  return actionLower === NO_PERMISSION_ACTION;
+}
 
 /**
  * the memo of one decision, reused from decision to decision: deciding is synchronous and never
@@ -178,9 +195,17 @@ function rcpExempt(set: CompiledPolicySet, req: PreparedRequest): ExemptionReaso
   return undefined;
 }
 
+/**
+ * the STS actions on a role that its trust policy must allow: assuming it, and what goes with
+ * assuming it: passing session tags, setting a source identity, setting a trusted context
+ * (id_session-tags.html#id_session-tags_permissions-required,
+ * id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms)
+ */
+const TRUST_POLICY_ACTIONS = /^sts:(?:assumerole|tagsession$|setsourceidentity$|setcontext$)/;
+
 /** role trust policies and KMS key policies must allow: an identity policy alone never suffices */
 function resourcePolicyRequired(req: PreparedRequest): boolean {
-  if (req.service === 'sts' && req.actionLower.startsWith('sts:assumerole')) return /^arn:[^:]+:iam::[^:]*:role\//.test(req.resource);
+  if (req.service === 'sts' && TRUST_POLICY_ACTIONS.test(req.actionLower)) return /^arn:[^:]+:iam::[^:]*:role\//.test(req.resource);
   if (req.service === 'kms') return /^arn:[^:]+:kms:[^:]*:[^:]*:key\//.test(req.resource);
   return false;
 }

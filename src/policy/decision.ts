@@ -27,7 +27,12 @@ export type Cause =
   /** an Allow statement that was needed for the answer */
   | { readonly kind: 'allow'; readonly statement: StatementRef }
   /** a policy type (or one level of a chain) that had to allow and did not */
-  | { readonly kind: 'no-allow'; readonly policyType: PolicyType; readonly level?: number };
+  | { readonly kind: 'no-allow'; readonly policyType: PolicyType; readonly level?: number }
+  /**
+   * the action needs no permission and no policy can deny it (`sts:GetCallerIdentity`): the
+   * decision is Allow whatever the policies say, and their outcomes are still reported
+   */
+  | { readonly kind: 'no-permission-required' };
 
 export type Outcome = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' | 'NotApplicable';
 

@@ -34,6 +34,8 @@ export function describeCause(cause: Cause, decision: Decision, options: Explain
       const label = POLICY_TYPE_LABELS[cause.policyType];
       return `because no ${label}${where} allows the \`${decision.action}\` action`;
     }
+    case 'no-permission-required':
+      return `because \`${decision.action}\` needs no permission: every authenticated caller may perform it, and no policy, not even an explicit deny or a service control policy, can deny it`;
     default: {
       const never: never = cause;
       return never;

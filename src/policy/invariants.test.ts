@@ -387,7 +387,8 @@ function statementWithEffectArb(type: PolicyType, effect: Effect, hint: Hint | u
   return fc
     .record({
       effect: fc.constant(effect),
-      notAction: rarely(),
+      // resource control policies do not support NotAction (rcp-not-action-not-supported)
+      notAction: type === 'rcp' ? fc.constant(false) : rarely(),
       actions: oneOrMany(actionPatternArb(hint)),
       resourceForm: type === 'resource' ? fc.constantFrom('Resource', 'Resource', 'Resource', 'NotResource', 'none') : fc.constantFrom('Resource', 'Resource', 'Resource', 'Resource', 'NotResource'),
       resources: oneOrMany(resourcePatternArb(hint)),
@@ -1086,7 +1087,7 @@ const KNOWN_CODES = new Set<IssueCode>([
   'json-syntax', 'duplicate-key', 'not-an-object', 'unknown-element', 'missing-version', 'bad-version', 'missing-statement', 'empty-statement',
   'bad-statement', 'bad-sid', 'duplicate-sid', 'bad-effect', 'missing-effect', 'action-and-not-action', 'missing-action', 'bad-action',
   'unknown-action', 'resource-and-not-resource', 'missing-resource', 'bad-resource', 'malformed-arn', 'principal-and-not-principal',
-  'missing-principal', 'principal-not-allowed', 'bad-principal', 'not-principal-with-allow', 'rcp-allow-not-supported',
+  'missing-principal', 'principal-not-allowed', 'bad-principal', 'not-principal-with-allow', 'rcp-allow-not-supported', 'rcp-not-action-not-supported', 'unknown-variable',
   'rcp-principal-must-be-star', 'bad-condition', 'unknown-condition-operator', 'bad-condition-value', 'bad-condition-key',
   'if-exists-with-null', 'set-operator-on-single-valued-key', 'bad-variable', 'variables-ignored', 'bad-case',
 ]);
@@ -1214,7 +1215,9 @@ describe('policy decision invariants', () => {
       fc.property(scenarioArb(), fc.nat(), fc.nat(), fc.boolean(), fc.nat(), (s, targetPick, pick, asNewPolicy, form) => {
         const targets = applicableTargets(s);
         const target = targets[targetPick % targets.length]!;
-        const denyAll = DENY_EVERYTHING[form % DENY_EVERYTHING.length]!;
+        // resource control policies do not support NotAction
+        const forms = target === 'rcp' ? DENY_EVERYTHING.filter((d) => !('NotAction' in d)) : DENY_EVERYTHING;
+        const denyAll = forms[form % forms.length]!;
         const names = principalsNaming(s.who);
         const { key, value } = target === 'rcp' ? { key: 'Principal', value: '*' } : names[(form >> 4) % names.length]!;
         const deny = target === 'resource' || target === 'rcp' ? { ...denyAll, [key]: value } : denyAll;

@@ -35,6 +35,7 @@ export type IssueCode =
   | 'not-principal-with-allow'
   | 'rcp-allow-not-supported'
   | 'rcp-principal-must-be-star'
+  | 'rcp-not-action-not-supported'
   // conditions
   | 'bad-condition'
   | 'unknown-condition-operator'
@@ -44,6 +45,7 @@ export type IssueCode =
   | 'set-operator-on-single-valued-key'
   // variables
   | 'bad-variable'
+  | 'unknown-variable'
   | 'variables-ignored'
   // cases
   | 'bad-case';

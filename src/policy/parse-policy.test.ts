@@ -142,3 +142,82 @@ describe('parsePolicy: validation codes, each located', () => {
     assert.deepEqual(s.conditions.map((c) => c.values), [['true'], ['10']]);
   });
 });
+
+describe('parsePolicy: what AWS accepts is accepted', () => {
+  const trust = (condition: Record<string, unknown>, principal: Record<string, unknown> = { Federated: 'arn:aws:iam::111122223333:oidc-provider/example' }) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }],
+  });
+  test('condition keys of identity providers, with the path of an OpenID Connect provider before the colon', () => {
+    const keys = [
+      'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub',
+      'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud',
+      'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:amr',
+      'token.actions.githubusercontent.com:sub',
+      'accounts.google.com:aud',
+      'cognito-identity.amazonaws.com:amr',
+      'graph.facebook.com:id',
+      'www.amazon.com:user_id',
+      'sts.windows.net/11111111-2222-3333-4444-555555555555/:aud',
+      'saml:aud',
+      'saml:sub_type',
+    ];
+    for (const key of keys) {
+      const parsed = issuesOf(trust({ StringEquals: { [key]: 'x' } }), 'resource');
+      assert.deepEqual(parsed.issues, [], key);
+      assert.ok(parsed.ok, key);
+    }
+  });
+  test('bad-condition-key still rejects what is no key', () => {
+    for (const key of ['username', 'oidc.example.com/id/ABC', ':sub', 'a b:c', 'host/path with space:sub']) {
+      const parsed = issuesOf(trust({ StringEquals: { [key]: 'x' } }), 'resource');
+      assert.ok(parsed.issues.some((i) => i.code === 'bad-condition-key'), key);
+    }
+  });
+  test('the CloudFront origin access identity principal, with the spaces in its name', () => {
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }] };
+    const parsed = issuesOf(policy, 'resource');
+    assert.deepEqual(parsed.issues, []);
+  });
+  test('bad-principal: only that exact form of a non-account principal ARN', () => {
+    for (const aws of ['arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity', 'arn:aws:iam::cloudfront:user/Someone Else E2EXAMPLE', 'arn:aws:iam::cloudfront:role/CloudFront Origin Access Identity E2EXAMPLE', 'arn:aws:iam::example:user/alice']) {
+      const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: aws }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }] };
+      assert.ok(issuesOf(policy, 'resource').issues.some((i) => i.code === 'bad-principal'), aws);
+    }
+  });
+});
+
+describe('parsePolicy: unknown-variable, rcp-not-action-not-supported, operator case', () => {
+  test('unknown-variable: a variable that is not a context key is a warning, in Resource and in condition values', () => {
+    const inResource = expectCode(stmt({ Resource: 'arn:aws:s3:::bucket-${Account}/*' }), 'unknown-variable', 'identity', 'warning');
+    assert.match(inResource.message, /`\$\{Account\}` is not a context key/);
+    assert.match(inResource.message, /matches nothing/);
+    const inCondition = expectCode(stmt({ Condition: { StringEquals: { 'aws:PrincipalTag/team': '${Team}' } } }), 'unknown-variable', 'identity', 'warning');
+    assert.match(inCondition.message, /`\$\{Team\}`/);
+    const withDefault = expectCode(stmt({ Resource: "arn:aws:s3:::bucket-${Account, 'shared'}/*" }), 'unknown-variable', 'identity', 'warning');
+    assert.match(withDefault.message, /default is always used/);
+  });
+  test('context keys and the special characters are not unknown variables', () => {
+    for (const resource of ['arn:aws:s3:::home/${aws:username}/*', 'arn:aws:s3:::b/${aws:PrincipalTag/team}/*', 'arn:aws:s3:::b/${*}${?}${$}', "arn:aws:s3:::b/${ aws:PrincipalTag/team , 'none' }"]) {
+      const parsed = issuesOf(stmt({ Resource: resource }));
+      assert.deepEqual(parsed.issues.map((i) => i.code), [], resource);
+    }
+  });
+  test('rcp-not-action-not-supported: NotAction in a resource control policy is an error', () => {
+    const rcp = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', NotAction: 's3:GetObject', Resource: '*' }] };
+    const found = expectCode(rcp, 'rcp-not-action-not-supported', 'rcp');
+    assert.match(found.message, /do not support `NotAction`/);
+    // the same statement in an SCP is fine
+    assert.ok(issuesOf({ ...rcp, Statement: [{ Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }] }, 'scp').ok);
+  });
+  test('Action "*" in a resource control policy is accepted, as in the RCP syntax page example', () => {
+    const rcp = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } }] };
+    assert.deepEqual(issuesOf(rcp, 'rcp').issues, []);
+  });
+  test('operator names are case-sensitive: `stringequals` is unknown, and the right spelling is suggested', () => {
+    const found = expectCode(stmt({ Condition: { stringequals: { 'aws:username': 'a' } } }), 'unknown-condition-operator');
+    assert.match(found.message, /did you mean `StringEquals` \(operator names are case-sensitive\)/);
+    const prefixed = expectCode(stmt({ Condition: { 'forAnyValue:stringLikeIfExists': { 'aws:TagKeys': 'a' } } }), 'unknown-condition-operator');
+    assert.match(prefixed.message, /did you mean `ForAnyValue:StringLikeIfExists`/);
+  });
+});

@@ -2,7 +2,7 @@
  * Parse and validate one policy document. Every mistake becomes an issue with a stable code and a
  * location; nothing throws. A document with errors yields no policy, so it can never grant.
  */
-import { splitArn, isAccountId } from './arn.ts';
+import { splitArn, isAccountId, isOriginAccessIdentity } from './arn.ts';
 import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
 import { closestMatch } from './closest-match.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
@@ -22,7 +22,7 @@ import {
   type SetOperator,
   type Statement,
 } from './policy.ts';
-import { parseTemplate } from './variables.ts';
+import { parseTemplate, type Template } from './variables.ts';
 
 export interface ParsePolicyOptions {
   readonly type: PolicyType;
@@ -190,6 +190,10 @@ function readStatement(
   else {
     notAction = 'NotAction' in raw;
     const element = notAction ? 'NotAction' : 'Action';
+    if (notAction && options.type === 'rcp') {
+      // the RCP elements table lists Action but not NotAction (orgs_manage_policies_rcps_syntax.html#rcp-elements-table)
+      out.add('rcp-not-action-not-supported', `statement ${index}: resource control policies do not support \`NotAction\`: list the actions in \`Action\``, [...path, 'NotAction']);
+    }
     actions = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-action', out);
     actions.forEach((action, i) => {
       const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
@@ -285,6 +289,7 @@ function checkResource(resource: string, version: PolicyVersion, where: string, 
       out.add('bad-variable', `${where}: ${parsed.message}`, path);
       return;
     }
+    warnUnknownVariables(parsed.template, where, path, out, 'entry');
   } else if (version !== '2012-10-17' && resource.includes('${')) {
     out.add('variables-ignored', `${where}: \`${resource}\` is read literally: policy variables need "Version": "2012-10-17"`, path, 'warning');
   }
@@ -297,6 +302,24 @@ function checkResource(resource: string, version: PolicyVersion, where: string, 
   }
   const [, partition, service] = parts;
   if (partition === '' || service === '') out.add('malformed-arn', `${where}: \`${resource}\`: an ARN needs a partition and a service`, path);
+}
+
+/**
+ * A variable names a context key, `prefix:name` (`${aws:username}`, `${aws:PrincipalTag/team}`);
+ * anything else (`${Account}` left from a template) never has a value, so the entry holding it
+ * silently matches nothing (reference_policies_variables.html). `${*}`, `${?}`, `${$}` are the
+ * special characters, not keys.
+ */
+function warnUnknownVariables(template: Template, where: string, path: Path, out: Collector, holder: 'entry' | 'value'): void {
+  for (const part of template) {
+    if (typeof part === 'string' || part.key === '' || CONDITION_KEY.test(part.key)) continue;
+    out.add(
+      'unknown-variable',
+      `${where}: \`\${${part.name}}\` is not a context key (\`prefix:name\`, such as \`aws:username\`), so it never has a value${part.fallback !== undefined ? ' and its default is always used' : ` and this ${holder} matches nothing`}`,
+      path,
+      'warning',
+    );
+  }
 }
 
 function readPrincipal(value: unknown, path: Path, where: string, out: Collector): PrincipalSpec | undefined {
@@ -330,13 +353,21 @@ function readPrincipal(value: unknown, path: Path, where: string, out: Collector
 }
 
 function isAwsPrincipal(text: string): boolean {
-  if (isAccountId(text)) return true;
+  if (isAccountId(text) || isOriginAccessIdentity(text)) return true;
   const parts = splitArn(text);
   if (parts === undefined) return false;
   const [, partition, service, region, account, resource] = parts;
   if (text.includes('*') || text.includes('?')) return false;
   return partition !== '' && (service === 'iam' || service === 'sts') && region === '' && isAccountId(account) && resource !== '';
 }
+
+/**
+ * `prefix:name`, where the prefix is a service (`aws`, `s3`), or an identity provider named by its
+ * host and, for OpenID Connect providers, the path of its URL: `accounts.google.com:aud`,
+ * `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub` (reference_policies_iam-condition-keys.html,
+ * "Available keys for IAM and AWS STS"); Azure's issuer keeps its trailing slash (`sts.windows.net/TENANT/:aud`)
+ */
+const CONDITION_KEY = /^[A-Za-z0-9.-]+(?:\/[A-Za-z0-9._~%-]*)*:\S+$/;
 
 const OPERATOR_PATTERN = /^(?:(ForAllValues|ForAnyValue):)?([A-Za-z]+?)(IfExists)?$/;
 
@@ -364,7 +395,7 @@ function readConditions(value: unknown, path: Path, where: string, version: Poli
     }
     for (const [key, rawValues] of Object.entries(block)) {
       const keyPath = [...opPath, key];
-      if (!/^[A-Za-z0-9.-]+:\S+$/.test(key)) {
+      if (!CONDITION_KEY.test(key)) {
         out.add('bad-condition-key', `${where}: \`${key}\` is not a condition key: expected \`prefix:name\`, such as \`aws:SourceIp\``, keyPath);
         continue;
       }
@@ -381,6 +412,10 @@ function readConditions(value: unknown, path: Path, where: string, version: Poli
           return;
         }
         const text = String(item);
+        if (version === '2012-10-17' && text.includes('${')) {
+          const parsed = parseTemplate(text);
+          if (parsed.ok) warnUnknownVariables(parsed.template, `${where}: \`${operator}\` \`${key}\``, at, out, 'value');
+        }
         const problem = checkConditionValue(baseOperator, text, version);
         if (problem !== undefined) out.add(problem.code, `${where}: \`${operator}\` \`${key}\`: ${problem.message}`, at, problem.severity ?? 'error');
         values.push(baseOperator === 'Bool' || baseOperator === 'Null' ? text.toLowerCase() : text);
@@ -391,10 +426,19 @@ function readConditions(value: unknown, path: Path, where: string, version: Poli
   return conditions;
 }
 
+/**
+ * Operator names are case-sensitive: IAM rejects `stringEquals` ("MalformedPolicyDocument: Invalid
+ * Condition type"), so a wrong case is an unknown operator, with the right spelling suggested
+ */
 function suggestOperator(operator: string): string {
-  const base = operator.toLowerCase().replace(/^(forallvalues|foranyvalue):/, '').replace(/ifexists$/, '');
+  const lower = operator.toLowerCase();
+  const set = /^(forallvalues|foranyvalue):/.exec(lower)?.[1];
+  const ifExists = lower.endsWith('ifexists');
+  const base = lower.replace(/^(forallvalues|foranyvalue):/, '').replace(/ifexists$/, '');
   const best = closestMatch(base, BASE_OPERATORS, (known) => known, 2);
-  return best !== undefined ? `: did you mean \`${best}\`` : '';
+  if (best === undefined) return '';
+  const spelled = `${set === undefined ? '' : set === 'forallvalues' ? 'ForAllValues:' : 'ForAnyValue:'}${best}${ifExists ? 'IfExists' : ''}`;
+  return `: did you mean \`${spelled}\`${spelled.toLowerCase() === lower ? ' (operator names are case-sensitive)' : ''}`;
 }
 
 function checkConditionValue(

@@ -3,7 +3,7 @@
  * context. `prepareRequest` classifies the principal, lower-cases context keys (condition keys are
  * case-insensitive) and supplies the keys AWS always sets.
  */
-import { accountOfArn, isAccountId, splitArn } from './arn.ts';
+import { accountOfArn, isAccountId, isOriginAccessIdentity, splitArn } from './arn.ts';
 import { memoize } from './memoize.ts';
 import type { ContextLookup } from './variables.ts';
 
@@ -34,7 +34,8 @@ export type PrincipalKind =
   | 'service'
   | 'anonymous'
   | 'web-identity'
-  | 'canonical-user';
+  | 'canonical-user'
+  | 'origin-access-identity';
 
 export interface PreparedRequest {
   readonly principal: string;
@@ -62,6 +63,8 @@ const WEB_IDENTITY_PROVIDERS_OF_AWS: ReadonlySet<string> = new Set(['cognito-ide
 function classify(principal: string): { kind: PrincipalKind; account: string | undefined } {
   if (principal === '*' || principal === '') return { kind: 'anonymous', account: undefined };
   if (isAccountId(principal)) return { kind: 'root', account: principal };
+  // CloudFront's identity in no account: only a bucket policy naming it can let it in
+  if (isOriginAccessIdentity(principal)) return { kind: 'origin-access-identity', account: undefined };
   const parts = splitArn(principal);
   if (parts !== undefined) {
     const [, , service, , account, resource] = parts;

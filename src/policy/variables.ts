@@ -3,15 +3,17 @@
  * `${aws:PrincipalTag/team, 'none'}`, and the special characters `${*}`, `${?}`, `${$}`.
  * They are read only under Version 2012-10-17; under 2008-10-17 the text is literal.
  * Key names are case-insensitive; default values are case-sensitive; spaces around either are
- * ignored. A variable that cannot be resolved (no value, no default, or a multivalued key) makes
- * the statement not apply ("If AWS cannot resolve a variable this might cause the entire statement
- * to be invalid").
+ * ignored. A variable that cannot be resolved (no value, no default, or a multivalued key) has no
+ * value: a `Resource` or `NotResource` entry holding it matches no resource (the other entries still
+ * count), and a condition value holding it matches nothing (#policy-vars-no-value).
  */
 import { pushLiteral, tokenizeGlob, type GlobToken } from './glob.ts';
 
 export interface VariableRef {
-  /** lower-cased context key */
+  /** lower-cased context key; empty for the special characters */
   readonly key: string;
+  /** the key as written, for messages */
+  readonly name: string;
   readonly fallback?: string;
 }
 
@@ -47,14 +49,15 @@ export function parseTemplate(text: string): TemplateParse {
       // the special forms produce a literal character, never a wildcard
       if (literal !== '') parts.push(literal);
       literal = '';
-      parts.push({ key: '', fallback: special });
+      parts.push({ key: '', name: inner, fallback: special });
     } else {
       const match = /^([^,'\s]+)\s*(?:,\s*'([^']*)'\s*)?$/.exec(inner);
       if (match === null) return { ok: false, message: `malformed policy variable \`\${${inner}}\`` };
       if (literal !== '') parts.push(literal);
       literal = '';
-      const key = match[1]!.toLowerCase();
-      parts.push(match[2] === undefined ? { key } : { key, fallback: match[2] });
+      const name = match[1]!;
+      const key = name.toLowerCase();
+      parts.push(match[2] === undefined ? { key, name } : { key, name, fallback: match[2] });
       hasVariables = true;
     }
     i = close + 1;
