@@ -267,3 +267,50 @@ test('a guardrail edit that only adds a condition narrows access instead of remo
   assert.ok(report.access.every((c) => c.account !== 'management'));
   assert.deepEqual(report.flags, []);
 });
+
+test('a group of thousands gaining admin in every account: the report does not grow with the members', () => {
+  const accounts = [...acme.accounts.keys()].filter((a) => a !== 'management');
+  const variant = (members: number, assigned: boolean) => {
+    const names = Array.from({ length: members }, (_, i) => `user${String(i).padStart(6, '0')}@acme.example`);
+    const assignment = assigned ? `  - { group: everyone, permissionSet: admin, accounts: [${accounts.join(', ')}] }\n` : '';
+    return acmeVariant([
+      [YAML, 'groups:\n', `groups:\n  everyone: { members: [${names.join(', ')}] }\n`],
+      [YAML, 'assignments:\n', `assignments:\n${assignment}`],
+    ]);
+  };
+  const report = (members: number) => plan(variant(members, false), variant(members, true));
+  const small = report(100);
+  const large = report(20_000);
+  // one entry for the group's users per account, and what admin gives listed once per distinct change
+  assert.equal(large.summary.principals.users, 20_000);
+  assert.equal(large.summary.accessChanges, small.summary.accessChanges - 100 * accounts.length + 20_000 * accounts.length);
+  assert.equal(large.userAccess.length, small.userAccess.length);
+  assert.ok(large.userAccess.every((c) => c.groups.join() === 'everyone' && c.users === 20_000 && c.sample.length === 10));
+  assert.ok(large.impacts.length <= accounts.length, `${large.impacts.length} impacts`);
+  assert.equal(large.summary.flags['admin-equivalent'], accounts.length * 20_001);
+  // the JSON differs only in the digits of the counts
+  const json = (p: PlanReport) => JSON.stringify({ ...p, valid: true });
+  const difference = json(large).length - json(small).length;
+  assert.ok(difference >= 0 && difference < 40 * (large.userAccess.length + large.flags.length + 10), `${difference} characters more`);
+  const markdown = renderPlanMarkdown(large);
+  assert.ok(markdown.length < 65_536, `${markdown.length} characters`);
+  assert.match(markdown, /20000 users through `group:everyone` in `audit` \(standing\)/);
+});
+
+test('hostile names in the configuration cannot break the markdown table or inject into the comment', () => {
+  const group = 'ev|l`<script>x[a](evil.example)';
+  const member = 'm|a`l<b>@x';
+  const after = acmeVariant([
+    [YAML, 'groups:\n', `groups:\n  ${JSON.stringify(group)}: { members: [${JSON.stringify(member)}] }\n`],
+    [YAML, 'assignments:\n', `assignments:\n  - { group: ${JSON.stringify(group)}, permissionSet: read-only, accounts: [audit] }\n`],
+  ]);
+  const markdown = renderPlanMarkdown(plan(acme, after));
+  const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
+  assert.ok(rows.length > 4);
+  // every row of the access tables has its seven cells: no name adds one
+  const cells = (row: string) => row.split(/(?<!\\)\|/).length - 2;
+  for (const row of rows.filter((r) => /\| (standing|eligible) \|/.test(r))) assert.equal(cells(row), 7, row);
+  assert.ok(rows.some((r) => r.startsWith('| <code>group:ev&#124;l&#96;&#60;script&#62;x&#91;a&#93;&#40;evil.example&#41;</code> | `audit` |')), rows.join('\n'));
+  assert.match(markdown, /1 user through <code>group:ev&#124;l/);
+  assert.doesNotMatch(markdown, /<script|<b>|\]\(evil/);
+});
