@@ -16,13 +16,9 @@
  * `\u{…}` escapes: a newline would end a table row, a bidirectional override would reorder what
  * the reviewer reads.
  */
+import { showHiddenCharacters } from '../org/index.ts';
 
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-
-/** control and invisible characters as visible `\u{202E}` escapes */
-export function showHiddenCharacters(text: string): string {
-  return text.replace(HIDDEN, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
-}
+export { showHiddenCharacters };
 
 /** ASCII characters written as they are inside `<code>`; every other ASCII character becomes an entity */
 const SAFE_IN_HTML = /[A-Za-z0-9 .:/=,+-]/;
