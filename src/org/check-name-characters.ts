@@ -16,6 +16,8 @@ const BIDIRECTIONAL = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** any other control or format character */
 const CONTROL = /[\p{Cc}\p{Cf}]/u;
 
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+
 const CONFUSABLE_SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Cherokee'] as const;
 const SCRIPT_PATTERNS = CONFUSABLE_SCRIPTS.map((script) => [script, new RegExp(`\\p{Script=${script}}`, 'u')] as const);
 
@@ -31,6 +33,8 @@ export function showHiddenCharacters(text: string): string {
 
 /** what is deceptive about a name, as the end of a sentence; undefined when nothing is */
 export function describeSuspiciousCharacters(name: string): string | undefined {
+  // printable ASCII is one script with no hidden character: the common case, checked cheaply
+  if (PRINTABLE_ASCII.test(name)) return undefined;
   const problems: string[] = [];
   const first = (pattern: RegExp) => [...name].find((c) => pattern.test(c));
   const invisible = first(INVISIBLE);
