@@ -108,3 +108,21 @@ test('every structural change reads as a sentence', () => {
     ],
   ]);
 });
+
+test('names and free text from the configuration in structural changes are escaped', () => {
+  const lines = [
+    ...describeStructuralChange({
+      kind: 'guardrail-edited',
+      guardrailKind: 'scp',
+      guardrail: 'deny|all',
+      file: 'guardrails/x`y.json',
+      statements: [{ change: 'added', statement: '<img src=x onerror=alert(1)>', summary: 'Deny * on [x](https://evil.example)\nnew line' }],
+    }),
+    ...describeStructuralChange({ kind: 'account-changed', account: 'prod', changes: ['tags: owner `a` → `<b>b</b>`'] }),
+  ];
+  assert.deepEqual(lines, [
+    'guardrail <code>deny&#124;all</code> edited (<code>guardrails/x&#96;y.json</code>)',
+    '\\<img src=x onerror=alert\\(1\\)\\> added: Deny \\* on \\[x\\]\\(https://evil.example\\)\\\\u\\{000A\\}new line',
+    'account `prod`: tags: owner \\`a\\` → \\`\\<b\\>b\\</b\\>\\`',
+  ]);
+});

@@ -291,7 +291,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
       return [`${KIND_LABEL[change.guardrailKind]} ${code(change.guardrail)} edited (${code(change.file)})`, ...statements(change.statements)];
     case 'permission-set-added':
       return [
-        `permission set ${code(change.permissionSet)} added: ${change.policies.map(code).join(', ')}${change.boundary !== undefined ? `, boundary ${code(change.boundary)}` : ''}, sessions of ${change.sessionDuration}`,
+        `permission set ${code(change.permissionSet)} added: ${change.policies.map(code).join(', ')}${change.boundary !== undefined ? `, boundary ${code(change.boundary)}` : ''}, sessions of ${markdownText(change.sessionDuration)}`,
       ];
     case 'permission-set-removed':
       return [`permission set ${code(change.permissionSet)} removed`];
@@ -299,7 +299,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
       const parts: string[] = [];
       if (change.policiesAdded.length > 0) parts.push(`policies added: ${change.policiesAdded.map(code).join(', ')}`);
       if (change.policiesRemoved.length > 0) parts.push(`policies removed: ${change.policiesRemoved.map(code).join(', ')}`);
-      if (change.sessionDuration !== undefined) parts.push(`session duration ${change.sessionDuration.from} → ${change.sessionDuration.to}`);
+      if (change.sessionDuration !== undefined) parts.push(`session duration ${markdownText(change.sessionDuration.from)} → ${markdownText(change.sessionDuration.to)}`);
       const b = change.boundary;
       if (b !== undefined) parts.push(`boundary ${b.from === b.to ? `${code(b.to ?? '')} edited` : `${b.from !== undefined ? code(b.from) : 'none'} → ${b.to !== undefined ? code(b.to) : 'none'}`}`);
       const sub = [
