@@ -42,6 +42,7 @@ export type AccessTestIssueCode =
   | 'missing-field'
   | 'unknown-field'
   | 'duplicate-name'
+  | 'suspicious-name'
   // what a test says
   | 'bad-principal'
   | 'bad-action'

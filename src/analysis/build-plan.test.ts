@@ -8,7 +8,7 @@ import { loadCatalog } from '../catalog/load-catalog.ts';
 import { acmeFiles, acmeVariant, parseValid, policyText } from '../org/acme-variant.test-support.ts';
 import type { OrgConfig } from '../org/index.ts';
 import { buildPlan, type PlanFlag, type PlanReport } from './build-plan.ts';
-import type { AccessChange } from './plan-access-impact.ts';
+import type { AccessChange, Impact } from './plan-access-impact.ts';
 import { renderPlanMarkdown } from './render-plan-markdown.ts';
 
 const catalog = loadCatalog();
@@ -19,15 +19,25 @@ function plan(before: OrgConfig, after: OrgConfig): PlanReport {
   return buildPlan(before, after, { catalog, from: 'before', to: 'after' });
 }
 
-function entry(report: PlanReport, principal: string, account: string, mode: 'standing' | 'eligible'): AccessChange | undefined {
-  return report.access.find((c) => c.principal === principal && c.account === account && c.mode === mode);
+/** a group's or service account's change, with what changed; or a user's, found through the users' entries */
+function entry(report: PlanReport, principal: string, account: string, mode: 'standing' | 'eligible'): (Impact & { permissionSets: AccessChange['permissionSets'] }) | undefined {
+  const found = principal.startsWith('user:')
+    ? report.userAccess.find((c) => c.sample.includes(principal.slice('user:'.length)) && c.account === account && c.mode === mode)
+    : report.access.find((c) => c.principal === principal && c.account === account && c.mode === mode);
+  return found === undefined ? undefined : { ...report.impacts[found.impact]!, permissionSets: found.permissionSets };
+}
+
+/** who a flag is about: a principal, or the users of an entry (by the sample) */
+function whoOf(report: PlanReport, flag: PlanFlag): string[] {
+  if (flag.principal !== undefined) return [flag.principal];
+  return report.userAccess[flag.userAccess]!.sample.map((u) => `user:${u}`);
 }
 
 function flagsOf(report: PlanReport, kind: PlanFlag['kind']): PlanFlag[] {
   return report.flags.filter((f) => f.kind === kind);
 }
 
-const where = (f: { principal: string; account: string; mode: string }) => `${f.principal} ${f.account} ${f.mode}`;
+const where = (report: PlanReport) => (f: PlanFlag) => whoOf(report, f).map((who) => `${who} ${f.account} ${f.mode}`).join(', ');
 
 test('the same version twice: nothing changes and nothing is recomputed', () => {
   const report = plan(acme, parseValid(new Map(acmeFiles)));
@@ -70,17 +80,24 @@ test('a guardrail denying s3:DeleteBucket: the action is lost, to the guardrail,
   assert.deepEqual(entry(report, 'user:alice@acme.example', 'payments-staging', 'standing')?.lost, 1);
 
   const lockouts = flagsOf(report, 'guardrail-lockout');
-  assert.ok(lockouts.some((f) => where(f) === 'group:payments-devs payments-staging standing'));
-  assert.ok(lockouts.some((f) => where(f) === 'service:deployer checkout-prod standing'));
+  assert.ok(lockouts.some((f) => where(report)(f) === 'group:payments-devs payments-staging standing'));
+  assert.ok(lockouts.some((f) => where(report)(f) === 'service:deployer checkout-prod standing'));
   assert.deepEqual(lockouts[0], {
     principal: 'group:checkout-devs',
     account: 'checkout-prod',
     mode: 'eligible',
+    impact: lockouts[0]?.impact,
     kind: 'guardrail-lockout',
-    actions: ['s3:DeleteBucket'],
-    causes: ['guardrail `deny-bucket-deletion` attached to unit `workloads`'],
+    actions: 1,
+    causes: [0],
   });
-  assert.equal(report.summary.flags['guardrail-lockout'], lockouts.length);
+  assert.deepEqual(report.structural[0], { kind: 'guardrail-attached', guardrailKind: 'scp', guardrail: 'deny-bucket-deletion', node: { kind: 'unit', name: 'workloads' } });
+  // every loss of s3:DeleteBucket to the guardrail is one impact, however many principals share it
+  assert.equal(new Set(lockouts.map((f) => f.impact)).size, 1);
+  assert.deepEqual(report.impacts[lockouts[0]!.impact]?.services.flatMap((s) => s.lostToGuardrails), ['s3:DeleteBucket']);
+  // users counted one by one
+  const lockedOut = lockouts.reduce((n, f) => n + (f.userAccess === undefined ? 1 : report.userAccess[f.userAccess]!.users), 0);
+  assert.equal(report.summary.flags['guardrail-lockout'], lockedOut);
   assert.equal(report.summary.actionsLost, report.summary.actionsLostToGuardrails);
   // only what the guardrail touches was recomputed: the four workloads accounts
   assert.ok(report.stats.recomputed < report.stats.compared, JSON.stringify(report.stats));
@@ -111,14 +128,15 @@ test('iam:PassRole on every role for a group: privilege escalation flagged', () 
     { service: 'iam', gained: ['iam:PassRole'], gainedConditional: [], lost: [], lostToGuardrails: [], narrowed: [], widened: [], dependsOn: [] },
   ]);
   const escalations = flagsOf(report, 'privilege-escalation');
-  assert.deepEqual(escalations.map(where), ['group:auditors audit standing', 'user:heidi@acme.example audit standing']);
-  assert.deepEqual(escalations[0], {
-    principal: 'group:auditors',
-    account: 'audit',
-    mode: 'standing',
-    kind: 'privilege-escalation',
-    rules: [{ rule: 'pass-role', actions: ['iam:PassRole'], everywhere: true, why: 'hand a role to a service, which then acts with the role’s permissions' }],
-  });
+  assert.deepEqual(escalations.map(where(report)), ['group:auditors audit standing', 'user:heidi@acme.example audit standing']);
+  assert.deepEqual(escalations[0], { principal: 'group:auditors', account: 'audit', mode: 'standing', impact: 0, kind: 'privilege-escalation', rules: ['pass-role'] });
+  assert.deepEqual(report.impacts[0]?.newEscalations, [
+    { rule: 'pass-role', actions: ['iam:PassRole'], everywhere: true, why: 'hand a role to a service, which then acts with the role’s permissions' },
+  ]);
+  // heidi, the auditors' one member, is one users' entry sharing the group's impact
+  assert.deepEqual(report.userAccess, [
+    { groups: ['auditors'], account: 'audit', accountId: report.access[0]?.accountId, mode: 'standing', permissionSets: { before: ['read-only'], after: ['pass-roles', 'read-only'] }, impact: 0, users: 1, sample: ['heidi@acme.example'] },
+  ]);
   assert.deepEqual(flagsOf(report, 'admin-equivalent'), []);
   assert.match(renderPlanMarkdown(report), /🚩 \*\*privilege escalation\*\* newly allowed: `iam:PassRole` on every resource: `group:auditors` in `audit` \(standing\)/);
 });
@@ -130,7 +148,7 @@ test('a group that could already pass some roles is not flagged again', () => {
   const developers = entry(report, 'group:payments-devs', 'payments-prod', 'standing');
   assert.deepEqual(developers?.services.map((s) => [s.service, s.widened]), [['iam', ['iam:PassRole']]]);
   assert.deepEqual(developers?.newEscalations, []);
-  assert.ok(flagsOf(report, 'privilege-escalation').some((f) => where(f) === 'group:auditors audit standing'));
+  assert.ok(flagsOf(report, 'privilege-escalation').some((f) => where(report)(f) === 'group:auditors audit standing'));
   assert.ok(!flagsOf(report, 'privilege-escalation').some((f) => f.principal === 'group:payments-devs'));
 });
 
@@ -138,7 +156,7 @@ test('admin for a group: admin-equivalent flagged once, without the escalations 
   const after = acmeVariant([[YAML, '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod, checkout-prod] }', '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod, checkout-prod] }\n  - { group: auditors, permissionSet: admin, accounts: [log-archive] }']]);
   const report = plan(acme, after);
   assert.deepEqual(
-    report.flags.map((f) => `${f.kind} ${where(f)}`),
+    report.flags.map((f) => `${f.kind} ${where(report)(f)}`),
     ['admin-equivalent group:auditors log-archive standing', 'admin-equivalent user:heidi@acme.example log-archive standing'],
   );
   const change = entry(report, 'group:auditors', 'log-archive', 'standing');
@@ -164,10 +182,10 @@ test('an account moved out of a unit: access gained; moved back: the loss is a l
   assert.deepEqual(report.access.map((c) => c.account).filter((a) => a !== 'network'), []);
 
   const back = plan(atRoot, acme);
-  const lockout = flagsOf(back, 'guardrail-lockout').find((f) => where(f) === 'group:platform-admins network standing');
+  const lockout = flagsOf(back, 'guardrail-lockout').find((f) => where(back)(f) === 'group:platform-admins network standing');
   assert.ok(lockout?.kind === 'guardrail-lockout');
-  assert.ok(lockout.actions.includes('cloudtrail:StopLogging'));
-  assert.deepEqual(lockout.causes, ['account moved from `root` to `infrastructure`']);
+  assert.ok(back.impacts[lockout.impact]?.services.some((s) => s.lostToGuardrails.includes('cloudtrail:StopLogging')));
+  assert.deepEqual(lockout.causes.map((i) => back.structural[i]), [{ kind: 'account-moved', account: 'network', from: 'root', to: 'infrastructure' }]);
 });
 
 test('a new permission set assigned to a group: structure and access', () => {
@@ -190,8 +208,12 @@ test('a new permission set assigned to a group: structure and access', () => {
   assert.deepEqual(billing?.services.map((s) => s.service), ['budgets', 'ce']);
   assert.ok(billing?.services.every((s) => s.gained.length > 0 && s.gainedConditional.length === 0 && s.lost.length === 0));
   // the new member gains everything the group has, in every account
-  const ivan = report.access.filter((c) => c.principal === 'user:ivan@acme.example');
-  assert.deepEqual(ivan.map((c) => `${c.account} ${c.mode}`), ['audit standing', 'audit eligible', 'checkout-prod standing', 'log-archive standing', 'payments-prod standing']);
+  const ivan = report.userAccess.filter((c) => c.sample.includes('ivan@acme.example'));
+  assert.ok(ivan.every((c) => c.groups.join() === 'auditors'));
+  // the new eligible billing is new to heidi too: one entry for both
+  assert.deepEqual(ivan.map((c) => `${c.account} ${c.mode} ${c.sample.join(' ')}`).sort()[0], 'audit eligible heidi@acme.example ivan@acme.example');
+  assert.ok(ivan.filter((c) => c.mode === 'standing').every((c) => c.users === 1));
+  assert.deepEqual(ivan.map((c) => `${c.account} ${c.mode}`).sort(), ['audit eligible', 'audit standing', 'checkout-prod standing', 'log-archive standing', 'payments-prod standing']);
   assert.equal(entry(report, 'user:heidi@acme.example', 'audit', 'standing'), undefined);
 });
 
@@ -213,8 +235,9 @@ test('an assignment made eligible: standing access lost, eligible gained, nothin
   // the other way round, admin without approval is new standing access: flagged
   const back = plan(after, acme);
   assert.deepEqual(
-    flagsOf(back, 'admin-equivalent').map(where),
-    ['group:checkout-devs checkout-staging standing', 'user:carol@acme.example checkout-staging standing', 'user:dan@acme.example checkout-staging standing'],
+    flagsOf(back, 'admin-equivalent').map(where(back)),
+    // the group's two members: one entry
+    ['group:checkout-devs checkout-staging standing', 'user:carol@acme.example checkout-staging standing, user:dan@acme.example checkout-staging standing'],
   );
 });
 
@@ -243,4 +266,51 @@ test('a guardrail edit that only adds a condition narrows access instead of remo
   // the management account has no guardrail: nobody there is affected
   assert.ok(report.access.every((c) => c.account !== 'management'));
   assert.deepEqual(report.flags, []);
+});
+
+test('a group of thousands gaining admin in every account: the report does not grow with the members', () => {
+  const accounts = [...acme.accounts.keys()].filter((a) => a !== 'management');
+  const variant = (members: number, assigned: boolean) => {
+    const names = Array.from({ length: members }, (_, i) => `user${String(i).padStart(6, '0')}@acme.example`);
+    const assignment = assigned ? `  - { group: everyone, permissionSet: admin, accounts: [${accounts.join(', ')}] }\n` : '';
+    return acmeVariant([
+      [YAML, 'groups:\n', `groups:\n  everyone: { members: [${names.join(', ')}] }\n`],
+      [YAML, 'assignments:\n', `assignments:\n${assignment}`],
+    ]);
+  };
+  const report = (members: number) => plan(variant(members, false), variant(members, true));
+  const small = report(100);
+  const large = report(20_000);
+  // one entry for the group's users per account, and what admin gives listed once per distinct change
+  assert.equal(large.summary.principals.users, 20_000);
+  assert.equal(large.summary.accessChanges, small.summary.accessChanges - 100 * accounts.length + 20_000 * accounts.length);
+  assert.equal(large.userAccess.length, small.userAccess.length);
+  assert.ok(large.userAccess.every((c) => c.groups.join() === 'everyone' && c.users === 20_000 && c.sample.length === 10));
+  assert.ok(large.impacts.length <= accounts.length, `${large.impacts.length} impacts`);
+  assert.equal(large.summary.flags['admin-equivalent'], accounts.length * 20_001);
+  // the JSON differs only in the digits of the counts
+  const json = (p: PlanReport) => JSON.stringify({ ...p, valid: true });
+  const difference = json(large).length - json(small).length;
+  assert.ok(difference >= 0 && difference < 40 * (large.userAccess.length + large.flags.length + 10), `${difference} characters more`);
+  const markdown = renderPlanMarkdown(large);
+  assert.ok(markdown.length < 65_536, `${markdown.length} characters`);
+  assert.match(markdown, /20000 users through `group:everyone` in `audit` \(standing\)/);
+});
+
+test('hostile names in the configuration cannot break the markdown table or inject into the comment', () => {
+  const group = 'ev|l`<script>x[a](evil.example)';
+  const member = 'm|a`l<b>@x';
+  const after = acmeVariant([
+    [YAML, 'groups:\n', `groups:\n  ${JSON.stringify(group)}: { members: [${JSON.stringify(member)}] }\n`],
+    [YAML, 'assignments:\n', `assignments:\n  - { group: ${JSON.stringify(group)}, permissionSet: read-only, accounts: [audit] }\n`],
+  ]);
+  const markdown = renderPlanMarkdown(plan(acme, after));
+  const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
+  assert.ok(rows.length > 4);
+  // every row of the access tables has its seven cells: no name adds one
+  const cells = (row: string) => row.split(/(?<!\\)\|/).length - 2;
+  for (const row of rows.filter((r) => /\| (standing|eligible) \|/.test(r))) assert.equal(cells(row), 7, row);
+  assert.ok(rows.some((r) => r.startsWith('| <code>group:ev&#124;l&#96;&#60;script&#62;x&#91;a&#93;&#40;evil.example&#41;</code> | `audit` |')), rows.join('\n'));
+  assert.match(markdown, /1 user through <code>group:ev&#124;l/);
+  assert.doesNotMatch(markdown, /<script|<b>|\]\(evil/);
 });

@@ -138,6 +138,19 @@ describe('parseAccessTests: every mistake has a stable code and a position', () 
     assert.equal(issues[0]?.message, 'test `same`: the name is used by the test at line 1 too: names identify tests in reports');
   });
 
+  test('suspicious-name: a test name with a bidirectional override or look-alike letters is warned about; the test still runs', () => {
+    const one = '{ principal: group:ops, account: dev, action: sqs:SendMessage, expect: allow';
+    const { tests, issues } = parse(`- ${one}, name: "allow\\u202Eyned" }\n- ${one}, name: "s\u0435nd" }\n- ${one}, name: send a message }\n`);
+    assert.equal(tests.length, 3);
+    assert.deepEqual(
+      issues.map((i) => `${i.line}:${i.column} ${i.severity} ${i.code}: ${i.message}`),
+      [
+        '1:87 warning suspicious-name: test `allow\\u{202E}yned`: the name has a bidirectional control character (U+202E), which changes the order text reads in',
+        '2:87 warning suspicious-name: test `s\u0435nd`: the name mixes Latin and Cyrillic letters (Cyrillic `\u0435` U+0435): it can be mistaken for another name',
+      ],
+    );
+  });
+
   test('bad-principal, unknown-group, unknown-user, unknown-service-account with suggestions', () => {
     const test = (principal: string) => `- { name: "${principal}", principal: "${principal}", account: dev, action: sqs:SendMessage, expect: allow }\n`;
     const { issues } = parse(test('team:ops') + test('group:opps') + test('user:rita@example.org') + test('service:cii') + test('group:'));

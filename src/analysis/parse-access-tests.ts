@@ -6,6 +6,7 @@
  *   merge each test with the defaults → read its fields → check its names against the
  *   organization → choose its permission set
  */
+import { describeSuspiciousCharacters, showHiddenCharacters } from '../org/index.ts';
 import {
   checkPrincipal,
   describeYamlNode,
@@ -95,6 +96,8 @@ export function parseAccessTests(text: string, source: string, config: OrgConfig
       const first = names.get(name);
       if (first !== undefined) report.add('duplicate-name', `${what}: the name is used by the test at line ${first} too: names identify tests in reports`, nameNode.at, [...path, 'name']);
       else names.set(name, nameNode.at.line);
+      const suspicious = describeSuspiciousCharacters(name);
+      if (suspicious !== undefined) report.add('suspicious-name', `test \`${showHiddenCharacters(name)}\`: the name ${suspicious}`, nameNode.at, [...path, 'name'], 'warning');
     }
     const contextLayers: Located[] = [];
     const defaultContext = shape.defaults.get('context');

@@ -11,6 +11,11 @@
  * is not recomputed, each key is evaluated once whoever holds it, and each pair of key sets is
  * compared once. A small change to a large organization costs what it touches.
  *
+ * The result stays proportional to the change, not to the organization: users in the same groups
+ * (before and now) are computed once, users whose access changed alike are one entry with a
+ * count, and what changed (thousands of action names for an admin permission set) is listed once
+ * in `impacts`, however many entries share it.
+ *
  * Actions lost are told apart: lost to a guardrail change when the new permission sets under the
  * old guardrails (the old SCP and RCP chains of the account) would still allow them.
  */
@@ -63,16 +68,8 @@ export interface ServiceChange {
   readonly dependsOn: readonly string[];
 }
 
-export interface AccessChange {
-  /** `group:payments-devs`, `user:alice@acme.example`, `service:deployer` (formatPrincipalRef) */
-  readonly principal: string;
-  readonly principalKind: PrincipalKind;
-  /** account name */
-  readonly account: string;
-  readonly accountId: string;
-  readonly mode: AccessMode;
-  /** permission sets held this way, before and now */
-  readonly permissionSets: { readonly before: readonly string[]; readonly after: readonly string[] };
+/** what changed for a (principal, account, mode): shared by every entry that changed alike */
+export interface Impact {
   readonly gained: number;
   readonly lost: number;
   readonly lostToGuardrails: number;
@@ -86,6 +83,41 @@ export interface AccessChange {
   readonly newEscalations: readonly { readonly rule: string; readonly actions: readonly string[]; readonly everywhere: boolean; readonly why: string }[];
 }
 
+interface ChangeBase {
+  /** account name */
+  readonly account: string;
+  readonly accountId: string;
+  readonly mode: AccessMode;
+  /** permission sets held this way, before and now */
+  readonly permissionSets: { readonly before: readonly string[]; readonly after: readonly string[] };
+  /** index in `impacts` */
+  readonly impact: number;
+}
+
+/** a group's or a service account's access change in one account and mode */
+export interface AccessChange extends ChangeBase {
+  /** `group:payments-devs`, `service:deployer` (formatPrincipalRef) */
+  readonly principal: string;
+  readonly principalKind: Exclude<PrincipalKind, 'user'>;
+}
+
+/**
+ * users whose access changed alike in one account and mode, through the same groups: one entry
+ * however many they are, so that a group of 20,000 gaining a permission set is one entry, not
+ * 20,000
+ */
+export interface UserAccessChange extends ChangeBase {
+  /** the groups through which these users hold permission sets in the account in this mode, in either version */
+  readonly groups: readonly string[];
+  /** how many users */
+  readonly users: number;
+  /** the first users by name, at most `USER_SAMPLE` */
+  readonly sample: readonly string[];
+}
+
+/** users named per entry of `userChanges`; the rest are counted */
+export const USER_SAMPLE = 10;
+
 export interface ImpactStats {
   /** (principal, account, mode) combinations in either version */
   readonly compared: number;
@@ -97,8 +129,14 @@ export interface ImpactStats {
 }
 
 export interface AccessImpact {
-  /** sorted: groups, service accounts, users; then by name, account and mode */
+  /** each distinct change once; entries refer to it by index */
+  readonly impacts: readonly Impact[];
+  /** groups, then service accounts; by name, account and mode */
   readonly changes: readonly AccessChange[];
+  /** by groups, account and mode */
+  readonly userChanges: readonly UserAccessChange[];
+  /** users with at least one change */
+  readonly usersChanged: number;
   readonly stats: ImpactStats;
 }
 
@@ -114,6 +152,52 @@ type Holdings = Map<string, Map<string, Holding>>;
 
 const MODES: readonly AccessMode[] = ['standing', 'eligible'];
 const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
+
+/** the users of either version, grouped by their groups before and now (sorted names) */
+function usersWithTheSameGroups(before: OrgConfig, after: OrgConfig): { before: string[]; after: string[]; users: string[] }[] {
+  const groupsOf = (config: OrgConfig) => {
+    const out = new Map<string, string[]>();
+    for (const group of config.groups.values()) {
+      for (const member of group.members) {
+        const list = out.get(member);
+        if (list === undefined) out.set(member, [group.name]);
+        else list.push(group.name);
+      }
+    }
+    return out;
+  };
+  const was = groupsOf(before);
+  const now = groupsOf(after);
+  const bySignature = new Map<string, { before: string[]; after: string[]; users: string[] }>();
+  for (const user of new Set([...was.keys(), ...now.keys()])) {
+    const oldGroups = [...new Set(was.get(user) ?? [])].sort();
+    const newGroups = [...new Set(now.get(user) ?? [])].sort();
+    const signature = `${oldGroups.join('\n')}\u0001${newGroups.join('\n')}`;
+    const known = bySignature.get(signature);
+    if (known !== undefined) known.users.push(user);
+    else bySignature.set(signature, { before: oldGroups, after: newGroups, users: [user] });
+  }
+  return [...bySignature.values()];
+}
+
+/** what members of these groups hold: the union of the groups' holdings */
+function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
+  const out = new Map<string, Holding>();
+  for (const group of groups) {
+    const held = holdings.get(formatPrincipalRef({ kind: 'group', name: group }));
+    if (held === undefined) continue;
+    for (const [account, holding] of held) {
+      let mine = out.get(account);
+      if (mine === undefined) {
+        mine = { standing: new Set(), eligible: new Set() };
+        out.set(account, mine);
+      }
+      for (const mode of MODES) for (const set of holding[mode]) mine[mode].add(set);
+    }
+  }
+  return out;
+}
+
 
 function holdingsOf(config: OrgConfig): Holdings {
   const out: Holdings = new Map();
@@ -133,13 +217,6 @@ function holdingsOf(config: OrgConfig): Holdings {
   for (const assignment of config.assignments) {
     const mode: AccessMode = assignment.eligible ? 'eligible' : 'standing';
     for (const account of assignment.accounts) hold(formatPrincipalRef({ kind: 'group', name: assignment.group }), account, mode, assignment.permissionSet);
-  }
-  for (const group of config.groups.values()) {
-    const held = out.get(formatPrincipalRef({ kind: 'group', name: group.name }));
-    if (held === undefined) continue;
-    for (const member of group.members) {
-      for (const [account, holding] of held) for (const mode of MODES) for (const set of holding[mode]) hold(formatPrincipalRef({ kind: 'user', name: member }), account, mode, set);
-    }
   }
   for (const serviceAccount of config.serviceAccounts.values()) {
     for (const account of serviceAccount.accounts) hold(formatPrincipalRef({ kind: 'serviceAccount', name: serviceAccount.name }), account, 'standing', serviceAccount.permissionSet);
@@ -301,7 +378,7 @@ function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): Effec
   return { positions, levels, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
 }
 
-type Comparison = Omit<AccessChange, 'principal' | 'principalKind' | 'account' | 'accountId' | 'mode' | 'permissionSets'>;
+type Comparison = Impact;
 
 function compare(
   index: CatalogActionIndex,
@@ -439,30 +516,31 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
   const oldHoldings = holdingsOf(before);
   const newHoldings = holdingsOf(after);
   const comparisons = new Map<string, Comparison>();
-  const changes: AccessChange[] = [];
+  const impacts: Impact[] = [];
+  const impactIndex = new Map<Comparison, number>();
+  const impactByContent = new Map<string, number>();
   let compared = 0;
   let recomputed = 0;
   const empty: Holding = { standing: new Set(), eligible: new Set() };
 
-  const principals = new Set([...newHoldings.keys(), ...oldHoldings.keys()]);
-  let done = 0;
-  for (const principal of principals) {
-    options.onPrincipal?.(++done, principals.size);
-    const oldAccounts = oldHoldings.get(principal) ?? new Map<string, Holding>();
-    const newAccounts = newHoldings.get(principal) ?? new Map<string, Holding>();
+  /**
+   * every (account, mode) of one holder whose access changed, with what changed; `weight` is how
+   * many principals the holder stands for (users with the same groups), for the stats
+   */
+  const changesOf = (oldAccounts: ReadonlyMap<string, Holding>, newAccounts: ReadonlyMap<string, Holding>, weight: number, found: (account: string, mode: AccessMode, was: Holding, now: Holding, impact: number) => void) => {
     for (const account of new Set([...newAccounts.keys(), ...oldAccounts.keys()])) {
       const was = oldAccounts.get(account) ?? empty;
       const now = newAccounts.get(account) ?? empty;
       for (const mode of MODES) {
         if (was[mode].size === 0 && now[mode].size === 0) continue;
-        compared++;
+        compared += weight;
         if (unchanged(was[mode], now[mode], account)) continue;
         const oldKeys = keysOf('before', was[mode], account);
         const newKeys = keysOf('after', now[mode], account);
         const oldText = oldKeys.map((k) => k.key).join('\n');
         const newText = newKeys.map((k) => k.key).join('\n');
         if (oldText === newText) continue;
-        recomputed++;
+        recomputed += weight;
         const hasOldChain = before.accounts.has(account);
         const hybridKeys = hasOldChain ? keysOf('hybrid', now[mode], account) : [];
         // eligible access is new only when the principal could not reach it before, standing or eligible
@@ -477,21 +555,74 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
           comparisons.set(memo, comparison);
         }
         if (comparison.services.length === 0 && comparison.newAdmin === undefined && comparison.newEscalations.length === 0) continue;
-        const ref = parsePrincipalRef(principal);
-        // holdingsOf writes every principal with formatPrincipalRef
-        if (!ref.ok) throw new Error(`planAccessImpact: ${ref.message}`);
-        changes.push({
-          principal,
-          principalKind: ref.value.kind,
-          account,
-          accountId: (after.accounts.get(account) ?? before.accounts.get(account))?.id ?? '',
-          mode,
-          permissionSets: { before: [...was[mode]].sort(), after: [...now[mode]].sort() },
-          ...comparison,
-        });
+        let at = impactIndex.get(comparison);
+        if (at === undefined) {
+          // different policies in force can change access alike: listed once
+          const content = JSON.stringify(comparison);
+          at = impactByContent.get(content);
+          if (at === undefined) {
+            at = impacts.length;
+            impacts.push(comparison);
+            impactByContent.set(content, at);
+          }
+          impactIndex.set(comparison, at);
+        }
+        found(account, mode, was, now, at);
       }
     }
+  };
+  const accountIdOf = (account: string) => (after.accounts.get(account) ?? before.accounts.get(account))?.id ?? '';
+  const setsOf = (was: Holding, now: Holding, mode: AccessMode) => ({ before: [...was[mode]].sort(), after: [...now[mode]].sort() });
+
+  // users hold what their groups hold: users in the same groups (before and now) are one holder
+  const memberships = usersWithTheSameGroups(before, after);
+  const principals = new Set([...newHoldings.keys(), ...oldHoldings.keys()]);
+  const total = principals.size + memberships.length;
+  let done = 0;
+  const changes: AccessChange[] = [];
+  for (const principal of principals) {
+    options.onPrincipal?.(++done, total);
+    const ref = parsePrincipalRef(principal);
+    // holdingsOf writes every principal with formatPrincipalRef, and no user
+    if (!ref.ok || ref.value.kind === 'user') throw new Error(`planAccessImpact: unexpected principal \`${principal}\``);
+    const principalKind = ref.value.kind;
+    changesOf(oldHoldings.get(principal) ?? new Map(), newHoldings.get(principal) ?? new Map(), 1, (account, mode, was, now, impact) => {
+      changes.push({ principal, principalKind, account, accountId: accountIdOf(account), mode, permissionSets: setsOf(was, now, mode), impact });
+    });
   }
+
+  const userClasses = new Map<string, { change: Omit<UserAccessChange, 'users' | 'sample'>; users: string[] }>();
+  let usersChanged = 0;
+  for (const { before: oldGroups, after: newGroups, users } of memberships) {
+    options.onPrincipal?.(++done, total);
+    const oldAccounts = holdingsOfGroups(oldHoldings, oldGroups);
+    const newAccounts = holdingsOfGroups(newHoldings, newGroups);
+    let changed = false;
+    changesOf(oldAccounts, newAccounts, users.length, (account, mode, was, now, impact) => {
+      changed = true;
+      const holds = (holdings: Holdings, group: string) => (holdings.get(formatPrincipalRef({ kind: 'group', name: group }))?.get(account)?.[mode].size ?? 0) > 0;
+      const groups = [...new Set([...oldGroups.filter((g) => holds(oldHoldings, g)), ...newGroups.filter((g) => holds(newHoldings, g))])].sort();
+      const permissionSets = setsOf(was, now, mode);
+      const key = JSON.stringify([groups, account, mode, permissionSets, impact]);
+      const known = userClasses.get(key);
+      if (known !== undefined) known.users.push(...users);
+      else userClasses.set(key, { change: { groups, account, accountId: accountIdOf(account), mode, permissionSets, impact }, users: [...users] });
+    });
+    if (changed) usersChanged += users.length;
+  }
+  const userChanges: UserAccessChange[] = [...userClasses.values()].map(({ change, users }) => ({
+    ...change,
+    users: users.length,
+    sample: [...users].sort().slice(0, USER_SAMPLE),
+  }));
+  const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  userChanges.sort(
+    (a, b) =>
+      compareText(a.groups.join('\n'), b.groups.join('\n')) ||
+      compareText(a.account, b.account) ||
+      MODES.indexOf(a.mode) - MODES.indexOf(b.mode) ||
+      compareText(a.sample[0] ?? '', b.sample[0] ?? ''),
+  );
   changes.sort(
     (a, b) =>
       KIND_ORDER[a.principalKind] - KIND_ORDER[b.principalKind] ||
@@ -499,5 +630,19 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
       (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) ||
       MODES.indexOf(a.mode) - MODES.indexOf(b.mode),
   );
-  return { changes, stats: { compared, recomputed, policySetsEvaluated: evaluated.size, decisions } };
+  // impacts numbered in the order the sorted entries first refer to them: the output does not depend on iteration order
+  const renumbered = new Map<number, number>();
+  const numberOf = (impact: number) => {
+    let at = renumbered.get(impact);
+    if (at === undefined) {
+      at = renumbered.size;
+      renumbered.set(impact, at);
+    }
+    return at;
+  };
+  const access = changes.map((c) => ({ ...c, impact: numberOf(c.impact) }));
+  const users = userChanges.map((c) => ({ ...c, impact: numberOf(c.impact) }));
+  const ordered: Impact[] = [];
+  for (const [was, at] of renumbered) ordered[at] = impacts[was]!;
+  return { impacts: ordered, changes: access, userChanges: users, usersChanged, stats: { compared, recomputed, policySetsEvaluated: evaluated.size, decisions } };
 }

@@ -2,15 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StructuralChange } from '../org/index.ts';
 import { PLAN_FORMAT, type PlanReport } from './build-plan.ts';
-import type { AccessChange } from './plan-access-impact.ts';
+import type { AccessChange, Impact } from './plan-access-impact.ts';
 import { describeStructuralChange, renderPlanMarkdown } from './render-plan-markdown.ts';
 
-function change(i: number): AccessChange {
+function impact(i: number): Impact {
   const actions = Array.from({ length: 300 }, (_, a) => `svc${a % 30}:Action${i}x${a}`);
   const services = Array.from({ length: 30 }, (_, s) => {
     const gained = actions.filter((a) => a.startsWith(`svc${s}:`));
     return { service: `svc${s}`, gained, gainedConditional: gained.slice(0, 2), lost: [], lostToGuardrails: [], narrowed: [], widened: [], dependsOn: ['aws:RequestedRegion'] };
   });
+  return { gained: 300, lost: 0, lostToGuardrails: 0, narrowed: 0, widened: 0, services, newEscalations: [] };
+}
+
+function change(i: number): AccessChange {
   return {
     principal: `group:team-${i}`,
     principalKind: 'group',
@@ -18,13 +22,7 @@ function change(i: number): AccessChange {
     accountId: '111111111111',
     mode: 'standing',
     permissionSets: { before: [], after: ['admin'] },
-    gained: 300,
-    lost: 0,
-    lostToGuardrails: 0,
-    narrowed: 0,
-    widened: 0,
-    services,
-    newEscalations: [],
+    impact: i,
   };
 }
 
@@ -44,7 +42,9 @@ function report(access: AccessChange[], structural: StructuralChange[] = []): Pl
     },
     flags: [],
     structural,
-    access,
+    impacts: access.map((c) => impact(c.impact)),
+    access: access.map((c, i) => ({ ...c, impact: i })),
+    userAccess: [],
     stats: { compared: 1000, recomputed: access.length, policySetsEvaluated: 3, decisions: 500 },
   };
 }
@@ -100,11 +100,29 @@ test('every structural change reads as a sentence', () => {
     ['unit `staging` moved from `workloads/staging` to `sandbox/staging`'],
     ['account `data-prod` (`700000000001`) added in `workloads/prod`'],
     ['resource guardrail `data-perimeter` detached from the root'],
-    ['guardrail `deny-regions` edited (`guardrails/deny-regions.json`)', 'Regions changed: not-actions +s3:*'],
+    ['guardrail `deny-regions` edited (`guardrails/deny-regions.json`)', 'Regions changed: not-actions +s3:\\*'],
     ['`devs` holds `admin` in `prod` eligible instead of standing'],
     [
       'permission set `developer` changed: policies removed: `permission-sets/old.json`; session duration 8h → 4h; policies edited: `permission-sets/dev.json`',
-      '`permission-sets/dev.json`: statement 3 added: Allow iam:PassRole on *',
+      '`permission-sets/dev.json`: statement 3 added: Allow iam:PassRole on \\*',
     ],
+  ]);
+});
+
+test('names and free text from the configuration in structural changes are escaped', () => {
+  const lines = [
+    ...describeStructuralChange({
+      kind: 'guardrail-edited',
+      guardrailKind: 'scp',
+      guardrail: 'deny|all',
+      file: 'guardrails/x`y.json',
+      statements: [{ change: 'added', statement: '<img src=x onerror=alert(1)>', summary: 'Deny * on [x](https://evil.example)\nnew line' }],
+    }),
+    ...describeStructuralChange({ kind: 'account-changed', account: 'prod', changes: ['tags: owner `a` → `<b>b</b>`'] }),
+  ];
+  assert.deepEqual(lines, [
+    'guardrail <code>deny&#124;all</code> edited (<code>guardrails/x&#96;y.json</code>)',
+    '\\<img src=x onerror=alert\\(1\\)\\> added: Deny \\* on \\[x\\]\\(https://evil.example\\)\\\\u\\{000A\\}new line',
+    'account `prod`: tags: owner \\`a\\` → \\`\\<b\\>b\\</b\\>\\`',
   ]);
 });

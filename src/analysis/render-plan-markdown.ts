@@ -6,7 +6,8 @@
  */
 import type { StructuralChange } from '../org/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
-import type { AccessChange, ServiceChange } from './plan-access-impact.ts';
+import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
+import type { AccessChange, Impact, ServiceChange, UserAccessChange } from './plan-access-impact.ts';
 
 export interface RenderPlanOptions {
   /** actions shown per list before `and N more` (default 10) */
@@ -17,9 +18,26 @@ export interface RenderPlanOptions {
   readonly maxCharacters?: number;
 }
 
-const code = (text: string) => `\`${text}\``;
-const html = (text: string) => `<code>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</code>`;
 const plural = (n: number, noun: string, nouns = `${noun}s`) => `${n} ${n === 1 ? noun : nouns}`;
+
+/** names listed in one sentence before `and N more` */
+const MAX_NAMES = 10;
+
+function nameList(names: readonly string[], render: (name: string) => string = code): string {
+  const shown = names.slice(0, MAX_NAMES).map(render).join(', ');
+  return names.length > MAX_NAMES ? `${shown} and ${names.length - MAX_NAMES} more` : shown;
+}
+
+/** an entry of the report: a group's or service account's change, or users' */
+type Entry = { readonly kind: 'principal'; readonly change: AccessChange } | { readonly kind: 'users'; readonly change: UserAccessChange };
+
+/** who an entry is about, for a sentence or a table cell */
+function who(entry: Entry, render: (name: string) => string = code): string {
+  if (entry.kind === 'principal') return render(entry.change.principal);
+  const { users, groups } = entry.change;
+  const through = groups.length > 0 ? ` through ${nameList(groups.map((g) => `group:${g}`), render)}` : '';
+  return `${plural(users, 'user')}${through}`;
+}
 
 export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions = {}): string {
   const maxActions = options.maxActions ?? 10;
@@ -46,36 +64,49 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     '',
   );
 
-  const isUser = (principal: string) => principal.startsWith('user:');
+  const entryOf = (flag: PlanFlag): Entry => {
+    if (flag.userAccess !== undefined) return { kind: 'users', change: plan.userAccess[flag.userAccess]! };
+    const change = plan.access.find((c) => c.principal === flag.principal && c.account === flag.account && c.mode === flag.mode);
+    // buildPlan raises a flag only for an entry of `access`
+    if (change === undefined) throw new Error(`renderPlanMarkdown: no access change for the flag on \`${flag.principal}\``);
+    return { kind: 'principal', change };
+  };
   if (plan.flags.length > 0) {
     out.push('### Flags', '');
-    const main = plan.flags.filter((f) => !isUser(f.principal));
-    const forUsers = plan.flags.filter((f) => isUser(f.principal));
-    out.push(...flagLines(main, maxActions, maxRows));
+    const main = plan.flags.filter((f) => f.userAccess === undefined);
+    const forUsers = plan.flags.filter((f) => f.userAccess !== undefined);
+    out.push(...flagLines(plan, main, entryOf, maxActions, maxRows));
     if (forUsers.length > 0) {
       out.push('', `<details><summary>${plural(forUsers.length, 'flag')} for users (through their groups)</summary>`, '');
-      out.push(...flagLines(forUsers, maxActions, maxRows));
+      out.push(...flagLines(plan, forUsers, entryOf, maxActions, maxRows));
       out.push('', '</details>');
     }
     out.push('');
   }
 
-  const detailed: AccessChange[] = [];
-  if (plan.access.length > 0) {
+  const detailed: Entry[] = [];
+  if (plan.access.length > 0 || plan.userAccess.length > 0) {
     out.push('### Access changes', '');
-    const main = plan.access.filter((c) => !isUser(c.principal));
-    const forUsers = plan.access.filter((c) => isUser(c.principal));
-    if (main.length > 0) out.push(...accessTable(main, maxRows), '');
+    const main: Entry[] = plan.access.map((change) => ({ kind: 'principal', change }));
+    const forUsers: Entry[] = plan.userAccess.map((change) => ({ kind: 'users', change }));
+    if (main.length > 0) out.push(...accessTable(plan.impacts, main, maxRows), '');
     if (forUsers.length > 0) {
-      out.push(`<details><summary>${plural(forUsers.length, 'access change')} for users (through their groups)</summary>`, '', ...accessTable(forUsers, maxRows), '', '</details>', '');
+      const count = plan.userAccess.reduce((n, c) => n + c.users, 0);
+      out.push(`<details><summary>${plural(count, 'access change')} for users (through their groups)</summary>`, '', ...accessTable(plan.impacts, forUsers, maxRows), '', '</details>', '');
     }
     detailed.push(...(main.length > 0 ? main : forUsers));
   }
 
   if (plan.structural.length > 0) {
     out.push('### Structural changes', '', `<details><summary>${plural(plan.structural.length, 'structural change')}</summary>`, '');
-    const lines = plan.structural.flatMap((c) => describeStructuralChange(c).map((line, i) => (i === 0 ? `- ${line}` : `  - ${line}`)));
-    out.push(...capped(lines, maxRows * 4, (n) => `- … and ${n} more lines (see \`--json\`)`), '', '</details>', '');
+    const lines: string[] = [];
+    // stop describing once the list is cut: a plan may have thousands of structural changes
+    for (const change of plan.structural) {
+      if (lines.length > maxRows * 4) break;
+      lines.push(...describeStructuralChange(change).map((line, i) => (i === 0 ? `- ${line}` : `  - ${line}`)));
+    }
+    const more = lines.length > maxRows * 4 ? ` (of ${plural(plan.structural.length, 'structural change')})` : '';
+    out.push(...capped(lines, maxRows * 4, (n) => `- … and ${n} more lines${more} (see \`--json\`)`), '', '</details>', '');
   }
 
   // the details per principal and account, as many as the comment has room for
@@ -83,8 +114,8 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     out.push('### Details', '');
     let length = out.join('\n').length;
     let shown = 0;
-    for (const change of detailed.slice(0, maxRows)) {
-      const block = [...accessDetails(change, maxActions), ''];
+    for (const entry of detailed.slice(0, maxRows)) {
+      const block = [...accessDetails(entry, plan.impacts[entry.change.impact]!, maxActions), ''];
       const size = block.join('\n').length + 1;
       if (length + size > maxCharacters) break;
       out.push(...block);
@@ -112,24 +143,25 @@ function actionList(actions: readonly string[], max: number): string {
   return actions.length > max ? `${shown} and ${actions.length - max} more` : shown;
 }
 
-function where(flag: { principal: string; account: string; mode: string }): string {
-  return `${code(flag.principal)} in ${code(flag.account)} (${flag.mode})`;
-}
-
 /** what a flag says, without who and where: flags that say the same are listed on one line */
-export function describeFlag(flag: PlanFlag, maxActions = 10): string {
+export function describeFlag(plan: PlanReport, flag: PlanFlag, maxActions = 10): string {
+  const impact = plan.impacts[flag.impact]!;
   switch (flag.kind) {
     case 'admin-equivalent':
       return `🚩 **admin-equivalent** now: ${flag.criterion === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role'}`;
     case 'privilege-escalation': {
-      const rules = flag.rules.map((r) => `${r.actions.map(code).join(' + ')}${r.everywhere ? ' on every resource' : ''}`);
+      const rules = impact.newEscalations.map((r) => `${r.actions.map(code).join(' + ')}${r.everywhere ? ' on every resource' : ''}`);
       return `🚩 **privilege escalation** newly allowed: ${rules.join('; ')}`;
     }
-    case 'guardrail-lockout':
+    case 'guardrail-lockout': {
+      const causes = flag.causes.map((i) => describeStructuralChange(plan.structural[i]!)[0]!);
       return (
-        `🔒 **locked out** of ${plural(flag.actions.length, 'action')} by guardrail changes: ${actionList(flag.actions, maxActions)}` +
-        (flag.causes.length > 0 ? ` (${flag.causes.join('; ')})` : '')
+        `🔒 **locked out** of ${plural(flag.actions, 'action')} by guardrail changes: ${actionList(
+          impact.services.flatMap((s) => s.lostToGuardrails),
+          maxActions,
+        )}` + (causes.length > 0 ? ` (${causes.join('; ')})` : '')
       );
+    }
     default: {
       const never: never = flag;
       return never;
@@ -137,70 +169,82 @@ export function describeFlag(flag: PlanFlag, maxActions = 10): string {
   }
 }
 
-function flagLines(flags: readonly PlanFlag[], maxActions: number, maxRows: number): string[] {
+function flagLines(plan: PlanReport, flags: readonly PlanFlag[], entryOf: (flag: PlanFlag) => Entry, maxActions: number, maxRows: number): string[] {
   const byWhat = new Map<string, PlanFlag[]>();
   for (const flag of flags) {
-    const what = describeFlag(flag, maxActions);
+    const what = describeFlag(plan, flag, maxActions);
     const list = byWhat.get(what);
     if (list === undefined) byWhat.set(what, [flag]);
     else list.push(flag);
   }
   const lines = [...byWhat].map(([what, list]) => {
-    const who = list.slice(0, 10).map(where).join(', ');
-    return `- ${what}: ${who}${list.length > 10 ? ` and ${list.length - 10} more` : ''}`;
+    const whoAndWhere = list
+      .slice(0, 10)
+      .map((flag) => `${who(entryOf(flag))} in ${code(flag.account)} (${flag.mode})`)
+      .join(', ');
+    return `- ${what}: ${whoAndWhere}${list.length > 10 ? ` and ${list.length - 10} more` : ''}`;
   });
   return capped(lines, maxRows, (n) => `- … and ${n} more (see \`--json\`)`);
 }
 
-function servicesCell(change: AccessChange): string {
-  const parts = change.services.map((s) => {
+function servicesCell(impact: Impact): string {
+  const parts = impact.services.map((s) => {
     const bits = [s.gained.length > 0 ? `+${s.gained.length}` : '', s.lost.length > 0 ? `−${s.lost.length}` : '', s.narrowed.length + s.widened.length > 0 ? `~${s.narrowed.length + s.widened.length}` : ''];
-    return `${s.service} ${bits.filter((b) => b !== '').join(' ')}`;
+    return `${markdownText(s.service)} ${bits.filter((b) => b !== '').join(' ')}`;
   });
   return parts.length > 6 ? `${parts.slice(0, 6).join(', ')} and ${parts.length - 6} more` : parts.join(', ');
 }
 
-function accessTable(changes: readonly AccessChange[], maxRows: number): string[] {
-  const rows = changes.map((c) => {
+function accessTable(impacts: readonly Impact[], entries: readonly Entry[], maxRows: number): string[] {
+  const rows = entries.slice(0, maxRows + 1).map((entry) => {
+    const c = impacts[entry.change.impact]!;
     const flags = [c.newAdmin !== undefined ? '🚩 admin' : '', c.newEscalations.length > 0 ? '🚩 escalation' : '', c.lostToGuardrails > 0 ? '🔒 lock-out' : ''].filter((f) => f !== '');
     const lost = c.lostToGuardrails > 0 ? `${c.lost} (${c.lostToGuardrails} to guardrails)` : String(c.lost);
-    return `| ${code(c.principal)} | ${code(c.account)} | ${c.mode} | ${c.gained} | ${lost} | ${servicesCell(c)} | ${flags.join(' ')} |`;
+    return `| ${who(entry)} | ${code(entry.change.account)} | ${entry.change.mode} | ${c.gained} | ${lost} | ${servicesCell(c)} | ${flags.join(' ')} |`;
   });
-  return ['| principal | account | mode | gained | lost | services (+gained −lost ~level changed) | flags |', '|:--|:--|:--|--:|--:|:--|:--|', ...capped(rows, maxRows, (n) => `| … and ${n} more (see \`--json\`) | | | | | | |`)];
+  const more = entries.length - maxRows;
+  return [
+    '| principal | account | mode | gained | lost | services (+gained −lost ~level changed) | flags |',
+    '|:--|:--|:--|--:|--:|:--|:--|',
+    ...(more > 0 ? [...rows.slice(0, maxRows), `| … and ${more} more (see \`--json\`) | | | | | | |`] : rows),
+  ];
 }
 
 const MAX_SERVICES = 15;
 
-function accessDetails(change: AccessChange, maxActions: number): string[] {
+function accessDetails(entry: Entry, impact: Impact, maxActions: number): string[] {
+  const change = entry.change;
   const sets = (list: readonly string[]) => (list.length === 0 ? 'none' : list.map(code).join(', '));
   const before = sets(change.permissionSets.before);
   const after = sets(change.permissionSets.after);
   const out = [
-    `<details><summary>${html(change.principal)} in ${html(change.account)} (${change.mode}): +${change.gained} −${change.lost}</summary>`,
+    `<details><summary>${who(entry, htmlCode)} in ${htmlCode(change.account)} (${change.mode}): +${impact.gained} −${impact.lost}</summary>`,
     '',
     before === after ? `Permission sets: ${after}.` : `Permission sets: ${before} → ${after}.`,
     '',
   ];
-  const services = change.services.slice(0, MAX_SERVICES);
+  if (entry.kind === 'users') out.push(`Users: ${nameList(entry.change.sample)}${entry.change.users > entry.change.sample.length ? ` and ${entry.change.users - entry.change.sample.length} more` : ''}.`, '');
+  const services = impact.services.slice(0, MAX_SERVICES);
   for (const service of services) out.push(...serviceLines(service, maxActions));
-  if (change.services.length > MAX_SERVICES) out.push(`- … and ${change.services.length - MAX_SERVICES} more services`);
+  if (impact.services.length > MAX_SERVICES) out.push(`- … and ${impact.services.length - MAX_SERVICES} more services`);
   out.push('', '</details>');
   return out;
 }
 
 function serviceLines(s: ServiceChange, maxActions: number): string[] {
   const lines: string[] = [];
+  const service = markdownText(s.service);
   const depends = s.dependsOn.length > 0 ? ` (depending on ${s.dependsOn.map(code).join(', ')})` : '';
   if (s.gained.length > 0) {
     const conditional = s.gainedConditional.length > 0 ? `, ${s.gainedConditional.length} of them conditional${depends}` : '';
-    lines.push(`- **${s.service}** gained ${s.gained.length}${conditional}: ${actionList(s.gained, maxActions)}`);
+    lines.push(`- **${service}** gained ${s.gained.length}${conditional}: ${actionList(s.gained, maxActions)}`);
   }
   if (s.lost.length > 0) {
     const guardrails = s.lostToGuardrails.length > 0 ? `, ${s.lostToGuardrails.length} of them to guardrail changes` : '';
-    lines.push(`- **${s.service}** lost ${s.lost.length}${guardrails}: ${actionList(s.lost, maxActions)}`);
+    lines.push(`- **${service}** lost ${s.lost.length}${guardrails}: ${actionList(s.lost, maxActions)}`);
   }
-  if (s.narrowed.length > 0) lines.push(`- **${s.service}** now only conditional${s.gained.length > 0 ? '' : depends}: ${actionList(s.narrowed, maxActions)}`);
-  if (s.widened.length > 0) lines.push(`- **${s.service}** now unconditional: ${actionList(s.widened, maxActions)}`);
+  if (s.narrowed.length > 0) lines.push(`- **${service}** now only conditional${s.gained.length > 0 ? '' : depends}: ${actionList(s.narrowed, maxActions)}`);
+  if (s.widened.length > 0) lines.push(`- **${service}** now unconditional: ${actionList(s.widened, maxActions)}`);
   return lines;
 }
 
@@ -210,7 +254,7 @@ const ORGANIZATION_FIELD_LABEL = { name: 'name', id: 'id', managementAccount: 'm
 /** one line, then sub-lines for statement changes */
 export function describeStructuralChange(change: StructuralChange): string[] {
   const node = (n: { kind: string; name: string }) => (n.kind === 'root' ? 'the root' : `${n.kind} ${code(n.name)}`);
-  const statements = (list: readonly { change: string; statement: string; summary: string }[]) => list.map((st) => `${st.statement} ${st.change}: ${st.summary}`);
+  const statements = (list: readonly { change: string; statement: string; summary: string }[]) => list.map((st) => `${markdownText(st.statement)} ${st.change}: ${markdownText(st.summary)}`);
   switch (change.kind) {
     case 'organization-changed': {
       const parts = change.changes.map(({ field, from, to }) => {
@@ -234,7 +278,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
     case 'account-moved':
       return [`account ${code(change.account)} moved from ${code(change.from)} to ${code(change.to)}`];
     case 'account-changed':
-      return [`account ${code(change.account)}: ${change.changes.join(', ')}`];
+      return [`account ${code(change.account)}: ${change.changes.map(markdownText).join(', ')}`];
     case 'guardrail-attached':
       return [`${KIND_LABEL[change.guardrailKind]} ${code(change.guardrail)} attached to ${node(change.node)}`];
     case 'guardrail-detached':
@@ -247,7 +291,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
       return [`${KIND_LABEL[change.guardrailKind]} ${code(change.guardrail)} edited (${code(change.file)})`, ...statements(change.statements)];
     case 'permission-set-added':
       return [
-        `permission set ${code(change.permissionSet)} added: ${change.policies.map(code).join(', ')}${change.boundary !== undefined ? `, boundary ${code(change.boundary)}` : ''}, sessions of ${change.sessionDuration}`,
+        `permission set ${code(change.permissionSet)} added: ${change.policies.map(code).join(', ')}${change.boundary !== undefined ? `, boundary ${code(change.boundary)}` : ''}, sessions of ${markdownText(change.sessionDuration)}`,
       ];
     case 'permission-set-removed':
       return [`permission set ${code(change.permissionSet)} removed`];
@@ -255,7 +299,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
       const parts: string[] = [];
       if (change.policiesAdded.length > 0) parts.push(`policies added: ${change.policiesAdded.map(code).join(', ')}`);
       if (change.policiesRemoved.length > 0) parts.push(`policies removed: ${change.policiesRemoved.map(code).join(', ')}`);
-      if (change.sessionDuration !== undefined) parts.push(`session duration ${change.sessionDuration.from} → ${change.sessionDuration.to}`);
+      if (change.sessionDuration !== undefined) parts.push(`session duration ${markdownText(change.sessionDuration.from)} → ${markdownText(change.sessionDuration.to)}`);
       const b = change.boundary;
       if (b !== undefined) parts.push(`boundary ${b.from === b.to ? `${code(b.to ?? '')} edited` : `${b.from !== undefined ? code(b.from) : 'none'} → ${b.to !== undefined ? code(b.to) : 'none'}`}`);
       const sub = [
@@ -270,7 +314,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
     case 'group-removed':
       return [`group ${code(change.group)} removed (had ${plural(change.members.length, 'member')})`];
     case 'group-members-changed': {
-      const parts = [change.added.length > 0 ? `added ${change.added.map(code).join(', ')}` : '', change.removed.length > 0 ? `removed ${change.removed.map(code).join(', ')}` : ''];
+      const parts = [change.added.length > 0 ? `added ${nameList(change.added)}` : '', change.removed.length > 0 ? `removed ${nameList(change.removed)}` : ''];
       return [`group ${code(change.group)} members: ${parts.filter((p) => p !== '').join('; ')}`];
     }
     case 'assignment-added':
@@ -280,14 +324,14 @@ export function describeStructuralChange(change: StructuralChange): string[] {
     case 'assignment-mode-changed':
       return [`${code(change.group)} holds ${code(change.permissionSet)} in ${code(change.account)} ${change.to} instead of ${change.from}`];
     case 'service-account-added':
-      return [`service account ${code(change.serviceAccount)} added: ${code(change.permissionSet)} in ${change.accounts.map(code).join(', ')}`];
+      return [`service account ${code(change.serviceAccount)} added: ${code(change.permissionSet)} in ${nameList(change.accounts)}`];
     case 'service-account-removed':
       return [`service account ${code(change.serviceAccount)} removed`];
     case 'service-account-changed': {
       const parts: string[] = [];
       if (change.permissionSet !== undefined) parts.push(`permission set ${code(change.permissionSet.from)} → ${code(change.permissionSet.to)}`);
-      if (change.accountsAdded.length > 0) parts.push(`accounts added: ${change.accountsAdded.map(code).join(', ')}`);
-      if (change.accountsRemoved.length > 0) parts.push(`accounts removed: ${change.accountsRemoved.map(code).join(', ')}`);
+      if (change.accountsAdded.length > 0) parts.push(`accounts added: ${nameList(change.accountsAdded)}`);
+      if (change.accountsRemoved.length > 0) parts.push(`accounts removed: ${nameList(change.accountsRemoved)}`);
       return [`service account ${code(change.serviceAccount)}: ${parts.join('; ')}`];
     }
     default: {

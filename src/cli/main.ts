@@ -4,12 +4,15 @@ import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
 import { simulateCommand } from './simulate.ts';
+import { terminalSafeIo } from './terminal-safe-io.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
 import { whatCanCommand } from './what-can.ts';
 import { whoCanCommand } from './who-can.ts';
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io = processIo): Promise<number> {
+  // names and messages from the user's files never reach the terminal as control sequences
+  const io = terminalSafeIo(rawIo);
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = code;

@@ -43,9 +43,11 @@ interface PlanJson {
   from: string;
   to: string;
   summary: { structuralChanges: number; accessChanges: number; flags: Record<string, number> };
-  flags: { kind: string; principal: string; account: string; mode: string; causes?: string[] }[];
+  flags: { kind: string; principal?: string; userAccess?: number; account: string; mode: string; impact: number; causes?: number[] }[];
   structural: { kind: string }[];
-  access: { principal: string; account: string; mode: string; services: { service: string; lost: string[]; lostToGuardrails: string[] }[] }[];
+  impacts: { services: { service: string; lost: string[]; lostToGuardrails: string[] }[] }[];
+  access: { principal: string; account: string; mode: string; impact: number }[];
+  userAccess: { users: number; groups: string[]; impact: number }[];
   stats: { compared: number; recomputed: number };
 }
 
@@ -81,13 +83,16 @@ test('--json: the documented shape; --output writes a file', async () => {
   assert.equal(code, 0);
   assert.equal(out, '');
   const plan = JSON.parse(readFileSync(file, 'utf8')) as PlanJson;
-  assert.equal(plan.format, 'parapet-plan/1');
+  assert.equal(plan.format, 'parapet-plan/2');
   assert.equal(plan.valid, true);
   assert.deepEqual(plan.structural.map((c) => c.kind), ['guardrail-attached', 'guardrail-added']);
   assert.equal(plan.summary.structuralChanges, 2);
-  assert.equal(plan.summary.flags['guardrail-lockout'], plan.flags.length);
+  const weight = (f: PlanJson['flags'][number]) => (f.userAccess === undefined ? 1 : plan.userAccess[f.userAccess]!.users);
+  assert.equal(plan.summary.flags['guardrail-lockout'], plan.flags.reduce((n, f) => n + weight(f), 0));
+  assert.ok(plan.flags.every((f) => f.causes?.join() === '0'));
   const staging = plan.access.find((c) => c.principal === 'group:payments-devs' && c.account === 'payments-staging' && c.mode === 'standing');
-  assert.deepEqual(staging?.services.map((s) => [s.service, s.lost, s.lostToGuardrails]), [['s3', ['s3:DeleteBucket'], ['s3:DeleteBucket']]]);
+  assert.deepEqual(plan.impacts[staging!.impact]?.services.map((s) => [s.service, s.lost, s.lostToGuardrails]), [['s3', ['s3:DeleteBucket'], ['s3:DeleteBucket']]]);
+  assert.ok(plan.userAccess.some((c) => c.groups.includes('payments-devs')));
   assert.ok(plan.stats.recomputed > 0 && plan.stats.recomputed < plan.stats.compared);
 });
 

@@ -9,6 +9,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
+import { markdownCode, markdownText } from '../analysis/escape-markdown.ts';
 import { renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
 import { ConfigDirError, formatConfigIssue, parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
 import { UsageError, type Io } from './io.ts';
@@ -58,7 +59,7 @@ export function planCommand(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--from <old>', 'the version before: a folder, or a git revision')
     .requiredOption('--to <new>', 'the version after: a folder, or a git revision')
     .option('--repo <dir>', 'read --from and --to as git revisions of the repository folder DIR (default: folders when they exist, else revisions of the current folder)')
-    .option('--json', 'the whole plan as one JSON object (format `parapet-plan/1`, docs/plan.md)')
+    .option('--json', 'the whole plan as one JSON object (format `parapet-plan/2`, docs/plan.md)')
     .option('--output <file>', 'write the plan to FILE instead of standard output')
     .addHelpText(
       'after',
@@ -97,8 +98,9 @@ Examples:
           };
           write(`${JSON.stringify({ format: PLAN_FORMAT, from: before.label, to: after.label, valid: false, issues: { from: of(0) ?? [], to: of(1) ?? [] } })}\n`);
         } else {
-          const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => formatConfigIssue(issue, source.label)));
-          write(`## Parapet plan: \`${before.label}\` → \`${after.label}\`\n\n❌ Not a valid configuration: no plan.\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
+          // issue messages quote names from the files: escaped, one per line, so none can end a block or inject
+          const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => `- ${markdownText(formatConfigIssue(issue, source.label))}`));
+          write(`## Parapet plan: ${markdownCode(before.label)} → ${markdownCode(after.label)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`);
         }
         setExit(2);
         return;

@@ -77,3 +77,42 @@ test('a folder that does not exist: exit 2', async () => {
   assert.equal(code, 2);
   assert.match(err, /^parapet: no such folder: `.*parapet-no-such-folder`\n$/);
 });
+
+test('terminal control characters from the files are printed as escapes, never raw', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-validate-'));
+  copies.push(dir);
+  cpSync(EXAMPLE, dir, { recursive: true });
+  const yaml = join(dir, 'parapet.yaml');
+  // a name with an ESC sequence that would turn the terminal red, a member with a carriage return
+  // that would overwrite the line it is on, a reference that would retitle the terminal window:
+  // each is reported, quoting the value
+  const text = readFileSync(yaml, 'utf8')
+    .replace('groups:\n', 'groups:\n  "ops\\e[31mred": { members: ["eve\\r@acme.example"] }\n')
+    .replace('assignments:\n', 'assignments:\n  - { group: "x\\e]0;owned\\a", permissionSet: admin, accounts: [audit] }\n');
+  writeFileSync(yaml, text);
+  for (const args of [['validate', dir], ['validate', dir, '--json']]) {
+    const { out, err } = await runCli(...args);
+    const printed = out + err;
+    const raw = [...printed].filter((c) => {
+      const point = c.charCodeAt(0);
+      return (point < 0x20 && c !== '\n' && c !== '\t') || (point >= 0x7f && point <= 0x9f);
+    });
+    assert.deepEqual(raw, [], printed);
+    if (args.includes('--json')) {
+      // lossless: the escapes are JSON's own
+      assert.ok(JSON.stringify(JSON.parse(out)).includes('eve\\r@acme.example'));
+    } else {
+      assert.match(printed, /warning suspicious-name: `groups`: `ops\\u\{001B\}\[31mred` has a control character \(U\+001B\)\n/);
+      assert.match(printed, /member `eve\\u000d@acme\.example` is not a user name/);
+      assert.match(printed, /unknown group `x\\u001b\]0;owned\\u0007`/);
+    }
+  }
+});
+
+test('the terminal sanitiser keeps tab and newline and escapes C1 and bidirectional controls', async () => {
+  const { sanitizeTerminalText } = await import('./terminal-safe-io.ts');
+  assert.equal(sanitizeTerminalText('a\tb\nc'), 'a\tb\nc');
+  assert.equal(sanitizeTerminalText('\u009b2J\u202Eevil\u0007'), '\\u009b2J\\u202eevil\\u0007');
+  // inside JSON text the escape is the same character
+  assert.deepEqual(JSON.parse(sanitizeTerminalText(JSON.stringify({ name: '\u009b\u202E\u001b' }))), { name: '\u009b\u202E\u001b' });
+});

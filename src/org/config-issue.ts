@@ -15,6 +15,7 @@ export type ConfigIssueCode =
   | 'missing-field'
   | 'unknown-field'
   | 'bad-name'
+  | 'suspicious-name'
   | 'bad-account-id'
   | 'bad-organization-id'
   | 'bad-session-duration'

@@ -31,6 +31,7 @@ export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalR
 export { checkPrincipal } from './check-principal.ts';
 export { describeYamlNode } from './describe-yaml-node.ts';
 export { didYouMean } from './did-you-mean.ts';
+export { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
 export { readYamlTree, formatYamlPath, type YamlEntry, type YamlList, type YamlMap, type YamlNode, type YamlPathSegment, type YamlScalar, type YamlTree } from './read-yaml-tree.ts';
 export {
   diffConfigs,

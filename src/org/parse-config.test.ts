@@ -231,6 +231,31 @@ describe('validation codes', () => {
     expectError(validate(dir), 'bad-name', YAML, line);
   });
 
+  test('suspicious-name: look-alike letters, invisible and bidirectional characters in names are warned about where they are', () => {
+    const dir = copyExample();
+    const cyrillicA = '\u0430';
+    edit(dir, YAML, 'groups:\n', `groups:\n  p${cyrillicA}yments-devs: { members: [ev\u0435@acme.example] }\n`);
+    edit(dir, YAML, '          - { id: "600000000002"', `          - { id: "600000000003", name: "sandbox\\u200Bdan" }\n          - { id: "600000000002"`);
+    edit(dir, YAML, 'permissionSets:\n', 'permissionSets:\n  "admin\\u202Egnp": { policies: [permission-sets/r\u0435ad-only.json] }\n');
+    const [groupLine, accountLine, setLine] = [`p${cyrillicA}yments-devs:`, 'sandbox\\u200Bdan', 'admin\\u202Egnp'].map((needle) => lineOf(dir, YAML, needle));
+    writeFileSync(join(dir, 'permission-sets', 'r\u0435ad-only.json'), readFileSync(join(dir, 'permission-sets', 'read-only.json')));
+    const result = validate(dir);
+    const suspicious = result.issues.filter((i) => i.code === 'suspicious-name');
+    assert.ok(suspicious.every((i) => i.severity === 'warning'));
+    assert.deepEqual(
+      suspicious.map((i) => `${i.line} ${i.path}: ${i.message}`).sort(),
+      [
+        `${accountLine} $.organization.root.units[3].accounts[1].name: account in unit \`sandbox\`: \`name\`: \`sandbox\\u{200B}dan\` has an invisible character (U+200B)`,
+        `${groupLine} $.groups["p${cyrillicA}yments-devs"]: \`groups\`: \`p${cyrillicA}yments-devs\` mixes Latin and Cyrillic letters (Cyrillic \`${cyrillicA}\` U+0430): it can be mistaken for another name`,
+        `${groupLine} $.groups["p${cyrillicA}yments-devs"].members[0]: group \`p${cyrillicA}yments-devs\`: member 0: \`ev\u0435@acme.example\` mixes Latin and Cyrillic letters (Cyrillic \`\u0435\` U+0435): it can be mistaken for another name`,
+        `${setLine} $.permissionSets["admin\u202Egnp"]: \`permissionSets\`: \`admin\\u{202E}gnp\` has a bidirectional control character (U+202E), which changes the order text reads in`,
+        `${setLine} $.permissionSets["admin\u202Egnp"].policies[0]: permission set \`admin\u202Egnp\`: \`policies\` item 0: \`permission-sets/r\u0435ad-only.json\` mixes Latin and Cyrillic letters (Cyrillic \`\u0435\` U+0435): it can be mistaken for another name`,
+      ].sort(),
+    );
+    // plain names, and names in one other script, are not suspicious
+    assert.equal(validate(copyExample()).issues.filter((i) => i.code === 'suspicious-name').length, 0);
+  });
+
   test('bad-account-id: eleven digits', () => {
     const dir = copyExample();
     const line = edit(dir, YAML, '{ id: "300000000002"', '{ id: "30000000002"');

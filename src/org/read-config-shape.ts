@@ -5,6 +5,7 @@
  * later checks do not repeat a mistake already reported.
  */
 import type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
+import { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
 import { describeYamlNode } from './describe-yaml-node.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type {
@@ -74,7 +75,9 @@ class Reader {
       return [];
     }
     // a bad name is reported and kept, so that what refers to it does not fail again
-    for (const entry of node.entries) this.checkName(entry.key, entry.keyAt, [...path, entry.key], what);
+    for (const entry of node.entries) {
+      if (this.checkName(entry.key, entry.keyAt, [...path, entry.key], what)) this.checkCharacters(entry.key, entry.keyAt, [...path, entry.key], what);
+    }
     return [...node.entries];
   }
 
@@ -94,8 +97,14 @@ class Reader {
 
   checkName(name: string, at: Position, path: Path, what: string): boolean {
     if (NAME.test(name)) return true;
-    this.add('bad-name', `${what}: \`${name}\` is not a valid name: use no spaces, \`/\`, \`:\`, \`,\` or \`*\``, at, path);
+    this.add('bad-name', `${what}: \`${showHiddenCharacters(name)}\` is not a valid name: use no spaces, \`/\`, \`:\`, \`,\` or \`*\``, at, path);
     return false;
+  }
+
+  /** a name that is defined here (not one that refers to a definition): warned about when it can deceive a reader */
+  checkCharacters(name: string, at: Position, path: Path, what: string): void {
+    const problem = describeSuspiciousCharacters(name);
+    if (problem !== undefined) this.add('suspicious-name', `${what}: \`${showHiddenCharacters(name)}\` ${problem}`, at, path, 'warning');
   }
 
   name(node: YamlNode, path: Path, what: string): Ref | undefined {
@@ -125,6 +134,7 @@ class Reader {
   file(node: YamlNode, path: Path, what: string): Ref | undefined {
     const value = this.string(node, path, what);
     if (value === undefined) return undefined;
+    this.checkCharacters(value, node.at, path, what);
     const normalized = normalizeFilePath(value);
     if (typeof normalized !== 'string') {
       this.add('bad-path', `${what}: \`${value}\` ${normalized.problem}`, node.at, path);
@@ -228,6 +238,7 @@ function readUnit(r: Reader, node: YamlNode, path: Path, parentPath: readonly st
   if (!isRoot) {
     const nameEntry = r.required(fields, 'name', node.at, path, label);
     const ref = nameEntry === undefined ? undefined : r.name(nameEntry.value, [...path, 'name'], `${label}: \`name\``);
+    if (ref !== undefined) r.checkCharacters(ref.name, ref.at, [...path, 'name'], `${label}: \`name\``);
     if (ref === undefined) return undefined;
     name = ref.name;
   }
@@ -279,6 +290,7 @@ function readAccount(r: Reader, node: YamlNode, path: Path, unitPath: readonly s
   if (fields === undefined) return undefined;
   const nameEntry = r.required(fields, 'name', node.at, path, label);
   const name = nameEntry === undefined ? undefined : r.name(nameEntry.value, [...path, 'name'], `${label}: \`name\``);
+  if (name !== undefined) r.checkCharacters(name.name, name.at, [...path, 'name'], `${label}: \`name\``);
   const what = name !== undefined ? `account \`${name.name}\`` : label;
   const idEntry = r.required(fields, 'id', node.at, path, what);
   const id = idEntry === undefined ? undefined : r.accountId(idEntry.value, [...path, 'id'], what);
@@ -378,7 +390,10 @@ function readGroups(r: Reader, node: YamlNode): DraftGroup[] {
           if (member === undefined) return;
           if (member.trim() === '' || /\s/.test(member)) {
             r.add('bad-name', `${what}: member \`${member}\` is not a user name: expected an e-mail address such as \`alice@example.com\``, item.at, [...path, 'members', i]);
-          } else list.push({ name: member, at: item.at, path: formatYamlPath([...path, 'members', i]) });
+          } else {
+            r.checkCharacters(member, item.at, [...path, 'members', i], `${what}: member ${i}`);
+            list.push({ name: member, at: item.at, path: formatYamlPath([...path, 'members', i]) });
+          }
         });
       } else if (!(value.kind === 'scalar' && value.value === null)) {
         r.add('wrong-type', `${what}: \`members\` must be a list, not ${describeYamlNode(value)}`, value.at, [...path, 'members']);

@@ -80,3 +80,22 @@ test('YAML paths read like the engine JSON paths', () => {
   assert.equal(formatYamlPath(['groups', 'payments-devs']), '$.groups.payments-devs');
   assert.equal(formatYamlPath(['tags', 'cost center']), '$.tags["cost center"]');
 });
+
+test('duplicate keys are found by our own check, with their line and column, among many keys', () => {
+  // the parser's own unique-key check is off (it compares each key with every earlier one); ours uses a set
+  const keys = Array.from({ length: 5000 }, (_, i) => `group-${i}: { members: [] }`);
+  const text = `groups:\n${keys.map((k) => `  ${k}\n`).join('')}  group-17: { members: [] }\n  inner: { x: 1, y: 2, x: 3 }\n`;
+  const tree = readYamlTree(text, 'parapet.yaml');
+  assert.deepEqual(
+    tree.issues.map((i) => [i.code, i.source, i.line, i.column, i.message]),
+    [
+      ['duplicate-key', 'parapet.yaml', 5002, 3, 'duplicate key `group-17`: each key may appear once in a map'],
+      ['duplicate-key', 'parapet.yaml', 5003, 24, 'duplicate key `x`: each key may appear once in a map'],
+    ],
+  );
+});
+
+test('keys that YAML reads as different values but that name the same thing are duplicates', () => {
+  const tree = readYamlTree('1: a\n"1": b\n', 'f.yaml');
+  assert.deepEqual(tree.issues.map((i) => [i.code, i.line, i.column]), [['duplicate-key', 2, 1]]);
+});

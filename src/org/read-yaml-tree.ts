@@ -57,7 +57,9 @@ const MAX_ALIAS_DEPTH = 64;
 
 export function readYamlTree(text: string, source: string): YamlTree {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys off: the parser compares each key with every earlier key of its map (quadratic in a
+  // map of 40,000 groups); duplicates are found below with a set, and reported with the key's name
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const issues: ConfigIssue[] = [];
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
