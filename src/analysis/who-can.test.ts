@@ -113,3 +113,46 @@ describe('whoCan on the acme example', () => {
     }
   });
 });
+
+describe('whoCan on many groups: work grows with the configuration, not with its square', () => {
+  /**
+   * The small organization with `n` more groups of two users each, every group assigned `reader`
+   * in dev, and a count of the reads of assignments and of group member lists: a scan of the
+   * configuration per principal (the quadratic step this guards against) reads them n² times.
+   */
+  function scaled(n: number) {
+    const reads = { count: 0 };
+    const counted = <T extends object>(value: T): T =>
+      new Proxy(value, {
+        get(target, property, receiver) {
+          if (typeof property === 'string' && /^\d+$/.test(property)) reads.count++;
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+    const groups = new Map(config.groups);
+    const assignments = [...config.assignments];
+    for (let i = 0; i < n; i++) {
+      const name = `team-${i}`;
+      groups.set(name, { ...config.groups.get('readers')!, name, members: counted([`u${i}@example.com`, `u${i + 1}@example.com`]) });
+      assignments.push({ ...config.assignments[0]!, index: assignments.length, group: name, accounts: ['dev'] });
+    }
+    for (const [name, group] of groups) if (!name.startsWith('team-')) groups.set(name, { ...group, members: counted([...group.members]) });
+    const big: OrgConfig = { ...config, groups, assignments: counted(assignments) };
+    return { big, reads };
+  }
+
+  test('twice the groups: about twice the reads, the same answer for every group alike', () => {
+    const measure = (n: number) => {
+      const { big, reads } = scaled(n);
+      const result = whoCan(big, { action: 'iam:GetRole', resource: '*', account: 'dev' }, { rcpServices });
+      assert.ok(result.ok);
+      // every group and every user of the added ones reads roles in dev through `reader`
+      assert.equal(result.value.entries.filter((e) => e.principal.name.startsWith('team-')).length, n);
+      assert.equal(result.value.entries.filter((e) => /^u\d+@/.test(e.principal.name)).length, n + 1);
+      return reads.count;
+    };
+    const small = measure(200);
+    const large = measure(400);
+    assert.ok(large < small * 2.5, `reads grew from ${small} to ${large} when the groups doubled`);
+  });
+});

@@ -9,7 +9,8 @@ import type { OrgConfig, PrincipalRef, ResolveIssue } from '../org/index.ts';
 import { accessCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
-import { principalGrants } from './principal-grants.ts';
+import { grantIndex } from './principal-grants.ts';
+import type { PairAccess } from './access-compiler.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
 
 export interface WhoCanQuery {
@@ -66,24 +67,38 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const facts = sessionFactsOf(config, options.sessionFacts);
   const entries: WhoCanEntry[] = [];
   let checked = 0;
+  const grantsOf = grantIndex(config);
+  // the policies in force depend on the account and the permission set, not on who holds them:
+  // compiled once per pair, without resolving each principal again (that scans the configuration)
+  const compiledByPair = new Map<string, PairAccess>();
+  // the sessions of one pair differ only in their session name (the context comes from the
+  // organization's facts): unless a statement names principals, they get one verdict, decided once
+  const verdictByPair = new Map<string, AccessVerdict>();
   for (const principal of allPrincipals(config)) {
-    for (const grant of principalGrants(config, principal)) {
+    for (const grant of grantsOf(principal)) {
       if (filter.name !== undefined && grant.account.name !== filter.name) continue;
-      const compiled = compile({ principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: query.resource });
-      // every name in a grant comes from the validated configuration
-      if (!compiled.ok) throw new Error(`whoCan: ${compiled.issues.map((i) => i.message).join('; ')}`);
+      const pair = `${grant.account.name}\u0000${grant.permissionSet}`;
+      let compiled = compiledByPair.get(pair);
+      if (compiled === undefined) {
+        compiled = compile.forPair(grant.account, grant.permissionSet, query.resource);
+        // every name in a grant comes from the validated configuration
+        if (compiled === undefined) throw new Error(`whoCan: unknown permission set \`${grant.permissionSet}\``);
+        compiledByPair.set(pair, compiled);
+      }
       const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);
       checked++;
-      const verdict = compiled.value.decideConditional(
+      const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(pair);
+      const verdict = shared ?? compiled.decideConditional(
         {
           principal: session.principal,
           action: query.action,
           resource: query.resource,
-          resourceAccount: compiled.value.resourceAccountId,
+          resourceAccount: compiled.resourceAccountId,
           context: { ...session.context, ...query.context },
         },
         session.facts,
       );
+      if (!compiled.namesPrincipals) verdictByPair.set(pair, verdict);
       if (verdict.status === 'denied') continue;
       entries.push({
         principal,
