@@ -80,7 +80,8 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
     let entry = cache.get(key);
     if (entry === undefined) {
       const inForcePolicies = external ? { ...policies, rcps: [] } : policies;
-      const compiled = compilePolicySet(inForcePolicies, { managementAccount: config.organization.managementAccount, rcpServices: options.rcpServices });
+      const compileOptions = { managementAccount: config.organization.managementAccount, rcpServices: options.rcpServices };
+      const compiled = compilePolicySet(inForcePolicies, compileOptions);
       const inForce = [
         ...inForcePolicies.identity,
         ...(inForcePolicies.permissionBoundary !== undefined ? [inForcePolicies.permissionBoundary] : []),
@@ -89,7 +90,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
       ];
       // `"Principal": "*"` (which an RCP must have) matches every session alike
       const namesPrincipals = inForce.some((p) => p.statements.some((st) => st.notPrincipal || (st.principal !== undefined && !st.principal.any)));
-      entry = { compiled, decideConditional: conditionalDecider(compiled, inForce), namesPrincipals };
+      entry = { compiled, decideConditional: conditionalDecider(inForcePolicies, compileOptions, { compiled }), namesPrincipals };
       cache.set(key, entry);
     }
     return entry;
