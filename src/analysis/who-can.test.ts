@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { formatPrincipalRef, loadConfigDir, type OrgConfig } from '../org/index.ts';
+import { parsePolicy } from '../policy/index.ts';
 import { allPrincipals, whoCan, type WhoCanQuery } from './who-can.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
@@ -154,5 +155,53 @@ describe('whoCan on many groups: work grows with the configuration, not with its
     const small = measure(200);
     const large = measure(400);
     assert.ok(large < small * 2.5, `reads grew from ${small} to ${large} when the groups doubled`);
+  });
+});
+
+describe('whoCan with the AWS example SCP "require a tag on specified created resources"', () => {
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_tagging.html
+  const scp = parsePolicy(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Sid: 'DenyRunInstanceWithNoProjectTag',
+          Effect: 'Deny',
+          Action: 'ec2:RunInstances',
+          Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*:*:volume/*'],
+          Condition: { Null: { 'aws:RequestTag/Project': 'true' } },
+        },
+      ],
+    },
+    { type: 'scp', name: 'full-access' },
+  );
+  assert.ok(scp.ok);
+  const definition = config.guardrails.get('full-access')!;
+  const tagged: OrgConfig = { ...config, guardrails: new Map(config.guardrails).set('full-access', { ...definition, policy: scp.value }) };
+
+  test('running an instance in prod: the admins after elevation, with the tag (not nobody)', () => {
+    const { result } = who({ action: 'ec2:RunInstances', resource: 'arn:aws:ec2:eu-west-1:111111111111:instance/i-0abc', account: 'prod' }, tagged);
+    const groups = result.entries.filter((e) => e.principal.kind === 'group');
+    assert.deepEqual(
+      groups.map((e) => `${formatPrincipalRef(e.principal)} ${e.permissionSet} ${e.status}`),
+      ['group:ops admin conditional'],
+    );
+    assert.ok(groups[0]?.conditionKeys.includes('aws:RequestTag/Project'));
+    assert.ok(groups[0]?.example['aws:RequestTag/Project'] !== undefined);
+    assert.deepEqual(result.undecided, []);
+  });
+
+  test('with the tag given, plain `parapet test` and who-can agree: allowed (with the region)', () => {
+    const { entries } = who(
+      {
+        action: 'ec2:RunInstances',
+        resource: 'arn:aws:ec2:eu-west-1:111111111111:instance/i-0abc',
+        account: 'prod',
+        context: { 'aws:RequestTag/Project': 'apollo', 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'true' },
+      },
+      tagged,
+    );
+    assert.ok(entries.includes('group:ops admin prod eligible allowed'), entries.join('\n'));
   });
 });

@@ -2,7 +2,8 @@
  * Who can perform an action on a resource: every group, user and service account of the
  * configuration, through each (account, permission set) it holds, decided by the engine with the
  * policies in force. Access that holds only for some values of the request context (a region, MFA,
- * TLS) is `conditional`, with the keys that remain and one context that allows it.
+ * TLS) is `conditional`, with the keys that remain and one context that allows it. A triple whose
+ * search ran out of budget is listed apart (`undecided`): the answer is then incomplete.
  */
 import type { ContextValue } from '../policy/index.ts';
 import type { OrgConfig, PrincipalRef, ResolveIssue } from '../org/index.ts';
@@ -39,13 +40,34 @@ export interface WhoCanEntry {
   readonly conditionKeys: readonly string[];
   /** for `conditional`: a context that allows it (keys it does not list are absent) */
   readonly example: Readonly<Record<string, ContextValue>>;
+  /**
+   * for `conditional`: the conditions comparing a key with a policy variable (`aws:ResourceTag/team
+   * StringEquals ${aws:PrincipalTag/team}`), which the example meets with one value of many
+   */
+  readonly relations: readonly string[];
   readonly verdict: AccessVerdict;
+}
+
+/** a (principal, account, permission set) whose search for an allowing context ran out of budget */
+export interface WhoCanUndecided {
+  readonly principal: PrincipalRef;
+  readonly account: string;
+  readonly accountId: string;
+  readonly permissionSet: string;
+  readonly via: 'standing' | 'eligible';
+  /** the condition keys the answer depends on */
+  readonly conditionKeys: readonly string[];
 }
 
 export interface WhoCanResult {
   readonly entries: readonly WhoCanEntry[];
   /** (principal, account, permission set) triples decided */
   readonly checked: number;
+  /**
+   * triples not listed because the search ran out of budget before finding an allowing context
+   * (conditional-decider.ts): when not empty the answer is incomplete, they may be allowed
+   */
+  readonly undecided: readonly WhoCanUndecided[];
 }
 
 export type WhoCanOutcome = { readonly ok: true; readonly value: WhoCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
@@ -66,6 +88,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
   const facts = sessionFactsOf(config, options.sessionFacts);
   const entries: WhoCanEntry[] = [];
+  const undecided: WhoCanUndecided[] = [];
   let checked = 0;
   const grantsOf = grantIndex(config);
   // the policies in force depend on the account and the permission set, not on who holds them:
@@ -99,20 +122,27 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
         session.facts,
       );
       if (!compiled.namesPrincipals) verdictByPair.set(pair, verdict);
-      if (verdict.status === 'denied') continue;
+      const via = grant.standing ? 'standing' : 'eligible';
+      if (verdict.status === 'denied') {
+        if (verdict.searchExhausted) {
+          undecided.push({ principal, account: grant.account.name, accountId: grant.account.id, permissionSet: grant.permissionSet, via, conditionKeys: verdict.conditionKeys });
+        }
+        continue;
+      }
       entries.push({
         principal,
         account: grant.account.name,
         accountId: grant.account.id,
         permissionSet: grant.permissionSet,
-        via: grant.standing ? 'standing' : 'eligible',
+        via,
         groups: grant.groups,
         status: verdict.status,
         conditionKeys: verdict.status === 'conditional' ? verdict.conditionKeys : [],
         example: verdict.status === 'conditional' ? verdict.example : {},
+        relations: verdict.status === 'conditional' ? verdict.relations : [],
         verdict,
       });
     }
   }
-  return { ok: true, value: { entries, checked } };
+  return { ok: true, value: { entries, checked, undecided } };
 }
