@@ -205,3 +205,27 @@ describe('whoCan with the AWS example SCP "require a tag on specified created re
     assert.ok(entries.includes('group:ops admin prod eligible allowed'), entries.join('\n'));
   });
 });
+
+describe('whoCan when the search runs out of budget', () => {
+  // 30 keys with values to try, and an Allow that no context meets (its key must be null and set at once)
+  const keys = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`aws:PrincipalTag/k${i}`, 'x']));
+  const policy = parsePolicy(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*', Condition: { StringEquals: { ...keys, 'aws:PrincipalTag/never': '${aws:PrincipalTag/k0}' }, Null: { 'aws:PrincipalTag/k0': 'true' } } }],
+    },
+    { type: 'identity', name: 'reader' },
+  );
+  assert.ok(policy.ok);
+  const reader = config.permissionSets.get('reader')!;
+  const exhausting: OrgConfig = { ...config, permissionSets: new Map(config.permissionSets).set('reader', { ...reader, policies: [{ ...reader.policies[0]!, policy: policy.value }] }) };
+
+  test('the triples are listed as undecided, not left out: the answer is incomplete, never a plain "nobody"', () => {
+    const { result } = who({ action: 'sqs:SendMessage', resource: '*', account: 'dev' }, exhausting);
+    assert.deepEqual(
+      result.undecided.map((u) => `${formatPrincipalRef(u.principal)} ${u.permissionSet} ${u.account}`),
+      ['group:readers reader dev', 'user:rita@example.com reader dev'],
+    );
+    assert.ok(result.undecided[0]!.conditionKeys.includes('aws:PrincipalTag/k0'));
+  });
+});
