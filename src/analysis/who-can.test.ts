@@ -150,6 +150,8 @@ describe('whoCan on many groups: work grows with the configuration, not with its
       // every group and every user of the added ones reads roles in dev through `reader`
       assert.equal(result.value.entries.filter((e) => e.principal.name.startsWith('team-')).length, n);
       assert.equal(result.value.entries.filter((e) => /^u\d+@/.test(e.principal.name)).length, n + 1);
+      // one verdict for all the sessions of (dev, reader), one for (dev, operator): not one per principal
+      assert.equal(result.value.searched, 2);
       return reads.count;
     };
     const small = measure(200);

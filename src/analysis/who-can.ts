@@ -63,6 +63,8 @@ export interface WhoCanResult {
   readonly entries: readonly WhoCanEntry[];
   /** (principal, account, permission set) triples decided */
   readonly checked: number;
+  /** verdicts the engine searched for: one per (account, permission set) unless a statement names principals */
+  readonly searched: number;
   /**
    * triples not listed because the search ran out of budget before finding an allowing context
    * (conditional-decider.ts): when not empty the answer is incomplete, they may be allowed
@@ -90,6 +92,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const entries: WhoCanEntry[] = [];
   const undecided: WhoCanUndecided[] = [];
   let checked = 0;
+  let searched = 0;
   const grantsOf = grantIndex(config);
   // the policies in force depend on the account and the permission set, not on who holds them:
   // compiled once per pair, without resolving each principal again (that scans the configuration)
@@ -111,6 +114,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
       const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);
       checked++;
       const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(pair);
+      if (shared === undefined) searched++;
       const verdict = shared ?? compiled.decideConditional(
         {
           principal: session.principal,
@@ -144,5 +148,5 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
       });
     }
   }
-  return { ok: true, value: { entries, checked, undecided } };
+  return { ok: true, value: { entries, checked, searched, undecided } };
 }
