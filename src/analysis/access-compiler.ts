@@ -5,7 +5,7 @@
  * permission set, so that is the cache key.
  */
 import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy } from '../policy/index.ts';
-import { conditionalDecider, type ConditionalDecider } from './conditional-decider.ts';
+import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   findAccount,
   guardrailChain,
@@ -76,6 +76,7 @@ export function resourceAccountOf(config: OrgConfig, resource: string, given: st
 export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions = {}): AccessCompiler {
   type Entry = { compiled: CompiledPolicySet; decideConditional: ConditionalDecider; namesPrincipals: boolean };
   const cache = new Map<string, Entry>();
+  const memory: ContextMemory = [];
   const entryFor = (key: string, policies: ResolvedPolicies, external: boolean): Entry => {
     let entry = cache.get(key);
     if (entry === undefined) {
@@ -90,7 +91,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
       ];
       // `"Principal": "*"` (which an RCP must have) matches every session alike
       const namesPrincipals = inForce.some((p) => p.statements.some((st) => st.notPrincipal || (st.principal !== undefined && !st.principal.any)));
-      entry = { compiled, decideConditional: conditionalDecider(inForcePolicies, compileOptions, { compiled }), namesPrincipals };
+      entry = { compiled, decideConditional: conditionalDecider(inForcePolicies, compileOptions, { compiled, memory }), namesPrincipals };
       cache.set(key, entry);
     }
     return entry;

@@ -64,7 +64,16 @@ export interface ConditionalDeciderOptions {
   readonly budget?: number;
   /** the same policies compiled as they are, reused when no key needs revealing */
   readonly compiled?: CompiledPolicySet | undefined;
+  /**
+   * the contexts that allowed earlier requests, shared with other deciders (of the same
+   * organization: their policy sets differ by an account's guardrails and name the same keys);
+   * only tried first, so sharing changes the work, never an answer
+   */
+  readonly memory?: ContextMemory | undefined;
 }
+
+/** recently allowing contexts, most recent first */
+export type ContextMemory = Readonly<Record<string, ContextValue>>[];
 
 export const DEFAULT_SEARCH_BUDGET = 1024;
 
@@ -91,8 +100,10 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
   const policies = policiesOf(input);
   const unchanged = policiesOf(revealed).every((p, i) => p === policies[i]);
   const compiled = unchanged && options.compiled !== undefined ? options.compiled : compilePolicySet(revealed, compileOptions);
-  const candidates = conditionCandidates(policies);
-  const variables = variableCandidates(policies);
+  // computed on the first search: most deciders of an organization never search
+  let candidates: ReturnType<typeof conditionCandidates> | undefined;
+  let variablesOf: ReturnType<typeof variableCandidates> | undefined;
+  const variables = () => (variablesOf ??= variableCandidates(policies));
   // statements that no context value can change (no condition, no policy variable in a resource),
   // by policy type, name and index: a Deny among them holds in every context
   const unconditional = new Set<string>();
@@ -104,7 +115,7 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
   }
   const deniedAnyway = (decision: Decision) =>
     decision.causes.some((c) => c.kind === 'explicit-deny' && unconditional.has(`${c.statement.policyType}\u0000${c.statement.policyName}\u0000${c.statement.statementIndex}`));
-  const remembered: Context[] = [];
+  const remembered: Context[] = options.memory ?? [];
   return (request, facts) => {
     const first = decide(compiled, request, facts);
     const keys = first.missingContextKeys;
@@ -130,7 +141,7 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
         remembered.unshift(context);
         if (remembered.length > 16) remembered.pop();
       }
-      return { status: 'conditional', decision, conditionKeys: keys, example: context, relations: variables.relationsOf(keys), tried };
+      return { status: 'conditional', decision, conditionKeys: keys, example: context, relations: variables().relationsOf(keys), tried };
     };
     const lowerKeys = new Set(keys.map((k) => k.toLowerCase()));
     for (const known of remembered) {
@@ -145,10 +156,11 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
     // what each key may hold: a partial context per value (a value that satisfies a policy
     // variable sets the variable's key too); keys with none can only be absent
     const known = prepareRequest(request, facts).context;
+    candidates ??= conditionCandidates(policies);
     const searched: string[] = [];
     const options: Context[][] = [];
     for (const key of keys) {
-      const values: Context[] = [...(candidates.get(key.toLowerCase()) ?? []).map((v) => ({ [key]: v })), ...variables.optionsFor(key, known)];
+      const values: Context[] = [...(candidates.get(key.toLowerCase()) ?? []).map((v) => ({ [key]: v })), ...variables().optionsFor(key, known)];
       if (values.length === 0) continue;
       searched.push(key);
       options.push(values);
