@@ -167,9 +167,12 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
     }
     const last = sweep(options);
     let complete = true;
+    // contexts met again (two values that set the same keys alike) are not decided again; they are
+    // counted here so that the enumeration stays bounded too
+    let steps = 0;
     for (const context of contextsBySize(options)) {
       // keep enough of the budget for the last step
-      if (tried >= budget - last.length) {
+      if (tried >= budget - last.length || ++steps > 4 * budget) {
         complete = false;
         break;
       }
