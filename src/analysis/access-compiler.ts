@@ -4,9 +4,20 @@
  * account, the permission set and the account that owns the resource, not on who holds the
  * permission set, so that is the cache key.
  */
-import { compilePolicySet, accountOfArn, type CompiledPolicySet } from '../policy/index.ts';
-import { conditionalDecider, type ConditionalDecider } from './conditional-decider.ts';
-import { findAccount, resolveAccess, type Account, type OrgConfig, type PrincipalRef, type ResolvedAccess, type ResolveIssue } from '../org/index.ts';
+import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy } from '../policy/index.ts';
+import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
+import {
+  findAccount,
+  guardrailChain,
+  resolveAccess,
+  resourceGuardrailChain,
+  type Account,
+  type OrgConfig,
+  type PrincipalRef,
+  type ResolvedAccess,
+  type ResolvedPolicies,
+  type ResolveIssue,
+} from '../org/index.ts';
 
 export interface CompiledAccess {
   readonly access: ResolvedAccess;
@@ -33,7 +44,23 @@ export interface AccessRequest {
 
 export type CompiledAccessResult = { readonly ok: true; readonly value: CompiledAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
 
-export type AccessCompiler = (request: AccessRequest) => CompiledAccessResult;
+/** the compiled policies of an (account, permission set) pair, whoever holds it */
+export type PairAccess = Pick<CompiledAccess, 'compiled' | 'decideConditional' | 'resourceAccountId'> & {
+  /**
+   * whether a statement in force names principals (`Principal`, `NotPrincipal`): only then can two
+   * sessions of the pair, which differ only in their session name, be decided differently
+   */
+  readonly namesPrincipals: boolean;
+};
+
+export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) & {
+  /**
+   * The same compiled policies, for a pair of the configuration, without resolving a principal:
+   * resolving one lists its grants (a scan of the assignments), and who-can asks for every pair
+   * of the organization. Undefined for an unknown permission set.
+   */
+  readonly forPair: (account: Account, permissionSet: string, resource: string) => PairAccess | undefined;
+};
 
 /**
  * The account that owns a resource: given by name or id, else the account in the ARN (an id
@@ -47,8 +74,52 @@ export function resourceAccountOf(config: OrgConfig, resource: string, given: st
 }
 
 export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions = {}): AccessCompiler {
-  const cache = new Map<string, { compiled: CompiledPolicySet; decideConditional: ConditionalDecider }>();
-  return (request) => {
+  type Entry = { compiled: CompiledPolicySet; decideConditional: ConditionalDecider; namesPrincipals: boolean };
+  const cache = new Map<string, Entry>();
+  const memory: ContextMemory = [];
+  const entryFor = (key: string, policies: ResolvedPolicies, external: boolean): Entry => {
+    let entry = cache.get(key);
+    if (entry === undefined) {
+      const inForcePolicies = external ? { ...policies, rcps: [] } : policies;
+      const compileOptions = { managementAccount: config.organization.managementAccount, rcpServices: options.rcpServices };
+      const compiled = compilePolicySet(inForcePolicies, compileOptions);
+      const inForce = [
+        ...inForcePolicies.identity,
+        ...(inForcePolicies.permissionBoundary !== undefined ? [inForcePolicies.permissionBoundary] : []),
+        ...inForcePolicies.scps.flat(),
+        ...inForcePolicies.rcps.flat(),
+      ];
+      // `"Principal": "*"` (which an RCP must have) matches every session alike
+      const namesPrincipals = inForce.some((p) => p.statements.some((st) => st.notPrincipal || (st.principal !== undefined && !st.principal.any)));
+      entry = { compiled, decideConditional: conditionalDecider(inForcePolicies, compileOptions, { compiled, memory }), namesPrincipals };
+      cache.set(key, entry);
+    }
+    return entry;
+  };
+  // compiling depends only on the policies (the options are the configuration's), so pairs whose
+  // policies are the same objects (accounts of one unit, with one permission set) share the
+  // compiled set and its decider, and with it the contexts the decider found
+  const ids = new WeakMap<Policy, number>();
+  let nextId = 0;
+  const idOf = (policy: Policy) => {
+    let id = ids.get(policy);
+    if (id === undefined) {
+      id = nextId++;
+      ids.set(policy, id);
+    }
+    return id;
+  };
+  const keyOf = (policies: ResolvedPolicies, external: boolean) => {
+    const list = (level: readonly Policy[]) => `[${level.map(idOf).join(',')}]`;
+    return [
+      list(policies.identity),
+      policies.permissionBoundary === undefined ? '' : idOf(policies.permissionBoundary),
+      policies.scps.map(list).join(''),
+      external ? '' : policies.rcps.map(list).join(''),
+    ].join('|');
+  };
+
+  const compile = (request: AccessRequest): CompiledAccessResult => {
     const owner = resourceAccountOf(config, request.resource, request.resourceAccount);
     // an account name that is not in the organization is resolveAccess's to report; an id outside it is external
     const unknownName = request.resourceAccount !== undefined && owner.account === undefined && !/^\d{12}$/.test(request.resourceAccount);
@@ -64,15 +135,25 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
     // a resource outside the organization: its account's RCPs are not ours to know
     const external = owner.id !== undefined && owner.account === undefined;
     const resourceAccountId = owner.id ?? access.account.id;
-    const key = `${access.account.name}\u0000${access.permissionSet.name}\u0000${external ? resourceAccountId : access.resourceAccount.name}`;
-    let entry = cache.get(key);
-    if (entry === undefined) {
-      const policies = external ? { ...access.policies, rcps: [] } : access.policies;
-      const compiled = compilePolicySet(policies, { ...access.compileOptions, rcpServices: options.rcpServices });
-      const inForce = [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat(), ...policies.rcps.flat()];
-      entry = { compiled, decideConditional: conditionalDecider(compiled, inForce) };
-      cache.set(key, entry);
-    }
-    return { ok: true, value: { access, resourceAccountId, ...entry } };
+    const entry = entryFor(keyOf(access.policies, external), access.policies, external);
+    return { ok: true, value: { access, resourceAccountId, compiled: entry.compiled, decideConditional: entry.decideConditional } };
   };
+
+  const forPair = (account: Account, permissionSetName: string, resource: string): PairAccess | undefined => {
+    const permissionSet = config.permissionSets.get(permissionSetName);
+    if (permissionSet === undefined) return undefined;
+    const owner = resourceAccountOf(config, resource, undefined);
+    const external = owner.id !== undefined && owner.account === undefined;
+    const resourceAccount = owner.account ?? account;
+    const resourceAccountId = owner.id ?? account.id;
+    // the policies resolveAccess gives for the pair: the permission set's, the account's SCP chain, the resource account's RCP chain
+    const policies: ResolvedPolicies = {
+      identity: permissionSet.policies.map((p) => p.policy),
+      ...(permissionSet.boundary !== undefined ? { permissionBoundary: permissionSet.boundary.policy } : {}),
+      scps: guardrailChain(config, account).levels,
+      rcps: external ? [] : resourceGuardrailChain(config, resourceAccount).levels,
+    };
+    return { resourceAccountId, ...entryFor(keyOf(policies, external), policies, external) };
+  };
+  return Object.assign(compile, { forPair });
 }

@@ -57,6 +57,8 @@ function valuesOf(condition: Condition): string[] {
       // the block's own address is inside it; one from the documentation range is outside most
       return [...fixed.map((v) => v.replace(/\/\d+$/, '')), '192.0.2.1'];
     case 'null':
+      // present, with any value; absent is what a search that does not set the key tries
+      // (reveal-condition-keys.ts makes the engine report a key only `Null` reads)
       return [OTHER_VALUE];
     default: {
       const never: never = family;

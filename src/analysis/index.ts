@@ -13,7 +13,7 @@ export { conditionalDecider, type AccessStatus, type AccessVerdict, type Conditi
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
 export { principalSession, sessionFactsOf, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
 export { principalGrants, type PrincipalGrant } from './principal-grants.ts';
-export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanOptions, type WhoCanOutcome, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
+export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanUndecided, type WhoCanOptions, type WhoCanOutcome, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
 export {
   whatCan,
   candidateServices,

@@ -1,8 +1,12 @@
 /**
  * The (account, permission set) pairs a principal holds, one entry per pair however many
  * assignments give it: standing when one grant is, the groups it comes through.
+ *
+ * `grantIndex` indexes the configuration once (assignments by group, groups by member, accounts by
+ * name and id) so that asking for every principal of an organization costs the size of the
+ * configuration, not principals × (groups + assignments): who-can asks for all of them.
  */
-import { findAccount, listPrincipalAccess, type Account, type OrgConfig, type PrincipalRef } from '../org/index.ts';
+import type { Account, Assignment, OrgConfig, PrincipalRef } from '../org/index.ts';
 
 export interface PrincipalGrant {
   readonly account: Account;
@@ -15,24 +19,74 @@ export interface PrincipalGrant {
   readonly groups: readonly string[];
 }
 
-export function principalGrants(config: OrgConfig, principal: PrincipalRef): PrincipalGrant[] {
-  const byPair = new Map<string, { account: Account; permissionSet: string; standing: boolean; eligible: boolean; groups: string[] }>();
-  for (const entry of listPrincipalAccess(config, principal)) {
-    const account = findAccount(config, entry.account);
-    // a validated configuration assigns only accounts of its tree
-    if (account === undefined) continue;
-    const key = `${account.name}\u0000${entry.permissionSet}`;
-    let grant = byPair.get(key);
-    if (grant === undefined) {
-      grant = { account, permissionSet: entry.permissionSet, standing: false, eligible: false, groups: [] };
-      byPair.set(key, grant);
-    }
-    if (entry.grant.kind === 'serviceAccount') grant.standing = true;
-    else {
-      if (entry.grant.eligible) grant.eligible = true;
-      else grant.standing = true;
-      if (!grant.groups.includes(entry.grant.group)) grant.groups.push(entry.grant.group);
+export type GrantIndex = (principal: PrincipalRef) => PrincipalGrant[];
+
+/** the grants of every principal, from one pass over the configuration */
+export function grantIndex(config: OrgConfig): GrantIndex {
+  const accounts = new Map<string, Account>();
+  // ids first, then names: a name wins over an id that spells the same (as findAccount)
+  for (const account of config.accounts.values()) accounts.set(account.id, account);
+  for (const account of config.accounts.values()) accounts.set(account.name, account);
+  /** per group: its assignments with their position in the configuration */
+  const byGroup = new Map<string, { readonly at: number; readonly assignment: Assignment }[]>();
+  config.assignments.forEach((assignment, at) => {
+    const list = byGroup.get(assignment.group);
+    if (list === undefined) byGroup.set(assignment.group, [{ at, assignment }]);
+    else list.push({ at, assignment });
+  });
+  const groupsOf = new Map<string, string[]>();
+  for (const group of config.groups.values()) {
+    for (const member of new Set(group.members)) {
+      const list = groupsOf.get(member);
+      if (list === undefined) groupsOf.set(member, [group.name]);
+      else list.push(group.name);
     }
   }
-  return [...byPair.values()];
+
+  return (principal) => {
+    const byPair = new Map<string, { account: Account; permissionSet: string; standing: boolean; eligible: boolean; groups: string[] }>();
+    const add = (accountName: string, permissionSet: string, group: string | undefined, eligible: boolean) => {
+      const account = accounts.get(accountName);
+      // a validated configuration assigns only accounts of its tree
+      if (account === undefined) return;
+      const key = `${account.name}\u0000${permissionSet}`;
+      let grant = byPair.get(key);
+      if (grant === undefined) {
+        grant = { account, permissionSet, standing: false, eligible: false, groups: [] };
+        byPair.set(key, grant);
+      }
+      if (group === undefined) grant.standing = true;
+      else {
+        if (eligible) grant.eligible = true;
+        else grant.standing = true;
+        if (!grant.groups.includes(group)) grant.groups.push(group);
+      }
+    };
+    switch (principal.kind) {
+      case 'serviceAccount': {
+        const serviceAccount = config.serviceAccounts.get(principal.name);
+        for (const account of serviceAccount?.accounts ?? []) add(account, serviceAccount!.permissionSet, undefined, false);
+        break;
+      }
+      case 'group':
+      case 'user': {
+        const groups = principal.kind === 'group' ? [principal.name] : (groupsOf.get(principal.name) ?? []);
+        // in configuration order, as listPrincipalAccess gives them
+        const assignments = groups.flatMap((g) => byGroup.get(g) ?? []).sort((a, b) => a.at - b.at);
+        for (const { assignment } of assignments) {
+          for (const account of assignment.accounts) add(account, assignment.permissionSet, assignment.group, assignment.eligible);
+        }
+        break;
+      }
+      default: {
+        const never: never = principal.kind;
+        return never;
+      }
+    }
+    return [...byPair.values()];
+  };
+}
+
+export function principalGrants(config: OrgConfig, principal: PrincipalRef): PrincipalGrant[] {
+  return grantIndex(config)(principal);
 }

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { expandActionPattern } from '../catalog/expand-action-pattern.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { loadConfigDir, type OrgConfig, type PrincipalRef } from '../org/index.ts';
+import { parsePolicy } from '../policy/index.ts';
 import { candidateServices, whatCan } from './what-can.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
@@ -35,7 +36,7 @@ describe('whatCan on the small organization (expectations computed by hand from 
       ['iam', 'sqs'],
     );
     const [iam, sqs] = reader.services;
-    assert.deepEqual(iam?.granted, [{ action: 'iam:GetRole', accessLevel: 'Read', status: 'allowed', resources: ['*'], conditionKeys: [], example: {} }]);
+    assert.deepEqual(iam?.granted, [{ action: 'iam:GetRole', accessLevel: 'Read', status: 'allowed', resources: ['*'], conditionKeys: [], example: {}, relations: [], deniedResources: [] }]);
     const expected = [...expandActionPattern(catalog, 'sqs:Get*'), ...expandActionPattern(catalog, 'sqs:List*')].map((a) => a.action).sort();
     assert.deepEqual(sqs?.granted.map((g) => g.action).sort(), expected);
     assert.equal(sqs?.conditional, expected.length);
@@ -94,5 +95,42 @@ describe('whatCan on the small organization (expectations computed by hand from 
     const admin = config.permissionSets.get('admin')?.policies.map((p) => p.policy) ?? [];
     assert.deepEqual(candidateServices(reader, catalog), ['iam', 'sqs']);
     assert.equal(candidateServices(admin, catalog).length, catalog.services().length);
+  });
+});
+
+describe('whatCan with a Deny that names one resource', () => {
+  // an explicit Deny overrides any Allow for the requests it matches, and only those
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
+  const parsed = parsePolicy(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'IamRead', Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+        { Sid: 'NotTheBreakGlassRole', Effect: 'Deny', Action: 'iam:GetRole', Resource: 'arn:aws:iam::*:role/break-glass' },
+      ],
+    },
+    { type: 'identity', name: 'iam-read' },
+  );
+  assert.ok(parsed.ok);
+  const reader = config.permissionSets.get('reader')!;
+  const withDeny: OrgConfig = {
+    ...config,
+    permissionSets: new Map(config.permissionSets).set('reader', { ...reader, policies: [{ ...reader.policies[0]!, policy: parsed.value }] }),
+  };
+
+  test('allowed on `*` but denied on the named role: conditional on the resource, which is listed', () => {
+    const result = whatCan(withDeny, catalog, { principal: { kind: 'group', name: 'readers' }, account: 'dev' }, { rcpServices });
+    assert.ok(result.ok);
+    const granted = result.value.access[0]?.services.flatMap((s) => s.granted) ?? [];
+    assert.deepEqual(
+      granted.map((g) => [g.action, g.status, g.conditionKeys, g.deniedResources, g.resources]),
+      [['iam:GetRole', 'conditional', ['Resource'], ['arn:aws:iam::*:role/break-glass'], ['*']]],
+    );
+  });
+
+  test('without the Deny the same action is allowed, with no denied resource', () => {
+    const [access] = what({ kind: 'group', name: 'readers' }, 'dev');
+    const iam = access?.services.find((s) => s.service === 'iam')?.granted;
+    assert.deepEqual(iam?.map((g) => [g.status, g.deniedResources]), [['allowed', []]]);
   });
 });

@@ -31,9 +31,18 @@ export interface GrantedAction {
   readonly status: 'allowed' | 'conditional';
   /** `*`, or the resource patterns it is granted on when not on every resource */
   readonly resources: readonly string[];
+  /** the condition keys it depends on; `Resource` when a Deny names some resources (`deniedResources`) */
   readonly conditionKeys: readonly string[];
   /** for `conditional`: a context that allows it (keys it does not list are absent) */
   readonly example: Readonly<Record<string, ContextValue>>;
+  /** for `conditional`: the conditions comparing a key with a policy variable, which the example meets */
+  readonly relations: readonly string[];
+  /**
+   * resource patterns a Deny in force names for the action, on which it is denied while allowed on
+   * `*` (`"Resource": "arn:aws:s3:::payroll"` in a Deny, `"Resource": "*"` in the Allow): the
+   * action is then conditional on the resource
+   */
+  readonly deniedResources: readonly string[];
 }
 
 export interface ServiceAccess {
@@ -60,6 +69,11 @@ export interface PermissionSetAccess {
   readonly conditional: number;
   /** catalog actions decided */
   readonly decided: number;
+  /**
+   * actions not listed because the search for an allowing context ran out of budget
+   * (conditional-decider.ts): when not empty the answer is incomplete, they may be allowed
+   */
+  readonly undecided: readonly string[];
 }
 
 export interface WhatCanResult {
@@ -108,14 +122,30 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
       }
       return verdict;
     };
+    // Denies that name some resources only: the action may be allowed on `*` and denied on them
+    const resourceDenies = resourceScopedDenies(base.value);
+    const deniedByClass = new Map<string, readonly string[]>();
+    const deniedResourcesOf = (info: ActionInfo): readonly string[] => {
+      const named = resourceDenies.filter((d) => d.names(info.action));
+      if (named.length === 0) return [];
+      // on a resource ARN the engine also looks at the action for sts:AssumeRole* and kms (resourcePolicyRequired)
+      const key = `${signatureOf(info)}|${info.service === 'sts' || info.service === 'kms' ? info.action : ''}`;
+      let denied = deniedByClass.get(key);
+      if (denied === undefined) {
+        denied = [...new Set(named.flatMap((d) => d.resources))].filter((resource) => decideOn(info.action, resource).status === 'denied');
+        deniedByClass.set(key, denied);
+      }
+      return denied;
+    };
     const grantedByService = new Map<string, GrantedAction[]>();
+    const undecided: string[] = [];
     let decided = 0;
     for (const service of candidateServices(identity, catalog)) {
       for (const info of catalog.actionsOf(service)) {
         decided++;
         // what needs no permission (sts:GetCallerIdentity) is open to everyone, granted by no policy
         if (needsNoPermission(info.action.toLowerCase())) continue;
-        const granted = grantOf(info, identity, decideEverywhere, decideOn);
+        const granted = grantOf(info, identity, decideEverywhere, decideOn, deniedResourcesOf, () => undecided.push(info.action));
         if (granted === undefined) continue;
         const list = grantedByService.get(info.service);
         if (list === undefined) grantedByService.set(info.service, [granted]);
@@ -141,6 +171,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
       granted: services.reduce((n, s) => n + s.granted.length, 0),
       conditional: services.reduce((n, s) => n + s.conditional, 0),
       decided,
+      undecided,
     });
   }
   return { ok: true, value: { principal: query.principal, access } };
@@ -205,35 +236,64 @@ function resourcePatterns(info: ActionInfo, identity: readonly Policy[]): string
   return [...out];
 }
 
+/** Deny statements in force whose `Resource` names some resources, not `*` */
+function resourceScopedDenies(compiled: CompiledAccess): { readonly names: (action: string) => boolean; readonly resources: readonly string[] }[] {
+  const { policies } = compiled.access;
+  const inForce = [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat(), ...policies.rcps.flat()];
+  return inForce.flatMap((policy) =>
+    policy.statements
+      .filter((s) => s.effect === 'Deny' && !s.notResource && s.resources !== undefined && !s.resources.includes('*'))
+      .map((statement) => {
+        const patterns = statement.actions.map((a) => compileActionPattern(a));
+        const names = statement.notAction ? (action: string) => !patterns.some((m) => m(action)) : (action: string) => patterns.some((m) => m(action));
+        return { names, resources: statement.resources ?? [] };
+      }),
+  );
+}
+
 function grantOf(
   info: ActionInfo,
   identity: readonly Policy[],
   decideEverywhere: (info: ActionInfo) => AccessVerdict,
   decideOn: (action: string, resource: string) => AccessVerdict,
+  deniedResourcesOf: (info: ActionInfo) => readonly string[],
+  undecided: () => void,
 ): GrantedAction | undefined {
   const everywhere = decideEverywhere(info);
-  if (everywhere.status !== 'denied') return granted(info, [everywhere], ['*']);
+  if (everywhere.status !== 'denied') return granted(info, [everywhere], ['*'], deniedResourcesOf(info));
+  let exhausted = everywhere.searchExhausted;
   const verdicts: AccessVerdict[] = [];
   const resources: string[] = [];
   for (const resource of resourcePatterns(info, identity)) {
     const verdict = decideOn(info.action, resource);
-    if (verdict.status === 'denied') continue;
+    if (verdict.status === 'denied') {
+      exhausted ||= verdict.searchExhausted;
+      continue;
+    }
     verdicts.push(verdict);
     resources.push(resource);
   }
-  return resources.length === 0 ? undefined : granted(info, verdicts, resources);
+  if (resources.length === 0) {
+    if (exhausted) undecided();
+    return undefined;
+  }
+  return granted(info, verdicts, resources, []);
 }
 
-function granted(info: ActionInfo, verdicts: readonly AccessVerdict[], resources: readonly string[]): GrantedAction {
+function granted(info: ActionInfo, verdicts: readonly AccessVerdict[], resources: readonly string[], deniedResources: readonly string[]): GrantedAction {
   const conditional = verdicts.filter((v) => v.status === 'conditional');
-  const keys = new Set(conditional.flatMap((v) => (v.status === 'conditional' ? v.conditionKeys : [])));
+  const onContext = conditional.length === verdicts.length;
+  const keys = new Set(onContext ? conditional.flatMap((v) => (v.status === 'conditional' ? v.conditionKeys : [])) : []);
+  if (deniedResources.length > 0) keys.add('Resource');
   const first = conditional[0];
   return {
     action: info.action,
     accessLevel: info.accessLevel,
-    status: conditional.length === verdicts.length ? 'conditional' : 'allowed',
+    status: keys.size > 0 ? 'conditional' : 'allowed',
     resources,
-    conditionKeys: conditional.length === verdicts.length ? [...keys].sort() : [],
-    example: conditional.length === verdicts.length && first?.status === 'conditional' ? first.example : {},
+    conditionKeys: [...keys].sort(),
+    example: onContext && first?.status === 'conditional' ? first.example : {},
+    relations: onContext && first?.status === 'conditional' ? first.relations : [],
+    deniedResources,
   };
 }

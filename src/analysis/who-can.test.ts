@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { formatPrincipalRef, loadConfigDir, type OrgConfig } from '../org/index.ts';
+import { parsePolicy } from '../policy/index.ts';
 import { allPrincipals, whoCan, type WhoCanQuery } from './who-can.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
@@ -111,5 +112,122 @@ describe('whoCan on the acme example', () => {
       assert.deepEqual(entry.conditionKeys, ['aws:MultiFactorAuthPresent', 'aws:RequestedRegion', 'aws:SecureTransport']);
       assert.equal(entry.example['aws:MultiFactorAuthPresent'], 'true');
     }
+  });
+});
+
+describe('whoCan on many groups: work grows with the configuration, not with its square', () => {
+  /**
+   * The small organization with `n` more groups of two users each, every group assigned `reader`
+   * in dev, and a count of the reads of assignments and of group member lists: a scan of the
+   * configuration per principal (the quadratic step this guards against) reads them n² times.
+   */
+  function scaled(n: number) {
+    const reads = { count: 0 };
+    const counted = <T extends object>(value: T): T =>
+      new Proxy(value, {
+        get(target, property, receiver) {
+          if (typeof property === 'string' && /^\d+$/.test(property)) reads.count++;
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+    const groups = new Map(config.groups);
+    const assignments = [...config.assignments];
+    for (let i = 0; i < n; i++) {
+      const name = `team-${i}`;
+      groups.set(name, { ...config.groups.get('readers')!, name, members: counted([`u${i}@example.com`, `u${i + 1}@example.com`]) });
+      assignments.push({ ...config.assignments[0]!, index: assignments.length, group: name, accounts: ['dev'] });
+    }
+    for (const [name, group] of groups) if (!name.startsWith('team-')) groups.set(name, { ...group, members: counted([...group.members]) });
+    const big: OrgConfig = { ...config, groups, assignments: counted(assignments) };
+    return { big, reads };
+  }
+
+  test('twice the groups: about twice the reads, the same answer for every group alike', () => {
+    const measure = (n: number) => {
+      const { big, reads } = scaled(n);
+      const result = whoCan(big, { action: 'iam:GetRole', resource: '*', account: 'dev' }, { rcpServices });
+      assert.ok(result.ok);
+      // every group and every user of the added ones reads roles in dev through `reader`
+      assert.equal(result.value.entries.filter((e) => e.principal.name.startsWith('team-')).length, n);
+      assert.equal(result.value.entries.filter((e) => /^u\d+@/.test(e.principal.name)).length, n + 1);
+      // one verdict for all the sessions of (dev, reader), one for (dev, operator): not one per principal
+      assert.equal(result.value.searched, 2);
+      return reads.count;
+    };
+    const small = measure(200);
+    const large = measure(400);
+    assert.ok(large < small * 2.5, `reads grew from ${small} to ${large} when the groups doubled`);
+  });
+});
+
+describe('whoCan with the AWS example SCP "require a tag on specified created resources"', () => {
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_tagging.html
+  const scp = parsePolicy(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Sid: 'DenyRunInstanceWithNoProjectTag',
+          Effect: 'Deny',
+          Action: 'ec2:RunInstances',
+          Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*:*:volume/*'],
+          Condition: { Null: { 'aws:RequestTag/Project': 'true' } },
+        },
+      ],
+    },
+    { type: 'scp', name: 'full-access' },
+  );
+  assert.ok(scp.ok);
+  const definition = config.guardrails.get('full-access')!;
+  const tagged: OrgConfig = { ...config, guardrails: new Map(config.guardrails).set('full-access', { ...definition, policy: scp.value }) };
+
+  test('running an instance in prod: the admins after elevation, with the tag (not nobody)', () => {
+    const { result } = who({ action: 'ec2:RunInstances', resource: 'arn:aws:ec2:eu-west-1:111111111111:instance/i-0abc', account: 'prod' }, tagged);
+    const groups = result.entries.filter((e) => e.principal.kind === 'group');
+    assert.deepEqual(
+      groups.map((e) => `${formatPrincipalRef(e.principal)} ${e.permissionSet} ${e.status}`),
+      ['group:ops admin conditional'],
+    );
+    assert.ok(groups[0]?.conditionKeys.includes('aws:RequestTag/Project'));
+    assert.ok(groups[0]?.example['aws:RequestTag/Project'] !== undefined);
+    assert.deepEqual(result.undecided, []);
+  });
+
+  test('with the tag given, plain `parapet test` and who-can agree: allowed (with the region)', () => {
+    const { entries } = who(
+      {
+        action: 'ec2:RunInstances',
+        resource: 'arn:aws:ec2:eu-west-1:111111111111:instance/i-0abc',
+        account: 'prod',
+        context: { 'aws:RequestTag/Project': 'apollo', 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'true' },
+      },
+      tagged,
+    );
+    assert.ok(entries.includes('group:ops admin prod eligible allowed'), entries.join('\n'));
+  });
+});
+
+describe('whoCan when the search runs out of budget', () => {
+  // 30 keys with values to try, and an Allow that no context meets (its key must be null and set at once)
+  const keys = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`aws:PrincipalTag/k${i}`, 'x']));
+  const policy = parsePolicy(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*', Condition: { StringEquals: { ...keys, 'aws:PrincipalTag/never': '${aws:PrincipalTag/k0}' }, Null: { 'aws:PrincipalTag/k0': 'true' } } }],
+    },
+    { type: 'identity', name: 'reader' },
+  );
+  assert.ok(policy.ok);
+  const reader = config.permissionSets.get('reader')!;
+  const exhausting: OrgConfig = { ...config, permissionSets: new Map(config.permissionSets).set('reader', { ...reader, policies: [{ ...reader.policies[0]!, policy: policy.value }] }) };
+
+  test('the triples are listed as undecided, not left out: the answer is incomplete, never a plain "nobody"', () => {
+    const { result } = who({ action: 'sqs:SendMessage', resource: '*', account: 'dev' }, exhausting);
+    assert.deepEqual(
+      result.undecided.map((u) => `${formatPrincipalRef(u.principal)} ${u.permissionSet} ${u.account}`),
+      ['group:readers reader dev', 'user:rita@example.com reader dev'],
+    );
+    assert.ok(result.undecided[0]!.conditionKeys.includes('aws:PrincipalTag/k0'));
   });
 });

@@ -2,14 +2,16 @@
  * Who can perform an action on a resource: every group, user and service account of the
  * configuration, through each (account, permission set) it holds, decided by the engine with the
  * policies in force. Access that holds only for some values of the request context (a region, MFA,
- * TLS) is `conditional`, with the keys that remain and one context that allows it.
+ * TLS) is `conditional`, with the keys that remain and one context that allows it. A triple whose
+ * search ran out of budget is listed apart (`undecided`): the answer is then incomplete.
  */
 import type { ContextValue } from '../policy/index.ts';
 import type { OrgConfig, PrincipalRef, ResolveIssue } from '../org/index.ts';
 import { accessCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
-import { principalGrants } from './principal-grants.ts';
+import { grantIndex } from './principal-grants.ts';
+import type { PairAccess } from './access-compiler.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
 
 export interface WhoCanQuery {
@@ -38,13 +40,36 @@ export interface WhoCanEntry {
   readonly conditionKeys: readonly string[];
   /** for `conditional`: a context that allows it (keys it does not list are absent) */
   readonly example: Readonly<Record<string, ContextValue>>;
+  /**
+   * for `conditional`: the conditions comparing a key with a policy variable (`aws:ResourceTag/team
+   * StringEquals ${aws:PrincipalTag/team}`), which the example meets with one value of many
+   */
+  readonly relations: readonly string[];
   readonly verdict: AccessVerdict;
+}
+
+/** a (principal, account, permission set) whose search for an allowing context ran out of budget */
+export interface WhoCanUndecided {
+  readonly principal: PrincipalRef;
+  readonly account: string;
+  readonly accountId: string;
+  readonly permissionSet: string;
+  readonly via: 'standing' | 'eligible';
+  /** the condition keys the answer depends on */
+  readonly conditionKeys: readonly string[];
 }
 
 export interface WhoCanResult {
   readonly entries: readonly WhoCanEntry[];
   /** (principal, account, permission set) triples decided */
   readonly checked: number;
+  /** verdicts the engine searched for: one per (account, permission set) unless a statement names principals */
+  readonly searched: number;
+  /**
+   * triples not listed because the search ran out of budget before finding an allowing context
+   * (conditional-decider.ts): when not empty the answer is incomplete, they may be allowed
+   */
+  readonly undecided: readonly WhoCanUndecided[];
 }
 
 export type WhoCanOutcome = { readonly ok: true; readonly value: WhoCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
@@ -65,39 +90,63 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
   const facts = sessionFactsOf(config, options.sessionFacts);
   const entries: WhoCanEntry[] = [];
+  const undecided: WhoCanUndecided[] = [];
   let checked = 0;
+  let searched = 0;
+  const grantsOf = grantIndex(config);
+  // the policies in force depend on the account and the permission set, not on who holds them:
+  // compiled once per pair, without resolving each principal again (that scans the configuration)
+  const compiledByPair = new Map<string, PairAccess>();
+  // the sessions of one pair differ only in their session name (the context comes from the
+  // organization's facts): unless a statement names principals, they get one verdict, decided once
+  const verdictByPair = new Map<string, AccessVerdict>();
   for (const principal of allPrincipals(config)) {
-    for (const grant of principalGrants(config, principal)) {
+    for (const grant of grantsOf(principal)) {
       if (filter.name !== undefined && grant.account.name !== filter.name) continue;
-      const compiled = compile({ principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: query.resource });
-      // every name in a grant comes from the validated configuration
-      if (!compiled.ok) throw new Error(`whoCan: ${compiled.issues.map((i) => i.message).join('; ')}`);
+      const pair = `${grant.account.name}\u0000${grant.permissionSet}`;
+      let compiled = compiledByPair.get(pair);
+      if (compiled === undefined) {
+        compiled = compile.forPair(grant.account, grant.permissionSet, query.resource);
+        // every name in a grant comes from the validated configuration
+        if (compiled === undefined) throw new Error(`whoCan: unknown permission set \`${grant.permissionSet}\``);
+        compiledByPair.set(pair, compiled);
+      }
       const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);
       checked++;
-      const verdict = compiled.value.decideConditional(
+      const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(pair);
+      if (shared === undefined) searched++;
+      const verdict = shared ?? compiled.decideConditional(
         {
           principal: session.principal,
           action: query.action,
           resource: query.resource,
-          resourceAccount: compiled.value.resourceAccountId,
+          resourceAccount: compiled.resourceAccountId,
           context: { ...session.context, ...query.context },
         },
         session.facts,
       );
-      if (verdict.status === 'denied') continue;
+      if (!compiled.namesPrincipals) verdictByPair.set(pair, verdict);
+      const via = grant.standing ? 'standing' : 'eligible';
+      if (verdict.status === 'denied') {
+        if (verdict.searchExhausted) {
+          undecided.push({ principal, account: grant.account.name, accountId: grant.account.id, permissionSet: grant.permissionSet, via, conditionKeys: verdict.conditionKeys });
+        }
+        continue;
+      }
       entries.push({
         principal,
         account: grant.account.name,
         accountId: grant.account.id,
         permissionSet: grant.permissionSet,
-        via: grant.standing ? 'standing' : 'eligible',
+        via,
         groups: grant.groups,
         status: verdict.status,
         conditionKeys: verdict.status === 'conditional' ? verdict.conditionKeys : [],
         example: verdict.status === 'conditional' ? verdict.example : {},
+        relations: verdict.status === 'conditional' ? verdict.relations : [],
         verdict,
       });
     }
   }
-  return { ok: true, value: { entries, checked } };
+  return { ok: true, value: { entries, checked, searched, undecided } };
 }

@@ -72,6 +72,8 @@ Examples:
               granted: a.services.reduce((n, s) => n + s.granted.length, 0),
               conditional: a.services.reduce((n, s) => n + s.conditional, 0),
               decided: a.decided,
+              incomplete: a.undecided.length > 0,
+              undecided: a.undecided,
               services: a.services,
             })),
           })}\n`,
@@ -99,9 +101,15 @@ function describe(principal: string, access: readonly PermissionSetAccess[], lis
       if (!listActions) continue;
       for (const g of s.granted) {
         const on = g.resources.length === 1 && g.resources[0] === '*' ? '' : ` on ${g.resources.map((r) => `\`${r}\``).join(', ')}`;
-        const condition = g.status === 'conditional' ? `  conditional on ${g.conditionKeys.map((k) => `\`${k}\``).join(', ')}${formatContextExample(g.example)}` : '';
+        const denied = g.deniedResources.length > 0 ? ` (denied on ${g.deniedResources.map((r) => `\`${r}\``).join(', ')})` : '';
+        const relations = g.relations.length > 0 ? ` where ${g.relations.map((r) => `\`${r}\``).join(', ')}` : '';
+        const condition = g.status === 'conditional' ? `  conditional on ${g.conditionKeys.map((k) => `\`${k}\``).join(', ')}${denied}${relations}${formatContextExample(g.example)}` : '';
         lines.push(`    ${g.action} (${g.accessLevel})${on}${condition}`);
       }
+    }
+    if (a.undecided.length > 0) {
+      // the search for an allowing context has a budget (docs/cli.md): say so rather than leave them out silently
+      lines.push(`  incomplete: the search ran out of budget for ${a.undecided.length} ${a.undecided.length === 1 ? 'action' : 'actions'}, which may be allowed: ${a.undecided.slice(0, 10).join(', ')}${a.undecided.length > 10 ? ', ...' : ''}`);
     }
     lines.push('');
   }

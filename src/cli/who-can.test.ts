@@ -42,8 +42,9 @@ describe('parapet who-can', () => {
   test('--json: every entry with its keys and example', async () => {
     const { code, out } = await runCli('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:222222222222:jobs', '--account', 'dev', '--json');
     assert.equal(code, 0);
-    const report = JSON.parse(out) as { checked: number; entries: Record<string, unknown>[] };
+    const report = JSON.parse(out) as { checked: number; entries: Record<string, unknown>[]; incomplete: boolean };
     assert.equal(report.checked, 5);
+    assert.equal(report.incomplete, false);
     assert.deepEqual(report.entries[0], {
       principal: 'group:ops',
       account: 'dev',
@@ -54,6 +55,7 @@ describe('parapet who-can', () => {
       status: 'conditional',
       conditionKeys: ['aws:RequestedRegion', 'aws:SecureTransport'],
       example: { 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'true' },
+      relations: [],
     });
   });
 

@@ -4,7 +4,7 @@
  * conditions.
  */
 import { Command } from 'commander';
-import { whoCan, type WhoCanEntry } from '../analysis/index.ts';
+import { whoCan, type WhoCanEntry, type WhoCanUndecided } from '../analysis/index.ts';
 import { formatPrincipalRef } from '../org/index.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, collectOption, formatContextExample, parseContextOption } from './context-option.ts';
@@ -54,7 +54,7 @@ Examples:
       const config = loadOrgConfig(dir, io);
       const result = whoCan(config, { action: options.action, resource: options.resource, account: options.account, context }, { rcpServices: rcpServices() });
       if (!result.ok) throw new UsageError(result.issues.map((i) => i.message).join('; '));
-      const { entries, checked } = result.value;
+      const { entries, checked, undecided } = result.value;
       if (options.json) {
         io.out(
           `${JSON.stringify({
@@ -73,17 +73,20 @@ Examples:
               status: e.status,
               conditionKeys: e.conditionKeys,
               example: e.example,
+              relations: e.relations,
             })),
+            incomplete: undecided.length > 0,
+            undecided: undecided.map((u) => ({ ...u, principal: formatPrincipalRef(u.principal) })),
           })}\n`,
         );
-      } else io.out(describe(options, entries, checked));
+      } else io.out(describe(options, entries, checked, undecided));
       setExit(0);
     });
 }
 
-function describe(options: WhoCanOptions, entries: readonly WhoCanEntry[], checked: number): string {
+function describe(options: WhoCanOptions, entries: readonly WhoCanEntry[], checked: number, undecided: readonly WhoCanUndecided[]): string {
   const lines = [`who can \`${options.action}\` on \`${options.resource}\`${options.account !== undefined ? ` in \`${options.account}\`` : ''}:`];
-  if (entries.length === 0) lines.push('  nobody');
+  if (entries.length === 0) lines.push(undecided.length === 0 ? '  nobody' : '  nobody found');
   const byPrincipal = new Map<string, WhoCanEntry[]>();
   for (const entry of entries) {
     const key = formatPrincipalRef(entry.principal);
@@ -97,12 +100,18 @@ function describe(options: WhoCanOptions, entries: readonly WhoCanEntry[], check
     const labels = list.map((e) => `${e.permissionSet} in ${e.account}${e.via === 'eligible' ? ' (eligible)' : ''}`);
     const width = Math.max(...labels.map((l) => l.length));
     list.forEach((entry, i) => {
-      const status = entry.status === 'allowed' ? 'allowed' : `conditional on ${entry.conditionKeys.map((k) => `\`${k}\``).join(', ')}${formatContextExample(entry.example)}`;
+      const relations = entry.relations.length > 0 ? ` where ${entry.relations.map((r) => `\`${r}\``).join(', ')}` : '';
+      const status = entry.status === 'allowed' ? 'allowed' : `conditional on ${entry.conditionKeys.map((k) => `\`${k}\``).join(', ')}${relations}${formatContextExample(entry.example)}`;
       lines.push(`  ${labels[i]!.padEnd(width)}  ${status}`);
     });
   }
   const principals = byPrincipal.size;
   const allowed = entries.filter((e) => e.status === 'allowed').length;
   lines.push('', `${principals} ${principals === 1 ? 'principal' : 'principals'}, ${entries.length} of ${checked} (principal, account, permission set) checked: ${allowed} allowed, ${entries.length - allowed} conditional`);
+  if (undecided.length > 0) {
+    // the search for an allowing context has a budget (docs/cli.md): never claim "nobody" past it
+    lines.push(`incomplete: the search ran out of budget for ${undecided.length} (principal, account, permission set), which may be allowed:`);
+    for (const u of undecided) lines.push(`  ${formatPrincipalRef(u.principal)} ${u.permissionSet} in ${u.account}${u.via === 'eligible' ? ' (eligible)' : ''}  depends on ${u.conditionKeys.map((k) => `\`${k}\``).join(', ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }
