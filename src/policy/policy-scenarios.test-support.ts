@@ -163,6 +163,7 @@ export const RESOURCE_PATTERNS = [
   'arn:aws:s3:::bucket-*',
   'arn:aws:s3:::*/reports/*',
   'arn:aws:s3:::bucket-a/${aws:username}/*',
+  "arn:aws:s3:::bucket-a/${aws:PrincipalTag/team, 'alice'}/*",
   'arn:aws:s3:::bucket-?/*',
   `arn:aws:ec2:*:${ACCOUNT}:instance/*`,
   'arn:aws:ec2:us-east-1:*:*',
@@ -204,7 +205,7 @@ export const CONDITION_KEYS: readonly ConditionKey[] = [
     policyValues: ['us-east-1', 'eu-west-1', 'us-*', 'eu-*', 'ap-south-?'],
     contextValues: ['us-east-1', 'eu-west-1', 'ap-south-1', 'US-EAST-1'],
   },
-  { key: 'aws:PrincipalTag/team', type: 'string', multiValued: false, policyValues: ['red', 'blue', 'Red', 'r*'], contextValues: ['red', 'blue', 'Red'] },
+  { key: 'aws:PrincipalTag/team', type: 'string', multiValued: false, policyValues: ['red', 'blue', 'Red', 'r*', '${aws:username}', "${aws:SourceIp, 'red'}", 'r${*}'], contextValues: ['red', 'blue', 'Red'] },
   { key: 's3:max-keys', type: 'numeric', multiValued: false, policyValues: [50, '100', 1000.5, '0'], contextValues: ['10', '100', '1000', '2000'] },
   {
     key: 'aws:CurrentTime',
