@@ -22,3 +22,6 @@ export { closestMatch, suggestionDistance } from './closest-match.ts';
 export { compileGlob, hasWildcard, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';
 export { memoize } from './memoize.ts';
+export { canonicalJson, type JsonValue } from './canonical-json.ts';
+export { sha256, sha256Hex } from './sha256.ts';
+export { policyDigest, policyDocument } from './policy-digest.ts';
