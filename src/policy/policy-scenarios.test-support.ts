@@ -171,6 +171,9 @@ export const RESOURCE_PATTERNS = [
   `arn:aws:iam::${ACCOUNT}:role/team/*`,
   'arn:aws:kms:*:*:key/*',
   `arn:aws:*:*:${OTHER_ACCOUNT}:*`,
+  // a `*` inside a segment stays in it (this one matches no instance); one that ends a segment runs on across colons
+  'arn:aws:ec2:us-*instance/*',
+  'arn:aws:kms:*:key/*',
 ];
 
 // ---------------------------------------------------------------------------------------------
