@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { acmeFiles, acmeVariant, parseValid, policyText } from '../org/acme-variant.test-support.ts';
 import type { OrgConfig } from '../org/index.ts';
+import { policyDigest } from '../policy/index.ts';
 import { buildPlan, type PlanFlag, type PlanReport } from './build-plan.ts';
 import type { AccessChange, Impact } from './plan-access-impact.ts';
 import { renderPlanMarkdown } from './render-plan-markdown.ts';
@@ -257,6 +258,10 @@ test('a guardrail edit that only adds a condition narrows access instead of remo
       guardrail: 'deny-leave-organization',
       file: 'guardrails/deny-leave-organization.json',
       statements: [{ change: 'added', statement: 'DenyIamOutsideBusinessHours', summary: 'Deny iam:CreateUser on * when aws:CurrentTime' }],
+      digest: {
+        from: policyDigest(acme.guardrails.get('deny-leave-organization')!.policy),
+        to: policyDigest(after.guardrails.get('deny-leave-organization')!.policy),
+      },
     },
   ]);
   const admins = entry(report, 'group:platform-admins', 'network', 'standing');

@@ -5,12 +5,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { acmeFiles, acmeVariant, parseValid, type Edit } from './acme-variant.test-support.ts';
+import { policyDigest } from '../policy/index.ts';
 import { diffConfigs, type StructuralChange } from './diff-configs.ts';
 
 const acme = parseValid(acmeFiles);
 const changed = acmeVariant;
 
 const YAML = 'parapet.yaml';
+
+const adminPolicy = (config: typeof acme) => config.permissionSets.get('admin')!.policies.find((p) => p.file === 'permission-sets/admin.json')!.policy;
 
 test('a version against itself: no change', () => {
   assert.deepEqual(diffConfigs(acme, acme), []);
@@ -59,12 +62,18 @@ test('a guardrail defined and attached to a unit', () => {
   );
   assert.deepEqual(diffConfigs(acme, after), [
     { kind: 'guardrail-attached', guardrailKind: 'scp', guardrail: 'deny-bucket-deletion', node: { kind: 'unit', name: 'workloads' } },
-    { kind: 'guardrail-added', guardrailKind: 'scp', guardrail: 'deny-bucket-deletion', file: 'guardrails/deny-bucket-deletion.json' },
+    {
+      kind: 'guardrail-added',
+      guardrailKind: 'scp',
+      guardrail: 'deny-bucket-deletion',
+      file: 'guardrails/deny-bucket-deletion.json',
+      digest: policyDigest(after.guardrails.get('deny-bucket-deletion')!.policy),
+    },
   ]);
   // and the other way: detached and no longer defined
   assert.deepEqual(
-    diffConfigs(after, acme).map((c) => c.kind),
-    ['guardrail-detached', 'guardrail-removed'],
+    diffConfigs(after, acme).map((c) => [c.kind, 'digest' in c ? c.digest : undefined]),
+    [['guardrail-detached', undefined], ['guardrail-removed', policyDigest(after.guardrails.get('deny-bucket-deletion')!.policy)]],
   );
 });
 
@@ -77,8 +86,12 @@ test('a guardrail document edited: the statement that changed', () => {
       guardrail: 'protect-audit-trail',
       file: 'guardrails/protect-audit-trail.json',
       statements: [{ change: 'changed', statement: 'ProtectCloudTrail', summary: 'actions +cloudtrail:StopEventDataStoreIngestion' }],
+      digest: { from: policyDigest(acme.guardrails.get('protect-audit-trail')!.policy), to: policyDigest(after.guardrails.get('protect-audit-trail')!.policy) },
     },
   ]);
+  // the digests differ: the document changed
+  const edit = diffConfigs(acme, after)[0]!;
+  assert.ok(edit.kind === 'guardrail-edited' && edit.digest !== undefined && edit.digest.from !== edit.digest.to);
 });
 
 test('an account moved between units; a tag changed', () => {
@@ -146,6 +159,7 @@ test('permission sets added and changed: policies, boundary, session duration', 
           { change: 'removed', statement: 'NoIdentityOutsideApplicationRoles', summary: 'Deny iam:* on NotResource arn:aws:iam::*:role/app-*' },
           { change: 'removed', statement: 'NoBoundaryRemoval', summary: 'Deny iam:DeleteRolePermissionsBoundary, iam:PutRolePermissionsBoundary on *' },
         ],
+        digest: { from: policyDigest(acme.permissionSets.get('deployer')!.boundary!.policy) },
       },
       sessionDuration: { from: '1h', to: '2h' },
     },
@@ -154,7 +168,13 @@ test('permission sets added and changed: policies, boundary, session duration', 
       permissionSet: 'admin',
       policiesAdded: [],
       policiesRemoved: [],
-      policiesEdited: [{ file: 'permission-sets/admin.json', statements: [{ change: 'changed', statement: 'AdministratorAccess', summary: 'conditions changed (aws:MultiFactorAuthPresent)' }] }],
+      policiesEdited: [
+        {
+          file: 'permission-sets/admin.json',
+          statements: [{ change: 'changed', statement: 'AdministratorAccess', summary: 'conditions changed (aws:MultiFactorAuthPresent)' }],
+          digest: { from: policyDigest(adminPolicy(acme)), to: policyDigest(adminPolicy(after)) },
+        },
+      ],
     },
   ]);
 });

@@ -9,7 +9,7 @@
  * under different parents has moved. Accounts, guardrails, permission sets, groups and service
  * accounts are known by name.
  */
-import type { Policy } from '../policy/index.ts';
+import { policyDigest, type Policy } from '../policy/index.ts';
 import { diffPolicyStatements, samePolicyContent, type StatementChange } from './diff-policy-statements.ts';
 import type { Account, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, Unit } from './org-config.ts';
 
@@ -45,14 +45,15 @@ export type StructuralChange =
   | { readonly kind: 'account-changed'; readonly account: string; readonly changes: readonly string[] }
   | { readonly kind: 'guardrail-attached'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly node: NodeRef }
   | { readonly kind: 'guardrail-detached'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly node: NodeRef }
-  | { readonly kind: 'guardrail-added'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly file: string }
-  | { readonly kind: 'guardrail-removed'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly file: string }
+  | { readonly kind: 'guardrail-added'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly file: string; readonly digest?: string }
+  | { readonly kind: 'guardrail-removed'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly file: string; readonly digest?: string }
   | {
       readonly kind: 'guardrail-edited';
       readonly guardrailKind: GuardrailKind;
       readonly guardrail: string;
       readonly file: string;
       readonly statements: readonly StatementChange[];
+      readonly digest?: DigestChange;
     }
   | { readonly kind: 'permission-set-added'; readonly permissionSet: string; readonly policies: readonly string[]; readonly boundary?: string; readonly sessionDuration: string }
   | { readonly kind: 'permission-set-removed'; readonly permissionSet: string }
@@ -62,9 +63,14 @@ export type StructuralChange =
       readonly policiesAdded: readonly string[];
       readonly policiesRemoved: readonly string[];
       /** policy files kept whose content changed */
-      readonly policiesEdited: readonly { readonly file: string; readonly statements: readonly StatementChange[] }[];
-      /** the boundary was added, removed, replaced or edited; files absent when there was none */
-      readonly boundary?: { readonly from?: string; readonly to?: string; readonly statements: readonly StatementChange[] };
+      readonly policiesEdited: readonly { readonly file: string; readonly statements: readonly StatementChange[]; readonly digest?: DigestChange }[];
+      /** the boundary was added, removed, replaced or edited; files (and digests) absent when there was none */
+      readonly boundary?: {
+        readonly from?: string;
+        readonly to?: string;
+        readonly statements: readonly StatementChange[];
+        readonly digest?: { readonly from?: string; readonly to?: string };
+      };
       readonly sessionDuration?: { readonly from: string; readonly to: string };
     }
   | { readonly kind: 'group-added'; readonly group: string; readonly members: readonly string[] }
@@ -89,6 +95,16 @@ export type StructuralChange =
       readonly accountsAdded: readonly string[];
       readonly accountsRemoved: readonly string[];
     };
+
+/**
+ * the policy digests (policyDigest: `sha256:` of the canonical JSON of the parsed document) before
+ * and after. `digest` fields are always set by diffConfigs; they are optional so that changes made
+ * by hand (tests, reports written before digests) stay valid
+ */
+export interface DigestChange {
+  readonly from: string;
+  readonly to: string;
+}
 
 export type StructuralChangeKind = StructuralChange['kind'];
 
@@ -233,13 +249,20 @@ function diffDefinitions(
   const changes: StructuralChange[] = [];
   for (const [name, definition] of after) {
     const was = before.get(name);
-    if (was === undefined) changes.push({ kind: 'guardrail-added', guardrailKind: kind, guardrail: name, file: definition.file });
+    if (was === undefined) changes.push({ kind: 'guardrail-added', guardrailKind: kind, guardrail: name, file: definition.file, digest: policyDigest(definition.policy) });
     else if (!samePolicyContent(was.policy, definition.policy)) {
-      changes.push({ kind: 'guardrail-edited', guardrailKind: kind, guardrail: name, file: definition.file, statements: diffPolicyStatements(was.policy, definition.policy) });
+      changes.push({
+        kind: 'guardrail-edited',
+        guardrailKind: kind,
+        guardrail: name,
+        file: definition.file,
+        statements: diffPolicyStatements(was.policy, definition.policy),
+        digest: digestChange(was.policy, definition.policy),
+      });
     }
   }
   for (const [name, definition] of before) {
-    if (!after.has(name)) changes.push({ kind: 'guardrail-removed', guardrailKind: kind, guardrail: name, file: definition.file });
+    if (!after.has(name)) changes.push({ kind: 'guardrail-removed', guardrailKind: kind, guardrail: name, file: definition.file, digest: policyDigest(definition.policy) });
   }
   return changes;
 }
@@ -272,7 +295,7 @@ function diffPermissionSet(name: string, was: PermissionSet, now: PermissionSet)
   const policiesRemoved = [...oldFiles.keys()].filter((f) => !newFiles.has(f));
   const policiesEdited = [...newFiles].flatMap(([file, policy]) => {
     const old = oldFiles.get(file);
-    return old === undefined || samePolicyContent(old, policy) ? [] : [{ file, statements: diffPolicyStatements(old, policy) }];
+    return old === undefined || samePolicyContent(old, policy) ? [] : [{ file, statements: diffPolicyStatements(old, policy), digest: digestChange(old, policy) }];
   });
   const boundary = diffBoundary(was.boundary, now.boundary);
   const sessionDuration = was.sessionDurationSeconds !== now.sessionDurationSeconds ? { from: was.sessionDuration, to: now.sessionDuration } : undefined;
@@ -296,7 +319,12 @@ function diffBoundary(was: PolicyFile | undefined, now: PolicyFile | undefined) 
     ...(was !== undefined ? { from: was.file } : {}),
     ...(now !== undefined ? { to: now.file } : {}),
     statements: diffPolicyStatements(was?.policy ?? empty, now?.policy ?? empty),
+    digest: { ...(was !== undefined ? { from: policyDigest(was.policy) } : {}), ...(now !== undefined ? { to: policyDigest(now.policy) } : {}) },
   };
+}
+
+function digestChange(from: Policy, to: Policy): DigestChange {
+  return { from: policyDigest(from), to: policyDigest(to) };
 }
 
 function diffGroups(before: OrgConfig, after: OrgConfig): StructuralChange[] {

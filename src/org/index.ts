@@ -38,6 +38,7 @@ export {
   unitPathName,
   STRUCTURAL_CHANGE_KINDS,
   type AssignmentMode,
+  type DigestChange,
   type GuardrailKind,
   type NodeRef,
   type OrganizationFieldChange,

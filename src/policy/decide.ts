@@ -1,15 +1,21 @@
 /**
  * The decision rule, in the order AWS documents it (reference_policies_evaluation-logic.html,
- * ..._policy-eval-denyallow.html, ...-cross-account.html; Organizations SCP and RCP evaluation):
+ * ..._policy-eval-denyallow.html, ...-cross-account.html; Organizations SCP and RCP evaluation),
+ * numbered as docs/semantics.md ("The flow") numbers it:
  *
- * 1. an explicit Deny in any applicable policy decides: ExplicitDeny
- * 2. RCPs of the resource's account: RCPFullAWSAccess is attached at every level, so they only deny
- * 3. SCPs of the principal's account: every level, root to account, needs an Allow
- * 4. the principal's side: identity policies allow, and the boundary and session policy (if any) too
- * 5. the resource's side: in one account a resource policy that names the caller may grant alone;
+ * 1. everything is implicitly denied, except the root user in its own account
+ * 2. an explicit Deny in any applicable policy decides: ExplicitDeny
+ * 3. RCPs of the resource's account: RCPFullAWSAccess is attached at every level, so they only deny
+ * 4. SCPs of the principal's account: every level, root to account, needs an Allow
+ * 5. the principal's side: identity policies allow, and the boundary and session policy (if any) too
+ * 6. the resource's side: in one account a resource policy that names the caller may grant alone;
  *    across accounts both sides must allow; role trust and KMS key policies must always allow
  * Anything else is an ImplicitDeny. One exception comes before all of these: `sts:GetCallerIdentity`
- * needs no permission and cannot be denied.
+ * needs no permission and cannot be denied (step 0 of `applyRule`).
+ *
+ * A decision is three steps: `evaluatePolicies` finds the statements that apply, `applyRule` is
+ * the rule above (its step 6 is the table of `sidesOf`, with `grantsAlone` for the same-account rows),
+ * and `causesOf` reads the causes off the rule's facts.
  */
 import type { CompiledPolicySet, CompiledStatement, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
 import { evaluateSlot } from './compile-policy-set.ts';
@@ -33,6 +39,37 @@ export function decide(set: CompiledPolicySet, request: Request, facts?: Princip
 }
 
 export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions = {}): Decision {
+  const evaluated = evaluatePolicies(set, req, options);
+  const verdict = applyRule(evaluated, req);
+  return {
+    decision: verdict.decision,
+    principal: req.principal,
+    action: req.action,
+    resource: req.resource,
+    causes: causesOf(verdict, evaluated),
+    outcomes: outcomesOf(set, evaluated, verdict.root),
+    exemptions: exemptionsOf(set, evaluated),
+    crossAccount: verdict.iamPrincipal && verdict.crossAccount,
+    missingContextKeys: evaluated.missing.length === 0 ? NO_KEYS : [...new Set(evaluated.missing)].sort(),
+  };
+}
+
+/** the statements of every policy that apply to the request, policy type by policy type */
+interface Evaluated {
+  readonly scpExemption: ExemptionReason | undefined;
+  readonly rcpExemption: ExemptionReason | undefined;
+  /** per level, root first; empty when exempt or when there are none */
+  readonly scps: readonly SlotResult[];
+  readonly rcps: readonly SlotResult[];
+  readonly identity: SlotResult | undefined;
+  readonly boundary: SlotResult | undefined;
+  readonly session: SlotResult | undefined;
+  readonly resource: SlotResult | undefined;
+  /** condition keys asked for that the request lacks (may repeat) */
+  readonly missing: string[];
+}
+
+function evaluatePolicies(set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions): Evaluated {
   const scpExemption = scpExempt(set, req);
   const rcpExemption = rcpExempt(set, req);
   const env: EvaluationEnv = {
@@ -41,98 +78,181 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
     missing: [],
     sufficient: options.causes === 'sufficient',
   };
-  const scps = scpExemption === undefined && set.scps.length > 0 ? evaluateChain(set.scps, req, env) : NONE;
-  const rcps = rcpExemption === undefined && set.rcps.length > 0 ? evaluateChain(set.rcps, req, env) : NONE;
-  const identity = evaluate(set.identity, req, env);
-  const boundary = evaluate(set.permissionBoundary, req, env);
-  const session = evaluate(set.session, req, env);
-  const resource = evaluate(set.resource, req, env);
+  return {
+    scpExemption,
+    rcpExemption,
+    scps: scpExemption === undefined && set.scps.length > 0 ? evaluateChain(set.scps, req, env) : NONE,
+    rcps: rcpExemption === undefined && set.rcps.length > 0 ? evaluateChain(set.rcps, req, env) : NONE,
+    identity: evaluate(set.identity, req, env),
+    boundary: evaluate(set.permissionBoundary, req, env),
+    session: evaluate(set.session, req, env),
+    resource: evaluate(set.resource, req, env),
+    missing: env.missing,
+  };
+}
 
-  // 1. explicit deny
+/** the rule's answer, with the facts the causes of an implicit deny are read from */
+interface Verdict {
+  readonly decision: DecisionKind;
+  /** the action needs no permission (sts:GetCallerIdentity): no policy decided */
+  readonly noPermissionRequired: boolean;
+  /** every applying Deny, RCPs first */
+  readonly denies: readonly CompiledStatement[];
+  /** SCP levels without an applying Allow */
+  readonly scpGaps: readonly number[];
+  readonly root: boolean;
+  readonly identityAllows: boolean;
+  readonly boundaryAllows: boolean;
+  readonly sessionAllows: boolean;
+  readonly iamPrincipal: boolean;
+  readonly crossAccount: boolean;
+  readonly resourceRequired: boolean;
+  readonly grant: Grant | undefined;
+  readonly allowed: boolean;
+  /** the Allow statements of the principal's side (identity, boundary, session) count */
+  readonly usesPrincipal: boolean;
+  /** the Allow statements of the resource policy count */
+  readonly usesResource: boolean;
+}
+
+/** the decision rule, step by step as docs/semantics.md ("The flow") numbers it */
+function applyRule(e: Evaluated, req: PreparedRequest): Verdict {
+  // 1. the default is an ImplicitDeny: only what steps 4 to 6 allow is allowed (the root user: step 5)
+  // 2. an explicit Deny in any applicable policy (RCP, SCP, resource, identity, boundary, session)
   const denies: CompiledStatement[] = [];
-  for (const r of rcps) denies.push(...r.denies);
-  for (const r of scps) denies.push(...r.denies);
-  if (resource !== undefined) denies.push(...resource.denies);
-  if (identity !== undefined) denies.push(...identity.denies);
-  if (boundary !== undefined) denies.push(...boundary.denies);
-  if (session !== undefined) denies.push(...session.denies);
+  for (const r of e.rcps) denies.push(...r.denies);
+  for (const r of e.scps) denies.push(...r.denies);
+  if (e.resource !== undefined) denies.push(...e.resource.denies);
+  if (e.identity !== undefined) denies.push(...e.identity.denies);
+  if (e.boundary !== undefined) denies.push(...e.boundary.denies);
+  if (e.session !== undefined) denies.push(...e.session.denies);
 
-  // 2-3. organization guardrails: an SCP level without an Allow denies
+  // 3. RCPs only deny (RCPFullAWSAccess is attached at every level): nothing more to do here
+  // 4. SCPs: every level, root to account, needs an applicable Allow
   const scpGaps: number[] = [];
-  for (let level = 0; level < scps.length; level++) if (scps[level]!.allows.length === 0) scpGaps.push(level);
+  for (let level = 0; level < e.scps.length; level++) if (e.scps[level]!.allows.length === 0) scpGaps.push(level);
 
-  // 4. the principal's side
+  // 5. the principal's side: identity policies (the root user's always allow), boundary, session
   const root = req.kind === 'root';
-  const identityAllows = root || (identity !== undefined && identity.allows.length > 0);
-  const boundaryAllows = boundary === undefined || boundary.allows.length > 0;
-  const sessionAllows = session === undefined || session.allows.length > 0;
+  const identityAllows = root || (e.identity !== undefined && e.identity.allows.length > 0);
+  const boundaryAllows = e.boundary === undefined || e.boundary.allows.length > 0;
+  const sessionAllows = e.session === undefined || e.session.allows.length > 0;
   const principalSide = identityAllows && boundaryAllows && sessionAllows;
 
-  // 5. the resource's side
-  const grant = resource?.grant;
+  // 6. the resource's side: which case the request is, and how the resource policy names the caller
+  const grant = e.resource?.grant;
   const iamPrincipal = req.principalAccount !== undefined && req.kind !== 'web-identity';
   const crossAccount = !iamPrincipal || req.resourceAccount !== req.principalAccount;
   const resourceRequired = crossAccount || resourcePolicyRequired(req);
+  const situation: Situation = !iamPrincipal ? 'outsider' : crossAccount ? 'cross-account' : resourceRequired ? 'trust-or-key-policy' : 'same-account';
   const resourceGrantsAlone = grantsAlone(grant, req, boundaryAllows, sessionAllows);
-  let usesPrincipal: boolean;
-  let usesResource: boolean;
-  if (!iamPrincipal) {
-    // a service, an identity provider or an anonymous caller has only the resource policy
-    usesPrincipal = false;
-    usesResource = grant === 'caller';
-  } else if (crossAccount) {
-    usesPrincipal = usesResource = grant !== undefined && principalSide;
-  } else if (resourceRequired) {
-    usesPrincipal = grant === 'account' && principalSide;
-    usesResource = resourceGrantsAlone || usesPrincipal;
-  } else {
-    usesPrincipal = principalSide;
-    usesResource = resourceGrantsAlone;
+  const used = sidesOf(situation, grant, principalSide, resourceGrantsAlone);
+  const allowed = used.principal || used.resource;
+
+  // 0. before all of these: what needs no permission is allowed to every IAM principal (`needsNoPermission`)
+  const noPermissionRequired = iamPrincipal && needsNoPermission(req.actionLower);
+  const decision: DecisionKind = noPermissionRequired ? 'Allow' : denies.length > 0 ? 'ExplicitDeny' : scpGaps.length > 0 || !allowed ? 'ImplicitDeny' : 'Allow';
+  return {
+    decision,
+    noPermissionRequired,
+    denies,
+    scpGaps,
+    root,
+    identityAllows,
+    boundaryAllows,
+    sessionAllows,
+    iamPrincipal,
+    crossAccount,
+    resourceRequired,
+    grant,
+    allowed,
+    usesPrincipal: used.principal,
+    usesResource: used.resource,
+  };
+}
+
+/**
+ * the cases of step 6: a caller outside IAM (a service, an identity provider, an anonymous
+ * caller), a caller of another account, a role trust or KMS key policy in the caller's account,
+ * any other resource in the caller's account
+ */
+type Situation = 'outsider' | 'cross-account' | 'trust-or-key-policy' | 'same-account';
+
+/** which sides grant: the principal's (identity + boundary + session) and the resource policy's */
+interface Sides {
+  readonly principal: boolean;
+  readonly resource: boolean;
+}
+
+/**
+ * Step 6 as a table. `grant`: the strongest way an applying Allow of the resource policy names the
+ * caller (undefined: none does); `principalSide`: step 5 allows; `alone`: the resource policy
+ * grants without the identity policies (see `grantsAlone` for the same-account table).
+ *
+ * | situation           | the principal's side grants                    | the resource policy grants                  |
+ * |---------------------|------------------------------------------------|---------------------------------------------|
+ * | outsider            | never: there are no identity policies          | when it names the caller itself             |
+ * | cross-account       | when both sides allow (any grant + step 5)     | when both sides allow                       |
+ * | trust-or-key-policy | when the policy names the account + step 5     | when it grants alone, or as the left column |
+ * | same-account        | when step 5 allows                             | when it grants alone                        |
+ */
+function sidesOf(situation: Situation, grant: Grant | undefined, principalSide: boolean, alone: boolean): Sides {
+  switch (situation) {
+    case 'outsider':
+      return sides(false, grant === 'caller');
+    case 'cross-account':
+      return grant !== undefined && principalSide ? BOTH : NEITHER;
+    case 'trust-or-key-policy': {
+      // a trust or key policy that names only the account delegates to the account's identity policies
+      const delegated = grant === 'account' && principalSide;
+      return sides(delegated, alone || delegated);
+    }
+    case 'same-account':
+      return sides(principalSide, alone);
+    default: {
+      const never: never = situation;
+      return never;
+    }
   }
-  const allowed = usesPrincipal || usesResource;
+}
 
-  const unconditional = iamPrincipal && needsNoPermission(req.actionLower);
-  const decision: DecisionKind = unconditional ? 'Allow' : denies.length > 0 ? 'ExplicitDeny' : scpGaps.length > 0 || !allowed ? 'ImplicitDeny' : 'Allow';
+/** the four answers, made once: a decision allocates none */
+const NEITHER: Sides = { principal: false, resource: false };
+const BOTH: Sides = { principal: true, resource: true };
+const PRINCIPAL_ONLY: Sides = { principal: true, resource: false };
+const RESOURCE_ONLY: Sides = { principal: false, resource: true };
 
+function sides(principal: boolean, resource: boolean): Sides {
+  return principal ? (resource ? BOTH : PRINCIPAL_ONLY) : resource ? RESOURCE_ONLY : NEITHER;
+}
+
+/** the causes: every Deny; or every policy type that had to allow and did not; or the Allows that granted */
+function causesOf(v: Verdict, e: Evaluated): Cause[] {
   const causes: Cause[] = [];
-  if (unconditional) {
+  if (v.noPermissionRequired) {
     causes.push({ kind: 'no-permission-required' });
-  } else if (decision === 'ExplicitDeny') {
-    for (const s of denies) causes.push(s.cause);
-  } else if (decision === 'ImplicitDeny') {
-    for (const level of scpGaps) causes.push({ kind: 'no-allow', policyType: 'scp', level });
-    if (!allowed) {
-      if (grant === undefined && (resourceRequired || !iamPrincipal || resource !== undefined)) causes.push({ kind: 'no-allow', policyType: 'resource' });
-      if (iamPrincipal) {
+  } else if (v.decision === 'ExplicitDeny') {
+    for (const s of v.denies) causes.push(s.cause);
+  } else if (v.decision === 'ImplicitDeny') {
+    for (const level of v.scpGaps) causes.push({ kind: 'no-allow', policyType: 'scp', level });
+    if (!v.allowed) {
+      if (v.grant === undefined && (v.resourceRequired || !v.iamPrincipal || e.resource !== undefined)) causes.push({ kind: 'no-allow', policyType: 'resource' });
+      if (v.iamPrincipal) {
         // a trust or key policy that names the caller (or its role) needs no identity policy:
         // then only the boundary or session policy can be what is missing
-        const namedDirectly = grant === 'caller' || grant === 'role';
-        const identityNeeded = crossAccount || !resourceRequired || !namedDirectly;
-        if (!identityAllows && identityNeeded) causes.push({ kind: 'no-allow', policyType: 'identity' });
-        if (!boundaryAllows) causes.push({ kind: 'no-allow', policyType: 'permissionBoundary' });
-        if (!sessionAllows) causes.push({ kind: 'no-allow', policyType: 'session' });
+        const namedDirectly = v.grant === 'caller' || v.grant === 'role';
+        const identityNeeded = v.crossAccount || !v.resourceRequired || !namedDirectly;
+        if (!v.identityAllows && identityNeeded) causes.push({ kind: 'no-allow', policyType: 'identity' });
+        if (!v.boundaryAllows) causes.push({ kind: 'no-allow', policyType: 'permissionBoundary' });
+        if (!v.sessionAllows) causes.push({ kind: 'no-allow', policyType: 'session' });
       }
     }
   } else {
-    for (const r of scps) causes.push(...allowCauses(r.allows));
-    if (usesResource && resource !== undefined) causes.push(...allowCauses(resource.allows));
-    if (usesPrincipal) for (const r of [identity, boundary, session]) if (r !== undefined) causes.push(...allowCauses(r.allows));
+    for (const r of e.scps) causes.push(...allowCauses(r.allows));
+    if (v.usesResource && e.resource !== undefined) causes.push(...allowCauses(e.resource.allows));
+    if (v.usesPrincipal) for (const r of [e.identity, e.boundary, e.session]) if (r !== undefined) causes.push(...allowCauses(r.allows));
   }
-
-  return {
-    decision,
-    principal: req.principal,
-    action: req.action,
-    resource: req.resource,
-    causes,
-    outcomes: outcomesOf(set, scps, rcps, identity, boundary, session, resource, scpExemption, rcpExemption, root),
-    exemptions: {
-      ...(scpExemption !== undefined && set.scps.length > 0 ? { scp: scpExemption } : {}),
-      ...(rcpExemption !== undefined && set.rcps.length > 0 ? { rcp: rcpExemption } : {}),
-    },
-    crossAccount: iamPrincipal && crossAccount,
-    missingContextKeys: env.missing.length === 0 ? [] : [...new Set(env.missing)].sort(),
-  };
+  return causes;
 }
 
 const NONE: readonly SlotResult[] = [];
@@ -148,6 +268,17 @@ const NO_PERMISSION_ACTION = 'sts:getcalleridentity';
 /** whether the action (lower-cased) needs no permission, so that no policy decides it for an IAM principal */
 export function needsNoPermission(actionLower: string): boolean {
   return actionLower === NO_PERMISSION_ACTION;
+}
+
+/** shared by every decision that has none, frozen so that nothing can change them for the others */
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const NO_EXEMPTIONS: Decision['exemptions'] = Object.freeze({});
+
+function exemptionsOf(set: CompiledPolicySet, e: Evaluated): Decision['exemptions'] {
+  const scp = e.scpExemption !== undefined && set.scps.length > 0;
+  const rcp = e.rcpExemption !== undefined && set.rcps.length > 0;
+  if (!scp && !rcp) return NO_EXEMPTIONS;
+  return { ...(scp ? { scp: e.scpExemption } : {}), ...(rcp ? { rcp: e.rcpExemption } : {}) };
 }
 
 /**
@@ -211,10 +342,16 @@ function resourcePolicyRequired(req: PreparedRequest): boolean {
 }
 
 /**
- * in one account, a resource policy naming the caller's own ARN grants on its own; naming the role
- * behind a session is still capped by the boundary and the session policy; naming only the account
- * delegates to the identity policies (the table in AWS-SEMANTICS.md, from access_policies_boundaries.html
- * and access_policies.html#policies_session)
+ * In one account, does a resource policy grant without the identity policies, by how its applying
+ * Allow names the caller (the table in docs/semantics.md step 6 and AWS-SEMANTICS.md, from
+ * access_policies_boundaries.html and access_policies.html#policies_session):
+ *
+ * | grant     | the policy names                                    | grants alone | capped by boundary + session |
+ * |-----------|-----------------------------------------------------|--------------|------------------------------|
+ * | caller    | the user, role-session, federated-user ARN, or `*`  | yes          | no                           |
+ * | caller    | the role, and the caller is that role itself        | yes          | yes                          |
+ * | role      | the role behind the caller's session                | yes          | yes                          |
+ * | account   | only the account: it delegates to identity policies | no           | —                            |
  */
 function grantsAlone(grant: Grant | undefined, req: PreparedRequest, boundaryAllows: boolean, sessionAllows: boolean): boolean {
   switch (grant) {
@@ -236,27 +373,16 @@ function outcomeOf(result: SlotResult | undefined): Outcome | undefined {
   return result === undefined ? undefined : result.denies.length > 0 ? 'ExplicitDeny' : result.allows.length > 0 ? 'Allow' : 'ImplicitDeny';
 }
 
-function outcomesOf(
-  set: CompiledPolicySet,
-  scps: readonly SlotResult[],
-  rcps: readonly SlotResult[],
-  identity: SlotResult | undefined,
-  boundary: SlotResult | undefined,
-  session: SlotResult | undefined,
-  resource: SlotResult | undefined,
-  scpExemption: ExemptionReason | undefined,
-  rcpExemption: ExemptionReason | undefined,
-  root: boolean,
-): Partial<Record<PolicyType, Outcome>> {
+function outcomesOf(set: CompiledPolicySet, e: Evaluated, root: boolean): Partial<Record<PolicyType, Outcome>> {
   const out: Partial<Record<PolicyType, Outcome>> = {};
   if (set.scps.length > 0) {
-    out.scp = scpExemption !== undefined ? 'NotApplicable' : scps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : scps.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
+    out.scp = e.scpExemption !== undefined ? 'NotApplicable' : e.scps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : e.scps.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
   }
-  if (set.rcps.length > 0) out.rcp = rcpExemption !== undefined ? 'NotApplicable' : rcps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : 'Allow';
-  const identityOutcome = outcomeOf(identity) ?? (root ? 'Allow' : undefined);
+  if (set.rcps.length > 0) out.rcp = e.rcpExemption !== undefined ? 'NotApplicable' : e.rcps.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : 'Allow';
+  const identityOutcome = outcomeOf(e.identity) ?? (root ? 'Allow' : undefined);
   if (identityOutcome !== undefined) out.identity = identityOutcome;
-  if (boundary !== undefined) out.permissionBoundary = outcomeOf(boundary)!;
-  if (session !== undefined) out.session = outcomeOf(session)!;
-  if (resource !== undefined) out.resource = outcomeOf(resource)!;
+  if (e.boundary !== undefined) out.permissionBoundary = outcomeOf(e.boundary)!;
+  if (e.session !== undefined) out.session = outcomeOf(e.session)!;
+  if (e.resource !== undefined) out.resource = outcomeOf(e.resource)!;
   return out;
 }
