@@ -33,16 +33,28 @@ export function pushLiteral(tokens: GlobToken[], text: string): void {
 }
 
 /**
- * greedy match with backtracking to the last `*`; after a `*` the next literal is found with
- * indexOf rather than tried at every position
+ * Work done by a matcher, counted in steps (a character compared, a state visited), so tests can
+ * assert the bound without timing anything.
  */
-export function matchTokens(tokens: readonly GlobToken[], text: string): boolean {
+export interface WorkMeter {
+  steps: number;
+}
+
+/**
+ * Greedy match with backtracking to the last `*` only; after a `*` the next literal is found with
+ * indexOf rather than tried at every position. Linear-time in the sense that matters: the restart
+ * point of the last `*` only moves forward (reaching a later `*` never moves it back), so the whole
+ * match is O(text × pattern) in the worst case, whatever the pattern; no regular expression, no
+ * exponential backtracking. `meter`, when given, counts the work.
+ */
+export function matchTokens(tokens: readonly GlobToken[], text: string, meter?: WorkMeter): boolean {
   const n = tokens.length;
   let ti = 0;
   let si = 0;
   let starTi = -1;
   let starSi = 0;
   while (si < text.length || ti < n) {
+    if (meter !== undefined) meter.steps++;
     if (ti < n) {
       const token = tokens[ti]!;
       if (token === STAR) {
@@ -52,6 +64,7 @@ export function matchTokens(tokens: readonly GlobToken[], text: string): boolean
         const next = tokens[ti]!;
         if (typeof next === 'string') {
           const at = text.indexOf(next, si);
+          if (meter !== undefined) meter.steps += scanned(text, si, at, next);
           if (at < 0) return false;
           si = at;
         }
@@ -66,10 +79,13 @@ export function matchTokens(tokens: readonly GlobToken[], text: string): boolean
           ti++;
           continue;
         }
-      } else if (text.startsWith(token, si)) {
-        ti++;
-        si += token.length;
-        continue;
+      } else {
+        if (meter !== undefined) meter.steps += token.length;
+        if (text.startsWith(token, si)) {
+          ti++;
+          si += token.length;
+          continue;
+        }
       }
     }
     if (starTi < 0 || starSi >= text.length) return false;
@@ -79,11 +95,17 @@ export function matchTokens(tokens: readonly GlobToken[], text: string): boolean
     const next = tokens[ti]!;
     if (typeof next === 'string') {
       const at = text.indexOf(next, si);
+      if (meter !== undefined) meter.steps += scanned(text, si, at, next);
       if (at < 0) return false;
       si = starSi = at;
     }
   }
   return true;
+}
+
+/** the characters an indexOf from `from` looked at, at most: every start position times the literal */
+function scanned(text: string, from: number, at: number, literal: string): number {
+  return ((at < 0 ? text.length : at) - from + 1) * literal.length;
 }
 
 /** a compiled matcher for a pattern with no variables, with fast paths for the common shapes */
@@ -118,15 +140,84 @@ export function hasWildcard(text: string): boolean {
  */
 export function matchResourceTokens(tokens: readonly GlobToken[]): TextMatcher {
   if (!hasMidSegmentStar(tokens)) return (text) => matchTokens(tokens, text);
-  const source = tokens
-    .map((token, i) => {
-      if (token === ONE) return '[\\s\\S]';
-      if (token === STAR) return isMidSegment(tokens, i) ? '[^:]*' : '[\\s\\S]*';
-      return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  const pattern = new RegExp(`^${source}$`, 'u');
-  return (text) => pattern.test(text);
+  return compileSegmentMatcher(tokens);
+}
+
+// the items of a segment-aware pattern: a code point (≥ 0), or one of these wildcards
+const ANY_ONE = -1;
+const ANY_RUN = -2;
+const SEGMENT_RUN = -3;
+const COLON = 58;
+
+/**
+ * A pattern with a `*` inside a segment cannot use the greedy matcher (a `*` that stops at colons
+ * breaks its "the last `*` can absorb anything" argument), and a regular expression of `[^:]*`
+ * groups backtracks exponentially (`a*a*a*a*a*b` against a long name runs for minutes). So it runs
+ * as a set of pattern positions advanced one code point at a time (Thompson's simulation): each
+ * position is visited at most once per character, O(text × pattern) steps in the worst case.
+ * The buffers are allocated once per compiled pattern; matching never calls out, so reusing them
+ * is safe.
+ */
+export function compileSegmentMatcher(tokens: readonly GlobToken[]): (text: string, meter?: WorkMeter) => boolean {
+  const items: number[] = [];
+  tokens.forEach((token, i) => {
+    if (token === ONE) items.push(ANY_ONE);
+    else if (token === STAR) items.push(isMidSegment(tokens, i) ? SEGMENT_RUN : ANY_RUN);
+    else for (const c of token) items.push(c.codePointAt(0)!);
+  });
+  const first = tokens[0];
+  const prefix = typeof first === 'string' ? first : '';
+  const lastToken = tokens[tokens.length - 1];
+  const suffix = typeof lastToken === 'string' && tokens.length > 1 ? lastToken : '';
+  const m = items.length;
+  let current = new Int32Array(m + 1);
+  let next = new Int32Array(m + 1);
+  // seen[k] === generation: position k is already in the set being built
+  const seen = new Int32Array(m + 1);
+  let generation = 0;
+  const add = (set: Int32Array, count: number, k: number): number => {
+    // a `*` matches nothing too: reaching it reaches the position after it
+    for (;;) {
+      if (seen[k] === generation) return count;
+      seen[k] = generation;
+      set[count++] = k;
+      const item = items[k];
+      if (item !== ANY_RUN && item !== SEGMENT_RUN) return count;
+      k++;
+    }
+  };
+  return (text, meter) => {
+    // cheap rejections: most requests differ from a pattern in its leading literal
+    if (!text.startsWith(prefix) || !text.endsWith(suffix) || text.length < prefix.length + suffix.length) return false;
+    generation = nextGeneration(generation, seen);
+    let size = add(current, 0, 0);
+    for (let i = 0; i < text.length && size > 0; ) {
+      const cp = text.codePointAt(i)!;
+      i += cp > 0xffff ? 2 : 1;
+      generation = nextGeneration(generation, seen);
+      let nextSize = 0;
+      for (let s = 0; s < size; s++) {
+        const k = current[s]!;
+        if (k === m) continue;
+        const item = items[k]!;
+        if (item === ANY_RUN || (item === SEGMENT_RUN && cp !== COLON)) nextSize = add(next, nextSize, k);
+        else if (item === ANY_ONE || item === cp) nextSize = add(next, nextSize, k + 1);
+      }
+      if (meter !== undefined) meter.steps += size + 1;
+      const done = current;
+      current = next;
+      next = done;
+      size = nextSize;
+    }
+    for (let s = 0; s < size; s++) if (current[s] === m) return true;
+    return false;
+  };
+}
+
+function nextGeneration(generation: number, seen: Int32Array): number {
+  if (generation < 0x7fffffff) return generation + 1;
+  seen.fill(0);
+  return 1;
 }
 
 function isMidSegment(tokens: readonly GlobToken[], i: number): boolean {
