@@ -35,6 +35,8 @@ export interface AccessTest {
 export type AccessTestIssueCode =
   // files and syntax
   | 'yaml-syntax'
+  | 'yaml-alias-limit'
+  | 'yaml-too-deep'
   | 'duplicate-key'
   | 'no-tests'
   // the shape of a test file

@@ -71,7 +71,7 @@ class Reporter {
 export function parseAccessTests(text: string, source: string, config: OrgConfig, options: ParseAccessTestsOptions = {}): ParsedAccessTests {
   const report = new Reporter(source);
   const yaml = readYamlTree(text, source);
-  for (const issue of yaml.issues) report.add(issue.code === 'duplicate-key' ? 'duplicate-key' : 'yaml-syntax', issue.message, issue, [], issue.severity);
+  for (const issue of yaml.issues) report.add(yamlIssueCode(issue.code), issue.message, issue, [], issue.severity);
   if (yaml.root === undefined) return { tests: [], issues: report.issues, count: 0 };
 
   const shape = readFileShape(yaml.root, report);
@@ -387,3 +387,8 @@ function listExpectations(last: string): string {
   return `${quoted.slice(0, -1).join(', ')} ${last} ${quoted[quoted.length - 1]}`;
 }
 
+
+/** the YAML reader's codes that a test file keeps as they are; the rest are syntax */
+function yamlIssueCode(code: string): AccessTestIssueCode {
+  return code === 'duplicate-key' || code === 'yaml-alias-limit' || code === 'yaml-too-deep' ? code : 'yaml-syntax';
+}
