@@ -6,6 +6,7 @@
 export type IssueCode =
   // JSON text
   | 'json-syntax'
+  | 'json-too-deep'
   | 'duplicate-key'
   // document shape
   | 'not-an-object'
