@@ -58,7 +58,9 @@ export type AccessTestIssueCode =
   | 'unknown-account'
   | 'unknown-permission-set'
   | 'no-such-assignment'
-  | 'ambiguous-permission-set';
+  | 'ambiguous-permission-set'
+  // a file with more issues than are reported
+  | 'too-many-issues';
 
 export interface AccessTestIssue {
   readonly code: AccessTestIssueCode;

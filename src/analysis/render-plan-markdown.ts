@@ -5,6 +5,7 @@
  * well under the 65,536 characters a GitHub comment may have.
  */
 import type { StructuralChange } from '../org/index.ts';
+import { appendAll } from '../policy/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
 import type { AccessChange, ServiceChange } from './plan-access-impact.ts';
 
@@ -69,7 +70,7 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     if (forUsers.length > 0) {
       out.push(`<details><summary>${plural(forUsers.length, 'access change')} for users (through their groups)</summary>`, '', ...accessTable(forUsers, maxRows), '', '</details>', '');
     }
-    detailed.push(...(main.length > 0 ? main : forUsers));
+    appendAll(detailed, main.length > 0 ? main : forUsers);
   }
 
   if (plan.structural.length > 0) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import {
+  appendAll,
   compilePolicySet,
   decidePrepared,
   evaluateCase,
@@ -154,7 +155,7 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   }
   const name = path.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   const parsed = parsePolicy(text, { type, name, source: path, checkAction: actionChecker() });
-  issues.push(...parsed.issues);
+  appendAll(issues, parsed.issues);
   return parsed.ok ? parsed.value : undefined;
 }
 

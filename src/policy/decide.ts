@@ -10,6 +10,7 @@
  *    across accounts both sides must allow; role trust and KMS key policies must always allow
  * Anything else is an ImplicitDeny.
  */
+import { appendAll } from './append-all.ts';
 import type { CompiledPolicySet, CompiledStatement, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
 import { evaluateSlot } from './compile-policy-set.ts';
 import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
@@ -49,12 +50,12 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
 
   // 1. explicit deny
   const denies: CompiledStatement[] = [];
-  for (const r of rcps) denies.push(...r.denies);
-  for (const r of scps) denies.push(...r.denies);
-  if (resource !== undefined) denies.push(...resource.denies);
-  if (identity !== undefined) denies.push(...identity.denies);
-  if (boundary !== undefined) denies.push(...boundary.denies);
-  if (session !== undefined) denies.push(...session.denies);
+  for (const r of rcps) appendAll(denies, r.denies);
+  for (const r of scps) appendAll(denies, r.denies);
+  if (resource !== undefined) appendAll(denies, resource.denies);
+  if (identity !== undefined) appendAll(denies, identity.denies);
+  if (boundary !== undefined) appendAll(denies, boundary.denies);
+  if (session !== undefined) appendAll(denies, session.denies);
 
   // 2-3. organization guardrails: an SCP level without an Allow denies
   const scpGaps: number[] = [];
@@ -110,9 +111,9 @@ export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, opt
       }
     }
   } else {
-    for (const r of scps) causes.push(...allowCauses(r.allows));
-    if (usesResource && resource !== undefined) causes.push(...allowCauses(resource.allows));
-    if (usesPrincipal) for (const r of [identity, boundary, session]) if (r !== undefined) causes.push(...allowCauses(r.allows));
+    for (const r of scps) appendAll(causes, allowCauses(r.allows));
+    if (usesResource && resource !== undefined) appendAll(causes, allowCauses(resource.allows));
+    if (usesPrincipal) for (const r of [identity, boundary, session]) if (r !== undefined) appendAll(causes, allowCauses(r.allows));
   }
 
   return {

@@ -22,3 +22,5 @@ export { closestMatch, suggestionDistance } from './closest-match.ts';
 export { compileGlob, hasWildcard, matchTokens, tokenizeGlob } from './glob.ts';
 export { evaluateCase, type CaseResult } from './evaluate-case.ts';
 export { memoize } from './memoize.ts';
+export { appendAll } from './append-all.ts';
+export { capIssues, capIssuesPerFile, MAX_ISSUES_PER_FILE } from './cap-issues.ts';

@@ -47,7 +47,9 @@ export type IssueCode =
   | 'bad-variable'
   | 'variables-ignored'
   // cases
-  | 'bad-case';
+  | 'bad-case'
+  // a file with more issues than are reported
+  | 'too-many-issues';
 
 export type Severity = 'error' | 'warning';
 

@@ -2,7 +2,9 @@
  * Decision cases (conformance/FORMAT.md): one request, every policy that applies to it, and the
  * expected decision. Parsing is pure: the caller reads the file.
  */
+import { appendAll } from './append-all.ts';
 import { isAccountId } from './arn.ts';
+import { capIssues } from './cap-issues.ts';
 import type { CompileOptions, PolicySetInput } from './compile-policy-set.ts';
 import type { DecisionKind } from './decision.ts';
 import type { Issue, Parsed } from './issue.ts';
@@ -89,7 +91,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   }
 
   const policies = readPolicies(doc.policies, json, options, issues, bad);
-  if (issues.some((i) => i.severity === 'error') || request === undefined || policies === undefined) return { ok: false, issues };
+  if (issues.some((i) => i.severity === 'error') || request === undefined || policies === undefined) return { ok: false, issues: capIssues(issues) };
   return {
     ok: true,
     value: {
@@ -106,7 +108,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
       ...(expected !== undefined ? { expected } : {}),
       warnings: issues,
     },
-    issues,
+    issues: capIssues(issues),
   };
 }
 
@@ -190,7 +192,7 @@ function readPolicies(
       ...(options.source !== undefined ? { source: options.source } : {}),
       ...(options.checkAction !== undefined ? { checkAction: options.checkAction } : {}),
     });
-    issues.push(...parsed.issues);
+    appendAll(issues, parsed.issues);
     return parsed.ok ? parsed.value : undefined;
   };
   const list = (value: unknown, type: PolicyType, path: JsonPathSegment[], prefix: string): Policy[] | undefined => {
