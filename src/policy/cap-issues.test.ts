@@ -12,7 +12,7 @@ const issue = (source: string, n: number, severity: Issue['severity'] = 'error')
 describe('issues are capped per file', () => {
   test('the first issues of each file are kept in order, then one `too-many-issues` where the rest began', () => {
     const list = [issue('a', 1), issue('a', 2, 'warning'), issue('b', 1), issue('a', 3, 'warning'), issue('a', 4), issue('b', 2)];
-    const capped = capIssuesPerFile(list, (first, message, severity) => ({ ...first, code: 'too-many-issues', severity, message }), 2);
+    const capped = capIssuesPerFile(list, (first, message, severity) => ({ ...first, code: 'too-many-issues' as const, severity, message }), 2);
     assert.deepEqual(
       capped.map((i) => `${i.source}${i.line} ${i.code} ${i.severity}`),
       ['a1 bad-effect error', 'a2 bad-effect warning', 'b1 bad-effect error', 'a3 too-many-issues error', 'b2 bad-effect error'],
@@ -54,7 +54,7 @@ describe('issues are capped per file', () => {
     const deny = parsePolicy({ Version: '2012-10-17', Statement: statements }, { type: 'identity', name: 'deny' });
     assert.ok(deny.ok);
     const set = compilePolicySet({ identity: [deny.value] });
-    const decision = decide(set, { principal: 'arn:aws:iam::111111111111:user/a', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: {} }, { causes: 'all' });
+    const decision = decide(set, { principal: 'arn:aws:iam::111111111111:user/a', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: {} }, undefined, { causes: 'all' });
     assert.equal(decision.decision, 'ExplicitDeny');
   });
 });
