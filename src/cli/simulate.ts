@@ -2,7 +2,6 @@
  * `parapet simulate`: run decision cases (conformance/FORMAT.md), or decide one ad-hoc request
  * from policy files and print the explained decision.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import {
@@ -21,6 +20,7 @@ import {
   type Policy,
   type PolicyType,
 } from '../policy/index.ts';
+import { MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { findJsonFiles } from './find-files.ts';
 import { UsageError, type Io } from './io.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
@@ -88,12 +88,7 @@ Examples:
 function runCases(options: SimulateOptions, io: Io): number {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UsageError(`--repeat must be a positive whole number, not \`${options.repeat}\``);
-  let files: string[];
-  try {
-    files = findJsonFiles(options.case!);
-  } catch {
-    throw new UsageError(`no such file or folder: \`${options.case}\``);
-  }
+  const files = findJsonFiles(options.case!);
   if (files.length === 0) throw new UsageError(`no *.json case files under \`${options.case}\``);
   let failed = 0;
   let invalid = 0;
@@ -101,7 +96,7 @@ function runCases(options: SimulateOptions, io: Io): number {
   const progress = startProgress(files.length, 'simulating');
   for (const file of files) {
     progress.tick();
-    const parsed = parseCase(readFileSync(file, 'utf8'), { source: file, checkAction: actionChecker(), rcpServices: rcpServices() });
+    const parsed = parseCase(readBoundedFile(file, MAX_FILE_BYTES.case), { source: file, checkAction: actionChecker(), rcpServices: rcpServices() });
     if (!parsed.ok) {
       invalid++;
       const errors = parsed.issues.filter((i) => i.severity === 'error');
@@ -147,12 +142,7 @@ function indent(text: string): string {
 }
 
 function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read policy file \`${path}\``);
-  }
+  const text = readBoundedFile(path, MAX_FILE_BYTES.policy);
   const name = path.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   const parsed = parsePolicy(text, { type, name, source: path, checkAction: actionChecker() });
   appendAll(issues, parsed.issues);
