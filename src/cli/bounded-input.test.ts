@@ -83,6 +83,18 @@ describe('every command: unreadable inputs and unwritable outputs are one line w
     refused(await runCli('plan', '--from', EXAMPLE, '--to', copy), policy, /larger than 1 MiB/);
   });
 
+  test('plan on git revisions: a policy file too large at a revision, refused from its size before it is read', async () => {
+    const repo = copyExample('large-at-revision');
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'acme');
+    writeFileSync(join(repo, 'guardrails', 'huge.json'), 'x'.repeat(1024 * 1024 + 1));
+    git('add', '.');
+    git('commit', '-q', '-m', 'huge');
+    refused(await runCli('plan', '--repo', repo, '--from', 'main~1', '--to', 'main'), 'main:guardrails/huge.json', /larger than 1 MiB/);
+  });
+
   test('validate DIR where DIR is a file', async () => {
     const file = join(dir, 'a-file.json');
     writeFileSync(file, '{}');
