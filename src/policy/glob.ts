@@ -153,26 +153,85 @@ const COLON = 58;
  * A pattern with a `*` inside a segment cannot use the greedy matcher (a `*` that stops at colons
  * breaks its "the last `*` can absorb anything" argument), and a regular expression of `[^:]*`
  * groups backtracks exponentially (`a*a*a*a*a*b` against a long name runs for minutes). So it runs
- * as a set of pattern positions advanced one code point at a time (Thompson's simulation): each
- * position is visited at most once per character, O(text × pattern) steps in the worst case.
- * The buffers are allocated once per compiled pattern; matching never calls out, so reusing them
- * is safe.
+ * as the set of pattern positions reached so far, advanced one code point at a time (Thompson's
+ * simulation): O(text × pattern) steps in the worst case, never more.
+ *
+ * The leading and trailing literals are compared directly (most requests differ from a pattern
+ * there), and only what lies between them is simulated: as bits of one integer when it has at most
+ * `maxBitItems` items (shift-and: one step per character), else as a list of positions.
  */
-export function compileSegmentMatcher(tokens: readonly GlobToken[]): (text: string, meter?: WorkMeter) => boolean {
-  const items: number[] = [];
-  tokens.forEach((token, i) => {
-    if (token === ONE) items.push(ANY_ONE);
-    else if (token === STAR) items.push(isMidSegment(tokens, i) ? SEGMENT_RUN : ANY_RUN);
-    else for (const c of token) items.push(c.codePointAt(0)!);
-  });
+export function compileSegmentMatcher(tokens: readonly GlobToken[], maxBitItems = 30): (text: string, meter?: WorkMeter) => boolean {
   const first = tokens[0];
   const prefix = typeof first === 'string' ? first : '';
   const lastToken = tokens[tokens.length - 1];
   const suffix = typeof lastToken === 'string' && tokens.length > 1 ? lastToken : '';
+  const items: number[] = [];
+  const end = tokens.length - (suffix === '' ? 0 : 1);
+  for (let i = prefix === '' ? 0 : 1; i < end; i++) {
+    const token = tokens[i]!;
+    if (token === ONE) items.push(ANY_ONE);
+    else if (token === STAR) {
+      const kind = isMidSegment(tokens, i) ? SEGMENT_RUN : ANY_RUN;
+      const last = items[items.length - 1];
+      // two stars in a row (from a policy variable that resolved to nothing) are one: the wider
+      if (last === ANY_RUN || last === SEGMENT_RUN) items[items.length - 1] = last === ANY_RUN ? ANY_RUN : kind;
+      else items.push(kind);
+    } else for (const c of token) items.push(c.codePointAt(0)!);
+  }
+  const middle = items.length <= maxBitItems ? bitParallelMatcher(items) : positionListMatcher(items);
+  return (text, meter) => {
+    if (text.length < prefix.length + suffix.length || !text.startsWith(prefix) || !text.endsWith(suffix)) return false;
+    return middle(text, prefix.length, text.length - suffix.length, meter);
+  };
+}
+
+type MiddleMatcher = (text: string, from: number, to: number, meter: WorkMeter | undefined) => boolean;
+
+/**
+ * Bit k of the state: the first k items are matched. A literal or `?` at k moves bit k to k+1 on a
+ * character it accepts; a `*` at k keeps bit k on a character it accepts, and bit k also sets bit
+ * k+1 (a `*` matches nothing too; `**` was merged into one `*`, so one step of that suffices).
+ */
+function bitParallelMatcher(items: readonly number[]): MiddleMatcher {
+  const m = items.length;
+  let ones = 0;
+  let anyRuns = 0;
+  let segmentRuns = 0;
+  const literalMasks = new Map<number, number>();
+  const ascii = new Int32Array(128);
+  items.forEach((item, k) => {
+    const bit = 1 << k;
+    if (item === ANY_ONE) ones |= bit;
+    else if (item === ANY_RUN) anyRuns |= bit;
+    else if (item === SEGMENT_RUN) segmentRuns |= bit;
+    else if (item < 128) ascii[item]! |= bit;
+    else literalMasks.set(item, (literalMasks.get(item) ?? 0) | bit);
+  });
+  const stars = anyRuns | segmentRuns;
+  const accept = 1 << m;
+  const closed = (state: number) => state | ((state & stars) << 1);
+  const start = closed(1);
+  return (text, from, to, meter) => {
+    let state = start;
+    for (let i = from; i < to && state !== 0; ) {
+      const cp = text.codePointAt(i)!;
+      i += cp > 0xffff ? 2 : 1;
+      const moves = (cp < 128 ? ascii[cp]! : (literalMasks.get(cp) ?? 0)) | ones;
+      const stays = cp === COLON ? anyRuns : stars;
+      state = closed(((state & moves) << 1) | (state & stays));
+      if (meter !== undefined) meter.steps++;
+    }
+    return (state & accept) !== 0;
+  };
+}
+
+/** the same simulation with the positions in a list, for patterns too long for one integer */
+function positionListMatcher(items: readonly number[]): MiddleMatcher {
   const m = items.length;
   let current = new Int32Array(m + 1);
   let next = new Int32Array(m + 1);
-  // seen[k] === generation: position k is already in the set being built
+  // seen[k] === generation: position k is already in the set being built; the buffers are
+  // allocated once per compiled pattern, which is safe as matching never calls out
   const seen = new Int32Array(m + 1);
   let generation = 0;
   const add = (set: Int32Array, count: number, k: number): number => {
@@ -186,12 +245,10 @@ export function compileSegmentMatcher(tokens: readonly GlobToken[]): (text: stri
       k++;
     }
   };
-  return (text, meter) => {
-    // cheap rejections: most requests differ from a pattern in its leading literal
-    if (!text.startsWith(prefix) || !text.endsWith(suffix) || text.length < prefix.length + suffix.length) return false;
+  return (text, from, to, meter) => {
     generation = nextGeneration(generation, seen);
     let size = add(current, 0, 0);
-    for (let i = 0; i < text.length && size > 0; ) {
+    for (let i = from; i < to && size > 0; ) {
       const cp = text.codePointAt(i)!;
       i += cp > 0xffff ? 2 : 1;
       generation = nextGeneration(generation, seen);
