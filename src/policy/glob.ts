@@ -140,8 +140,19 @@ export function hasWildcard(text: string): boolean {
  */
 export function matchResourceTokens(tokens: readonly GlobToken[]): TextMatcher {
   if (!hasMidSegmentStar(tokens)) return (text) => matchTokens(tokens, text);
-  return compileSegmentMatcher(tokens);
+  // a pattern with policy variables is resolved, and lands here, for every request: the compiled
+  // matcher of each resolved pattern is kept (bounded, as memoize.ts does)
+  const key = tokens.map((t) => (t === STAR ? '*' : t === ONE ? '?' : `${t.length}:${t}`)).join('');
+  let matcher = segmentMatchers.get(key);
+  if (matcher === undefined) {
+    if (segmentMatchers.size >= 4096) segmentMatchers.clear();
+    matcher = compileSegmentMatcher(tokens);
+    segmentMatchers.set(key, matcher);
+  }
+  return matcher;
 }
+
+const segmentMatchers = new Map<string, TextMatcher>();
 
 // the items of a segment-aware pattern: a code point (≥ 0), or one of these wildcards
 const ANY_ONE = -1;
@@ -158,9 +169,11 @@ const COLON = 58;
  *
  * The leading and trailing literals are compared directly (most requests differ from a pattern
  * there), and only what lies between them is simulated: as bits of one integer when it has at most
- * `maxBitItems` items (shift-and: one step per character), else as a list of positions.
+ * `maxBitItems` items (shift-and: one step per character), else over several (one step per
+ * character and 32 items). `meter`,
+ * when given, counts the work of every match.
  */
-export function compileSegmentMatcher(tokens: readonly GlobToken[], maxBitItems = 30): (text: string, meter?: WorkMeter) => boolean {
+export function compileSegmentMatcher(tokens: readonly GlobToken[], maxBitItems = 30, meter?: WorkMeter): TextMatcher {
   const first = tokens[0];
   const prefix = typeof first === 'string' ? first : '';
   const lastToken = tokens[tokens.length - 1];
@@ -178,21 +191,36 @@ export function compileSegmentMatcher(tokens: readonly GlobToken[], maxBitItems 
       else items.push(kind);
     } else for (const c of token) items.push(c.codePointAt(0)!);
   }
-  const middle = items.length <= maxBitItems ? bitParallelMatcher(items) : positionListMatcher(items);
-  return (text, meter) => {
-    if (text.length < prefix.length + suffix.length || !text.startsWith(prefix) || !text.endsWith(suffix)) return false;
-    return middle(text, prefix.length, text.length - suffix.length, meter);
+  // the literals between them, in order: a text that matches holds each, one after the other
+  const pieces = tokens.slice(prefix === '' ? 0 : 1, end).filter((t): t is string => typeof t === 'string');
+  const middle = items.length <= maxBitItems ? bitParallelMatcher(items, meter) : wideBitParallelMatcher(items, meter);
+  // the leading literal as a regular expression without a quantifier (nothing to backtrack): V8
+  // tests it faster than startsWith on a string built by concatenation, and flattens that string
+  // once for the indexOf and charCodeAt calls after it
+  const leading = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  return (text) => {
+    if (text.length < prefix.length + suffix.length || !leading.test(text) || !text.endsWith(suffix)) return false;
+    const to = text.length - suffix.length;
+    // most texts that share the prefix lack one of the literals: found with indexOf, not simulated
+    let at = prefix.length;
+    for (const piece of pieces) {
+      const found = text.indexOf(piece, at);
+      if (meter !== undefined) meter.steps += scanned(text, at, found, piece);
+      if (found < 0 || found + piece.length > to) return false;
+      at = found + piece.length;
+    }
+    return middle(text, prefix.length, to);
   };
 }
 
-type MiddleMatcher = (text: string, from: number, to: number, meter: WorkMeter | undefined) => boolean;
+type MiddleMatcher = (text: string, from: number, to: number) => boolean;
 
 /**
  * Bit k of the state: the first k items are matched. A literal or `?` at k moves bit k to k+1 on a
  * character it accepts; a `*` at k keeps bit k on a character it accepts, and bit k also sets bit
  * k+1 (a `*` matches nothing too; `**` was merged into one `*`, so one step of that suffices).
  */
-function bitParallelMatcher(items: readonly number[]): MiddleMatcher {
+function bitParallelMatcher(items: readonly number[], meter: WorkMeter | undefined): MiddleMatcher {
   const m = items.length;
   let ones = 0;
   let anyRuns = 0;
@@ -211,12 +239,23 @@ function bitParallelMatcher(items: readonly number[]): MiddleMatcher {
   const accept = 1 << m;
   const closed = (state: number) => state | ((state & stars) << 1);
   const start = closed(1);
-  return (text, from, to, meter) => {
+  // at a final `*` that crosses colons every rest of the text matches: stop there
+  const settled = items[m - 1] === ANY_RUN ? 1 << (m - 1) : 0;
+  return (text, from, to) => {
     let state = start;
     for (let i = from; i < to && state !== 0; ) {
-      const cp = text.codePointAt(i)!;
-      i += cp > 0xffff ? 2 : 1;
-      const moves = (cp < 128 ? ascii[cp]! : (literalMasks.get(cp) ?? 0)) | ones;
+      if ((state & settled) !== 0) return true;
+      let cp = text.charCodeAt(i++);
+      let moves: number;
+      if (cp < 128) moves = ascii[cp]! | ones;
+      else {
+        // outside ASCII: one step per code point, a surrogate pair included
+        if (cp >= 0xd800 && cp <= 0xdbff && i < to) {
+          cp = text.codePointAt(i - 1)!;
+          if (cp > 0xffff) i++;
+        }
+        moves = (literalMasks.get(cp) ?? 0) | ones;
+      }
       const stays = cp === COLON ? anyRuns : stars;
       state = closed(((state & moves) << 1) | (state & stays));
       if (meter !== undefined) meter.steps++;
@@ -225,56 +264,81 @@ function bitParallelMatcher(items: readonly number[]): MiddleMatcher {
   };
 }
 
-/** the same simulation with the positions in a list, for patterns too long for one integer */
-function positionListMatcher(items: readonly number[]): MiddleMatcher {
+/**
+ * The same shift-and over as many 32-bit words as the pattern needs (position k is bit k % 32 of
+ * word k / 32; a shift carries bit 31 into the next word): O(text × pattern / 32) steps.
+ */
+function wideBitParallelMatcher(items: readonly number[], meter: WorkMeter | undefined): MiddleMatcher {
   const m = items.length;
-  let current = new Int32Array(m + 1);
-  let next = new Int32Array(m + 1);
-  // seen[k] === generation: position k is already in the set being built; the buffers are
-  // allocated once per compiled pattern, which is safe as matching never calls out
-  const seen = new Int32Array(m + 1);
-  let generation = 0;
-  const add = (set: Int32Array, count: number, k: number): number => {
-    // a `*` matches nothing too: reaching it reaches the position after it
-    for (;;) {
-      if (seen[k] === generation) return count;
-      seen[k] = generation;
-      set[count++] = k;
-      const item = items[k];
-      if (item !== ANY_RUN && item !== SEGMENT_RUN) return count;
-      k++;
+  const words = (m >> 5) + 1;
+  const ones = new Int32Array(words);
+  const anyRuns = new Int32Array(words);
+  const stars = new Int32Array(words);
+  const ascii = new Int32Array(128 * words);
+  const others = new Map<number, Int32Array>();
+  items.forEach((item, k) => {
+    const word = k >> 5;
+    const bit = 1 << (k & 31);
+    if (item === ANY_ONE) ones[word]! |= bit;
+    else if (item === ANY_RUN) {
+      anyRuns[word]! |= bit;
+      stars[word]! |= bit;
+    } else if (item === SEGMENT_RUN) stars[word]! |= bit;
+    else if (item < 128) ascii[item * words + word]! |= bit;
+    else {
+      let masks = others.get(item);
+      if (masks === undefined) others.set(item, (masks = new Int32Array(words)));
+      masks[word]! |= bit;
+    }
+  });
+  const none = new Int32Array(words);
+  const acceptWord = m >> 5;
+  const acceptBit = 1 << (m & 31);
+  const settledWord = (m - 1) >> 5;
+  const settledBit = items[m - 1] === ANY_RUN ? 1 << ((m - 1) & 31) : 0;
+  let state = new Int32Array(words);
+  let next = new Int32Array(words);
+  // a `*` matches nothing too: bit k of a `*` sets bit k+1 (`**` was merged, so one step suffices)
+  const close = (set: Int32Array) => {
+    let carry = 0;
+    for (let j = 0; j < words; j++) {
+      const starting = set[j]! & stars[j]!;
+      set[j] = set[j]! | (starting << 1) | carry;
+      carry = starting >>> 31;
     }
   };
-  return (text, from, to, meter) => {
-    generation = nextGeneration(generation, seen);
-    let size = add(current, 0, 0);
-    for (let i = from; i < to && size > 0; ) {
-      const cp = text.codePointAt(i)!;
-      i += cp > 0xffff ? 2 : 1;
-      generation = nextGeneration(generation, seen);
-      let nextSize = 0;
-      for (let s = 0; s < size; s++) {
-        const k = current[s]!;
-        if (k === m) continue;
-        const item = items[k]!;
-        if (item === ANY_RUN || (item === SEGMENT_RUN && cp !== COLON)) nextSize = add(next, nextSize, k);
-        else if (item === ANY_ONE || item === cp) nextSize = add(next, nextSize, k + 1);
+  return (text, from, to) => {
+    state.fill(0);
+    state[0] = 1;
+    close(state);
+    for (let i = from; i < to; ) {
+      if ((state[settledWord]! & settledBit) !== 0) return true;
+      let cp = text.charCodeAt(i++);
+      if (cp >= 0xd800 && cp <= 0xdbff && i < to) {
+        cp = text.codePointAt(i - 1)!;
+        if (cp > 0xffff) i++;
       }
-      if (meter !== undefined) meter.steps += size + 1;
-      const done = current;
-      current = next;
+      const masks = cp < 128 ? ascii : (others.get(cp) ?? none);
+      const base = cp < 128 ? cp * words : 0;
+      const stays = cp === COLON ? anyRuns : stars;
+      let carry = 0;
+      let alive = 0;
+      for (let j = 0; j < words; j++) {
+        const moving = state[j]! & (masks[base + j]! | ones[j]!);
+        const word = (moving << 1) | carry | (state[j]! & stays[j]!);
+        carry = moving >>> 31;
+        next[j] = word;
+        alive |= word;
+      }
+      close(next);
+      if (meter !== undefined) meter.steps += words;
+      const done = state;
+      state = next;
       next = done;
-      size = nextSize;
+      if (alive === 0) return false;
     }
-    for (let s = 0; s < size; s++) if (current[s] === m) return true;
-    return false;
+    return (state[acceptWord]! & acceptBit) !== 0;
   };
-}
-
-function nextGeneration(generation: number, seen: Int32Array): number {
-  if (generation < 0x7fffffff) return generation + 1;
-  seen.fill(0);
-  return 1;
 }
 
 function isMidSegment(tokens: readonly GlobToken[], i: number): boolean {
