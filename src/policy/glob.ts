@@ -168,10 +168,10 @@ const COLON = 58;
  * simulation): O(text × pattern) steps in the worst case, never more.
  *
  * The leading and trailing literals are compared directly (most requests differ from a pattern
- * there), and only what lies between them is simulated: as bits of one integer when it has at most
- * `maxBitItems` items (shift-and: one step per character), else over several (one step per
- * character and 32 items). `meter`,
- * when given, counts the work of every match.
+ * there), then the literals between them are looked for in order with indexOf, and only a text
+ * that has them all is simulated: as bits of one integer when the middle has at most `maxBitItems`
+ * items (shift-and: one step per character), else over several integers (one step per character
+ * and 32 items). `meter`, when given, counts the work of every match.
  */
 export function compileSegmentMatcher(tokens: readonly GlobToken[], maxBitItems = 30, meter?: WorkMeter): TextMatcher {
   const first = tokens[0];
