@@ -46,8 +46,6 @@ module.exports = {
     preserveSymlinks: true,
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    // node_modules may be a symlink to a shared install: name packages by where they are linked, not their real path
-    preserveSymlinks: true,
     exclude: { path: '^dist/' },
   },
 };

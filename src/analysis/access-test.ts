@@ -35,6 +35,8 @@ export interface AccessTest {
 export type AccessTestIssueCode =
   // files and syntax
   | 'yaml-syntax'
+  | 'yaml-alias-limit'
+  | 'yaml-too-deep'
   | 'duplicate-key'
   | 'no-tests'
   // the shape of a test file
@@ -57,7 +59,9 @@ export type AccessTestIssueCode =
   | 'unknown-account'
   | 'unknown-permission-set'
   | 'no-such-assignment'
-  | 'ambiguous-permission-set';
+  | 'ambiguous-permission-set'
+  // a file with more issues than are reported
+  | 'too-many-issues';
 
 export interface AccessTestIssue {
   readonly code: AccessTestIssueCode;

@@ -313,3 +313,17 @@ tests:
     assert.match(formatAccessTestIssue(issue, 'repo/'), /^repo\/tests\/t\.yaml:1:83: error bad-expectation: test `a`: /);
   });
 });
+
+describe('parseAccessTests: bounded input', () => {
+  test('an alias bomb is one located `yaml-alias-limit` error, not minutes of expansion', () => {
+    const bomb = [
+      'x: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+      'tests: []',
+    ].join('\n');
+    const { tests, issues } = parse(bomb);
+    assert.deepEqual(tests, []);
+    // at the first alias written in the file whose expansion crosses the limit (line 6: `f`, 9^5 values)
+    assert.deepEqual(located(issues), ['6:8 error yaml-alias-limit']);
+  });
+});

@@ -22,7 +22,7 @@ import {
   type YamlNode,
   type YamlPathSegment,
 } from '../org/index.ts';
-import { checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
+import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
 import { principalGrants } from './principal-grants.ts';
 
@@ -74,8 +74,8 @@ class Reporter {
 export function parseAccessTests(text: string, source: string, config: OrgConfig, options: ParseAccessTestsOptions = {}): ParsedAccessTests {
   const report = new Reporter(source);
   const yaml = readYamlTree(text, source);
-  for (const issue of yaml.issues) report.add(issue.code === 'duplicate-key' ? 'duplicate-key' : 'yaml-syntax', issue.message, issue, [], issue.severity);
-  if (yaml.root === undefined) return { tests: [], issues: report.issues, count: 0 };
+  for (const issue of yaml.issues) report.add(yamlIssueCode(issue.code), issue.message, issue, [], issue.severity);
+  if (yaml.root === undefined) return { tests: [], issues: capAccessTestIssues(report.issues), count: 0 };
 
   const shape = readFileShape(yaml.root, report);
   if (shape.items.length === 0 && shape.ok) report.add('no-tests', 'the file has no tests', yaml.root.at, shape.testsPath, 'warning');
@@ -107,7 +107,7 @@ export function parseAccessTests(text: string, source: string, config: OrgConfig
     const test = readTest(merged, { item, path, what, name, source, config, report, options, contextLayers });
     if (test !== undefined && report.errors === before) tests.push(test);
   });
-  return { tests, issues: report.issues, count: shape.items.length };
+  return { tests, issues: capAccessTestIssues(report.issues), count: shape.items.length };
 }
 
 function readFileShape(root: YamlNode, report: Reporter): { items: readonly YamlNode[]; defaults: Map<Field, YamlNode>; testsPath: Path; ok: boolean } {
@@ -401,3 +401,12 @@ function listExpectations(last: string): string {
   return `${quoted.slice(0, -1).join(', ')} ${last} ${quoted[quoted.length - 1]}`;
 }
 
+
+/** the YAML reader's codes that a test file keeps as they are; the rest are syntax */
+function yamlIssueCode(code: string): AccessTestIssueCode {
+  return code === 'duplicate-key' || code === 'yaml-alias-limit' || code === 'yaml-too-deep' ? code : 'yaml-syntax';
+}
+
+function capAccessTestIssues(issues: readonly AccessTestIssue[]): AccessTestIssue[] {
+  return capIssuesPerFile(issues, (first, message, severity) => ({ ...first, code: 'too-many-issues', severity, message }));
+}

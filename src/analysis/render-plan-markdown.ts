@@ -5,6 +5,7 @@
  * well under the 65,536 characters a GitHub comment may have.
  */
 import type { StructuralChange } from '../org/index.ts';
+import { appendAll } from '../policy/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
 import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
 import type { AccessChange, Impact, ServiceChange, UserAccessChange } from './plan-access-impact.ts';
@@ -94,7 +95,7 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
       const count = plan.userAccess.reduce((n, c) => n + c.users, 0);
       out.push(`<details><summary>${plural(count, 'access change')} for users (through their groups)</summary>`, '', ...accessTable(plan.impacts, forUsers, maxRows), '', '</details>', '');
     }
-    detailed.push(...(main.length > 0 ? main : forUsers));
+    appendAll(detailed, main.length > 0 ? main : forUsers);
   }
 
   if (plan.structural.length > 0) {

@@ -1,4 +1,6 @@
 /** where a command writes: the real streams, or buffers in tests */
+import { writeFileSync } from 'node:fs';
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -17,5 +19,17 @@ export class UsageError extends Error {
     readonly exitCode = 2,
   ) {
     super(message);
+  }
+}
+
+/** writes an output file the user named (`--output`, `--junit`); a failure is one line naming the file */
+export function writeOutputFile(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(error));
+    throw new UsageError(`cannot write \`${path}\`: ${reason}`);
   }
 }

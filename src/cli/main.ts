@@ -1,6 +1,7 @@
 /** the `parapet` command line: one file per command, wired here */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { describeFsError, FileReadError } from '../org/index.ts';
 import { processIo, UsageError, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
 import { simulateCommand } from './simulate.ts';
@@ -56,6 +57,17 @@ Examples:
     if (error instanceof UsageError) {
       io.err(`parapet: ${error.message}\n`);
       return error.exitCode;
+    }
+    // an input that cannot be read, or may not be (too large, not a file): one line, no trace
+    if (error instanceof FileReadError) {
+      io.err(`parapet: ${error.message}\n`);
+      return 2;
+    }
+    // any other file-system failure a command did not expect: still one line naming the path
+    const fsError = error as NodeJS.ErrnoException | undefined;
+    if (typeof fsError?.code === 'string' && typeof fsError.syscall === 'string') {
+      io.err(`parapet: ${describeFsError(error, fsError.path ?? '', fsError.syscall).message}\n`);
+      return 2;
     }
     throw error;
   }

@@ -5,14 +5,14 @@
  * guardrail lock-outs). OLD and NEW are folders, or git revisions of one repository. Output and
  * definitions: docs/plan.md.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
 import { markdownCode, markdownText } from '../analysis/escape-markdown.ts';
 import { renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
 import { ConfigDirError, formatConfigIssue, parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
-import { UsageError, type Io } from './io.ts';
+import { UsageError, writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
 
@@ -79,7 +79,7 @@ Examples:
     .action((options: PlanOptions) => {
       const write = (text: string) => {
         if (options.output === undefined) io.out(text);
-        else writeFileSync(options.output, text);
+        else writeOutputFile(options.output, text);
       };
       const before = readSource(options.from, options.repo);
       const after = readSource(options.to, options.repo);

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { ConfigFiles } from '../org/index.ts';
-import { CONFIG_FILE } from '../org/index.ts';
+import { CONFIG_DIR_LIMITS, CONFIG_FILE, FileReadError, formatBytes, MAX_FILE_BYTES } from '../org/index.ts';
 import { UsageError } from './io.ts';
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
@@ -46,18 +46,29 @@ export function readConfigAtRevision(dir: string, revision: string): ConfigFiles
   const commit = resolveRevision(dir, revision);
   // the folder's place in the repository, `config/` or empty at the top
   const prefix = git(dir, ['rev-parse', '--show-prefix']).toString('utf8').trim();
-  const listing = git(dir, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...(prefix === '' ? [] : [prefix])]).toString('utf8');
+  // `-l`: each blob's size, so that the limits of a folder on disk hold before anything is read
+  const listing = git(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit, '--', ...(prefix === '' ? [] : [prefix])]).toString('utf8');
   const wanted: { path: string; object: string }[] = [];
+  let bytes = 0;
   for (const entry of listing.split('\0')) {
     if (entry === '') continue;
     const tab = entry.indexOf('\t');
-    const [mode, type, object] = entry.slice(0, tab).split(' ');
+    const [mode, type, object, sizeText] = entry.slice(0, tab).split(/ +/);
     const full = entry.slice(tab + 1);
     if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || object === undefined || !full.startsWith(prefix)) continue;
     const path = full.slice(prefix.length);
     const parts = path.split('/');
     if (parts.some((p) => p.startsWith('.') || p === 'node_modules')) continue;
-    if (path === CONFIG_FILE || path.endsWith('.json')) wanted.push({ path, object });
+    if (path !== CONFIG_FILE && !path.endsWith('.json')) continue;
+    const shown = `${revision}:${path}`;
+    const size = Number(sizeText);
+    if (size > (path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)) {
+      throw new FileReadError('file-too-large', shown, `\`${shown}\` is larger than ${formatBytes(path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)}, the most read for this kind of file`);
+    }
+    if (wanted.length >= CONFIG_DIR_LIMITS.files) throw new FileReadError('too-many-files', revision, `\`${revision}\`: more than ${CONFIG_DIR_LIMITS.files.toLocaleString('en-US')} JSON files in the configuration folder`);
+    bytes += size;
+    if (bytes > CONFIG_DIR_LIMITS.totalBytes) throw new FileReadError('file-too-large', revision, `\`${revision}\`: the configuration's files add up to more than ${formatBytes(CONFIG_DIR_LIMITS.totalBytes)}`);
+    wanted.push({ path, object });
   }
   const files = new Map<string, string>();
   if (wanted.length === 0) return files;

@@ -2,10 +2,10 @@
  * `parapet simulate`: run decision cases (conformance/FORMAT.md), or decide one ad-hoc request
  * from policy files and print the explained decision.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import {
+  appendAll,
   compilePolicySet,
   decidePrepared,
   evaluateCase,
@@ -19,6 +19,7 @@ import {
   type Policy,
   type PolicyType,
 } from '../policy/index.ts';
+import { MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { findJsonFiles } from './find-files.ts';
 import { UsageError, type Io } from './io.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
@@ -90,12 +91,7 @@ Examples:
 function runCases(options: SimulateOptions, io: Io): number {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UsageError(`--repeat must be a positive whole number, not \`${options.repeat}\``);
-  let files: string[];
-  try {
-    files = findJsonFiles(options.case!);
-  } catch {
-    throw new UsageError(`no such file or folder: \`${options.case}\``);
-  }
+  const files = findJsonFiles(options.case!);
   if (files.length === 0) throw new UsageError(`no *.json case files under \`${options.case}\``);
   let failed = 0;
   let invalid = 0;
@@ -103,7 +99,7 @@ function runCases(options: SimulateOptions, io: Io): number {
   const progress = startProgress(files.length, 'simulating');
   for (const file of files) {
     progress.tick();
-    const parsed = parseCase(readFileSync(file, 'utf8'), { source: file, checkAction: actionChecker(), rcpServices: rcpServices(), contextKeyType: contextKeyType() });
+      const parsed = parseCase(readBoundedFile(file, MAX_FILE_BYTES.case), { source: file, checkAction: actionChecker(), rcpServices: rcpServices(), contextKeyType: contextKeyType() });
     if (!parsed.ok) {
       invalid++;
       const errors = parsed.issues.filter((i) => i.severity === 'error');
@@ -149,15 +145,10 @@ function indent(text: string): string {
 }
 
 function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read policy file \`${path}\``);
-  }
+  const text = readBoundedFile(path, MAX_FILE_BYTES.policy);
   const name = path.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   const parsed = parsePolicy(text, { type, name, source: path, checkAction: actionChecker() });
-  issues.push(...parsed.issues);
+  appendAll(issues, parsed.issues);
   return parsed.ok ? parsed.value : undefined;
 }
 

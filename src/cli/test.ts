@@ -2,7 +2,7 @@
  * `parapet test DIR`: run the access tests kept in the repository (`DIR/tests/*.yaml`,
  * docs/access-tests.md) against its guardrails and permission sets.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import {
@@ -16,9 +16,9 @@ import {
   type AccessTestResult,
   type TestSuite,
 } from '../analysis/index.ts';
-import { formatPrincipalRef } from '../org/index.ts';
+import { describeFsError, formatPrincipalRef, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
-import { UsageError, type Io } from './io.ts';
+import { UsageError, writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 
 interface TestOptions {
@@ -59,7 +59,9 @@ Examples:
           .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
           .map((e) => e.name)
           .sort();
-      } catch {
+      } catch (error) {
+        // no tests folder is the usual "no tests"; a folder that cannot be listed is an error
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, folder, 'list');
         files = [];
       }
       if (files.length === 0) throw new UsageError(`no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
@@ -70,7 +72,7 @@ Examples:
       let count = 0;
       for (const file of files) {
         const source = `${TESTS_FOLDER}/${file}`;
-        const parsed = parseAccessTests(readFileSync(join(folder, file), 'utf8'), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType() });
+        const parsed = parseAccessTests(readBoundedFile(join(folder, file), MAX_FILE_BYTES.accessTests), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType() });
         issues.push(...parsed.issues);
         count += parsed.count;
         const results = runAccessTests(config, parsed.tests, { compiler });
@@ -85,11 +87,7 @@ Examples:
       if (count === 0 && invalid === 0) throw new UsageError(`no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
 
       if (options.junit !== undefined) {
-        try {
-          writeFileSync(options.junit, formatJunit(suites));
-        } catch (error) {
-          throw new UsageError(`cannot write \`${options.junit}\`: ${(error as Error).message}`);
-        }
+        writeOutputFile(options.junit, formatJunit(suites));
       }
       if (options.json) {
         io.out(

@@ -98,7 +98,7 @@ function describe(options: WhoCanOptions, entries: readonly WhoCanEntry[], check
     const groups = list[0]!.principal.kind === 'user' ? [...new Set(list.flatMap((e) => e.groups))] : [];
     lines.push(`${principal}${groups.length > 0 ? ` (through ${groups.map((g) => `group:${g}`).join(', ')})` : ''}`);
     const labels = list.map((e) => `${e.permissionSet} in ${e.account}${e.via === 'eligible' ? ' (eligible)' : ''}`);
-    const width = Math.max(...labels.map((l) => l.length));
+    const width = labels.reduce((widest, l) => Math.max(widest, l.length), 0);
     list.forEach((entry, i) => {
       const relations = entry.relations.length > 0 ? ` where ${entry.relations.map((r) => `\`${r}\``).join(', ')}` : '';
       const status = entry.status === 'allowed' ? 'allowed' : `conditional on ${entry.conditionKeys.map((k) => `\`${k}\``).join(', ')}${relations}${formatContextExample(entry.example)}`;

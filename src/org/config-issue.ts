@@ -9,6 +9,8 @@ export type ConfigIssueCode =
   // files and syntax
   | 'missing-config'
   | 'yaml-syntax'
+  | 'yaml-alias-limit'
+  | 'yaml-too-deep'
   | 'duplicate-key'
   // the shape of parapet.yaml
   | 'wrong-type'

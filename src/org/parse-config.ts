@@ -16,6 +16,7 @@ import { loadPolicyFiles } from './load-policy-files.ts';
 import type { OrgConfig } from './org-config.ts';
 import { CONFIG_FILE, readConfigShape } from './read-config-shape.ts';
 import { readYamlTree } from './read-yaml-tree.ts';
+import { capIssuesPerFile } from '../policy/index.ts';
 
 /** file texts by path relative to the repository folder, `/`-separated: `parapet.yaml` and the policy files */
 export type ConfigFiles = ReadonlyMap<string, string>;
@@ -38,7 +39,7 @@ export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}
     };
   }
   const yaml = readYamlTree(text, CONFIG_FILE);
-  if (yaml.root === undefined) return { ok: false, issues: sortIssues(yaml.issues) };
+  if (yaml.root === undefined) return { ok: false, issues: capConfigIssues(sortIssues(yaml.issues)) };
   const shape = readConfigShape(yaml.root);
   const policies = loadPolicyFiles(shape.draft, files, { checkAction: options.checkAction });
   const issues = [
@@ -49,7 +50,7 @@ export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}
     ...checkAccounts(shape.draft),
     ...checkGuardrailChains(shape.draft, policies.guardrails),
   ];
-  const sorted = sortIssues(issues);
+  const sorted = capConfigIssues(sortIssues(issues));
   if (hasConfigErrors(sorted)) return { ok: false, issues: sorted };
   const value = buildOrgConfig(shape.draft, policies);
   // without an error every required field was read, so the model exists
@@ -67,4 +68,9 @@ function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
       a.line - b.line ||
       a.column - b.column,
   );
+}
+
+/** at most so many issues per file, then one saying how many more (see capIssuesPerFile) */
+function capConfigIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return capIssuesPerFile(issues, (first, message, severity) => ({ ...first, code: 'too-many-issues', severity, message }));
 }

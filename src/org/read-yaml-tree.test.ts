@@ -99,3 +99,45 @@ test('keys that YAML reads as different values but that name the same thing are 
   const tree = readYamlTree('1: a\n"1": b\n', 'f.yaml');
   assert.deepEqual(tree.issues.map((i) => [i.code, i.line, i.column]), [['duplicate-key', 2, 1]]);
 });
+
+/** the classic 400-byte "billion laughs": nine levels of nine aliases each, 9^9 values expanded */
+const BILLION_LAUGHS = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+].join('\n');
+
+test('an alias bomb stops at the expansion limit with one located error', () => {
+  assert.ok(BILLION_LAUGHS.length < 500);
+  const tree = readYamlTree(BILLION_LAUGHS, 'parapet.yaml');
+  assert.equal(tree.root, undefined);
+  assert.equal(tree.issues.length, 1);
+  const [issue] = tree.issues;
+  assert.equal(issue?.code, 'yaml-alias-limit');
+  assert.equal(issue?.severity, 'error');
+  assert.equal(issue?.source, 'parapet.yaml');
+  assert.match(issue?.message ?? '', /aliases expand to more than 100000 values/);
+  // located at an alias inside the bomb, not at the start of the file
+  assert.ok((issue?.line ?? 0) > 1, `line ${issue?.line}`);
+});
+
+test('reused aliases within the limit still expand in full', () => {
+  const members = Array.from({ length: 20 }, (_, i) => `u${i}`).join(', ');
+  const accounts = Array.from({ length: 2000 }, (_, i) => `  - { name: a${i}, members: *team }`).join('\n');
+  const tree = readYamlTree(`team: &team [${members}]\naccounts:\n${accounts}\n`, 'f.yaml');
+  assert.deepEqual(tree.issues, []);
+  const list = entry(tree.root, 'accounts');
+  assert.ok(list.kind === 'list' && list.items.length === 2000);
+  const last = entry(list.items[1999], 'members');
+  assert.ok(last.kind === 'list' && last.items.length === 20);
+});
+
+test('lists nested thousands deep are an error, not a stack overflow', () => {
+  const flow = `${'['.repeat(3000)}${']'.repeat(3000)}`;
+  const block = Array.from({ length: 500 }, (_, i) => `${' '.repeat(i)}a:`).join('\n');
+  for (const text of [flow, block]) {
+    const tree = readYamlTree(text, 'f.yaml');
+    assert.equal(tree.root, undefined);
+    assert.ok(tree.issues.some((i) => i.code === 'yaml-too-deep' || i.code === 'yaml-syntax'), JSON.stringify(tree.issues.slice(0, 2)));
+    assert.ok(tree.issues.some((i) => i.severity === 'error'));
+  }
+});

@@ -1,7 +1,7 @@
 /**
  * Reads YAML text into a small tree of maps, lists and scalars where every node keeps its line
  * and column, so that mistakes found later are reported where they are. Syntax errors and
- * duplicate keys become issues; aliases are followed.
+ * duplicate keys become issues; aliases are followed, within a bound on what they expand to.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ConfigIssue, Position } from './config-issue.ts';
@@ -55,6 +55,18 @@ export function formatYamlPath(path: readonly YamlPathSegment[]): string {
 
 const MAX_ALIAS_DEPTH = 64;
 
+/**
+ * Aliases are expanded into the tree, so a few hundred bytes of nested aliases ("billion laughs")
+ * would expand to billions of nodes. The `yaml` package's own guard, `maxAliasCount`, applies only
+ * to its `toJS()`, which this reader does not use, so the same guard is kept here: at most this
+ * many nodes may come from alias expansion in one file (a list of members reused under every
+ * account of a large organization stays far below it).
+ */
+export const MAX_YAML_ALIAS_NODES = 100_000;
+
+/** lists and maps nested deeper than this are a mistake or an attack, never a configuration */
+export const MAX_YAML_DEPTH = 100;
+
 export function readYamlTree(text: string, source: string): YamlTree {
   const lineCounter = new LineCounter();
   // uniqueKeys off: the parser compares each key with every earlier key of its map (quadratic in a
@@ -78,14 +90,30 @@ export function readYamlTree(text: string, source: string): YamlTree {
   for (const warning of doc.warnings) issue('yaml-syntax', 'warning', describeYamlError(warning.message), warning.pos[0]);
   if (fatal) return { root: undefined, issues };
 
-  const convert = (node: unknown, fallback: number, depth: number): YamlNode => {
+  // nodes produced by alias expansion so far, and the first limit hit, reported once
+  let aliasNodes = 0;
+  let limited = false;
+  // the alias written in the document whose expansion is under way: where a limit is reported
+  let expanding = 0;
+  const limit = (code: 'yaml-alias-limit' | 'yaml-too-deep', message: string, offset: number): YamlNode => {
+    if (!limited) issue(code, 'error', message, offset);
+    limited = true;
+    return { kind: 'scalar', value: null, text: '', quoted: false, at: at(offset) };
+  };
+  const convert = (node: unknown, fallback: number, depth: number, nesting = 0): YamlNode => {
+    if (limited) return { kind: 'scalar', value: null, text: '', quoted: false, at: at(fallback) };
+    if (depth > 0 && ++aliasNodes > MAX_YAML_ALIAS_NODES) {
+      return limit('yaml-alias-limit', `aliases expand to more than ${MAX_YAML_ALIAS_NODES} values: write the values out, or reuse fewer nested aliases`, expanding);
+    }
+    if (nesting > MAX_YAML_DEPTH) return limit('yaml-too-deep', `lists and maps nested more than ${MAX_YAML_DEPTH} deep`, fallback);
     if (isAlias(node)) {
+      if (depth === 0) expanding = node.range?.[0] ?? fallback;
       const target = depth < MAX_ALIAS_DEPTH ? node.resolve(doc as Document.Parsed) : undefined;
       if (target === undefined) {
         issue('yaml-syntax', 'error', `unknown alias \`*${node.source}\``, node.range?.[0] ?? fallback);
         return { kind: 'scalar', value: null, text: '', quoted: false, at: at(node.range?.[0] ?? fallback) };
       }
-      return convert(target, node.range?.[0] ?? fallback, depth + 1);
+      return convert(target, node.range?.[0] ?? fallback, depth + 1, nesting);
     }
     if (isMap(node)) {
       const start = node.range?.[0] ?? fallback;
@@ -106,13 +134,13 @@ export function readYamlTree(text: string, source: string): YamlTree {
         }
         seen.add(key);
         const valueOffset = keyNode.range?.[2] ?? keyOffset;
-        entries.push({ key, keyAt: at(keyOffset), value: convert(pair.value, valueOffset, depth) });
+        entries.push({ key, keyAt: at(keyOffset), value: convert(pair.value, valueOffset, depth, nesting + 1) });
       }
       return { kind: 'map', entries, at: at(start) };
     }
     if (isSeq(node)) {
       const start = node.range?.[0] ?? fallback;
-      return { kind: 'list', items: node.items.map((item) => convert(item, start, depth)), at: at(start) };
+      return { kind: 'list', items: node.items.map((item) => convert(item, start, depth, nesting + 1)), at: at(start) };
     }
     if (isScalar(node)) {
       const start = node.range?.[0] ?? fallback;
@@ -123,7 +151,9 @@ export function readYamlTree(text: string, source: string): YamlTree {
     // an empty document or an empty value (`key:` with nothing after it)
     return { kind: 'scalar', value: null, text: '', quoted: false, at: at(fallback) };
   };
-  return { root: convert(doc.contents, 0, 0), issues };
+  const root = convert(doc.contents, 0, 0);
+  // a tree cut short at a limit is not the document: nothing later should read it
+  return { root: limited ? undefined : root, issues };
 }
 
 /** the parser's message in the project's style: lower case, no final period */

@@ -17,6 +17,7 @@
  * the rule above (its step 6 is the table of `sidesOf`, with `grantsAlone` for the same-account rows),
  * and `causesOf` reads the causes off the rule's facts.
  */
+import { appendAll } from './append-all.ts';
 import type { CompiledPolicySet, CompiledStatement, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
 import { evaluateSlot } from './compile-policy-set.ts';
 import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
@@ -120,12 +121,12 @@ function applyRule(e: Evaluated, req: PreparedRequest): Verdict {
   // 1. the default is an ImplicitDeny: only what steps 4 to 6 allow is allowed (the root user: step 5)
   // 2. an explicit Deny in any applicable policy (RCP, SCP, resource, identity, boundary, session)
   const denies: CompiledStatement[] = [];
-  for (const r of e.rcps) denies.push(...r.denies);
-  for (const r of e.scps) denies.push(...r.denies);
-  if (e.resource !== undefined) denies.push(...e.resource.denies);
-  if (e.identity !== undefined) denies.push(...e.identity.denies);
-  if (e.boundary !== undefined) denies.push(...e.boundary.denies);
-  if (e.session !== undefined) denies.push(...e.session.denies);
+  for (const r of e.rcps) appendAll(denies, r.denies);
+  for (const r of e.scps) appendAll(denies, r.denies);
+  if (e.resource !== undefined) appendAll(denies, e.resource.denies);
+  if (e.identity !== undefined) appendAll(denies, e.identity.denies);
+  if (e.boundary !== undefined) appendAll(denies, e.boundary.denies);
+  if (e.session !== undefined) appendAll(denies, e.session.denies);
 
   // 3. RCPs only deny (RCPFullAWSAccess is attached at every level): nothing more to do here
   // 4. SCPs: every level, root to account, needs an applicable Allow
@@ -248,9 +249,9 @@ function causesOf(v: Verdict, e: Evaluated): Cause[] {
       }
     }
   } else {
-    for (const r of e.scps) causes.push(...allowCauses(r.allows));
-    if (v.usesResource && e.resource !== undefined) causes.push(...allowCauses(e.resource.allows));
-    if (v.usesPrincipal) for (const r of [e.identity, e.boundary, e.session]) if (r !== undefined) causes.push(...allowCauses(r.allows));
+    for (const r of e.scps) appendAll(causes, allowCauses(r.allows));
+    if (v.usesResource && e.resource !== undefined) appendAll(causes, allowCauses(e.resource.allows));
+    if (v.usesPrincipal) for (const r of [e.identity, e.boundary, e.session]) if (r !== undefined) appendAll(causes, allowCauses(r.allows));
   }
   return causes;
 }

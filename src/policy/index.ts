@@ -28,3 +28,5 @@ export { policyDigest, policyDocument } from './policy-digest.ts';
 export { globalContextKeyType, type ContextKeyTyper, type ContextValueType } from './context-key-types.ts';
 export { checkContext, checkContextEntry, checkContextValueType, type ContextValueProblem } from './check-context-value.ts';
 export { checkRequestAction, checkRequestResource } from './check-request-target.ts';
+export { appendAll } from './append-all.ts';
+export { capIssues, capIssuesPerFile, MAX_ISSUES_PER_FILE } from './cap-issues.ts';

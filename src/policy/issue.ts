@@ -6,6 +6,7 @@
 export type IssueCode =
   // JSON text
   | 'json-syntax'
+  | 'json-too-deep'
   | 'duplicate-key'
   // document shape
   | 'not-an-object'
@@ -48,7 +49,9 @@ export type IssueCode =
   | 'unknown-variable'
   | 'variables-ignored'
   // cases
-  | 'bad-case';
+  | 'bad-case'
+  // a file with more issues than are reported
+  | 'too-many-issues';
 
 export type Severity = 'error' | 'warning';
 

@@ -69,10 +69,41 @@ function toValue(node: Node, path: JsonPathSegment[], duplicates: Issue[], at: (
   }
 }
 
-/** parse JSON text; syntax errors and duplicate keys come back as located issues */
+/**
+ * Arrays and objects nested deeper than this are refused before parsing: the parser and every
+ * reader after it recurse, and 2,000 levels of `[` overflow the stack. A policy nests five levels
+ * (`Statement[].Condition.Operator.Key[]`), a case or a context value a few more.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** the offset of the first `[` or `{` nested deeper than `max`, or -1; strings are skipped */
+export function findTooDeep(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 92 /* \ */) i++;
+        else if (c === 34) break;
+      }
+    } else if (code === 91 /* [ */ || code === 123 /* { */) {
+      if (++depth > max) return i;
+    } else if (code === 93 /* ] */ || code === 125 /* } */) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** parse JSON text; syntax errors, nesting too deep and duplicate keys come back as located issues */
 export function readJsonText(text: string): { ok: true; json: JsonText; issues: Issue[] } | { ok: false; issues: Issue[] } {
   const starts = lineStarts(text);
   const at = (offset: number) => positionOf(starts, offset);
+  const deep = findTooDeep(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    return { ok: false, issues: [{ code: 'json-too-deep', severity: 'error', message: `arrays and objects nested more than ${MAX_JSON_DEPTH} deep`, path: '$', ...at(deep) }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || root === undefined) {

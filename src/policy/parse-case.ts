@@ -2,9 +2,11 @@
  * Decision cases (conformance/FORMAT.md): one request, every policy that applies to it, and the
  * expected decision. Parsing is pure: the caller reads the file.
  */
+import { appendAll } from './append-all.ts';
 import { isAccountId } from './arn.ts';
 import { checkContextEntry } from './check-context-value.ts';
 import { checkRequestAction, checkRequestResource } from './check-request-target.ts';
+import { capIssues } from './cap-issues.ts';
 import type { CompileOptions, PolicySetInput } from './compile-policy-set.ts';
 import { globalContextKeyType, type ContextKeyTyper } from './context-key-types.ts';
 import type { DecisionKind } from './decision.ts';
@@ -94,7 +96,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   }
 
   const policies = readPolicies(doc.policies, json, options, issues, bad);
-  if (issues.some((i) => i.severity === 'error') || request === undefined || policies === undefined) return { ok: false, issues };
+  if (issues.some((i) => i.severity === 'error') || request === undefined || policies === undefined) return { ok: false, issues: capIssues(issues) };
   return {
     ok: true,
     value: {
@@ -111,7 +113,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
       ...(expected !== undefined ? { expected } : {}),
       warnings: issues,
     },
-    issues,
+    issues: capIssues(issues),
   };
 }
 
@@ -208,7 +210,7 @@ function readPolicies(
       ...(options.source !== undefined ? { source: options.source } : {}),
       ...(options.checkAction !== undefined ? { checkAction: options.checkAction } : {}),
     });
-    issues.push(...parsed.issues);
+    appendAll(issues, parsed.issues);
     return parsed.ok ? parsed.value : undefined;
   };
   const list = (value: unknown, type: PolicyType, path: JsonPathSegment[], prefix: string): Policy[] | undefined => {

@@ -5,6 +5,8 @@
 import { splitArn, isAccountId, isOriginAccessIdentity } from './arn.ts';
 import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
 import { closestMatch } from './closest-match.ts';
+import { appendAll } from './append-all.ts';
+import { capIssues } from './cap-issues.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
 import type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
 import { hasErrors } from './issue.ts';
@@ -87,13 +89,13 @@ export function parsePolicy(input: string | unknown, options: ParsePolicyOptions
     if (!read.ok) return { ok: false, issues: read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)) };
     json = read.json;
     value = read.json.value;
-    early.push(...read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)));
+    appendAll(early, read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)));
   }
   const out = json !== undefined ? new Collector(json, options.source) : new Collector(options.within?.json, options.source, options.within?.path);
-  out.issues.push(...early);
+  appendAll(out.issues, early);
   const policy = readDocument(value, options, out);
-  if (policy === undefined || hasErrors(out.issues)) return { ok: false, issues: out.issues };
-  return { ok: true, value: policy, issues: out.issues };
+  if (policy === undefined || hasErrors(out.issues)) return { ok: false, issues: capIssues(out.issues) };
+  return { ok: true, value: policy, issues: capIssues(out.issues) };
 }
 
 function readDocument(doc: unknown, options: ParsePolicyOptions, out: Collector): Policy | undefined {
