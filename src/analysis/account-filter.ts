@@ -1,12 +1,14 @@
 /** the account a question is limited to, and the options every access question takes */
-import { didYouMean, findAccount, type OrgConfig, type ResolveIssue } from '../org/index.ts';
+import { didYouMean, findAccount, type Directory, type OrgConfig, type ResolveIssue } from '../org/index.ts';
 import type { AccessCompiler } from './access-compiler.ts';
 import type { SessionFacts } from './principal-session.ts';
 
 export interface AccessQuestionOptions {
   readonly rcpServices?: ReadonlySet<string> | undefined;
   readonly sessionFacts?: SessionFacts | undefined;
-  /** share compiled policies with other questions on the same configuration */
+  /** who is in which group; default: the compiler's, else the configuration's `groups` */
+  readonly directory?: Directory | undefined;
+  /** share compiled policies with other questions on the same configuration (and directory) */
   readonly compiler?: AccessCompiler | undefined;
 }
 

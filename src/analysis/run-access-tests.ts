@@ -4,8 +4,8 @@
  * (principal-session.ts), with the test's context on top of what AWS supplies.
  */
 import { decide, explain, type Decision, type DecisionKind } from '../policy/index.ts';
-import type { OrgConfig } from '../org/index.ts';
-import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
+import type { Directory, OrgConfig } from '../org/index.ts';
+import { questionCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessTest, Expectation } from './access-test.ts';
 import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 
@@ -22,6 +22,8 @@ export interface AccessTestResult {
 export interface RunAccessTestsOptions {
   readonly rcpServices?: ReadonlySet<string> | undefined;
   readonly sessionFacts?: SessionFacts | undefined;
+  /** who is in which group; default: the compiler's, else the configuration's `groups` (as parseAccessTests was given) */
+  readonly directory?: Directory | undefined;
   readonly compiler?: AccessCompiler | undefined;
 }
 
@@ -43,7 +45,7 @@ export function meetsExpectation(expect: Expectation, decision: DecisionKind): b
 }
 
 export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], options: RunAccessTestsOptions = {}): AccessTestResult[] {
-  const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const compile = questionCompiler(config, options);
   const facts = sessionFactsOf(config, options.sessionFacts);
   return tests.map((test) => {
     const compiled = compile({
@@ -53,7 +55,7 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
       resource: test.resource,
       resourceAccount: test.resourceAccount,
     });
-    // parseAccessTests checked every name against the same configuration
+    // parseAccessTests checked every name against the same configuration and directory
     if (!compiled.ok) throw new Error(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
     const { access, resourceAccountId } = compiled.value;
     const session = principalSession(test.principal, access.account.id, test.permissionSet, facts);

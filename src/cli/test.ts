@@ -16,7 +16,7 @@ import {
   type AccessTestResult,
   type TestSuite,
 } from '../analysis/index.ts';
-import { describeFsError, formatPrincipalRef, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
+import { configDirectory, describeFsError, formatPrincipalRef, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { UsageError, writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
@@ -66,13 +66,15 @@ Examples:
       }
       if (files.length === 0) throw new UsageError(`no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
 
-      const compiler = accessCompiler(config, { rcpServices: rcpServices() });
+      // parsing and running read one directory: the configuration's groups (docs/adr/0002-directory-port.md)
+      const directory = configDirectory(config);
+      const compiler = accessCompiler(config, { rcpServices: rcpServices(), directory });
       const suites: TestSuite[] = [];
       const issues: AccessTestIssue[] = [];
       let count = 0;
       for (const file of files) {
         const source = `${TESTS_FOLDER}/${file}`;
-        const parsed = parseAccessTests(readBoundedFile(join(folder, file), MAX_FILE_BYTES.accessTests), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType() });
+        const parsed = parseAccessTests(readBoundedFile(join(folder, file), MAX_FILE_BYTES.accessTests), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType(), directory });
         issues.push(...parsed.issues);
         count += parsed.count;
         const results = runAccessTests(config, parsed.tests, { compiler });

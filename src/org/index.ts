@@ -30,6 +30,8 @@ export { guardrailChain, resourceGuardrailChain, type GuardrailChain } from './g
 export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessGrant } from './list-principal-access.ts';
 export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalRef, type PrincipalKind, type ParsedPrincipalRef } from './principal-ref.ts';
 export { checkPrincipal } from './check-principal.ts';
+export type { Directory, UserAttributes } from './directory.ts';
+export { configDirectory } from './config-directory.ts';
 export { describeYamlNode } from './describe-yaml-node.ts';
 export { didYouMean } from './did-you-mean.ts';
 export { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
