@@ -37,6 +37,7 @@ export {
   diffConfigs,
   unitPathName,
   STRUCTURAL_CHANGE_KINDS,
+  type AccountFieldChange,
   type AssignmentMode,
   type GuardrailKind,
   type NodeRef,
@@ -44,6 +45,7 @@ export {
   type StructuralChange,
   type StructuralChangeKind,
 } from './diff-configs.ts';
+export type { StatementChange, StatementChangeKind, StatementDifferences, StatementOutline } from './diff-policy-statements.ts';
 export {
   resolveAccess,
   type AccessQuery,
