@@ -4,7 +4,8 @@
  * the policies in force. Format and validation codes: docs/config-reference.md.
  */
 export type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
-export { formatConfigIssue, hasConfigErrors } from './config-issue.ts';
+export { formatConfigIssue, hasConfigErrors, repositoryPath } from './config-issue.ts';
+export { VALIDATE_FORMAT, validateReport, validateReportJson, renderValidateText, type ValidateReport, type ConfigSummary } from './validate-report.ts';
 export type {
   Account,
   Assignment,
