@@ -7,7 +7,18 @@ export type { AccessTest, AccessTestIssue, AccessTestIssueCode, Expectation } fr
 export { EXPECTATIONS, formatAccessTestIssue } from './access-test.ts';
 export { parseAccessTests, type ParseAccessTestsOptions, type ParsedAccessTests } from './parse-access-tests.ts';
 export { runAccessTests, meetsExpectation, type AccessTestResult, type RunAccessTestsOptions } from './run-access-tests.ts';
-export { formatJunit, requestOf, type TestSuite } from './format-junit.ts';
+export { formatJunit } from './format-junit.ts';
+export {
+  ACCESS_TEST_FORMAT,
+  accessTestReport,
+  accessTestReportJson,
+  explainResult,
+  failureOf,
+  renderAccessTestText,
+  requestOf,
+  type AccessTestReport,
+  type TestSuite,
+} from './access-test-report.ts';
 export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type AccessRequest, type CompiledAccess } from './access-compiler.ts';
 export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
