@@ -36,3 +36,6 @@ export {
   type WhatCanQuery,
   type WhatCanResult,
 } from './what-can.ts';
+export { WHO_CAN_FORMAT, renderWhoCanText, whoCanReportJson, type WhoCanReport } from './who-can-report.ts';
+export { WHAT_CAN_FORMAT, renderWhatCanText, whatCanReport, whatCanReportJson, type WhatCanReport } from './what-can-report.ts';
+export { formatContextExample } from './format-context-example.ts';
