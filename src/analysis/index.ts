@@ -39,3 +39,14 @@ export {
 export { WHO_CAN_FORMAT, renderWhoCanText, whoCanReportJson, type WhoCanReport } from './who-can-report.ts';
 export { WHAT_CAN_FORMAT, renderWhatCanText, whatCanReport, whatCanReportJson, type WhatCanReport } from './what-can-report.ts';
 export { formatContextExample } from './format-context-example.ts';
+export {
+  SIMULATE_FORMAT,
+  caseRunJson,
+  caseTotals,
+  decisionJson,
+  renderCaseRunText,
+  renderCaseTotalsText,
+  renderDecisionText,
+  type CaseRun,
+  type CaseTotals,
+} from './simulate-report.ts';

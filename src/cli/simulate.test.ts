@@ -13,7 +13,8 @@ describe('parapet simulate --case', () => {
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 5);
     for (const line of lines) {
-      assert.deepEqual(Object.keys(line), ['file', 'name', 'decision', 'expected', 'pass']);
+      assert.deepEqual(Object.keys(line), ['format', 'file', 'name', 'decision', 'expected', 'pass']);
+      assert.equal(line.format, 'parapet-simulate/1');
       assert.equal(line.pass, true);
       assert.equal(line.decision, line.expected);
     }
