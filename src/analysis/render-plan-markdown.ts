@@ -4,8 +4,9 @@
  * `<details>` blocks. Long lists are cut (the JSON form has everything), so the comment stays
  * well under the 65,536 characters a GitHub comment may have.
  */
-import type { AccountFieldChange, StatementChange, StatementDifferences, StatementOutline, StructuralChange } from '../org/index.ts';
+import { formatConfigIssue, type AccountFieldChange, type StatementChange, type StatementDifferences, type StatementOutline, type StructuralChange } from '../org/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
+import type { InvalidPlanReport } from './plan-json.ts';
 import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
 import type { AccessChange, Impact, ServiceChange, UserAccessChange } from './plan-access-impact.ts';
 
@@ -37,6 +38,16 @@ function who(entry: Entry, render: (name: string) => string = code): string {
   const { users, groups } = entry.change;
   const through = groups.length > 0 ? ` through ${nameList(groups.map((g) => `group:${g}`), render)}` : '';
   return `${plural(users, 'user')}${through}`;
+}
+
+/** no plan: the errors of the versions that are not valid, one per line */
+export function renderInvalidPlanMarkdown(report: InvalidPlanReport): string {
+  // issue messages quote names from the files: escaped, one per line, so none can end a block or inject
+  const lines = [
+    ...report.issues.from.map((issue) => `- ${markdownText(formatConfigIssue(issue, report.from))}`),
+    ...report.issues.to.map((issue) => `- ${markdownText(formatConfigIssue(issue, report.to))}`),
+  ];
+  return `## Parapet plan: ${code(report.from)} → ${code(report.to)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`;
 }
 
 export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions = {}): string {

@@ -83,7 +83,7 @@ test('--json: the documented shape; --output writes a file', async () => {
   assert.equal(code, 0);
   assert.equal(out, '');
   const plan = JSON.parse(readFileSync(file, 'utf8')) as PlanJson;
-  assert.equal(plan.format, 'parapet-plan/2');
+  assert.equal(plan.format, 'parapet-plan/3');
   assert.equal(plan.valid, true);
   assert.deepEqual(plan.structural.map((c) => c.kind), ['guardrail-attached', 'guardrail-added']);
   assert.equal(plan.summary.structuralChanges, 2);
