@@ -67,7 +67,8 @@ describe('parapet simulate (ad hoc)', () => {
   test('allows inside the allowed regions, exit 0, and --json gives the decision value', async () => {
     const { code, out } = await runCli(...base, '--identity', `${policies}admin.json`, '--scp', `${policies}admin.json,${policies}deny-regions.json`, '--context', 'aws:RequestedRegion=eu-west-1', '--json');
     assert.equal(code, 0);
-    const decision = JSON.parse(out) as { decision: string; causes: unknown[] };
+    const decision = JSON.parse(out) as { format: string; decision: string; causes: unknown[] };
+    assert.equal(decision.format, 'parapet-simulate/1');
     assert.equal(decision.decision, 'Allow');
     assert.equal(decision.causes.length, 2);
   });
