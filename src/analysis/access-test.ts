@@ -5,7 +5,7 @@
  * values; every mistake is an `AccessTestIssue` with a stable code, located in its file.
  */
 import type { ContextValue } from '../policy/index.ts';
-import type { PrincipalRef } from '../org/index.ts';
+import { repositoryPath, type PrincipalRef } from '../org/index.ts';
 
 export type Expectation = 'allow' | 'deny' | 'explicit-deny' | 'implicit-deny';
 
@@ -77,6 +77,6 @@ export interface AccessTestIssue {
 
 /** `file:line:column: severity code: message`, the file joined to `base` when given */
 export function formatAccessTestIssue(issue: AccessTestIssue, base?: string): string {
-  const file = base === undefined || base === '' || base === '.' ? issue.source : `${base.replace(/[\\/]+$/, '')}/${issue.source}`;
+  const file = repositoryPath(base, issue.source);
   return `${file}:${issue.line}:${issue.column}: ${issue.severity} ${issue.code}: ${issue.message}`;
 }

@@ -10,8 +10,12 @@ import { diffConfigs, unitPathName, type Account, type OrgConfig, type Structura
 import type { AdminCriterion } from './escalation-rules.ts';
 import { planAccessImpact, type AccessChange, type AccessImpactOptions, type AccessMode, type Impact, type ImpactStats, type UserAccessChange } from './plan-access-impact.ts';
 
-/** 2: users aggregated (`userAccess`), what changed listed once (`impacts`), flags refer to both */
-export const PLAN_FORMAT = 'parapet-plan/2';
+/**
+ * 2: users aggregated (`userAccess`), what changed listed once (`impacts`), flags refer to both;
+ * 3: facts instead of sentences: account changes and statement changes are objects, escalation
+ * rules are named without a description
+ */
+export const PLAN_FORMAT = 'parapet-plan/3';
 
 /**
  * who a flag is about: a group or service account (`principal`, an entry of `access`), or the

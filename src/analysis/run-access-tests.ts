@@ -3,7 +3,7 @@
  * (account, permission set), compiled once per pair and shared, as the role session AWS would see
  * (principal-session.ts), with the test's context on top of what AWS supplies.
  */
-import { decide, explain, type Decision, type DecisionKind } from '../policy/index.ts';
+import { decide, type Decision, type DecisionKind, type ExplainOptions } from '../policy/index.ts';
 import type { Directory, OrgConfig } from '../org/index.ts';
 import { questionCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessTest, Expectation } from './access-test.ts';
@@ -13,10 +13,8 @@ export interface AccessTestResult {
   readonly test: AccessTest;
   readonly pass: boolean;
   readonly decision: Decision;
-  /** the decision in words, with the organization's unit names for the guardrail levels */
-  readonly explanation: string;
-  /** for a failure: `expected deny, got Allow` */
-  readonly failure?: string;
+  /** the organization's names for the guardrail levels of the decision's causes: for `explain` */
+  readonly explainOptions: Required<ExplainOptions>;
 }
 
 export interface RunAccessTestsOptions {
@@ -71,7 +69,6 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
       session.facts,
     );
     const pass = meetsExpectation(test.expect, decision.decision);
-    const explanation = explain(decision, access.explainOptions);
-    return pass ? { test, pass, decision, explanation } : { test, pass, decision, explanation, failure: `expected ${test.expect}, got ${decision.decision}` };
+    return { test, pass, decision, explainOptions: access.explainOptions };
   });
 }

@@ -61,8 +61,13 @@ export interface Position {
 }
 
 /** `file:line:column: severity code: message`, the file joined to `base` when given */
+/** a file of the repository as the user reaches it: `source` below the folder `base` they named */
+export function repositoryPath(base: string | undefined, source: string): string {
+  return base === undefined || base === '' || base === '.' ? source : `${base.replace(/[\\/]+$/, '')}/${source}`;
+}
+
 export function formatConfigIssue(issue: ConfigIssue, base?: string): string {
-  const file = base === undefined || base === '' || base === '.' ? issue.source : `${base.replace(/[\\/]+$/, '')}/${issue.source}`;
+  const file = repositoryPath(base, issue.source);
   return `${file}:${issue.line}:${issue.column}: ${issue.severity} ${issue.code}: ${issue.message}`;
 }
 

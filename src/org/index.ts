@@ -4,7 +4,8 @@
  * the policies in force. Format and validation codes: docs/config-reference.md.
  */
 export type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
-export { formatConfigIssue, hasConfigErrors } from './config-issue.ts';
+export { formatConfigIssue, hasConfigErrors, repositoryPath } from './config-issue.ts';
+export { VALIDATE_FORMAT, validateReport, validateReportJson, renderValidateText, type ValidateReport, type ConfigSummary } from './validate-report.ts';
 export type {
   Account,
   Assignment,
@@ -40,6 +41,7 @@ export {
   diffConfigs,
   unitPathName,
   STRUCTURAL_CHANGE_KINDS,
+  type AccountFieldChange,
   type AssignmentMode,
   type DigestChange,
   type GuardrailKind,
@@ -48,6 +50,7 @@ export {
   type StructuralChange,
   type StructuralChangeKind,
 } from './diff-configs.ts';
+export type { StatementChange, StatementChangeKind, StatementDifferences, StatementOutline } from './diff-policy-statements.ts';
 export {
   resolveAccess,
   type AccessQuery,
