@@ -94,7 +94,7 @@ function essentials(impact: Impact) {
   };
 }
 
-type Expected = ReturnType<typeof essentials> & { permissionSets: { before: string[]; after: string[] } };
+type Expected = ReturnType<typeof essentials> & { permissionSets: { readonly before: readonly string[]; readonly after: readonly string[] } };
 
 function recompute(before: OrgConfig, after: OrgConfig): Map<string, Expected> {
   const tables = new Map<string, Levels>();

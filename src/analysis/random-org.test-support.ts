@@ -92,7 +92,7 @@ const PARTS = {
   attached: fc.record(
     Object.fromEntries(NODES.map((n) => [n, fc.record({ scps: fc.tuple(fc.boolean(), fc.boolean()), rcp: fc.boolean() })])) as Record<
       Node,
-      fc.Arbitrary<{ scps: boolean[]; rcp: boolean }>
+      fc.Arbitrary<{ scps: [boolean, boolean]; rcp: boolean }>
     >,
   ),
   placement: fc.tuple(pick(['root', 'u1', 'u2'] as const), pick(['root', 'u1', 'u2'] as const), pick(['root', 'u1', 'u2'] as const)),
