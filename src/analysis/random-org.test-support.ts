@@ -37,6 +37,10 @@ const CONDITIONS: readonly (Record<string, Record<string, string>> | undefined)[
   { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/parapet/ps1' } },
   { StringNotEquals: { 'aws:PrincipalOrgID': 'o-rand0example' } },
 ];
+/** every context of the keys the conditions read that depend on the request (absent, or each value that tells them apart) */
+export const REQUEST_CONTEXTS: readonly Readonly<Record<string, string>>[] = [undefined, 'eu-west-1', 'us-east-1'].flatMap((region) =>
+  [undefined, 'true', 'false'].map((mfa) => ({ ...(region !== undefined ? { 'aws:RequestedRegion': region } : {}), ...(mfa !== undefined ? { 'aws:MultiFactorAuthPresent': mfa } : {}) })),
+);
 const GROUPS = ['g0', 'g1', 'g2'];
 const USERS = ['u0@x.example', 'u1@x.example', 'u2@x.example', 'u3@x.example'];
 const SETS = ['ps0', 'ps1', 'ps2'];
