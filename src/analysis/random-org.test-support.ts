@@ -41,6 +41,10 @@ const CONDITIONS: readonly (Record<string, Record<string, string>> | undefined)[
 export const REQUEST_CONTEXTS: readonly Readonly<Record<string, string>>[] = [undefined, 'eu-west-1', 'us-east-1'].flatMap((region) =>
   [undefined, 'true', 'false'].map((mfa) => ({ ...(region !== undefined ? { 'aws:RequestedRegion': region } : {}), ...(mfa !== undefined ? { 'aws:MultiFactorAuthPresent': mfa } : {}) })),
 );
+/** one resource of each kind the resource patterns tell apart, in an account: the queue, an `app-` role, neither */
+export function resourceSamples(accountId: string): readonly string[] {
+  return [`arn:aws:sqs:eu-west-1:${accountId}:queue-a`, `arn:aws:iam::${accountId}:role/app-x`, `arn:aws:sns:eu-west-1:${accountId}:topic-z`];
+}
 const GROUPS = ['g0', 'g1', 'g2'];
 const USERS = ['u0@x.example', 'u1@x.example', 'u2@x.example', 'u3@x.example'];
 const SETS = ['ps0', 'ps1', 'ps2'];

@@ -9,75 +9,94 @@
  * - what-can `conditional`, or granted only on some resources ⇔ the plan's `conditional`;
  * - not listed by what-can ⇔ denied for every request in the plan.
  *
- * One known divergence is excluded, and only where it can occur: an action that a Deny limited to
- * some resources names (in any policy in force). The plan's bounds judge the Allow's resources and
- * the Deny's apart, so an Allow on `arn:aws:iam::*:role/app-*` next to a Deny on the same pattern
- * is `conditional` (on `Resource`) in the plan, while no request is allowed: what-can, which
- * decides on the pattern itself, is right there. For those actions the plan must still allow
- * whatever what-can allows (it over-approximates, never under).
- *
- * A second known divergence is settled by the engine: what-can calls an action `conditional`
- * whenever the allowing decision lists condition keys it missed (conditional-decider.ts), even when
- * they were read only by an Allow that another Allow, with no condition, makes irrelevant (Allow
- * `sns:Publish` when `aws:RequestedRegion` is `eu-west-1`, and Allow `sns:*`): every request is
- * allowed, as the plan says. Where what-can says `conditional` and the plan `unconditional`, the
- * test decides the action with the engine in every context the conditions' request keys can make
- * (REQUEST_CONTEXTS); it must be allowed in all of them, and the action is then compared as
- * `unconditional`.
+ * Where they disagree, the engine settles it: the action decided in every context the conditions'
+ * request keys can make (REQUEST_CONTEXTS) on one resource of each kind the resource patterns tell
+ * apart (resourceSamples), which for these organizations is every request that can differ. A
+ * disagreement passes only when it is one of the known divergences below, with the engine on the
+ * side the divergence says; any other fails.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
-import { guardrailChain, resourceGuardrailChain, type OrgConfig } from '../org/index.ts';
+import type { OrgConfig } from '../org/index.ts';
 import { decide } from '../policy/index.ts';
 import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
 import { CONDITIONAL, UNCONDITIONAL } from './evaluate-effective-access.ts';
 import { accessOfKey, evaluations, keyedAccess } from './plan-access-impact.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
-import { orgConfigOf, orgModel, REQUEST_CONTEXTS } from './random-org.test-support.ts';
+import { orgConfigOf, orgModel, REQUEST_CONTEXTS, resourceSamples } from './random-org.test-support.ts';
 import { whatCan } from './what-can.ts';
 
 const catalog = loadCatalog();
 const rcpServices = catalog.rcpSupportedServices();
 
-type Level = 'unconditional' | 'conditional';
+type Level = 'unconditional' | 'conditional' | 'denied';
 
-/** whether a Deny limited to some resources, in a policy in force for the permission set in the account, names the action */
-function namedByResourceScopedDeny(config: OrgConfig, permissionSet: string, accountName: string): (action: string) => boolean {
-  const set = config.permissionSets.get(permissionSet)!;
-  const account = config.accounts.get(accountName)!;
-  const policies = [
-    ...set.policies.map((p) => p.policy),
-    ...(set.boundary !== undefined ? [set.boundary.policy] : []),
-    ...guardrailChain(config, account).levels.flat(),
-    ...resourceGuardrailChain(config, account).levels.flat(),
-  ];
-  const matchers = policies.flatMap((policy) =>
-    policy.statements
-      .filter((s) => s.effect === 'Deny' && (s.notResource === true || s.resources === undefined || s.resources.some((r) => r !== '*')))
-      .map((s) => {
-        const patterns = s.actions.map((a) => compileActionPattern(a));
-        return (action: string) => (s.notAction === true) !== patterns.some((m) => m(action));
-      }),
-  );
-  return (action) => matchers.some((m) => m(action));
-}
+/**
+ * The known divergences, by what what-can says, what the plan says, and what the engine finds.
+ * Each is a limit of one of the two algorithms, reported, not fixed here (what-can's files belong
+ * to other work in progress).
+ */
+const KNOWN_DIVERGENCES: readonly { readonly whatCan: Level; readonly plan: Level; readonly engine: Level; readonly why: string }[] = [
+  {
+    // the plan is wrong: its bounds judge each statement on its own (an Allow on some resources or
+    // under a condition, a Deny on the same resources or under the opposite condition) and
+    // over-approximate; what-can decides on the pattern itself and searches the contexts
+    whatCan: 'denied',
+    plan: 'conditional',
+    engine: 'denied',
+    why: 'effective access: an Allow and a Deny that exclude each other (same resources, or one condition key both read) are judged apart',
+  },
+  {
+    // what-can is wrong: conditional-decider.ts calls an allowed request conditional whenever the
+    // decision lists condition keys it missed, even when only an Allow that another Allow with no
+    // condition makes irrelevant read them
+    whatCan: 'conditional',
+    plan: 'unconditional',
+    engine: 'unconditional',
+    why: 'what-can: missing keys read only by a redundant Allow make an allowed action conditional',
+  },
+  {
+    // what-can is wrong: it decides on `*`, which a Deny on some resources does not match, so it
+    // misses that those resources are denied
+    whatCan: 'unconditional',
+    plan: 'conditional',
+    engine: 'conditional',
+    why: 'what-can: a Deny limited to some resources is not seen on `*`',
+  },
+  {
+    // what-can is wrong: it decides on `*` and on the resources the identity policies' Allows
+    // name; when the identity allows on `*` and a boundary only on some resources, it tries none
+    // of those, and misses that they are allowed
+    whatCan: 'denied',
+    plan: 'conditional',
+    engine: 'conditional',
+    why: 'what-can: resources only a boundary names are not tried',
+  },
+];
 
-/** the engine allows the action on `*` in every context the request keys of the vocabulary's conditions can make */
-function allowedInEveryContext(compile: AccessCompiler, config: OrgConfig, group: string, account: string, permissionSet: string, action: string): boolean {
+/** the engine on every request of the sample: allowed in all, some, or none */
+function engineLevel(compile: AccessCompiler, config: OrgConfig, group: string, account: string, permissionSet: string, action: string): Level {
   const principal = { kind: 'group' as const, name: group };
-  const compiled = compile({ principal, account, permissionSet, resource: '*' });
-  assert.ok(compiled.ok);
-  const session = principalSession(principal, config.accounts.get(account)!.id, permissionSet, sessionFactsOf(config));
-  return REQUEST_CONTEXTS.every(
-    (context) =>
-      decide(compiled.value.compiled, { principal: session.principal, action, resource: '*', resourceAccount: compiled.value.resourceAccountId, context: { ...session.context, ...context } }, session.facts).decision === 'Allow',
-  );
+  const accountId = config.accounts.get(account)!.id;
+  const session = principalSession(principal, accountId, permissionSet, sessionFactsOf(config));
+  let allowed = 0;
+  let total = 0;
+  for (const resource of resourceSamples(accountId)) {
+    const compiled = compile({ principal, account, permissionSet, resource });
+    assert.ok(compiled.ok);
+    for (const context of REQUEST_CONTEXTS) {
+      total++;
+      const request = { principal: session.principal, action, resource, resourceAccount: compiled.value.resourceAccountId, context: { ...session.context, ...context } };
+      if (decide(compiled.value.compiled, request, session.facts).decision === 'Allow') allowed++;
+    }
+  }
+  return allowed === total ? 'unconditional' : allowed > 0 ? 'conditional' : 'denied';
 }
 
-test('what-can and the plan agree on what a permission set allows, action by action', () => {
+test('what-can and the plan agree on what a permission set allows, action by action, but for known divergences the engine settles', () => {
+  const seen = new Map<string, number>();
   fc.assert(
     fc.property(orgModel, (model) => {
       const config = orgConfigOf(model);
@@ -87,6 +106,7 @@ test('what-can and the plan agree on what a permission set allows, action by act
         const result = whatCan(config, catalog, { principal: { kind: 'group', name: group } }, { rcpServices });
         assert.ok(result.ok);
         for (const access of result.value.access) {
+          const where = `${access.permissionSet} in ${access.account} (${access.via})`;
           const fromWhatCan = new Map<string, Level>();
           for (const service of access.services) {
             for (const g of service.granted) fromWhatCan.set(g.action, g.status === 'allowed' && g.resources.length === 1 && g.resources[0] === '*' ? 'unconditional' : 'conditional');
@@ -100,20 +120,20 @@ test('what-can and the plan agree on what a permission set allows, action by act
             assert.ok(level === UNCONDITIONAL || level === CONDITIONAL);
             fromPlan.set(ev.index.actions[i]!.action, level === UNCONDITIONAL ? 'unconditional' : 'conditional');
           });
-          const where = `${access.permissionSet} in ${access.account} (${access.via})`;
-          const excluded = namedByResourceScopedDeny(config, access.permissionSet, access.account);
-          for (const action of fromWhatCan.keys()) if (excluded(action)) assert.ok(fromPlan.has(action), `${where}: ${action} allowed by what-can, not by the plan`);
-          // the second known divergence: settled by the engine in every context, then compared as settled
-          for (const [action, level] of fromWhatCan) {
-            if (level !== 'conditional' || fromPlan.get(action) !== 'unconditional' || excluded(action)) continue;
-            assert.ok(allowedInEveryContext(compile, config, group, access.account, access.permissionSet, action), `${where}: ${action} unconditional in the plan, but denied in some context`);
-            fromWhatCan.set(action, 'unconditional');
+          for (const action of new Set([...fromWhatCan.keys(), ...fromPlan.keys()])) {
+            const w = fromWhatCan.get(action) ?? 'denied';
+            const p = fromPlan.get(action) ?? 'denied';
+            if (w === p) continue;
+            const engine = engineLevel(compile, config, group, access.account, access.permissionSet, action);
+            const known = KNOWN_DIVERGENCES.find((d) => d.whatCan === w && d.plan === p && d.engine === engine);
+            assert.ok(known !== undefined, `${where}: ${action}: what-can says ${w}, the plan ${p}, the engine ${engine}`);
+            seen.set(known.why, (seen.get(known.why) ?? 0) + 1);
           }
-          const agreeing = (levels: Map<string, Level>) => Object.fromEntries([...levels].filter(([action]) => !excluded(action)).sort());
-          assert.deepEqual(agreeing(fromWhatCan), agreeing(fromPlan), where);
         }
       }
     }),
-    { numRuns: 40 },
+    { numRuns: 40, includeErrorInReport: true },
   );
+  // how often each divergence came up, for whoever fixes one of them
+  if (process.env['PARAPET_SHOW_DIVERGENCES'] !== undefined) console.log(seen);
 });
