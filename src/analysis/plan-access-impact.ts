@@ -18,6 +18,14 @@
  *
  * Actions lost are told apart: lost to a guardrail change when the new permission sets under the
  * old guardrails (the old SCP and RCP chains of the account) would still allow them.
+ *
+ *   holdings of each version → users with the same groups → each group's and service account's
+ *   changes → each users' class's changes → sorted, impacts numbered
+ *
+ * and for one holder, in each (account, mode) it holds something in (changesOfHolder):
+ *
+ *   policies unchanged? → keys of the policies in force → effective access (once per key) →
+ *   union → comparison (once per key sets) → listed once
  */
 import type { Catalog } from '../catalog/catalog.ts';
 import {
@@ -146,15 +154,15 @@ export interface AccessImpactOptions {
   readonly onPrincipal?: ((done: number, total: number) => void) | undefined;
 }
 
-type Holding = Record<AccessMode, Set<string>>;
+export type Holding = Record<AccessMode, Set<string>>;
 /** principal → account name → permission sets held, by mode */
-type Holdings = Map<string, Map<string, Holding>>;
+export type Holdings = Map<string, Map<string, Holding>>;
 
 const MODES: readonly AccessMode[] = ['standing', 'eligible'];
 const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
 
 /** the users of either version, grouped by their groups before and now (sorted names) */
-function usersWithTheSameGroups(before: OrgConfig, after: OrgConfig): { before: string[]; after: string[]; users: string[] }[] {
+export function usersWithTheSameGroups(before: OrgConfig, after: OrgConfig): { before: string[]; after: string[]; users: string[] }[] {
   const groupsOf = (config: OrgConfig) => {
     const out = new Map<string, string[]>();
     for (const group of config.groups.values()) {
@@ -181,7 +189,7 @@ function usersWithTheSameGroups(before: OrgConfig, after: OrgConfig): { before: 
 }
 
 /** what members of these groups hold: the union of the groups' holdings */
-function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
+export function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
   const out = new Map<string, Holding>();
   for (const group of groups) {
     const held = holdings.get(formatPrincipalRef({ kind: 'group', name: group }));
@@ -198,8 +206,8 @@ function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<st
   return out;
 }
 
-
-function holdingsOf(config: OrgConfig): Holdings {
+/** who holds which permission sets where: groups by their assignments, service accounts standing */
+export function holdingsOf(config: OrgConfig): Holdings {
   const out: Holdings = new Map();
   const hold = (principal: string, account: string, mode: AccessMode, permissionSet: string) => {
     let accounts = out.get(principal);
@@ -235,7 +243,7 @@ function knownSession(config: OrgConfig, accountId: string, permissionSet: strin
   return { ...session, context: { ...session.context, 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': accountId } };
 }
 
-interface KeyedAccess {
+export interface KeyedAccess {
   /**
    * the documents in force and who the session is (account id, permission set name, organization
    * id): equal
@@ -327,7 +335,7 @@ function accessKeys(statusReader: StatementStatusReader) {
  * the union of several permission sets' access: the better level wins; equal conditions merge.
  * `scratch` is a zeroed array with one entry per catalog action, left zeroed.
  */
-function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
+export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
   if (parts.length === 1) return parts[0]!;
   const table: (readonly string[])[] = [];
   const ids = new Map<string, number>();
@@ -639,7 +647,7 @@ export function listImpact(list: ImpactList, impact: Impact): number {
 }
 
 /** how many (principal, account, mode) were compared, and recomputed */
-interface Counts {
+export interface Counts {
   compared: number;
   recomputed: number;
 }
