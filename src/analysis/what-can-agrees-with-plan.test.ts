@@ -41,8 +41,9 @@ type Level = 'unconditional' | 'conditional' | 'denied';
 const KNOWN_DIVERGENCES: readonly { readonly whatCan: Level; readonly plan: Level; readonly engine: Level; readonly why: string }[] = [
   {
     // the plan is wrong: its bounds judge each statement on its own (an Allow on some resources or
-    // under a condition, a Deny on the same resources or under the opposite condition) and
-    // over-approximate; what-can decides on the pattern itself and searches the contexts
+    // under a condition, a Deny on the same resources or under the same condition) and
+    // over-approximate, as docs/plan.md says ("Two approximations"); what-can decides on the
+    // pattern itself and searches the contexts
     whatCan: 'denied',
     plan: 'conditional',
     engine: 'denied',
