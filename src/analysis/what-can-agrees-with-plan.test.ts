@@ -52,7 +52,8 @@ const KNOWN_DIVERGENCES: readonly { readonly whatCan: Level; readonly plan: Leve
   {
     // what-can is wrong: conditional-decider.ts calls an allowed request conditional whenever the
     // decision lists condition keys it missed, even when only an Allow that another Allow with no
-    // condition makes irrelevant read them
+    // condition makes irrelevant read them; one Allow that applies suffices
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
     whatCan: 'conditional',
     plan: 'unconditional',
     engine: 'unconditional',
@@ -69,7 +70,8 @@ const KNOWN_DIVERGENCES: readonly { readonly whatCan: Level; readonly plan: Leve
   {
     // what-can is wrong: it decides on `*` and on the resources the identity policies' Allows
     // name; when the identity allows on `*` and a boundary only on some resources, it tries none
-    // of those, and misses that they are allowed
+    // of those, and misses that they are allowed (what both allow is allowed:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)
     whatCan: 'denied',
     plan: 'conditional',
     engine: 'conditional',
