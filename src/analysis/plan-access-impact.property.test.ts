@@ -196,6 +196,6 @@ test('the plan reports exactly what a plain recomputation, action by action, fin
       assert.deepEqual(Object.fromEntries([...entries].sort()), Object.fromEntries([...expected].sort()));
       assert.equal(usersChanged, new Set([...expected.keys()].filter((k) => k.startsWith('user:')).map((k) => k.split(' ')[0])).size);
     }),
-    { numRuns: 30, includeErrorInReport: true },
+    { numRuns: 50, includeErrorInReport: true },
   );
 });
