@@ -18,6 +18,14 @@
  *
  * Actions lost are told apart: lost to a guardrail change when the new permission sets under the
  * old guardrails (the old SCP and RCP chains of the account) would still allow them.
+ *
+ *   holdings of each version → users with the same groups → each group's and service account's
+ *   changes → each users' class's changes → sorted, impacts numbered
+ *
+ * and for one holder, in each (account, mode) it holds something in (changesOfHolder):
+ *
+ *   policies unchanged? → keys of the policies in force → effective access (once per key) →
+ *   union → comparison (once per key sets) → listed once
  */
 import type { Catalog } from '../catalog/catalog.ts';
 import {
@@ -150,15 +158,15 @@ export interface AccessImpactOptions {
   readonly directories?: { readonly before?: Directory | undefined; readonly after?: Directory | undefined } | undefined;
 }
 
-type Holding = Record<AccessMode, Set<string>>;
+export type Holding = Record<AccessMode, Set<string>>;
 /** principal → account name → permission sets held, by mode */
-type Holdings = Map<string, Map<string, Holding>>;
+export type Holdings = Map<string, Map<string, Holding>>;
 
 const MODES: readonly AccessMode[] = ['standing', 'eligible'];
 const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
 
 /** the users of either version, grouped by their groups before and now (sorted names) */
-function usersWithTheSameGroups(before: Directory, after: Directory): { before: string[]; after: string[]; users: string[] }[] {
+export function usersWithTheSameGroups(before: Directory, after: Directory): { before: string[]; after: string[]; users: string[] }[] {
   const groupsOf = (directory: Directory) => {
     const out = new Map<string, string[]>();
     for (const group of directory.listGroups()) {
@@ -185,7 +193,7 @@ function usersWithTheSameGroups(before: Directory, after: Directory): { before: 
 }
 
 /** what members of these groups hold: the union of the groups' holdings */
-function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
+export function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
   const out = new Map<string, Holding>();
   for (const group of groups) {
     const held = holdings.get(formatPrincipalRef({ kind: 'group', name: group }));
@@ -202,8 +210,8 @@ function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<st
   return out;
 }
 
-
-function holdingsOf(config: OrgConfig): Holdings {
+/** who holds which permission sets where: groups by their assignments, service accounts standing */
+export function holdingsOf(config: OrgConfig): Holdings {
   const out: Holdings = new Map();
   const hold = (principal: string, account: string, mode: AccessMode, permissionSet: string) => {
     let accounts = out.get(principal);
@@ -239,7 +247,7 @@ function knownSession(config: OrgConfig, accountId: string, permissionSet: strin
   return { ...session, context: { ...session.context, 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': accountId } };
 }
 
-interface KeyedAccess {
+export interface KeyedAccess {
   /**
    * the documents in force and who the session is (account id, permission set name, organization
    * id): equal
@@ -331,7 +339,7 @@ function accessKeys(statusReader: StatementStatusReader) {
  * the union of several permission sets' access: the better level wins; equal conditions merge.
  * `scratch` is a zeroed array with one entry per catalog action, left zeroed.
  */
-function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
+export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
   if (parts.length === 1) return parts[0]!;
   const table: (readonly string[])[] = [];
   const ids = new Map<string, number>();
@@ -382,16 +390,19 @@ function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): Effec
   return { positions, levels, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
 }
 
-type Comparison = Impact;
-
-function compare(
+/**
+ * what changed between the access before and now, by service; `oldGuardrails` (the new permission
+ * sets under the old guardrails) is evaluated only when something was lost; escalations and admin
+ * are new against `flagBaseline`
+ */
+export function compareAccess(
   index: CatalogActionIndex,
   before: EffectiveAccess,
   after: EffectiveAccess,
   oldGuardrails: () => EffectiveAccess,
   flagBaseline: EffectiveAccess,
   criteria: AccessCriteria,
-): Comparison {
+): Impact {
   type Lists = { gained: string[]; gainedConditional: string[]; lost: string[]; lostToGuardrails: string[]; narrowed: string[]; widened: string[]; dependsOn: Set<string> };
   const byService = new Map<string, Lists>();
   const lists = (i: number): Lists => {
@@ -458,183 +469,296 @@ function compare(
   };
 }
 
-export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: AccessImpactOptions): AccessImpact {
-  const { catalog } = options;
+
+/** which version's permission sets and guardrails: `hybrid` is the new permission sets under the old guardrails */
+export type Version = 'before' | 'after' | 'hybrid';
+
+/**
+ * the work the steps share, so that each thing is done once: the policies in force interned per
+ * (version, account, permission set), each key evaluated once, each pair of key sets compared once
+ */
+export interface Evaluations {
+  readonly before: OrgConfig;
+  readonly after: OrgConfig;
+  readonly catalog: Catalog;
+  readonly index: CatalogActionIndex;
+  readonly criteria: AccessCriteria;
+  readonly keyOf: (permissionSet: PermissionSet, account: Account, chainConfig: OrgConfig) => KeyedAccess;
+  /** version → account → permission set → its policies in force (undefined: not in that version) */
+  readonly keyed: Record<Version, Map<string, Map<string, KeyedAccess | undefined>>>;
+  /** key → its effective access */
+  readonly evaluated: Map<string, EffectiveAccess>;
+  readonly classifications: EffectiveAccessCache;
+  /** the key sets compared → what changed */
+  readonly comparisons: Map<string, Impact>;
+  /** zeroed, one entry per catalog action: for unionOf */
+  readonly scratch: Uint32Array;
+  decisions: number;
+}
+
+export function evaluations(before: OrgConfig, after: OrgConfig, catalog: Catalog): Evaluations {
   const index = catalogActionIndex(catalog);
-  const criteria = accessCriteria(catalog);
-  const nothing: EffectiveAccess = { positions: new Uint32Array(0), levels: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
-  const scratch = new Uint32Array(index.actions.length);
-  const unionOfKeys = (keys: readonly KeyedAccess[]) => (keys.length === 0 ? nothing : unionOf(keys.map(accessOf), scratch));
-  const keyOf = accessKeys(statementStatusReader());
-  const evaluated = new Map<string, EffectiveAccess>();
-  const classifications: EffectiveAccessCache = new Map();
-  let decisions = 0;
-  const accessOf = (keyed: KeyedAccess): EffectiveAccess => {
-    let access = evaluated.get(keyed.key);
-    if (access === undefined) {
-      access = evaluateEffectiveAccess(keyed.input, { catalog, watched: criteria.watched, cache: classifications });
-      decisions += access.decisions;
-      evaluated.set(keyed.key, access);
-    }
-    return access;
+  return {
+    before,
+    after,
+    catalog,
+    index,
+    criteria: accessCriteria(catalog),
+    keyOf: accessKeys(statementStatusReader()),
+    keyed: { before: new Map(), after: new Map(), hybrid: new Map() },
+    evaluated: new Map(),
+    classifications: new Map(),
+    comparisons: new Map(),
+    scratch: new Uint32Array(index.actions.length),
+    decisions: 0,
   };
+}
 
-  /** the key of a permission set held in an account: before, after, or after under the old guardrails */
-  type Tag = 'before' | 'after' | 'hybrid';
-  const keyCache: Record<Tag, Map<string, Map<string, KeyedAccess | undefined>>> = { before: new Map(), after: new Map(), hybrid: new Map() };
-  const keyed = (tag: Tag, permissionSet: string, account: string): KeyedAccess | undefined => {
-    let byAccount = keyCache[tag].get(account);
-    if (byAccount === undefined) {
-      byAccount = new Map();
-      keyCache[tag].set(account, byAccount);
-    }
-    if (byAccount.has(permissionSet)) return byAccount.get(permissionSet);
-    const config = tag === 'before' ? before : after;
-    const chainConfig = tag === 'after' ? after : before;
-    const set = config.permissionSets.get(permissionSet);
-    const where = chainConfig.accounts.get(account);
-    const found = set === undefined || where === undefined ? undefined : keyOf(set, where, chainConfig);
-    byAccount.set(permissionSet, found);
-    return found;
-  };
-  const keysOf = (tag: Tag, sets: Iterable<string>, account: string): KeyedAccess[] => {
-    const out = new Map<string, KeyedAccess>();
-    for (const set of sets) {
-      const k = keyed(tag, set, account);
-      if (k !== undefined) out.set(k.key, k);
-    }
-    return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  };
-  /** the same permission sets, each with the same policies in force: nothing to recompute */
-  const unchanged = (was: ReadonlySet<string>, now: ReadonlySet<string>, account: string): boolean => {
-    if (was.size !== now.size) return false;
-    for (const set of now) {
-      if (!was.has(set)) return false;
-      const a = keyed('before', set, account);
-      const b = keyed('after', set, account);
-      if (a === undefined || b === undefined || a.identityKey !== b.identityKey) return false;
-    }
-    return true;
-  };
+/** the policies in force for a permission set held in an account, in a version; undefined when either is missing */
+export function keyedAccess(ev: Evaluations, version: Version, permissionSet: string, account: string): KeyedAccess | undefined {
+  let byAccount = ev.keyed[version].get(account);
+  if (byAccount === undefined) {
+    byAccount = new Map();
+    ev.keyed[version].set(account, byAccount);
+  }
+  if (byAccount.has(permissionSet)) return byAccount.get(permissionSet);
+  const config = version === 'before' ? ev.before : ev.after;
+  const chainConfig = version === 'after' ? ev.after : ev.before;
+  const set = config.permissionSets.get(permissionSet);
+  const where = chainConfig.accounts.get(account);
+  const found = set === undefined || where === undefined ? undefined : ev.keyOf(set, where, chainConfig);
+  byAccount.set(permissionSet, found);
+  return found;
+}
 
-  const oldHoldings = holdingsOf(before);
-  const newHoldings = holdingsOf(after);
-  const comparisons = new Map<string, Comparison>();
-  const impacts: Impact[] = [];
-  const impactIndex = new Map<Comparison, number>();
-  const impactByContent = new Map<string, number>();
-  let compared = 0;
-  let recomputed = 0;
-  const empty: Holding = { standing: new Set(), eligible: new Set() };
+/** the distinct policies in force of several permission sets in an account, sorted by key */
+export function keyedAccesses(ev: Evaluations, version: Version, permissionSets: Iterable<string>, account: string): KeyedAccess[] {
+  const out = new Map<string, KeyedAccess>();
+  for (const set of permissionSets) {
+    const k = keyedAccess(ev, version, set, account);
+    if (k !== undefined) out.set(k.key, k);
+  }
+  return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
 
-  /**
-   * every (account, mode) of one holder whose access changed, with what changed; `weight` is how
-   * many principals the holder stands for (users with the same groups), for the stats
-   */
-  const changesOf = (oldAccounts: ReadonlyMap<string, Holding>, newAccounts: ReadonlyMap<string, Holding>, weight: number, found: (account: string, mode: AccessMode, was: Holding, now: Holding, impact: number) => void) => {
-    for (const account of new Set([...newAccounts.keys(), ...oldAccounts.keys()])) {
-      const was = oldAccounts.get(account) ?? empty;
-      const now = newAccounts.get(account) ?? empty;
-      for (const mode of MODES) {
-        if (was[mode].size === 0 && now[mode].size === 0) continue;
-        compared += weight;
-        if (unchanged(was[mode], now[mode], account)) continue;
-        const oldKeys = keysOf('before', was[mode], account);
-        const newKeys = keysOf('after', now[mode], account);
-        const oldText = oldKeys.map((k) => k.key).join('\n');
-        const newText = newKeys.map((k) => k.key).join('\n');
-        if (oldText === newText) continue;
-        recomputed += weight;
-        const hasOldChain = before.accounts.has(account);
-        const hybridKeys = hasOldChain ? keysOf('hybrid', now[mode], account) : [];
-        // eligible access is new only when the principal could not reach it before, standing or eligible
-        const baselineKeys = mode === 'eligible' ? keysOf('before', [...was.standing, ...was.eligible], account) : oldKeys;
-        const text = (keys: readonly KeyedAccess[]) => keys.map((k) => k.key).join('\n');
-        const memo = [oldText, newText, text(hybridKeys), mode === 'eligible' ? text(baselineKeys) : ''].join('\u0001');
-        let comparison = comparisons.get(memo);
-        if (comparison === undefined) {
-          const accessBefore = unionOfKeys(oldKeys);
-          const baseline = mode === 'eligible' ? unionOfKeys(baselineKeys) : accessBefore;
-          comparison = compare(index, accessBefore, unionOfKeys(newKeys), () => unionOfKeys(hybridKeys), baseline, criteria);
-          comparisons.set(memo, comparison);
-        }
-        if (comparison.services.length === 0 && comparison.newAdmin === undefined && comparison.newEscalations.length === 0) continue;
-        let at = impactIndex.get(comparison);
-        if (at === undefined) {
-          // different policies in force can change access alike: listed once
-          const content = JSON.stringify(comparison);
-          at = impactByContent.get(content);
-          if (at === undefined) {
-            at = impacts.length;
-            impacts.push(comparison);
-            impactByContent.set(content, at);
-          }
-          impactIndex.set(comparison, at);
-        }
-        found(account, mode, was, now, at);
-      }
+/** the same permission sets, each with the same policies in force: nothing to recompute */
+export function policiesUnchanged(ev: Evaluations, was: ReadonlySet<string>, now: ReadonlySet<string>, account: string): boolean {
+  if (was.size !== now.size) return false;
+  for (const set of now) {
+    if (!was.has(set)) return false;
+    const a = keyedAccess(ev, 'before', set, account);
+    const b = keyedAccess(ev, 'after', set, account);
+    if (a === undefined || b === undefined || a.identityKey !== b.identityKey) return false;
+  }
+  return true;
+}
+
+/** the effective access of policies in force, evaluated once per key */
+export function accessOfKey(ev: Evaluations, keyed: KeyedAccess): EffectiveAccess {
+  let access = ev.evaluated.get(keyed.key);
+  if (access === undefined) {
+    access = evaluateEffectiveAccess(keyed.input, { catalog: ev.catalog, watched: ev.criteria.watched, cache: ev.classifications });
+    ev.decisions += access.decisions;
+    ev.evaluated.set(keyed.key, access);
+  }
+  return access;
+}
+
+const NOTHING: EffectiveAccess = { positions: new Uint32Array(0), levels: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
+
+/** what holding all these permission sets allows */
+export function accessOfKeys(ev: Evaluations, keys: readonly KeyedAccess[]): EffectiveAccess {
+  return keys.length === 0 ? NOTHING : unionOf(keys.map((k) => accessOfKey(ev, k)), ev.scratch);
+}
+
+/** one (account, mode) a holder holds permission sets in, in either version */
+export interface Held {
+  readonly account: string;
+  readonly mode: AccessMode;
+  readonly was: Holding;
+  readonly now: Holding;
+}
+
+const EMPTY: Holding = { standing: new Set(), eligible: new Set() };
+
+/** the (account, mode) where a holder holds something before or now */
+export function heldInEither(oldAccounts: ReadonlyMap<string, Holding>, newAccounts: ReadonlyMap<string, Holding>): Held[] {
+  const out: Held[] = [];
+  for (const account of new Set([...newAccounts.keys(), ...oldAccounts.keys()])) {
+    const was = oldAccounts.get(account) ?? EMPTY;
+    const now = newAccounts.get(account) ?? EMPTY;
+    for (const mode of MODES) if (was[mode].size > 0 || now[mode].size > 0) out.push({ account, mode, was, now });
+  }
+  return out;
+}
+
+/**
+ * what changed for one (account, mode): `unchanged` when the policies in force are the same, else
+ * the comparison (which may find no change: different policies can allow alike)
+ */
+export function impactOf(ev: Evaluations, { account, mode, was, now }: Held): Impact | 'unchanged' {
+  if (policiesUnchanged(ev, was[mode], now[mode], account)) return 'unchanged';
+  const oldKeys = keyedAccesses(ev, 'before', was[mode], account);
+  const newKeys = keyedAccesses(ev, 'after', now[mode], account);
+  const text = (keys: readonly KeyedAccess[]) => keys.map((k) => k.key).join('\n');
+  const oldText = text(oldKeys);
+  const newText = text(newKeys);
+  if (oldText === newText) return 'unchanged';
+  const hybridKeys = ev.before.accounts.has(account) ? keyedAccesses(ev, 'hybrid', now[mode], account) : [];
+  // eligible access is new only when the principal could not reach it before, standing or eligible
+  const baselineKeys = mode === 'eligible' ? keyedAccesses(ev, 'before', [...was.standing, ...was.eligible], account) : oldKeys;
+  const memo = [oldText, newText, text(hybridKeys), mode === 'eligible' ? text(baselineKeys) : ''].join('\u0001');
+  let impact = ev.comparisons.get(memo);
+  if (impact === undefined) {
+    const accessBefore = accessOfKeys(ev, oldKeys);
+    const baseline = mode === 'eligible' ? accessOfKeys(ev, baselineKeys) : accessBefore;
+    impact = compareAccess(ev.index, accessBefore, accessOfKeys(ev, newKeys), () => accessOfKeys(ev, hybridKeys), baseline, ev.criteria);
+    ev.comparisons.set(memo, impact);
+  }
+  return impact;
+}
+
+export function isNoChange(impact: Impact): boolean {
+  return impact.services.length === 0 && impact.newAdmin === undefined && impact.newEscalations.length === 0;
+}
+
+/** each distinct impact once: the same comparison, or different comparisons with the same content */
+export interface ImpactList {
+  readonly impacts: Impact[];
+  readonly byIdentity: Map<Impact, number>;
+  readonly byContent: Map<string, number>;
+}
+
+export function impactList(): ImpactList {
+  return { impacts: [], byIdentity: new Map(), byContent: new Map() };
+}
+
+/** the impact's index in the list, added when new */
+export function listImpact(list: ImpactList, impact: Impact): number {
+  let at = list.byIdentity.get(impact);
+  if (at === undefined) {
+    // different policies in force can change access alike: listed once
+    const content = JSON.stringify(impact);
+    at = list.byContent.get(content);
+    if (at === undefined) {
+      at = list.impacts.length;
+      list.impacts.push(impact);
+      list.byContent.set(content, at);
     }
-  };
-  const accountIdOf = (account: string) => (after.accounts.get(account) ?? before.accounts.get(account))?.id ?? '';
-  const setsOf = (was: Holding, now: Holding, mode: AccessMode) => ({ before: [...was[mode]].sort(), after: [...now[mode]].sort() });
+    list.byIdentity.set(impact, at);
+  }
+  return at;
+}
 
-  // users hold what their groups hold: users in the same groups (before and now) are one holder
-  const memberships = usersWithTheSameGroups(options.directories?.before ?? configDirectory(before), options.directories?.after ?? configDirectory(after));
-  const principals = new Set([...newHoldings.keys(), ...oldHoldings.keys()]);
-  const total = principals.size + memberships.length;
-  let done = 0;
+/** how many (principal, account, mode) were compared, and recomputed */
+export interface Counts {
+  compared: number;
+  recomputed: number;
+}
+
+/** a holder's changes: each (account, mode) where its access changed, with its impact's index */
+export function changesOfHolder(
+  ev: Evaluations,
+  list: ImpactList,
+  counts: Counts,
+  oldAccounts: ReadonlyMap<string, Holding>,
+  newAccounts: ReadonlyMap<string, Holding>,
+  weight: number,
+): (Held & { readonly impact: number })[] {
+  const out: (Held & { readonly impact: number })[] = [];
+  for (const held of heldInEither(oldAccounts, newAccounts)) {
+    counts.compared += weight;
+    const impact = impactOf(ev, held);
+    if (impact === 'unchanged') continue;
+    counts.recomputed += weight;
+    if (isNoChange(impact)) continue;
+    out.push({ ...held, impact: listImpact(list, impact) });
+  }
+  return out;
+}
+
+const accountIdOf = (ev: Evaluations, account: string) => (ev.after.accounts.get(account) ?? ev.before.accounts.get(account))?.id ?? '';
+const setsOf = ({ was, now, mode }: Held) => ({ before: [...was[mode]].sort(), after: [...now[mode]].sort() });
+
+/** the groups' and service accounts' changes, unsorted */
+export function principalChanges(ev: Evaluations, list: ImpactList, counts: Counts, holdings: Record<'before' | 'after', Holdings>, progress: () => void): AccessChange[] {
   const changes: AccessChange[] = [];
-  for (const principal of principals) {
-    options.onPrincipal?.(++done, total);
+  for (const principal of new Set([...holdings.after.keys(), ...holdings.before.keys()])) {
+    progress();
     const ref = parsePrincipalRef(principal);
     // holdingsOf writes every principal with formatPrincipalRef, and no user
     if (!ref.ok || ref.value.kind === 'user') throw new Error(`planAccessImpact: unexpected principal \`${principal}\``);
     const principalKind = ref.value.kind;
-    changesOf(oldHoldings.get(principal) ?? new Map(), newHoldings.get(principal) ?? new Map(), 1, (account, mode, was, now, impact) => {
-      changes.push({ principal, principalKind, account, accountId: accountIdOf(account), mode, permissionSets: setsOf(was, now, mode), impact });
-    });
+    for (const held of changesOfHolder(ev, list, counts, holdings.before.get(principal) ?? new Map(), holdings.after.get(principal) ?? new Map(), 1)) {
+      changes.push({ principal, principalKind, account: held.account, accountId: accountIdOf(ev, held.account), mode: held.mode, permissionSets: setsOf(held), impact: held.impact });
+    }
   }
+  return changes;
+}
 
-  const userClasses = new Map<string, { change: Omit<UserAccessChange, 'users' | 'sample'>; users: string[] }>();
+/** the users' changes, one entry per (groups holding, account, mode, permission sets, impact), unsorted; and how many users changed */
+export function userChanges(
+  ev: Evaluations,
+  list: ImpactList,
+  counts: Counts,
+  holdings: Record<'before' | 'after', Holdings>,
+  memberships: ReturnType<typeof usersWithTheSameGroups>,
+  progress: () => void,
+): { changes: UserAccessChange[]; usersChanged: number } {
+  const classes = new Map<string, { change: Omit<UserAccessChange, 'users' | 'sample'>; users: string[] }>();
   let usersChanged = 0;
   for (const { before: oldGroups, after: newGroups, users } of memberships) {
-    options.onPrincipal?.(++done, total);
-    const oldAccounts = holdingsOfGroups(oldHoldings, oldGroups);
-    const newAccounts = holdingsOfGroups(newHoldings, newGroups);
-    let changed = false;
-    changesOf(oldAccounts, newAccounts, users.length, (account, mode, was, now, impact) => {
-      changed = true;
-      const holds = (holdings: Holdings, group: string) => (holdings.get(formatPrincipalRef({ kind: 'group', name: group }))?.get(account)?.[mode].size ?? 0) > 0;
-      const groups = [...new Set([...oldGroups.filter((g) => holds(oldHoldings, g)), ...newGroups.filter((g) => holds(newHoldings, g))])].sort();
-      const permissionSets = setsOf(was, now, mode);
+    progress();
+    const found = changesOfHolder(ev, list, counts, holdingsOfGroups(holdings.before, oldGroups), holdingsOfGroups(holdings.after, newGroups), users.length);
+    if (found.length > 0) usersChanged += users.length;
+    for (const held of found) {
+      const { account, mode, impact } = held;
+      const holds = (h: Holdings, group: string) => (h.get(formatPrincipalRef({ kind: 'group', name: group }))?.get(account)?.[mode].size ?? 0) > 0;
+      const groups = [...new Set([...oldGroups.filter((g) => holds(holdings.before, g)), ...newGroups.filter((g) => holds(holdings.after, g))])].sort();
+      const permissionSets = setsOf(held);
       const key = JSON.stringify([groups, account, mode, permissionSets, impact]);
-      const known = userClasses.get(key);
+      const known = classes.get(key);
       if (known !== undefined) known.users.push(...users);
-      else userClasses.set(key, { change: { groups, account, accountId: accountIdOf(account), mode, permissionSets, impact }, users: [...users] });
-    });
-    if (changed) usersChanged += users.length;
+      else classes.set(key, { change: { groups, account, accountId: accountIdOf(ev, account), mode, permissionSets, impact }, users: [...users] });
+    }
   }
-  const userChanges: UserAccessChange[] = [...userClasses.values()].map(({ change, users }) => ({
-    ...change,
-    users: users.length,
-    sample: [...users].sort().slice(0, USER_SAMPLE),
-  }));
-  const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  userChanges.sort(
+  const changes = [...classes.values()].map(({ change, users }) => ({ ...change, users: users.length, sample: [...users].sort().slice(0, USER_SAMPLE) }));
+  return { changes, usersChanged };
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** groups, then service accounts; by name, account and mode */
+export function sortChanges(changes: readonly AccessChange[]): AccessChange[] {
+  return [...changes].sort(
+    (a, b) =>
+      KIND_ORDER[a.principalKind] - KIND_ORDER[b.principalKind] ||
+      compareText(a.principal, b.principal) ||
+      compareText(a.account, b.account) ||
+      MODES.indexOf(a.mode) - MODES.indexOf(b.mode),
+  );
+}
+
+/** by groups, account, mode and first user */
+export function sortUserChanges(changes: readonly UserAccessChange[]): UserAccessChange[] {
+  return [...changes].sort(
     (a, b) =>
       compareText(a.groups.join('\n'), b.groups.join('\n')) ||
       compareText(a.account, b.account) ||
       MODES.indexOf(a.mode) - MODES.indexOf(b.mode) ||
       compareText(a.sample[0] ?? '', b.sample[0] ?? ''),
   );
-  changes.sort(
-    (a, b) =>
-      KIND_ORDER[a.principalKind] - KIND_ORDER[b.principalKind] ||
-      (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0) ||
-      (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) ||
-      MODES.indexOf(a.mode) - MODES.indexOf(b.mode),
-  );
-  // impacts numbered in the order the sorted entries first refer to them: the output does not depend on iteration order
+}
+
+/**
+ * impacts numbered in the order the sorted entries first refer to them (principals', then
+ * users'): the output does not depend on iteration order; an impact no entry refers to is dropped
+ */
+export function numberImpacts(
+  impacts: readonly Impact[],
+  changes: readonly AccessChange[],
+  users: readonly UserAccessChange[],
+): { impacts: Impact[]; changes: AccessChange[]; userChanges: UserAccessChange[] } {
   const renumbered = new Map<number, number>();
   const numberOf = (impact: number) => {
     let at = renumbered.get(impact);
@@ -644,9 +768,24 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
     }
     return at;
   };
-  const access = changes.map((c) => ({ ...c, impact: numberOf(c.impact) }));
-  const users = userChanges.map((c) => ({ ...c, impact: numberOf(c.impact) }));
+  const numberedChanges = changes.map((c) => ({ ...c, impact: numberOf(c.impact) }));
+  const numberedUsers = users.map((c) => ({ ...c, impact: numberOf(c.impact) }));
   const ordered: Impact[] = [];
   for (const [was, at] of renumbered) ordered[at] = impacts[was]!;
-  return { impacts: ordered, changes: access, userChanges: users, usersChanged, stats: { compared, recomputed, policySetsEvaluated: evaluated.size, decisions } };
+  return { impacts: ordered, changes: numberedChanges, userChanges: numberedUsers };
+}
+
+export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: AccessImpactOptions): AccessImpact {
+  const ev = evaluations(before, after, options.catalog);
+  const holdings = { before: holdingsOf(before), after: holdingsOf(after) };
+  const memberships = usersWithTheSameGroups(options.directories?.before ?? configDirectory(before), options.directories?.after ?? configDirectory(after));
+  const list = impactList();
+  const counts: Counts = { compared: 0, recomputed: 0 };
+  const total = new Set([...holdings.after.keys(), ...holdings.before.keys()]).size + memberships.length;
+  let done = 0;
+  const progress = () => options.onPrincipal?.(++done, total);
+  const principals = principalChanges(ev, list, counts, holdings, progress);
+  const users = userChanges(ev, list, counts, holdings, memberships, progress);
+  const numbered = numberImpacts(list.impacts, sortChanges(principals), sortUserChanges(users.changes));
+  return { ...numbered, usersChanged: users.usersChanged, stats: { ...counts, policySetsEvaluated: ev.evaluated.size, decisions: ev.decisions } };
 }
