@@ -37,7 +37,7 @@ const MIB = 1024 * 1024;
  */
 export const MAX_FILE_BYTES = {
   policy: 1 * MIB,
-  config: 8 * MIB,
+  config: 64 * MIB, // 40,000 groups with their members and assignments are about 14 MB
   case: 4 * MIB,
   accessTests: 8 * MIB,
 } as const;
