@@ -4,7 +4,7 @@
  * account, the permission set and the account that owns the resource, not on who holds the
  * permission set, so that is the cache key.
  */
-import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy } from '../policy/index.ts';
+import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
 import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   findAccount,
@@ -16,7 +16,6 @@ import {
   type PrincipalRef,
   type ResolvedAccess,
   type ResolvedPolicies,
-  type ResolveIssue,
 } from '../org/index.ts';
 
 export interface CompiledAccess {
@@ -42,7 +41,7 @@ export interface AccessRequest {
   readonly resourceAccount?: string | undefined;
 }
 
-export type CompiledAccessResult = { readonly ok: true; readonly value: CompiledAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type CompiledAccessResult = Result<CompiledAccess>;
 
 /** the compiled policies of an (account, permission set) pair, whoever holds it */
 export type PairAccess = Pick<CompiledAccess, 'compiled' | 'decideConditional' | 'resourceAccountId'> & {
@@ -136,7 +135,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
     const external = owner.id !== undefined && owner.account === undefined;
     const resourceAccountId = owner.id ?? access.account.id;
     const entry = entryFor(keyOf(access.policies, external), access.policies, external);
-    return { ok: true, value: { access, resourceAccountId, compiled: entry.compiled, decideConditional: entry.decideConditional } };
+    return { ok: true, value: { access, resourceAccountId, compiled: entry.compiled, decideConditional: entry.decideConditional }, issues: [] };
   };
 
   const forPair = (account: Account, permissionSetName: string, resource: string): PairAccess | undefined => {

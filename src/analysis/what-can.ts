@@ -7,8 +7,8 @@
  */
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
-import { accountOfArn, needsNoPermission, type ContextValue, type Policy } from '../policy/index.ts';
-import { checkPrincipal, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import { accountOfArn, needsNoPermission, type ContextValue, type Policy, type Result } from '../policy/index.ts';
+import { checkPrincipal, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 import { accessCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
@@ -81,7 +81,7 @@ export interface WhatCanResult {
   readonly access: readonly PermissionSetAccess[];
 }
 
-export type WhatCanOutcome = { readonly ok: true; readonly value: WhatCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type WhatCanOutcome = Result<WhatCanResult>;
 
 export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): WhatCanOutcome {
   const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
@@ -93,7 +93,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
   const facts = sessionFactsOf(config, options.sessionFacts);
   const access: PermissionSetAccess[] = [];
   for (const grant of grants) {
-    if (filter.name !== undefined && grant.account.name !== filter.name) continue;
+    if (filter.value !== undefined && grant.account.name !== filter.value) continue;
     const base = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: '*' });
     if (!base.ok) throw new Error(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
     const session = principalSession(query.principal, grant.account.id, grant.permissionSet, facts);
@@ -174,7 +174,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
       undecided,
     });
   }
-  return { ok: true, value: { principal: query.principal, access } };
+  return { ok: true, value: { principal: query.principal, access }, issues: [] };
 }
 
 /**

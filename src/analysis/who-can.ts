@@ -5,8 +5,8 @@
  * TLS) is `conditional`, with the keys that remain and one context that allows it. A triple whose
  * search ran out of budget is listed apart (`undecided`): the answer is then incomplete.
  */
-import type { ContextValue } from '../policy/index.ts';
-import type { OrgConfig, PrincipalRef, ResolveIssue } from '../org/index.ts';
+import type { ContextValue, Result } from '../policy/index.ts';
+import type { OrgConfig, PrincipalRef } from '../org/index.ts';
 import { accessCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
@@ -72,7 +72,7 @@ export interface WhoCanResult {
   readonly undecided: readonly WhoCanUndecided[];
 }
 
-export type WhoCanOutcome = { readonly ok: true; readonly value: WhoCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type WhoCanOutcome = Result<WhoCanResult>;
 
 /** every principal the configuration knows: groups, then users (first seen first), then service accounts */
 export function allPrincipals(config: OrgConfig): PrincipalRef[] {
@@ -102,7 +102,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const verdictByPair = new Map<string, AccessVerdict>();
   for (const principal of allPrincipals(config)) {
     for (const grant of grantsOf(principal)) {
-      if (filter.name !== undefined && grant.account.name !== filter.name) continue;
+      if (filter.value !== undefined && grant.account.name !== filter.value) continue;
       const pair = `${grant.account.name}\u0000${grant.permissionSet}`;
       let compiled = compiledByPair.get(pair);
       if (compiled === undefined) {
@@ -148,5 +148,5 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
       });
     }
   }
-  return { ok: true, value: { entries, checked, searched, undecided } };
+  return { ok: true, value: { entries, checked, searched, undecided }, issues: [] };
 }

@@ -2,7 +2,8 @@
  * The organization for the commands that ask questions of it (test, who-can, what-can): a
  * configuration with errors is reported and stops the command with exit status 2.
  */
-import { ConfigDirError, formatConfigIssue, loadConfigDir, type OrgConfig } from '../org/index.ts';
+import { ConfigDirError, loadConfigDir, type OrgConfig } from '../org/index.ts';
+import { formatIssue } from '../policy/index.ts';
 import { actionChecker } from './catalog-wiring.ts';
 import { UsageError, type Io } from './io.ts';
 
@@ -15,7 +16,7 @@ export function loadOrgConfig(dir: string, io: Io): OrgConfig {
     throw error;
   }
   if (!parsed.ok) {
-    for (const issue of parsed.issues) if (issue.severity === 'error') io.err(`${formatConfigIssue(issue, dir)}\n`);
+    for (const issue of parsed.issues) if (issue.severity === 'error') io.err(`${formatIssue(issue, dir)}\n`);
     throw new UsageError(`\`${dir}\` is not a valid configuration: see \`parapet validate ${dir}\``);
   }
   return parsed.value;

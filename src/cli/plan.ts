@@ -11,7 +11,8 @@ import { loadCatalog } from '../catalog/load-catalog.ts';
 import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
 import { markdownCode, markdownText } from '../analysis/escape-markdown.ts';
 import { renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
-import { ConfigDirError, formatConfigIssue, parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
+import { ConfigDirError, parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
+import { formatIssue } from '../policy/index.ts';
 import { UsageError, writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
@@ -88,7 +89,7 @@ Examples:
       if (invalid.length > 0) {
         const errorsOf = (issues: readonly ConfigIssue[]) => issues.filter((i) => i.severity === 'error');
         for (const { source, result } of invalid) {
-          for (const issue of errorsOf(result.issues)) io.err(`${formatConfigIssue(issue, source.label)}\n`);
+          for (const issue of errorsOf(result.issues)) io.err(`${formatIssue(issue, source.label)}\n`);
           io.err(`parapet: \`${source.label}\` is not a valid configuration: ${errorsOf(result.issues).length} error(s)\n`);
         }
         if (options.json) {
@@ -99,7 +100,7 @@ Examples:
           write(`${JSON.stringify({ format: PLAN_FORMAT, from: before.label, to: after.label, valid: false, issues: { from: of(0) ?? [], to: of(1) ?? [] } })}\n`);
         } else {
           // issue messages quote names from the files: escaped, one per line, so none can end a block or inject
-          const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => `- ${markdownText(formatConfigIssue(issue, source.label))}`));
+          const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => `- ${markdownText(formatIssue(issue, source.label))}`));
           write(`## Parapet plan: ${markdownCode(before.label)} → ${markdownCode(after.label)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`);
         }
         setExit(2);

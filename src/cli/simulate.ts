@@ -103,7 +103,7 @@ function runCases(options: SimulateOptions, io: Io): number {
     if (!parsed.ok) {
       invalid++;
       const errors = parsed.issues.filter((i) => i.severity === 'error');
-      if (options.json) io.out(`${JSON.stringify({ file, error: errors.map(formatIssue).join('; '), issues: errors })}\n`);
+      if (options.json) io.out(`${JSON.stringify({ file, error: errors.map((issue) => formatIssue(issue)).join('; '), issues: errors })}\n`);
       else io.out(`INVALID ${file}\n${errors.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
       continue;
     }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import {
   accessCompiler,
-  formatAccessTestIssue,
   formatJunit,
   parseAccessTests,
   requestOf,
@@ -16,6 +15,7 @@ import {
   type AccessTestResult,
   type TestSuite,
 } from '../analysis/index.ts';
+import { formatIssue } from '../policy/index.ts';
 import { describeFsError, formatPrincipalRef, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { UsageError, writeOutputFile, type Io } from './io.ts';
@@ -100,7 +100,7 @@ Examples:
           })}\n`,
         );
       } else {
-        for (const issue of issues) io.out(`${formatAccessTestIssue(issue, dir)}\n`);
+        for (const issue of issues) io.out(`${formatIssue(issue, dir)}\n`);
         for (const result of results) io.out(describeResult(result, dir));
         io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} ${invalid === 1 ? 'error' : 'errors'} in test files` : ''}\n`);
       }

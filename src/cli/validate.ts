@@ -3,7 +3,8 @@
  * and report every mistake at once, located in its file.
  */
 import { Command } from 'commander';
-import { ConfigDirError, formatConfigIssue, loadConfigDir, type ConfigIssue, type ParsedConfig } from '../org/index.ts';
+import { ConfigDirError, loadConfigDir, type ConfigIssue, type ParsedConfig } from '../org/index.ts';
+import { formatIssue } from '../policy/index.ts';
 import { actionChecker } from './catalog-wiring.ts';
 import { UsageError, type Io } from './io.ts';
 
@@ -47,7 +48,7 @@ Examples:
           })}\n`,
         );
       } else {
-        for (const issue of parsed.issues) io.out(`${formatConfigIssue(issue, dir)}\n`);
+        for (const issue of parsed.issues) io.out(`${formatIssue(issue, dir)}\n`);
         const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
         if (parsed.ok) {
           const s = summarize(parsed);

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { whatCan, type PermissionSetAccess } from '../analysis/index.ts';
 import { formatPrincipalRef, parsePrincipalRef } from '../org/index.ts';
+import { issueMessages } from '../policy/index.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { rcpServices } from './catalog-wiring.ts';
 import { collectOption, formatContextExample, parseContextOption } from './context-option.ts';
@@ -47,7 +48,7 @@ Examples:
     )
     .action((dir: string, options: WhatCanOptions) => {
       const principal = parsePrincipalRef(options.principal);
-      if (!principal.ok) throw new UsageError(`--principal: ${principal.message}`);
+      if (!principal.ok) throw new UsageError(`--principal: ${issueMessages(principal.issues)}`);
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
       const catalog = loadCatalog();

@@ -14,16 +14,16 @@ export function checkPrincipal(config: OrgConfig, principal: PrincipalRef): Reso
     case 'group':
       return config.groups.has(principal.name)
         ? undefined
-        : { code: 'unknown-group', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, config.groups.keys())}` };
+        : { code: 'unknown-group', severity: 'error', path: '$.principal', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, config.groups.keys())}` };
     case 'user': {
       if (groupsOfUser(config, principal.name).length > 0) return undefined;
       const users = new Set([...config.groups.values()].flatMap((g) => g.members));
-      return { code: 'unknown-user', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, users)}` };
+      return { code: 'unknown-user', severity: 'error', path: '$.principal', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, users)}` };
     }
     case 'serviceAccount':
       return config.serviceAccounts.has(principal.name)
         ? undefined
-        : { code: 'unknown-service-account', message: `unknown service account \`${principal.name}\`${didYouMean(principal.name, config.serviceAccounts.keys())}` };
+        : { code: 'unknown-service-account', severity: 'error', path: '$.principal', message: `unknown service account \`${principal.name}\`${didYouMean(principal.name, config.serviceAccounts.keys())}` };
     default: {
       const never: never = principal.kind;
       return never;

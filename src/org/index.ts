@@ -4,7 +4,6 @@
  * the policies in force. Format and validation codes: docs/config-reference.md.
  */
 export type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
-export { formatConfigIssue, hasConfigErrors } from './config-issue.ts';
 export type {
   Account,
   Assignment,

@@ -8,7 +8,7 @@
  *   const compiled = compilePolicySet(access.value.policies, { ...access.value.compileOptions, rcpServices });
  *   explain(decide(compiled, request), access.value.explainOptions);
  */
-import type { ExplainOptions, Policy } from '../policy/index.ts';
+import type { ExplainOptions, Policy, Result } from '../policy/index.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { findAccount } from './find-account.ts';
 import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
@@ -53,7 +53,7 @@ export interface ResolvedAccess {
 
 export type { ResolveIssue, ResolveIssueCode } from './resolve-issue.ts';
 
-export type ResolvedAccessResult = { readonly ok: true; readonly value: ResolvedAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type ResolvedAccessResult = Result<ResolvedAccess>;
 
 export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAccessResult {
   const issues: ResolveIssue[] = [];
@@ -65,6 +65,8 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
   if (permissionSet === undefined) {
     issues.push({
       code: 'unknown-permission-set',
+      severity: 'error',
+      path: '$.permissionSet',
       message: `unknown permission set \`${query.permissionSet}\`${didYouMean(query.permissionSet, config.permissionSets.keys())}`,
     });
   }
@@ -77,6 +79,7 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
   const rcps = resourceGuardrailChain(config, resourceAccount);
   return {
     ok: true,
+    issues: [],
     value: {
       principal: query.principal,
       account,
@@ -99,6 +102,6 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
 
 function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[]): Account | undefined {
   const account = findAccount(config, nameOrId);
-  if (account === undefined) issues.push({ code: 'unknown-account', message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
+  if (account === undefined) issues.push({ code: 'unknown-account', severity: 'error', path: '$.account', message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
   return account;
 }
