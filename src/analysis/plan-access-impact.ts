@@ -45,6 +45,7 @@ import {
 } from './evaluate-effective-access.ts';
 import { permissionSetRoleArn, principalSession, sessionFactsOf } from './principal-session.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
+import { internalError } from '../policy/index.ts';
 
 export type AccessMode = 'standing' | 'eligible';
 
@@ -584,7 +585,7 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
     options.onPrincipal?.(++done, total);
     const ref = parsePrincipalRef(principal);
     // holdingsOf writes every principal with formatPrincipalRef, and no user
-    if (!ref.ok || ref.value.kind === 'user') throw new Error(`planAccessImpact: unexpected principal \`${principal}\``);
+    if (!ref.ok || ref.value.kind === 'user') throw internalError(`planAccessImpact: unexpected principal \`${principal}\``);
     const principalKind = ref.value.kind;
     changesOf(oldHoldings.get(principal) ?? new Map(), newHoldings.get(principal) ?? new Map(), 1, (account, mode, was, now, impact) => {
       changes.push({ principal, principalKind, account, accountId: accountIdOf(account), mode, permissionSets: setsOf(was, now, mode), impact });

@@ -9,6 +9,7 @@ import { appendAll } from '../policy/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
 import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
 import type { AccessChange, Impact, ServiceChange, UserAccessChange } from './plan-access-impact.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface RenderPlanOptions {
   /** actions shown per list before `and N more` (default 10) */
@@ -69,7 +70,7 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     if (flag.userAccess !== undefined) return { kind: 'users', change: plan.userAccess[flag.userAccess]! };
     const change = plan.access.find((c) => c.principal === flag.principal && c.account === flag.account && c.mode === flag.mode);
     // buildPlan raises a flag only for an entry of `access`
-    if (change === undefined) throw new Error(`renderPlanMarkdown: no access change for the flag on \`${flag.principal}\``);
+    if (change === undefined) throw internalError(`renderPlanMarkdown: no access change for the flag on \`${flag.principal}\``);
     return { kind: 'principal', change };
   };
   if (plan.flags.length > 0) {

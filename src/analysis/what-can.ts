@@ -14,6 +14,7 @@ import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalGrants } from './principal-grants.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface WhatCanQuery {
   readonly principal: PrincipalRef;
@@ -95,12 +96,12 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
   for (const grant of grants) {
     if (filter.value !== undefined && grant.account.name !== filter.value) continue;
     const base = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: '*' });
-    if (!base.ok) throw new Error(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
+    if (!base.ok) throw internalError(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
     const session = principalSession(query.principal, grant.account.id, grant.permissionSet, facts);
     const compiledFor = (resource: string): CompiledAccess => {
       if (accountOfArn(resource) === undefined) return base.value;
       const other = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource });
-      if (!other.ok) throw new Error(`whatCan: ${other.issues.map((i) => i.message).join('; ')}`);
+      if (!other.ok) throw internalError(`whatCan: ${other.issues.map((i) => i.message).join('; ')}`);
       return other.value;
     };
     const decideOn = (action: string, resource: string): AccessVerdict => {

@@ -13,6 +13,7 @@ import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { grantIndex } from './principal-grants.ts';
 import type { PairAccess } from './access-compiler.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface WhoCanQuery {
   readonly action: string;
@@ -108,7 +109,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
       if (compiled === undefined) {
         compiled = compile.forPair(grant.account, grant.permissionSet, query.resource);
         // every name in a grant comes from the validated configuration
-        if (compiled === undefined) throw new Error(`whoCan: unknown permission set \`${grant.permissionSet}\``);
+        if (compiled === undefined) throw internalError(`whoCan: unknown permission set \`${grant.permissionSet}\``);
         compiledByPair.set(pair, compiled);
       }
       const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);

@@ -11,11 +11,12 @@ import { loadCatalog } from '../catalog/load-catalog.ts';
 import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
 import { markdownCode, markdownText } from '../analysis/escape-markdown.ts';
 import { renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
-import { ConfigDirError, parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
-import { formatIssue } from '../policy/index.ts';
-import { UsageError, writeOutputFile, type Io } from './io.ts';
+import { parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
+import { formatIssue, ParapetError } from '../policy/index.ts';
+import { writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface PlanOptions {
   from: string;
@@ -42,19 +43,14 @@ function isFolder(path: string): boolean {
 /** a folder, or a revision of the repository (`--repo`, else the current folder) */
 function readSource(value: string, repo: string | undefined): Source {
   if (repo === undefined && isFolder(value)) {
-    try {
-      return { label: value, files: readConfigDir(value) };
-    } catch (error) {
-      if (error instanceof ConfigDirError) throw new UsageError(error.message);
-      throw error;
-    }
+    return { label: value, files: readConfigDir(value) };
   }
   const dir = repo ?? '.';
-  if (!existsSync(dir)) throw new UsageError(`no such folder: \`${dir}\``);
+  if (!existsSync(dir)) throw new ParapetError('not-found', `no such folder: \`${dir}\``, { path: dir });
   return { label: value, files: readConfigAtRevision(dir, value) };
 }
 
-export function planCommand(io: Io, setExit: (code: number) => void): Command {
+export function planCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('plan')
     .description('what a change to the configuration repository changes: structure, access gained and lost, and flags (docs/plan.md)')
     .requiredOption('--from <old>', 'the version before: a folder, or a git revision')
@@ -103,7 +99,7 @@ Examples:
           const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => `- ${markdownText(formatIssue(issue, source.label))}`));
           write(`## Parapet plan: ${markdownCode(before.label)} → ${markdownCode(after.label)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`);
         }
-        setExit(2);
+        setExit('invalid-input');
         return;
       }
       const [oldConfig, newConfig] = parsed.map((p) => (p.result as { value: OrgConfig }).value) as [OrgConfig, OrgConfig];
@@ -119,6 +115,6 @@ Examples:
       });
       progress?.done();
       write(options.json ? `${JSON.stringify({ ...plan, valid: true })}\n` : renderPlanMarkdown(plan));
-      setExit(0);
+      setExit('yes');
     });
 }

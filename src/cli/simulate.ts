@@ -18,13 +18,15 @@ import {
   type Issue,
   type Policy,
   type PolicyType,
+  ParapetError,
 } from '../policy/index.ts';
 import { MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { findJsonFiles } from './find-files.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, parseContextOption } from './context-option.ts';
 import { startProgress } from './progress.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface SimulateOptions {
   case?: string;
@@ -48,7 +50,7 @@ interface SimulateOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function simulateCommand(io: Io, setExit: (code: number) => void): Command {
+export function simulateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('simulate')
     .description('decide requests offline with AWS IAM evaluation logic: run decision cases, or one ad-hoc request')
     .option('--case <path>', 'a decision case file, or a folder searched recursively for *.json cases')
@@ -88,11 +90,11 @@ Examples:
     });
 }
 
-function runCases(options: SimulateOptions, io: Io): number {
+function runCases(options: SimulateOptions, io: Io): Outcome {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UsageError(`--repeat must be a positive whole number, not \`${options.repeat}\``);
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new ParapetError('usage', `--repeat must be a positive whole number, not \`${options.repeat}\``);
   const files = findJsonFiles(options.case!);
-  if (files.length === 0) throw new UsageError(`no *.json case files under \`${options.case}\``);
+  if (files.length === 0) throw new ParapetError('usage', `no *.json case files under \`${options.case}\``);
   let failed = 0;
   let invalid = 0;
   let passed = 0;
@@ -134,7 +136,7 @@ function runCases(options: SimulateOptions, io: Io): number {
   }
   progress.done();
   if (!options.json) io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} invalid` : ''}\n`);
-  return invalid > 0 ? 2 : failed > 0 ? 1 : 0;
+  return invalid > 0 ? 'invalid-input' : failed > 0 ? 'no' : 'yes';
 }
 
 function indent(text: string): string {
@@ -152,9 +154,9 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   return parsed.ok ? parsed.value : undefined;
 }
 
-function runAdHoc(options: SimulateOptions, io: Io): number {
+function runAdHoc(options: SimulateOptions, io: Io): Outcome {
   if (options.principal === undefined || options.action === undefined) {
-    throw new UsageError('give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
+    throw new ParapetError('usage', 'give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
   }
   // the request first: a malformed one is never decided, whatever the policies say
   checkActionOption(options.action);
@@ -173,7 +175,7 @@ function runAdHoc(options: SimulateOptions, io: Io): number {
   for (const issue of issues) io.err(`${formatIssue(issue)}\n`);
   if (issues.some((i) => i.severity === 'error')) {
     io.err('the policies have errors: no decision (an invalid policy never allows)\n');
-    return 2;
+    return 'invalid-input';
   }
   const defined = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
   const compiled = compilePolicySet(
@@ -202,5 +204,5 @@ function runAdHoc(options: SimulateOptions, io: Io): number {
   );
   if (options.json) io.out(`${JSON.stringify(decision)}\n`);
   else io.out(`${decision.decision}\n${explain(decision)}\n`);
-  return decision.decision === 'Allow' ? 0 : 1;
+  return decision.decision === 'Allow' ? 'yes' : 'no';
 }

@@ -15,11 +15,12 @@ import {
   type AccessTestResult,
   type TestSuite,
 } from '../analysis/index.ts';
-import { formatIssue } from '../policy/index.ts';
+import { formatIssue, ParapetError } from '../policy/index.ts';
 import { describeFsError, formatPrincipalRef, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
-import { UsageError, writeOutputFile, type Io } from './io.ts';
+import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface TestOptions {
   junit?: string;
@@ -28,7 +29,7 @@ interface TestOptions {
 
 export const TESTS_FOLDER = 'tests';
 
-export function testCommand(io: Io, setExit: (code: number) => void): Command {
+export function testCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('test')
     .description('run the access tests in DIR/tests/*.yaml against the configuration (docs/access-tests.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml and tests/')
@@ -64,7 +65,7 @@ Examples:
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, folder, 'list');
         files = [];
       }
-      if (files.length === 0) throw new UsageError(`no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
+      if (files.length === 0) throw new ParapetError('usage', `no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
 
       const compiler = accessCompiler(config, { rcpServices: rcpServices() });
       const suites: TestSuite[] = [];
@@ -84,7 +85,7 @@ Examples:
       const invalid = issues.filter((i) => i.severity === 'error').length;
       // zero tests prove nothing: a run that checked nothing must not pass (a file that is not valid
       // has its errors reported below instead)
-      if (count === 0 && invalid === 0) throw new UsageError(`no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
+      if (count === 0 && invalid === 0) throw new ParapetError('usage', `no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
 
       if (options.junit !== undefined) {
         writeOutputFile(options.junit, formatJunit(suites));
@@ -104,7 +105,7 @@ Examples:
         for (const result of results) io.out(describeResult(result, dir));
         io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} ${invalid === 1 ? 'error' : 'errors'} in test files` : ''}\n`);
       }
-      setExit(invalid > 0 ? 2 : failed > 0 ? 1 : 0);
+      setExit(invalid > 0 ? 'invalid-input' : failed > 0 ? 'no' : 'yes');
     });
 }
 

@@ -3,16 +3,17 @@
  * and report every mistake at once, located in its file.
  */
 import { Command } from 'commander';
-import { ConfigDirError, loadConfigDir, type ConfigIssue, type ParsedConfig } from '../org/index.ts';
+import { loadConfigDir, type ConfigIssue, type ParsedConfig } from '../org/index.ts';
 import { formatIssue } from '../policy/index.ts';
 import { actionChecker } from './catalog-wiring.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface ValidateOptions {
   json?: boolean;
 }
 
-export function validateCommand(io: Io, setExit: (code: number) => void): Command {
+export function validateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('validate')
     .description('check a configuration repository: parapet.yaml, its guardrails and permission sets (docs/config-reference.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -27,13 +28,7 @@ Examples:
   parapet validate . --json`,
     )
     .action((dir: string, options: ValidateOptions) => {
-      let parsed: ParsedConfig;
-      try {
-        parsed = loadConfigDir(dir, { checkAction: actionChecker() });
-      } catch (error) {
-        if (error instanceof ConfigDirError) throw new UsageError(error.message);
-        throw error;
-      }
+      const parsed: ParsedConfig = loadConfigDir(dir, { checkAction: actionChecker() });
       const errors = parsed.issues.filter((i) => i.severity === 'error').length;
       const warnings = parsed.issues.length - errors;
       if (options.json) {
@@ -59,7 +54,7 @@ Examples:
           );
         } else io.out(`${dir}: invalid: ${counts}\n`);
       }
-      setExit(errors === 0 ? 0 : 1);
+      setExit(errors === 0 ? 'yes' : 'no');
     });
 }
 

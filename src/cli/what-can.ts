@@ -5,12 +5,13 @@
 import { Command } from 'commander';
 import { whatCan, type PermissionSetAccess } from '../analysis/index.ts';
 import { formatPrincipalRef, parsePrincipalRef } from '../org/index.ts';
-import { issueMessages } from '../policy/index.ts';
+import { issueMessages, ParapetError } from '../policy/index.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { rcpServices } from './catalog-wiring.ts';
 import { collectOption, formatContextExample, parseContextOption } from './context-option.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface WhatCanOptions {
   principal: string;
@@ -21,7 +22,7 @@ interface WhatCanOptions {
   json?: boolean;
 }
 
-export function whatCanCommand(io: Io, setExit: (code: number) => void): Command {
+export function whatCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('what-can')
     .description('list the actions a group, user or service account is granted, per account and permission set, by service')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -48,15 +49,15 @@ Examples:
     )
     .action((dir: string, options: WhatCanOptions) => {
       const principal = parsePrincipalRef(options.principal);
-      if (!principal.ok) throw new UsageError(`--principal: ${issueMessages(principal.issues)}`);
+      if (!principal.ok) throw new ParapetError('usage', `--principal: ${issueMessages(principal.issues)}`);
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
       const catalog = loadCatalog();
       for (const service of options.service) {
-        if (!catalog.isKnownService(service)) throw new UsageError(`--service: unknown service \`${service}\``);
+        if (!catalog.isKnownService(service)) throw new ParapetError('usage', `--service: unknown service \`${service}\``);
       }
       const result = whatCan(config, catalog, { principal: principal.value, account: options.account, context }, { rcpServices: rcpServices() });
-      if (!result.ok) throw new UsageError(result.issues.map((i) => i.message).join('; '));
+      if (!result.ok) throw new ParapetError('usage', result.issues.map((i) => i.message).join('; '));
       const only = new Set(options.service.map((s) => s.toLowerCase()));
       const access = result.value.access.map((a) => (only.size === 0 ? a : { ...a, services: a.services.filter((s) => only.has(s.service)) }));
       if (options.json) {
@@ -80,7 +81,7 @@ Examples:
           })}\n`,
         );
       } else io.out(describe(formatPrincipalRef(principal.value), access, options.actions === true));
-      setExit(0);
+      setExit('yes');
     });
 }
 

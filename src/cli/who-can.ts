@@ -8,8 +8,10 @@ import { whoCan, type WhoCanEntry, type WhoCanUndecided } from '../analysis/inde
 import { formatPrincipalRef } from '../org/index.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, collectOption, formatContextExample, parseContextOption } from './context-option.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import { ParapetError } from '../policy/index.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface WhoCanOptions {
   action: string;
@@ -19,7 +21,7 @@ interface WhoCanOptions {
   json?: boolean;
 }
 
-export function whoCanCommand(io: Io, setExit: (code: number) => void): Command {
+export function whoCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('who-can')
     .description('list every group, user and service account allowed to perform an action on a resource, and through what')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -53,7 +55,7 @@ Examples:
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
       const result = whoCan(config, { action: options.action, resource: options.resource, account: options.account, context }, { rcpServices: rcpServices() });
-      if (!result.ok) throw new UsageError(result.issues.map((i) => i.message).join('; '));
+      if (!result.ok) throw new ParapetError('usage', result.issues.map((i) => i.message).join('; '));
       const { entries, checked, undecided } = result.value;
       if (options.json) {
         io.out(
@@ -80,7 +82,7 @@ Examples:
           })}\n`,
         );
       } else io.out(describe(options, entries, checked, undecided));
-      setExit(0);
+      setExit('yes');
     });
 }
 

@@ -16,6 +16,7 @@ import type { OrgConfig } from './org-config.ts';
 import { CONFIG_FILE, readConfigShape } from './read-config-shape.ts';
 import { readYamlTree } from './read-yaml-tree.ts';
 import { capIssuesPerFile, hasErrors, type LocatedResult } from '../policy/index.ts';
+import { internalError } from '../policy/index.ts';
 
 /** file texts by path relative to the repository folder, `/`-separated: `parapet.yaml` and the policy files */
 export type ConfigFiles = ReadonlyMap<string, string>;
@@ -52,7 +53,7 @@ export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}
   if (hasErrors(sorted)) return { ok: false, issues: sorted };
   const value = buildOrgConfig(shape.draft, policies);
   // without an error every required field was read, so the model exists
-  if (value === undefined) throw new Error('parseConfig: no error was reported but the configuration is incomplete');
+  if (value === undefined) throw internalError('parseConfig: no error was reported but the configuration is incomplete');
   return { ok: true, value, issues: sorted };
 }
 

@@ -30,3 +30,4 @@ export { checkContext, checkContextEntry, checkContextValueType, type ContextVal
 export { checkRequestAction, checkRequestResource } from './check-request-target.ts';
 export { appendAll } from './append-all.ts';
 export { capIssues, capIssuesPerFile, MAX_ISSUES_PER_FILE } from './cap-issues.ts';
+export { ParapetError, ERROR_CODES, internalError, type ErrorCode, type ParapetErrorOptions } from './parapet-error.ts';
