@@ -6,53 +6,34 @@
  * code to its exit status, and the server to its HTTP status, in one table (src/cli/exit-status.ts).
  */
 
-export type ErrorCode =
+/** every code, the one list: the type below is read from it, so a table over it cannot miss one */
+export const ERROR_CODES = [
   // the request: the caller can fix it
-  | 'usage' // wrong arguments or options
-  | 'invalid-input' // an input that was read but is not valid: a configuration, a test file, a case
-  | 'not-found' // a file, folder or git revision that does not exist
-  | 'conflict' // the request contradicts the current state (already approved, changed meanwhile)
-  | 'unauthenticated' // who asks is not known
-  | 'forbidden' // who asks may not do this
+  'usage', // wrong arguments or options
+  'invalid-input', // an input that was read but is not valid: a configuration, a test file, a case
+  'not-found', // a file, folder or git revision that does not exist
+  'conflict', // the request contradicts the current state (already approved, changed meanwhile)
+  'unauthenticated', // who asks is not known
+  'forbidden', // who asks may not do this
   // reading and writing files: the path is in `path`
-  | 'is-a-folder'
-  | 'not-a-file'
-  | 'file-too-large'
-  | 'too-many-files'
-  | 'folder-too-deep'
-  | 'permission-denied'
-  | 'unreadable-file'
-  | 'unwritable-file'
-  | 'git-failed'
-  // the installation: nothing the caller can fix
-  | 'unavailable' // a tool or service Parapet needs is missing (git)
-  | 'catalog-data-missing'
-  | 'catalog-data-invalid'
-  // a bug: an invariant the code relies on does not hold
-  | 'internal';
-
-/** every code, for tables that must cover them all */
-export const ERROR_CODES: readonly ErrorCode[] = [
-  'usage',
-  'invalid-input',
-  'not-found',
-  'conflict',
-  'unauthenticated',
-  'forbidden',
   'is-a-folder',
-  'not-a-file',
+  'not-a-file', // a device, a pipe or a socket
   'file-too-large',
   'too-many-files',
   'folder-too-deep',
   'permission-denied',
   'unreadable-file',
   'unwritable-file',
-  'git-failed',
-  'unavailable',
+  'git-failed', // git ran and refused: not a repository, an unknown object
+  // the installation: nothing the caller can fix
+  'unavailable', // a tool or service Parapet needs is missing (git)
   'catalog-data-missing',
   'catalog-data-invalid',
+  // a bug: an invariant the code relies on does not hold
   'internal',
-];
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ParapetErrorOptions {
   /** the file or folder the failure is about */
