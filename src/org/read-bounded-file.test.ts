@@ -45,7 +45,7 @@ describe('readBoundedFile', () => {
     fails(() => readBoundedFile(path, MAX_FILE_BYTES.policy), 'not-a-file', path);
   });
 
-  test('a folder is `is-a-folder`; a missing file is `file-not-found`', () => {
+  test('a folder is `is-a-folder`; a missing file is `not-found`', () => {
     fails(() => readBoundedFile(dir, 100), 'is-a-folder', dir);
     fails(() => readBoundedFile(join(dir, 'nope.json'), 100), 'not-found', join(dir, 'nope.json'));
   });
