@@ -59,8 +59,8 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
   const issues: ResolveIssue[] = [];
   const principalIssue = checkPrincipal(config, query.principal);
   if (principalIssue !== undefined) issues.push(principalIssue);
-  const account = lookupAccount(config, query.account, issues);
-  const resourceAccount = query.resourceAccount === undefined ? account : lookupAccount(config, query.resourceAccount, issues);
+  const account = lookupAccount(config, query.account, issues, '$.account');
+  const resourceAccount = query.resourceAccount === undefined ? account : lookupAccount(config, query.resourceAccount, issues, '$.resourceAccount');
   const permissionSet = config.permissionSets.get(query.permissionSet);
   if (permissionSet === undefined) {
     issues.push({
@@ -100,8 +100,8 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
   };
 }
 
-function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[]): Account | undefined {
+function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[], path: string): Account | undefined {
   const account = findAccount(config, nameOrId);
-  if (account === undefined) issues.push({ code: 'unknown-account', severity: 'error', path: '$.account', message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
+  if (account === undefined) issues.push({ code: 'unknown-account', severity: 'error', path, message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
   return account;
 }
