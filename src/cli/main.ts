@@ -1,8 +1,7 @@
 /** the `parapet` command line: one file per command, wired here */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { describeFsError } from '../org/index.ts';
-import { internalError, ParapetError } from '../policy/index.ts';
+import { asParapetError } from './as-parapet-error.ts';
 import { exitStatus, FAILURE_STATUS, type Outcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
@@ -64,15 +63,6 @@ Examples:
     return exitStatus(failure.code);
   }
   return exitStatus(outcome);
-}
-
-/** every failure as a ParapetError: a file-system error a command did not expect still names its path */
-function asParapetError(error: unknown): ParapetError {
-  if (error instanceof ParapetError) return error;
-  const fsError = error as NodeJS.ErrnoException | undefined;
-  if (typeof fsError?.code === 'string' && typeof fsError.syscall === 'string') return describeFsError(error, fsError.path ?? '', fsError.syscall);
-  const failure = internalError(error instanceof Error ? error.message : String(error));
-  return new ParapetError(failure.code, failure.message, { cause: error });
 }
 
 function stackOf(error: unknown): string {
