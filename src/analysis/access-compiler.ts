@@ -2,16 +2,19 @@
  * The policies in force for a permission set used in an account, compiled once and shared by
  * every request that needs them (access tests, who-can, what-can). The policies depend on the
  * account, the permission set and the account that owns the resource, not on who holds the
- * permission set, so that is the cache key.
+ * permission set, so that is the cache key. Who holds what comes from the compiler's directory
+ * (by default the configuration's groups): every question sharing a compiler reads the same one.
  */
-import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
+import { compilePolicySet, accountOfArn, internalError, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
 import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
+  configDirectory,
   findAccount,
   guardrailChain,
   resolveAccess,
   resourceGuardrailChain,
   type Account,
+  type Directory,
   type OrgConfig,
   type PrincipalRef,
   type ResolvedAccess,
@@ -30,6 +33,8 @@ export interface CompiledAccess {
 export interface AccessCompilerOptions {
   /** services RCPs apply to (the catalog's `rcpSupportedServices`) */
   readonly rcpServices?: ReadonlySet<string> | undefined;
+  /** who is in which group; default: the configuration's `groups` */
+  readonly directory?: Directory | undefined;
 }
 
 export interface AccessRequest {
@@ -59,7 +64,22 @@ export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) 
    * of the organization. Undefined for an unknown permission set.
    */
   readonly forPair: (account: Account, permissionSet: string, resource: string) => PairAccess | undefined;
+  /** the directory principals are resolved in */
+  readonly directory: Directory;
 };
+
+/**
+ * The compiler a question uses: the one it was given to share, or its own over the question's
+ * directory. A shared compiler resolves principals in its own directory, so a question may not
+ * name another one: it would check a user in one directory and resolve its grants in the other.
+ */
+export function questionCompiler(config: OrgConfig, options: AccessCompilerOptions & { readonly compiler?: AccessCompiler | undefined }): AccessCompiler {
+  if (options.compiler === undefined) return accessCompiler(config, options);
+  if (options.directory !== undefined && options.directory !== options.compiler.directory) {
+    throw internalError('questionCompiler: the compiler given resolves principals in another directory than the question\'s');
+  }
+  return options.compiler;
+}
 
 /**
  * The account that owns a resource: given by name or id, else the account in the ARN (an id
@@ -73,6 +93,7 @@ export function resourceAccountOf(config: OrgConfig, resource: string, given: st
 }
 
 export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions = {}): AccessCompiler {
+  const directory = options.directory ?? configDirectory(config);
   type Entry = { compiled: CompiledPolicySet; decideConditional: ConditionalDecider; namesPrincipals: boolean };
   const cache = new Map<string, Entry>();
   const memory: ContextMemory = [];
@@ -128,7 +149,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
       account: request.account,
       permissionSet: request.permissionSet,
       ...(resourceAccount !== undefined ? { resourceAccount } : {}),
-    });
+    }, directory);
     if (!resolved.ok) return resolved;
     const access = resolved.value;
     // a resource outside the organization: its account's RCPs are not ours to know
@@ -154,5 +175,5 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
     };
     return { resourceAccountId, ...entryFor(keyOf(policies, external), policies, external) };
   };
-  return Object.assign(compile, { forPair });
+  return Object.assign(compile, { forPair, directory });
 }

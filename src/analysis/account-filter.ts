@@ -1,5 +1,5 @@
 /** the account a question is limited to, and the options every access question takes */
-import { didYouMean, findAccount, type OrgConfig } from '../org/index.ts';
+import { didYouMean, findAccount, type Directory, type OrgConfig } from '../org/index.ts';
 import type { Result } from '../policy/index.ts';
 import type { AccessCompiler } from './access-compiler.ts';
 import type { SessionFacts } from './principal-session.ts';
@@ -7,7 +7,9 @@ import type { SessionFacts } from './principal-session.ts';
 export interface AccessQuestionOptions {
   readonly rcpServices?: ReadonlySet<string> | undefined;
   readonly sessionFacts?: SessionFacts | undefined;
-  /** share compiled policies with other questions on the same configuration */
+  /** who is in which group; default: the compiler's, else the configuration's `groups` */
+  readonly directory?: Directory | undefined;
+  /** share compiled policies with other questions on the same configuration (and directory) */
   readonly compiler?: AccessCompiler | undefined;
 }
 

@@ -257,7 +257,13 @@ test('a guardrail edit that only adds a condition narrows access instead of remo
       guardrailKind: 'scp',
       guardrail: 'deny-leave-organization',
       file: 'guardrails/deny-leave-organization.json',
-      statements: [{ change: 'added', statement: 'DenyIamOutsideBusinessHours', summary: 'Deny iam:CreateUser on * when aws:CurrentTime' }],
+      statements: [
+        {
+          change: 'added',
+          statement: 'DenyIamOutsideBusinessHours',
+          outline: { effect: 'Deny', notAction: false, actions: ['iam:CreateUser'], notResource: false, resources: ['*'], conditionKeys: ['aws:CurrentTime'] },
+        },
+      ],
       digest: {
         from: policyDigest(acme.guardrails.get('deny-leave-organization')!.policy),
         to: policyDigest(after.guardrails.get('deny-leave-organization')!.policy),

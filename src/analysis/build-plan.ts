@@ -8,10 +8,14 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import { diffConfigs, unitPathName, type Account, type OrgConfig, type StructuralChange } from '../org/index.ts';
 import type { AdminCriterion } from './escalation-rules.ts';
-import { planAccessImpact, type AccessChange, type AccessMode, type Impact, type ImpactStats, type UserAccessChange } from './plan-access-impact.ts';
+import { planAccessImpact, type AccessChange, type AccessImpactOptions, type AccessMode, type Impact, type ImpactStats, type UserAccessChange } from './plan-access-impact.ts';
 
-/** 2: users aggregated (`userAccess`), what changed listed once (`impacts`), flags refer to both */
-export const PLAN_FORMAT = 'parapet-plan/2';
+/**
+ * 2: users aggregated (`userAccess`), what changed listed once (`impacts`), flags refer to both;
+ * 3: facts instead of sentences: account changes and statement changes are objects, escalation
+ * rules are named without a description
+ */
+export const PLAN_FORMAT = 'parapet-plan/3';
 
 /**
  * who a flag is about: a group or service account (`principal`, an entry of `access`), or the
@@ -75,11 +79,13 @@ export interface BuildPlanOptions {
   readonly from: string;
   readonly to: string;
   readonly onPrincipal?: ((done: number, total: number) => void) | undefined;
+  /** who is in which group before and now; default: each configuration's `groups` */
+  readonly directories?: AccessImpactOptions['directories'];
 }
 
 export function buildPlan(before: OrgConfig, after: OrgConfig, options: BuildPlanOptions): PlanReport {
   const structural = diffConfigs(before, after);
-  const impact = planAccessImpact(before, after, { catalog: options.catalog, onPrincipal: options.onPrincipal });
+  const impact = planAccessImpact(before, after, { catalog: options.catalog, onPrincipal: options.onPrincipal, directories: options.directories });
   const flags = flagsOf(impact.impacts, impact.changes, impact.userChanges, structural, before, after);
   return {
     format: PLAN_FORMAT,

@@ -3,17 +3,7 @@
  * `testcase` per test, a `failure` with the explained decision for a test that fails, and an
  * `error` for each mistake that kept a test file or a test from running.
  */
-import type { AccessTestIssue } from './access-test.ts';
-import { formatPrincipalRef } from '../org/index.ts';
-import type { AccessTestResult } from './run-access-tests.ts';
-
-export interface TestSuite {
-  /** the test file, relative to the repository folder */
-  readonly source: string;
-  readonly results: readonly AccessTestResult[];
-  /** errors only: what could not run */
-  readonly issues: readonly AccessTestIssue[];
-}
+import { explainResult, failureOf, requestOf, type TestSuite } from './access-test-report.ts';
 
 export function formatJunit(suites: readonly TestSuite[], name = 'parapet access tests'): string {
   const count = (suite: TestSuite) => ({
@@ -34,7 +24,7 @@ export function formatJunit(suites: readonly TestSuite[], name = 'parapet access
         continue;
       }
       lines.push(`${open}>`);
-      lines.push(`      <failure message="${attr(result.failure ?? 'failed')}" type="${result.decision.decision}">${text(`${requestOf(result)}\n${result.explanation}`)}</failure>`);
+      lines.push(`      <failure message="${attr(failureOf(result))}" type="${result.decision.decision}">${text(`${requestOf(result)}\n${explainResult(result)}`)}</failure>`);
       lines.push('    </testcase>');
     }
     for (const issue of suite.issues) {
@@ -46,12 +36,6 @@ export function formatJunit(suites: readonly TestSuite[], name = 'parapet access
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
-}
-
-/** the request a test made, in one line */
-export function requestOf(result: AccessTestResult): string {
-  const t = result.test;
-  return `${formatPrincipalRef(t.principal)} with \`${t.permissionSet}\`${t.eligible ? ' (after elevation)' : ''} in \`${t.account}\`: \`${t.action}\` on \`${t.resource}\``;
 }
 
 function escape(value: string): string {

@@ -7,7 +7,18 @@ export type { AccessTest, AccessTestIssue, AccessTestIssueCode, Expectation } fr
 export { EXPECTATIONS } from './access-test.ts';
 export { parseAccessTests, type ParseAccessTestsOptions, type ParsedAccessTests } from './parse-access-tests.ts';
 export { runAccessTests, meetsExpectation, type AccessTestResult, type RunAccessTestsOptions } from './run-access-tests.ts';
-export { formatJunit, requestOf, type TestSuite } from './format-junit.ts';
+export { formatJunit } from './format-junit.ts';
+export {
+  ACCESS_TEST_FORMAT,
+  accessTestReport,
+  accessTestReportJson,
+  explainResult,
+  failureOf,
+  renderAccessTestText,
+  requestOf,
+  type AccessTestReport,
+  type TestSuite,
+} from './access-test-report.ts';
 export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type AccessRequest, type CompiledAccess } from './access-compiler.ts';
 export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
@@ -25,3 +36,17 @@ export {
   type WhatCanQuery,
   type WhatCanResult,
 } from './what-can.ts';
+export { WHO_CAN_FORMAT, renderWhoCanText, whoCanReportJson, type WhoCanReport } from './who-can-report.ts';
+export { WHAT_CAN_FORMAT, renderWhatCanText, whatCanReport, whatCanReportJson, type WhatCanReport } from './what-can-report.ts';
+export { formatContextExample } from './format-context-example.ts';
+export {
+  SIMULATE_FORMAT,
+  caseRunJson,
+  caseTotals,
+  decisionJson,
+  renderCaseRunText,
+  renderCaseTotalsText,
+  renderDecisionText,
+  type CaseRun,
+  type CaseTotals,
+} from './simulate-report.ts';

@@ -9,6 +9,7 @@
 import { describeSuspiciousCharacters, showHiddenCharacters } from '../org/index.ts';
 import {
   checkPrincipal,
+  configDirectory,
   describeYamlNode,
   didYouMean,
   findAccount,
@@ -16,6 +17,7 @@ import {
   formatYamlPath,
   parsePrincipalRef,
   readYamlTree,
+  type Directory,
   type OrgConfig,
   type PrincipalRef,
   type YamlEntry,
@@ -31,6 +33,8 @@ export interface ParseAccessTestsOptions {
   readonly checkAction?: ((action: string) => string | undefined) | undefined;
   /** the types of condition keys, whose `context` values must read as them (the catalog's `contextKeyTyper`; default: AWS's global keys) */
   readonly contextKeyType?: ContextKeyTyper | undefined;
+  /** who is in which group, to check users and their permission sets; default: the configuration's `groups` */
+  readonly directory?: Directory | undefined;
 }
 
 export interface ParsedAccessTests {
@@ -73,9 +77,12 @@ class Reporter {
 
 export function parseAccessTests(text: string, source: string, config: OrgConfig, options: ParseAccessTestsOptions = {}): ParsedAccessTests {
   const report = new Reporter(source);
+  const directory = options.directory ?? configDirectory(config);
   const yaml = readYamlTree(text, source);
   for (const issue of yaml.issues) report.add(yamlIssueCode(issue.code), issue.message, issue, [], issue.severity);
-  if (yaml.root === undefined) return { tests: [], issues: capAccessTestIssues(report.issues), count: 0 };
+  // a file that is not valid YAML (a syntax error, an unknown alias, a limit) is not read further: docs/access-tests.md
+  const unreadable = yaml.issues.some((issue) => issue.severity === 'error' && issue.code !== 'duplicate-key');
+  if (yaml.root === undefined || unreadable) return { tests: [], issues: capAccessTestIssues(report.issues), count: 0 };
 
   const shape = readFileShape(yaml.root, report);
   if (shape.items.length === 0 && shape.ok) report.add('no-tests', 'the file has no tests', yaml.root.at, shape.testsPath, 'warning');
@@ -104,7 +111,7 @@ export function parseAccessTests(text: string, source: string, config: OrgConfig
     if (defaultContext !== undefined) contextLayers.push({ node: defaultContext, path: ['defaults', 'context'] });
     const ownContext = fields.get('context');
     if (ownContext !== undefined) contextLayers.push({ node: ownContext.value, path: [...path, 'context'] });
-    const test = readTest(merged, { item, path, what, name, source, config, report, options, contextLayers });
+    const test = readTest(merged, { item, path, what, name, source, config, directory, report, options, contextLayers });
     if (test !== undefined && report.errors === before) tests.push(test);
   });
   return { tests, issues: capAccessTestIssues(report.issues), count: shape.items.length };
@@ -158,6 +165,7 @@ interface TestScope {
   readonly name: string | undefined;
   readonly source: string;
   readonly config: OrgConfig;
+  readonly directory: Directory;
   readonly report: Reporter;
   readonly options: ParseAccessTestsOptions;
   /** the `context` of `defaults`, then the test's own, which wins key by key */
@@ -193,7 +201,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     const parsed = parsePrincipalRef(principalText);
     if (!parsed.ok) report.add('bad-principal', `${whose(principalAt)}: ${issueMessages(parsed.issues)}`, principalAt.node.at, principalAt.path);
     else {
-      const unknown = checkPrincipal(config, parsed.value);
+      const unknown = checkPrincipal(config, parsed.value, scope.directory);
       if (unknown !== undefined) report.add(unknown.code, `${whose(principalAt)}: ${unknown.message}`, principalAt.node.at, principalAt.path);
       else principal = parsed.value;
     }
@@ -228,7 +236,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   let permissionSet: string | undefined;
   if (principal !== undefined && account !== undefined && (permissionSetAt === undefined || (permissionSetText !== undefined && config.permissionSets.has(permissionSetText)))) {
     const where = permissionSetAt ?? accountAt!;
-    permissionSet = choosePermissionSet(config, principal, account.name, permissionSetText, eligible, (code, message) => report.add(code, `${what}: ${message}`, where.node.at, where.path));
+    permissionSet = choosePermissionSet(config, scope.directory, principal, account.name, permissionSetText, eligible, (code, message) => report.add(code, `${what}: ${message}`, where.node.at, where.path));
   }
 
   // what
@@ -304,6 +312,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
  */
 function choosePermissionSet(
   config: OrgConfig,
+  directory: Directory,
   principal: PrincipalRef,
   account: string,
   named: string | undefined,
@@ -311,7 +320,7 @@ function choosePermissionSet(
   report: (code: AccessTestIssueCode, message: string) => void,
 ): string | undefined {
   const who = `\`${formatPrincipalRef(principal)}\``;
-  const held = principalGrants(config, principal).filter((g) => g.account.name === account);
+  const held = principalGrants(config, principal, directory).filter((g) => g.account.name === account);
   const usable = held.filter((g) => g.standing || (eligible && g.eligible));
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
   if (named !== undefined) {

@@ -21,11 +21,13 @@
  */
 import type { Catalog } from '../catalog/catalog.ts';
 import {
+  configDirectory,
   formatPrincipalRef,
   guardrailChain,
   parsePrincipalRef,
   resourceGuardrailChain,
   type Account,
+  type Directory,
   type OrgConfig,
   type PermissionSet,
   type PrincipalKind,
@@ -145,6 +147,8 @@ export interface AccessImpactOptions {
   readonly catalog: Catalog;
   /** called once per principal examined, with how many there are: for a progress bar */
   readonly onPrincipal?: ((done: number, total: number) => void) | undefined;
+  /** who is in which group before and now; default: each configuration's `groups` */
+  readonly directories?: { readonly before?: Directory | undefined; readonly after?: Directory | undefined } | undefined;
 }
 
 type Holding = Record<AccessMode, Set<string>>;
@@ -155,14 +159,14 @@ const MODES: readonly AccessMode[] = ['standing', 'eligible'];
 const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
 
 /** the users of either version, grouped by their groups before and now (sorted names) */
-function usersWithTheSameGroups(before: OrgConfig, after: OrgConfig): { before: string[]; after: string[]; users: string[] }[] {
-  const groupsOf = (config: OrgConfig) => {
+function usersWithTheSameGroups(before: Directory, after: Directory): { before: string[]; after: string[]; users: string[] }[] {
+  const groupsOf = (directory: Directory) => {
     const out = new Map<string, string[]>();
-    for (const group of config.groups.values()) {
-      for (const member of group.members) {
+    for (const group of directory.listGroups()) {
+      for (const member of directory.membersOf(group)) {
         const list = out.get(member);
-        if (list === undefined) out.set(member, [group.name]);
-        else list.push(group.name);
+        if (list === undefined) out.set(member, [group]);
+        else list.push(group);
       }
     }
     return out;
@@ -576,7 +580,7 @@ export function planAccessImpact(before: OrgConfig, after: OrgConfig, options: A
   const setsOf = (was: Holding, now: Holding, mode: AccessMode) => ({ before: [...was[mode]].sort(), after: [...now[mode]].sort() });
 
   // users hold what their groups hold: users in the same groups (before and now) are one holder
-  const memberships = usersWithTheSameGroups(before, after);
+  const memberships = usersWithTheSameGroups(options.directories?.before ?? configDirectory(before), options.directories?.after ?? configDirectory(after));
   const principals = new Set([...newHoldings.keys(), ...oldHoldings.keys()]);
   const total = principals.size + memberships.length;
   let done = 0;

@@ -2,11 +2,12 @@
  * The (account, permission set) pairs a principal holds, one entry per pair however many
  * assignments give it: standing when one grant is, the groups it comes through.
  *
- * `grantIndex` indexes the configuration once (assignments by group, groups by member, accounts by
- * name and id) so that asking for every principal of an organization costs the size of the
- * configuration, not principals × (groups + assignments): who-can asks for all of them.
+ * `grantIndex` indexes the configuration once (assignments by group, accounts by name and id), and
+ * a user's groups are a lookup in the directory, so that asking for every principal of an
+ * organization costs the size of the configuration, not principals × (groups + assignments):
+ * who-can asks for all of them.
  */
-import type { Account, Assignment, OrgConfig, PrincipalRef } from '../org/index.ts';
+import { configDirectory, type Account, type Assignment, type Directory, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 
 export interface PrincipalGrant {
   readonly account: Account;
@@ -21,8 +22,8 @@ export interface PrincipalGrant {
 
 export type GrantIndex = (principal: PrincipalRef) => PrincipalGrant[];
 
-/** the grants of every principal, from one pass over the configuration */
-export function grantIndex(config: OrgConfig): GrantIndex {
+/** the grants of every principal, from one pass over the configuration; users' groups from the directory */
+export function grantIndex(config: OrgConfig, directory: Directory = configDirectory(config)): GrantIndex {
   const accounts = new Map<string, Account>();
   // ids first, then names: a name wins over an id that spells the same (as findAccount)
   for (const account of config.accounts.values()) accounts.set(account.id, account);
@@ -34,14 +35,6 @@ export function grantIndex(config: OrgConfig): GrantIndex {
     if (list === undefined) byGroup.set(assignment.group, [{ at, assignment }]);
     else list.push({ at, assignment });
   });
-  const groupsOf = new Map<string, string[]>();
-  for (const group of config.groups.values()) {
-    for (const member of new Set(group.members)) {
-      const list = groupsOf.get(member);
-      if (list === undefined) groupsOf.set(member, [group.name]);
-      else list.push(group.name);
-    }
-  }
 
   return (principal) => {
     const byPair = new Map<string, { account: Account; permissionSet: string; standing: boolean; eligible: boolean; groups: string[] }>();
@@ -70,7 +63,7 @@ export function grantIndex(config: OrgConfig): GrantIndex {
       }
       case 'group':
       case 'user': {
-        const groups = principal.kind === 'group' ? [principal.name] : (groupsOf.get(principal.name) ?? []);
+        const groups = principal.kind === 'group' ? [principal.name] : directory.groupsOf(principal.name);
         // in configuration order, as listPrincipalAccess gives them
         const assignments = groups.flatMap((g) => byGroup.get(g) ?? []).sort((a, b) => a.at - b.at);
         for (const { assignment } of assignments) {
@@ -87,6 +80,6 @@ export function grantIndex(config: OrgConfig): GrantIndex {
   };
 }
 
-export function principalGrants(config: OrgConfig, principal: PrincipalRef): PrincipalGrant[] {
-  return grantIndex(config)(principal);
+export function principalGrants(config: OrgConfig, principal: PrincipalRef, directory: Directory = configDirectory(config)): PrincipalGrant[] {
+  return grantIndex(config, directory)(principal);
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { StructuralChange } from '../org/index.ts';
 import { PLAN_FORMAT, type PlanReport } from './build-plan.ts';
 import type { AccessChange, Impact } from './plan-access-impact.ts';
-import { describeStructuralChange, renderPlanMarkdown } from './render-plan-markdown.ts';
+import { describeOutline, describeStatementChange, describeStructuralChange, renderPlanMarkdown } from './render-plan-markdown.ts';
 
 function impact(i: number): Impact {
   const actions = Array.from({ length: 300 }, (_, a) => `svc${a % 30}:Action${i}x${a}`);
@@ -85,14 +85,22 @@ test('every structural change reads as a sentence', () => {
     { kind: 'unit-moved', unit: 'staging', from: 'workloads/staging', to: 'sandbox/staging' },
     { kind: 'account-added', account: 'data-prod', id: '700000000001', unit: 'workloads/prod' },
     { kind: 'guardrail-detached', guardrailKind: 'rcp', guardrail: 'data-perimeter', node: { kind: 'root', name: 'root' } },
-    { kind: 'guardrail-edited', guardrailKind: 'scp', guardrail: 'deny-regions', file: 'guardrails/deny-regions.json', statements: [{ change: 'changed', statement: 'Regions', summary: 'not-actions +s3:*' }] },
+    { kind: 'guardrail-edited', guardrailKind: 'scp', guardrail: 'deny-regions', file: 'guardrails/deny-regions.json', statements: [
+        {
+          change: 'changed',
+          statement: 'Regions',
+          outline: { effect: 'Deny', notAction: true, actions: ['iam:*', 's3:*'], notResource: false, resources: ['*'], conditionKeys: ['aws:RequestedRegion'] },
+          differences: { actionsAdded: ['s3:*'], actionsRemoved: [], resourcesAdded: [], resourcesRemoved: [], principalChanged: false },
+        },
+      ],
+    },
     { kind: 'assignment-mode-changed', group: 'devs', permissionSet: 'admin', account: 'prod', from: 'standing', to: 'eligible' },
     {
       kind: 'permission-set-changed',
       permissionSet: 'developer',
       policiesAdded: [],
       policiesRemoved: ['permission-sets/old.json'],
-      policiesEdited: [{ file: 'permission-sets/dev.json', statements: [{ change: 'added', statement: 'statement 3', summary: 'Allow iam:PassRole on *' }] }],
+      policiesEdited: [{ file: 'permission-sets/dev.json', statements: [{ change: 'added', statement: 'statement 3', outline: { effect: 'Allow', notAction: false, actions: ['iam:PassRole'], notResource: false, resources: ['*'], conditionKeys: [] } }] }],
       sessionDuration: { from: '8h', to: '4h' },
     },
   ];
@@ -116,13 +124,34 @@ test('names and free text from the configuration in structural changes are escap
       guardrailKind: 'scp',
       guardrail: 'deny|all',
       file: 'guardrails/x`y.json',
-      statements: [{ change: 'added', statement: '<img src=x onerror=alert(1)>', summary: 'Deny * on [x](https://evil.example)\nnew line' }],
+      statements: [
+        {
+          change: 'added',
+          statement: '<img src=x onerror=alert(1)>',
+          outline: { effect: 'Deny', notAction: false, actions: ['*'], notResource: false, resources: ['[x](https://evil.example)\nnew line'], conditionKeys: [] },
+        },
+      ],
     }),
-    ...describeStructuralChange({ kind: 'account-changed', account: 'prod', changes: ['tags: owner `a` → `<b>b</b>`'] }),
+    ...describeStructuralChange({ kind: 'account-changed', account: 'prod', changes: [{ field: 'tag', key: 'owner', from: 'a', to: '<b>b</b>' }, { field: 'id', from: '1', to: '2' }, { field: 'tag', key: 'new', to: 'x' }] }),
   ];
   assert.deepEqual(lines, [
     'guardrail <code>deny&#124;all</code> edited (<code>guardrails/x&#96;y.json</code>)',
     '\\<img src=x onerror=alert\\(1\\)\\> added: Deny \\* on \\[x\\]\\(https://evil.example\\)\\\\u\\{000A\\}new line',
-    'account `prod`: tags: owner \\`a\\` → \\`\\<b\\>b\\</b\\>\\`',
+    'account `prod`: tag `owner` `a` → `<b>b</b>`, id `1` → `2`, tag `new` added: `x`',
   ]);
+});
+
+test('a statement outline reads as one line, long lists cut', () => {
+  const outline = { effect: 'Allow', notAction: false, actions: ['a:A', 'a:B', 'a:C', 'a:D', 'a:E', 'a:F'], notResource: false, resources: ['*'], conditionKeys: [] } as const;
+  assert.equal(describeOutline(outline), 'Allow a:A, a:B, a:C, a:D and 2 more on *');
+  assert.equal(describeOutline({ ...outline, effect: 'Deny', notAction: true, actions: ['iam:*', 'sts:*'], conditionKeys: ['aws:RequestedRegion'] }), 'Deny NotAction iam:*, sts:* on * when aws:RequestedRegion');
+  assert.equal(
+    describeStatementChange({
+      change: 'changed',
+      statement: 'NoDelete',
+      outline: { ...outline, effect: 'Deny', notResource: true },
+      differences: { effect: { from: 'Allow', to: 'Deny' }, notResource: { from: false, to: true }, actionsAdded: ['s3:PutBucketPolicy'], actionsRemoved: [], resourcesAdded: [], resourcesRemoved: ['arn:aws:s3:::a'], principalChanged: false, conditionKeys: ['aws:MultiFactorAuthPresent'] },
+    }),
+    'effect Allow → Deny; actions +s3:PutBucketPolicy; Resource → NotResource; not-resources −arn:aws:s3:::a; conditions changed (aws:MultiFactorAuthPresent)',
+  );
 });

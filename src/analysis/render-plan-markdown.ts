@@ -4,12 +4,12 @@
  * `<details>` blocks. Long lists are cut (the JSON form has everything), so the comment stays
  * well under the 65,536 characters a GitHub comment may have.
  */
-import type { StructuralChange } from '../org/index.ts';
-import { appendAll } from '../policy/index.ts';
+import type { AccountFieldChange, StatementChange, StatementDifferences, StatementOutline, StructuralChange } from '../org/index.ts';
+import { appendAll, formatIssue, internalError } from '../policy/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
+import type { InvalidPlanReport } from './plan-json.ts';
 import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
 import type { AccessChange, Impact, ServiceChange, UserAccessChange } from './plan-access-impact.ts';
-import { internalError } from '../policy/index.ts';
 
 export interface RenderPlanOptions {
   /** actions shown per list before `and N more` (default 10) */
@@ -39,6 +39,16 @@ function who(entry: Entry, render: (name: string) => string = code): string {
   const { users, groups } = entry.change;
   const through = groups.length > 0 ? ` through ${nameList(groups.map((g) => `group:${g}`), render)}` : '';
   return `${plural(users, 'user')}${through}`;
+}
+
+/** no plan: the errors of the versions that are not valid, one per line */
+export function renderInvalidPlanMarkdown(report: InvalidPlanReport): string {
+  // issue messages quote names from the files: escaped, one per line, so none can end a block or inject
+  const lines = [
+    ...report.issues.from.map((issue) => `- ${markdownText(formatIssue(issue, report.from))}`),
+    ...report.issues.to.map((issue) => `- ${markdownText(formatIssue(issue, report.to))}`),
+  ];
+  return `## Parapet plan: ${code(report.from)} → ${code(report.to)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`;
 }
 
 export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions = {}): string {
@@ -253,10 +263,54 @@ function serviceLines(s: ServiceChange, maxActions: number): string[] {
 const KIND_LABEL = { scp: 'guardrail', rcp: 'resource guardrail' } as const;
 const ORGANIZATION_FIELD_LABEL = { name: 'name', id: 'id', managementAccount: 'management account' } as const;
 
+const SHOWN = 4;
+
+function listed(values: readonly string[]): string {
+  const shown = values.slice(0, SHOWN).join(', ');
+  return values.length > SHOWN ? `${shown} and ${values.length - SHOWN} more` : shown;
+}
+
+/** plain text, escaped by the caller: `Deny s3:DeleteBucket on *`, `actions +s3:DeleteBucket; conditions changed (aws:SourceIp)` */
+export function describeStatementChange(change: StatementChange): string {
+  return change.change === 'changed' ? describeDifferences(change.outline, change.differences) : describeOutline(change.outline);
+}
+
+/** `Deny s3:DeleteBucket on *` or `Allow NotAction iam:* on NotResource arn:... when aws:MultiFactorAuthPresent` */
+export function describeOutline(outline: StatementOutline): string {
+  const actions = `${outline.notAction ? 'NotAction ' : ''}${listed(outline.actions)}`;
+  const resources = outline.resources === undefined ? '' : ` on ${outline.notResource ? 'NotResource ' : ''}${listed(outline.resources)}`;
+  const when = outline.conditionKeys.length === 0 ? '' : ` when ${listed(outline.conditionKeys)}`;
+  return `${outline.effect} ${actions}${resources}${when}`;
+}
+
+function describeDifferences(now: StatementOutline, d: StatementDifferences): string {
+  const parts: string[] = [];
+  const list = (what: string, added: readonly string[], removed: readonly string[]) => {
+    if (added.length > 0) parts.push(`${what} +${listed(added)}`);
+    if (removed.length > 0) parts.push(`${what} −${listed(removed)}`);
+  };
+  if (d.effect !== undefined) parts.push(`effect ${d.effect.from} → ${d.effect.to}`);
+  if (d.notAction !== undefined) parts.push(d.notAction.to ? 'Action → NotAction' : 'NotAction → Action');
+  list(now.notAction ? 'not-actions' : 'actions', d.actionsAdded, d.actionsRemoved);
+  if (d.notResource !== undefined) parts.push(d.notResource.to ? 'Resource → NotResource' : 'NotResource → Resource');
+  list(now.notResource ? 'not-resources' : 'resources', d.resourcesAdded, d.resourcesRemoved);
+  if (d.principalChanged) parts.push('principal changed');
+  if (d.conditionKeys !== undefined) parts.push(`conditions changed (${listed(d.conditionKeys)})`);
+  return parts.join('; ');
+}
+
+/** `id \`1\` → \`2\``, `tag \`env\` added: \`dev\``, `tag \`env\` removed (was \`dev\`)` */
+function describeAccountField(change: AccountFieldChange): string {
+  const label = change.field === 'id' ? 'id' : `tag ${code(change.key)}`;
+  if (change.from === undefined) return `${label} added: ${code(change.to ?? '')}`;
+  if (change.to === undefined) return `${label} removed (was ${code(change.from)})`;
+  return `${label} ${code(change.from)} → ${code(change.to)}`;
+}
+
 /** one line, then sub-lines for statement changes */
 export function describeStructuralChange(change: StructuralChange): string[] {
   const node = (n: { kind: string; name: string }) => (n.kind === 'root' ? 'the root' : `${n.kind} ${code(n.name)}`);
-  const statements = (list: readonly { change: string; statement: string; summary: string }[]) => list.map((st) => `${markdownText(st.statement)} ${st.change}: ${markdownText(st.summary)}`);
+  const statements = (list: readonly StatementChange[]) => list.map((st) => `${markdownText(st.statement)} ${st.change}: ${markdownText(describeStatementChange(st))}`);
   switch (change.kind) {
     case 'organization-changed': {
       const parts = change.changes.map(({ field, from, to }) => {
@@ -280,7 +334,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
     case 'account-moved':
       return [`account ${code(change.account)} moved from ${code(change.from)} to ${code(change.to)}`];
     case 'account-changed':
-      return [`account ${code(change.account)}: ${change.changes.map(markdownText).join(', ')}`];
+      return [`account ${code(change.account)}: ${change.changes.map(describeAccountField).join(', ')}`];
     case 'guardrail-attached':
       return [`${KIND_LABEL[change.guardrailKind]} ${code(change.guardrail)} attached to ${node(change.node)}`];
     case 'guardrail-detached':

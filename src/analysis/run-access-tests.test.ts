@@ -5,6 +5,7 @@ import { loadCatalog } from '../catalog/load-catalog.ts';
 import { loadConfigDir, type OrgConfig } from '../org/index.ts';
 import type { AccessTest } from './access-test.ts';
 import { formatJunit } from './format-junit.ts';
+import { explainResult, failureOf } from './access-test-report.ts';
 import { parseAccessTests } from './parse-access-tests.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
 import { meetsExpectation, runAccessTests } from './run-access-tests.ts';
@@ -89,7 +90,7 @@ tests:
       { rcpServices },
     );
     assert.deepEqual(
-      results.map((r) => [r.test.name, r.pass, r.decision.decision, r.failure ?? null]),
+      results.map((r) => [r.test.name, r.pass, r.decision.decision, r.pass ? null : failureOf(r)]),
       [
         ['allowed in dev', true, 'Allow', null],
         ['denied in prod', false, 'ExplicitDeny', 'expected allow, got ExplicitDeny'],
@@ -98,8 +99,8 @@ tests:
         ['wrong kind of deny', false, 'ImplicitDeny', 'expected explicit-deny, got ImplicitDeny'],
       ],
     );
-    assert.match(results[1]?.explanation ?? '', /service control policy `deny-queue-deletion` attached at `prod` statement 0 \(`KeepQueues`\)/);
-    assert.match(results[2]?.explanation ?? '', /service control policy `deny-other-regions` attached at `root`/);
+    assert.match(results[1] !== undefined ? explainResult(results[1]) : '', /service control policy `deny-queue-deletion` attached at `prod` statement 0 \(`KeepQueues`\)/);
+    assert.match(results[2] !== undefined ? explainResult(results[2]) : '', /service control policy `deny-other-regions` attached at `root`/);
   });
 
   test('eligible: the access after elevation', () => {
@@ -132,7 +133,7 @@ tests:
         ['named outside', true],
       ],
     );
-    assert.match(results[1]?.explanation ?? '', /resource control policy `tls-only` attached at `root`/);
+    assert.match(results[1] !== undefined ? explainResult(results[1]) : '', /resource control policy `tls-only` attached at `root`/);
     assert.equal(results[2]?.decision.crossAccount, true);
   });
 

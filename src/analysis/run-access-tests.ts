@@ -3,9 +3,9 @@
  * (account, permission set), compiled once per pair and shared, as the role session AWS would see
  * (principal-session.ts), with the test's context on top of what AWS supplies.
  */
-import { decide, explain, type Decision, type DecisionKind } from '../policy/index.ts';
-import type { OrgConfig } from '../org/index.ts';
-import { accessCompiler, type AccessCompiler } from './access-compiler.ts';
+import { decide, type Decision, type DecisionKind, type ExplainOptions } from '../policy/index.ts';
+import type { Directory, OrgConfig } from '../org/index.ts';
+import { questionCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessTest, Expectation } from './access-test.ts';
 import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 import { internalError } from '../policy/index.ts';
@@ -14,15 +14,15 @@ export interface AccessTestResult {
   readonly test: AccessTest;
   readonly pass: boolean;
   readonly decision: Decision;
-  /** the decision in words, with the organization's unit names for the guardrail levels */
-  readonly explanation: string;
-  /** for a failure: `expected deny, got Allow` */
-  readonly failure?: string;
+  /** the organization's names for the guardrail levels of the decision's causes: for `explain` */
+  readonly explainOptions: Required<ExplainOptions>;
 }
 
 export interface RunAccessTestsOptions {
   readonly rcpServices?: ReadonlySet<string> | undefined;
   readonly sessionFacts?: SessionFacts | undefined;
+  /** who is in which group; default: the compiler's, else the configuration's `groups` (as parseAccessTests was given) */
+  readonly directory?: Directory | undefined;
   readonly compiler?: AccessCompiler | undefined;
 }
 
@@ -44,7 +44,7 @@ export function meetsExpectation(expect: Expectation, decision: DecisionKind): b
 }
 
 export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], options: RunAccessTestsOptions = {}): AccessTestResult[] {
-  const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const compile = questionCompiler(config, options);
   const facts = sessionFactsOf(config, options.sessionFacts);
   return tests.map((test) => {
     const compiled = compile({
@@ -54,7 +54,7 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
       resource: test.resource,
       resourceAccount: test.resourceAccount,
     });
-    // parseAccessTests checked every name against the same configuration
+    // parseAccessTests checked every name against the same configuration and directory
     if (!compiled.ok) throw internalError(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
     const { access, resourceAccountId } = compiled.value;
     const session = principalSession(test.principal, access.account.id, test.permissionSet, facts);
@@ -70,7 +70,6 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
       session.facts,
     );
     const pass = meetsExpectation(test.expect, decision.decision);
-    const explanation = explain(decision, access.explainOptions);
-    return pass ? { test, pass, decision, explanation } : { test, pass, decision, explanation, failure: `expected ${test.expect}, got ${decision.decision}` };
+    return { test, pass, decision, explainOptions: access.explainOptions };
   });
 }

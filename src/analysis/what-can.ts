@@ -9,7 +9,7 @@ import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
 import { accountOfArn, needsNoPermission, type ContextValue, type Policy, type Result } from '../policy/index.ts';
 import { checkPrincipal, type OrgConfig, type PrincipalRef } from '../org/index.ts';
-import { accessCompiler, type CompiledAccess } from './access-compiler.ts';
+import { questionCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalGrants } from './principal-grants.ts';
@@ -85,12 +85,12 @@ export interface WhatCanResult {
 export type WhatCanOutcome = Result<WhatCanResult>;
 
 export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): WhatCanOutcome {
-  const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const compile = questionCompiler(config, options);
   const filter = accountFilter(config, query.account);
   if (!filter.ok) return filter;
-  const unknown = checkPrincipal(config, query.principal);
+  const unknown = checkPrincipal(config, query.principal, compile.directory);
   if (unknown !== undefined) return { ok: false, issues: [unknown] };
-  const grants = principalGrants(config, query.principal);
+  const grants = principalGrants(config, query.principal, compile.directory);
   const facts = sessionFactsOf(config, options.sessionFacts);
   const access: PermissionSetAccess[] = [];
   for (const grant of grants) {

@@ -6,8 +6,8 @@
  * search ran out of budget is listed apart (`undecided`): the answer is then incomplete.
  */
 import type { ContextValue, Result } from '../policy/index.ts';
-import type { OrgConfig, PrincipalRef } from '../org/index.ts';
-import { accessCompiler } from './access-compiler.ts';
+import { configDirectory, type Directory, type OrgConfig, type PrincipalRef } from '../org/index.ts';
+import { questionCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { grantIndex } from './principal-grants.ts';
@@ -75,12 +75,11 @@ export interface WhoCanResult {
 
 export type WhoCanOutcome = Result<WhoCanResult>;
 
-/** every principal the configuration knows: groups, then users (first seen first), then service accounts */
-export function allPrincipals(config: OrgConfig): PrincipalRef[] {
-  const users = new Set([...config.groups.values()].flatMap((g) => g.members));
+/** every principal the organization knows: the directory's groups, then its users, then service accounts */
+export function allPrincipals(config: OrgConfig, directory: Directory = configDirectory(config)): PrincipalRef[] {
   return [
-    ...[...config.groups.keys()].map((name): PrincipalRef => ({ kind: 'group', name })),
-    ...[...users].map((name): PrincipalRef => ({ kind: 'user', name })),
+    ...directory.listGroups().map((name): PrincipalRef => ({ kind: 'group', name })),
+    ...directory.listUsers().map((name): PrincipalRef => ({ kind: 'user', name })),
     ...[...config.serviceAccounts.keys()].map((name): PrincipalRef => ({ kind: 'serviceAccount', name })),
   ];
 }
@@ -88,20 +87,20 @@ export function allPrincipals(config: OrgConfig): PrincipalRef[] {
 export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): WhoCanOutcome {
   const filter = accountFilter(config, query.account);
   if (!filter.ok) return filter;
-  const compile = options.compiler ?? accessCompiler(config, { rcpServices: options.rcpServices });
+  const compile = questionCompiler(config, options);
   const facts = sessionFactsOf(config, options.sessionFacts);
   const entries: WhoCanEntry[] = [];
   const undecided: WhoCanUndecided[] = [];
   let checked = 0;
   let searched = 0;
-  const grantsOf = grantIndex(config);
+  const grantsOf = grantIndex(config, compile.directory);
   // the policies in force depend on the account and the permission set, not on who holds them:
   // compiled once per pair, without resolving each principal again (that scans the configuration)
   const compiledByPair = new Map<string, PairAccess>();
   // the sessions of one pair differ only in their session name (the context comes from the
   // organization's facts): unless a statement names principals, they get one verdict, decided once
   const verdictByPair = new Map<string, AccessVerdict>();
-  for (const principal of allPrincipals(config)) {
+  for (const principal of allPrincipals(config, compile.directory)) {
     for (const grant of grantsOf(principal)) {
       if (filter.value !== undefined && grant.account.name !== filter.value) continue;
       const pair = `${grant.account.name}\u0000${grant.permissionSet}`;

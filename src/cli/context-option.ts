@@ -32,9 +32,3 @@ export function checkResourceOption(resource: string): void {
   const problem = checkRequestResource(resource);
   if (problem !== undefined) throw new ParapetError('usage', `--resource: ${problem}`);
 }
-
-/** ` (e.g. aws:RequestedRegion=us-east-1 aws:SecureTransport=true)`: one context that allows a conditional access */
-export function formatContextExample(example: Readonly<Record<string, ContextValue>>): string {
-  const pairs = Object.entries(example).map(([k, v]) => `${k}=${typeof v === 'string' ? v : v.join(',')}`);
-  return pairs.length === 0 ? ' (allowed when they are absent)' : ` (e.g. ${pairs.join(' ')})`;
-}

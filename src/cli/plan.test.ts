@@ -83,7 +83,7 @@ test('--json: the documented shape; --output writes a file', async () => {
   assert.equal(code, 0);
   assert.equal(out, '');
   const plan = JSON.parse(readFileSync(file, 'utf8')) as PlanJson;
-  assert.equal(plan.format, 'parapet-plan/2');
+  assert.equal(plan.format, 'parapet-plan/3');
   assert.equal(plan.valid, true);
   assert.deepEqual(plan.structural.map((c) => c.kind), ['guardrail-attached', 'guardrail-added']);
   assert.equal(plan.summary.structuralChanges, 2);
@@ -146,7 +146,8 @@ test('an invalid version: its issues, no plan, exit 2', async () => {
 
   const json = await runCli('plan', '--from', ACME_DIR, '--to', dir, '--json');
   assert.equal(json.code, 2);
-  const report = JSON.parse(json.out) as { valid: boolean; issues: { from: unknown[]; to: { code: string }[] } };
+  const report = JSON.parse(json.out) as { format: string; valid: boolean; issues: { from: unknown[]; to: { code: string }[] } };
+  assert.equal(report.format, 'parapet-plan/3');
   assert.equal(report.valid, false);
   assert.deepEqual(report.issues.from, []);
   assert.deepEqual(report.issues.to.map((i) => i.code), ['unknown-group']);

@@ -9,9 +9,9 @@ import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
-import { markdownCode, markdownText } from '../analysis/escape-markdown.ts';
-import { renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
-import { parseConfig, readConfigDir, type ConfigFiles, type ConfigIssue, type OrgConfig } from '../org/index.ts';
+import { invalidPlanJson, planJson, type InvalidPlanReport } from '../analysis/plan-json.ts';
+import { renderInvalidPlanMarkdown, renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
+import { parseConfig, readConfigDir, type ConfigFiles, type OrgConfig } from '../org/index.ts';
 import { formatIssue, ParapetError } from '../policy/index.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
@@ -56,7 +56,7 @@ export function planCommand(io: Io, setExit: (outcome: Outcome) => void): Comman
     .requiredOption('--from <old>', 'the version before: a folder, or a git revision')
     .requiredOption('--to <new>', 'the version after: a folder, or a git revision')
     .option('--repo <dir>', 'read --from and --to as git revisions of the repository folder DIR (default: folders when they exist, else revisions of the current folder)')
-    .option('--json', 'the whole plan as one JSON object (format `parapet-plan/2`, docs/plan.md)')
+    .option('--json', `the whole plan as one JSON object (format \`${PLAN_FORMAT}\`, docs/plan.md)`)
     .option('--output <file>', 'write the plan to FILE instead of standard output')
     .addHelpText(
       'after',
@@ -83,22 +83,17 @@ Examples:
       const parsed = [before, after].map((source) => ({ source, result: parseConfig(source.files) }));
       const invalid = parsed.filter((p) => !p.result.ok);
       if (invalid.length > 0) {
-        const errorsOf = (issues: readonly ConfigIssue[]) => issues.filter((i) => i.severity === 'error');
-        for (const { source, result } of invalid) {
-          for (const issue of errorsOf(result.issues)) io.err(`${formatIssue(issue, source.label)}\n`);
-          io.err(`parapet: \`${source.label}\` is not a valid configuration: ${errorsOf(result.issues).length} error(s)\n`);
+        const errorsOf = (index: number) => {
+          const { result } = parsed[index]!;
+          return result.ok ? [] : result.issues.filter((i) => i.severity === 'error');
+        };
+        const report: InvalidPlanReport = { from: before.label, to: after.label, issues: { from: errorsOf(0), to: errorsOf(1) } };
+        for (const [label, issues] of [[before.label, report.issues.from], [after.label, report.issues.to]] as const) {
+          if (issues.length === 0) continue;
+          for (const issue of issues) io.err(`${formatIssue(issue, label)}\n`);
+          io.err(`parapet: \`${label}\` is not a valid configuration: ${issues.length} error(s)\n`);
         }
-        if (options.json) {
-          const of = (index: number) => {
-            const entry = parsed[index]!;
-            return entry.result.ok ? undefined : errorsOf(entry.result.issues).map((issue) => ({ ...issue, version: entry.source.label }));
-          };
-          write(`${JSON.stringify({ format: PLAN_FORMAT, from: before.label, to: after.label, valid: false, issues: { from: of(0) ?? [], to: of(1) ?? [] } })}\n`);
-        } else {
-          // issue messages quote names from the files: escaped, one per line, so none can end a block or inject
-          const lines = invalid.flatMap(({ source, result }) => errorsOf(result.issues).map((issue) => `- ${markdownText(formatIssue(issue, source.label))}`));
-          write(`## Parapet plan: ${markdownCode(before.label)} → ${markdownCode(after.label)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`);
-        }
+        write(options.json ? `${JSON.stringify(invalidPlanJson(report))}\n` : renderInvalidPlanMarkdown(report));
         setExit('invalid-input');
         return;
       }
@@ -114,7 +109,7 @@ Examples:
         },
       });
       progress?.done();
-      write(options.json ? `${JSON.stringify({ ...plan, valid: true })}\n` : renderPlanMarkdown(plan));
+      write(options.json ? `${JSON.stringify(planJson(plan))}\n` : renderPlanMarkdown(plan));
       setExit('yes');
     });
 }

@@ -13,7 +13,8 @@ describe('parapet simulate --case', () => {
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 5);
     for (const line of lines) {
-      assert.deepEqual(Object.keys(line), ['file', 'name', 'decision', 'expected', 'pass']);
+      assert.deepEqual(Object.keys(line), ['format', 'file', 'name', 'decision', 'expected', 'pass']);
+      assert.equal(line.format, 'parapet-simulate/1');
       assert.equal(line.pass, true);
       assert.equal(line.decision, line.expected);
     }
@@ -66,7 +67,8 @@ describe('parapet simulate (ad hoc)', () => {
   test('allows inside the allowed regions, exit 0, and --json gives the decision value', async () => {
     const { code, out } = await runCli(...base, '--identity', `${policies}admin.json`, '--scp', `${policies}admin.json,${policies}deny-regions.json`, '--context', 'aws:RequestedRegion=eu-west-1', '--json');
     assert.equal(code, 0);
-    const decision = JSON.parse(out) as { decision: string; causes: unknown[] };
+    const decision = JSON.parse(out) as { format: string; decision: string; causes: unknown[] };
+    assert.equal(decision.format, 'parapet-simulate/1');
     assert.equal(decision.decision, 'Allow');
     assert.equal(decision.causes.length, 2);
   });

@@ -9,7 +9,6 @@ import {
   compilePolicySet,
   decidePrepared,
   evaluateCase,
-  explain,
   formatIssue,
   parseCase,
   parsePolicy,
@@ -21,6 +20,7 @@ import {
   ParapetError,
 } from '../policy/index.ts';
 import { MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
+import { caseRunJson, caseTotals, decisionJson, renderCaseRunText, renderCaseTotalsText, renderDecisionText, type CaseRun } from '../analysis/index.ts';
 import { findJsonFiles } from './find-files.ts';
 import type { Io } from './io.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
@@ -54,7 +54,7 @@ export function simulateCommand(io: Io, setExit: (outcome: Outcome) => void): Co
   return new Command('simulate')
     .description('decide requests offline with AWS IAM evaluation logic: run decision cases, or one ad-hoc request')
     .option('--case <path>', 'a decision case file, or a folder searched recursively for *.json cases')
-    .option('--json', 'one JSON object per line, for machines')
+    .option('--json', 'one JSON object per line, for machines (format `parapet-simulate/1`, docs/reports.md)')
     .option('--repeat <n>', 'with --case: evaluate each case N times after compiling it once and report microseconds per decision')
     .option('--principal <arn>', 'ad hoc: who asks (IAM user/role/session ARN, account root, service principal, or *)')
     .option('--action <action>', 'ad hoc: the action, e.g. s3:GetObject')
@@ -95,55 +95,32 @@ function runCases(options: SimulateOptions, io: Io): Outcome {
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new ParapetError('usage', `--repeat must be a positive whole number, not \`${options.repeat}\``);
   const files = findJsonFiles(options.case!);
   if (files.length === 0) throw new ParapetError('usage', `no *.json case files under \`${options.case}\``);
-  let failed = 0;
-  let invalid = 0;
-  let passed = 0;
+  const runs: CaseRun[] = [];
   const progress = startProgress(files.length, 'simulating');
   for (const file of files) {
     progress.tick();
-      const parsed = parseCase(readBoundedFile(file, MAX_FILE_BYTES.case), { source: file, checkAction: actionChecker(), rcpServices: rcpServices(), contextKeyType: contextKeyType() });
-    if (!parsed.ok) {
-      invalid++;
-      const errors = parsed.issues.filter((i) => i.severity === 'error');
-      if (options.json) io.out(`${JSON.stringify({ file, error: errors.map((issue) => formatIssue(issue)).join('; '), issues: errors })}\n`);
-      else io.out(`INVALID ${file}\n${errors.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
-      continue;
-    }
-    const c = parsed.value;
-    const { decision, pass, compiled } = evaluateCase(c);
-    let micros: number | undefined;
-    if (repeat !== undefined) {
-      const start = performance.now();
-      for (let i = 0; i < repeat; i++) decidePrepared(compiled, prepareRequest(c.request, c.principal));
-      micros = ((performance.now() - start) * 1000) / repeat;
-    }
-    if (pass === false) failed++;
-    else if (pass === true) passed++;
-    if (options.json) {
-      io.out(
-        `${JSON.stringify({ file, name: c.name, decision: decision.decision, expected: c.expected ?? null, pass, ...(micros !== undefined ? { microsPerDecision: Number(micros.toFixed(3)) } : {}) })}\n`,
-      );
-    } else {
-      const status = pass === null ? 'DONE' : pass ? 'PASS' : 'FAIL';
-      const timing = micros !== undefined ? ` (${micros.toFixed(2)} µs/decision)` : '';
-      io.out(`${status} ${file}: ${c.name}${timing}\n`);
-      if (pass !== true) {
-        if (pass === false) io.out(`  expected ${c.expected}, got ${decision.decision}\n`);
-        io.out(`${indent(explain(decision))}\n`);
-      }
-      for (const w of c.warnings) io.out(`  ${formatIssue(w)}\n`);
-    }
+    const run = runCase(file, repeat);
+    runs.push(run);
+    io.out(options.json ? `${JSON.stringify(caseRunJson(run))}\n` : renderCaseRunText(run));
   }
   progress.done();
-  if (!options.json) io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} invalid` : ''}\n`);
-  return invalid > 0 ? 'invalid-input' : failed > 0 ? 'no' : 'yes';
+  const totals = caseTotals(runs);
+  if (!options.json) io.out(renderCaseTotalsText(totals));
+  return totals.invalid > 0 ? 'invalid-input' : totals.failed > 0 ? 'no' : 'yes';
 }
 
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
+function runCase(file: string, repeat: number | undefined): CaseRun {
+  const parsed = parseCase(readBoundedFile(file, MAX_FILE_BYTES.case), { source: file, checkAction: actionChecker(), rcpServices: rcpServices(), contextKeyType: contextKeyType() });
+  if (!parsed.ok) return { kind: 'invalid', file, issues: parsed.issues.filter((i) => i.severity === 'error') };
+  const c = parsed.value;
+  const { decision, pass, compiled } = evaluateCase(c);
+  let microsPerDecision: number | undefined;
+  if (repeat !== undefined) {
+    const start = performance.now();
+    for (let i = 0; i < repeat; i++) decidePrepared(compiled, prepareRequest(c.request, c.principal));
+    microsPerDecision = ((performance.now() - start) * 1000) / repeat;
+  }
+  return { kind: 'decided', file, name: c.name, decision, expected: c.expected, pass, microsPerDecision, warnings: c.warnings };
 }
 
 function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy | undefined {
@@ -202,7 +179,6 @@ function runAdHoc(options: SimulateOptions, io: Io): Outcome {
       { ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}), ...(options.serviceLinkedRole ? { serviceLinkedRole: true } : {}) },
     ),
   );
-  if (options.json) io.out(`${JSON.stringify(decision)}\n`);
-  else io.out(`${decision.decision}\n${explain(decision)}\n`);
+  io.out(options.json ? `${JSON.stringify(decisionJson(decision))}\n` : renderDecisionText(decision));
   return decision.decision === 'Allow' ? 'yes' : 'no';
 }

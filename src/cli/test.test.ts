@@ -78,7 +78,8 @@ describe('parapet test', () => {
     const dir = copyWith({ 'queues.yaml': FAILING });
     const { code, out } = await runCli('test', dir, '--json');
     assert.equal(code, 1);
-    const report = JSON.parse(out) as { passed: number; failed: number; invalid: number; results: Record<string, unknown>[]; issues: unknown[] };
+    const report = JSON.parse(out) as { format: string; passed: number; failed: number; invalid: number; results: Record<string, unknown>[]; issues: unknown[] };
+    assert.equal(report.format, 'parapet-test/1');
     assert.deepEqual([report.passed, report.failed, report.invalid, report.issues], [1, 1, 0, []]);
     const failed = report.results[1] ?? {};
     assert.deepEqual(

@@ -7,16 +7,17 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import {
   accessCompiler,
+  accessTestReport,
+  accessTestReportJson,
   formatJunit,
   parseAccessTests,
-  requestOf,
+  renderAccessTestText,
   runAccessTests,
   type AccessTestIssue,
-  type AccessTestResult,
   type TestSuite,
 } from '../analysis/index.ts';
-import { formatIssue, ParapetError } from '../policy/index.ts';
-import { describeFsError, formatPrincipalRef, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
+import { ParapetError } from '../policy/index.ts';
+import { configDirectory, describeFsError, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
@@ -34,7 +35,7 @@ export function testCommand(io: Io, setExit: (outcome: Outcome) => void): Comman
     .description('run the access tests in DIR/tests/*.yaml against the configuration (docs/access-tests.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml and tests/')
     .option('--junit <file>', 'also write the results as JUnit XML, for CI')
-    .option('--json', 'one JSON object with every result and issue, for machines')
+    .option('--json', 'one JSON object with every result and issue, for machines (format `parapet-test/1`, docs/reports.md)')
     .addHelpText(
       'after',
       `
@@ -67,81 +68,29 @@ Examples:
       }
       if (files.length === 0) throw new ParapetError('usage', `no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
 
-      const compiler = accessCompiler(config, { rcpServices: rcpServices() });
+      // parsing and running read one directory: the configuration's groups (docs/adr/0002-directory-port.md)
+      const directory = configDirectory(config);
+      const compiler = accessCompiler(config, { rcpServices: rcpServices(), directory });
       const suites: TestSuite[] = [];
       const issues: AccessTestIssue[] = [];
       let count = 0;
       for (const file of files) {
         const source = `${TESTS_FOLDER}/${file}`;
-        const parsed = parseAccessTests(readBoundedFile(join(folder, file), MAX_FILE_BYTES.accessTests), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType() });
+        const parsed = parseAccessTests(readBoundedFile(join(folder, file), MAX_FILE_BYTES.accessTests), source, config, { checkAction: actionChecker(), contextKeyType: contextKeyType(), directory });
         issues.push(...parsed.issues);
         count += parsed.count;
         const results = runAccessTests(config, parsed.tests, { compiler });
         suites.push({ source, results, issues: parsed.issues.filter((i) => i.severity === 'error') });
       }
-      const results = suites.flatMap((s) => s.results);
-      const passed = results.filter((r) => r.pass).length;
-      const failed = results.length - passed;
-      const invalid = issues.filter((i) => i.severity === 'error').length;
+      const report = accessTestReport(dir, suites, issues);
       // zero tests prove nothing: a run that checked nothing must not pass (a file that is not valid
       // has its errors reported below instead)
-      if (count === 0 && invalid === 0) throw new ParapetError('usage', `no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
+      if (count === 0 && report.invalid === 0) throw new ParapetError('usage', `no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
 
       if (options.junit !== undefined) {
-        writeOutputFile(options.junit, formatJunit(suites));
+        writeOutputFile(options.junit, formatJunit(report.suites));
       }
-      if (options.json) {
-        io.out(
-          `${JSON.stringify({
-            passed,
-            failed,
-            invalid,
-            results: results.map((r) => resultJson(r, dir)),
-            issues: issues.map((issue) => ({ ...issue, file: join(dir, issue.source) })),
-          })}\n`,
-        );
-      } else {
-        for (const issue of issues) io.out(`${formatIssue(issue, dir)}\n`);
-        for (const result of results) io.out(describeResult(result, dir));
-        io.out(`\n${passed} passed, ${failed} failed${invalid > 0 ? `, ${invalid} ${invalid === 1 ? 'error' : 'errors'} in test files` : ''}\n`);
-      }
-      setExit(invalid > 0 ? 'invalid-input' : failed > 0 ? 'no' : 'yes');
+      io.out(options.json ? `${JSON.stringify(accessTestReportJson(report))}\n` : renderAccessTestText(report));
+      setExit(report.invalid > 0 ? 'invalid-input' : report.failed > 0 ? 'no' : 'yes');
     });
-}
-
-function where(result: AccessTestResult, dir: string): string {
-  return `${join(dir, result.test.source)}:${result.test.line}:${result.test.column}`;
-}
-
-function describeResult(result: AccessTestResult, dir: string): string {
-  const head = `${result.pass ? 'PASS' : 'FAIL'} ${where(result, dir)}: ${result.test.name}\n`;
-  if (result.pass) return head;
-  const explanation = result.explanation
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
-  return `${head}  ${requestOf(result)}\n  ${result.failure}\n${explanation}\n`;
-}
-
-function resultJson(result: AccessTestResult, dir: string) {
-  const t = result.test;
-  return {
-    name: t.name,
-    file: join(dir, t.source),
-    source: t.source,
-    line: t.line,
-    column: t.column,
-    pass: result.pass,
-    expected: t.expect,
-    decision: result.decision.decision,
-    principal: formatPrincipalRef(t.principal),
-    account: t.account,
-    permissionSet: t.permissionSet,
-    eligible: t.eligible,
-    action: t.action,
-    resource: t.resource,
-    context: t.context,
-    explanation: result.explanation,
-    missingContextKeys: result.decision.missingContextKeys,
-  };
 }

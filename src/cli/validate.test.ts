@@ -45,7 +45,8 @@ test('--json: one object with every issue, for machines', async () => {
   const dir = brokenCopy();
   const { code, out } = await runCli('validate', dir, '--json');
   assert.equal(code, 1);
-  const report = JSON.parse(out) as { valid: boolean; errors: number; warnings: number; issues: { code: string; file: string; line: number; column: number }[] };
+  const report = JSON.parse(out) as { format: string; valid: boolean; errors: number; warnings: number; issues: { code: string; file: string; line: number; column: number }[] };
+  assert.equal(report.format, 'parapet-validate/1');
   assert.equal(report.valid, false);
   assert.equal(report.errors, 1);
   assert.equal(report.warnings, 1);

@@ -34,7 +34,8 @@ describe('parapet what-can', () => {
   test('--json: every granted action', async () => {
     const { code, out } = await runCli('what-can', SMALL, '--principal', 'group:readers', '--account', 'dev', '--context', 'aws:RequestedRegion=eu-west-1', '--context', 'aws:SecureTransport=true', '--json');
     assert.equal(code, 0);
-    const report = JSON.parse(out) as { principal: string; access: { permissionSet: string; conditional: number; services: { service: string; granted: { action: string; status: string }[] }[] }[] };
+    const report = JSON.parse(out) as { format: string; principal: string; access: { permissionSet: string; conditional: number; services: { service: string; granted: { action: string; status: string }[] }[] }[] };
+    assert.equal(report.format, 'parapet-what-can/1');
     assert.equal(report.principal, 'group:readers');
     assert.equal(report.access.length, 1);
     assert.equal(report.access[0]?.conditional, 0);

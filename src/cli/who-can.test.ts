@@ -42,7 +42,8 @@ describe('parapet who-can', () => {
   test('--json: every entry with its keys and example', async () => {
     const { code, out } = await runCli('who-can', SMALL, '--action', 'sqs:DeleteQueue', '--resource', 'arn:aws:sqs:eu-west-1:222222222222:jobs', '--account', 'dev', '--json');
     assert.equal(code, 0);
-    const report = JSON.parse(out) as { checked: number; entries: Record<string, unknown>[]; incomplete: boolean };
+    const report = JSON.parse(out) as { format: string; checked: number; entries: Record<string, unknown>[]; incomplete: boolean };
+    assert.equal(report.format, 'parapet-who-can/1');
     assert.equal(report.checked, 5);
     assert.equal(report.incomplete, false);
     assert.deepEqual(report.entries[0], {

@@ -15,3 +15,8 @@ export interface Position {
   readonly line: number;
   readonly column: number;
 }
+
+/** a file of the repository as the user reaches it: `source` below the folder `base` they named */
+export function repositoryPath(base: string | undefined, source: string): string {
+  return base === undefined || base === '' || base === '.' ? source : `${base.replace(/[\\/]+$/, '')}/${source}`;
+}

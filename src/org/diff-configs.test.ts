@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { acmeFiles, acmeVariant, parseValid, type Edit } from './acme-variant.test-support.ts';
 import { policyDigest } from '../policy/index.ts';
 import { diffConfigs, type StructuralChange } from './diff-configs.ts';
+import { outlineOf, type StatementOutline } from './diff-policy-statements.ts';
+import type { OrgConfig } from './org-config.ts';
 
 const acme = parseValid(acmeFiles);
 const changed = acmeVariant;
@@ -14,6 +16,13 @@ const changed = acmeVariant;
 const YAML = 'parapet.yaml';
 
 const adminPolicy = (config: typeof acme) => config.permissionSets.get('admin')!.policies.find((p) => p.file === 'permission-sets/admin.json')!.policy;
+/** the outline of a statement of a guardrail or permission-set file (outlineOf is tested in diff-policy-statements.test.ts) */
+function statementOutline(file: string, sid: string, config: OrgConfig): StatementOutline {
+  const policies = [...config.guardrails.values(), ...[...config.permissionSets.values()].flatMap((set) => [...set.policies, ...(set.boundary !== undefined ? [set.boundary] : [])])];
+  const statement = policies.find((p) => p.file === file)?.policy.statements.find((st) => st.sid === sid);
+  assert.ok(statement !== undefined, `${file}: no statement ${sid}`);
+  return outlineOf(statement);
+}
 
 test('a version against itself: no change', () => {
   assert.deepEqual(diffConfigs(acme, acme), []);
@@ -85,7 +94,14 @@ test('a guardrail document edited: the statement that changed', () => {
       guardrailKind: 'scp',
       guardrail: 'protect-audit-trail',
       file: 'guardrails/protect-audit-trail.json',
-      statements: [{ change: 'changed', statement: 'ProtectCloudTrail', summary: 'actions +cloudtrail:StopEventDataStoreIngestion' }],
+      statements: [
+        {
+          change: 'changed',
+          statement: 'ProtectCloudTrail',
+          outline: statementOutline('guardrails/protect-audit-trail.json', 'ProtectCloudTrail', after),
+          differences: { actionsAdded: ['cloudtrail:StopEventDataStoreIngestion'], actionsRemoved: [], resourcesAdded: [], resourcesRemoved: [], principalChanged: false },
+        },
+      ],
       digest: { from: policyDigest(acme.guardrails.get('protect-audit-trail')!.policy), to: policyDigest(after.guardrails.get('protect-audit-trail')!.policy) },
     },
   ]);
@@ -102,7 +118,7 @@ test('an account moved between units; a tag changed', () => {
   ]);
   assert.deepEqual(diffConfigs(acme, after), [
     { kind: 'account-moved', account: 'network', from: 'infrastructure', to: 'sandbox' },
-    { kind: 'account-changed', account: 'sandbox-carol', changes: ['tag `env`: `sandbox` → `dev`'] },
+    { kind: 'account-changed', account: 'sandbox-carol', changes: [{ field: 'tag', key: 'env', from: 'sandbox', to: 'dev' }] },
   ]);
 });
 
@@ -155,9 +171,17 @@ test('permission sets added and changed: policies, boundary, session duration', 
       boundary: {
         from: 'boundaries/deployer.json',
         statements: [
-          { change: 'removed', statement: 'DeploymentScope', summary: 'Allow cloudformation:*, lambda:*, ecs:*, ecr:* and 13 more on *' },
-          { change: 'removed', statement: 'NoIdentityOutsideApplicationRoles', summary: 'Deny iam:* on NotResource arn:aws:iam::*:role/app-*' },
-          { change: 'removed', statement: 'NoBoundaryRemoval', summary: 'Deny iam:DeleteRolePermissionsBoundary, iam:PutRolePermissionsBoundary on *' },
+          { change: 'removed', statement: 'DeploymentScope', outline: statementOutline('boundaries/deployer.json', 'DeploymentScope', acme) },
+          {
+            change: 'removed',
+            statement: 'NoIdentityOutsideApplicationRoles',
+            outline: { effect: 'Deny', notAction: false, actions: ['iam:*'], notResource: true, resources: ['arn:aws:iam::*:role/app-*'], conditionKeys: [] },
+          },
+          {
+            change: 'removed',
+            statement: 'NoBoundaryRemoval',
+            outline: { effect: 'Deny', notAction: false, actions: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary'], notResource: false, resources: ['*'], conditionKeys: [] },
+          },
         ],
         digest: { from: policyDigest(acme.permissionSets.get('deployer')!.boundary!.policy) },
       },
@@ -171,7 +195,14 @@ test('permission sets added and changed: policies, boundary, session duration', 
       policiesEdited: [
         {
           file: 'permission-sets/admin.json',
-          statements: [{ change: 'changed', statement: 'AdministratorAccess', summary: 'conditions changed (aws:MultiFactorAuthPresent)' }],
+          statements: [
+            {
+              change: 'changed',
+              statement: 'AdministratorAccess',
+              outline: statementOutline('permission-sets/admin.json', 'AdministratorAccess', after),
+              differences: { actionsAdded: [], actionsRemoved: [], resourcesAdded: [], resourcesRemoved: [], principalChanged: false, conditionKeys: ['aws:MultiFactorAuthPresent'] },
+            },
+          ],
           digest: { from: policyDigest(adminPolicy(acme)), to: policyDigest(adminPolicy(after)) },
         },
       ],

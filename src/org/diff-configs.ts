@@ -34,6 +34,11 @@ export interface OrganizationFieldChange {
   readonly to?: string;
 }
 
+/** one of an account's own settings changed: its id, or one tag (`from` absent: added; `to` absent: removed) */
+export type AccountFieldChange =
+  | { readonly field: 'id'; readonly from: string; readonly to: string }
+  | { readonly field: 'tag'; readonly key: string; readonly from?: string; readonly to?: string };
+
 export type StructuralChange =
   | { readonly kind: 'organization-changed'; readonly changes: readonly OrganizationFieldChange[] }
   | { readonly kind: 'unit-added'; readonly unit: string }
@@ -42,7 +47,7 @@ export type StructuralChange =
   | { readonly kind: 'account-added'; readonly account: string; readonly id: string; readonly unit: string }
   | { readonly kind: 'account-removed'; readonly account: string; readonly id: string; readonly unit: string }
   | { readonly kind: 'account-moved'; readonly account: string; readonly from: string; readonly to: string }
-  | { readonly kind: 'account-changed'; readonly account: string; readonly changes: readonly string[] }
+  | { readonly kind: 'account-changed'; readonly account: string; readonly changes: readonly AccountFieldChange[] }
   | { readonly kind: 'guardrail-attached'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly node: NodeRef }
   | { readonly kind: 'guardrail-detached'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly node: NodeRef }
   | { readonly kind: 'guardrail-added'; readonly guardrailKind: GuardrailKind; readonly guardrail: string; readonly file: string; readonly digest?: string }
@@ -226,17 +231,15 @@ function diffTree(before: OrgConfig, after: OrgConfig): StructuralChange[] {
   return changes;
 }
 
-function accountDetails(was: Account, now: Account): string[] {
-  const out: string[] = [];
-  if (was.id !== now.id) out.push(`id \`${was.id}\` → \`${now.id}\``);
+function accountDetails(was: Account, now: Account): AccountFieldChange[] {
+  const out: AccountFieldChange[] = [];
+  if (was.id !== now.id) out.push({ field: 'id', from: was.id, to: now.id });
   const keys = [...new Set([...Object.keys(was.tags), ...Object.keys(now.tags)])].sort();
   for (const key of keys) {
     const a = was.tags[key];
     const b = now.tags[key];
     if (a === b) continue;
-    if (a === undefined) out.push(`tag \`${key}\` added: \`${b}\``);
-    else if (b === undefined) out.push(`tag \`${key}\` removed (was \`${a}\`)`);
-    else out.push(`tag \`${key}\`: \`${a}\` → \`${b}\``);
+    out.push({ field: 'tag', key, ...(a !== undefined ? { from: a } : {}), ...(b !== undefined ? { to: b } : {}) });
   }
   return out;
 }

@@ -3,17 +3,49 @@
  * matched by Sid; statements without one are matched by content first (so moving a statement is
  * no change), then by their order among the unmatched.
  */
-import type { Condition, Policy, PrincipalSpec, Statement } from '../policy/index.ts';
+import type { Condition, Effect, Policy, PrincipalSpec, Statement } from '../policy/index.ts';
 
 export type StatementChangeKind = 'added' | 'removed' | 'changed';
 
-export interface StatementChange {
-  readonly change: StatementChangeKind;
+/** a statement as a reviewer scans it: its effect, actions, resources and the condition keys it tests */
+export interface StatementOutline {
+  readonly effect: Effect;
+  /** the actions are `NotAction` */
+  readonly notAction: boolean;
+  readonly actions: readonly string[];
+  /** the resources are `NotResource` */
+  readonly notResource: boolean;
+  /** absent when the statement names no resource (a resource-based policy's) */
+  readonly resources?: readonly string[];
+  /** the condition keys of its conditions, once each */
+  readonly conditionKeys: readonly string[];
+}
+
+/** what changed in a statement kept (same Sid, or paired in order); absent fields did not change */
+export interface StatementDifferences {
+  readonly effect?: { readonly from: Effect; readonly to: Effect };
+  /** the statement switched between `Action` and `NotAction` */
+  readonly notAction?: { readonly from: boolean; readonly to: boolean };
+  /** in the element the new version uses (`NotAction` when its outline's `notAction`) */
+  readonly actionsAdded: readonly string[];
+  readonly actionsRemoved: readonly string[];
+  readonly notResource?: { readonly from: boolean; readonly to: boolean };
+  readonly resourcesAdded: readonly string[];
+  readonly resourcesRemoved: readonly string[];
+  readonly principalChanged: boolean;
+  /** when the conditions changed: the keys of either version's conditions */
+  readonly conditionKeys?: readonly string[];
+}
+
+interface StatementChangeBase {
   /** `Sid` when the statement has one, else `statement N` (1-based, in the version that has it) */
   readonly statement: string;
-  /** a line for the reviewer: `Deny s3:DeleteBucket on *` or `actions +s3:DeleteBucket; conditions changed` */
-  readonly summary: string;
 }
+
+export type StatementChange =
+  | (StatementChangeBase & { readonly change: 'added' | 'removed'; readonly outline: StatementOutline })
+  /** `outline`: the statement as it is now */
+  | (StatementChangeBase & { readonly change: 'changed'; readonly outline: StatementOutline; readonly differences: StatementDifferences });
 
 export function diffPolicyStatements(before: Policy, after: Policy): StatementChange[] {
   const changes: StatementChange[] = [];
@@ -28,8 +60,8 @@ export function diffPolicyStatements(before: Policy, after: Policy): StatementCh
     if (match === undefined) continue;
     take(oldLeft, match);
     take(newLeft, statement);
-    const summary = describeDifference(match, statement);
-    if (summary !== undefined) changes.push({ change: 'changed', statement: labelOf(statement), summary });
+    const differences = differencesOf(match, statement);
+    if (differences !== undefined) changes.push({ change: 'changed', statement: labelOf(statement), outline: outlineOf(statement), differences });
   }
   // 2. unnamed statements with the same content, wherever they moved
   for (const statement of [...newLeft]) {
@@ -49,11 +81,11 @@ export function diffPolicyStatements(before: Policy, after: Policy): StatementCh
     const now = newUnnamed[i]!;
     take(oldLeft, was);
     take(newLeft, now);
-    const summary = describeDifference(was, now);
-    if (summary !== undefined) changes.push({ change: 'changed', statement: labelOf(now), summary });
+    const differences = differencesOf(was, now);
+    if (differences !== undefined) changes.push({ change: 'changed', statement: labelOf(now), outline: outlineOf(now), differences });
   }
-  for (const statement of oldLeft) changes.push({ change: 'removed', statement: labelOf(statement), summary: describeStatementBriefly(statement) });
-  for (const statement of newLeft) changes.push({ change: 'added', statement: labelOf(statement), summary: describeStatementBriefly(statement) });
+  for (const statement of oldLeft) changes.push({ change: 'removed', statement: labelOf(statement), outline: outlineOf(statement) });
+  for (const statement of newLeft) changes.push({ change: 'added', statement: labelOf(statement), outline: outlineOf(statement) });
   return changes;
 }
 
@@ -75,49 +107,50 @@ function contentOf(statement: Statement): string {
   return JSON.stringify(rest);
 }
 
-const SHOWN = 4;
-
-function listed(values: readonly string[]): string {
-  const shown = values.slice(0, SHOWN).join(', ');
-  return values.length > SHOWN ? `${shown} and ${values.length - SHOWN} more` : shown;
+export function outlineOf(statement: Statement): StatementOutline {
+  return {
+    effect: statement.effect,
+    notAction: statement.notAction,
+    actions: statement.actions,
+    notResource: statement.notResource,
+    ...(statement.resources !== undefined ? { resources: statement.resources } : {}),
+    conditionKeys: [...new Set(statement.conditions.map((c) => c.key))],
+  };
 }
 
-/** `Deny s3:DeleteBucket on *` or `Allow NotAction iam:* on NotResource arn:... when aws:MultiFactorAuthPresent` */
-export function describeStatementBriefly(statement: Statement): string {
-  const actions = `${statement.notAction ? 'NotAction ' : ''}${listed(statement.actions)}`;
-  const resources = statement.resources === undefined ? '' : ` on ${statement.notResource ? 'NotResource ' : ''}${listed(statement.resources)}`;
-  const keys = [...new Set(statement.conditions.map((c) => c.key))];
-  const when = keys.length === 0 ? '' : ` when ${listed(keys)}`;
-  return `${statement.effect} ${actions}${resources}${when}`;
-}
-
-function describeDifference(was: Statement, now: Statement): string | undefined {
-  const parts: string[] = [];
-  if (was.effect !== now.effect) parts.push(`effect ${was.effect} → ${now.effect}`);
-  if (was.notAction !== now.notAction) parts.push(now.notAction ? 'Action → NotAction' : 'NotAction → Action');
-  parts.push(...listDifference(now.notAction ? 'not-actions' : 'actions', was.actions, now.actions));
-  if (was.notResource !== now.notResource) parts.push(now.notResource ? 'Resource → NotResource' : 'NotResource → Resource');
-  parts.push(...listDifference(now.notResource ? 'not-resources' : 'resources', was.resources ?? [], now.resources ?? []));
-  if (!samePrincipal(was.principal, now.principal) || was.notPrincipal !== now.notPrincipal) parts.push('principal changed');
+function differencesOf(was: Statement, now: Statement): StatementDifferences | undefined {
+  const [actionsAdded, actionsRemoved] = listDifference(was.actions, now.actions);
+  const [resourcesAdded, resourcesRemoved] = listDifference(was.resources ?? [], now.resources ?? []);
   const conditions = (list: readonly Condition[]) => list.map((c) => JSON.stringify([c.operator, c.key, c.values])).sort();
   const before = conditions(was.conditions);
   const after = conditions(now.conditions);
-  if (before.length !== after.length || before.some((c, i) => c !== after[i])) {
-    const keys = [...new Set([...was.conditions, ...now.conditions].map((c) => c.key))];
-    parts.push(`conditions changed (${listed(keys)})`);
-  }
-  return parts.length === 0 ? undefined : parts.join('; ');
+  const conditionsChanged = before.length !== after.length || before.some((c, i) => c !== after[i]);
+  const differences: StatementDifferences = {
+    ...(was.effect !== now.effect ? { effect: { from: was.effect, to: now.effect } } : {}),
+    ...(was.notAction !== now.notAction ? { notAction: { from: was.notAction, to: now.notAction } } : {}),
+    actionsAdded,
+    actionsRemoved,
+    ...(was.notResource !== now.notResource ? { notResource: { from: was.notResource, to: now.notResource } } : {}),
+    resourcesAdded,
+    resourcesRemoved,
+    principalChanged: !samePrincipal(was.principal, now.principal) || was.notPrincipal !== now.notPrincipal,
+    ...(conditionsChanged ? { conditionKeys: [...new Set([...was.conditions, ...now.conditions].map((c) => c.key))] } : {}),
+  };
+  const changed =
+    differences.effect !== undefined ||
+    differences.notAction !== undefined ||
+    differences.notResource !== undefined ||
+    actionsAdded.length + actionsRemoved.length + resourcesAdded.length + resourcesRemoved.length > 0 ||
+    differences.principalChanged ||
+    conditionsChanged;
+  return changed ? differences : undefined;
 }
 
-function listDifference(what: string, before: readonly string[], after: readonly string[]): string[] {
+/** [added, removed] */
+function listDifference(before: readonly string[], after: readonly string[]): [string[], string[]] {
   const was = new Set(before);
   const now = new Set(after);
-  const added = after.filter((v) => !was.has(v));
-  const removed = before.filter((v) => !now.has(v));
-  const out: string[] = [];
-  if (added.length > 0) out.push(`${what} +${listed(added)}`);
-  if (removed.length > 0) out.push(`${what} −${listed(removed)}`);
-  return out;
+  return [after.filter((v) => !was.has(v)), before.filter((v) => !now.has(v))];
 }
 
 function samePrincipal(a: PrincipalSpec | undefined, b: PrincipalSpec | undefined): boolean {

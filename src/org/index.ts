@@ -4,6 +4,8 @@
  * the policies in force. Format and validation codes: docs/config-reference.md.
  */
 export type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
+export { repositoryPath } from './config-issue.ts';
+export { VALIDATE_FORMAT, validateReport, validateReportJson, renderValidateText, type ValidateReport, type ConfigSummary } from './validate-report.ts';
 export type {
   Account,
   Assignment,
@@ -29,6 +31,8 @@ export { guardrailChain, resourceGuardrailChain, type GuardrailChain } from './g
 export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessGrant } from './list-principal-access.ts';
 export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalRef, type PrincipalKind, type ParsedPrincipalRef } from './principal-ref.ts';
 export { checkPrincipal } from './check-principal.ts';
+export type { Directory, UserAttributes } from './directory.ts';
+export { configDirectory } from './config-directory.ts';
 export { describeYamlNode } from './describe-yaml-node.ts';
 export { didYouMean } from './did-you-mean.ts';
 export { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
@@ -37,6 +41,7 @@ export {
   diffConfigs,
   unitPathName,
   STRUCTURAL_CHANGE_KINDS,
+  type AccountFieldChange,
   type AssignmentMode,
   type DigestChange,
   type GuardrailKind,
@@ -45,6 +50,7 @@ export {
   type StructuralChange,
   type StructuralChangeKind,
 } from './diff-configs.ts';
+export type { StatementChange, StatementChangeKind, StatementDifferences, StatementOutline } from './diff-policy-statements.ts';
 export {
   resolveAccess,
   type AccessQuery,

@@ -1,23 +1,25 @@
 /**
  * What the configuration gives a principal: a user's groups, the assignments that reach a group
  * or a user, and the flat list of (account, permission set) a principal holds, standing or
- * eligible.
+ * eligible. A user's groups come from the directory (by default the configuration's own).
  */
+import { configDirectory } from './config-directory.ts';
+import type { Directory } from './directory.ts';
 import type { Assignment, Group, OrgConfig } from './org-config.ts';
 import type { PrincipalRef } from './principal-ref.ts';
 
-/** the groups that list `user` among their members */
-export function groupsOfUser(config: OrgConfig, user: string): Group[] {
-  return [...config.groups.values()].filter((group) => group.members.includes(user));
+/** the groups of the configuration the directory puts `user` in */
+export function groupsOfUser(config: OrgConfig, user: string, directory: Directory = configDirectory(config)): Group[] {
+  return directory.groupsOf(user).flatMap((name) => config.groups.get(name) ?? []);
 }
 
 /** assignments to a group, or to any group of a user; none for a service account */
-export function assignmentsOf(config: OrgConfig, principal: PrincipalRef): Assignment[] {
+export function assignmentsOf(config: OrgConfig, principal: PrincipalRef, directory: Directory = configDirectory(config)): Assignment[] {
   switch (principal.kind) {
     case 'group':
       return config.assignments.filter((a) => a.group === principal.name);
     case 'user': {
-      const groups = new Set(groupsOfUser(config, principal.name).map((g) => g.name));
+      const groups = new Set(directory.groupsOf(principal.name));
       return config.assignments.filter((a) => groups.has(a.group));
     }
     case 'serviceAccount':
@@ -42,7 +44,7 @@ export interface AccessEntry {
 }
 
 /** every (account, permission set) the principal holds, one entry per grant, in configuration order */
-export function listPrincipalAccess(config: OrgConfig, principal: PrincipalRef): AccessEntry[] {
+export function listPrincipalAccess(config: OrgConfig, principal: PrincipalRef, directory: Directory = configDirectory(config)): AccessEntry[] {
   if (principal.kind === 'serviceAccount') {
     const serviceAccount = config.serviceAccounts.get(principal.name);
     if (serviceAccount === undefined) return [];
@@ -52,7 +54,7 @@ export function listPrincipalAccess(config: OrgConfig, principal: PrincipalRef):
       grant: { kind: 'serviceAccount', serviceAccount: serviceAccount.name },
     }));
   }
-  return assignmentsOf(config, principal).flatMap((assignment) =>
+  return assignmentsOf(config, principal, directory).flatMap((assignment) =>
     assignment.accounts.map((account) => ({
       account,
       permissionSet: assignment.permissionSet,

@@ -7,6 +7,8 @@
  *   const access = resolveAccess(config, query);
  *   const compiled = compilePolicySet(access.value.policies, { ...access.value.compileOptions, rcpServices });
  *   explain(decide(compiled, request), access.value.explainOptions);
+ *
+ * A user's groups come from the directory given (by default the configuration's own groups).
  */
 import type { ExplainOptions, Policy, Result } from '../policy/index.ts';
 import { didYouMean } from './did-you-mean.ts';
@@ -15,6 +17,8 @@ import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
 import { listPrincipalAccess, type AccessGrant } from './list-principal-access.ts';
 import type { Account, OrgConfig, PermissionSet } from './org-config.ts';
 import { checkPrincipal } from './check-principal.ts';
+import { configDirectory } from './config-directory.ts';
+import type { Directory } from './directory.ts';
 import type { PrincipalRef } from './principal-ref.ts';
 import type { ResolveIssue } from './resolve-issue.ts';
 
@@ -55,9 +59,9 @@ export type { ResolveIssue, ResolveIssueCode } from './resolve-issue.ts';
 
 export type ResolvedAccessResult = Result<ResolvedAccess>;
 
-export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAccessResult {
+export function resolveAccess(config: OrgConfig, query: AccessQuery, directory: Directory = configDirectory(config)): ResolvedAccessResult {
   const issues: ResolveIssue[] = [];
-  const principalIssue = checkPrincipal(config, query.principal);
+  const principalIssue = checkPrincipal(config, query.principal, directory);
   if (principalIssue !== undefined) issues.push(principalIssue);
   const account = lookupAccount(config, query.account, issues, '$.account');
   const resourceAccount = query.resourceAccount === undefined ? account : lookupAccount(config, query.resourceAccount, issues, '$.resourceAccount');
@@ -72,7 +76,7 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery): ResolvedAc
   }
   if (issues.length > 0 || account === undefined || resourceAccount === undefined || permissionSet === undefined) return { ok: false, issues };
 
-  const grants = listPrincipalAccess(config, query.principal)
+  const grants = listPrincipalAccess(config, query.principal, directory)
     .filter((entry) => entry.account === account.name && entry.permissionSet === permissionSet.name)
     .map((entry) => entry.grant);
   const scps = guardrailChain(config, account);
