@@ -30,7 +30,7 @@ export interface CompiledScenario {
 function parseAll(documents: readonly PolicyDocument[], type: PolicyType, counts: { warnings: number }): Policy[] {
   return documents.map((document) => {
     const parsed = parsePolicy(document.text, { type, name: document.name });
-    if (!parsed.ok) throw new Error(`policy \`${document.name}\` does not parse:\n${parsed.issues.map(formatIssue).join('\n')}`);
+    if (!parsed.ok) throw new Error(`policy \`${document.name}\` does not parse:\n${parsed.issues.map((issue) => formatIssue(issue)).join('\n')}`);
     counts.warnings += parsed.issues.length;
     return parsed.value;
   });

@@ -27,7 +27,7 @@ describe('conformance corpus', () => {
     const name = relative(root, file);
     test(name, () => {
       const parsed = parseCase(readFileSync(file, 'utf8'), { source: name, checkAction: actionChecker(), rcpServices: rcpServices() });
-      assert.ok(parsed.ok, `not a valid case:\n${parsed.issues.map(formatIssue).join('\n')}`);
+      assert.ok(parsed.ok, `not a valid case:\n${parsed.issues.map((issue) => formatIssue(issue)).join('\n')}`);
       assert.ok(parsed.value.expected !== undefined, 'a corpus case must state what it expects');
       const { decision, pass } = evaluateCase(parsed.value);
       assert.ok(pass, `expected ${parsed.value.expected}, got ${decision.decision}\n${explain(decision)}`);

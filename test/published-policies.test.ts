@@ -50,7 +50,7 @@ describe('published policies are accepted', () => {
       assert.ok(TYPES.has(type), `the folder of ${name} names no policy type`);
       const parsed = parsePolicy(policyText(readFileSync(file, 'utf8')), { type: type as PolicyType, source: name, checkAction: actionChecker() });
       const errors = parsed.issues.filter((i) => i.severity === 'error');
-      assert.deepEqual(errors.map(formatIssue), []);
+      assert.deepEqual(errors.map((issue) => formatIssue(issue)), []);
       assert.ok(parsed.ok);
       for (const warning of parsed.issues) t.diagnostic(formatIssue(warning));
     });

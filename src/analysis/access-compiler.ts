@@ -5,7 +5,7 @@
  * permission set, so that is the cache key. Who holds what comes from the compiler's directory
  * (by default the configuration's groups): every question sharing a compiler reads the same one.
  */
-import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy } from '../policy/index.ts';
+import { compilePolicySet, accountOfArn, internalError, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
 import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   configDirectory,
@@ -19,7 +19,6 @@ import {
   type PrincipalRef,
   type ResolvedAccess,
   type ResolvedPolicies,
-  type ResolveIssue,
 } from '../org/index.ts';
 
 export interface CompiledAccess {
@@ -47,7 +46,7 @@ export interface AccessRequest {
   readonly resourceAccount?: string | undefined;
 }
 
-export type CompiledAccessResult = { readonly ok: true; readonly value: CompiledAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type CompiledAccessResult = Result<CompiledAccess>;
 
 /** the compiled policies of an (account, permission set) pair, whoever holds it */
 export type PairAccess = Pick<CompiledAccess, 'compiled' | 'decideConditional' | 'resourceAccountId'> & {
@@ -77,7 +76,7 @@ export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) 
 export function questionCompiler(config: OrgConfig, options: AccessCompilerOptions & { readonly compiler?: AccessCompiler | undefined }): AccessCompiler {
   if (options.compiler === undefined) return accessCompiler(config, options);
   if (options.directory !== undefined && options.directory !== options.compiler.directory) {
-    throw new Error('questionCompiler: the compiler given resolves principals in another directory than the question\'s');
+    throw internalError('questionCompiler: the compiler given resolves principals in another directory than the question\'s');
   }
   return options.compiler;
 }
@@ -157,7 +156,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
     const external = owner.id !== undefined && owner.account === undefined;
     const resourceAccountId = owner.id ?? access.account.id;
     const entry = entryFor(keyOf(access.policies, external), access.policies, external);
-    return { ok: true, value: { access, resourceAccountId, compiled: entry.compiled, decideConditional: entry.decideConditional } };
+    return { ok: true, value: { access, resourceAccountId, compiled: entry.compiled, decideConditional: entry.decideConditional }, issues: [] };
   };
 
   const forPair = (account: Account, permissionSetName: string, resource: string): PairAccess | undefined => {

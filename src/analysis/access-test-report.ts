@@ -6,8 +6,8 @@
  *   suites → report → JSON | text | JUnit
  */
 import { formatPrincipalRef, repositoryPath } from '../org/index.ts';
-import { explain } from '../policy/index.ts';
-import { formatAccessTestIssue, type AccessTestIssue } from './access-test.ts';
+import { explain, formatIssue } from '../policy/index.ts';
+import type { AccessTestIssue } from './access-test.ts';
 import type { AccessTestResult } from './run-access-tests.ts';
 
 export const ACCESS_TEST_FORMAT = 'parapet-test/1';
@@ -96,7 +96,7 @@ export function accessTestReportJson(report: AccessTestReport) {
 
 /** the issues, a PASS or FAIL line per test (a failure with its request and explained decision), then the counts */
 export function renderAccessTestText(report: AccessTestReport): string {
-  const out: string[] = report.issues.map((issue) => `${formatAccessTestIssue(issue, report.dir)}\n`);
+  const out: string[] = report.issues.map((issue) => `${formatIssue(issue, report.dir)}\n`);
   for (const result of report.suites.flatMap((s) => s.results)) {
     const t = result.test;
     out.push(`${result.pass ? 'PASS' : 'FAIL'} ${repositoryPath(report.dir, t.source)}:${t.line}:${t.column}: ${t.name}\n`);

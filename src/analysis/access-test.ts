@@ -2,10 +2,10 @@
  * Access tests kept in a configuration repository (`tests/*.yaml`, docs/access-tests.md): "this
  * principal, with this permission set in this account, may (not) perform this action on this
  * resource with this context". Parsed and checked against the organization into `AccessTest`
- * values; every mistake is an `AccessTestIssue` with a stable code, located in its file.
+ * values; every mistake is an `Issue` (ADR 0003) with a stable code, located in its file.
  */
-import type { ContextValue } from '../policy/index.ts';
-import { repositoryPath, type PrincipalRef } from '../org/index.ts';
+import type { ContextValue, IssueCode, LocatedIssue } from '../policy/index.ts';
+import type { PrincipalRef } from '../org/index.ts';
 
 export type Expectation = 'allow' | 'deny' | 'explicit-deny' | 'implicit-deny';
 
@@ -32,51 +32,8 @@ export interface AccessTest {
   readonly expect: Expectation;
 }
 
-export type AccessTestIssueCode =
-  // files and syntax
-  | 'yaml-syntax'
-  | 'yaml-alias-limit'
-  | 'yaml-too-deep'
-  | 'duplicate-key'
-  | 'no-tests'
-  // the shape of a test file
-  | 'wrong-type'
-  | 'missing-field'
-  | 'unknown-field'
-  | 'duplicate-name'
-  | 'suspicious-name'
-  // what a test says
-  | 'bad-principal'
-  | 'bad-action'
-  | 'unknown-action'
-  | 'bad-resource'
-  | 'bad-context'
-  | 'bad-expectation'
-  // names the organization must know
-  | 'unknown-group'
-  | 'unknown-user'
-  | 'unknown-service-account'
-  | 'unknown-account'
-  | 'unknown-permission-set'
-  | 'no-such-assignment'
-  | 'ambiguous-permission-set'
-  // a file with more issues than are reported
-  | 'too-many-issues';
+/** the codes an access test file's issues use: all from the one list in src/policy/issue.ts (ADR 0003) */
+export type AccessTestIssueCode = IssueCode;
 
-export interface AccessTestIssue {
-  readonly code: AccessTestIssueCode;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  /** the test file, relative to the repository folder */
-  readonly source: string;
-  readonly line: number;
-  readonly column: number;
-  /** `$.tests[3].principal` */
-  readonly path: string;
-}
-
-/** `file:line:column: severity code: message`, the file joined to `base` when given */
-export function formatAccessTestIssue(issue: AccessTestIssue, base?: string): string {
-  const file = repositoryPath(base, issue.source);
-  return `${file}:${issue.line}:${issue.column}: ${issue.severity} ${issue.code}: ${issue.message}`;
-}
+/** an issue in a test file: the project's one `Issue` shape, located (`$.tests[3].principal`) */
+export type AccessTestIssue = LocatedIssue;

@@ -1,5 +1,6 @@
 /** the account a question is limited to, and the options every access question takes */
-import { didYouMean, findAccount, type Directory, type OrgConfig, type ResolveIssue } from '../org/index.ts';
+import { didYouMean, findAccount, type Directory, type OrgConfig } from '../org/index.ts';
+import type { Result } from '../policy/index.ts';
 import type { AccessCompiler } from './access-compiler.ts';
 import type { SessionFacts } from './principal-session.ts';
 
@@ -13,9 +14,9 @@ export interface AccessQuestionOptions {
 }
 
 /** the name of the account a question is limited to (given by name or id); undefined: every account */
-export function accountFilter(config: OrgConfig, account: string | undefined): { ok: true; name: string | undefined } | { ok: false; issues: readonly ResolveIssue[] } {
-  if (account === undefined) return { ok: true, name: undefined };
+export function accountFilter(config: OrgConfig, account: string | undefined): Result<string | undefined> {
+  if (account === undefined) return { ok: true, value: undefined, issues: [] };
   const found = findAccount(config, account);
-  if (found === undefined) return { ok: false, issues: [{ code: 'unknown-account', message: `unknown account \`${account}\`${didYouMean(account, config.accounts.keys())}` }] };
-  return { ok: true, name: found.name };
+  if (found === undefined) return { ok: false, issues: [{ code: 'unknown-account', severity: 'error', path: '$.account', message: `unknown account \`${account}\`${didYouMean(account, config.accounts.keys())}` }] };
+  return { ok: true, value: found.name, issues: [] };
 }

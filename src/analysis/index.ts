@@ -4,7 +4,7 @@
  * Formats and commands: docs/access-tests.md, docs/cli.md.
  */
 export type { AccessTest, AccessTestIssue, AccessTestIssueCode, Expectation } from './access-test.ts';
-export { EXPECTATIONS, formatAccessTestIssue } from './access-test.ts';
+export { EXPECTATIONS } from './access-test.ts';
 export { parseAccessTests, type ParseAccessTestsOptions, type ParsedAccessTests } from './parse-access-tests.ts';
 export { runAccessTests, meetsExpectation, type AccessTestResult, type RunAccessTestsOptions } from './run-access-tests.ts';
 export { formatJunit } from './format-junit.ts';

@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { loadConfigDir, type OrgConfig } from '../org/index.ts';
 import type { AccessTestIssue } from './access-test.ts';
-import { formatAccessTestIssue } from './access-test.ts';
 import { parseAccessTests } from './parse-access-tests.ts';
-import { globalContextKeyType } from '../policy/index.ts';
+import { formatIssue, globalContextKeyType } from '../policy/index.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/org-small', import.meta.url));
 
@@ -307,10 +306,10 @@ tests:
     assert.equal(issues[0]?.message, '`defaults`: unknown account `deve`: did you mean `dev`');
   });
 
-  test('formatAccessTestIssue: file:line:column: severity code: message, joined to the folder', () => {
+  test('formatIssue: file:line:column: severity code: message, joined to the folder', () => {
     const [issue] = parse('- { name: a, principal: group:ops, account: dev, action: sqs:SendMessage, expect: allowed }\n').issues;
     assert.ok(issue !== undefined);
-    assert.match(formatAccessTestIssue(issue, 'repo/'), /^repo\/tests\/t\.yaml:1:83: error bad-expectation: test `a`: /);
+    assert.match(formatIssue(issue, 'repo/'), /^repo\/tests\/t\.yaml:1:83: error bad-expectation: test `a`: /);
   });
 });
 

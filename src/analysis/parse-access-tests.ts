@@ -24,7 +24,7 @@ import {
   type YamlNode,
   type YamlPathSegment,
 } from '../org/index.ts';
-import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
+import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, issueMessages, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
 import { principalGrants } from './principal-grants.ts';
 
@@ -199,7 +199,7 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
   let principal: PrincipalRef | undefined;
   if (principalText !== undefined && principalAt !== undefined) {
     const parsed = parsePrincipalRef(principalText);
-    if (!parsed.ok) report.add('bad-principal', `${whose(principalAt)}: ${parsed.message}`, principalAt.node.at, principalAt.path);
+    if (!parsed.ok) report.add('bad-principal', `${whose(principalAt)}: ${issueMessages(parsed.issues)}`, principalAt.node.at, principalAt.path);
     else {
       const unknown = checkPrincipal(config, parsed.value, scope.directory);
       if (unknown !== undefined) report.add(unknown.code, `${whose(principalAt)}: ${unknown.message}`, principalAt.node.at, principalAt.path);

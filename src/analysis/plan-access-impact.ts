@@ -55,6 +55,7 @@ import {
 } from './evaluate-effective-access.ts';
 import { permissionSetRoleArn, principalSession, sessionFactsOf } from './principal-session.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
+import { internalError } from '../policy/index.ts';
 
 export type AccessMode = 'standing' | 'eligible';
 
@@ -687,7 +688,7 @@ export function principalChanges(ev: Evaluations, list: ImpactList, counts: Coun
     progress();
     const ref = parsePrincipalRef(principal);
     // holdingsOf writes every principal with formatPrincipalRef, and no user
-    if (!ref.ok || ref.value.kind === 'user') throw new Error(`planAccessImpact: unexpected principal \`${principal}\``);
+    if (!ref.ok || ref.value.kind === 'user') throw internalError(`planAccessImpact: unexpected principal \`${principal}\``);
     const principalKind = ref.value.kind;
     for (const held of changesOfHolder(ev, list, counts, holdings.before.get(principal) ?? new Map(), holdings.after.get(principal) ?? new Map(), 1)) {
       changes.push({ principal, principalKind, account: held.account, accountId: accountIdOf(ev, held.account), mode: held.mode, permissionSets: setsOf(held), impact: held.impact });

@@ -4,8 +4,8 @@
  * `<details>` blocks. Long lists are cut (the JSON form has everything), so the comment stays
  * well under the 65,536 characters a GitHub comment may have.
  */
-import { formatConfigIssue, type AccountFieldChange, type StatementChange, type StatementDifferences, type StatementOutline, type StructuralChange } from '../org/index.ts';
-import { appendAll } from '../policy/index.ts';
+import type { AccountFieldChange, StatementChange, StatementDifferences, StatementOutline, StructuralChange } from '../org/index.ts';
+import { appendAll, formatIssue, internalError } from '../policy/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
 import type { InvalidPlanReport } from './plan-json.ts';
 import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
@@ -45,8 +45,8 @@ function who(entry: Entry, render: (name: string) => string = code): string {
 export function renderInvalidPlanMarkdown(report: InvalidPlanReport): string {
   // issue messages quote names from the files: escaped, one per line, so none can end a block or inject
   const lines = [
-    ...report.issues.from.map((issue) => `- ${markdownText(formatConfigIssue(issue, report.from))}`),
-    ...report.issues.to.map((issue) => `- ${markdownText(formatConfigIssue(issue, report.to))}`),
+    ...report.issues.from.map((issue) => `- ${markdownText(formatIssue(issue, report.from))}`),
+    ...report.issues.to.map((issue) => `- ${markdownText(formatIssue(issue, report.to))}`),
   ];
   return `## Parapet plan: ${code(report.from)} → ${code(report.to)}\n\n❌ Not a valid configuration: no plan.\n\n${lines.join('\n')}\n`;
 }
@@ -80,7 +80,7 @@ export function renderPlanMarkdown(plan: PlanReport, options: RenderPlanOptions 
     if (flag.userAccess !== undefined) return { kind: 'users', change: plan.userAccess[flag.userAccess]! };
     const change = plan.access.find((c) => c.principal === flag.principal && c.account === flag.account && c.mode === flag.mode);
     // buildPlan raises a flag only for an entry of `access`
-    if (change === undefined) throw new Error(`renderPlanMarkdown: no access change for the flag on \`${flag.principal}\``);
+    if (change === undefined) throw internalError(`renderPlanMarkdown: no access change for the flag on \`${flag.principal}\``);
     return { kind: 'principal', change };
   };
   if (plan.flags.length > 0) {

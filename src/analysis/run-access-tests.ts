@@ -8,6 +8,7 @@ import type { Directory, OrgConfig } from '../org/index.ts';
 import { questionCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessTest, Expectation } from './access-test.ts';
 import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface AccessTestResult {
   readonly test: AccessTest;
@@ -54,7 +55,7 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
       resourceAccount: test.resourceAccount,
     });
     // parseAccessTests checked every name against the same configuration and directory
-    if (!compiled.ok) throw new Error(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
+    if (!compiled.ok) throw internalError(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
     const { access, resourceAccountId } = compiled.value;
     const session = principalSession(test.principal, access.account.id, test.permissionSet, facts);
     const decision = decide(

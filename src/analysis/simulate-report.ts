@@ -42,7 +42,7 @@ export function caseTotals(runs: readonly CaseRun[]): CaseTotals {
  * print it; `issues` are the same facts as data.
  */
 export function caseRunJson(run: CaseRun) {
-  if (run.kind === 'invalid') return { format: SIMULATE_FORMAT, file: run.file, error: run.issues.map(formatIssue).join('; '), issues: run.issues };
+  if (run.kind === 'invalid') return { format: SIMULATE_FORMAT, file: run.file, error: run.issues.map((issue) => formatIssue(issue)).join('; '), issues: run.issues };
   return {
     format: SIMULATE_FORMAT,
     file: run.file,

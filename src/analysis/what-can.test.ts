@@ -85,9 +85,9 @@ describe('whatCan on the small organization (expectations computed by hand from 
 
   test('unknown principal or account: an issue with a suggestion', () => {
     const principal = whatCan(config, catalog, { principal: { kind: 'group', name: 'opss' } }, { rcpServices });
-    assert.deepEqual(principal.ok ? [] : principal.issues, [{ code: 'unknown-group', message: 'unknown group `opss`: did you mean `ops`' }]);
+    assert.deepEqual(principal.ok ? [] : principal.issues, [{ code: 'unknown-group', severity: 'error', path: '$.principal', message: 'unknown group `opss`: did you mean `ops`' }]);
     const account = whatCan(config, catalog, { principal: { kind: 'group', name: 'ops' }, account: 'prd' }, { rcpServices });
-    assert.deepEqual(account.ok ? [] : account.issues, [{ code: 'unknown-account', message: 'unknown account `prd`: did you mean `prod`' }]);
+    assert.deepEqual(account.ok ? [] : account.issues, [{ code: 'unknown-account', severity: 'error', path: '$.account', message: 'unknown account `prd`: did you mean `prod`' }]);
   });
 
   test('candidateServices: the services of Allow statements; every service for `*`, a wildcard service or NotAction', () => {

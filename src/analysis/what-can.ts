@@ -7,13 +7,14 @@
  */
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
-import { accountOfArn, needsNoPermission, type ContextValue, type Policy } from '../policy/index.ts';
-import { checkPrincipal, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import { accountOfArn, needsNoPermission, type ContextValue, type Policy, type Result } from '../policy/index.ts';
+import { checkPrincipal, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 import { questionCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalGrants } from './principal-grants.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface WhatCanQuery {
   readonly principal: PrincipalRef;
@@ -81,7 +82,7 @@ export interface WhatCanResult {
   readonly access: readonly PermissionSetAccess[];
 }
 
-export type WhatCanOutcome = { readonly ok: true; readonly value: WhatCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type WhatCanOutcome = Result<WhatCanResult>;
 
 export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): WhatCanOutcome {
   const compile = questionCompiler(config, options);
@@ -93,14 +94,14 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
   const facts = sessionFactsOf(config, options.sessionFacts);
   const access: PermissionSetAccess[] = [];
   for (const grant of grants) {
-    if (filter.name !== undefined && grant.account.name !== filter.name) continue;
+    if (filter.value !== undefined && grant.account.name !== filter.value) continue;
     const base = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: '*' });
-    if (!base.ok) throw new Error(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
+    if (!base.ok) throw internalError(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
     const session = principalSession(query.principal, grant.account.id, grant.permissionSet, facts);
     const compiledFor = (resource: string): CompiledAccess => {
       if (accountOfArn(resource) === undefined) return base.value;
       const other = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource });
-      if (!other.ok) throw new Error(`whatCan: ${other.issues.map((i) => i.message).join('; ')}`);
+      if (!other.ok) throw internalError(`whatCan: ${other.issues.map((i) => i.message).join('; ')}`);
       return other.value;
     };
     const decideOn = (action: string, resource: string): AccessVerdict => {
@@ -174,7 +175,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
       undecided,
     });
   }
-  return { ok: true, value: { principal: query.principal, access } };
+  return { ok: true, value: { principal: query.principal, access }, issues: [] };
 }
 
 /**

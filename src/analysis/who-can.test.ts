@@ -87,7 +87,7 @@ describe('whoCan on the small organization (expectations computed by hand from i
 
   test('an unknown account is an issue with a suggestion', () => {
     const result = whoCan(config, { action: 'sqs:DeleteQueue', resource: '*', account: 'deve' }, { rcpServices });
-    assert.deepEqual(result.ok ? [] : result.issues, [{ code: 'unknown-account', message: 'unknown account `deve`: did you mean `dev`' }]);
+    assert.deepEqual(result.ok ? [] : result.issues, [{ code: 'unknown-account', severity: 'error', path: '$.account', message: 'unknown account `deve`: did you mean `dev`' }]);
   });
 });
 

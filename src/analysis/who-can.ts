@@ -5,14 +5,15 @@
  * TLS) is `conditional`, with the keys that remain and one context that allows it. A triple whose
  * search ran out of budget is listed apart (`undecided`): the answer is then incomplete.
  */
-import type { ContextValue } from '../policy/index.ts';
-import { configDirectory, type Directory, type OrgConfig, type PrincipalRef, type ResolveIssue } from '../org/index.ts';
+import type { ContextValue, Result } from '../policy/index.ts';
+import { configDirectory, type Directory, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 import { questionCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { grantIndex } from './principal-grants.ts';
 import type { PairAccess } from './access-compiler.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface WhoCanQuery {
   readonly action: string;
@@ -72,7 +73,7 @@ export interface WhoCanResult {
   readonly undecided: readonly WhoCanUndecided[];
 }
 
-export type WhoCanOutcome = { readonly ok: true; readonly value: WhoCanResult } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type WhoCanOutcome = Result<WhoCanResult>;
 
 /** every principal the organization knows: the directory's groups, then its users, then service accounts */
 export function allPrincipals(config: OrgConfig, directory: Directory = configDirectory(config)): PrincipalRef[] {
@@ -101,13 +102,13 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const verdictByPair = new Map<string, AccessVerdict>();
   for (const principal of allPrincipals(config, compile.directory)) {
     for (const grant of grantsOf(principal)) {
-      if (filter.name !== undefined && grant.account.name !== filter.name) continue;
+      if (filter.value !== undefined && grant.account.name !== filter.value) continue;
       const pair = `${grant.account.name}\u0000${grant.permissionSet}`;
       let compiled = compiledByPair.get(pair);
       if (compiled === undefined) {
         compiled = compile.forPair(grant.account, grant.permissionSet, query.resource);
         // every name in a grant comes from the validated configuration
-        if (compiled === undefined) throw new Error(`whoCan: unknown permission set \`${grant.permissionSet}\``);
+        if (compiled === undefined) throw internalError(`whoCan: unknown permission set \`${grant.permissionSet}\``);
         compiledByPair.set(pair, compiled);
       }
       const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);
@@ -147,5 +148,5 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
       });
     }
   }
-  return { ok: true, value: { entries, checked, searched, undecided } };
+  return { ok: true, value: { entries, checked, searched, undecided }, issues: [] };
 }

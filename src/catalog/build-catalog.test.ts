@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ActionInfo } from './catalog.ts';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 import { buildCatalog } from './build-catalog.ts';
 import type { IamData } from './read-iam-data.ts';
 
@@ -93,7 +93,7 @@ describe('buildCatalog', () => {
   });
 
   it('rejects a service or an action listed twice', () => {
-    const twice = (error: unknown) => error instanceof CatalogDataError && error.code === 'catalog-data-invalid';
+    const twice = (error: unknown) => error instanceof ParapetError && error.code === 'catalog-data-invalid';
     const alpha = { prefix: 'alpha', name: 'Alpha', actions: [info('alpha', 'Go')] };
     assert.throws(() => buildCatalog(data({ services: [alpha, alpha] })), twice);
     assert.throws(() => buildCatalog(data({ services: [{ ...alpha, actions: [info('alpha', 'Go'), info('alpha', 'GO')] }] })), twice);

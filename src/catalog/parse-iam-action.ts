@@ -1,5 +1,5 @@
 import type { ActionInfo } from './catalog.ts';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 import { isRecord } from './is-record.ts';
 import { compareIgnoringCase } from './compare-ignoring-case.ts';
 import { parseAccessLevel } from './parse-access-level.ts';
@@ -49,6 +49,6 @@ function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
-function invalid(where: string, problem: string): CatalogDataError {
-  return new CatalogDataError('catalog-data-invalid', `${where}: ${problem}`);
+function invalid(where: string, problem: string): ParapetError {
+  return new ParapetError('catalog-data-invalid', `${where}: ${problem}`);
 }

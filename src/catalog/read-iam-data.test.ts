@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 import { iamDataDir } from './iam-data-dir.ts';
 import { readIamData } from './read-iam-data.ts';
 
@@ -32,8 +32,8 @@ const minimal = {
   'conditionKeys/demo.json': { 'demo:thingname': { key: 'demo:ThingName', type: 'String' } },
 };
 
-const failsWith = (code: CatalogDataError['code'], pattern: RegExp) => (error: unknown) =>
-  error instanceof CatalogDataError && error.code === code && pattern.test(error.message);
+const failsWith = (code: ParapetError['code'], pattern: RegExp) => (error: unknown) =>
+  error instanceof ParapetError && error.code === code && pattern.test(error.message);
 
 describe('readIamData', () => {
   it('reads services, their actions and the RCP list', () => {

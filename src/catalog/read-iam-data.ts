@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionInfo } from './catalog.ts';
-import { CatalogDataError } from './catalog-data-error.ts';
+import { ParapetError } from '../policy/index.ts';
 import { isRecord } from './is-record.ts';
 import { iamDataDir } from './iam-data-dir.ts';
 import { type Interner, parseIamAction } from './parse-iam-action.ts';
@@ -85,12 +85,12 @@ function readJson(dataDir: string, file: string): unknown {
   try {
     text = readFileSync(join(dataDir, file), 'utf8');
   } catch (cause) {
-    throw new CatalogDataError('catalog-data-missing', `cannot read \`${join(dataDir, file)}\``, { cause });
+    throw new ParapetError('catalog-data-missing', `cannot read \`${join(dataDir, file)}\``, { cause });
   }
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new CatalogDataError('catalog-data-invalid', `${file}: not valid JSON`, { cause });
+    throw new ParapetError('catalog-data-invalid', `${file}: not valid JSON`, { cause });
   }
 }
 
@@ -117,6 +117,6 @@ function createInterner(): Interner {
   };
 }
 
-function invalid(file: string, problem: string): CatalogDataError {
-  return new CatalogDataError('catalog-data-invalid', `${file}: ${problem}`);
+function invalid(file: string, problem: string): ParapetError {
+  return new ParapetError('catalog-data-invalid', `${file}: ${problem}`);
 }

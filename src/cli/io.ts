@@ -1,5 +1,6 @@
 /** where a command writes: the real streams, or buffers in tests */
 import { writeFileSync } from 'node:fs';
+import { ParapetError, type ErrorCode } from '../policy/index.ts';
 
 export interface Io {
   out(text: string): void;
@@ -11,25 +12,20 @@ export const processIo: Io = {
   err: (text) => void process.stderr.write(text),
 };
 
-/** a command failed for a reason the user can fix; the message is printed, the exit status is `exitCode` */
-export class UsageError extends Error {
-  readonly code = 'usage';
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-  }
-}
-
 /** writes an output file the user named (`--output`, `--junit`); a failure is one line naming the file */
 export function writeOutputFile(path: string, text: string): void {
   try {
     writeFileSync(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(error));
-    throw new UsageError(`cannot write \`${path}\`: ${reason}`);
+    const [errorCode, reason]: [ErrorCode, string] =
+      code === 'ENOENT'
+        ? ['not-found', 'its folder does not exist']
+        : code === 'EACCES' || code === 'EPERM'
+          ? ['permission-denied', 'permission denied']
+          : code === 'EISDIR'
+            ? ['is-a-folder', 'it is a folder']
+            : ['unwritable-file', code ?? String(error)];
+    throw new ParapetError(errorCode, `cannot write \`${path}\`: ${reason}`, { path });
   }
 }

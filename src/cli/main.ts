@@ -1,8 +1,9 @@
 /** the `parapet` command line: one file per command, wired here */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { describeFsError, FileReadError } from '../org/index.ts';
-import { processIo, UsageError, type Io } from './io.ts';
+import { asParapetError } from './as-parapet-error.ts';
+import { exitStatus, FAILURE_STATUS, type Outcome } from './exit-status.ts';
+import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
 import { simulateCommand } from './simulate.ts';
 import { terminalSafeIo } from './terminal-safe-io.ts';
@@ -14,9 +15,10 @@ import { whoCanCommand } from './who-can.ts';
 export async function main(argv: readonly string[], rawIo: Io = processIo): Promise<number> {
   // names and messages from the user's files never reach the terminal as control sequences
   const io = terminalSafeIo(rawIo);
-  let exitCode = 0;
-  const setExit = (code: number) => {
-    exitCode = code;
+  // every command reports its outcome; the one table in exit-status.ts turns it into the status
+  let outcome: Outcome = 'yes';
+  const setExit = (reported: Outcome) => {
+    outcome = reported;
   };
   // from src/cli and from dist/cli alike, the package's own manifest is two folders up
   const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -53,23 +55,16 @@ Examples:
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof UsageError) {
-      io.err(`parapet: ${error.message}\n`);
-      return error.exitCode;
-    }
-    // an input that cannot be read, or may not be (too large, not a file): one line, no trace
-    if (error instanceof FileReadError) {
-      io.err(`parapet: ${error.message}\n`);
-      return 2;
-    }
-    // any other file-system failure a command did not expect: still one line naming the path
-    const fsError = error as NodeJS.ErrnoException | undefined;
-    if (typeof fsError?.code === 'string' && typeof fsError.syscall === 'string') {
-      io.err(`parapet: ${describeFsError(error, fsError.path ?? '', fsError.syscall).message}\n`);
-      return 2;
-    }
-    throw error;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : FAILURE_STATUS.usage.exit;
+    const failure = asParapetError(error);
+    // one line naming what failed, never a stack trace, except for a bug, where the trace is what a report needs
+    io.err(`parapet: ${failure.code === 'internal' ? 'internal error: ' : ''}${failure.message}\n`);
+    if (failure.code === 'internal') io.err(`${stackOf(failure.cause ?? failure)}\n`);
+    return exitStatus(failure.code);
   }
-  return exitCode;
+  return exitStatus(outcome);
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

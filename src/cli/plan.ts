@@ -11,10 +11,12 @@ import { loadCatalog } from '../catalog/load-catalog.ts';
 import { buildPlan, PLAN_FORMAT } from '../analysis/build-plan.ts';
 import { invalidPlanJson, planJson, type InvalidPlanReport } from '../analysis/plan-json.ts';
 import { renderInvalidPlanMarkdown, renderPlanMarkdown } from '../analysis/render-plan-markdown.ts';
-import { ConfigDirError, formatConfigIssue, parseConfig, readConfigDir, type ConfigFiles, type OrgConfig } from '../org/index.ts';
-import { UsageError, writeOutputFile, type Io } from './io.ts';
+import { parseConfig, readConfigDir, type ConfigFiles, type OrgConfig } from '../org/index.ts';
+import { formatIssue, ParapetError } from '../policy/index.ts';
+import { writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface PlanOptions {
   from: string;
@@ -41,19 +43,14 @@ function isFolder(path: string): boolean {
 /** a folder, or a revision of the repository (`--repo`, else the current folder) */
 function readSource(value: string, repo: string | undefined): Source {
   if (repo === undefined && isFolder(value)) {
-    try {
-      return { label: value, files: readConfigDir(value) };
-    } catch (error) {
-      if (error instanceof ConfigDirError) throw new UsageError(error.message);
-      throw error;
-    }
+    return { label: value, files: readConfigDir(value) };
   }
   const dir = repo ?? '.';
-  if (!existsSync(dir)) throw new UsageError(`no such folder: \`${dir}\``);
+  if (!existsSync(dir)) throw new ParapetError('not-found', `no such folder: \`${dir}\``, { path: dir });
   return { label: value, files: readConfigAtRevision(dir, value) };
 }
 
-export function planCommand(io: Io, setExit: (code: number) => void): Command {
+export function planCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('plan')
     .description('what a change to the configuration repository changes: structure, access gained and lost, and flags (docs/plan.md)')
     .requiredOption('--from <old>', 'the version before: a folder, or a git revision')
@@ -93,11 +90,11 @@ Examples:
         const report: InvalidPlanReport = { from: before.label, to: after.label, issues: { from: errorsOf(0), to: errorsOf(1) } };
         for (const [label, issues] of [[before.label, report.issues.from], [after.label, report.issues.to]] as const) {
           if (issues.length === 0) continue;
-          for (const issue of issues) io.err(`${formatConfigIssue(issue, label)}\n`);
+          for (const issue of issues) io.err(`${formatIssue(issue, label)}\n`);
           io.err(`parapet: \`${label}\` is not a valid configuration: ${issues.length} error(s)\n`);
         }
         write(options.json ? `${JSON.stringify(invalidPlanJson(report))}\n` : renderInvalidPlanMarkdown(report));
-        setExit(2);
+        setExit('invalid-input');
         return;
       }
       const [oldConfig, newConfig] = parsed.map((p) => (p.result as { value: OrgConfig }).value) as [OrgConfig, OrgConfig];
@@ -113,6 +110,6 @@ Examples:
       });
       progress?.done();
       write(options.json ? `${JSON.stringify(planJson(plan))}\n` : renderPlanMarkdown(plan));
-      setExit(0);
+      setExit('yes');
     });
 }

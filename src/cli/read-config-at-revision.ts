@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { ConfigFiles } from '../org/index.ts';
-import { CONFIG_DIR_LIMITS, CONFIG_FILE, FileReadError, formatBytes, MAX_FILE_BYTES } from '../org/index.ts';
-import { UsageError } from './io.ts';
+import { CONFIG_DIR_LIMITS, CONFIG_FILE, formatBytes, MAX_FILE_BYTES } from '../org/index.ts';
+import { internalError, ParapetError } from '../policy/index.ts';
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 
@@ -15,29 +15,32 @@ function git(dir: string, args: readonly string[], input?: string): Buffer {
   const result = spawnSync('git', ['-C', dir, ...args], { input, maxBuffer: MAX_BUFFER });
   if (result.error !== undefined) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(missing ? 'git revisions need `git`, which is not installed' : `git ${args[0] ?? ''}: ${result.error.message}`);
+    throw missing ? new ParapetError('unavailable', 'git revisions need `git`, which is not installed') : new ParapetError('git-failed', `git ${args[0] ?? ''}: ${result.error.message}`);
   }
   if (result.status !== 0) {
     const message = result.stderr.toString('utf8').trim().split('\n')[0] ?? '';
-    throw new GitError(message);
+    throw new ParapetError('git-failed', message, { path: dir });
   }
   return result.stdout;
 }
 
-class GitError extends Error {}
+/** the commit a revision names; a `usage` or `not-found` ParapetError when the folder is not in a repository or the revision is unknown */
+/** git ran and refused (exit status not 0): not a failure to run git at all */
+function isGitFailure(error: unknown): error is ParapetError {
+  return error instanceof ParapetError && error.code === 'git-failed';
+}
 
-/** the commit a revision names; a UsageError when the folder is not in a repository or the revision is unknown */
 export function resolveRevision(dir: string, revision: string): string {
   try {
     git(dir, ['rev-parse', '--show-toplevel']);
   } catch (error) {
-    if (error instanceof GitError) throw new UsageError(`\`${dir}\` is not in a git repository: ${error.message}`);
+    if (isGitFailure(error)) throw new ParapetError('usage', `\`${dir}\` is not in a git repository: ${error.message}`, { path: dir });
     throw error;
   }
   try {
     return git(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]).toString('utf8').trim();
   } catch (error) {
-    if (error instanceof GitError) throw new UsageError(`unknown revision \`${revision}\` in \`${dir}\``);
+    if (isGitFailure(error)) throw new ParapetError('not-found', `unknown revision \`${revision}\` in \`${dir}\``, { path: dir });
     throw error;
   }
 }
@@ -63,11 +66,11 @@ export function readConfigAtRevision(dir: string, revision: string): ConfigFiles
     const shown = `${revision}:${path}`;
     const size = Number(sizeText);
     if (size > (path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)) {
-      throw new FileReadError('file-too-large', shown, `\`${shown}\` is larger than ${formatBytes(path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)}, the most read for this kind of file`);
+      throw new ParapetError('file-too-large', `\`${shown}\` is larger than ${formatBytes(path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)}, the most read for this kind of file`, { path: shown });
     }
-    if (wanted.length >= CONFIG_DIR_LIMITS.files) throw new FileReadError('too-many-files', revision, `\`${revision}\`: more than ${CONFIG_DIR_LIMITS.files.toLocaleString('en-US')} JSON files in the configuration folder`);
+    if (wanted.length >= CONFIG_DIR_LIMITS.files) throw new ParapetError('too-many-files', `\`${revision}\`: more than ${CONFIG_DIR_LIMITS.files.toLocaleString('en-US')} JSON files in the configuration folder`, { path: revision });
     bytes += size;
-    if (bytes > CONFIG_DIR_LIMITS.totalBytes) throw new FileReadError('file-too-large', revision, `\`${revision}\`: the configuration's files add up to more than ${formatBytes(CONFIG_DIR_LIMITS.totalBytes)}`);
+    if (bytes > CONFIG_DIR_LIMITS.totalBytes) throw new ParapetError('file-too-large', `\`${revision}\`: the configuration's files add up to more than ${formatBytes(CONFIG_DIR_LIMITS.totalBytes)}`, { path: revision });
     wanted.push({ path, object });
   }
   const files = new Map<string, string>();
@@ -79,7 +82,7 @@ export function readConfigAtRevision(dir: string, revision: string): ConfigFiles
     const newline = batch.indexOf(0x0a, at);
     const header = batch.subarray(at, newline).toString('utf8').split(' ');
     const size = Number(header[2]);
-    if (header[1] !== 'blob' || !Number.isInteger(size)) throw new Error(`git cat-file: unexpected header \`${header.join(' ')}\` for \`${path}\``);
+    if (header[1] !== 'blob' || !Number.isInteger(size)) throw internalError(`git cat-file: unexpected header \`${header.join(' ')}\` for \`${path}\``);
     files.set(path, batch.subarray(newline + 1, newline + 1 + size).toString('utf8'));
     at = newline + 1 + size + 1;
   }

@@ -17,14 +17,16 @@ import {
   type Issue,
   type Policy,
   type PolicyType,
+  ParapetError,
 } from '../policy/index.ts';
 import { MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { caseRunJson, caseTotals, decisionJson, renderCaseRunText, renderCaseTotalsText, renderDecisionText, type CaseRun } from '../analysis/index.ts';
 import { findJsonFiles } from './find-files.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, parseContextOption } from './context-option.ts';
 import { startProgress } from './progress.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface SimulateOptions {
   case?: string;
@@ -48,7 +50,7 @@ interface SimulateOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function simulateCommand(io: Io, setExit: (code: number) => void): Command {
+export function simulateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('simulate')
     .description('decide requests offline with AWS IAM evaluation logic: run decision cases, or one ad-hoc request')
     .option('--case <path>', 'a decision case file, or a folder searched recursively for *.json cases')
@@ -88,11 +90,11 @@ Examples:
     });
 }
 
-function runCases(options: SimulateOptions, io: Io): number {
+function runCases(options: SimulateOptions, io: Io): Outcome {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UsageError(`--repeat must be a positive whole number, not \`${options.repeat}\``);
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new ParapetError('usage', `--repeat must be a positive whole number, not \`${options.repeat}\``);
   const files = findJsonFiles(options.case!);
-  if (files.length === 0) throw new UsageError(`no *.json case files under \`${options.case}\``);
+  if (files.length === 0) throw new ParapetError('usage', `no *.json case files under \`${options.case}\``);
   const runs: CaseRun[] = [];
   const progress = startProgress(files.length, 'simulating');
   for (const file of files) {
@@ -104,7 +106,7 @@ function runCases(options: SimulateOptions, io: Io): number {
   progress.done();
   const totals = caseTotals(runs);
   if (!options.json) io.out(renderCaseTotalsText(totals));
-  return totals.invalid > 0 ? 2 : totals.failed > 0 ? 1 : 0;
+  return totals.invalid > 0 ? 'invalid-input' : totals.failed > 0 ? 'no' : 'yes';
 }
 
 function runCase(file: string, repeat: number | undefined): CaseRun {
@@ -129,9 +131,9 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   return parsed.ok ? parsed.value : undefined;
 }
 
-function runAdHoc(options: SimulateOptions, io: Io): number {
+function runAdHoc(options: SimulateOptions, io: Io): Outcome {
   if (options.principal === undefined || options.action === undefined) {
-    throw new UsageError('give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
+    throw new ParapetError('usage', 'give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
   }
   // the request first: a malformed one is never decided, whatever the policies say
   checkActionOption(options.action);
@@ -150,7 +152,7 @@ function runAdHoc(options: SimulateOptions, io: Io): number {
   for (const issue of issues) io.err(`${formatIssue(issue)}\n`);
   if (issues.some((i) => i.severity === 'error')) {
     io.err('the policies have errors: no decision (an invalid policy never allows)\n');
-    return 2;
+    return 'invalid-input';
   }
   const defined = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
   const compiled = compilePolicySet(
@@ -178,5 +180,5 @@ function runAdHoc(options: SimulateOptions, io: Io): number {
     ),
   );
   io.out(options.json ? `${JSON.stringify(decisionJson(decision))}\n` : renderDecisionText(decision));
-  return decision.decision === 'Allow' ? 0 : 1;
+  return decision.decision === 'Allow' ? 'yes' : 'no';
 }

@@ -16,10 +16,12 @@ import {
   type AccessTestIssue,
   type TestSuite,
 } from '../analysis/index.ts';
+import { ParapetError } from '../policy/index.ts';
 import { configDirectory, describeFsError, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
-import { UsageError, writeOutputFile, type Io } from './io.ts';
+import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface TestOptions {
   junit?: string;
@@ -28,7 +30,7 @@ interface TestOptions {
 
 export const TESTS_FOLDER = 'tests';
 
-export function testCommand(io: Io, setExit: (code: number) => void): Command {
+export function testCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('test')
     .description('run the access tests in DIR/tests/*.yaml against the configuration (docs/access-tests.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml and tests/')
@@ -64,7 +66,7 @@ Examples:
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, folder, 'list');
         files = [];
       }
-      if (files.length === 0) throw new UsageError(`no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
+      if (files.length === 0) throw new ParapetError('usage', `no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
 
       // parsing and running read one directory: the configuration's groups (docs/adr/0002-directory-port.md)
       const directory = configDirectory(config);
@@ -83,12 +85,12 @@ Examples:
       const report = accessTestReport(dir, suites, issues);
       // zero tests prove nothing: a run that checked nothing must not pass (a file that is not valid
       // has its errors reported below instead)
-      if (count === 0 && report.invalid === 0) throw new UsageError(`no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
+      if (count === 0 && report.invalid === 0) throw new ParapetError('usage', `no access tests: the *.yaml files in \`${folder}\` hold no tests (see docs/access-tests.md)`);
 
       if (options.junit !== undefined) {
         writeOutputFile(options.junit, formatJunit(report.suites));
       }
       io.out(options.json ? `${JSON.stringify(accessTestReportJson(report))}\n` : renderAccessTestText(report));
-      setExit(report.invalid > 0 ? 2 : report.failed > 0 ? 1 : 0);
+      setExit(report.invalid > 0 ? 'invalid-input' : report.failed > 0 ? 'no' : 'yes');
     });
 }

@@ -3,15 +3,16 @@
  * and report every mistake at once, located in its file.
  */
 import { Command } from 'commander';
-import { ConfigDirError, loadConfigDir, renderValidateText, validateReport, validateReportJson, type ParsedConfig } from '../org/index.ts';
+import { loadConfigDir, renderValidateText, validateReport, validateReportJson, type ParsedConfig } from '../org/index.ts';
 import { actionChecker } from './catalog-wiring.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface ValidateOptions {
   json?: boolean;
 }
 
-export function validateCommand(io: Io, setExit: (code: number) => void): Command {
+export function validateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('validate')
     .description('check a configuration repository: parapet.yaml, its guardrails and permission sets (docs/config-reference.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -26,15 +27,9 @@ Examples:
   parapet validate . --json`,
     )
     .action((dir: string, options: ValidateOptions) => {
-      let parsed: ParsedConfig;
-      try {
-        parsed = loadConfigDir(dir, { checkAction: actionChecker() });
-      } catch (error) {
-        if (error instanceof ConfigDirError) throw new UsageError(error.message);
-        throw error;
-      }
+      const parsed: ParsedConfig = loadConfigDir(dir, { checkAction: actionChecker() });
       const report = validateReport(dir, parsed);
       io.out(options.json ? `${JSON.stringify(validateReportJson(report))}\n` : renderValidateText(report));
-      setExit(report.valid ? 0 : 1);
+      setExit(report.valid ? 'yes' : 'no');
     });
 }

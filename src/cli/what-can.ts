@@ -5,11 +5,13 @@
 import { Command } from 'commander';
 import { renderWhatCanText, whatCan, whatCanReport, whatCanReportJson } from '../analysis/index.ts';
 import { parsePrincipalRef } from '../org/index.ts';
+import { issueMessages, ParapetError } from '../policy/index.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { rcpServices } from './catalog-wiring.ts';
 import { collectOption, parseContextOption } from './context-option.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface WhatCanOptions {
   principal: string;
@@ -20,7 +22,7 @@ interface WhatCanOptions {
   json?: boolean;
 }
 
-export function whatCanCommand(io: Io, setExit: (code: number) => void): Command {
+export function whatCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('what-can')
     .description('list the actions a group, user or service account is granted, per account and permission set, by service')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -47,17 +49,17 @@ Examples:
     )
     .action((dir: string, options: WhatCanOptions) => {
       const principal = parsePrincipalRef(options.principal);
-      if (!principal.ok) throw new UsageError(`--principal: ${principal.message}`);
+      if (!principal.ok) throw new ParapetError('usage', `--principal: ${issueMessages(principal.issues)}`);
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
       const catalog = loadCatalog();
       for (const service of options.service) {
-        if (!catalog.isKnownService(service)) throw new UsageError(`--service: unknown service \`${service}\``);
+        if (!catalog.isKnownService(service)) throw new ParapetError('usage', `--service: unknown service \`${service}\``);
       }
       const result = whatCan(config, catalog, { principal: principal.value, account: options.account, context }, { rcpServices: rcpServices() });
-      if (!result.ok) throw new UsageError(result.issues.map((i) => i.message).join('; '));
+      if (!result.ok) throw new ParapetError('usage', result.issues.map((i) => i.message).join('; '));
       const report = whatCanReport({ principal: principal.value, context, services: options.service, listActions: options.actions === true }, result.value);
       io.out(options.json ? `${JSON.stringify(whatCanReportJson(report))}\n` : renderWhatCanText(report));
-      setExit(0);
+      setExit('yes');
     });
 }

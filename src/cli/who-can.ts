@@ -7,8 +7,10 @@ import { Command } from 'commander';
 import { renderWhoCanText, whoCan, whoCanReportJson, type WhoCanReport } from '../analysis/index.ts';
 import { actionChecker, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, collectOption, parseContextOption } from './context-option.ts';
-import { UsageError, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import { ParapetError } from '../policy/index.ts';
+import type { Outcome } from './exit-status.ts';
 
 interface WhoCanOptions {
   action: string;
@@ -18,7 +20,7 @@ interface WhoCanOptions {
   json?: boolean;
 }
 
-export function whoCanCommand(io: Io, setExit: (code: number) => void): Command {
+export function whoCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
   return new Command('who-can')
     .description('list every group, user and service account allowed to perform an action on a resource, and through what')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -52,9 +54,9 @@ Examples:
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
       const result = whoCan(config, { action: options.action, resource: options.resource, account: options.account, context }, { rcpServices: rcpServices() });
-      if (!result.ok) throw new UsageError(result.issues.map((i) => i.message).join('; '));
+      if (!result.ok) throw new ParapetError('usage', result.issues.map((i) => i.message).join('; '));
       const report: WhoCanReport = { action: options.action, resource: options.resource, account: options.account, context, result: result.value };
       io.out(options.json ? `${JSON.stringify(whoCanReportJson(report))}\n` : renderWhoCanText(report));
-      setExit(0);
+      setExit('yes');
     });
 }

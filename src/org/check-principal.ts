@@ -16,15 +16,15 @@ export function checkPrincipal(config: OrgConfig, principal: PrincipalRef, direc
     case 'group':
       return directory.hasGroup(principal.name)
         ? undefined
-        : { code: 'unknown-group', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, directory.listGroups())}` };
+        : { code: 'unknown-group', severity: 'error', path: '$.principal', message: `unknown group \`${principal.name}\`${didYouMean(principal.name, directory.listGroups())}` };
     case 'user':
       return directory.hasUser(principal.name)
         ? undefined
-        : { code: 'unknown-user', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, directory.listUsers())}` };
+        : { code: 'unknown-user', severity: 'error', path: '$.principal', message: `\`${formatPrincipalRef(principal)}\` is in no group${didYouMean(principal.name, directory.listUsers())}` };
     case 'serviceAccount':
       return config.serviceAccounts.has(principal.name)
         ? undefined
-        : { code: 'unknown-service-account', message: `unknown service account \`${principal.name}\`${didYouMean(principal.name, config.serviceAccounts.keys())}` };
+        : { code: 'unknown-service-account', severity: 'error', path: '$.principal', message: `unknown service account \`${principal.name}\`${didYouMean(principal.name, config.serviceAccounts.keys())}` };
     default: {
       const never: never = principal.kind;
       return never;

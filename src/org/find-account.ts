@@ -1,4 +1,5 @@
 import type { Account, OrgConfig, Unit } from './org-config.ts';
+import { internalError } from '../policy/index.ts';
 
 /** an account by name, or by its 12-digit id */
 export function findAccount(config: OrgConfig, nameOrId: string): Account | undefined {
@@ -15,7 +16,7 @@ export function unitsAbove(config: OrgConfig, account: Account): Unit[] {
   for (const name of account.units) {
     // sibling units have different names (validated), so the path leads to one unit
     const next = unit.units.find((u) => u.name === name);
-    if (next === undefined) throw new Error(`unitsAbove: account \`${account.name}\` names unit \`${name}\` that is not in the tree`);
+    if (next === undefined) throw internalError(`unitsAbove: account \`${account.name}\` names unit \`${name}\` that is not in the tree`);
     chain.push(next);
     unit = next;
   }

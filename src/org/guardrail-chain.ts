@@ -5,6 +5,7 @@
 import type { Policy } from '../policy/index.ts';
 import { unitsAbove } from './find-account.ts';
 import type { Account, GuardrailDefinition, OrgConfig } from './org-config.ts';
+import { internalError } from '../policy/index.ts';
 
 export interface GuardrailChain {
   /** one list of policies per level: the root, each unit down to the account's, then the account when it has its own */
@@ -33,7 +34,7 @@ function chain(
     names.map((name) => {
       const definition = definitions.get(name);
       // a validated configuration defines every name it uses
-      if (definition === undefined) throw new Error(`guardrail chain: \`${name}\` is not defined`);
+      if (definition === undefined) throw internalError(`guardrail chain: \`${name}\` is not defined`);
       return definition.policy;
     });
   const units = unitsAbove(config, account);

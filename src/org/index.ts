@@ -4,7 +4,7 @@
  * the policies in force. Format and validation codes: docs/config-reference.md.
  */
 export type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
-export { formatConfigIssue, hasConfigErrors, repositoryPath } from './config-issue.ts';
+export { repositoryPath } from './config-issue.ts';
 export { VALIDATE_FORMAT, validateReport, validateReportJson, renderValidateText, type ValidateReport, type ConfigSummary } from './validate-report.ts';
 export type {
   Account,
@@ -21,8 +21,8 @@ export type {
 } from './org-config.ts';
 export { parseConfig, type ConfigFiles, type ParseConfigOptions, type ParsedConfig } from './parse-config.ts';
 export { CONFIG_FILE } from './read-config-shape.ts';
-export { readConfigDir, ConfigDirError, CONFIG_DIR_LIMITS } from './read-config-dir.ts';
-export { readBoundedFile, describeFsError, formatBytes, FileReadError, MAX_FILE_BYTES, type FileReadErrorCode, type InputKind } from './read-bounded-file.ts';
+export { readConfigDir, CONFIG_DIR_LIMITS } from './read-config-dir.ts';
+export { readBoundedFile, describeFsError, formatBytes, MAX_FILE_BYTES, type InputKind } from './read-bounded-file.ts';
 export { loadConfigDir } from './load-config-dir.ts';
 export { ORGANIZATION_POLICY_MAX_CHARACTERS } from './load-policy-files.ts';
 export { parseSessionDuration, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT_SESSION_DURATION } from './parse-session-duration.ts';

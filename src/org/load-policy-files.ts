@@ -126,7 +126,7 @@ function locate(issue: Issue, file: string): ConfigIssue {
     source: issue.source ?? file,
     line: issue.line ?? 1,
     column: issue.column ?? 1,
-    path: issue.path,
+    path: issue.path ?? '$',
   };
 }
 

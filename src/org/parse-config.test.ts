@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { unknownActionChecker } from '../catalog/unknown-action-checker.ts';
 import type { ConfigIssue } from './config-issue.ts';
-import { formatConfigIssue } from './config-issue.ts';
+import { formatIssue } from '../policy/index.ts';
 import { loadConfigDir } from './load-config-dir.ts';
 import type { ParsedConfig } from './parse-config.ts';
 
@@ -55,7 +55,7 @@ function validate(dir: string): ParsedConfig {
 /** the one issue with this code; checks its file and line */
 function expectIssue(result: ParsedConfig, code: ConfigIssue['code'], source: string, line: number): ConfigIssue {
   const found = result.issues.filter((i) => i.code === code);
-  const shown = result.issues.map((i) => formatConfigIssue(i)).join('\n');
+  const shown = result.issues.map((i) => formatIssue(i)).join('\n');
   assert.ok(found.length > 0, `no \`${code}\` issue among:\n${shown}`);
   const issue = found.find((i) => i.source === source && i.line === line);
   assert.ok(issue !== undefined, `no \`${code}\` at ${source}:${line} among:\n${shown}`);
@@ -70,7 +70,7 @@ function expectError(result: ParsedConfig, code: ConfigIssue['code'], source: st
 }
 
 function expectWarning(result: ParsedConfig, code: ConfigIssue['code'], source: string, line: number): ConfigIssue {
-  assert.equal(result.ok, true, `a warning alone keeps the configuration valid:\n${result.issues.map((i) => formatConfigIssue(i)).join('\n')}`);
+  assert.equal(result.ok, true, `a warning alone keeps the configuration valid:\n${result.issues.map((i) => formatIssue(i)).join('\n')}`);
   const issue = expectIssue(result, code, source, line);
   assert.equal(issue.severity, 'warning');
   return issue;
@@ -81,7 +81,7 @@ const YAML = 'parapet.yaml';
 describe('the acme example', () => {
   test('is valid, without a warning', () => {
     const result = validate(copyExample());
-    assert.deepEqual(result.issues.map((i) => formatConfigIssue(i)), []);
+    assert.deepEqual(result.issues.map((i) => formatIssue(i)), []);
     assert.equal(result.ok, true);
   });
 

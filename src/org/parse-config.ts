@@ -7,7 +7,6 @@
  *   check the SCP chains → build the model
  */
 import type { ConfigIssue } from './config-issue.ts';
-import { hasConfigErrors } from './config-issue.ts';
 import { buildOrgConfig } from './build-org-config.ts';
 import { checkAccounts } from './check-accounts.ts';
 import { checkGuardrailChains } from './check-guardrail-chains.ts';
@@ -16,7 +15,8 @@ import { loadPolicyFiles } from './load-policy-files.ts';
 import type { OrgConfig } from './org-config.ts';
 import { CONFIG_FILE, readConfigShape } from './read-config-shape.ts';
 import { readYamlTree } from './read-yaml-tree.ts';
-import { capIssuesPerFile } from '../policy/index.ts';
+import { capIssuesPerFile, hasErrors, type LocatedResult } from '../policy/index.ts';
+import { internalError } from '../policy/index.ts';
 
 /** file texts by path relative to the repository folder, `/`-separated: `parapet.yaml` and the policy files */
 export type ConfigFiles = ReadonlyMap<string, string>;
@@ -26,9 +26,8 @@ export interface ParseConfigOptions {
   readonly checkAction?: ((action: string) => string | undefined) | undefined;
 }
 
-export type ParsedConfig =
-  | { readonly ok: true; readonly value: OrgConfig; readonly issues: readonly ConfigIssue[] }
-  | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+/** a `Result` whose every issue is located in a file of the repository */
+export type ParsedConfig = LocatedResult<OrgConfig>;
 
 export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}): ParsedConfig {
   const text = files.get(CONFIG_FILE);
@@ -51,10 +50,10 @@ export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}
     ...checkGuardrailChains(shape.draft, policies.guardrails),
   ];
   const sorted = capConfigIssues(sortIssues(issues));
-  if (hasConfigErrors(sorted)) return { ok: false, issues: sorted };
+  if (hasErrors(sorted)) return { ok: false, issues: sorted };
   const value = buildOrgConfig(shape.draft, policies);
   // without an error every required field was read, so the model exists
-  if (value === undefined) throw new Error('parseConfig: no error was reported but the configuration is incomplete');
+  if (value === undefined) throw internalError('parseConfig: no error was reported but the configuration is incomplete');
   return { ok: true, value, issues: sorted };
 }
 

@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import { parseSessionDuration } from './parse-session-duration.ts';
 
 test('hours and minutes, from 1 to 12 hours', () => {
-  assert.deepEqual(parseSessionDuration('1h'), { ok: true, seconds: 3600 });
-  assert.deepEqual(parseSessionDuration('8h'), { ok: true, seconds: 8 * 3600 });
-  assert.deepEqual(parseSessionDuration('90m'), { ok: true, seconds: 90 * 60 });
-  assert.deepEqual(parseSessionDuration('1h30m'), { ok: true, seconds: 90 * 60 });
-  assert.deepEqual(parseSessionDuration('12h'), { ok: true, seconds: 12 * 3600 });
+  assert.deepEqual(parseSessionDuration('1h'), { ok: true, value: 3600, issues: [] });
+  assert.deepEqual(parseSessionDuration('8h'), { ok: true, value: 8 * 3600, issues: [] });
+  assert.deepEqual(parseSessionDuration('90m'), { ok: true, value: 90 * 60, issues: [] });
+  assert.deepEqual(parseSessionDuration('1h30m'), { ok: true, value: 90 * 60, issues: [] });
+  assert.deepEqual(parseSessionDuration('12h'), { ok: true, value: 12 * 3600, issues: [] });
 });
 
 test('outside AWS range or not a duration', () => {
@@ -16,5 +16,5 @@ test('outside AWS range or not a duration', () => {
     assert.equal(parsed.ok, false, text);
   }
   const short = parseSessionDuration('30m');
-  assert.equal(short.ok ? '' : short.message, '`30m` is shorter than 1 hour: AWS permission sets allow 1h to 12h');
+  assert.deepEqual(short.ok ? [] : short.issues.map((i) => `${i.code}: ${i.message}`), ['bad-session-duration: `30m` is shorter than 1 hour: AWS permission sets allow 1h to 12h']);
 });

@@ -4,6 +4,8 @@
  * `service:deployer` on command lines, in access tests and in plans; `serviceAccount:deployer`
  * (and `service-account:`) are read too, and written `service:`.
  */
+import type { Result } from '../policy/index.ts';
+
 export type PrincipalKind = 'group' | 'user' | 'serviceAccount';
 
 export interface PrincipalRef {
@@ -13,7 +15,7 @@ export interface PrincipalRef {
 
 export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['group', 'user', 'serviceAccount'];
 
-export type ParsedPrincipalRef = { readonly ok: true; readonly value: PrincipalRef } | { readonly ok: false; readonly message: string };
+export type ParsedPrincipalRef = Result<PrincipalRef>;
 
 /** the prefixes read, the first of each kind being the one written */
 const PREFIXES: ReadonlyMap<string, PrincipalKind> = new Map([
@@ -30,10 +32,14 @@ const WORDS: Record<PrincipalKind, string> = { group: 'group', user: 'user', ser
 export function parsePrincipalRef(text: string): ParsedPrincipalRef {
   const colon = text.indexOf(':');
   const kind = colon === -1 ? undefined : PREFIXES.get(text.slice(0, colon));
-  if (kind === undefined) return { ok: false, message: `\`${text}\` is not a principal: write \`group:NAME\`, \`user:EMAIL\` or \`service:NAME\`` };
+  if (kind === undefined) return notAPrincipal(`\`${text}\` is not a principal: write \`group:NAME\`, \`user:EMAIL\` or \`service:NAME\``);
   const name = text.slice(colon + 1);
-  if (name === '') return { ok: false, message: `\`${text}\` names no ${WORDS[kind]}` };
-  return { ok: true, value: { kind, name } };
+  if (name === '') return notAPrincipal(`\`${text}\` names no ${WORDS[kind]}`);
+  return { ok: true, value: { kind, name }, issues: [] };
+}
+
+function notAPrincipal(message: string): ParsedPrincipalRef {
+  return { ok: false, issues: [{ code: 'bad-principal', severity: 'error', path: '$.principal', message }] };
 }
 
 /** `group:x`, `user:x`, `service:x` */

@@ -4,15 +4,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { describeFsError, FileReadError, MAX_FILE_BYTES, readBoundedFile, type FileReadErrorCode } from './read-bounded-file.ts';
+import { ParapetError, type ErrorCode } from '../policy/index.ts';
+import { describeFsError, MAX_FILE_BYTES, readBoundedFile } from './read-bounded-file.ts';
 import { CONFIG_DIR_LIMITS, readConfigDir } from './read-config-dir.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parapet-bounded-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function fails(read: () => unknown, code: FileReadErrorCode, path: string): void {
+function fails(read: () => unknown, code: ErrorCode, path: string): void {
   assert.throws(read, (error: unknown) => {
-    assert.ok(error instanceof FileReadError, String(error));
+    assert.ok(error instanceof ParapetError, String(error));
     assert.equal(error.code, code);
     assert.equal(error.path, path);
     assert.ok(error.message.includes(`\`${path}\``), error.message);
@@ -44,9 +45,9 @@ describe('readBoundedFile', () => {
     fails(() => readBoundedFile(path, MAX_FILE_BYTES.policy), 'not-a-file', path);
   });
 
-  test('a folder is `is-a-folder`; a missing file is `file-not-found`', () => {
+  test('a folder is `is-a-folder`; a missing file is `not-found`', () => {
     fails(() => readBoundedFile(dir, 100), 'is-a-folder', dir);
-    fails(() => readBoundedFile(join(dir, 'nope.json'), 100), 'file-not-found', join(dir, 'nope.json'));
+    fails(() => readBoundedFile(join(dir, 'nope.json'), 100), 'not-found', join(dir, 'nope.json'));
   });
 
   test('file-system errors map to stable codes (permission denied cannot be produced as root, so the error is given)', () => {
@@ -84,6 +85,6 @@ describe('readConfigDir limits', () => {
     const deepest = join(folder, ...Array.from({ length: CONFIG_DIR_LIMITS.depth + 1 }, (_, i) => `d${i}`));
     mkdirSync(deepest, { recursive: true });
     writeFileSync(join(folder, 'parapet.yaml'), 'organization: {}\n');
-    assert.throws(() => readConfigDir(folder), (error: unknown) => error instanceof FileReadError && error.code === 'folder-too-deep' && error.path === deepest);
+    assert.throws(() => readConfigDir(folder), (error: unknown) => error instanceof ParapetError && error.code === 'folder-too-deep' && error.path === deepest);
   });
 });

@@ -1,31 +1,11 @@
 /**
  * The one way Parapet reads an input file: only a regular file, at most so many bytes, and every
- * failure a `FileReadError` with a stable code and the path, never a hang or a stack trace.
+ * failure a `ParapetError` with a stable code and the path, never a hang or a stack trace.
  * `/dev/zero` would never end, a FIFO would block the open until a writer comes, a 10 GB file would
  * exhaust memory: each is refused before it is read.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-
-export type FileReadErrorCode =
-  | 'file-not-found'
-  | 'not-a-file'
-  | 'is-a-folder'
-  | 'file-too-large'
-  | 'permission-denied'
-  | 'unreadable-file'
-  | 'too-many-files'
-  | 'folder-too-deep';
-
-/** an input that cannot be read, or may not be: the message names the path */
-export class FileReadError extends Error {
-  constructor(
-    readonly code: FileReadErrorCode,
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ParapetError } from '../policy/index.ts';
 
 const MIB = 1024 * 1024;
 
@@ -51,20 +31,20 @@ export function formatBytes(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} bytes`;
 }
 
-/** a Node error from the file system, as a FileReadError about `path` */
-export function describeFsError(error: unknown, path: string, doing = 'read'): FileReadError {
+/** a Node error from the file system, as a ParapetError about `path` */
+export function describeFsError(error: unknown, path: string, doing = 'read'): ParapetError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return new FileReadError('file-not-found', path, `\`${path}\`: no such file or folder`);
+      return new ParapetError('not-found', `\`${path}\`: no such file or folder`, { path });
     case 'EACCES':
     case 'EPERM':
-      return new FileReadError('permission-denied', path, `\`${path}\`: permission denied: cannot ${doing} it`);
+      return new ParapetError('permission-denied', `\`${path}\`: permission denied: cannot ${doing} it`, { path });
     case 'EISDIR':
-      return new FileReadError('is-a-folder', path, `\`${path}\` is a folder, not a file`);
+      return new ParapetError('is-a-folder', `\`${path}\` is a folder, not a file`, { path });
     default:
-      return new FileReadError('unreadable-file', path, `\`${path}\`: cannot ${doing} it: ${code ?? (error instanceof Error ? error.message : String(error))}`);
+      return new ParapetError('unreadable-file', `\`${path}\`: cannot ${doing} it: ${code ?? (error instanceof Error ? error.message : String(error))}`, { path });
   }
 }
 
@@ -83,9 +63,9 @@ export function readBoundedFile(path: string, maxBytes: number): string {
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new FileReadError('is-a-folder', path, `\`${path}\` is a folder, not a file`);
-    if (!stat.isFile()) throw new FileReadError('not-a-file', path, `\`${path}\` is not a regular file (a device, a pipe or a socket): only files are read`);
-    const tooLarge = () => new FileReadError('file-too-large', path, `\`${path}\` is larger than ${formatBytes(maxBytes)}, the most read for this kind of file`);
+    if (stat.isDirectory()) throw new ParapetError('is-a-folder', `\`${path}\` is a folder, not a file`, { path });
+    if (!stat.isFile()) throw new ParapetError('not-a-file', `\`${path}\` is not a regular file (a device, a pipe or a socket): only files are read`, { path });
+    const tooLarge = () => new ParapetError('file-too-large', `\`${path}\` is larger than ${formatBytes(maxBytes)}, the most read for this kind of file`, { path });
     if (stat.size > maxBytes) throw tooLarge();
     let buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size + 1, 64 * 1024)));
     let length = 0;

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ConfigDirError, readConfigDir } from './read-config-dir.ts';
+import { ParapetError } from '../policy/index.ts';
+import { readConfigDir } from './read-config-dir.ts';
 import { normalizeFilePath } from './read-config-shape.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parapet-read-'));
@@ -28,7 +29,7 @@ test('reads parapet.yaml and every JSON file, by relative path, skipping dot fol
 });
 
 test('a folder that does not exist is an error with a code', () => {
-  assert.throws(() => readConfigDir(join(dir, 'nope')), (error: unknown) => error instanceof ConfigDirError && error.code === 'config-dir-not-found');
+  assert.throws(() => readConfigDir(join(dir, 'nope')), (error: unknown) => error instanceof ParapetError && error.code === 'not-found');
 });
 
 test('file references are normalized relative to the repository', () => {

@@ -4,13 +4,14 @@
  * parseConfig. What the files mean is parseConfig's business.
  *
  * Bounded: a folder without `parapet.yaml` is not walked at all (`parapet validate /` must not
- * read the disk), and the walk stops with a FileReadError past the limits below, as each file
+ * read the disk), and the walk stops with a `ParapetError` past the limits below, as each file
  * stops past its size (read-bounded-file.ts).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigFiles } from './parse-config.ts';
-import { describeFsError, FileReadError, formatBytes, MAX_FILE_BYTES, readBoundedFile } from './read-bounded-file.ts';
+import { ParapetError } from '../policy/index.ts';
+import { describeFsError, formatBytes, MAX_FILE_BYTES, readBoundedFile } from './read-bounded-file.ts';
 import { CONFIG_FILE } from './read-config-shape.ts';
 
 /** limits of a configuration folder (docs/cli.md, "Limits") */
@@ -25,11 +26,6 @@ export const CONFIG_DIR_LIMITS = {
   totalBytes: 128 * 1024 * 1024,
 } as const;
 
-/** the folder does not exist or is not a folder */
-export class ConfigDirError extends Error {
-  readonly code = 'config-dir-not-found';
-}
-
 export function readConfigDir(dir: string): ConfigFiles {
   let isDirectory = false;
   try {
@@ -37,7 +33,7 @@ export function readConfigDir(dir: string): ConfigFiles {
   } catch {
     isDirectory = false;
   }
-  if (!isDirectory) throw new ConfigDirError(`no such folder: \`${dir}\``);
+  if (!isDirectory) throw new ParapetError('not-found', `no such folder: \`${dir}\``, { path: dir });
   const files = new Map<string, string>();
   // no configuration here: parseConfig says so, without a walk through whatever the folder holds
   if (!existsSync(join(dir, CONFIG_FILE))) return files;
@@ -46,7 +42,7 @@ export function readConfigDir(dir: string): ConfigFiles {
   const walk = (relative: string, depth: number) => {
     const folder = join(dir, relative);
     if (depth > CONFIG_DIR_LIMITS.depth) {
-      throw new FileReadError('folder-too-deep', folder, `\`${folder}\`: folders nested more than ${CONFIG_DIR_LIMITS.depth} deep in the configuration folder`);
+      throw new ParapetError('folder-too-deep', `\`${folder}\`: folders nested more than ${CONFIG_DIR_LIMITS.depth} deep in the configuration folder`, { path: folder });
     }
     let entries;
     try {
@@ -56,7 +52,7 @@ export function readConfigDir(dir: string): ConfigFiles {
     }
     for (const entry of entries) {
       if (++entriesSeen > CONFIG_DIR_LIMITS.entries) {
-        throw new FileReadError('too-many-files', dir, `\`${dir}\`: more than ${CONFIG_DIR_LIMITS.entries.toLocaleString('en-US')} files and folders: is this the configuration folder?`);
+        throw new ParapetError('too-many-files', `\`${dir}\`: more than ${CONFIG_DIR_LIMITS.entries.toLocaleString('en-US')} files and folders: is this the configuration folder?`, { path: dir });
       }
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
@@ -64,12 +60,12 @@ export function readConfigDir(dir: string): ConfigFiles {
       else if (path === CONFIG_FILE || (entry.isFile() && entry.name.endsWith('.json'))) {
         // parapet.yaml is read whatever it is, so a pipe or a device there is reported, not skipped
         if (files.size >= CONFIG_DIR_LIMITS.files) {
-          throw new FileReadError('too-many-files', dir, `\`${dir}\`: more than ${CONFIG_DIR_LIMITS.files.toLocaleString('en-US')} JSON files in the configuration folder`);
+          throw new ParapetError('too-many-files', `\`${dir}\`: more than ${CONFIG_DIR_LIMITS.files.toLocaleString('en-US')} JSON files in the configuration folder`, { path: dir });
         }
         const text = readBoundedFile(join(dir, path), path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy);
         bytes += Buffer.byteLength(text);
         if (bytes > CONFIG_DIR_LIMITS.totalBytes) {
-          throw new FileReadError('file-too-large', dir, `\`${dir}\`: the configuration's files add up to more than ${formatBytes(CONFIG_DIR_LIMITS.totalBytes)}`);
+          throw new ParapetError('file-too-large', `\`${dir}\`: the configuration's files add up to more than ${formatBytes(CONFIG_DIR_LIMITS.totalBytes)}`, { path: dir });
         }
         files.set(path, text);
       }

@@ -21,6 +21,7 @@ import type {
 } from './draft-config.ts';
 import { DEFAULT_SESSION_DURATION, MIN_SESSION_SECONDS, parseSessionDuration } from './parse-session-duration.ts';
 import { formatYamlPath, type YamlEntry, type YamlNode, type YamlPathSegment } from './read-yaml-tree.ts';
+import { issueMessages } from '../policy/index.ts';
 
 export const CONFIG_FILE = 'parapet.yaml';
 
@@ -350,10 +351,10 @@ function readPermissionSets(r: Reader, node: YamlNode): DraftPermissionSet[] {
       if (text === undefined || parsed === undefined) {
         r.add('bad-session-duration', `${what}: \`sessionDuration\` must be hours and minutes, such as \`8h\`, not ${describeYamlNode(value)}`, value.at, [...path, 'sessionDuration']);
       } else if (!parsed.ok) {
-        r.add('bad-session-duration', `${what}: session duration ${parsed.message}`, value.at, [...path, 'sessionDuration']);
+        r.add('bad-session-duration', `${what}: session duration ${issueMessages(parsed.issues)}`, value.at, [...path, 'sessionDuration']);
       } else {
         sessionDuration = text;
-        sessionDurationSeconds = parsed.seconds;
+        sessionDurationSeconds = parsed.value;
       }
     }
     out.push({

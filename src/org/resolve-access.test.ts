@@ -128,9 +128,9 @@ describe('resolveAccess', () => {
     });
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.issues, [
-      { code: 'unknown-group', message: 'unknown group `payment-devs`: did you mean `payments-devs`' },
-      { code: 'unknown-account', message: 'unknown account `payments-prd`: did you mean `payments-prod`' },
-      { code: 'unknown-permission-set', message: 'unknown permission set `develper`: did you mean `developer`' },
+      { code: 'unknown-group', severity: 'error', path: '$.principal', message: 'unknown group `payment-devs`: did you mean `payments-devs`' },
+      { code: 'unknown-account', severity: 'error', path: '$.account', message: 'unknown account `payments-prd`: did you mean `payments-prod`' },
+      { code: 'unknown-permission-set', severity: 'error', path: '$.permissionSet', message: 'unknown permission set `develper`: did you mean `developer`' },
     ]);
     const user = resolveAccess(config, { principal: { kind: 'user', name: 'alise@acme.example' }, account: 'audit', permissionSet: 'admin' });
     assert.deepEqual(user.ok ? [] : user.issues.map((i) => i.code), ['unknown-user']);
@@ -254,14 +254,14 @@ describe('helpers', () => {
   });
 
   test('principal references', () => {
-    assert.deepEqual(parsePrincipalRef('group:payments-devs'), { ok: true, value: { kind: 'group', name: 'payments-devs' } });
-    assert.deepEqual(parsePrincipalRef('user:alice@acme.example'), { ok: true, value: { kind: 'user', name: 'alice@acme.example' } });
+    assert.deepEqual(parsePrincipalRef('group:payments-devs'), { ok: true, value: { kind: 'group', name: 'payments-devs' }, issues: [] });
+    assert.deepEqual(parsePrincipalRef('user:alice@acme.example'), { ok: true, value: { kind: 'user', name: 'alice@acme.example' }, issues: [] });
     // `service:` is the form written; `serviceAccount:` and `service-account:` are read too
     for (const prefix of ['service', 'serviceAccount', 'service-account']) {
-      assert.deepEqual(parsePrincipalRef(`${prefix}:deployer`), { ok: true, value: { kind: 'serviceAccount', name: 'deployer' } });
+      assert.deepEqual(parsePrincipalRef(`${prefix}:deployer`), { ok: true, value: { kind: 'serviceAccount', name: 'deployer' }, issues: [] });
     }
-    assert.deepEqual(parsePrincipalRef('team:ops'), { ok: false, message: '`team:ops` is not a principal: write `group:NAME`, `user:EMAIL` or `service:NAME`' });
-    assert.deepEqual(parsePrincipalRef('service:'), { ok: false, message: '`service:` names no service account' });
+    assert.deepEqual(parsePrincipalRef('team:ops'), { ok: false, issues: [{ code: 'bad-principal', severity: 'error', path: '$.principal', message: '`team:ops` is not a principal: write `group:NAME`, `user:EMAIL` or `service:NAME`' }] });
+    assert.deepEqual(parsePrincipalRef('service:'), { ok: false, issues: [{ code: 'bad-principal', severity: 'error', path: '$.principal', message: '`service:` names no service account' }] });
     assert.equal(parsePrincipalRef('payments-devs').ok, false);
     assert.equal(parsePrincipalRef('role:x').ok, false);
     assert.equal(parsePrincipalRef('group:').ok, false);

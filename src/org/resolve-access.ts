@@ -10,7 +10,7 @@
  *
  * A user's groups come from the directory given (by default the configuration's own groups).
  */
-import type { ExplainOptions, Policy } from '../policy/index.ts';
+import type { ExplainOptions, Policy, Result } from '../policy/index.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { findAccount } from './find-account.ts';
 import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
@@ -57,18 +57,20 @@ export interface ResolvedAccess {
 
 export type { ResolveIssue, ResolveIssueCode } from './resolve-issue.ts';
 
-export type ResolvedAccessResult = { readonly ok: true; readonly value: ResolvedAccess } | { readonly ok: false; readonly issues: readonly ResolveIssue[] };
+export type ResolvedAccessResult = Result<ResolvedAccess>;
 
 export function resolveAccess(config: OrgConfig, query: AccessQuery, directory: Directory = configDirectory(config)): ResolvedAccessResult {
   const issues: ResolveIssue[] = [];
   const principalIssue = checkPrincipal(config, query.principal, directory);
   if (principalIssue !== undefined) issues.push(principalIssue);
-  const account = lookupAccount(config, query.account, issues);
-  const resourceAccount = query.resourceAccount === undefined ? account : lookupAccount(config, query.resourceAccount, issues);
+  const account = lookupAccount(config, query.account, issues, '$.account');
+  const resourceAccount = query.resourceAccount === undefined ? account : lookupAccount(config, query.resourceAccount, issues, '$.resourceAccount');
   const permissionSet = config.permissionSets.get(query.permissionSet);
   if (permissionSet === undefined) {
     issues.push({
       code: 'unknown-permission-set',
+      severity: 'error',
+      path: '$.permissionSet',
       message: `unknown permission set \`${query.permissionSet}\`${didYouMean(query.permissionSet, config.permissionSets.keys())}`,
     });
   }
@@ -81,6 +83,7 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery, directory: 
   const rcps = resourceGuardrailChain(config, resourceAccount);
   return {
     ok: true,
+    issues: [],
     value: {
       principal: query.principal,
       account,
@@ -101,8 +104,8 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery, directory: 
   };
 }
 
-function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[]): Account | undefined {
+function lookupAccount(config: OrgConfig, nameOrId: string, issues: ResolveIssue[], path: string): Account | undefined {
   const account = findAccount(config, nameOrId);
-  if (account === undefined) issues.push({ code: 'unknown-account', message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
+  if (account === undefined) issues.push({ code: 'unknown-account', severity: 'error', path, message: `unknown account \`${nameOrId}\`${didYouMean(nameOrId, config.accounts.keys())}` });
   return account;
 }

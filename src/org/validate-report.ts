@@ -5,7 +5,8 @@
  *
  *   parsed configuration → report → JSON | text
  */
-import { formatConfigIssue, repositoryPath, type ConfigIssue } from './config-issue.ts';
+import { formatIssue } from '../policy/index.ts';
+import { repositoryPath, type ConfigIssue } from './config-issue.ts';
 import type { OrgConfig, Unit } from './org-config.ts';
 import type { ParsedConfig } from './parse-config.ts';
 
@@ -76,7 +77,7 @@ export function validateReportJson(report: ValidateReport) {
 
 /** one line per issue (`file:line:column: severity code: message`), then a verdict line */
 export function renderValidateText(report: ValidateReport): string {
-  const lines = report.issues.map((issue) => formatConfigIssue(issue, report.dir));
+  const lines = report.issues.map((issue) => formatIssue(issue, report.dir));
   const counts = `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}`;
   const s = report.summary;
   if (report.valid && s !== undefined) {

@@ -13,13 +13,14 @@
  * - object members sorted by their names compared as arrays of UTF-16 code units (§3.2.3), which
  *   is how JavaScript compares strings.
  */
+import { internalError } from './parapet-error.ts';
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`not a json number: ${value}`);
+    if (!Number.isFinite(value)) throw internalError(`not a json number: ${value}`);
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -2,8 +2,8 @@
  * The policy decision engine: parse and validate policy JSON → compile → decide → explain.
  * Pure: no I/O, no clock, no randomness; the server, the CLI and the browser run the same code.
  */
-export type { Issue, IssueCode, Parsed, Severity } from './issue.ts';
-export { formatIssue, hasErrors } from './issue.ts';
+export type { Issue, IssueCode, LocatedIssue, LocatedResult, Parsed, Result, Severity } from './issue.ts';
+export { formatIssue, hasErrors, issueMessages } from './issue.ts';
 export type { Policy, PolicyType, PolicyVersion, Statement, Condition, Effect, PrincipalSpec, BaseOperator, OperatorFamily } from './policy.ts';
 export { POLICY_TYPE_LABELS, BASE_OPERATORS, OPERATOR_FAMILY } from './policy.ts';
 export { parsePolicy, type ParsePolicyOptions } from './parse-policy.ts';
@@ -30,3 +30,4 @@ export { checkContext, checkContextEntry, checkContextValueType, type ContextVal
 export { checkRequestAction, checkRequestResource } from './check-request-target.ts';
 export { appendAll } from './append-all.ts';
 export { capIssues, capIssuesPerFile, MAX_ISSUES_PER_FILE } from './cap-issues.ts';
+export { ParapetError, ERROR_CODES, internalError, type ErrorCode, type ParapetErrorOptions } from './parapet-error.ts';

@@ -598,6 +598,7 @@ function assertLocatedIssue(issue: Issue, lines: readonly string[] | undefined):
   assert.ok(issue.severity === 'error' || issue.severity === 'warning');
   assert.equal(typeof issue.message, 'string');
   assert.ok(issue.message.length > 0);
+  assert.ok(issue.path !== undefined, 'an engine issue always has a JSON path');
   assert.match(issue.path, /^\$/);
   if (lines === undefined) return;
   // read from text: every issue points at a line and column inside it

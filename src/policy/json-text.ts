@@ -4,7 +4,7 @@
  * `JSON.parse` silently collapses, are reported: in a policy they hide a statement element.
  */
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { Issue } from './issue.ts';
+import type { Issue, Result } from './issue.ts';
 
 export type JsonPathSegment = string | number;
 
@@ -97,7 +97,7 @@ export function findTooDeep(text: string, max: number): number {
 }
 
 /** parse JSON text; syntax errors, nesting too deep and duplicate keys come back as located issues */
-export function readJsonText(text: string): { ok: true; json: JsonText; issues: Issue[] } | { ok: false; issues: Issue[] } {
+export function readJsonText(text: string): Result<JsonText> {
   const starts = lineStarts(text);
   const at = (offset: number) => positionOf(starts, offset);
   const deep = findTooDeep(text, MAX_JSON_DEPTH);
@@ -133,5 +133,5 @@ export function readJsonText(text: string): { ok: true; json: JsonText; issues: 
       return { line: 1, column: 1 };
     },
   };
-  return { ok: true, json, issues: duplicates };
+  return { ok: true, value: json, issues: duplicates };
 }

@@ -20,7 +20,7 @@ function caseText(request: Record<string, unknown>): string {
 function errors(request: Record<string, unknown>, typeOf?: Parameters<typeof parseCase>[1]): string[] {
   const parsed = parseCase(caseText(request), { source: 'c.json', ...typeOf });
   assert.equal(parsed.ok, false, 'the case must not be accepted');
-  return parsed.issues.filter((i) => i.severity === 'error').map(formatIssue);
+  return parsed.issues.filter((i) => i.severity === 'error').map((issue) => formatIssue(issue));
 }
 
 describe('parseCase: a malformed request is a bad case, never decided', () => {

@@ -50,7 +50,7 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   const read = readJsonText(text);
   const withSource = (i: Issue): Issue => (options.source !== undefined ? { ...i, source: options.source } : i);
   if (!read.ok) return { ok: false, issues: read.issues.map(withSource) };
-  const json = read.json;
+  const json = read.value;
   const issues: Issue[] = read.issues.map(withSource);
   const bad = (message: string, path: JsonPathSegment[]) =>
     issues.push(withSource({ code: 'bad-case', severity: 'error', message, path: formatJsonPath(path), ...json.position(path) }));

@@ -87,8 +87,8 @@ export function parsePolicy(input: string | unknown, options: ParsePolicyOptions
   if (typeof input === 'string') {
     const read = readJsonText(input);
     if (!read.ok) return { ok: false, issues: read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)) };
-    json = read.json;
-    value = read.json.value;
+    json = read.value;
+    value = read.value.value;
     appendAll(early, read.issues.map((i) => (options.source !== undefined ? { ...i, source: options.source } : i)));
   }
   const out = json !== undefined ? new Collector(json, options.source) : new Collector(options.within?.json, options.source, options.within?.path);

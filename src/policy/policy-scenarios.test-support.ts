@@ -523,7 +523,7 @@ export function scenarioArb(options: DocsOptions & { readonly who?: (who: Who) =
 
 export function parseDoc(doc: JsonObject, type: PolicyType, name: string): Policy {
   const parsed = parsePolicy(doc, { type, name });
-  if (!parsed.ok) throw new Error(`generated ${type} policy does not parse: ${parsed.issues.map(formatIssue).join('; ')}\n${JSON.stringify(doc)}`);
+  if (!parsed.ok) throw new Error(`generated ${type} policy does not parse: ${parsed.issues.map((issue) => formatIssue(issue)).join('; ')}\n${JSON.stringify(doc)}`);
   return parsed.value;
 }
 

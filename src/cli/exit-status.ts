@@ -1,0 +1,65 @@
+/**
+ * The one table from a command's outcome to its exit status (ADR 0003, docs/cli.md "Exit
+ * statuses"). Every command reports an outcome and src/cli/main.ts turns it into the status; a
+ * thrown `ParapetError` is looked up by its code. The rule:
+ *
+ * - 0: the command did its work and the answer is "yes" (valid, every test passes, Allow, a plan)
+ * - 1: the command did its work and the answer is "no" (validate found an error, a test or a case
+ *   fails, a simulated request is denied)
+ * - 2: the command could not do its work because of its input: arguments, an invalid
+ *   configuration or test file, a file that cannot be read or written
+ * - 3: the command could not do its work because of Parapet itself: a broken installation, a
+ *   missing tool, a bug
+ *
+ * The HTTP column is the status the server answers with for the same code: one table, so the two
+ * never disagree.
+ */
+import type { ErrorCode } from '../policy/index.ts';
+
+export type ExitStatus = 0 | 1 | 2 | 3;
+
+export interface FailureStatus {
+  readonly exit: ExitStatus;
+  readonly http: number;
+}
+
+/** total over the error codes: the type checker refuses a code without its row */
+export const FAILURE_STATUS: { readonly [code in ErrorCode]: FailureStatus } = {
+  usage: { exit: 2, http: 400 },
+  'invalid-input': { exit: 2, http: 422 },
+  'not-found': { exit: 2, http: 404 },
+  conflict: { exit: 2, http: 409 },
+  unauthenticated: { exit: 2, http: 401 },
+  forbidden: { exit: 2, http: 403 },
+  'is-a-folder': { exit: 2, http: 400 },
+  'not-a-file': { exit: 2, http: 400 },
+  'file-too-large': { exit: 2, http: 413 },
+  'too-many-files': { exit: 2, http: 413 },
+  'folder-too-deep': { exit: 2, http: 413 },
+  // a file the user named on the command line; on the server, its own files: not the caller's fault
+  'permission-denied': { exit: 2, http: 500 },
+  'unreadable-file': { exit: 2, http: 500 },
+  'unwritable-file': { exit: 2, http: 500 },
+  'git-failed': { exit: 2, http: 500 },
+  unavailable: { exit: 3, http: 503 },
+  'catalog-data-missing': { exit: 3, http: 500 },
+  'catalog-data-invalid': { exit: 3, http: 500 },
+  internal: { exit: 3, http: 500 },
+};
+
+/** what a command reports when it has done its work: its answer */
+export type Answer = 'yes' | 'no';
+
+/** a command's outcome: its answer, or the failure that stopped it after it printed what it could */
+export type Outcome = Answer | ErrorCode;
+
+export function exitStatus(outcome: Outcome): ExitStatus {
+  switch (outcome) {
+    case 'yes':
+      return 0;
+    case 'no':
+      return 1;
+    default:
+      return FAILURE_STATUS[outcome].exit;
+  }
+}
