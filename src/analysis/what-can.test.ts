@@ -167,7 +167,7 @@ describe('whatCan where what-can and the plan disagreed (what-can-agrees-with-pl
     );
   });
 
-  test('a Deny on some resources under a condition: conditional on the resource and the Deny's key, the resource listed', () => {
+  test('a Deny on some resources under a condition: conditional on the resource and the key of the Deny, the resource listed', () => {
     const granted = iamGrants([
       { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
       { Effect: 'Deny', Action: 'iam:GetRole', Resource: 'arn:aws:iam::*:role/app-*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } },
