@@ -42,11 +42,15 @@ import { variableCandidates } from './variable-candidates.ts';
 export type AccessStatus = 'allowed' | 'conditional' | 'denied';
 
 export type AccessVerdict =
-  /** allowed with the known context, and no condition key was missing */
+  /**
+   * allowed with the known context, and no condition key was missing or no value of those missing
+   * denies it (among the values the policies tell apart; keys with none to try stay absent)
+   */
   | { readonly status: 'allowed'; readonly decision: Decision }
   /**
    * allowed only with some values of the keys that remain: `example` is one such context (keys it
-   * does not list are absent); `decision` is the allowing one; `relations`: the conditions that
+   * does not list are absent; `{}` when the known context allows and some values deny, or the
+   * search for a denying one ran out of budget); `decision` is the allowing one; `relations`: the conditions that
    * compare a key with a policy variable (`aws:ResourceTag/team StringEquals ${aws:PrincipalTag/team}`),
    * which the example satisfies with one value of many
    */
