@@ -159,7 +159,7 @@ test('iam:PassRole on every role for a group: privilege escalation flagged', () 
   assert.deepEqual(escalations.map(where(report)), ['group:auditors audit standing', 'user:heidi@acme.example audit standing']);
   assert.deepEqual(escalations[0], { principal: 'group:auditors', account: 'audit', mode: 'standing', impact: 0, kind: 'privilege-escalation', rules: ['pass-role'] });
   assert.deepEqual(report.impacts[0]?.newEscalations, [
-    { rule: 'pass-role', actions: ['iam:PassRole'], everywhere: true, why: 'hand a role to a service, which then acts with the role’s permissions' },
+    { rule: 'pass-role', actions: ['iam:PassRole'], everywhere: true },
   ]);
   // heidi, the auditors' one member, is one users' entry sharing the group's impact
   assert.deepEqual(report.userAccess, [

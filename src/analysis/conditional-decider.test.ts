@@ -62,6 +62,34 @@ describe('conditionalDecider', () => {
     assert.deepEqual(verdict.status === 'conditional' ? [verdict.conditionKeys, verdict.example] : verdict.status, [['aws:RequestedRegion'], {}]);
   });
 
+  // one Allow that applies suffices (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
+  const redundant = [
+    { Effect: 'Allow', Action: 'sns:*', Resource: '*' },
+    { Effect: 'Allow', Action: 'sns:Publish', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1', 'aws:PrincipalTag/team': 'red' } } },
+  ];
+  const publish = { principal: PRINCIPAL, action: 'sns:Publish', resource: '*' };
+
+  test('keys read only by an Allow that another Allow makes redundant: `allowed`, no context denies', () => {
+    const verdict = deciderFor(redundant)(publish);
+    assert.deepEqual([verdict.status, verdict.decision.decision, verdict.decision.missingContextKeys.length > 0], ['allowed', 'Allow', true]);
+  });
+
+  test('an Allow with keys missing whose search for a denying context is cut short: conditional (conservative), the budget spent', () => {
+    // two keys: the sweep alone takes two contexts, over a budget of one
+    const verdict = deciderFor(redundant, [], 1)(publish);
+    assert.deepEqual(verdict.status === 'conditional' ? [verdict.example, verdict.tried] : verdict.status, [{}, 1]);
+  });
+
+  test('an Allow with keys missing that a guardrail denies in some context: conditional, the known context as the example', () => {
+    const decideIt = deciderFor(redundant, [{ Effect: 'Deny', Action: 'sns:Publish', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' } } }]);
+    const verdict = decideIt(publish);
+    assert.deepEqual(verdict.status === 'conditional' ? [verdict.conditionKeys, verdict.example, verdict.decision.decision] : verdict.status, [
+      ['aws:PrincipalTag/team', 'aws:RequestedRegion'],
+      {},
+      'Allow',
+    ]);
+  });
+
   test('denied whatever the context: no allowing value exists among those the policies tell apart', () => {
     const decideIt = deciderFor(
       [{ ...allowAll, Condition: { StringEquals: { 'aws:PrincipalTag/team': 'red' } } }],

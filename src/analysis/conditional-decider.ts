@@ -6,7 +6,12 @@
  * that decision is not Allow, the keys are filled in with the values the policies name
  * (condition-candidates.ts), and for a condition whose value holds a policy variable, with values
  * that make both sides agree (variable-candidates.ts), to find one context that the real engine
- * allows: the access is then `conditional`, with that context as an example.
+ * allows: the access is then `conditional`, with that context as an example. When the first
+ * decision is Allow but keys are missing, the same search looks for a context that denies: a key
+ * may be read only by an Allow that another Allow makes redundant (one Allow that applies
+ * suffices: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html),
+ * and the access is `allowed` when no context denies, `conditional` when one does or the budget
+ * ran out first (conservative).
  *
  * The search has a budget: at most `budget` contexts (default 1024), each decided once. It tries,
  * in order: contexts that allowed earlier requests; one key at a time (every value of every key:
@@ -37,11 +42,15 @@ import { variableCandidates } from './variable-candidates.ts';
 export type AccessStatus = 'allowed' | 'conditional' | 'denied';
 
 export type AccessVerdict =
-  /** allowed with the known context, and no condition key was missing */
+  /**
+   * allowed with the known context, and no condition key was missing or no value of those missing
+   * denies it (among the values the policies tell apart; keys with none to try stay absent)
+   */
   | { readonly status: 'allowed'; readonly decision: Decision }
   /**
    * allowed only with some values of the keys that remain: `example` is one such context (keys it
-   * does not list are absent); `decision` is the allowing one; `relations`: the conditions that
+   * does not list are absent; `{}` when the known context allows and some values deny, or the
+   * search for a denying one ran out of budget); `decision` is the allowing one; `relations`: the conditions that
    * compare a key with a policy variable (`aws:ResourceTag/team StringEquals ${aws:PrincipalTag/team}`),
    * which the example satisfies with one value of many
    */
@@ -116,53 +125,49 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
   const deniedAnyway = (decision: Decision) =>
     decision.causes.some((c) => c.kind === 'explicit-deny' && unconditional.has(`${c.statement.policyType}\u0000${c.statement.policyName}\u0000${c.statement.statementIndex}`));
   const remembered: Context[] = options.memory ?? [];
-  return (request, facts) => {
-    const first = decide(compiled, request, facts);
-    const keys = first.missingContextKeys;
-    if (first.decision === 'Allow') {
-      return keys.length === 0 ? { status: 'allowed', decision: first } : { status: 'conditional', decision: first, conditionKeys: keys, example: {}, relations: [], tried: 0 };
-    }
-    // the request's action, resource and principal match a Deny with no condition: no context lifts it
-    if (keys.length === 0 || deniedAnyway(first)) return { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: false, tried: 0 };
-
+  /**
+   * the first context, among those the keys' values make, whose decision `wanted` accepts; the
+   * contexts remembered first when `memory` is set; `complete` when every combination was tried
+   */
+  const search = (request: Request, facts: PrincipalFacts | undefined, keys: readonly string[], wanted: (decision: Decision) => boolean, memory: boolean): Search => {
     let tried = 0;
     const seen = new Set<string>();
-    /** the allowing decision, or undefined; a context tried before is not decided again */
+    /** the wanted decision, or undefined; a context tried before is not decided again */
     const attempt = (extra: Context): Decision | undefined => {
       const id = JSON.stringify(extra);
       if (seen.has(id)) return undefined;
       seen.add(id);
       tried++;
       const decision = decide(compiled, { ...request, context: { ...request.context, ...extra } }, facts);
-      return decision.decision === 'Allow' ? decision : undefined;
+      return wanted(decision) ? decision : undefined;
     };
-    const found = (context: Context, decision: Decision, remember = true): AccessVerdict => {
+    const found = (context: Context, decision: Decision, remember: boolean): Search => {
       if (remember) {
         remembered.unshift(context);
         if (remembered.length > 16) remembered.pop();
       }
-      return { status: 'conditional', decision, conditionKeys: keys, example: context, relations: variables().relationsOf(keys), tried };
+      return { found: { context, decision }, complete: true, tried };
     };
-    const lowerKeys = new Set(keys.map((k) => k.toLowerCase()));
-    for (const known of remembered) {
-      if (tried >= budget) break;
-      // only the keys this request misses: the others are decided already
-      const context = Object.fromEntries(Object.entries(known).filter(([k]) => lowerKeys.has(k.toLowerCase())));
-      if (Object.keys(context).length === 0) continue;
-      const decision = attempt(context);
-      if (decision !== undefined) return found(context, decision, false);
+    if (memory) {
+      const lowerKeys = new Set(keys.map((k) => k.toLowerCase()));
+      for (const known of remembered) {
+        if (tried >= budget) break;
+        // only the keys this request misses: the others are decided already
+        const context = Object.fromEntries(Object.entries(known).filter(([k]) => lowerKeys.has(k.toLowerCase())));
+        if (Object.keys(context).length === 0) continue;
+        const decision = attempt(context);
+        if (decision !== undefined) return found(context, decision, false);
+      }
     }
 
     // what each key may hold: a partial context per value (a value that satisfies a policy
     // variable sets the variable's key too); keys with none can only be absent
     const known = prepareRequest(request, facts).context;
     candidates ??= conditionCandidates(policies);
-    const searched: string[] = [];
     const options: Context[][] = [];
     for (const key of keys) {
       const values: Context[] = [...(candidates.get(key.toLowerCase()) ?? []).map((v) => ({ [key]: v })), ...variables().optionsFor(key, known)];
       if (values.length === 0) continue;
-      searched.push(key);
       options.push(values);
     }
     const last = sweep(options);
@@ -177,17 +182,50 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
         break;
       }
       const decision = attempt(context);
-      if (decision !== undefined) return found(context, decision);
+      if (decision !== undefined) return found(context, decision, memory);
     }
     if (!complete) {
       for (const context of last) {
         if (tried >= budget) break;
         const decision = attempt(context);
-        if (decision !== undefined) return found(context, decision);
+        if (decision !== undefined) return found(context, decision, memory);
       }
     }
-    return { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: !complete, tried };
+    return { found: undefined, complete, tried };
   };
+
+  return (request, facts) => {
+    const first = decide(compiled, request, facts);
+    const keys = first.missingContextKeys;
+    if (keys.length === 0) {
+      return first.decision === 'Allow' ? { status: 'allowed', decision: first } : { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: false, tried: 0 };
+    }
+    if (first.decision === 'Allow') {
+      // one Allow that applies suffices, so a key read only by an Allow made redundant by another
+      // (`sns:*`, and `sns:Publish` in one region) changes nothing: the request is conditional only
+      // when some value of the keys denies it; a search cut short stays conservative
+      const denying = search(request, facts, keys, (d) => d.decision !== 'Allow', false);
+      if (denying.found === undefined && denying.complete) return { status: 'allowed', decision: first };
+      // the known context, the keys absent, is the allowing example
+      return { status: 'conditional', decision: first, conditionKeys: keys, example: {}, relations: [], tried: denying.tried };
+    }
+    // the request's action, resource and principal match a Deny with no condition: no context lifts it
+    if (deniedAnyway(first)) return { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: false, tried: 0 };
+    const allowing = search(request, facts, keys, (d) => d.decision === 'Allow', true);
+    if (allowing.found !== undefined) {
+      const { context, decision } = allowing.found;
+      return { status: 'conditional', decision, conditionKeys: keys, example: context, relations: variables().relationsOf(keys), tried: allowing.tried };
+    }
+    return { status: 'denied', decision: first, conditionKeys: keys, searchExhausted: !allowing.complete, tried: allowing.tried };
+  };
+}
+
+interface Search {
+  /** the context found and its decision */
+  readonly found: { readonly context: Context; readonly decision: Decision } | undefined;
+  /** every combination of the keys' values was tried, or one was found */
+  readonly complete: boolean;
+  readonly tried: number;
 }
 
 function policiesOf(input: PolicySetInput): Policy[] {

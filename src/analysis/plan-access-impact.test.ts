@@ -129,7 +129,7 @@ test('compareAccess: gained, lost (to guardrails when the old ones would still a
       { service: 's3', gained: [], gainedConditional: [], lost: ['s3:DeleteBucket', 's3:PutObject'], lostToGuardrails: ['s3:DeleteBucket'], narrowed: ['s3:GetObject'], widened: [], dependsOn: ['aws:RequestedRegion'] },
       { service: 'sqs', gained: ['sqs:SendMessage'], gainedConditional: ['sqs:SendMessage'], lost: [], lostToGuardrails: [], narrowed: [], widened: [], dependsOn: ['aws:SourceVpc'] },
     ],
-    newEscalations: [{ rule: 'pass-role', actions: ['iam:PassRole'], everywhere: false, why: ESCALATION_RULES.find((r) => r.id === 'pass-role')!.why }],
+    newEscalations: [{ rule: 'pass-role', actions: ['iam:PassRole'], everywhere: false }],
   });
   // escalations are new against the baseline: one holding iam:PassRole already is not flagged again
   const baseline = access({ 'iam:PassRole': ['Resource'] });

@@ -90,8 +90,11 @@ export interface Impact {
   readonly services: readonly ServiceChange[];
   /** admin-equivalent now and not before */
   readonly newAdmin?: AdminCriterion;
-  /** escalation rules that hold now and did not before */
-  readonly newEscalations: readonly { readonly rule: string; readonly actions: readonly string[]; readonly everywhere: boolean; readonly why: string }[];
+  /**
+   * escalation rules that hold now and did not before, by id: a report is data, a renderer that
+   * describes a rule looks it up in ESCALATION_RULES
+   */
+  readonly newEscalations: readonly { readonly rule: string; readonly actions: readonly string[]; readonly everywhere: boolean }[];
 }
 
 interface ChangeBase {
@@ -456,7 +459,6 @@ export function compareAccess(
     rule: rule.id,
     actions: rule.actions,
     everywhere: rule.actions.every((a) => after.everywhere.has(a)),
-    why: rule.why,
   }));
   return {
     gained: total((s) => s.gained),

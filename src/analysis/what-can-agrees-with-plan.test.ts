@@ -35,8 +35,7 @@ type Level = 'unconditional' | 'conditional' | 'denied';
 
 /**
  * The known divergences, by what what-can says, what the plan says, and what the engine finds.
- * Each is a limit of one of the two algorithms, reported, not fixed here (what-can's files belong
- * to other work in progress).
+ * Each is a limit of one of the two algorithms, documented where that algorithm is.
  */
 const KNOWN_DIVERGENCES: readonly { readonly whatCan: Level; readonly plan: Level; readonly engine: Level; readonly why: string }[] = [
   {
@@ -48,34 +47,6 @@ const KNOWN_DIVERGENCES: readonly { readonly whatCan: Level; readonly plan: Leve
     plan: 'conditional',
     engine: 'denied',
     why: 'effective access: an Allow and a Deny that exclude each other (same resources, or one condition key both read) are judged apart',
-  },
-  {
-    // what-can is wrong: conditional-decider.ts calls an allowed request conditional whenever the
-    // decision lists condition keys it missed, even when only an Allow that another Allow with no
-    // condition makes irrelevant read them; one Allow that applies suffices
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
-    whatCan: 'conditional',
-    plan: 'unconditional',
-    engine: 'unconditional',
-    why: 'what-can: missing keys read only by a redundant Allow make an allowed action conditional',
-  },
-  {
-    // what-can is wrong: it decides on `*`, which a Deny on some resources does not match, so it
-    // misses that those resources are denied
-    whatCan: 'unconditional',
-    plan: 'conditional',
-    engine: 'conditional',
-    why: 'what-can: a Deny limited to some resources is not seen on `*`',
-  },
-  {
-    // what-can is wrong: it decides on `*` and on the resources the identity policies' Allows
-    // name; when the identity allows on `*` and a boundary only on some resources, it tries none
-    // of those, and misses that they are allowed (what both allow is allowed:
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)
-    whatCan: 'denied',
-    plan: 'conditional',
-    engine: 'conditional',
-    why: 'what-can: resources only a boundary names are not tried',
   },
 ];
 

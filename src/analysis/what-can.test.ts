@@ -134,3 +134,56 @@ describe('whatCan with a Deny that names one resource', () => {
     assert.deepEqual(iam?.map((g) => [g.status, g.deniedResources]), [['allowed', []]]);
   });
 });
+
+describe('whatCan where what-can and the plan disagreed (what-can-agrees-with-plan.test.ts)', () => {
+  const reader = config.permissionSets.get('reader')!;
+  function policyOf(type: 'identity' | 'permissionBoundary', statements: unknown[]) {
+    const parsed = parsePolicy({ Version: '2012-10-17', Statement: statements }, { type, name: `${type}-test` });
+    assert.ok(parsed.ok);
+    return parsed.value;
+  }
+  /** readers in dev with these identity statements and boundary: what they get of IAM (outside the region guardrail) */
+  function iamGrants(statements: unknown[], boundary?: unknown[]) {
+    const set = {
+      ...reader,
+      policies: [{ ...reader.policies[0]!, policy: policyOf('identity', statements) }],
+      ...(boundary !== undefined ? { boundary: { file: 'permission-sets/boundary.json', policy: policyOf('permissionBoundary', boundary) } } : {}),
+    };
+    const edited: OrgConfig = { ...config, permissionSets: new Map(config.permissionSets).set('reader', set) };
+    const result = whatCan(edited, catalog, { principal: { kind: 'group', name: 'readers' }, account: 'dev' }, { rcpServices });
+    assert.ok(result.ok);
+    return result.value.access[0]?.services.find((s) => s.service === 'iam')?.granted ?? [];
+  }
+
+  test('a conditional Allow made redundant by an Allow without condition: allowed, as one Allow that applies suffices', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    const granted = iamGrants([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+    ]);
+    assert.deepEqual(
+      granted.map((g) => [g.action, g.status, g.resources, g.conditionKeys]),
+      [['iam:GetRole', 'allowed', ['*'], []]],
+    );
+  });
+
+  test('a Deny on some resources under a condition: conditional on the resource and the key of the Deny, the resource listed', () => {
+    const granted = iamGrants([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Deny', Action: 'iam:GetRole', Resource: 'arn:aws:iam::*:role/app-*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } },
+    ]);
+    assert.deepEqual(
+      granted.map((g) => [g.action, g.status, g.resources, g.conditionKeys, g.deniedResources]),
+      [['iam:GetRole', 'conditional', ['*'], ['Resource', 'aws:MultiFactorAuthPresent'], ['arn:aws:iam::*:role/app-*']]],
+    );
+  });
+
+  test('an identity Allow on `*` and a boundary Allow on some roles: granted on those roles', () => {
+    // what both allow is allowed (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)
+    const granted = iamGrants([{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }], [{ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:role/app-*' }]);
+    assert.deepEqual(
+      granted.map((g) => [g.action, g.status, g.resources]),
+      [['iam:GetRole', 'allowed', ['arn:aws:iam::*:role/app-*']]],
+    );
+  });
+});

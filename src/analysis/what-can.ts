@@ -3,7 +3,10 @@
  * engine allows, grouped by service. Wildcards are expanded by deciding every catalog action of
  * the services the permission set's policies could grant (every service when one of them uses
  * `*`, a wildcard service or `NotAction`), on resource `*` and, for an action a statement grants
- * only on some resources, on each of those resource patterns.
+ * only on some resources, on each of those resource patterns: those of the identity policies'
+ * Allows, and of the boundary's and the guardrails' Allows, which may be all that limits an
+ * identity Allow on `*` (what both allow is allowed:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
  */
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
@@ -32,16 +35,20 @@ export interface GrantedAction {
   readonly status: 'allowed' | 'conditional';
   /** `*`, or the resource patterns it is granted on when not on every resource */
   readonly resources: readonly string[];
-  /** the condition keys it depends on; `Resource` when a Deny names some resources (`deniedResources`) */
+  /**
+   * the condition keys it depends on; `Resource` when a Deny names some resources
+   * (`deniedResources`), with the keys of the Deny's condition when it has one
+   */
   readonly conditionKeys: readonly string[];
   /** for `conditional`: a context that allows it (keys it does not list are absent) */
   readonly example: Readonly<Record<string, ContextValue>>;
   /** for `conditional`: the conditions comparing a key with a policy variable, which the example meets */
   readonly relations: readonly string[];
   /**
-   * resource patterns a Deny in force names for the action, on which it is denied while allowed on
-   * `*` (`"Resource": "arn:aws:s3:::payroll"` in a Deny, `"Resource": "*"` in the Allow): the
-   * action is then conditional on the resource
+   * resource patterns a Deny in force names for the action, on which it is denied, for every
+   * request or under the Deny's condition, while allowed on `*` (`"Resource": "arn:aws:s3:::payroll"`
+   * in a Deny, `"Resource": "*"` in the Allow): the action is then conditional on the resource
+   * (and on the keys of that condition)
    */
   readonly deniedResources: readonly string[];
 }
@@ -112,6 +119,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
       );
     };
     const identity = base.value.access.policies.identity;
+    const allowing = allowingPolicies(base.value);
     const signatureOf = actionSignature(base.value, options.rcpServices);
     const everywhere = new Map<string, AccessVerdict>();
     const decideEverywhere = (info: ActionInfo): AccessVerdict => {
@@ -125,15 +133,24 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
     };
     // Denies that name some resources only: the action may be allowed on `*` and denied on them
     const resourceDenies = resourceScopedDenies(base.value);
-    const deniedByClass = new Map<string, readonly string[]>();
-    const deniedResourcesOf = (info: ActionInfo): readonly string[] => {
+    const deniedByClass = new Map<string, DeniedResources>();
+    const deniedResourcesOf = (info: ActionInfo): DeniedResources => {
       const named = resourceDenies.filter((d) => d.names(info.action));
-      if (named.length === 0) return [];
+      if (named.length === 0) return NONE_DENIED;
       // on a resource ARN the engine also looks at the action for sts:AssumeRole* and kms (resourcePolicyRequired)
       const key = `${signatureOf(info)}|${info.service === 'sts' || info.service === 'kms' ? info.action : ''}`;
       let denied = deniedByClass.get(key);
       if (denied === undefined) {
-        denied = [...new Set(named.flatMap((d) => d.resources))].filter((resource) => decideOn(info.action, resource).status === 'denied');
+        // a resource not allowed for every request: denied always, or in some contexts (a Deny under a condition)
+        const resources: string[] = [];
+        const keys = new Set<string>();
+        for (const resource of new Set(named.flatMap((d) => d.resources))) {
+          const verdict = decideOn(info.action, resource);
+          if (verdict.status === 'allowed') continue;
+          resources.push(resource);
+          if (verdict.status === 'conditional') for (const k of verdict.conditionKeys) keys.add(k);
+        }
+        denied = { resources, conditionKeys: [...keys] };
         deniedByClass.set(key, denied);
       }
       return denied;
@@ -146,7 +163,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
         decided++;
         // what needs no permission (sts:GetCallerIdentity) is open to everyone, granted by no policy
         if (needsNoPermission(info.action.toLowerCase())) continue;
-        const granted = grantOf(info, identity, decideEverywhere, decideOn, deniedResourcesOf, () => undecided.push(info.action));
+        const granted = grantOf(info, allowing, decideEverywhere, decideOn, deniedResourcesOf, () => undecided.push(info.action));
         if (granted === undefined) continue;
         const list = grantedByService.get(info.service);
         if (list === undefined) grantedByService.set(info.service, [granted]);
@@ -222,10 +239,20 @@ function actionSignature(compiled: CompiledAccess, rcpServices: ReadonlySet<stri
   };
 }
 
+/**
+ * The policies whose Allows may limit the resources: the identity policies, the boundary and the
+ * guardrails (RCPs only deny). Where an identity Allow names `*` and the boundary some resources,
+ * the action is allowed on those only, so they are the patterns to try.
+ */
+function allowingPolicies(compiled: CompiledAccess): readonly Policy[] {
+  const { policies } = compiled.access;
+  return [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat()];
+}
+
 /** the resource patterns other than `*` that Allow statements naming the action grant it on */
-function resourcePatterns(info: ActionInfo, identity: readonly Policy[]): string[] {
+function resourcePatterns(info: ActionInfo, allowing: readonly Policy[]): string[] {
   const out = new Set<string>();
-  for (const policy of identity) {
+  for (const policy of allowing) {
     for (const statement of policy.statements) {
       if (statement.effect !== 'Allow' || statement.notResource || statement.resources === undefined) continue;
       if (statement.resources.includes('*')) continue;
@@ -252,12 +279,20 @@ function resourceScopedDenies(compiled: CompiledAccess): { readonly names: (acti
   );
 }
 
+/** the resources a Deny in force names on which the action is not allowed for every request, and the keys it then depends on */
+interface DeniedResources {
+  readonly resources: readonly string[];
+  readonly conditionKeys: readonly string[];
+}
+
+const NONE_DENIED: DeniedResources = { resources: [], conditionKeys: [] };
+
 function grantOf(
   info: ActionInfo,
-  identity: readonly Policy[],
+  allowing: readonly Policy[],
   decideEverywhere: (info: ActionInfo) => AccessVerdict,
   decideOn: (action: string, resource: string) => AccessVerdict,
-  deniedResourcesOf: (info: ActionInfo) => readonly string[],
+  deniedResourcesOf: (info: ActionInfo) => DeniedResources,
   undecided: () => void,
 ): GrantedAction | undefined {
   const everywhere = decideEverywhere(info);
@@ -265,7 +300,7 @@ function grantOf(
   let exhausted = everywhere.searchExhausted;
   const verdicts: AccessVerdict[] = [];
   const resources: string[] = [];
-  for (const resource of resourcePatterns(info, identity)) {
+  for (const resource of resourcePatterns(info, allowing)) {
     const verdict = decideOn(info.action, resource);
     if (verdict.status === 'denied') {
       exhausted ||= verdict.searchExhausted;
@@ -278,14 +313,17 @@ function grantOf(
     if (exhausted) undecided();
     return undefined;
   }
-  return granted(info, verdicts, resources, []);
+  return granted(info, verdicts, resources, NONE_DENIED);
 }
 
-function granted(info: ActionInfo, verdicts: readonly AccessVerdict[], resources: readonly string[], deniedResources: readonly string[]): GrantedAction {
+function granted(info: ActionInfo, verdicts: readonly AccessVerdict[], resources: readonly string[], denied: DeniedResources): GrantedAction {
   const conditional = verdicts.filter((v) => v.status === 'conditional');
   const onContext = conditional.length === verdicts.length;
   const keys = new Set(onContext ? conditional.flatMap((v) => (v.status === 'conditional' ? v.conditionKeys : [])) : []);
-  if (deniedResources.length > 0) keys.add('Resource');
+  if (denied.resources.length > 0) {
+    keys.add('Resource');
+    for (const k of denied.conditionKeys) keys.add(k);
+  }
   const first = conditional[0];
   return {
     action: info.action,
@@ -295,6 +333,6 @@ function granted(info: ActionInfo, verdicts: readonly AccessVerdict[], resources
     conditionKeys: [...keys].sort(),
     example: onContext && first?.status === 'conditional' ? first.example : {},
     relations: onContext && first?.status === 'conditional' ? first.relations : [],
-    deniedResources,
+    deniedResources: denied.resources,
   };
 }
