@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import {
   appendAll,
   compilePolicySet,
+  createDecider,
   decidePrepared,
   evaluateCase,
   explain,
@@ -111,8 +112,9 @@ function runCases(options: SimulateOptions, io: Io): number {
     const { decision, pass, compiled } = evaluateCase(c);
     let micros: number | undefined;
     if (repeat !== undefined) {
+      const decider = createDecider();
       const start = performance.now();
-      for (let i = 0; i < repeat; i++) decidePrepared(compiled, prepareRequest(c.request, c.principal));
+      for (let i = 0; i < repeat; i++) decider.decidePrepared(compiled, decider.prepareRequest(c.request, c.principal));
       micros = ((performance.now() - start) * 1000) / repeat;
     }
     if (pass === false) failed++;

@@ -9,14 +9,28 @@
  * - `ForAllValues:` every request value must match; `ForAnyValue:` at least one
  */
 import { splitArn } from './arn.ts';
-import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Cidr } from './condition-values.ts';
+import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Address, type Cidr } from './condition-values.ts';
 import { compileGlob, matchTokens, type TextMatcher } from './glob.ts';
+import { memoize } from './memoize.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type PolicyVersion, type SetOperator } from './policy.ts';
 import type { ContextValue, PreparedRequest } from './request.ts';
 import { parseTemplate, resolveGlobTemplate, resolveTemplate, type ContextLookup, type Template } from './variables.ts';
 
 /** does one request value match any of the policy's values (a value whose variable has no value matches nothing) */
-type ValueTest = (value: string, lookup: ContextLookup) => boolean;
+type ValueTest = (value: string, lookup: ContextLookup, caches: ValueCaches) => boolean;
+
+/**
+ * Request values parsed by evaluation, remembered: dates and addresses repeat from request to
+ * request. Owned by a decider (see `createDecider`), bounded because the values come from callers.
+ */
+export interface ValueCaches {
+  readonly parseDate: (text: string) => number | undefined;
+  readonly parseAddress: (text: string) => Address | undefined;
+}
+
+export function createValueCaches(): ValueCaches {
+  return { parseDate: memoize(parseDate), parseAddress: memoize(parseAddress) };
+}
 
 export interface CompiledCondition {
   readonly source: Condition;
@@ -119,7 +133,7 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
     case 'NumericGreaterThan':
     case 'NumericGreaterThanEquals': {
       const compare = COMPARE[base.slice('Numeric'.length)]!;
-      return parsedCompare(values, templates, parseNumber, compare);
+      return parsedCompare(values, templates, parseNumber, compare, parseNumber);
     }
     case 'DateEquals':
     case 'DateNotEquals':
@@ -128,7 +142,7 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
     case 'DateGreaterThan':
     case 'DateGreaterThanEquals': {
       const compare = COMPARE[base.slice('Date'.length)]!;
-      return parsedCompare(values, templates, parseDate, compare);
+      return parsedCompare(values, templates, parseDate, compare, parseRequestDate);
     }
     case 'Bool': {
       const set = new Set(values.map((v) => v.toLowerCase()));
@@ -141,8 +155,8 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
     case 'IpAddress':
     case 'NotIpAddress': {
       const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
-      return (value, lookup) => {
-        const address = parseAddress(value);
+      return (value, lookup, caches) => {
+        const address = caches.parseAddress(value);
         if (address === undefined) return false;
         for (let i = 0; i < values.length; i++) {
           let block: Cidr | undefined = blocks[i];
@@ -194,10 +208,11 @@ function parsedCompare(
   templates: readonly (Template | undefined)[],
   parse: (text: string) => number | undefined,
   compare: Compare,
+  parseActual: (text: string, caches: ValueCaches) => number | undefined,
 ): ValueTest {
   const parsed = values.map((v, i) => (templates[i] === undefined ? parse(v) : undefined));
-  return (value, lookup) => {
-    const actual = parse(value);
+  return (value, lookup, caches) => {
+    const actual = parseActual(value, caches);
     if (actual === undefined) return false;
     for (let i = 0; i < values.length; i++) {
       let expected = parsed[i];
@@ -211,6 +226,11 @@ function parsedCompare(
     }
     return false;
   };
+}
+
+/** a request's date, remembered (numbers are too cheap to) */
+function parseRequestDate(text: string, caches: ValueCaches): number | undefined {
+  return caches.parseDate(text);
 }
 
 type ArnPattern = (parts: readonly string[]) => boolean;
@@ -235,7 +255,7 @@ function isEmpty(value: ContextValue | undefined): boolean {
 }
 
 /** evaluate one condition against the request; adds the key to `missing` when the request lacks it */
-export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest, missing: string[]): boolean {
+export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest, missing: string[], caches: ValueCaches): boolean {
   const raw = request.context.get(condition.keyLower);
   if (condition.base === 'Null') {
     const absent = isEmpty(raw);
@@ -257,7 +277,7 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
   // against a null value", reference_policies_variables.html#policy-vars-no-value)
   if (condition.set === 'ForAllValues') {
     for (const value of values) {
-      const hit = condition.test(value, lookup);
+      const hit = condition.test(value, lookup, caches);
       if (hit === condition.negated) return false;
     }
     return true;
@@ -265,7 +285,7 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
   // ForAnyValue, and a plain operator: a multivalued request value matches when any member does
   let any = false;
   for (const value of values) {
-    const hit = condition.test(value, lookup);
+    const hit = condition.test(value, lookup, caches);
     if (condition.set === 'ForAnyValue' ? hit !== condition.negated : hit) {
       any = true;
       break;
