@@ -72,78 +72,34 @@ function templatesOf(values: readonly string[], version: PolicyVersion): (Templa
   });
 }
 
+/** the test of one operator family, with the policy's values parsed ahead where they have no variables */
 function compileTest(base: BaseOperator, values: readonly string[], version: PolicyVersion): ValueTest {
   const templates = templatesOf(values, version);
   const dynamic = templates.some((t) => t !== undefined);
-  /** the policy values with variables resolved; a value whose variable has no value is null and left out */
-  const resolved = (lookup: ContextLookup): string[] => {
-    const out: string[] = [];
-    for (let i = 0; i < values.length; i++) {
-      const template = templates[i];
-      if (template === undefined) out.push(values[i]!);
-      else {
-        const text = resolveTemplate(template, lookup);
-        if (text !== undefined) out.push(text);
-      }
-    }
-    return out;
-  };
-
   switch (base) {
     case 'StringEquals':
-    case 'StringNotEquals': {
-      if (!dynamic) {
-        const set = new Set(values);
-        return (value) => set.has(value);
-      }
-      return (value, lookup) => resolved(lookup).includes(value);
-    }
+    case 'StringNotEquals':
+      return stringEqualsTest(values, templates, dynamic);
     case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase': {
-      if (!dynamic) {
-        const set = new Set(values.map((v) => v.toLowerCase()));
-        return (value) => set.has(value.toLowerCase());
-      }
-      return (value, lookup) => {
-        const list = resolved(lookup);
-        const lower = value.toLowerCase();
-        return list.some((v) => v.toLowerCase() === lower);
-      };
-    }
+    case 'StringNotEqualsIgnoreCase':
+      return stringEqualsIgnoreCaseTest(values, templates, dynamic);
     case 'StringLike':
-    case 'StringNotLike': {
-      if (!dynamic) {
-        const matchers = values.map((v) => compileGlob(v));
-        return (value) => matchers.some((m) => m(value));
-      }
-      return (value, lookup) => {
-        for (let i = 0; i < values.length; i++) {
-          const template = templates[i];
-          const tokens = resolveGlobTemplate(template ?? [values[i]!], lookup, false);
-          if (tokens === undefined) continue;
-          if (matchTokens(tokens, value)) return true;
-        }
-        return false;
-      };
-    }
+    case 'StringNotLike':
+      return stringLikeTest(values, templates, dynamic);
     case 'NumericEquals':
     case 'NumericNotEquals':
     case 'NumericLessThan':
     case 'NumericLessThanEquals':
     case 'NumericGreaterThan':
-    case 'NumericGreaterThanEquals': {
-      const compare = COMPARE[base.slice('Numeric'.length)]!;
-      return parsedCompare(values, templates, parseNumber, compare, parseNumber);
-    }
+    case 'NumericGreaterThanEquals':
+      return parsedCompare(values, templates, parseNumber, COMPARE[base.slice('Numeric'.length)]!, parseNumber);
     case 'DateEquals':
     case 'DateNotEquals':
     case 'DateLessThan':
     case 'DateLessThanEquals':
     case 'DateGreaterThan':
-    case 'DateGreaterThanEquals': {
-      const compare = COMPARE[base.slice('Date'.length)]!;
-      return parsedCompare(values, templates, parseDate, compare, parseRequestDate);
-    }
+    case 'DateGreaterThanEquals':
+      return parsedCompare(values, templates, parseDate, COMPARE[base.slice('Date'.length)]!, parseRequestDate);
     case 'Bool': {
       const set = new Set(values.map((v) => v.toLowerCase()));
       return (value) => set.has(value.toLowerCase());
@@ -153,46 +109,13 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
       return (value) => set.has(value);
     }
     case 'IpAddress':
-    case 'NotIpAddress': {
-      const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
-      return (value, lookup, caches) => {
-        const address = caches.parseAddress(value);
-        if (address === undefined) return false;
-        for (let i = 0; i < values.length; i++) {
-          let block: Cidr | undefined = blocks[i];
-          const template = templates[i];
-          if (template !== undefined) {
-            const text = resolveTemplate(template, lookup);
-            if (text === undefined) continue;
-            block = parseCidr(text);
-          }
-          if (block !== undefined && addressInCidr(address, block)) return true;
-        }
-        return false;
-      };
-    }
+    case 'NotIpAddress':
+      return ipAddressTest(values, templates);
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':
-    case 'ArnNotLike': {
-      // both forms compare the six ARN parts one by one, each with * and ? wildcards
-      const staticPatterns = values.map((v, i) => (templates[i] === undefined ? compileArnPattern(v) : undefined));
-      return (value, lookup) => {
-        const parts = splitArn(value);
-        if (parts === undefined) return false;
-        for (let i = 0; i < values.length; i++) {
-          let pattern = staticPatterns[i];
-          const template = templates[i];
-          if (template !== undefined) {
-            const text = resolveTemplate(template, lookup);
-            if (text === undefined) continue;
-            pattern = compileArnPattern(text);
-          }
-          if (pattern !== undefined && pattern(parts)) return true;
-        }
-        return false;
-      };
-    }
+    case 'ArnNotLike':
+      return arnTest(values, templates);
     case 'Null':
       // evaluated on presence, never on a value
       return () => false;
@@ -201,6 +124,95 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
       return never;
     }
   }
+}
+
+/** the policy values with variables resolved; a value whose variable has no value is null and left out */
+function resolveValues(values: readonly string[], templates: readonly (Template | undefined)[], lookup: ContextLookup): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const template = templates[i];
+    if (template === undefined) out.push(values[i]!);
+    else {
+      const text = resolveTemplate(template, lookup);
+      if (text !== undefined) out.push(text);
+    }
+  }
+  return out;
+}
+
+function stringEqualsTest(values: readonly string[], templates: readonly (Template | undefined)[], dynamic: boolean): ValueTest {
+  if (!dynamic) {
+    const set = new Set(values);
+    return (value) => set.has(value);
+  }
+  return (value, lookup) => resolveValues(values, templates, lookup).includes(value);
+}
+
+function stringEqualsIgnoreCaseTest(values: readonly string[], templates: readonly (Template | undefined)[], dynamic: boolean): ValueTest {
+  if (!dynamic) {
+    const set = new Set(values.map((v) => v.toLowerCase()));
+    return (value) => set.has(value.toLowerCase());
+  }
+  return (value, lookup) => {
+    const list = resolveValues(values, templates, lookup);
+    const lower = value.toLowerCase();
+    return list.some((v) => v.toLowerCase() === lower);
+  };
+}
+
+function stringLikeTest(values: readonly string[], templates: readonly (Template | undefined)[], dynamic: boolean): ValueTest {
+  if (!dynamic) {
+    const matchers = values.map((v) => compileGlob(v));
+    return (value) => matchers.some((m) => m(value));
+  }
+  return (value, lookup) => {
+    for (let i = 0; i < values.length; i++) {
+      const template = templates[i];
+      const tokens = resolveGlobTemplate(template ?? [values[i]!], lookup, false);
+      if (tokens === undefined) continue;
+      if (matchTokens(tokens, value)) return true;
+    }
+    return false;
+  };
+}
+
+function ipAddressTest(values: readonly string[], templates: readonly (Template | undefined)[]): ValueTest {
+  const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
+  return (value, lookup, caches) => {
+    const address = caches.parseAddress(value);
+    if (address === undefined) return false;
+    for (let i = 0; i < values.length; i++) {
+      let block: Cidr | undefined = blocks[i];
+      const template = templates[i];
+      if (template !== undefined) {
+        const text = resolveTemplate(template, lookup);
+        if (text === undefined) continue;
+        block = parseCidr(text);
+      }
+      if (block !== undefined && addressInCidr(address, block)) return true;
+    }
+    return false;
+  };
+}
+
+/** both ArnEquals and ArnLike compare the six ARN parts one by one, each with * and ? wildcards */
+function arnTest(values: readonly string[], templates: readonly (Template | undefined)[]): ValueTest {
+  const staticPatterns = values.map((v, i) => (templates[i] === undefined ? compileArnPattern(v) : undefined));
+  return (value, lookup) => {
+    const parts = splitArn(value);
+    if (parts === undefined) return false;
+    for (let i = 0; i < values.length; i++) {
+      let pattern = staticPatterns[i];
+      const template = templates[i];
+      if (template !== undefined) {
+        const text = resolveTemplate(template, lookup);
+        if (text === undefined) continue;
+        pattern = compileArnPattern(text);
+      }
+      if (pattern !== undefined && pattern(parts)) return true;
+    }
+    return false;
+  };
 }
 
 function parsedCompare(
