@@ -4,7 +4,7 @@
  * account, the permission set and the account that owns the resource, not on who holds the
  * permission set, so that is the cache key.
  */
-import { compilePolicySet, accountOfArn, type CompiledPolicySet, type Policy } from '../policy/index.ts';
+import { compilePolicySet, accountOfArn, isAccountId, type CompiledPolicySet, type Policy } from '../policy/index.ts';
 import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   findAccount,
@@ -122,7 +122,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
   const compile = (request: AccessRequest): CompiledAccessResult => {
     const owner = resourceAccountOf(config, request.resource, request.resourceAccount);
     // an account name that is not in the organization is resolveAccess's to report; an id outside it is external
-    const unknownName = request.resourceAccount !== undefined && owner.account === undefined && !/^\d{12}$/.test(request.resourceAccount);
+    const unknownName = request.resourceAccount !== undefined && owner.account === undefined && !isAccountId(request.resourceAccount);
     const resourceAccount = owner.account?.name ?? (unknownName ? request.resourceAccount : undefined);
     const resolved = resolveAccess(config, {
       principal: request.principal,

@@ -15,6 +15,7 @@ import {
   formatPrincipalRef,
   formatYamlPath,
   parsePrincipalRef,
+  readYamlMap,
   readYamlTree,
   type Account,
   type OrgConfig,
@@ -23,7 +24,7 @@ import {
   type YamlNode,
   type YamlPathSegment,
 } from '../org/index.ts';
-import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
+import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, isAccountId, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
 import { principalGrants } from './principal-grants.ts';
 
@@ -139,17 +140,7 @@ function readFileShape(root: YamlNode, report: Reporter): { items: readonly Yaml
 }
 
 function readMap<K extends string>(node: YamlNode, path: Path, what: string, known: readonly K[], report: Reporter): Map<K, YamlEntry> | undefined {
-  if (node.kind !== 'map') {
-    report.add('wrong-type', `${what} must be a map, not ${describeYamlNode(node)}`, node.at, path);
-    return undefined;
-  }
-  const out = new Map<K, YamlEntry>();
-  for (const entry of node.entries) {
-    const key = known.find((k) => k === entry.key);
-    if (key === undefined) report.add('unknown-field', `${what}: unknown field \`${entry.key}\`${didYouMean(entry.key, known)}`, entry.keyAt, [...path, entry.key]);
-    else out.set(key, entry);
-  }
-  return out;
+  return readYamlMap(node, path, what, known, (code, message, at, where) => report.add(code, message, at, where));
 }
 
 interface TestScope {
@@ -325,7 +316,7 @@ function readResourceAccount(read: FieldReader, { report, config }: TestScope): 
   if (resourceAccountText === undefined || resourceAccountAt === undefined) return undefined;
   const owner = findAccount(config, resourceAccountText);
   if (owner !== undefined) return owner.name;
-  if (/^\d{12}$/.test(resourceAccountText)) return resourceAccountText;
+  if (isAccountId(resourceAccountText)) return resourceAccountText;
   report.add(
     'unknown-account',
     `${read.whose(resourceAccountAt)}: unknown account \`${resourceAccountText}\`${didYouMean(resourceAccountText, config.accounts.keys())}: name an account of the organization, or give the 12-digit id of one outside it`,

@@ -15,7 +15,7 @@ export { createDecider, decide, decidePrepared, needsNoPermission, type DecideOp
 export type { Decision, DecisionKind, Cause, StatementRef, Outcome, ExemptionReason } from './decision.ts';
 export { explain, describeCause, describeStatement, type ExplainOptions } from './explain.ts';
 export { parseCase, type DecisionCase, type ParseCaseOptions } from './parse-case.ts';
-export { splitArn, parseArn, accountOfArn, type Arn } from './arn.ts';
+export { splitArn, parseArn, accountOfArn, isAccountId, type Arn } from './arn.ts';
 export { editDistance } from './edit-distance.ts';
 export { parseDate } from './condition-values.ts';
 export { closestMatch, suggestionDistance } from './closest-match.ts';

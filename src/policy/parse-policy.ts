@@ -5,6 +5,7 @@
 import { splitArn, isAccountId, isOriginAccessIdentity } from './arn.ts';
 import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
 import { closestMatch } from './closest-match.ts';
+import { isActionPattern } from './check-request-target.ts';
 import { appendAll } from './append-all.ts';
 import { capIssues } from './cap-issues.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
@@ -247,7 +248,7 @@ function readActions({ raw, index, path, options, out }: StatementInput): { acti
   const actions = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-action', out);
   actions.forEach((action, i) => {
     const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
-    if (action !== '*' && !/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/.test(action)) {
+    if (action !== '*' && !isActionPattern(action)) {
       out.add('bad-action', `statement ${index}: \`${action}\` is not an action: expected \`service:Action\`, such as \`s3:GetObject\`, or \`*\``, at);
     } else if (options.checkAction !== undefined && action !== '*') {
       const problem = options.checkAction(action);
