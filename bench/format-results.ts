@@ -87,7 +87,7 @@ export function formatDetails(results: readonly ScenarioResult[]): string {
 
 export const METHOD = [
   '- Each scenario runs in its own Node process (`bench/run-scenario.ts`), started with `--expose-gc`, so heap and JIT state do not carry over.',
-  '- Every timed decision is `decidePrepared(compiled, prepareRequest(request), { causes })`: preparing a fresh request is part of the cost. Requests rotate through the scenario\'s list.',
+  '- Every timed decision is `decider.decidePrepared(compiled, decider.prepareRequest(request), { causes })`, with one decider (`createDecider()`) per measurement: preparing a fresh request is part of the cost. Requests rotate through the scenario\'s list.',
   "- Two modes, the same decisions: `decisions/s`, p50 and p99 decide as the decision API does (`causes: 'sufficient'`: every Deny is found, a policy type stops at the first Allow that settles it); the `all causes` column reports every Allow statement and every missing context key, as `parapet simulate` and explanations do. The targets are for the first.",
   '- Warm-up first (at least three passes over the requests, and 1–1.5 s), then the throughput loop: 5 rounds of batches of 256 decisions, one `process.hrtime.bigint()` pair per batch. decisions/s is the best round (decisions / summed batch time), which keeps garbage collection but drops rounds slowed by other processes on a shared machine; the rate over all rounds is listed per scenario.',
   '- p50/p99: a separate pass times every decision on its own with `process.hrtime.bigint()` and subtracts the median cost of an empty timer pair; percentiles are over those individual decisions (GC pauses included), not over batch averages.',

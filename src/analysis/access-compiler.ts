@@ -5,7 +5,7 @@
  * permission set, so that is the cache key. Who holds what comes from the compiler's directory
  * (by default the configuration's groups): every question sharing a compiler reads the same one.
  */
-import { compilePolicySet, accountOfArn, internalError, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
+import { compilePolicySet, accountOfArn, internalError, isAccountId, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
 import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   configDirectory,
@@ -142,7 +142,7 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
   const compile = (request: AccessRequest): CompiledAccessResult => {
     const owner = resourceAccountOf(config, request.resource, request.resourceAccount);
     // an account name that is not in the organization is resolveAccess's to report; an id outside it is external
-    const unknownName = request.resourceAccount !== undefined && owner.account === undefined && !/^\d{12}$/.test(request.resourceAccount);
+    const unknownName = request.resourceAccount !== undefined && owner.account === undefined && !isAccountId(request.resourceAccount);
     const resourceAccount = owner.account?.name ?? (unknownName ? request.resourceAccount : undefined);
     const resolved = resolveAccess(config, {
       principal: request.principal,

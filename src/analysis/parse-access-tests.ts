@@ -16,15 +16,17 @@ import {
   formatPrincipalRef,
   formatYamlPath,
   parsePrincipalRef,
+  readYamlMap,
   readYamlTree,
   type Directory,
+  type Account,
   type OrgConfig,
   type PrincipalRef,
   type YamlEntry,
   type YamlNode,
   type YamlPathSegment,
 } from '../org/index.ts';
-import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, issueMessages, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
+import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, isAccountId, issueMessages, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
 import { principalGrants } from './principal-grants.ts';
 
@@ -145,17 +147,7 @@ function readFileShape(root: YamlNode, report: Reporter): { items: readonly Yaml
 }
 
 function readMap<K extends string>(node: YamlNode, path: Path, what: string, known: readonly K[], report: Reporter): Map<K, YamlEntry> | undefined {
-  if (node.kind !== 'map') {
-    report.add('wrong-type', `${what} must be a map, not ${describeYamlNode(node)}`, node.at, path);
-    return undefined;
-  }
-  const out = new Map<K, YamlEntry>();
-  for (const entry of node.entries) {
-    const key = known.find((k) => k === entry.key);
-    if (key === undefined) report.add('unknown-field', `${what}: unknown field \`${entry.key}\`${didYouMean(entry.key, known)}`, entry.keyAt, [...path, entry.key]);
-    else out.set(key, entry);
-  }
-  return out;
+  return readYamlMap(node, path, what, known, (code, message, at, where) => report.add(code, message, at, where));
 }
 
 interface TestScope {
@@ -173,118 +165,17 @@ interface TestScope {
 }
 
 function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): AccessTest | undefined {
-  const { what, report, config } = scope;
-  /** a value from `defaults` is reported as such, once, not as part of the first test using it */
-  const whose = (located: Located) => (located.path[0] === 'defaults' ? '`defaults`' : what);
-  const required = (field: Field, hint: string): Located | undefined => {
-    const located = fields.get(field);
-    if (located === undefined) report.add('missing-field', `${what}: missing \`${field}\`, ${hint}`, scope.item.at, scope.path);
-    return located;
-  };
-  const text = (located: Located | undefined, field: string): string | undefined => {
-    if (located === undefined) return undefined;
-    const { node } = located;
-    if (node.kind === 'scalar' && typeof node.value === 'string' && node.value !== '') return node.value;
-    report.add('wrong-type', `${whose(located)}: \`${field}\` must be a string, not ${describeYamlNode(node)}`, node.at, located.path);
-    return undefined;
-  };
-
-  const nameAt = fields.get('name');
-  if (nameAt === undefined) report.add('missing-field', `${what}: missing \`name\`, what the test checks, in words`, scope.item.at, scope.path);
-  else if (scope.name === undefined) report.add('wrong-type', `${what}: \`name\` must be a string, not ${describeYamlNode(nameAt.node)}`, nameAt.node.at, nameAt.path);
-
-  // who
-  const principalAt = required('principal', 'who asks: `group:NAME`, `user:EMAIL` or `service:NAME`');
-  const principalText = text(principalAt, 'principal');
-  let principal: PrincipalRef | undefined;
-  if (principalText !== undefined && principalAt !== undefined) {
-    const parsed = parsePrincipalRef(principalText);
-    if (!parsed.ok) report.add('bad-principal', `${whose(principalAt)}: ${issueMessages(parsed.issues)}`, principalAt.node.at, principalAt.path);
-    else {
-      const unknown = checkPrincipal(config, parsed.value, scope.directory);
-      if (unknown !== undefined) report.add(unknown.code, `${whose(principalAt)}: ${unknown.message}`, principalAt.node.at, principalAt.path);
-      else principal = parsed.value;
-    }
-  }
-
-  // where
-  const accountAt = required('account', 'the account the principal works in, by name or id');
-  const accountText = text(accountAt, 'account');
-  const account = accountText === undefined ? undefined : findAccount(config, accountText);
-  if (accountText !== undefined && account === undefined && accountAt !== undefined) {
-    report.add('unknown-account', `${whose(accountAt)}: unknown account \`${accountText}\`${didYouMean(accountText, config.accounts.keys())}`, accountAt.node.at, accountAt.path);
-  }
-
-  const eligibleAt = fields.get('eligible');
-  let eligible = false;
-  if (eligibleAt !== undefined) {
-    if (eligibleAt.node.kind === 'scalar' && typeof eligibleAt.node.value === 'boolean') eligible = eligibleAt.node.value;
-    else report.add('wrong-type', `${whose(eligibleAt)}: \`eligible\` must be true or false, not ${describeYamlNode(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
-  }
-
-  // with which permission set
-  const permissionSetAt = fields.get('permissionSet');
-  const permissionSetText = text(permissionSetAt, 'permissionSet');
-  if (permissionSetText !== undefined && !config.permissionSets.has(permissionSetText) && permissionSetAt !== undefined) {
-    report.add(
-      'unknown-permission-set',
-      `${whose(permissionSetAt)}: unknown permission set \`${permissionSetText}\`${didYouMean(permissionSetText, config.permissionSets.keys())}`,
-      permissionSetAt.node.at,
-      permissionSetAt.path,
-    );
-  }
-  let permissionSet: string | undefined;
-  if (principal !== undefined && account !== undefined && (permissionSetAt === undefined || (permissionSetText !== undefined && config.permissionSets.has(permissionSetText)))) {
-    const where = permissionSetAt ?? accountAt!;
-    permissionSet = choosePermissionSet(config, scope.directory, principal, account.name, permissionSetText, eligible, (code, message) => report.add(code, `${what}: ${message}`, where.node.at, where.path));
-  }
-
-  // what
-  const actionAt = required('action', 'the action the request makes, such as `s3:GetObject`');
-  const action = text(actionAt, 'action');
-  if (action !== undefined && actionAt !== undefined) {
-    const problem = checkRequestAction(action);
-    if (problem !== undefined) report.add('bad-action', `${whose(actionAt)}: ${problem}`, actionAt.node.at, actionAt.path);
-    else {
-      const warning = scope.options.checkAction?.(action);
-      if (warning !== undefined) report.add('unknown-action', `${whose(actionAt)}: ${warning}`, actionAt.node.at, actionAt.path, 'warning');
-    }
-  }
-  const resourceAt = fields.get('resource');
-  const resource = resourceAt === undefined ? '*' : text(resourceAt, 'resource');
-  const resourceProblem = resource === undefined ? undefined : checkRequestResource(resource);
-  if (resourceProblem !== undefined && resourceAt !== undefined) report.add('bad-resource', `${whose(resourceAt)}: ${resourceProblem}`, resourceAt.node.at, resourceAt.path);
-  const resourceAccountAt = fields.get('resourceAccount');
-  const resourceAccountText = text(resourceAccountAt, 'resourceAccount');
-  let resourceAccount: string | undefined;
-  if (resourceAccountText !== undefined && resourceAccountAt !== undefined) {
-    const owner = findAccount(config, resourceAccountText);
-    if (owner !== undefined) resourceAccount = owner.name;
-    else if (/^\d{12}$/.test(resourceAccountText)) resourceAccount = resourceAccountText;
-    else {
-      report.add(
-        'unknown-account',
-        `${whose(resourceAccountAt)}: unknown account \`${resourceAccountText}\`${didYouMean(resourceAccountText, config.accounts.keys())}: name an account of the organization, or give the 12-digit id of one outside it`,
-        resourceAccountAt.node.at,
-        resourceAccountAt.path,
-      );
-    }
-  }
+  const read = fieldReader(fields, scope);
+  checkName(read, scope);
+  const principal = readPrincipal(read, scope);
+  const { account, accountAt } = readAccount(read, scope);
+  const eligible = readEligible(read, scope);
+  const permissionSet = readPermissionSet(read, scope, { principal, account, accountAt, eligible });
+  const action = readAction(read, scope);
+  const resource = readResource(read, scope);
+  const resourceAccount = readResourceAccount(read, scope);
   const context = readContext(scope);
-
-  // the answer expected
-  const expectAt = required('expect', `the decision expected: ${listExpectations('or')}`);
-  let expect: Expectation | undefined;
-  if (expectAt !== undefined) {
-    const node = expectAt.node;
-    const written = node.kind === 'scalar' && node.value !== null ? String(node.value) : undefined;
-    expect = EXPECTATIONS.find((e) => e === written);
-    if (expect === undefined) {
-      const shown = written !== undefined ? `\`${written}\`` : describeYamlNode(node);
-      const near = written !== undefined ? didYouMean(written, EXPECTATIONS) : '';
-      report.add('bad-expectation', `${whose(expectAt)}: \`expect\` must be ${listExpectations('or')}, not ${shown}${near}`, node.at, expectAt.path);
-    }
-  }
+  const expect = readExpect(read, scope);
 
   if (scope.name === undefined || principal === undefined || account === undefined || permissionSet === undefined || action === undefined || resource === undefined || expect === undefined || context === undefined) {
     return undefined;
@@ -304,6 +195,158 @@ function readTest(fields: ReadonlyMap<Field, Located>, scope: TestScope): Access
     context,
     expect,
   };
+}
+
+/** how the fields of one test (with `defaults` merged in) are read */
+interface FieldReader {
+  readonly fields: ReadonlyMap<Field, Located>;
+  /** a value from `defaults` is reported as such, once, not as part of the first test using it */
+  whose(located: Located): string;
+  /** the field, or a `missing-field` issue saying what it is for */
+  required(field: Field, hint: string): Located | undefined;
+  /** the field's non-empty string, or a `wrong-type` issue */
+  text(located: Located | undefined, field: string): string | undefined;
+}
+
+function fieldReader(fields: ReadonlyMap<Field, Located>, scope: TestScope): FieldReader {
+  const { what, report } = scope;
+  const whose = (located: Located) => (located.path[0] === 'defaults' ? '`defaults`' : what);
+  return {
+    fields,
+    whose,
+    required: (field, hint) => {
+      const located = fields.get(field);
+      if (located === undefined) report.add('missing-field', `${what}: missing \`${field}\`, ${hint}`, scope.item.at, scope.path);
+      return located;
+    },
+    text: (located, field) => {
+      if (located === undefined) return undefined;
+      const { node } = located;
+      if (node.kind === 'scalar' && typeof node.value === 'string' && node.value !== '') return node.value;
+      report.add('wrong-type', `${whose(located)}: \`${field}\` must be a string, not ${describeYamlNode(node)}`, node.at, located.path);
+      return undefined;
+    },
+  };
+}
+
+function checkName({ fields }: FieldReader, { what, report, item, path, name }: TestScope): void {
+  const nameAt = fields.get('name');
+  if (nameAt === undefined) report.add('missing-field', `${what}: missing \`name\`, what the test checks, in words`, item.at, path);
+  else if (name === undefined) report.add('wrong-type', `${what}: \`name\` must be a string, not ${describeYamlNode(nameAt.node)}`, nameAt.node.at, nameAt.path);
+}
+
+/** who asks */
+function readPrincipal(read: FieldReader, { report, config, directory }: TestScope): PrincipalRef | undefined {
+  const principalAt = read.required('principal', 'who asks: `group:NAME`, `user:EMAIL` or `service:NAME`');
+  const principalText = read.text(principalAt, 'principal');
+  if (principalText === undefined || principalAt === undefined) return undefined;
+  const parsed = parsePrincipalRef(principalText);
+  if (!parsed.ok) {
+    report.add('bad-principal', `${read.whose(principalAt)}: ${issueMessages(parsed.issues)}`, principalAt.node.at, principalAt.path);
+    return undefined;
+  }
+  const unknown = checkPrincipal(config, parsed.value, directory);
+  if (unknown !== undefined) {
+    report.add(unknown.code, `${read.whose(principalAt)}: ${unknown.message}`, principalAt.node.at, principalAt.path);
+    return undefined;
+  }
+  return parsed.value;
+}
+
+/** where the principal works */
+function readAccount(read: FieldReader, { report, config }: TestScope): { account: Account | undefined; accountAt: Located | undefined } {
+  const accountAt = read.required('account', 'the account the principal works in, by name or id');
+  const accountText = read.text(accountAt, 'account');
+  const account = accountText === undefined ? undefined : findAccount(config, accountText);
+  if (accountText !== undefined && account === undefined && accountAt !== undefined) {
+    report.add('unknown-account', `${read.whose(accountAt)}: unknown account \`${accountText}\`${didYouMean(accountText, config.accounts.keys())}`, accountAt.node.at, accountAt.path);
+  }
+  return { account, accountAt };
+}
+
+function readEligible(read: FieldReader, { report }: TestScope): boolean {
+  const eligibleAt = read.fields.get('eligible');
+  if (eligibleAt === undefined) return false;
+  if (eligibleAt.node.kind === 'scalar' && typeof eligibleAt.node.value === 'boolean') return eligibleAt.node.value;
+  report.add('wrong-type', `${read.whose(eligibleAt)}: \`eligible\` must be true or false, not ${describeYamlNode(eligibleAt.node)}`, eligibleAt.node.at, eligibleAt.path);
+  return false;
+}
+
+/** with which permission set: the one named, or the only one the principal holds in the account */
+function readPermissionSet(
+  read: FieldReader,
+  { what, report, config, directory }: TestScope,
+  { principal, account, accountAt, eligible }: { principal: PrincipalRef | undefined; account: Account | undefined; accountAt: Located | undefined; eligible: boolean },
+): string | undefined {
+  const permissionSetAt = read.fields.get('permissionSet');
+  const permissionSetText = read.text(permissionSetAt, 'permissionSet');
+  if (permissionSetText !== undefined && !config.permissionSets.has(permissionSetText) && permissionSetAt !== undefined) {
+    report.add(
+      'unknown-permission-set',
+      `${read.whose(permissionSetAt)}: unknown permission set \`${permissionSetText}\`${didYouMean(permissionSetText, config.permissionSets.keys())}`,
+      permissionSetAt.node.at,
+      permissionSetAt.path,
+    );
+  }
+  if (principal === undefined || account === undefined || (permissionSetAt !== undefined && (permissionSetText === undefined || !config.permissionSets.has(permissionSetText)))) return undefined;
+  const where = permissionSetAt ?? accountAt!;
+  return choosePermissionSet(config, directory, principal, account.name, permissionSetText, eligible, (code, message) => report.add(code, `${what}: ${message}`, where.node.at, where.path));
+}
+
+/** what the request does */
+function readAction(read: FieldReader, { report, options }: TestScope): string | undefined {
+  const actionAt = read.required('action', 'the action the request makes, such as `s3:GetObject`');
+  const action = read.text(actionAt, 'action');
+  if (action !== undefined && actionAt !== undefined) {
+    const problem = checkRequestAction(action);
+    if (problem !== undefined) report.add('bad-action', `${read.whose(actionAt)}: ${problem}`, actionAt.node.at, actionAt.path);
+    else {
+      const warning = options.checkAction?.(action);
+      if (warning !== undefined) report.add('unknown-action', `${read.whose(actionAt)}: ${warning}`, actionAt.node.at, actionAt.path, 'warning');
+    }
+  }
+  return action;
+}
+
+/** on what: `*` when the test names no resource */
+function readResource(read: FieldReader, { report }: TestScope): string | undefined {
+  const resourceAt = read.fields.get('resource');
+  const resource = resourceAt === undefined ? '*' : read.text(resourceAt, 'resource');
+  const resourceProblem = resource === undefined ? undefined : checkRequestResource(resource);
+  if (resourceProblem !== undefined && resourceAt !== undefined) report.add('bad-resource', `${read.whose(resourceAt)}: ${resourceProblem}`, resourceAt.node.at, resourceAt.path);
+  return resource;
+}
+
+/** the account owning the resource: one of the organization by name or id, or the id of one outside it */
+function readResourceAccount(read: FieldReader, { report, config }: TestScope): string | undefined {
+  const resourceAccountAt = read.fields.get('resourceAccount');
+  const resourceAccountText = read.text(resourceAccountAt, 'resourceAccount');
+  if (resourceAccountText === undefined || resourceAccountAt === undefined) return undefined;
+  const owner = findAccount(config, resourceAccountText);
+  if (owner !== undefined) return owner.name;
+  if (isAccountId(resourceAccountText)) return resourceAccountText;
+  report.add(
+    'unknown-account',
+    `${read.whose(resourceAccountAt)}: unknown account \`${resourceAccountText}\`${didYouMean(resourceAccountText, config.accounts.keys())}: name an account of the organization, or give the 12-digit id of one outside it`,
+    resourceAccountAt.node.at,
+    resourceAccountAt.path,
+  );
+  return undefined;
+}
+
+/** the answer expected */
+function readExpect(read: FieldReader, { report }: TestScope): Expectation | undefined {
+  const expectAt = read.required('expect', `the decision expected: ${listExpectations('or')}`);
+  if (expectAt === undefined) return undefined;
+  const node = expectAt.node;
+  const written = node.kind === 'scalar' && node.value !== null ? String(node.value) : undefined;
+  const expect = EXPECTATIONS.find((e) => e === written);
+  if (expect === undefined) {
+    const shown = written !== undefined ? `\`${written}\`` : describeYamlNode(node);
+    const near = written !== undefined ? didYouMean(written, EXPECTATIONS) : '';
+    report.add('bad-expectation', `${read.whose(expectAt)}: \`expect\` must be ${listExpectations('or')}, not ${shown}${near}`, node.at, expectAt.path);
+  }
+  return expect;
 }
 
 /**

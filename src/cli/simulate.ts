@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import {
   appendAll,
   compilePolicySet,
+  createDecider,
   decidePrepared,
   evaluateCase,
   formatIssue,
@@ -116,8 +117,9 @@ function runCase(file: string, repeat: number | undefined): CaseRun {
   const { decision, pass, compiled } = evaluateCase(c);
   let microsPerDecision: number | undefined;
   if (repeat !== undefined) {
+    const decider = createDecider();
     const start = performance.now();
-    for (let i = 0; i < repeat; i++) decidePrepared(compiled, prepareRequest(c.request, c.principal));
+    for (let i = 0; i < repeat; i++) decider.decidePrepared(compiled, decider.prepareRequest(c.request, c.principal));
     microsPerDecision = ((performance.now() - start) * 1000) / repeat;
   }
   return { kind: 'decided', file, name: c.name, decision, expected: c.expected, pass, microsPerDecision, warnings: c.warnings };

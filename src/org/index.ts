@@ -37,6 +37,7 @@ export { describeYamlNode } from './describe-yaml-node.ts';
 export { didYouMean } from './did-you-mean.ts';
 export { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
 export { readYamlTree, formatYamlPath, type YamlEntry, type YamlList, type YamlMap, type YamlNode, type YamlPathSegment, type YamlScalar, type YamlTree } from './read-yaml-tree.ts';
+export { readYamlMap, type YamlMapProblem } from './read-yaml-map.ts';
 export {
   diffConfigs,
   unitPathName,

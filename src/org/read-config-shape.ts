@@ -4,10 +4,11 @@
  * each other here (see check-references.ts); what cannot be read is left out of the draft, so
  * later checks do not repeat a mistake already reported.
  */
+import { isAccountId } from '../policy/index.ts';
 import type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
 import { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
 import { describeYamlNode } from './describe-yaml-node.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { readYamlMap } from './read-yaml-map.ts';
 import type {
   DraftAccount,
   DraftAssignment,
@@ -55,17 +56,7 @@ class Reader {
 
   /** the entries of a map, by key; unknown keys are reported (a misspelt key would silently drop what it holds) */
   map(node: YamlNode, path: Path, what: string, known: readonly string[]): Map<string, YamlEntry> | undefined {
-    if (node.kind !== 'map') {
-      this.add('wrong-type', `${what} must be a map, not ${describeYamlNode(node)}`, node.at, path);
-      return undefined;
-    }
-    const out = new Map<string, YamlEntry>();
-    for (const entry of node.entries) {
-      if (!known.includes(entry.key)) {
-        this.add('unknown-field', `${what}: unknown field \`${entry.key}\`${didYouMean(entry.key, known)}`, entry.keyAt, [...path, entry.key]);
-      } else out.set(entry.key, entry);
-    }
-    return out;
+    return readYamlMap(node, path, what, known, (code, message, at, where) => this.add(code, message, at, where));
   }
 
   /** a map whose keys are names the user chooses (guardrails, permission sets, groups, service accounts) */
@@ -160,7 +151,7 @@ class Reader {
     }
     const value = this.string(node, path, what);
     if (value === undefined) return undefined;
-    if (!/^\d{12}$/.test(value)) {
+    if (!isAccountId(value)) {
       this.add('bad-account-id', `${what}: \`${value}\` is not an AWS account id: expected 12 digits`, node.at, path);
       return undefined;
     }

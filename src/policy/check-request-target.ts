@@ -9,6 +9,14 @@ import { parseArn } from './arn.ts';
 /** `service:Action`: service prefixes are letters, digits and hyphens; action names add underscores */
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$/;
 
+/** the same shape, where a policy may write `*` and `?` in either part (`s3:Get*`, `*:List*`) */
+const ACTION_PATTERN = /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/;
+
+/** whether a policy's `Action` entry has the shape of an action or of an action pattern (`*` alone aside) */
+export function isActionPattern(text: string): boolean {
+  return ACTION_PATTERN.test(text);
+}
+
 /** undefined when `action` is one action, else why not (the action in backticks, lower-case message) */
 export function checkRequestAction(action: string): string | undefined {
   if (ACTION.test(action)) return undefined;

@@ -9,14 +9,28 @@
  * - `ForAllValues:` every request value must match; `ForAnyValue:` at least one
  */
 import { splitArn } from './arn.ts';
-import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Cidr } from './condition-values.ts';
+import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Address, type Cidr } from './condition-values.ts';
 import { compileGlob, matchTokens, type TextMatcher } from './glob.ts';
+import { memoize } from './memoize.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type PolicyVersion, type SetOperator } from './policy.ts';
 import type { ContextValue, PreparedRequest } from './request.ts';
 import { parseTemplate, resolveGlobTemplate, resolveTemplate, type ContextLookup, type Template } from './variables.ts';
 
 /** does one request value match any of the policy's values (a value whose variable has no value matches nothing) */
-type ValueTest = (value: string, lookup: ContextLookup) => boolean;
+type ValueTest = (value: string, lookup: ContextLookup, caches: ValueCaches) => boolean;
+
+/**
+ * Request values parsed by evaluation, remembered: dates and addresses repeat from request to
+ * request. Owned by a decider (see `createDecider`), bounded because the values come from callers.
+ */
+export interface ValueCaches {
+  readonly parseDate: (text: string) => number | undefined;
+  readonly parseAddress: (text: string) => Address | undefined;
+}
+
+export function createValueCaches(): ValueCaches {
+  return { parseDate: memoize(parseDate), parseAddress: memoize(parseAddress) };
+}
 
 export interface CompiledCondition {
   readonly source: Condition;
@@ -58,78 +72,34 @@ function templatesOf(values: readonly string[], version: PolicyVersion): (Templa
   });
 }
 
+/** the test of one operator family, with the policy's values parsed ahead where they have no variables */
 function compileTest(base: BaseOperator, values: readonly string[], version: PolicyVersion): ValueTest {
   const templates = templatesOf(values, version);
   const dynamic = templates.some((t) => t !== undefined);
-  /** the policy values with variables resolved; a value whose variable has no value is null and left out */
-  const resolved = (lookup: ContextLookup): string[] => {
-    const out: string[] = [];
-    for (let i = 0; i < values.length; i++) {
-      const template = templates[i];
-      if (template === undefined) out.push(values[i]!);
-      else {
-        const text = resolveTemplate(template, lookup);
-        if (text !== undefined) out.push(text);
-      }
-    }
-    return out;
-  };
-
   switch (base) {
     case 'StringEquals':
-    case 'StringNotEquals': {
-      if (!dynamic) {
-        const set = new Set(values);
-        return (value) => set.has(value);
-      }
-      return (value, lookup) => resolved(lookup).includes(value);
-    }
+    case 'StringNotEquals':
+      return stringEqualsTest(values, templates, dynamic);
     case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase': {
-      if (!dynamic) {
-        const set = new Set(values.map((v) => v.toLowerCase()));
-        return (value) => set.has(value.toLowerCase());
-      }
-      return (value, lookup) => {
-        const list = resolved(lookup);
-        const lower = value.toLowerCase();
-        return list.some((v) => v.toLowerCase() === lower);
-      };
-    }
+    case 'StringNotEqualsIgnoreCase':
+      return stringEqualsIgnoreCaseTest(values, templates, dynamic);
     case 'StringLike':
-    case 'StringNotLike': {
-      if (!dynamic) {
-        const matchers = values.map((v) => compileGlob(v));
-        return (value) => matchers.some((m) => m(value));
-      }
-      return (value, lookup) => {
-        for (let i = 0; i < values.length; i++) {
-          const template = templates[i];
-          const tokens = resolveGlobTemplate(template ?? [values[i]!], lookup, false);
-          if (tokens === undefined) continue;
-          if (matchTokens(tokens, value)) return true;
-        }
-        return false;
-      };
-    }
+    case 'StringNotLike':
+      return stringLikeTest(values, templates, dynamic);
     case 'NumericEquals':
     case 'NumericNotEquals':
     case 'NumericLessThan':
     case 'NumericLessThanEquals':
     case 'NumericGreaterThan':
-    case 'NumericGreaterThanEquals': {
-      const compare = COMPARE[base.slice('Numeric'.length)]!;
-      return parsedCompare(values, templates, parseNumber, compare);
-    }
+    case 'NumericGreaterThanEquals':
+      return parsedCompare(values, templates, parseNumber, COMPARE[base.slice('Numeric'.length)]!, parseNumber);
     case 'DateEquals':
     case 'DateNotEquals':
     case 'DateLessThan':
     case 'DateLessThanEquals':
     case 'DateGreaterThan':
-    case 'DateGreaterThanEquals': {
-      const compare = COMPARE[base.slice('Date'.length)]!;
-      return parsedCompare(values, templates, parseDate, compare);
-    }
+    case 'DateGreaterThanEquals':
+      return parsedCompare(values, templates, parseDate, COMPARE[base.slice('Date'.length)]!, parseRequestDate);
     case 'Bool': {
       const set = new Set(values.map((v) => v.toLowerCase()));
       return (value) => set.has(value.toLowerCase());
@@ -139,46 +109,13 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
       return (value) => set.has(value);
     }
     case 'IpAddress':
-    case 'NotIpAddress': {
-      const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
-      return (value, lookup) => {
-        const address = parseAddress(value);
-        if (address === undefined) return false;
-        for (let i = 0; i < values.length; i++) {
-          let block: Cidr | undefined = blocks[i];
-          const template = templates[i];
-          if (template !== undefined) {
-            const text = resolveTemplate(template, lookup);
-            if (text === undefined) continue;
-            block = parseCidr(text);
-          }
-          if (block !== undefined && addressInCidr(address, block)) return true;
-        }
-        return false;
-      };
-    }
+    case 'NotIpAddress':
+      return ipAddressTest(values, templates);
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':
-    case 'ArnNotLike': {
-      // both forms compare the six ARN parts one by one, each with * and ? wildcards
-      const staticPatterns = values.map((v, i) => (templates[i] === undefined ? compileArnPattern(v) : undefined));
-      return (value, lookup) => {
-        const parts = splitArn(value);
-        if (parts === undefined) return false;
-        for (let i = 0; i < values.length; i++) {
-          let pattern = staticPatterns[i];
-          const template = templates[i];
-          if (template !== undefined) {
-            const text = resolveTemplate(template, lookup);
-            if (text === undefined) continue;
-            pattern = compileArnPattern(text);
-          }
-          if (pattern !== undefined && pattern(parts)) return true;
-        }
-        return false;
-      };
-    }
+    case 'ArnNotLike':
+      return arnTest(values, templates);
     case 'Null':
       // evaluated on presence, never on a value
       return () => false;
@@ -189,15 +126,105 @@ function compileTest(base: BaseOperator, values: readonly string[], version: Pol
   }
 }
 
+/** the policy values with variables resolved; a value whose variable has no value is null and left out */
+function resolveValues(values: readonly string[], templates: readonly (Template | undefined)[], lookup: ContextLookup): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const template = templates[i];
+    if (template === undefined) out.push(values[i]!);
+    else {
+      const text = resolveTemplate(template, lookup);
+      if (text !== undefined) out.push(text);
+    }
+  }
+  return out;
+}
+
+function stringEqualsTest(values: readonly string[], templates: readonly (Template | undefined)[], dynamic: boolean): ValueTest {
+  if (!dynamic) {
+    const set = new Set(values);
+    return (value) => set.has(value);
+  }
+  return (value, lookup) => resolveValues(values, templates, lookup).includes(value);
+}
+
+function stringEqualsIgnoreCaseTest(values: readonly string[], templates: readonly (Template | undefined)[], dynamic: boolean): ValueTest {
+  if (!dynamic) {
+    const set = new Set(values.map((v) => v.toLowerCase()));
+    return (value) => set.has(value.toLowerCase());
+  }
+  return (value, lookup) => {
+    const list = resolveValues(values, templates, lookup);
+    const lower = value.toLowerCase();
+    return list.some((v) => v.toLowerCase() === lower);
+  };
+}
+
+function stringLikeTest(values: readonly string[], templates: readonly (Template | undefined)[], dynamic: boolean): ValueTest {
+  if (!dynamic) {
+    const matchers = values.map((v) => compileGlob(v));
+    return (value) => matchers.some((m) => m(value));
+  }
+  return (value, lookup) => {
+    for (let i = 0; i < values.length; i++) {
+      const template = templates[i];
+      const tokens = resolveGlobTemplate(template ?? [values[i]!], lookup, false);
+      if (tokens === undefined) continue;
+      if (matchTokens(tokens, value)) return true;
+    }
+    return false;
+  };
+}
+
+function ipAddressTest(values: readonly string[], templates: readonly (Template | undefined)[]): ValueTest {
+  const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
+  return (value, lookup, caches) => {
+    const address = caches.parseAddress(value);
+    if (address === undefined) return false;
+    for (let i = 0; i < values.length; i++) {
+      let block: Cidr | undefined = blocks[i];
+      const template = templates[i];
+      if (template !== undefined) {
+        const text = resolveTemplate(template, lookup);
+        if (text === undefined) continue;
+        block = parseCidr(text);
+      }
+      if (block !== undefined && addressInCidr(address, block)) return true;
+    }
+    return false;
+  };
+}
+
+/** both ArnEquals and ArnLike compare the six ARN parts one by one, each with * and ? wildcards */
+function arnTest(values: readonly string[], templates: readonly (Template | undefined)[]): ValueTest {
+  const staticPatterns = values.map((v, i) => (templates[i] === undefined ? compileArnPattern(v) : undefined));
+  return (value, lookup) => {
+    const parts = splitArn(value);
+    if (parts === undefined) return false;
+    for (let i = 0; i < values.length; i++) {
+      let pattern = staticPatterns[i];
+      const template = templates[i];
+      if (template !== undefined) {
+        const text = resolveTemplate(template, lookup);
+        if (text === undefined) continue;
+        pattern = compileArnPattern(text);
+      }
+      if (pattern !== undefined && pattern(parts)) return true;
+    }
+    return false;
+  };
+}
+
 function parsedCompare(
   values: readonly string[],
   templates: readonly (Template | undefined)[],
   parse: (text: string) => number | undefined,
   compare: Compare,
+  parseActual: (text: string, caches: ValueCaches) => number | undefined,
 ): ValueTest {
   const parsed = values.map((v, i) => (templates[i] === undefined ? parse(v) : undefined));
-  return (value, lookup) => {
-    const actual = parse(value);
+  return (value, lookup, caches) => {
+    const actual = parseActual(value, caches);
     if (actual === undefined) return false;
     for (let i = 0; i < values.length; i++) {
       let expected = parsed[i];
@@ -211,6 +238,11 @@ function parsedCompare(
     }
     return false;
   };
+}
+
+/** a request's date, remembered (numbers are too cheap to) */
+function parseRequestDate(text: string, caches: ValueCaches): number | undefined {
+  return caches.parseDate(text);
 }
 
 type ArnPattern = (parts: readonly string[]) => boolean;
@@ -235,7 +267,7 @@ function isEmpty(value: ContextValue | undefined): boolean {
 }
 
 /** evaluate one condition against the request; adds the key to `missing` when the request lacks it */
-export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest, missing: string[]): boolean {
+export function evaluateCondition(condition: CompiledCondition, request: PreparedRequest, missing: string[], caches: ValueCaches): boolean {
   const raw = request.context.get(condition.keyLower);
   if (condition.base === 'Null') {
     const absent = isEmpty(raw);
@@ -257,7 +289,7 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
   // against a null value", reference_policies_variables.html#policy-vars-no-value)
   if (condition.set === 'ForAllValues') {
     for (const value of values) {
-      const hit = condition.test(value, lookup);
+      const hit = condition.test(value, lookup, caches);
       if (hit === condition.negated) return false;
     }
     return true;
@@ -265,7 +297,7 @@ export function evaluateCondition(condition: CompiledCondition, request: Prepare
   // ForAnyValue, and a plain operator: a multivalued request value matches when any member does
   let any = false;
   for (const value of values) {
-    const hit = condition.test(value, lookup);
+    const hit = condition.test(value, lookup, caches);
     if (condition.set === 'ForAnyValue' ? hit !== condition.negated : hit) {
       any = true;
       break;

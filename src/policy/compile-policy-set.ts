@@ -14,7 +14,7 @@
  *   in hundreds of statements).
  */
 import { isAccountId, isOriginAccessIdentity, splitArn } from './arn.ts';
-import { compileCondition, evaluateCondition, type CompiledCondition } from './compile-condition.ts';
+import { compileCondition, createValueCaches, evaluateCondition, type CompiledCondition, type ValueCaches } from './compile-condition.ts';
 import type { Cause, StatementRef } from './decision.ts';
 import { compileGlob, compileResourcePattern, hasWildcard, matchResourceTokens, type TextMatcher } from './glob.ts';
 import type { Condition, Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
@@ -33,7 +33,7 @@ interface Shared {
 }
 
 interface SharedResource extends Shared {
-  readonly match: (request: PreparedRequest) => boolean;
+  readonly match: (request: PreparedRequest, caches: EvaluationCaches) => boolean;
 }
 
 type SharedCondition = CompiledCondition & Shared;
@@ -54,6 +54,8 @@ export interface EvaluationEnv {
   readonly hasBoundary: boolean;
   /** per shared condition or resource list (by id): 0 not evaluated yet, 1 false, 2 true */
   readonly memo: Uint8Array;
+  /** what evaluation remembers from decision to decision */
+  readonly caches: EvaluationCaches;
   /** condition keys asked for that the request lacks, as the policies spell them (may repeat) */
   readonly missing: string[];
   /** stop looking for Allow statements in a slot once one settles it (see DecideOptions) */
@@ -75,10 +77,20 @@ export interface Slot {
 }
 
 /**
- * per slot: lower-cased action → the statements whose actions match it (bounded). A memo beside
- * the compiled value rather than in it, so the compiled set itself never changes after compiling.
+ * What evaluation remembers from decision to decision, owned by a decider (see `createDecider`):
+ * - per slot, lower-cased action → the statements whose actions match it (bounded): a memo beside
+ *   the compiled value rather than in it, so the compiled set itself never changes after compiling
+ * - resource patterns resolved from policy variables, compiled (bounded, see `matchResourceTokens`)
+ * - request dates and addresses, parsed
  */
-const candidateMemo = new WeakMap<Slot, Map<string, Candidates>>();
+export interface EvaluationCaches extends ValueCaches {
+  readonly candidates: WeakMap<Slot, Map<string, Candidates>>;
+  readonly resourceMatchers: Map<string, TextMatcher>;
+}
+
+export function createEvaluationCaches(): EvaluationCaches {
+  return { ...createValueCaches(), candidates: new WeakMap(), resourceMatchers: new Map() };
+}
 
 /** how many action names a slot remembers before it starts over */
 const CANDIDATE_CACHE_SIZE = 4096;
@@ -218,7 +230,7 @@ function compileStatement(type: PolicyType, policy: Policy, policyIndex: number,
   };
 }
 
-function compileResources(resources: readonly string[] | undefined, negated: boolean, version: PolicyVersion): (request: PreparedRequest) => boolean {
+function compileResources(resources: readonly string[] | undefined, negated: boolean, version: PolicyVersion): SharedResource['match'] {
   if (resources === undefined) return () => true;
   const matchers: ({ fixed: TextMatcher } | { template: Template })[] = resources.map((r) => {
     if (version === '2012-10-17' && r.includes('${')) {
@@ -235,7 +247,7 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
     }
     return negated ? (request) => !fixed.some((m) => m(request.resource)) : (request) => fixed.some((m) => m(request.resource));
   }
-  return (request) => {
+  return (request, caches) => {
     let hit = false;
     for (const m of matchers) {
       if ('fixed' in m) {
@@ -247,7 +259,7 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
         // Resource or NotResource element of a policy, the resource that includes a policy variable
         // with no value will not match any resource" (reference_policies_variables.html#policy-vars-no-value).
         // So in NotResource such an entry excludes nothing.
-        if (tokens !== undefined && matchResourceTokens(tokens)(request.resource)) hit = true;
+        if (tokens !== undefined && matchResourceTokens(tokens, caches.resourceMatchers)(request.resource)) hit = true;
       }
     }
     return negated ? !hit : hit;
@@ -396,7 +408,7 @@ const GRANT_RANK: Record<Grant, number> = { account: 1, role: 2, caller: 3 };
 function applyStatement(statement: CompiledStatement, request: PreparedRequest, env: EvaluationEnv, result: SlotResult): void {
   const resource = statement.resource;
   let resourceHit = env.memo[resource.id];
-  if (resourceHit === 0) env.memo[resource.id] = resourceHit = resource.match(request) ? 2 : 1;
+  if (resourceHit === 0) env.memo[resource.id] = resourceHit = resource.match(request, env.caches) ? 2 : 1;
   if (resourceHit !== 2) return;
   let grant: Grant | undefined;
   if (statement.matchPrincipal !== undefined) {
@@ -407,7 +419,7 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   let conditionsHold = true;
   for (const condition of statement.conditions) {
     let hit = env.memo[condition.id];
-    if (hit === 0) env.memo[condition.id] = hit = evaluateCondition(condition, request, env.missing) ? 2 : 1;
+    if (hit === 0) env.memo[condition.id] = hit = evaluateCondition(condition, request, env.missing, env.caches) ? 2 : 1;
     if (hit !== 2) conditionsHold = false;
   }
   if (!conditionsHold) return;
@@ -419,9 +431,9 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
 }
 
 /** the statements of a slot whose actions match, from the index, remembered per action name */
-function candidatesOf(slot: Slot, request: PreparedRequest): Candidates {
-  let memo = candidateMemo.get(slot);
-  if (memo === undefined) candidateMemo.set(slot, (memo = new Map()));
+function candidatesOf(slot: Slot, request: PreparedRequest, caches: EvaluationCaches): Candidates {
+  let memo = caches.candidates.get(slot);
+  if (memo === undefined) caches.candidates.set(slot, (memo = new Map()));
   const cached = memo.get(request.actionLower);
   if (cached !== undefined) return cached;
   const denies: CompiledStatement[] = [];
@@ -438,7 +450,7 @@ function candidatesOf(slot: Slot, request: PreparedRequest): Candidates {
 
 export function evaluateSlot(slot: Slot, request: PreparedRequest, env: EvaluationEnv): SlotResult {
   const result: SlotResult = { allows: [], denies: [], grant: undefined };
-  const { denies, allows } = candidatesOf(slot, request);
+  const { denies, allows } = candidatesOf(slot, request, env.caches);
   for (const s of denies) applyStatement(s, request, env, result);
   for (const s of allows) {
     applyStatement(s, request, env, result);

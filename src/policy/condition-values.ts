@@ -1,6 +1,5 @@
 /** value parsing shared by validation and evaluation of conditions */
 import ipaddr from 'ipaddr.js';
-import { memoize } from './memoize.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const EPOCH = /^[+-]?\d+(\.\d+)?$/;
@@ -9,9 +8,7 @@ const EPOCH = /^[+-]?\d+(\.\d+)?$/;
  * milliseconds since the epoch for an ISO 8601 date or date-time (UTC when no zone is given, as
  * AWS's clock is) or for epoch seconds; undefined when the text is neither
  */
-export const parseDate = memoize(parseDateText);
-
-function parseDateText(text: string): number | undefined {
+export function parseDate(text: string): number | undefined {
   if (EPOCH.test(text)) return Number(text) * 1000;
   const m = ISO_DATE.exec(text);
   if (m === null) return undefined;
@@ -36,7 +33,9 @@ export function parseNumber(text: string): number | undefined {
   return isDecimal(text.trim()) ? Number(text) : undefined;
 }
 
-export type Cidr = readonly [ipaddr.IPv4 | ipaddr.IPv6, number];
+export type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+export type Cidr = readonly [Address, number];
 
 /** an IPv4 or IPv6 CIDR block, or a single address as a block of one */
 export function parseCidr(text: string): Cidr | undefined {
@@ -50,15 +49,15 @@ export function parseCidr(text: string): Cidr | undefined {
 }
 
 /** an address from the request; an IPv4-mapped IPv6 address counts as IPv4 */
-export const parseAddress = memoize((text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined => {
+export function parseAddress(text: string): Address | undefined {
   try {
     return ipaddr.process(text);
   } catch {
     return undefined;
   }
-});
+}
 
-export function addressInCidr(address: ipaddr.IPv4 | ipaddr.IPv6, cidr: Cidr): boolean {
+export function addressInCidr(address: Address, cidr: Cidr): boolean {
   const [range, bits] = cidr;
   if (address.kind() !== range.kind()) return false;
   return address.match(range, bits);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compilePolicySet, type PolicySetInput } from './compile-policy-set.ts';
-import { decide } from './decide.ts';
+import { createDecider, decide } from './decide.ts';
 import { explain } from './explain.ts';
 import { parsePolicy } from './parse-policy.ts';
 import type { Policy, PolicyType } from './policy.ts';
@@ -125,5 +125,51 @@ describe('decide: sts:GetCallerIdentity needs no permission', () => {
     assert.equal(run({ identity: [denyAll('identity')] }, 'sts:GetSessionToken', '*').decision, 'ExplicitDeny');
     const anonymous = decide(compilePolicySet({}), { principal: '*', action: 'sts:GetCallerIdentity', resource: '*' });
     assert.equal(anonymous.decision, 'ImplicitDeny');
+  });
+});
+
+describe('createDecider: each decider owns what deciding remembers', () => {
+  // a set whose decisions go through every cache: conditions on dates and addresses, a resource
+  // pattern with a variable and a mid-segment star, and statements found by action
+  const rich = compilePolicySet({
+    identity: [
+      policy('rich', 'identity', [
+        { Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::${aws:username}-*-logs/*' },
+        { Effect: 'Allow', Action: 'ec2:*', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
+        { Effect: 'Deny', Action: 'ec2:Terminate*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '10.1.0.0/16' } } },
+      ]),
+    ],
+  });
+  // a smaller set in which the same requests decide otherwise
+  const small = compilePolicySet({ identity: [policy('small', 'identity', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }])] });
+  const requests = [
+    { principal: alice, action: 's3:GetObject', resource: 'arn:aws:s3:::alice-app-logs/x' },
+    { principal: alice, action: 's3:GetObject', resource: 'arn:aws:s3:::bob-app-logs/x' },
+    { principal: alice, action: 'ec2:RunInstances', resource: '*', context: { 'aws:CurrentTime': '2026-06-01T00:00:00Z', 'aws:SourceIp': '10.2.3.4' } },
+    { principal: alice, action: 'ec2:RunInstances', resource: '*', context: { 'aws:CurrentTime': '2031-06-01T00:00:00Z', 'aws:SourceIp': '10.2.3.4' } },
+    { principal: alice, action: 'EC2:TerminateInstances', resource: '*', context: { 'aws:CurrentTime': '2026-06-01T00:00:00Z', 'aws:SourceIp': '10.1.3.4' } },
+    { principal: alice, action: 'ec2:TerminateInstances', resource: '*', context: { 'aws:CurrentTime': '2026-06-01T00:00:00Z', 'aws:SourceIp': '10.2.3.4' } },
+  ];
+
+  test('a decider used over and over, on two policy sets in turn, decides as a fresh one', () => {
+    const decider = createDecider();
+    const other = createDecider();
+    const decisions: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const request of requests) {
+        for (const set of [rich, small]) {
+          const fresh = createDecider().decide(set, request);
+          assert.deepEqual(decider.decide(set, request), fresh);
+          assert.deepEqual(other.decidePrepared(set, other.prepareRequest(request)), fresh);
+          if (round === 0) decisions.push(fresh.decision);
+        }
+      }
+    }
+    // the requests are a real mix on both sets, so the comparison above covers every path
+    assert.deepEqual(decisions, ['Allow', 'Allow', 'ImplicitDeny', 'Allow', 'Allow', 'ImplicitDeny', 'ImplicitDeny', 'ImplicitDeny', 'Allow', 'ImplicitDeny', 'ExplicitDeny', 'ImplicitDeny']);
+  });
+
+  test('the default decider of `decide` decides as a fresh one', () => {
+    for (const request of requests) assert.deepEqual(decide(rich, request), createDecider().decide(rich, request));
   });
 });

@@ -18,11 +18,11 @@
  * and `causesOf` reads the causes off the rule's facts.
  */
 import { appendAll } from './append-all.ts';
-import type { CompiledPolicySet, CompiledStatement, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
-import { evaluateSlot } from './compile-policy-set.ts';
+import type { CompiledPolicySet, CompiledStatement, EvaluationCaches, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
+import { createEvaluationCaches, evaluateSlot } from './compile-policy-set.ts';
 import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
 import type { PolicyType } from './policy.ts';
-import { prepareRequest, type PreparedRequest, type PrincipalFacts, type Request } from './request.ts';
+import { createRequestCaches, prepareRequest, type PreparedRequest, type PrincipalFacts, type Request, type RequestCaches } from './request.ts';
 
 export interface DecideOptions {
   /**
@@ -35,12 +35,50 @@ export interface DecideOptions {
   readonly causes?: 'all' | 'sufficient';
 }
 
-export function decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts, options?: DecideOptions): Decision {
-  return decidePrepared(set, prepareRequest(request, facts), options);
+/**
+ * Decides requests, and owns what deciding remembers from decision to decision: the memo of one
+ * decision (reused, not reallocated), prepared principals and lower-cased names, parsed dates and
+ * addresses, compiled resource patterns, and each slot's statements by action (all bounded). A
+ * long-running caller (the server, a benchmark) keeps one per process or policy version; a test
+ * makes a fresh one. Deciding is synchronous and never re-entered, so one decider serves a thread.
+ */
+export interface Decider {
+  decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts, options?: DecideOptions): Decision;
+  decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options?: DecideOptions): Decision;
+  prepareRequest(request: Request, facts?: PrincipalFacts): PreparedRequest;
 }
 
-export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions = {}): Decision {
-  const evaluated = evaluatePolicies(set, req, options);
+export function createDecider(): Decider {
+  const state: DeciderState = { scratch: new Uint8Array(1024), request: createRequestCaches(), evaluation: createEvaluationCaches() };
+  return {
+    decide: (set, request, facts, options) => decideWith(state, set, prepareRequest(request, facts, state.request), options),
+    decidePrepared: (set, req, options) => decideWith(state, set, req, options),
+    prepareRequest: (request, facts) => prepareRequest(request, facts, state.request),
+  };
+}
+
+interface DeciderState {
+  /** the memo of one decision, grown when a policy set needs more (see `scratchMemo`) */
+  scratch: Uint8Array;
+  readonly request: RequestCaches;
+  readonly evaluation: EvaluationCaches;
+}
+
+/** the decider of the simple calls below: for callers that decide now and then (the CLI, analyses) */
+const DEFAULT_DECIDER = createDecider();
+
+/** decide with the default decider */
+export function decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts, options?: DecideOptions): Decision {
+  return DEFAULT_DECIDER.decide(set, request, facts, options);
+}
+
+/** decide a prepared request with the default decider */
+export function decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options?: DecideOptions): Decision {
+  return DEFAULT_DECIDER.decidePrepared(set, req, options);
+}
+
+function decideWith(state: DeciderState, set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions = {}): Decision {
+  const evaluated = evaluatePolicies(state, set, req, options);
   const verdict = applyRule(evaluated, req);
   return {
     decision: verdict.decision,
@@ -70,12 +108,13 @@ interface Evaluated {
   readonly missing: string[];
 }
 
-function evaluatePolicies(set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions): Evaluated {
+function evaluatePolicies(state: DeciderState, set: CompiledPolicySet, req: PreparedRequest, options: DecideOptions): Evaluated {
   const scpExemption = scpExempt(set, req);
   const rcpExemption = rcpExempt(set, req);
   const env: EvaluationEnv = {
     hasBoundary: set.permissionBoundary !== undefined,
-    memo: scratchMemo(set.sharedCount),
+    memo: scratchMemo(state, set.sharedCount),
+    caches: state.evaluation,
     missing: [],
     sufficient: options.causes === 'sufficient',
   };
@@ -283,15 +322,13 @@ function exemptionsOf(set: CompiledPolicySet, e: Evaluated): Decision['exemption
 }
 
 /**
- * the memo of one decision, reused from decision to decision: deciding is synchronous and never
- * re-entered, and a fresh typed array per decision costs more than clearing this one
+ * the memo of one decision, the decider's, reused from decision to decision: deciding is
+ * synchronous and never re-entered, and a fresh typed array per decision costs more than clearing
  */
-let scratch = new Uint8Array(1024);
-
-function scratchMemo(size: number): Uint8Array {
-  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
-  else scratch.fill(0, 0, size);
-  return scratch;
+function scratchMemo(state: DeciderState, size: number): Uint8Array {
+  if (state.scratch.length < size) state.scratch = new Uint8Array(Math.max(size, 2 * state.scratch.length));
+  else state.scratch.fill(0, 0, size);
+  return state.scratch;
 }
 
 function evaluateChain(slots: readonly Slot[], req: PreparedRequest, env: EvaluationEnv): SlotResult[] {

@@ -138,21 +138,22 @@ export function hasWildcard(text: string): boolean {
  * So a `*` followed by more of its own segment stops at colons; a `*` that ends a segment (before
  * a `:` or at the end) runs on. Most patterns have only the second kind and use the fast matcher.
  */
-export function matchResourceTokens(tokens: readonly GlobToken[]): TextMatcher {
+export function matchResourceTokens(tokens: readonly GlobToken[], matchers: Map<string, TextMatcher>): TextMatcher {
   if (!hasMidSegmentStar(tokens)) return (text) => matchTokens(tokens, text);
   // a pattern with policy variables is resolved, and lands here, for every request: the compiled
-  // matcher of each resolved pattern is kept (bounded, as memoize.ts does)
+  // matcher of each resolved pattern is kept in the caller's `matchers` (bounded, as memoize.ts does)
   const key = tokens.map((t) => (t === STAR ? '*' : t === ONE ? '?' : `${t.length}:${t}`)).join('');
-  let matcher = segmentMatchers.get(key);
+  let matcher = matchers.get(key);
   if (matcher === undefined) {
-    if (segmentMatchers.size >= 4096) segmentMatchers.clear();
+    if (matchers.size >= RESOURCE_MATCHER_LIMIT) matchers.clear();
     matcher = compileSegmentMatcher(tokens);
-    segmentMatchers.set(key, matcher);
+    matchers.set(key, matcher);
   }
   return matcher;
 }
 
-const segmentMatchers = new Map<string, TextMatcher>();
+/** how many resolved resource patterns `matchResourceTokens` keeps compiled before it starts over */
+const RESOURCE_MATCHER_LIMIT = 4096;
 
 // the items of a segment-aware pattern: a code point (≥ 0), or one of these wildcards
 const ANY_ONE = -1;
@@ -354,5 +355,5 @@ function hasMidSegmentStar(tokens: readonly GlobToken[]): boolean {
 /** a resource pattern without variables, compiled once */
 export function compileResourcePattern(pattern: string): TextMatcher {
   const tokens = tokenizeGlob(pattern);
-  return hasMidSegmentStar(tokens) ? matchResourceTokens(tokens) : compileGlob(pattern);
+  return hasMidSegmentStar(tokens) ? compileSegmentMatcher(tokens) : compileGlob(pattern);
 }

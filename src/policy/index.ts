@@ -11,11 +11,11 @@ export { readJsonText, formatJsonPath, type JsonText, type JsonPathSegment } fro
 export type { Request, PrincipalFacts, ContextValue, PreparedRequest, PrincipalKind } from './request.ts';
 export { prepareRequest } from './request.ts';
 export { compilePolicySet, type CompiledPolicySet, type PolicySetInput, type CompileOptions } from './compile-policy-set.ts';
-export { decide, decidePrepared, needsNoPermission, type DecideOptions } from './decide.ts';
+export { createDecider, decide, decidePrepared, needsNoPermission, type DecideOptions, type Decider } from './decide.ts';
 export type { Decision, DecisionKind, Cause, StatementRef, Outcome, ExemptionReason } from './decision.ts';
 export { explain, describeCause, describeStatement, type ExplainOptions } from './explain.ts';
 export { parseCase, type DecisionCase, type ParseCaseOptions } from './parse-case.ts';
-export { splitArn, parseArn, accountOfArn, type Arn } from './arn.ts';
+export { splitArn, parseArn, accountOfArn, isAccountId, type Arn } from './arn.ts';
 export { editDistance } from './edit-distance.ts';
 export { parseDate } from './condition-values.ts';
 export { closestMatch, suggestionDistance } from './closest-match.ts';

@@ -66,35 +66,9 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
   for (const key of ['source', 'notes'] as const) if (key in doc && typeof doc[key] !== 'string') bad(`\`${key}\` must be a string`, [key]);
 
   const request = readRequest(doc.request, options.contextKeyType ?? globalContextKeyType, bad);
-  const principal: { roleArn?: string; serviceLinkedRole?: boolean } = {};
-  if ('principal' in doc) {
-    const p = doc.principal;
-    if (!isObject(p)) bad('`principal` must be an object', ['principal']);
-    else {
-      for (const key of Object.keys(p)) if (key !== 'roleArn' && key !== 'serviceLinkedRole') bad(`unknown principal fact \`${key}\``, ['principal', key]);
-      if ('roleArn' in p) {
-        if (typeof p.roleArn === 'string') principal.roleArn = p.roleArn;
-        else bad('`principal.roleArn` must be a string', ['principal', 'roleArn']);
-      }
-      if ('serviceLinkedRole' in p) {
-        if (typeof p.serviceLinkedRole === 'boolean') principal.serviceLinkedRole = p.serviceLinkedRole;
-        else bad('`principal.serviceLinkedRole` must be true or false', ['principal', 'serviceLinkedRole']);
-      }
-    }
-  }
-  let managementAccount: string | undefined;
-  if ('organization' in doc) {
-    const org = doc.organization;
-    if (!isObject(org) || ('managementAccount' in org && (typeof org.managementAccount !== 'string' || !isAccountId(org.managementAccount)))) {
-      bad('`organization` must be an object with a 12-digit `managementAccount`', ['organization']);
-    } else if (typeof org.managementAccount === 'string') managementAccount = org.managementAccount;
-  }
-  let expected: DecisionKind | undefined;
-  if ('expected' in doc) {
-    if (typeof doc.expected === 'string' && EXPECTED.has(doc.expected)) expected = doc.expected as DecisionKind;
-    else bad('`expected` must be "Allow", "ExplicitDeny" or "ImplicitDeny"', ['expected']);
-  }
-
+  const principal = readPrincipalFacts(doc, bad);
+  const managementAccount = readManagementAccount(doc, bad);
+  const expected = readExpected(doc, bad);
   const policies = readPolicies(doc.policies, json, options, issues, bad);
   if (issues.some((i) => i.severity === 'error') || request === undefined || policies === undefined) return { ok: false, issues: capIssues(issues) };
   return {
@@ -115,6 +89,47 @@ export function parseCase(text: string, options: ParseCaseOptions = {}): Parsed<
     },
     issues: capIssues(issues),
   };
+}
+
+type Bad = (message: string, path: JsonPathSegment[]) => void;
+
+/** `principal`: what the request cannot show about its principal */
+function readPrincipalFacts(doc: Record<string, unknown>, bad: Bad): { roleArn?: string; serviceLinkedRole?: boolean } {
+  const principal: { roleArn?: string; serviceLinkedRole?: boolean } = {};
+  if (!('principal' in doc)) return principal;
+  const p = doc.principal;
+  if (!isObject(p)) {
+    bad('`principal` must be an object', ['principal']);
+    return principal;
+  }
+  for (const key of Object.keys(p)) if (key !== 'roleArn' && key !== 'serviceLinkedRole') bad(`unknown principal fact \`${key}\``, ['principal', key]);
+  if ('roleArn' in p) {
+    if (typeof p.roleArn === 'string') principal.roleArn = p.roleArn;
+    else bad('`principal.roleArn` must be a string', ['principal', 'roleArn']);
+  }
+  if ('serviceLinkedRole' in p) {
+    if (typeof p.serviceLinkedRole === 'boolean') principal.serviceLinkedRole = p.serviceLinkedRole;
+    else bad('`principal.serviceLinkedRole` must be true or false', ['principal', 'serviceLinkedRole']);
+  }
+  return principal;
+}
+
+/** `organization.managementAccount` */
+function readManagementAccount(doc: Record<string, unknown>, bad: Bad): string | undefined {
+  if (!('organization' in doc)) return undefined;
+  const org = doc.organization;
+  if (!isObject(org) || ('managementAccount' in org && (typeof org.managementAccount !== 'string' || !isAccountId(org.managementAccount)))) {
+    bad('`organization` must be an object with a 12-digit `managementAccount`', ['organization']);
+    return undefined;
+  }
+  return typeof org.managementAccount === 'string' ? org.managementAccount : undefined;
+}
+
+function readExpected(doc: Record<string, unknown>, bad: Bad): DecisionKind | undefined {
+  if (!('expected' in doc)) return undefined;
+  if (typeof doc.expected === 'string' && EXPECTED.has(doc.expected)) return doc.expected as DecisionKind;
+  bad('`expected` must be "Allow", "ExplicitDeny" or "ImplicitDeny"', ['expected']);
+  return undefined;
 }
 
 function readRequest(raw: unknown, typeOf: ContextKeyTyper, bad: (message: string, path: JsonPathSegment[]) => void): Request | undefined {
@@ -145,31 +160,8 @@ function readRequest(raw: unknown, typeOf: ContextKeyTyper, bad: (message: strin
     bad('`request.resourceAccount` must be a 12-digit account id', ['request', 'resourceAccount']);
     ok = false;
   }
-  const context: Record<string, ContextValue> = {};
-  if ('context' in raw) {
-    if (!isObject(raw.context)) {
-      bad('`request.context` must be an object', ['request', 'context']);
-      ok = false;
-    } else {
-      for (const [key, value] of Object.entries(raw.context)) {
-        if (typeof value === 'string') context[key] = value;
-        else if (typeof value === 'number' || typeof value === 'boolean') context[key] = String(value);
-        else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
-          context[key] = value.map(String);
-        } else {
-          bad(`context key \`${key}\` must be a string or a list of strings`, ['request', 'context', key]);
-          ok = false;
-          continue;
-        }
-        // a value that does not read as its key's type would make every condition on the key false
-        for (const problem of checkContextEntry(key, context[key]!, typeOf)) {
-          bad(problem.message, problem.index === undefined ? ['request', 'context', key] : ['request', 'context', key, problem.index]);
-          ok = false;
-        }
-      }
-    }
-  }
-  if (!ok) return undefined;
+  const context = 'context' in raw ? readRequestContext(raw.context, typeOf, bad) : {};
+  if (!ok || context === undefined) return undefined;
   return {
     principal: raw.principal as string,
     action: raw.action as string,
@@ -177,6 +169,33 @@ function readRequest(raw: unknown, typeOf: ContextKeyTyper, bad: (message: strin
     ...(typeof raw.resourceAccount === 'string' ? { resourceAccount: raw.resourceAccount } : {}),
     context,
   };
+}
+
+/** `request.context`: condition keys to a value or a list of values, each checked against its key's type */
+function readRequestContext(raw: unknown, typeOf: ContextKeyTyper, bad: Bad): Record<string, ContextValue> | undefined {
+  if (!isObject(raw)) {
+    bad('`request.context` must be an object', ['request', 'context']);
+    return undefined;
+  }
+  let ok = true;
+  const context: Record<string, ContextValue> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string') context[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') context[key] = String(value);
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+      context[key] = value.map(String);
+    } else {
+      bad(`context key \`${key}\` must be a string or a list of strings`, ['request', 'context', key]);
+      ok = false;
+      continue;
+    }
+    // a value that does not read as its key's type would make every condition on the key false
+    for (const problem of checkContextEntry(key, context[key]!, typeOf)) {
+      bad(problem.message, problem.index === undefined ? ['request', 'context', key] : ['request', 'context', key, problem.index]);
+      ok = false;
+    }
+  }
+  return ok ? context : undefined;
 }
 
 function readPolicies(

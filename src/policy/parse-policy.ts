@@ -5,6 +5,7 @@
 import { splitArn, isAccountId, isOriginAccessIdentity } from './arn.ts';
 import { isDecimal, parseCidr, parseDate } from './condition-values.ts';
 import { closestMatch } from './closest-match.ts';
+import { isActionPattern } from './check-request-target.ts';
 import { appendAll } from './append-all.ts';
 import { capIssues } from './cap-issues.ts';
 import { formatJsonPath, readJsonText, type JsonPathSegment, type JsonText } from './json-text.ts';
@@ -153,6 +154,16 @@ function suggestCase(key: string, known: ReadonlySet<string>): string {
   return '';
 }
 
+/** what every part of one statement is read with */
+interface StatementInput {
+  readonly raw: Record<string, unknown>;
+  readonly index: number;
+  readonly path: Path;
+  readonly version: PolicyVersion;
+  readonly options: ParsePolicyOptions;
+  readonly out: Collector;
+}
+
 function readStatement(
   raw: unknown,
   index: number,
@@ -165,92 +176,15 @@ function readStatement(
     out.add('bad-statement', `statement ${index} must be an object, not ${describe(raw)}`, path);
     return undefined;
   }
+  const input: StatementInput = { raw, index, path, version, options, out };
   const before = out.issues.length;
-  for (const key of Object.keys(raw)) {
-    if (!STATEMENT_KEYS.has(key)) out.add('unknown-element', `statement ${index}: unknown element \`${key}\`${suggestCase(key, STATEMENT_KEYS)}`, [...path, key]);
-  }
-  let sid: string | undefined;
-  if ('Sid' in raw) {
-    if (typeof raw.Sid !== 'string') out.add('bad-sid', `statement ${index}: \`Sid\` must be a string, not ${describe(raw.Sid)}`, [...path, 'Sid']);
-    else {
-      sid = raw.Sid;
-      if (!/^[A-Za-z0-9]*$/.test(sid) && options.type !== 'resource') {
-        out.add('bad-sid', `statement ${index}: \`Sid\` \`${sid}\` should use only ASCII letters and digits`, [...path, 'Sid'], 'warning');
-      }
-    }
-  }
-  let effect: Effect = 'Deny';
-  if (!('Effect' in raw)) out.add('missing-effect', `statement ${index}: no \`Effect\``, path);
-  else if (raw.Effect === 'Allow' || raw.Effect === 'Deny') effect = raw.Effect;
-  else out.add('bad-effect', `statement ${index}: \`Effect\` must be "Allow" or "Deny", not ${describe(raw.Effect)}`, [...path, 'Effect']);
-
-  // Action / NotAction
-  let actions: string[] = [];
-  let notAction = false;
-  if ('Action' in raw && 'NotAction' in raw) out.add('action-and-not-action', `statement ${index}: \`Action\` and \`NotAction\` cannot both be present`, [...path, 'NotAction']);
-  else if (!('Action' in raw) && !('NotAction' in raw)) out.add('missing-action', `statement ${index}: needs \`Action\` or \`NotAction\``, path);
-  else {
-    notAction = 'NotAction' in raw;
-    const element = notAction ? 'NotAction' : 'Action';
-    if (notAction && options.type === 'rcp') {
-      // the RCP elements table lists Action but not NotAction (orgs_manage_policies_rcps_syntax.html#rcp-elements-table)
-      out.add('rcp-not-action-not-supported', `statement ${index}: resource control policies do not support \`NotAction\`: list the actions in \`Action\``, [...path, 'NotAction']);
-    }
-    actions = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-action', out);
-    actions.forEach((action, i) => {
-      const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
-      if (action !== '*' && !/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/.test(action)) {
-        out.add('bad-action', `statement ${index}: \`${action}\` is not an action: expected \`service:Action\`, such as \`s3:GetObject\`, or \`*\``, at);
-      } else if (options.checkAction !== undefined && action !== '*') {
-        const problem = options.checkAction(action);
-        if (problem !== undefined) out.add('unknown-action', `statement ${index}: ${problem}`, at, 'warning');
-      }
-    });
-  }
-
-  // Resource / NotResource
-  let resources: string[] | undefined;
-  let notResource = false;
-  if ('Resource' in raw && 'NotResource' in raw) out.add('resource-and-not-resource', `statement ${index}: \`Resource\` and \`NotResource\` cannot both be present`, [...path, 'NotResource']);
-  else if (!('Resource' in raw) && !('NotResource' in raw)) {
-    if (options.type !== 'resource') out.add('missing-resource', `statement ${index}: needs \`Resource\` or \`NotResource\``, path);
-  } else {
-    notResource = 'NotResource' in raw;
-    const element = notResource ? 'NotResource' : 'Resource';
-    resources = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-resource', out);
-    resources.forEach((resource, i) => {
-      const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
-      checkResource(resource, version, `statement ${index}`, at, out);
-    });
-  }
-
-  // Principal / NotPrincipal
-  let principal: PrincipalSpec | undefined;
-  let notPrincipal = false;
-  const hasPrincipal = 'Principal' in raw || 'NotPrincipal' in raw;
-  if ('Principal' in raw && 'NotPrincipal' in raw) {
-    out.add('principal-and-not-principal', `statement ${index}: \`Principal\` and \`NotPrincipal\` cannot both be present`, [...path, 'NotPrincipal']);
-  } else if (hasPrincipal && options.type !== 'resource' && options.type !== 'rcp') {
-    const element = 'Principal' in raw ? 'Principal' : 'NotPrincipal';
-    out.add('principal-not-allowed', `statement ${index}: a ${POLICY_TYPE_LABELS[options.type]} cannot have \`${element}\`: it applies to the principal it is attached to`, [...path, element]);
-  } else if (!hasPrincipal && (options.type === 'resource' || options.type === 'rcp')) {
-    out.add('missing-principal', `statement ${index}: a ${POLICY_TYPE_LABELS[options.type]} needs \`Principal\` or \`NotPrincipal\``, path);
-  } else if (hasPrincipal) {
-    notPrincipal = 'NotPrincipal' in raw;
-    const element = notPrincipal ? 'NotPrincipal' : 'Principal';
-    principal = readPrincipal(raw[element], [...path, element], `statement ${index}`, out);
-    if (options.type === 'rcp' && (notPrincipal || principal === undefined || !principal.any)) {
-      out.add('rcp-principal-must-be-star', `statement ${index}: a resource control policy must use \`"Principal": "*"\` (conditions narrow who it applies to)`, [...path, element]);
-    }
-    if (notPrincipal && effect === 'Allow') {
-      out.add('not-principal-with-allow', `statement ${index}: \`NotPrincipal\` with "Allow" grants to every principal not listed, including anonymous users`, [...path, element], 'warning');
-    }
-  }
-  if (options.type === 'rcp' && effect === 'Allow') {
-    out.add('rcp-allow-not-supported', `statement ${index}: resource control policies support only "Deny" statements (RCPFullAWSAccess is attached and allows everything)`, [...path, 'Effect']);
-  }
-
-  // Condition
+  checkStatementElements(input);
+  const sid = readSid(input);
+  const effect = readEffect(input);
+  const { actions, notAction } = readActions(input);
+  const { resources, notResource } = readResources(input);
+  const { principal, notPrincipal } = readStatementPrincipal(input, effect);
+  checkRcpEffect(input, effect);
   const conditions: Condition[] = 'Condition' in raw ? readConditions(raw.Condition, [...path, 'Condition'], `statement ${index}`, version, out) : [];
 
   if (out.issues.slice(before).some((i) => i.severity === 'error')) return undefined;
@@ -266,6 +200,117 @@ function readStatement(
     notPrincipal,
     conditions,
   };
+}
+
+function checkStatementElements({ raw, index, path, out }: StatementInput): void {
+  for (const key of Object.keys(raw)) {
+    if (!STATEMENT_KEYS.has(key)) out.add('unknown-element', `statement ${index}: unknown element \`${key}\`${suggestCase(key, STATEMENT_KEYS)}`, [...path, key]);
+  }
+}
+
+function readSid({ raw, index, path, options, out }: StatementInput): string | undefined {
+  if (!('Sid' in raw)) return undefined;
+  if (typeof raw.Sid !== 'string') {
+    out.add('bad-sid', `statement ${index}: \`Sid\` must be a string, not ${describe(raw.Sid)}`, [...path, 'Sid']);
+    return undefined;
+  }
+  const sid = raw.Sid;
+  if (!/^[A-Za-z0-9]*$/.test(sid) && options.type !== 'resource') {
+    out.add('bad-sid', `statement ${index}: \`Sid\` \`${sid}\` should use only ASCII letters and digits`, [...path, 'Sid'], 'warning');
+  }
+  return sid;
+}
+
+/** the effect, Deny when it is missing or wrong (the statement is rejected then anyway) */
+function readEffect({ raw, index, path, out }: StatementInput): Effect {
+  if (!('Effect' in raw)) out.add('missing-effect', `statement ${index}: no \`Effect\``, path);
+  else if (raw.Effect === 'Allow' || raw.Effect === 'Deny') return raw.Effect;
+  else out.add('bad-effect', `statement ${index}: \`Effect\` must be "Allow" or "Deny", not ${describe(raw.Effect)}`, [...path, 'Effect']);
+  return 'Deny';
+}
+
+/** `Action` or `NotAction` */
+function readActions({ raw, index, path, options, out }: StatementInput): { actions: string[]; notAction: boolean } {
+  if ('Action' in raw && 'NotAction' in raw) {
+    out.add('action-and-not-action', `statement ${index}: \`Action\` and \`NotAction\` cannot both be present`, [...path, 'NotAction']);
+    return { actions: [], notAction: false };
+  }
+  if (!('Action' in raw) && !('NotAction' in raw)) {
+    out.add('missing-action', `statement ${index}: needs \`Action\` or \`NotAction\``, path);
+    return { actions: [], notAction: false };
+  }
+  const notAction = 'NotAction' in raw;
+  const element = notAction ? 'NotAction' : 'Action';
+  if (notAction && options.type === 'rcp') {
+    // the RCP elements table lists Action but not NotAction (orgs_manage_policies_rcps_syntax.html#rcp-elements-table)
+    out.add('rcp-not-action-not-supported', `statement ${index}: resource control policies do not support \`NotAction\`: list the actions in \`Action\``, [...path, 'NotAction']);
+  }
+  const actions = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-action', out);
+  actions.forEach((action, i) => {
+    const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
+    if (action !== '*' && !isActionPattern(action)) {
+      out.add('bad-action', `statement ${index}: \`${action}\` is not an action: expected \`service:Action\`, such as \`s3:GetObject\`, or \`*\``, at);
+    } else if (options.checkAction !== undefined && action !== '*') {
+      const problem = options.checkAction(action);
+      if (problem !== undefined) out.add('unknown-action', `statement ${index}: ${problem}`, at, 'warning');
+    }
+  });
+  return { actions, notAction };
+}
+
+/** `Resource` or `NotResource`; a resource policy may have neither (it applies to its resource) */
+function readResources({ raw, index, path, version, options, out }: StatementInput): { resources: string[] | undefined; notResource: boolean } {
+  if ('Resource' in raw && 'NotResource' in raw) {
+    out.add('resource-and-not-resource', `statement ${index}: \`Resource\` and \`NotResource\` cannot both be present`, [...path, 'NotResource']);
+    return { resources: undefined, notResource: false };
+  }
+  if (!('Resource' in raw) && !('NotResource' in raw)) {
+    if (options.type !== 'resource') out.add('missing-resource', `statement ${index}: needs \`Resource\` or \`NotResource\``, path);
+    return { resources: undefined, notResource: false };
+  }
+  const notResource = 'NotResource' in raw;
+  const element = notResource ? 'NotResource' : 'Resource';
+  const resources = readStringList(raw[element], [...path, element], `statement ${index}: \`${element}\``, 'bad-resource', out);
+  resources.forEach((resource, i) => {
+    const at = Array.isArray(raw[element]) ? [...path, element, i] : [...path, element];
+    checkResource(resource, version, `statement ${index}`, at, out);
+  });
+  return { resources, notResource };
+}
+
+/** `Principal` or `NotPrincipal`: required in resource policies and RCPs, forbidden elsewhere */
+function readStatementPrincipal({ raw, index, path, options, out }: StatementInput, effect: Effect): { principal: PrincipalSpec | undefined; notPrincipal: boolean } {
+  const none = { principal: undefined, notPrincipal: false };
+  const hasPrincipal = 'Principal' in raw || 'NotPrincipal' in raw;
+  if ('Principal' in raw && 'NotPrincipal' in raw) {
+    out.add('principal-and-not-principal', `statement ${index}: \`Principal\` and \`NotPrincipal\` cannot both be present`, [...path, 'NotPrincipal']);
+    return none;
+  }
+  if (hasPrincipal && options.type !== 'resource' && options.type !== 'rcp') {
+    const element = 'Principal' in raw ? 'Principal' : 'NotPrincipal';
+    out.add('principal-not-allowed', `statement ${index}: a ${POLICY_TYPE_LABELS[options.type]} cannot have \`${element}\`: it applies to the principal it is attached to`, [...path, element]);
+    return none;
+  }
+  if (!hasPrincipal) {
+    if (options.type === 'resource' || options.type === 'rcp') out.add('missing-principal', `statement ${index}: a ${POLICY_TYPE_LABELS[options.type]} needs \`Principal\` or \`NotPrincipal\``, path);
+    return none;
+  }
+  const notPrincipal = 'NotPrincipal' in raw;
+  const element = notPrincipal ? 'NotPrincipal' : 'Principal';
+  const principal = readPrincipal(raw[element], [...path, element], `statement ${index}`, out);
+  if (options.type === 'rcp' && (notPrincipal || principal === undefined || !principal.any)) {
+    out.add('rcp-principal-must-be-star', `statement ${index}: a resource control policy must use \`"Principal": "*"\` (conditions narrow who it applies to)`, [...path, element]);
+  }
+  if (notPrincipal && effect === 'Allow') {
+    out.add('not-principal-with-allow', `statement ${index}: \`NotPrincipal\` with "Allow" grants to every principal not listed, including anonymous users`, [...path, element], 'warning');
+  }
+  return { principal, notPrincipal };
+}
+
+function checkRcpEffect({ index, path, options, out }: StatementInput, effect: Effect): void {
+  if (options.type === 'rcp' && effect === 'Allow') {
+    out.add('rcp-allow-not-supported', `statement ${index}: resource control policies support only "Deny" statements (RCPFullAWSAccess is attached and allows everything)`, [...path, 'Effect']);
+  }
 }
 
 function readStringList(value: unknown, path: Path, what: string, code: IssueCode, out: Collector): string[] {

@@ -100,24 +100,41 @@ function roleOfSession(sessionArn: string): string | undefined {
   return role === undefined ? undefined : `arn:${partition}:iam::${account}:role/${role}`;
 }
 
-interface Classified {
+export interface Classified {
   readonly kind: PrincipalKind;
   readonly account: string | undefined;
   /** the role behind a session as its ARN shows it, or the role itself */
   readonly roleArn: string | undefined;
 }
 
-/** principals repeat from request to request: classify each once */
-const classifyOnce = memoize((principal: string): Classified => {
+function classifyWithRole(principal: string): Classified {
   const { kind, account } = classify(principal);
   return { kind, account, roleArn: kind === 'role-session' ? roleOfSession(principal) : kind === 'role' ? principal : undefined };
-}, 10_000);
+}
 
-/** lower-cased context keys and actions, which repeat from request to request */
-const lower = memoize((text: string) => text.toLowerCase(), 10_000);
+function lowerCase(text: string): string {
+  return text.toLowerCase();
+}
 
-export function prepareRequest(request: Request, facts: PrincipalFacts = {}): PreparedRequest {
-  const { kind, account, roleArn: shownRoleArn } = classifyOnce(request.principal);
+/**
+ * What preparing requests remembers: principals, context keys and actions repeat from request to
+ * request. Owned by a decider (see `createDecider`), bounded because the strings come from callers.
+ */
+export interface RequestCaches {
+  readonly classify: (principal: string) => Classified;
+  readonly lower: (text: string) => string;
+}
+
+export function createRequestCaches(): RequestCaches {
+  return { classify: memoize(classifyWithRole, 10_000), lower: memoize(lowerCase, 10_000) };
+}
+
+/** for a caller that prepares a request now and then: nothing remembered */
+const UNCACHED: RequestCaches = { classify: classifyWithRole, lower: lowerCase };
+
+export function prepareRequest(request: Request, facts: PrincipalFacts = {}, caches: RequestCaches = UNCACHED): PreparedRequest {
+  const { lower } = caches;
+  const { kind, account, roleArn: shownRoleArn } = caches.classify(request.principal);
   const roleArn = kind === 'role-session' ? (facts.roleArn ?? shownRoleArn) : shownRoleArn;
   const serviceLinkedRole = facts.serviceLinkedRole === true || (roleArn !== undefined && roleArn.includes(':role/aws-service-role/'));
   const context = new Map<string, ContextValue>();
