@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../catalog/load-catalog.ts';
-import { compilePolicySet, decide, explain, type Request } from '../policy/index.ts';
+import { compilePolicySet, decide, explain, type DecisionRequest } from '../policy/index.ts';
 import { findAccount, unitsAbove } from './find-account.ts';
 import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
 import { assignmentsOf, groupsOfUser, listPrincipalAccess } from './list-principal-access.ts';
@@ -142,13 +142,13 @@ describe('resolveAccess', () => {
 describe('the resolved policies decide as the example intends', () => {
   const rcpServices = () => loadCatalog().rcpSupportedServices();
   const orgContext = { 'aws:PrincipalOrgID': 'o-acme0example', 'aws:SecureTransport': 'true', 'aws:PrincipalIsAWSService': 'false' };
-  const request = (account: string, action: string, resource: string, context: Request['context'] = {}): Request => ({
+  const request = (account: string, action: string, resource: string, context: DecisionRequest['context'] = {}): DecisionRequest => ({
     principal: `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_session/alice@acme.example`,
     action,
     resource,
     context: { 'aws:RequestedRegion': 'us-east-1', ...orgContext, ...context },
   });
-  const decideFor = (query: AccessQuery, req: (account: string) => Request) => {
+  const decideFor = (query: AccessQuery, req: (account: string) => DecisionRequest) => {
     const access = resolve(query);
     const compiled = compilePolicySet(access.policies, { ...access.compileOptions, rcpServices: rcpServices() });
     const decision = decide(compiled, req(access.account.id));

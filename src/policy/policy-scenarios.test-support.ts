@@ -16,7 +16,7 @@ import {
   type PolicySetInput,
   type PolicyType,
   type PrincipalFacts,
-  type Request,
+  type DecisionRequest,
 } from './index.ts';
 // =============================================================================================
 // Generators: realistic policy documents (the JSON values parsePolicy reads) and requests, drawn
@@ -446,7 +446,7 @@ export interface PolicyDocs {
 
 export interface Scenario {
   readonly who: Who;
-  readonly request: Request;
+  readonly request: DecisionRequest;
   readonly managementAccount: string | undefined;
   readonly docs: PolicyDocs;
 }
@@ -460,7 +460,7 @@ export interface DocsOptions {
   readonly kinds?: readonly (keyof PolicyDocs)[];
 }
 
-export function requestArb(who: Who): fc.Arbitrary<Request> {
+export function requestArb(who: Who): fc.Arbitrary<DecisionRequest> {
   return fc
     .constantFrom(...ACTIONS)
     .chain((action) =>

@@ -17,7 +17,7 @@ import { isAccountId, splitArn } from './arn.ts';
 import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber } from './condition-values.ts';
 import type { DecisionKind, StatementRef } from './decision.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type Policy, type PolicyType, type Statement } from './policy.ts';
-import type { PolicySetInput, PrincipalFacts, Request } from './index.ts';
+import type { PolicySetInput, PrincipalFacts, DecisionRequest } from './index.ts';
 
 export interface ReferenceOptions {
   readonly managementAccount?: string;
@@ -144,7 +144,7 @@ function callerOf(principal: string, facts: PrincipalFacts): Caller {
 }
 
 /** the keys AWS always sets (docs/semantics.md, Policy variables), overridden by the request's */
-function contextOf(request: Request, caller: Caller): Map<string, string | readonly string[]> {
+function contextOf(request: DecisionRequest, caller: Caller): Map<string, string | readonly string[]> {
   const context = new Map<string, string | readonly string[]>();
   if (caller.account !== undefined && caller.kind !== 'service' && caller.kind !== 'anonymous') {
     context.set('aws:principalarn', caller.kind === 'root' ? `arn:aws:iam::${caller.account}:root` : (caller.roleArn ?? caller.arn));
@@ -313,7 +313,7 @@ interface Applied {
   readonly grant: Grant | 'none';
 }
 
-function statementApplies(policy: Policy, statement: Statement, request: Request, caller: Caller, context: Context, hasBoundary: boolean): Grant | 'none' | undefined {
+function statementApplies(policy: Policy, statement: Statement, request: DecisionRequest, caller: Caller, context: Context, hasBoundary: boolean): Grant | 'none' | undefined {
   const action = request.action.toLowerCase();
   const actionHit = statement.actions.some((a) => matches(patternTokens(a.toLowerCase()), action));
   if (actionHit === statement.notAction) return undefined;
@@ -334,7 +334,7 @@ function statementApplies(policy: Policy, statement: Statement, request: Request
   return grant;
 }
 
-function applying(type: PolicyType, policies: readonly Policy[], request: Request, caller: Caller, context: Context, hasBoundary: boolean, level?: number): Applied[] {
+function applying(type: PolicyType, policies: readonly Policy[], request: DecisionRequest, caller: Caller, context: Context, hasBoundary: boolean, level?: number): Applied[] {
   const out: Applied[] = [];
   policies.forEach((policy, policyIndex) => {
     for (const statement of policy.statements) {
@@ -360,7 +360,7 @@ const allows = (list: readonly Applied[]) => list.filter((a) => a.effect === 'Al
 // ---------------------------------------------------------------------------------------------
 // the decision (docs/semantics.md, "The flow", steps 1 to 6)
 
-export function referenceDecide(set: PolicySetInput, request: Request, facts: PrincipalFacts = {}, options: ReferenceOptions = {}): ReferenceDecision {
+export function referenceDecide(set: PolicySetInput, request: DecisionRequest, facts: PrincipalFacts = {}, options: ReferenceOptions = {}): ReferenceDecision {
   const caller = callerOf(request.principal, facts);
   const context = contextOf(request, caller);
   const accountInArn = splitArn(request.resource)?.[4];

@@ -1,7 +1,9 @@
 /**
  * A request as the engine sees it: who asks, for which action on which resource, with which
  * context. `prepareRequest` classifies the principal, lower-cases context keys (condition keys are
- * case-insensitive) and supplies the keys AWS always sets.
+ * case-insensitive) and supplies the keys AWS always sets. `DecisionRequest`, not `Request`: the
+ * server's code will also see the web's `Request`, and an access request is a person asking for
+ * elevation (docs/glossary.md).
  */
 import { accountOfArn, isAccountId, isOriginAccessIdentity, splitArn } from './arn.ts';
 import { memoize } from './memoize.ts';
@@ -9,7 +11,7 @@ import type { ContextLookup } from './variables.ts';
 
 export type ContextValue = string | readonly string[];
 
-export interface Request {
+export interface DecisionRequest {
   /** IAM user, role, role session, federated user, account root ARN, service principal, or `*` (anonymous) */
   readonly principal: string;
   readonly action: string;
@@ -132,7 +134,7 @@ export function createRequestCaches(): RequestCaches {
 /** for a caller that prepares a request now and then: nothing remembered */
 const UNCACHED: RequestCaches = { classify: classifyWithRole, lower: lowerCase };
 
-export function prepareRequest(request: Request, facts: PrincipalFacts = {}, caches: RequestCaches = UNCACHED): PreparedRequest {
+export function prepareRequest(request: DecisionRequest, facts: PrincipalFacts = {}, caches: RequestCaches = UNCACHED): PreparedRequest {
   const { lower } = caches;
   const { kind, account, roleArn: shownRoleArn } = caches.classify(request.principal);
   const roleArn = kind === 'role-session' ? (facts.roleArn ?? shownRoleArn) : shownRoleArn;
