@@ -22,7 +22,7 @@ import type { CompiledPolicySet, CompiledStatement, EvaluationCaches, Evaluation
 import { createEvaluationCaches, evaluateSlot } from './compile-policy-set.ts';
 import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
 import type { PolicyType } from './policy.ts';
-import { createRequestCaches, prepareRequest, type PreparedRequest, type PrincipalFacts, type DecisionRequest, type RequestCaches } from './request.ts';
+import { createRequestCaches, prepareRequest, type PreparedRequest, type CallerFacts, type DecisionRequest, type RequestCaches } from './request.ts';
 
 export interface DecideOptions {
   /**
@@ -43,9 +43,9 @@ export interface DecideOptions {
  * makes a fresh one. Deciding is synchronous and never re-entered, so one decider serves a thread.
  */
 export interface Decider {
-  decide(set: CompiledPolicySet, request: DecisionRequest, facts?: PrincipalFacts, options?: DecideOptions): Decision;
+  decide(set: CompiledPolicySet, request: DecisionRequest, facts?: CallerFacts, options?: DecideOptions): Decision;
   decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options?: DecideOptions): Decision;
-  prepareRequest(request: DecisionRequest, facts?: PrincipalFacts): PreparedRequest;
+  prepareRequest(request: DecisionRequest, facts?: CallerFacts): PreparedRequest;
 }
 
 export function createDecider(): Decider {
@@ -68,7 +68,7 @@ interface DeciderState {
 const DEFAULT_DECIDER = createDecider();
 
 /** decide with the default decider */
-export function decide(set: CompiledPolicySet, request: DecisionRequest, facts?: PrincipalFacts, options?: DecideOptions): Decision {
+export function decide(set: CompiledPolicySet, request: DecisionRequest, facts?: CallerFacts, options?: DecideOptions): Decision {
   return DEFAULT_DECIDER.decide(set, request, facts, options);
 }
 

@@ -14,14 +14,14 @@ import type { Issue, Parsed } from './issue.ts';
 import { readJsonText, formatJsonPath, type JsonPathSegment, type JsonText } from './json-text.ts';
 import { parsePolicy } from './parse-policy.ts';
 import type { Policy, PolicyType } from './policy.ts';
-import type { ContextValue, PrincipalFacts, DecisionRequest } from './request.ts';
+import type { ContextValue, CallerFacts, DecisionRequest } from './request.ts';
 
 export interface DecisionCase {
   readonly name: string;
   readonly source?: string;
   readonly notes?: string;
   readonly request: DecisionRequest;
-  readonly principal: PrincipalFacts;
+  readonly principal: CallerFacts;
   readonly policies: PolicySetInput;
   readonly options: CompileOptions;
   readonly expected?: DecisionKind;

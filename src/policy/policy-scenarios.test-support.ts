@@ -15,7 +15,7 @@ import {
   type Policy,
   type PolicySetInput,
   type PolicyType,
-  type PrincipalFacts,
+  type CallerFacts,
   type DecisionRequest,
 } from './index.ts';
 // =============================================================================================
@@ -56,7 +56,7 @@ export type PrincipalLabel =
 export interface Who {
   readonly label: PrincipalLabel;
   readonly principal: string;
-  readonly facts: PrincipalFacts;
+  readonly facts: CallerFacts;
   /** the principal's account; undefined for a service principal or an anonymous caller */
   readonly account: string | undefined;
   /** has identity policies and may have a permissions boundary (an IAM user or role) */

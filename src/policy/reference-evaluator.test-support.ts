@@ -17,7 +17,7 @@ import { isAccountId, splitArn } from './arn.ts';
 import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber } from './condition-values.ts';
 import type { DecisionKind, StatementRef } from './decision.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type Policy, type PolicyType, type Statement } from './policy.ts';
-import type { PolicySetInput, PrincipalFacts, DecisionRequest } from './index.ts';
+import type { PolicySetInput, CallerFacts, DecisionRequest } from './index.ts';
 
 export interface ReferenceOptions {
   readonly managementAccount?: string;
@@ -120,7 +120,7 @@ interface Caller {
   readonly serviceLinked: boolean;
 }
 
-function callerOf(principal: string, facts: PrincipalFacts): Caller {
+function callerOf(principal: string, facts: CallerFacts): Caller {
   let kind: Kind = 'anonymous';
   let account: string | undefined;
   let roleArn: string | undefined;
@@ -360,7 +360,7 @@ const allows = (list: readonly Applied[]) => list.filter((a) => a.effect === 'Al
 // ---------------------------------------------------------------------------------------------
 // the decision (docs/semantics.md, "The flow", steps 1 to 6)
 
-export function referenceDecide(set: PolicySetInput, request: DecisionRequest, facts: PrincipalFacts = {}, options: ReferenceOptions = {}): ReferenceDecision {
+export function referenceDecide(set: PolicySetInput, request: DecisionRequest, facts: CallerFacts = {}, options: ReferenceOptions = {}): ReferenceDecision {
   const caller = callerOf(request.principal, facts);
   const context = contextOf(request, caller);
   const accountInArn = splitArn(request.resource)?.[4];
