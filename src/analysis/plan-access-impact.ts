@@ -38,7 +38,7 @@ import {
   type Directory,
   type OrgConfig,
   type PermissionSet,
-  type PrincipalKind,
+  type PrincipalRefKind,
 } from '../org/index.ts';
 import type { Policy, PolicyVersion, Statement } from '../policy/index.ts';
 import { accessCriteria, adminCriterion, ESCALATION_RULES, ruleHolds, type AccessCriteria, type AdminCriterion } from './escalation-rules.ts';
@@ -112,7 +112,7 @@ interface ChangeBase {
 export interface AccessChange extends ChangeBase {
   /** `group:payments-devs`, `service:deployer` (formatPrincipalRef) */
   readonly principal: string;
-  readonly principalKind: Exclude<PrincipalKind, 'user'>;
+  readonly principalKind: Exclude<PrincipalRefKind, 'user'>;
 }
 
 /**
@@ -167,7 +167,7 @@ export type Holding = Record<AccessMode, Set<string>>;
 export type Holdings = Map<string, Map<string, Holding>>;
 
 const MODES: readonly AccessMode[] = ['standing', 'eligible'];
-const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
+const KIND_ORDER: Record<PrincipalRefKind, number> = { group: 0, serviceAccount: 1, user: 2 };
 
 /** the users of either version, grouped by their groups before and now (sorted names) */
 export function usersWithTheSameGroups(before: Directory, after: Directory): { before: string[]; after: string[]; users: string[] }[] {

@@ -29,7 +29,7 @@ export { parseSessionDuration, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT
 export { findAccount, unitsAbove } from './find-account.ts';
 export { guardrailChain, resourceGuardrailChain, type GuardrailChain } from './guardrail-chain.ts';
 export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessGrant } from './list-principal-access.ts';
-export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalRef, type PrincipalKind, type ParsedPrincipalRef } from './principal-ref.ts';
+export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_REF_KINDS, type PrincipalRef, type PrincipalRefKind, type ParsedPrincipalRef } from './principal-ref.ts';
 export { checkPrincipal } from './check-principal.ts';
 export type { Directory, UserAttributes } from './directory.ts';
 export { configDirectory } from './config-directory.ts';
