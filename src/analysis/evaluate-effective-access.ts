@@ -19,7 +19,11 @@ import { boundPolicy, dependsOn, type PolicyBound } from './bound-policy.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
 import type { StatementStatus } from './statement-status-reader.ts';
 
-export type AccessLevel = 'unconditional' | 'conditional';
+/**
+ * whether an allowed action is allowed whatever the request, or only for some (not the catalog's
+ * `AccessLevel`, AWS's List/Read/Write classes of actions)
+ */
+export type AccessCertainty = 'unconditional' | 'conditional';
 
 /** per action, in catalogActionIndex order */
 export const DENIED = 0;
@@ -60,7 +64,7 @@ export function findPosition(access: EffectiveAccess, i: number): number {
 }
 
 export interface ActionAccess {
-  readonly level: AccessLevel;
+  readonly level: AccessCertainty;
   readonly dependsOn: readonly string[];
 }
 
