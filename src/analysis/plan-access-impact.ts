@@ -35,6 +35,7 @@ import {
   parsePrincipalRef,
   resourceGuardrailChain,
   type Account,
+  type AccessMode,
   type Directory,
   type OrgConfig,
   type PermissionSet,
@@ -56,8 +57,6 @@ import {
 import { permissionSetRoleArn, principalSession, sessionFactsOf } from './principal-session.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
 import { internalError } from '../policy/index.ts';
-
-export type AccessMode = 'standing' | 'eligible';
 
 /** what changed for one service */
 export interface ServiceChange {

@@ -11,6 +11,7 @@
  */
 import { policyDigest, type Policy } from '../policy/index.ts';
 import { diffPolicyStatements, samePolicyContent, type StatementChange } from './diff-policy-statements.ts';
+import type { AccessMode } from './list-principal-access.ts';
 import type { Account, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, Unit } from './org-config.ts';
 
 /** `scp`: a guardrail (service control policy); `rcp`: a resource guardrail (resource control policy) */
@@ -22,8 +23,6 @@ export interface NodeRef {
   /** `root`, the unit path joined with `/`, or the account name */
   readonly name: string;
 }
-
-export type AssignmentMode = 'standing' | 'eligible';
 
 /** one of the organization's own settings (`organization.name`, `.id`, `.managementAccount`) changed */
 export interface OrganizationFieldChange {
@@ -81,15 +80,15 @@ export type StructuralChange =
   | { readonly kind: 'group-added'; readonly group: string; readonly members: readonly string[] }
   | { readonly kind: 'group-removed'; readonly group: string; readonly members: readonly string[] }
   | { readonly kind: 'group-members-changed'; readonly group: string; readonly added: readonly string[]; readonly removed: readonly string[] }
-  | { readonly kind: 'assignment-added'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AssignmentMode }
-  | { readonly kind: 'assignment-removed'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AssignmentMode }
+  | { readonly kind: 'assignment-added'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AccessMode }
+  | { readonly kind: 'assignment-removed'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AccessMode }
   | {
       readonly kind: 'assignment-mode-changed';
       readonly group: string;
       readonly permissionSet: string;
       readonly account: string;
-      readonly from: AssignmentMode;
-      readonly to: AssignmentMode;
+      readonly from: AccessMode;
+      readonly to: AccessMode;
     }
   | { readonly kind: 'service-account-added'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
   | { readonly kind: 'service-account-removed'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
@@ -352,8 +351,8 @@ function diffGroups(before: OrgConfig, after: OrgConfig): StructuralChange[] {
  * assignments have no identity of their own (one may be split in two without changing anything):
  * they are compared as the (group, permission set, account) holdings they make
  */
-function assignmentHoldingsOf(config: OrgConfig): Map<string, { group: string; permissionSet: string; account: string; modes: Set<AssignmentMode> }> {
-  const out = new Map<string, { group: string; permissionSet: string; account: string; modes: Set<AssignmentMode> }>();
+function assignmentHoldingsOf(config: OrgConfig): Map<string, { group: string; permissionSet: string; account: string; modes: Set<AccessMode> }> {
+  const out = new Map<string, { group: string; permissionSet: string; account: string; modes: Set<AccessMode> }>();
   for (const assignment of config.assignments) {
     for (const account of assignment.accounts) {
       const key = `${assignment.group}\u0000${assignment.permissionSet}\u0000${account}`;
@@ -372,7 +371,7 @@ function diffAssignments(before: OrgConfig, after: OrgConfig): StructuralChange[
   const changes: StructuralChange[] = [];
   const oldHoldings = assignmentHoldingsOf(before);
   const newHoldings = assignmentHoldingsOf(after);
-  const modes: readonly AssignmentMode[] = ['standing', 'eligible'];
+  const modes: readonly AccessMode[] = ['standing', 'eligible'];
   for (const [key, holding] of newHoldings) {
     const was = oldHoldings.get(key);
     const { group, permissionSet, account } = holding;

@@ -31,6 +31,9 @@ export function assignmentsOf(config: OrgConfig, principal: PrincipalRef, direct
   }
 }
 
+/** how a permission set is held: without asking, or requested just in time (an `eligible` assignment) */
+export type AccessMode = 'standing' | 'eligible';
+
 /** how a principal holds a permission set in an account: through an assignment to one of its groups, or as a service account */
 export type HoldingSource =
   | { readonly kind: 'assignment'; readonly group: string; readonly assignment: Assignment; readonly eligible: boolean }
