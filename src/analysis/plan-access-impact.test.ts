@@ -30,7 +30,7 @@ import {
   unionOf,
   usersWithTheSameGroups,
   type AccessChange,
-  type Holding,
+  type AccountHoldings,
   type Impact,
 } from './plan-access-impact.ts';
 
@@ -40,9 +40,9 @@ const criteria = accessCriteria(catalog);
 const acme = parseValid(acmeFiles);
 const YAML = 'parapet.yaml';
 
-const plain = (accounts: ReadonlyMap<string, Holding> | undefined) =>
-  Object.fromEntries([...(accounts ?? new Map<string, Holding>())].map(([account, h]) => [account, { standing: [...h.standing].sort(), eligible: [...h.eligible].sort() }]));
-const holding = (standing: string[], eligible: string[] = []): Holding => ({ standing: new Set(standing), eligible: new Set(eligible) });
+const plain = (accounts: ReadonlyMap<string, AccountHoldings> | undefined) =>
+  Object.fromEntries([...(accounts ?? new Map<string, AccountHoldings>())].map(([account, h]) => [account, { standing: [...h.standing].sort(), eligible: [...h.eligible].sort() }]));
+const holding = (standing: string[], eligible: string[] = []): AccountHoldings => ({ standing: new Set(standing), eligible: new Set(eligible) });
 
 /** effective access by hand: action → unconditional, or the keys a conditional action depends on */
 function access(levels: Record<string, true | readonly string[]>, everywhere: readonly string[] = []): EffectiveAccess {

@@ -161,9 +161,10 @@ export interface AccessImpactOptions {
   readonly directories?: { readonly before?: Directory | undefined; readonly after?: Directory | undefined } | undefined;
 }
 
-export type Holding = Record<AccessMode, Set<string>>;
+/** what a principal holds in one account: permission set names, by mode */
+export type AccountHoldings = Record<AccessMode, Set<string>>;
 /** principal → account name → permission sets held, by mode */
-export type Holdings = Map<string, Map<string, Holding>>;
+export type Holdings = Map<string, Map<string, AccountHoldings>>;
 
 const MODES: readonly AccessMode[] = ['standing', 'eligible'];
 const KIND_ORDER: Record<PrincipalRefKind, number> = { group: 0, serviceAccount: 1, user: 2 };
@@ -196,8 +197,8 @@ export function usersWithTheSameGroups(before: Directory, after: Directory): { b
 }
 
 /** what members of these groups hold: the union of the groups' holdings */
-export function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
-  const out = new Map<string, Holding>();
+export function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, AccountHoldings> {
+  const out = new Map<string, AccountHoldings>();
   for (const group of groups) {
     const held = holdings.get(formatPrincipalRef({ kind: 'group', name: group }));
     if (held === undefined) continue;
@@ -577,14 +578,14 @@ export function accessOfKeys(ev: Evaluations, keys: readonly KeyedAccess[]): Eff
 export interface Held {
   readonly account: string;
   readonly mode: AccessMode;
-  readonly was: Holding;
-  readonly now: Holding;
+  readonly was: AccountHoldings;
+  readonly now: AccountHoldings;
 }
 
-const EMPTY: Holding = { standing: new Set(), eligible: new Set() };
+const EMPTY: AccountHoldings = { standing: new Set(), eligible: new Set() };
 
 /** the (account, mode) where a holder holds something before or now */
-export function heldInEither(oldAccounts: ReadonlyMap<string, Holding>, newAccounts: ReadonlyMap<string, Holding>): Held[] {
+export function heldInEither(oldAccounts: ReadonlyMap<string, AccountHoldings>, newAccounts: ReadonlyMap<string, AccountHoldings>): Held[] {
   const out: Held[] = [];
   for (const account of new Set([...newAccounts.keys(), ...oldAccounts.keys()])) {
     const was = oldAccounts.get(account) ?? EMPTY;
@@ -663,8 +664,8 @@ export function changesOfHolder(
   ev: Evaluations,
   list: ImpactList,
   counts: Counts,
-  oldAccounts: ReadonlyMap<string, Holding>,
-  newAccounts: ReadonlyMap<string, Holding>,
+  oldAccounts: ReadonlyMap<string, AccountHoldings>,
+  newAccounts: ReadonlyMap<string, AccountHoldings>,
   weight: number,
 ): (Held & { readonly impact: number })[] {
   const out: (Held & { readonly impact: number })[] = [];
