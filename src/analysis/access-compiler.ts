@@ -60,7 +60,7 @@ export type PairAccess = Pick<CompiledAccess, 'compiled' | 'decideConditional' |
 export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) & {
   /**
    * The same compiled policies, for a pair of the configuration, without resolving a principal:
-   * resolving one lists its grants (a scan of the assignments), and who-can asks for every pair
+   * resolving one lists its holdings (a scan of the assignments), and who-can asks for every pair
    * of the organization. Undefined for an unknown permission set.
    */
   readonly forPair: (account: Account, permissionSet: string, resource: string) => PairAccess | undefined;
@@ -71,7 +71,7 @@ export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) 
 /**
  * The compiler a question uses: the one it was given to share, or its own over the question's
  * directory. A shared compiler resolves principals in its own directory, so a question may not
- * name another one: it would check a user in one directory and resolve its grants in the other.
+ * name another one: it would check a user in one directory and resolve its holdings in the other.
  */
 export function questionCompiler(config: OrgConfig, options: AccessCompilerOptions & { readonly compiler?: AccessCompiler | undefined }): AccessCompiler {
   if (options.compiler === undefined) return accessCompiler(config, options);

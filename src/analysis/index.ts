@@ -23,7 +23,7 @@ export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessComp
 export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
 export { principalSession, sessionFactsOf, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
-export { principalGrants, type PrincipalGrant } from './principal-grants.ts';
+export { principalHoldings, type Holding } from './principal-holdings.ts';
 export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanUndecided, type WhoCanOptions, type WhoCanOutcome, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
 export {
   whatCan,
