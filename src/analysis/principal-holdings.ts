@@ -1,6 +1,6 @@
 /**
  * The (account, permission set) pairs a principal holds, one entry per pair however many
- * assignments give it: standing when one assignment is, the groups it comes through.
+ * assignments give it: standing when one of its sources is (HoldingSource), the groups it comes through.
  *
  * `holdingIndex` indexes the configuration once (assignments by group, accounts by name and id), and
  * a user's groups are a lookup in the directory, so that asking for every principal of an
