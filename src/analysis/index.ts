@@ -19,7 +19,7 @@ export {
   type AccessTestReport,
   type TestSuite,
 } from './access-test-report.ts';
-export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type AccessRequest, type CompiledAccess } from './access-compiler.ts';
+export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type ResourceAccessQuery, type CompiledAccess } from './access-compiler.ts';
 export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
 export { principalSession, sessionFactsOf, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';

@@ -28,7 +28,7 @@ export interface AccessQuery {
   readonly account: string;
   readonly permissionSet: string;
   /** the account that owns the resource (name or id), when it is not `account`: its RCPs apply */
-  readonly resourceAccount?: string;
+  readonly resourceAccount?: string | undefined;
 }
 
 /** what compilePolicySet takes */
