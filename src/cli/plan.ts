@@ -16,7 +16,7 @@ import { formatIssue, ParapetError } from '../policy/index.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
 interface PlanOptions {
   from: string;
@@ -50,7 +50,7 @@ function readSource(value: string, repo: string | undefined): Source {
   return { label: value, files: readConfigAtRevision(dir, value) };
 }
 
-export function planCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function planCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('plan')
     .description('what a change to the configuration repository changes: structure, access gained and lost, and flags (docs/plan.md)')
     .requiredOption('--from <old>', 'the version before: a folder, or a git revision')

@@ -27,7 +27,7 @@ import type { Io } from './io.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, parseContextOption } from './context-option.ts';
 import { startProgress } from './progress.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
 interface SimulateOptions {
   case?: string;
@@ -51,7 +51,7 @@ interface SimulateOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function simulateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function simulateCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('simulate')
     .description('decide requests offline with AWS IAM evaluation logic: run decision cases, or one ad-hoc request')
     .option('--case <path>', 'a decision case file, or a folder searched recursively for *.json cases')
@@ -91,7 +91,7 @@ Examples:
     });
 }
 
-function runCases(options: SimulateOptions, io: Io): Outcome {
+function runCases(options: SimulateOptions, io: Io): CommandOutcome {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new ParapetError('usage', `--repeat must be a positive whole number, not \`${options.repeat}\``);
   const files = findJsonFiles(options.case!);
@@ -133,7 +133,7 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   return parsed.ok ? parsed.value : undefined;
 }
 
-function runAdHoc(options: SimulateOptions, io: Io): Outcome {
+function runAdHoc(options: SimulateOptions, io: Io): CommandOutcome {
   if (options.principal === undefined || options.action === undefined) {
     throw new ParapetError('usage', 'give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
   }

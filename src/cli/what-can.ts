@@ -11,7 +11,7 @@ import { rcpServices } from './catalog-wiring.ts';
 import { collectOption, parseContextOption } from './context-option.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
 interface WhatCanOptions {
   principal: string;
@@ -22,7 +22,7 @@ interface WhatCanOptions {
   json?: boolean;
 }
 
-export function whatCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function whatCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('what-can')
     .description('list the actions a group, user or service account is granted, per account and permission set, by service')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')

@@ -10,7 +10,7 @@ import { checkActionOption, checkResourceOption, collectOption, parseContextOpti
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 import { ParapetError } from '../policy/index.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
 interface WhoCanOptions {
   action: string;
@@ -20,7 +20,7 @@ interface WhoCanOptions {
   json?: boolean;
 }
 
-export function whoCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function whoCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('who-can')
     .description('list every group, user and service account allowed to perform an action on a resource, and through what')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
