@@ -12,6 +12,7 @@ import {
   type CompiledPolicySet,
   type ContextValue,
   type Decision,
+  type Effect,
   type Policy,
   type PolicySetInput,
   type PolicyType,
@@ -302,8 +303,6 @@ export const contextArb: fc.Arbitrary<Record<string, ContextValue>> = fc
 
 // ---------------------------------------------------------------------------------------------
 // statements and policies
-
-export type Effect = 'Allow' | 'Deny';
 
 export const allowMostly: fc.Arbitrary<Effect> = fc.oneof({ arbitrary: fc.constant<Effect>('Allow'), weight: 3 }, { arbitrary: fc.constant<Effect>('Deny'), weight: 1 });
 export const denyMostly: fc.Arbitrary<Effect> = fc.oneof({ arbitrary: fc.constant<Effect>('Allow'), weight: 1 }, { arbitrary: fc.constant<Effect>('Deny'), weight: 3 });
