@@ -340,7 +340,7 @@ function accessKeys(statusReader: StatementStatusReader) {
 }
 
 /**
- * the union of several permission sets' access: the better level wins; equal conditions merge.
+ * the union of several permission sets' access: the more certain access wins; equal conditions merge.
  * `scratch` is a zeroed array with one entry per catalog action, left zeroed.
  */
 export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
@@ -366,7 +366,7 @@ export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array)
       const i = part.positions[at]!;
       const seen = scratch[i]!;
       if (seen === 1) continue;
-      if (part.levels[at] === UNCONDITIONAL) {
+      if (part.certainties[at] === UNCONDITIONAL) {
         if (seen === 0) touched.push(i);
         scratch[i] = 1;
         continue;
@@ -383,15 +383,15 @@ export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array)
   }
   touched.sort((a, b) => a - b);
   const positions = Uint32Array.from(touched);
-  const levels = new Uint8Array(touched.length);
+  const certainties = new Uint8Array(touched.length);
   const dependsOn = new Uint16Array(touched.length);
   touched.forEach((i, at) => {
     const code = scratch[i]!;
-    levels[at] = code === 1 ? UNCONDITIONAL : CONDITIONAL;
+    certainties[at] = code === 1 ? UNCONDITIONAL : CONDITIONAL;
     if (code > 1) dependsOn[at] = code - 2;
     scratch[i] = 0;
   });
-  return { positions, levels, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
+  return { positions, certainties, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
 }
 
 /**
@@ -426,9 +426,9 @@ export function compareAccess(
     const wasAt = b < before.positions.length ? before.positions[b]! : Infinity;
     const nowAt = a < after.positions.length ? after.positions[a]! : Infinity;
     const i = Math.min(wasAt, nowAt);
-    const was = wasAt === i ? before.levels[b++]! : DENIED;
+    const was = wasAt === i ? before.certainties[b++]! : DENIED;
     const nowIndex = a;
-    const now = nowAt === i ? after.levels[a++]! : DENIED;
+    const now = nowAt === i ? after.certainties[a++]! : DENIED;
     if (was === now) continue;
     const action = index.actions[i]!.action;
     const l = lists(i);
@@ -567,7 +567,7 @@ export function accessOfKey(ev: Evaluations, keyed: KeyedAccess): EffectiveAcces
   return access;
 }
 
-const NOTHING: EffectiveAccess = { positions: new Uint32Array(0), levels: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
+const NOTHING: EffectiveAccess = { positions: new Uint32Array(0), certainties: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
 
 /** what holding all these permission sets allows */
 export function accessOfKeys(ev: Evaluations, keys: readonly KeyedAccess[]): EffectiveAccess {
