@@ -18,7 +18,7 @@ import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
-interface PlanOptions {
+interface PlanCommandOptions {
   from: string;
   to: string;
   repo?: string;
@@ -73,7 +73,7 @@ Examples:
   parapet plan --from main --to HEAD --output plan.md
   parapet plan --repo config --from origin/main --to HEAD --json`,
     )
-    .action((options: PlanOptions) => {
+    .action((options: PlanCommandOptions) => {
       const write = (text: string) => {
         if (options.output === undefined) io.out(text);
         else writeOutputFile(options.output, text);

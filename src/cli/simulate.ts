@@ -29,7 +29,7 @@ import { checkActionOption, checkResourceOption, parseContextOption } from './co
 import { startProgress } from './progress.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
-interface SimulateOptions {
+interface SimulateCommandOptions {
   case?: string;
   json?: boolean;
   repeat?: string;
@@ -86,12 +86,12 @@ Examples:
     --resource 'arn:aws:ec2:us-west-2:111111111111:instance/*' --identity admin.json \\
     --scp root-full-access.json,deny-regions.json --scp full-access.json --context aws:RequestedRegion=us-west-2`,
     )
-    .action((options: SimulateOptions) => {
+    .action((options: SimulateCommandOptions) => {
       setExit(options.case !== undefined ? runCases(options, io) : runAdHoc(options, io));
     });
 }
 
-function runCases(options: SimulateOptions, io: Io): CommandOutcome {
+function runCases(options: SimulateCommandOptions, io: Io): CommandOutcome {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new ParapetError('usage', `--repeat must be a positive whole number, not \`${options.repeat}\``);
   const files = findJsonFiles(options.case!);
@@ -133,7 +133,7 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   return parsed.ok ? parsed.value : undefined;
 }
 
-function runAdHoc(options: SimulateOptions, io: Io): CommandOutcome {
+function runAdHoc(options: SimulateCommandOptions, io: Io): CommandOutcome {
   if (options.principal === undefined || options.action === undefined) {
     throw new ParapetError('usage', 'give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
   }

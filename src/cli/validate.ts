@@ -8,7 +8,7 @@ import { actionChecker } from './catalog-wiring.ts';
 import type { Io } from './io.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
-interface ValidateOptions {
+interface ValidateCommandOptions {
   json?: boolean;
 }
 
@@ -26,7 +26,7 @@ Examples:
   parapet validate examples/acme
   parapet validate . --json`,
     )
-    .action((dir: string, options: ValidateOptions) => {
+    .action((dir: string, options: ValidateCommandOptions) => {
       const parsed: ParsedConfig = loadConfigDir(dir, { checkAction: actionChecker() });
       const report = validateReport(dir, parsed);
       io.out(options.json ? `${JSON.stringify(validateReportJson(report))}\n` : renderValidateText(report));

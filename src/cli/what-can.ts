@@ -13,7 +13,7 @@ import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
-interface WhatCanOptions {
+interface WhatCanCommandOptions {
   principal: string;
   account?: string;
   service: string[];
@@ -47,7 +47,7 @@ Examples:
   parapet what-can examples/acme --principal service:deployer --service iam --actions
   parapet what-can . --principal user:alice@acme.example --context aws:RequestedRegion=eu-west-1 --json`,
     )
-    .action((dir: string, options: WhatCanOptions) => {
+    .action((dir: string, options: WhatCanCommandOptions) => {
       const principal = parsePrincipalRef(options.principal);
       if (!principal.ok) throw new ParapetError('usage', `--principal: ${issueMessages(principal.issues)}`);
       const context = parseContextOption(options.context);

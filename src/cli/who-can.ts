@@ -12,7 +12,7 @@ import { loadOrgConfig } from './load-org-config.ts';
 import { ParapetError } from '../policy/index.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
-interface WhoCanOptions {
+interface WhoCanCommandOptions {
   action: string;
   resource: string;
   account?: string;
@@ -46,7 +46,7 @@ Examples:
   parapet who-can . --action lambda:UpdateFunctionCode --resource 'arn:aws:lambda:eu-west-1:400000000001:function:charge' \\
     --context aws:RequestedRegion=eu-west-1 --json`,
     )
-    .action((dir: string, options: WhoCanOptions) => {
+    .action((dir: string, options: WhoCanCommandOptions) => {
       checkActionOption(options.action);
       checkResourceOption(options.resource);
       const warning = actionChecker()(options.action);
