@@ -24,7 +24,7 @@ export { conditionalDecider, type AccessStatus, type AccessVerdict, type Conditi
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
 export { principalSession, sessionFactsOf, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
 export { principalHoldings, type Holding } from './principal-holdings.ts';
-export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanUndecided, type WhoCanOptions, type WhoCanOutcome, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
+export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanUndecided, type WhoCanOptions, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
 export {
   whatCan,
   candidateServices,
@@ -32,7 +32,6 @@ export {
   type PermissionSetAccess,
   type ServiceAccess,
   type WhatCanOptions,
-  type WhatCanOutcome,
   type WhatCanQuery,
   type WhatCanResult,
 } from './what-can.ts';

@@ -89,9 +89,7 @@ export interface WhatCanResult {
   readonly access: readonly PermissionSetAccess[];
 }
 
-export type WhatCanOutcome = Result<WhatCanResult>;
-
-export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): WhatCanOutcome {
+export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): Result<WhatCanResult> {
   const compile = questionCompiler(config, options);
   const filter = accountFilter(config, query.account);
   if (!filter.ok) return filter;

@@ -73,8 +73,6 @@ export interface WhoCanResult {
   readonly undecided: readonly WhoCanUndecided[];
 }
 
-export type WhoCanOutcome = Result<WhoCanResult>;
-
 /** every principal the organization knows: the directory's groups, then its users, then service accounts */
 export function allPrincipals(config: OrgConfig, directory: Directory = configDirectory(config)): PrincipalRef[] {
   return [
@@ -84,7 +82,7 @@ export function allPrincipals(config: OrgConfig, directory: Directory = configDi
   ];
 }
 
-export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): WhoCanOutcome {
+export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): Result<WhoCanResult> {
   const filter = accountFilter(config, query.account);
   if (!filter.ok) return filter;
   const compile = questionCompiler(config, options);
