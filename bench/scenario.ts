@@ -2,7 +2,7 @@
  * A benchmark scenario as data: policy documents as JSON text (the way they arrive from a config
  * repository), where they are attached, and the requests that are decided against them in rotation.
  */
-import type { PrincipalFacts, Request } from '../src/policy/index.ts';
+import type { CallerFacts, DecisionRequest } from '../src/policy/index.ts';
 
 export interface PolicyDocument {
   readonly name: string;
@@ -10,8 +10,8 @@ export interface PolicyDocument {
 }
 
 export interface BenchRequest {
-  readonly request: Request;
-  readonly facts?: PrincipalFacts;
+  readonly request: DecisionRequest;
+  readonly facts?: CallerFacts;
 }
 
 export interface Scenario {

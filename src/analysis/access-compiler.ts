@@ -1,6 +1,6 @@
 /**
  * The policies in force for a permission set used in an account, compiled once and shared by
- * every request that needs them (access tests, who-can, what-can). The policies depend on the
+ * every question that needs them (access tests, who-can, what-can). The policies depend on the
  * account, the permission set and the account that owns the resource, not on who holds the
  * permission set, so that is the cache key. Who holds what comes from the compiler's directory
  * (by default the configuration's groups): every question sharing a compiler reads the same one.
@@ -13,10 +13,10 @@ import {
   guardrailChain,
   resolveAccess,
   resourceGuardrailChain,
+  type AccessQuery,
   type Account,
   type Directory,
   type OrgConfig,
-  type PrincipalRef,
   type ResolvedAccess,
   type ResolvedPolicies,
 } from '../org/index.ts';
@@ -37,10 +37,8 @@ export interface AccessCompilerOptions {
   readonly directory?: Directory | undefined;
 }
 
-export interface AccessRequest {
-  readonly principal: PrincipalRef;
-  readonly account: string;
-  readonly permissionSet: string;
+/** an access query about one resource: the RCPs in force are those of the account that owns it */
+export interface ResourceAccessQuery extends AccessQuery {
   readonly resource: string;
   /** name or id; default: the account in the resource ARN, else `account` */
   readonly resourceAccount?: string | undefined;
@@ -57,10 +55,10 @@ export type PairAccess = Pick<CompiledAccess, 'compiled' | 'decideConditional' |
   readonly namesPrincipals: boolean;
 };
 
-export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) & {
+export type AccessCompiler = ((query: ResourceAccessQuery) => CompiledAccessResult) & {
   /**
    * The same compiled policies, for a pair of the configuration, without resolving a principal:
-   * resolving one lists its grants (a scan of the assignments), and who-can asks for every pair
+   * resolving one lists its holdings (a scan of the assignments), and who-can asks for every pair
    * of the organization. Undefined for an unknown permission set.
    */
   readonly forPair: (account: Account, permissionSet: string, resource: string) => PairAccess | undefined;
@@ -71,7 +69,7 @@ export type AccessCompiler = ((request: AccessRequest) => CompiledAccessResult) 
 /**
  * The compiler a question uses: the one it was given to share, or its own over the question's
  * directory. A shared compiler resolves principals in its own directory, so a question may not
- * name another one: it would check a user in one directory and resolve its grants in the other.
+ * name another one: it would check a user in one directory and resolve its holdings in the other.
  */
 export function questionCompiler(config: OrgConfig, options: AccessCompilerOptions & { readonly compiler?: AccessCompiler | undefined }): AccessCompiler {
   if (options.compiler === undefined) return accessCompiler(config, options);
@@ -139,15 +137,15 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
     ].join('|');
   };
 
-  const compile = (request: AccessRequest): CompiledAccessResult => {
-    const owner = resourceAccountOf(config, request.resource, request.resourceAccount);
+  const compile = (query: ResourceAccessQuery): CompiledAccessResult => {
+    const owner = resourceAccountOf(config, query.resource, query.resourceAccount);
     // an account name that is not in the organization is resolveAccess's to report; an id outside it is external
-    const unknownName = request.resourceAccount !== undefined && owner.account === undefined && !isAccountId(request.resourceAccount);
-    const resourceAccount = owner.account?.name ?? (unknownName ? request.resourceAccount : undefined);
+    const unknownName = query.resourceAccount !== undefined && owner.account === undefined && !isAccountId(query.resourceAccount);
+    const resourceAccount = owner.account?.name ?? (unknownName ? query.resourceAccount : undefined);
     const resolved = resolveAccess(config, {
-      principal: request.principal,
-      account: request.account,
-      permissionSet: request.permissionSet,
+      principal: query.principal,
+      account: query.account,
+      permissionSet: query.permissionSet,
       ...(resourceAccount !== undefined ? { resourceAccount } : {}),
     }, directory);
     if (!resolved.ok) return resolved;

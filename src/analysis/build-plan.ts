@@ -6,9 +6,9 @@
  *   structural diff → access impact → flags → summary
  */
 import type { Catalog } from '../catalog/catalog.ts';
-import { diffConfigs, unitPathName, type Account, type OrgConfig, type StructuralChange } from '../org/index.ts';
+import { diffConfigs, unitPathName, type AccessMode, type Account, type OrgConfig, type StructuralChange } from '../org/index.ts';
 import type { AdminCriterion } from './escalation-rules.ts';
-import { planAccessImpact, type AccessChange, type AccessImpactOptions, type AccessMode, type Impact, type ImpactStats, type UserAccessChange } from './plan-access-impact.ts';
+import { planAccessImpact, type AccessChange, type AccessImpactOptions, type Impact, type ImpactStats, type UserAccessChange } from './plan-access-impact.ts';
 
 /**
  * 2: users aggregated (`userAccess`), what changed listed once (`impacts`), flags refer to both;

@@ -32,8 +32,8 @@ import {
   type Decision,
   type Policy,
   type PolicySetInput,
-  type PrincipalFacts,
-  type Request,
+  type CallerFacts,
+  type DecisionRequest,
 } from '../policy/index.ts';
 import { conditionCandidates } from './condition-candidates.ts';
 import { revealConditionKeys } from './reveal-condition-keys.ts';
@@ -86,7 +86,7 @@ export type ContextMemory = Readonly<Record<string, ContextValue>>[];
 
 export const DEFAULT_SEARCH_BUDGET = 1024;
 
-export type ConditionalDecider = (request: Request, facts?: PrincipalFacts) => AccessVerdict;
+export type ConditionalDecider = (request: DecisionRequest, facts?: CallerFacts) => AccessVerdict;
 
 type Context = Readonly<Record<string, ContextValue>>;
 
@@ -129,7 +129,7 @@ export function conditionalDecider(input: PolicySetInput, compileOptions: Compil
    * the first context, among those the keys' values make, whose decision `wanted` accepts; the
    * contexts remembered first when `memory` is set; `complete` when every combination was tried
    */
-  const search = (request: Request, facts: PrincipalFacts | undefined, keys: readonly string[], wanted: (decision: Decision) => boolean, memory: boolean): Search => {
+  const search = (request: DecisionRequest, facts: CallerFacts | undefined, keys: readonly string[], wanted: (decision: Decision) => boolean, memory: boolean): Search => {
     let tried = 0;
     const seen = new Set<string>();
     /** the wanted decision, or undefined; a context tried before is not decided again */

@@ -37,7 +37,7 @@ describe('resolveAccess reads membership through the directory', () => {
     const fromDirectory = resolveAccess(config, query, synced);
     assert.ok(fromDirectory.ok);
     assert.equal(fromDirectory.value.standing, true);
-    assert.deepEqual(fromDirectory.value.grants.map((g) => g.kind === 'assignment' && g.group), ['ops']);
+    assert.deepEqual(fromDirectory.value.sources.map((g) => g.kind === 'assignment' && g.group), ['ops']);
   });
 
   test('otto is unknown to the directory; a user it knows in no group is known and holds nothing', () => {
@@ -45,7 +45,7 @@ describe('resolveAccess reads membership through the directory', () => {
     assert.deepEqual(!ottoResult.ok && ottoResult.issues.map((i) => i.code), ['unknown-user']);
     const fresh = resolveAccess(config, { principal: { kind: 'user', name: 'new@example.com' }, account: 'dev', permissionSet: 'operator' }, synced);
     assert.ok(fresh.ok);
-    assert.deepEqual(fresh.value.grants, []);
+    assert.deepEqual(fresh.value.sources, []);
     assert.equal(fresh.value.standing, false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Effective access on the acme example: the classes of alike actions give exactly the decisions
- * the engine gives action by action, and the levels and what they depend on read as the policies
+ * the engine gives action by action, and the certainties and what they depend on read as the policies
  * say.
  */
 import assert from 'node:assert/strict';
@@ -86,7 +86,7 @@ for (const [permissionSet, account] of PAIRS) {
     const expected = bruteForce(input);
     const { actions } = catalogActionIndex(catalog);
     const dense = new Uint8Array(actions.length);
-    access.positions.forEach((i, at) => (dense[i] = access.levels[at]!));
+    access.positions.forEach((i, at) => (dense[i] = access.certainties[at]!));
     const differences = actions.filter((_, i) => dense[i] !== expected[i]).map((a) => a.action);
     assert.deepEqual(differences, []);
     assert.equal(access.positions.length, expected.filter((l) => l !== DENIED).length);
@@ -100,10 +100,10 @@ test('admin in a production account: guarded actions denied, regional ones condi
   // protect-audit-trail's exemption names a role the session is not: it always applies
   assert.equal(at('cloudtrail:StopLogging'), undefined);
   assert.equal(at('organizations:LeaveOrganization'), undefined);
-  assert.deepEqual(at('iam:CreateRole'), { level: 'unconditional', dependsOn: [] });
-  assert.deepEqual(at('ec2:RunInstances'), { level: 'conditional', dependsOn: ['aws:RequestedRegion'] });
+  assert.deepEqual(at('iam:CreateRole'), { certainty: 'unconditional', dependsOn: [] });
+  assert.deepEqual(at('ec2:RunInstances'), { certainty: 'conditional', dependsOn: ['aws:RequestedRegion'] });
   assert.deepEqual(at('s3:DeleteBucket'), {
-    level: 'conditional',
+    certainty: 'conditional',
     dependsOn: ['aws:MultiFactorAuthPresent', 'aws:PrincipalOrgID', 'aws:RequestedRegion', 'aws:SecureTransport'],
   });
 });
@@ -114,12 +114,12 @@ test('no guardrail applies in the management account', () => {
   const { actions } = catalogActionIndex(catalog);
   assert.equal(access.positions.length, actions.filter((a) => !needsNoPermission(a.action.toLowerCase())).length);
   assert.ok(actions.some((a) => needsNoPermission(a.action.toLowerCase())));
-  assert.ok(access.levels.every((l) => l === UNCONDITIONAL));
+  assert.ok(access.certainties.every((l) => l === UNCONDITIONAL));
 });
 
 test('a grant on some resources is conditional on `Resource`, and not allowed everywhere', () => {
   const access = evaluateEffectiveAccess(inputFor('developer', 'payments-prod'), { catalog, watched: watching('iam:PassRole', 'lambda:UpdateFunctionCode') });
-  assert.deepEqual(actionAccess(access, catalog, 'iam:PassRole'), { level: 'conditional', dependsOn: ['Resource', 'iam:PassedToService'] });
+  assert.deepEqual(actionAccess(access, catalog, 'iam:PassRole'), { certainty: 'conditional', dependsOn: ['Resource', 'iam:PassedToService'] });
   assert.deepEqual([...access.everywhere], ['lambda:UpdateFunctionCode']);
   assert.equal(actionAccess(access, catalog, 'iam:CreateRole'), undefined);
 });

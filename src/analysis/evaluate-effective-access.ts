@@ -19,7 +19,11 @@ import { boundPolicy, dependsOn, type PolicyBound } from './bound-policy.ts';
 import { catalogActionIndex, type CatalogActionIndex } from './catalog-action-index.ts';
 import type { StatementStatus } from './statement-status-reader.ts';
 
-export type AccessLevel = 'unconditional' | 'conditional';
+/**
+ * whether an allowed action is allowed whatever the request, or only for some (not the catalog's
+ * `AccessLevel`, AWS's List/Read/Write classes of actions)
+ */
+export type AccessCertainty = 'unconditional' | 'conditional';
 
 /** per action, in catalogActionIndex order */
 export const DENIED = 0;
@@ -34,7 +38,7 @@ export interface EffectiveAccess {
   /** catalog positions, ascending */
   readonly positions: Uint32Array;
   /** per position: UNCONDITIONAL, or CONDITIONAL */
-  readonly levels: Uint8Array;
+  readonly certainties: Uint8Array;
   /** per position, for a conditional action: its entry in `dependsOnTable` */
   readonly dependsOn: Uint16Array;
   /** what conditional actions depend on: condition keys, and `Resource`; sorted lists */
@@ -60,7 +64,7 @@ export function findPosition(access: EffectiveAccess, i: number): number {
 }
 
 export interface ActionAccess {
-  readonly level: AccessLevel;
+  readonly certainty: AccessCertainty;
   readonly dependsOn: readonly string[];
 }
 
@@ -69,7 +73,7 @@ export function actionAccess(access: EffectiveAccess, catalog: Catalog, action: 
   const i = catalogActionIndex(catalog).indexOf(action);
   const at = i === undefined ? -1 : findPosition(access, i);
   if (at === -1) return undefined;
-  return access.levels[at] === UNCONDITIONAL ? { level: 'unconditional', dependsOn: [] } : { level: 'conditional', dependsOn: access.dependsOnTable[access.dependsOn[at]!] ?? [] };
+  return access.certainties[at] === UNCONDITIONAL ? { certainty: 'unconditional', dependsOn: [] } : { certainty: 'conditional', dependsOn: access.dependsOnTable[access.dependsOn[at]!] ?? [] };
 }
 
 export interface EffectiveAccessInput {
@@ -161,7 +165,7 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
   const n = index.actions.length;
   const dependsOnTable: (readonly string[])[] = [];
   const tableIds = new Map<string, number>();
-  const classLevel = new Uint8Array(classes.count);
+  const classCertainty = new Uint8Array(classes.count);
   const classDepends = new Uint16Array(classes.count);
   for (let c = 0; c < classes.count; c++) {
     const representative = index.actions[classes.representatives[c]!]!.action;
@@ -169,7 +173,7 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
     if (best.decision !== 'Allow') continue;
     const worst = decideOn(least, representative);
     if (worst.decision === 'Allow') {
-      classLevel[c] = UNCONDITIONAL;
+      classCertainty[c] = UNCONDITIONAL;
       continue;
     }
     // what it depends on: the uncertain Denies that apply in the worst case, and the uncertain
@@ -194,26 +198,26 @@ export function evaluateEffectiveAccess(input: EffectiveAccessInput, options: Ef
       dependsOnTable.push(list);
       tableIds.set(text, id);
     }
-    classLevel[c] = CONDITIONAL;
+    classCertainty[c] = CONDITIONAL;
     classDepends[c] = id;
   }
   let allowed = 0;
   for (let i = 0; i < n; i++) {
     const c = classes.of[i]!;
-    if (c >= 0 && classLevel[c] !== DENIED) allowed++;
+    if (c >= 0 && classCertainty[c] !== DENIED) allowed++;
   }
   const positions = new Uint32Array(allowed);
-  const levels = new Uint8Array(allowed);
+  const certainties = new Uint8Array(allowed);
   const dependsOnOf = new Uint16Array(allowed);
   for (let i = 0, at = 0; i < n; i++) {
     const c = classes.of[i]!;
-    if (c < 0 || classLevel[c] === DENIED) continue;
+    if (c < 0 || classCertainty[c] === DENIED) continue;
     positions[at] = i;
-    levels[at] = classLevel[c]!;
+    certainties[at] = classCertainty[c]!;
     dependsOnOf[at] = classDepends[c]!;
     at++;
   }
-  const access: EffectiveAccess = { positions, levels, dependsOn: dependsOnOf, dependsOnTable, everywhere: new Set(), decisions: 0 };
+  const access: EffectiveAccess = { positions, certainties, dependsOn: dependsOnOf, dependsOnTable, everywhere: new Set(), decisions: 0 };
 
   const everywhere = new Set<string>();
   const watched = [...(options.watched ?? [])].filter(([, i]) => findPosition(access, i) !== -1).map(([action]) => action);

@@ -19,12 +19,12 @@ export {
   type AccessTestReport,
   type TestSuite,
 } from './access-test-report.ts';
-export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type AccessRequest, type CompiledAccess } from './access-compiler.ts';
+export { accessCompiler, resourceAccountOf, type AccessCompiler, type AccessCompilerOptions, type ResourceAccessQuery, type CompiledAccess } from './access-compiler.ts';
 export { conditionalDecider, type AccessStatus, type AccessVerdict, type ConditionalDecider } from './conditional-decider.ts';
 export { conditionCandidates, type ConditionCandidates } from './condition-candidates.ts';
 export { principalSession, sessionFactsOf, permissionSetRoleArn, type PrincipalSession, type SessionFacts } from './principal-session.ts';
-export { principalGrants, type PrincipalGrant } from './principal-grants.ts';
-export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanUndecided, type WhoCanOptions, type WhoCanOutcome, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
+export { principalHoldings, type Holding } from './principal-holdings.ts';
+export { whoCan, allPrincipals, type WhoCanEntry, type WhoCanUndecided, type WhoCanOptions, type WhoCanQuery, type WhoCanResult } from './who-can.ts';
 export {
   whatCan,
   candidateServices,
@@ -32,7 +32,6 @@ export {
   type PermissionSetAccess,
   type ServiceAccess,
   type WhatCanOptions,
-  type WhatCanOutcome,
   type WhatCanQuery,
   type WhatCanResult,
 } from './what-can.ts';

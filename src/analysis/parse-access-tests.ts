@@ -28,7 +28,7 @@ import {
 } from '../org/index.ts';
 import { capIssuesPerFile, checkContextEntry, checkRequestAction, checkRequestResource, globalContextKeyType, isAccountId, issueMessages, type ContextKeyTyper, type ContextValue } from '../policy/index.ts';
 import { EXPECTATIONS, type AccessTest, type AccessTestIssue, type AccessTestIssueCode, type Expectation } from './access-test.ts';
-import { principalGrants } from './principal-grants.ts';
+import { principalHoldings } from './principal-holdings.ts';
 
 export interface ParseAccessTestsOptions {
   /** warns about unknown actions (the catalog's `unknownActionChecker`) */
@@ -363,7 +363,7 @@ function choosePermissionSet(
   report: (code: AccessTestIssueCode, message: string) => void,
 ): string | undefined {
   const who = `\`${formatPrincipalRef(principal)}\``;
-  const held = principalGrants(config, principal, directory).filter((g) => g.account.name === account);
+  const held = principalHoldings(config, principal, directory).filter((g) => g.account.name === account);
   const usable = held.filter((g) => g.standing || (eligible && g.eligible));
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
   if (named !== undefined) {

@@ -30,7 +30,7 @@ import {
   unionOf,
   usersWithTheSameGroups,
   type AccessChange,
-  type Holding,
+  type AccountHoldings,
   type Impact,
 } from './plan-access-impact.ts';
 
@@ -40,9 +40,9 @@ const criteria = accessCriteria(catalog);
 const acme = parseValid(acmeFiles);
 const YAML = 'parapet.yaml';
 
-const plain = (accounts: ReadonlyMap<string, Holding> | undefined) =>
-  Object.fromEntries([...(accounts ?? new Map<string, Holding>())].map(([account, h]) => [account, { standing: [...h.standing].sort(), eligible: [...h.eligible].sort() }]));
-const holding = (standing: string[], eligible: string[] = []): Holding => ({ standing: new Set(standing), eligible: new Set(eligible) });
+const plain = (accounts: ReadonlyMap<string, AccountHoldings> | undefined) =>
+  Object.fromEntries([...(accounts ?? new Map<string, AccountHoldings>())].map(([account, h]) => [account, { standing: [...h.standing].sort(), eligible: [...h.eligible].sort() }]));
+const holding = (standing: string[], eligible: string[] = []): AccountHoldings => ({ standing: new Set(standing), eligible: new Set(eligible) });
 
 /** effective access by hand: action → unconditional, or the keys a conditional action depends on */
 function access(levels: Record<string, true | readonly string[]>, everywhere: readonly string[] = []): EffectiveAccess {
@@ -52,7 +52,7 @@ function access(levels: Record<string, true | readonly string[]>, everywhere: re
   const table: (readonly string[])[] = [];
   return {
     positions: Uint32Array.from(entries.map((e) => e.i)),
-    levels: Uint8Array.from(entries.map((e) => (e.level === true ? UNCONDITIONAL : CONDITIONAL))),
+    certainties: Uint8Array.from(entries.map((e) => (e.level === true ? UNCONDITIONAL : CONDITIONAL))),
     dependsOn: Uint16Array.from(entries.map((e) => (e.level === true ? 0 : table.push(e.level) - 1))),
     dependsOnTable: table,
     everywhere: new Set(everywhere),
@@ -60,7 +60,7 @@ function access(levels: Record<string, true | readonly string[]>, everywhere: re
   };
 }
 /** effective access back to names, for comparing */
-const named = (a: EffectiveAccess) => Object.fromEntries([...a.positions].map((i, at) => [index.actions[i]!.action, a.levels[at] === UNCONDITIONAL ? true : a.dependsOnTable[a.dependsOn[at]!]]));
+const named = (a: EffectiveAccess) => Object.fromEntries([...a.positions].map((i, at) => [index.actions[i]!.action, a.certainties[at] === UNCONDITIONAL ? true : a.dependsOnTable[a.dependsOn[at]!]]));
 
 test('holdingsOf: groups hold their assignments, standing or eligible; service accounts standing', () => {
   const holdings = holdingsOf(acme);
@@ -98,7 +98,7 @@ test('holdingsOfGroups: what members of several groups hold is the union', () =>
   assert.deepEqual(Object.keys(plain(union)).sort(), ['audit', 'checkout-prod', 'checkout-staging', 'log-archive', 'network', 'payments-prod', 'payments-staging', 'shared-services']);
 });
 
-test('unionOf: the better level wins, conditions of alike levels merge, the scratch is left zeroed', () => {
+test('unionOf: the more certain access wins, conditions of alike certainties merge, the scratch is left zeroed', () => {
   const scratch = new Uint32Array(index.actions.length);
   const a = access({ 's3:GetObject': ['aws:RequestedRegion'], 's3:PutObject': true, 'iam:PassRole': ['iam:PassedToService'] });
   const b = access({ 's3:GetObject': true, 's3:ListBucket': ['Resource'], 'iam:PassRole': ['Resource', 'iam:PassedToService'] });

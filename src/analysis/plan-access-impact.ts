@@ -35,10 +35,11 @@ import {
   parsePrincipalRef,
   resourceGuardrailChain,
   type Account,
+  type AccessMode,
   type Directory,
   type OrgConfig,
   type PermissionSet,
-  type PrincipalKind,
+  type PrincipalRefKind,
 } from '../org/index.ts';
 import type { Policy, PolicyVersion, Statement } from '../policy/index.ts';
 import { accessCriteria, adminCriterion, ESCALATION_RULES, ruleHolds, type AccessCriteria, type AdminCriterion } from './escalation-rules.ts';
@@ -56,8 +57,6 @@ import {
 import { permissionSetRoleArn, principalSession, sessionFactsOf } from './principal-session.ts';
 import { statementStatusReader, type KnownSession, type StatementStatusReader } from './statement-status-reader.ts';
 import { internalError } from '../policy/index.ts';
-
-export type AccessMode = 'standing' | 'eligible';
 
 /** what changed for one service */
 export interface ServiceChange {
@@ -112,7 +111,7 @@ interface ChangeBase {
 export interface AccessChange extends ChangeBase {
   /** `group:payments-devs`, `service:deployer` (formatPrincipalRef) */
   readonly principal: string;
-  readonly principalKind: Exclude<PrincipalKind, 'user'>;
+  readonly principalKind: Exclude<PrincipalRefKind, 'user'>;
 }
 
 /**
@@ -162,12 +161,13 @@ export interface AccessImpactOptions {
   readonly directories?: { readonly before?: Directory | undefined; readonly after?: Directory | undefined } | undefined;
 }
 
-export type Holding = Record<AccessMode, Set<string>>;
+/** what a principal holds in one account: permission set names, by mode */
+export type AccountHoldings = Record<AccessMode, Set<string>>;
 /** principal → account name → permission sets held, by mode */
-export type Holdings = Map<string, Map<string, Holding>>;
+export type Holdings = Map<string, Map<string, AccountHoldings>>;
 
 const MODES: readonly AccessMode[] = ['standing', 'eligible'];
-const KIND_ORDER: Record<PrincipalKind, number> = { group: 0, serviceAccount: 1, user: 2 };
+const KIND_ORDER: Record<PrincipalRefKind, number> = { group: 0, serviceAccount: 1, user: 2 };
 
 /** the users of either version, grouped by their groups before and now (sorted names) */
 export function usersWithTheSameGroups(before: Directory, after: Directory): { before: string[]; after: string[]; users: string[] }[] {
@@ -197,8 +197,8 @@ export function usersWithTheSameGroups(before: Directory, after: Directory): { b
 }
 
 /** what members of these groups hold: the union of the groups' holdings */
-export function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, Holding> {
-  const out = new Map<string, Holding>();
+export function holdingsOfGroups(holdings: Holdings, groups: readonly string[]): Map<string, AccountHoldings> {
+  const out = new Map<string, AccountHoldings>();
   for (const group of groups) {
     const held = holdings.get(formatPrincipalRef({ kind: 'group', name: group }));
     if (held === undefined) continue;
@@ -340,7 +340,7 @@ function accessKeys(statusReader: StatementStatusReader) {
 }
 
 /**
- * the union of several permission sets' access: the better level wins; equal conditions merge.
+ * the union of several permission sets' access: the more certain access wins; equal conditions merge.
  * `scratch` is a zeroed array with one entry per catalog action, left zeroed.
  */
 export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array): EffectiveAccess {
@@ -366,7 +366,7 @@ export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array)
       const i = part.positions[at]!;
       const seen = scratch[i]!;
       if (seen === 1) continue;
-      if (part.levels[at] === UNCONDITIONAL) {
+      if (part.certainties[at] === UNCONDITIONAL) {
         if (seen === 0) touched.push(i);
         scratch[i] = 1;
         continue;
@@ -383,15 +383,15 @@ export function unionOf(parts: readonly EffectiveAccess[], scratch: Uint32Array)
   }
   touched.sort((a, b) => a - b);
   const positions = Uint32Array.from(touched);
-  const levels = new Uint8Array(touched.length);
+  const certainties = new Uint8Array(touched.length);
   const dependsOn = new Uint16Array(touched.length);
   touched.forEach((i, at) => {
     const code = scratch[i]!;
-    levels[at] = code === 1 ? UNCONDITIONAL : CONDITIONAL;
+    certainties[at] = code === 1 ? UNCONDITIONAL : CONDITIONAL;
     if (code > 1) dependsOn[at] = code - 2;
     scratch[i] = 0;
   });
-  return { positions, levels, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
+  return { positions, certainties, dependsOn, dependsOnTable: table, everywhere, decisions: 0 };
 }
 
 /**
@@ -426,9 +426,9 @@ export function compareAccess(
     const wasAt = b < before.positions.length ? before.positions[b]! : Infinity;
     const nowAt = a < after.positions.length ? after.positions[a]! : Infinity;
     const i = Math.min(wasAt, nowAt);
-    const was = wasAt === i ? before.levels[b++]! : DENIED;
+    const was = wasAt === i ? before.certainties[b++]! : DENIED;
     const nowIndex = a;
-    const now = nowAt === i ? after.levels[a++]! : DENIED;
+    const now = nowAt === i ? after.certainties[a++]! : DENIED;
     if (was === now) continue;
     const action = index.actions[i]!.action;
     const l = lists(i);
@@ -567,7 +567,7 @@ export function accessOfKey(ev: Evaluations, keyed: KeyedAccess): EffectiveAcces
   return access;
 }
 
-const NOTHING: EffectiveAccess = { positions: new Uint32Array(0), levels: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
+const NOTHING: EffectiveAccess = { positions: new Uint32Array(0), certainties: new Uint8Array(0), dependsOn: new Uint16Array(0), dependsOnTable: [], everywhere: new Set(), decisions: 0 };
 
 /** what holding all these permission sets allows */
 export function accessOfKeys(ev: Evaluations, keys: readonly KeyedAccess[]): EffectiveAccess {
@@ -578,14 +578,14 @@ export function accessOfKeys(ev: Evaluations, keys: readonly KeyedAccess[]): Eff
 export interface Held {
   readonly account: string;
   readonly mode: AccessMode;
-  readonly was: Holding;
-  readonly now: Holding;
+  readonly was: AccountHoldings;
+  readonly now: AccountHoldings;
 }
 
-const EMPTY: Holding = { standing: new Set(), eligible: new Set() };
+const EMPTY: AccountHoldings = { standing: new Set(), eligible: new Set() };
 
 /** the (account, mode) where a holder holds something before or now */
-export function heldInEither(oldAccounts: ReadonlyMap<string, Holding>, newAccounts: ReadonlyMap<string, Holding>): Held[] {
+export function heldInEither(oldAccounts: ReadonlyMap<string, AccountHoldings>, newAccounts: ReadonlyMap<string, AccountHoldings>): Held[] {
   const out: Held[] = [];
   for (const account of new Set([...newAccounts.keys(), ...oldAccounts.keys()])) {
     const was = oldAccounts.get(account) ?? EMPTY;
@@ -664,8 +664,8 @@ export function changesOfHolder(
   ev: Evaluations,
   list: ImpactList,
   counts: Counts,
-  oldAccounts: ReadonlyMap<string, Holding>,
-  newAccounts: ReadonlyMap<string, Holding>,
+  oldAccounts: ReadonlyMap<string, AccountHoldings>,
+  newAccounts: ReadonlyMap<string, AccountHoldings>,
   weight: number,
 ): (Held & { readonly impact: number })[] {
   const out: (Held & { readonly impact: number })[] = [];

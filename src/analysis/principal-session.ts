@@ -6,13 +6,13 @@
  * knows is supplied: nothing is invented (no organization id when `organization.id` is not given,
  * no principal tags the configuration does not give).
  */
-import type { ContextValue, PrincipalFacts } from '../policy/index.ts';
+import type { ContextValue, CallerFacts } from '../policy/index.ts';
 import type { OrgConfig, PrincipalRef } from '../org/index.ts';
 
 export interface PrincipalSession {
   /** `arn:aws:sts::<account id>:assumed-role/<permission set>/<session name>` */
   readonly principal: string;
-  readonly facts: PrincipalFacts;
+  readonly facts: CallerFacts;
   /** keys AWS puts in every request of such a session, beyond those the engine derives from the ARN */
   readonly context: Readonly<Record<string, ContextValue>>;
 }

@@ -6,7 +6,7 @@
  * A statement applies `always` when all its conditions hold, `never` when one of them cannot hold,
  * and is `unknown` otherwise, with the keys it depends on.
  */
-import { compilePolicySet, decide, type CompiledPolicySet, type Condition, type ContextValue, type PolicyVersion, type PrincipalFacts, type Statement } from '../policy/index.ts';
+import { compilePolicySet, decide, type CompiledPolicySet, type Condition, type ContextValue, type PolicyVersion, type CallerFacts, type Statement } from '../policy/index.ts';
 
 export type StatementStatus =
   | { readonly kind: 'always' }
@@ -17,7 +17,7 @@ export type StatementStatus =
 /** the caller as far as the configuration knows it */
 export interface KnownSession {
   readonly principal: string;
-  readonly facts: PrincipalFacts;
+  readonly facts: CallerFacts;
   /** every key whose value is known; any other key is unknown */
   readonly context: Readonly<Record<string, ContextValue>>;
 }

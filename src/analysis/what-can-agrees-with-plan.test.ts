@@ -90,7 +90,7 @@ test('what-can and the plan agree on what a permission set allows, action by act
           const effective = accessOfKey(ev, keyed);
           const fromPlan = new Map<string, Level>();
           effective.positions.forEach((i, at) => {
-            const level = effective.levels[at];
+            const level = effective.certainties[at];
             assert.ok(level === UNCONDITIONAL || level === CONDITIONAL);
             fromPlan.set(ev.index.actions[i]!.action, level === UNCONDITIONAL ? 'unconditional' : 'conditional');
           });

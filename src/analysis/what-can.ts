@@ -15,7 +15,7 @@ import { checkPrincipal, type OrgConfig, type PrincipalRef } from '../org/index.
 import { questionCompiler, type CompiledAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
-import { principalGrants } from './principal-grants.ts';
+import { principalHoldings } from './principal-holdings.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
 import { internalError } from '../policy/index.ts';
 
@@ -89,25 +89,23 @@ export interface WhatCanResult {
   readonly access: readonly PermissionSetAccess[];
 }
 
-export type WhatCanOutcome = Result<WhatCanResult>;
-
-export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): WhatCanOutcome {
+export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery, options: WhatCanOptions = {}): Result<WhatCanResult> {
   const compile = questionCompiler(config, options);
   const filter = accountFilter(config, query.account);
   if (!filter.ok) return filter;
   const unknown = checkPrincipal(config, query.principal, compile.directory);
   if (unknown !== undefined) return { ok: false, issues: [unknown] };
-  const grants = principalGrants(config, query.principal, compile.directory);
+  const holdings = principalHoldings(config, query.principal, compile.directory);
   const facts = sessionFactsOf(config, options.sessionFacts);
   const access: PermissionSetAccess[] = [];
-  for (const grant of grants) {
-    if (filter.value !== undefined && grant.account.name !== filter.value) continue;
-    const base = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource: '*' });
+  for (const holding of holdings) {
+    if (filter.value !== undefined && holding.account.name !== filter.value) continue;
+    const base = compile({ principal: query.principal, account: holding.account.name, permissionSet: holding.permissionSet, resource: '*' });
     if (!base.ok) throw internalError(`whatCan: ${base.issues.map((i) => i.message).join('; ')}`);
-    const session = principalSession(query.principal, grant.account.id, grant.permissionSet, facts);
+    const session = principalSession(query.principal, holding.account.id, holding.permissionSet, facts);
     const compiledFor = (resource: string): CompiledAccess => {
       if (accountOfArn(resource) === undefined) return base.value;
-      const other = compile({ principal: query.principal, account: grant.account.name, permissionSet: grant.permissionSet, resource });
+      const other = compile({ principal: query.principal, account: holding.account.name, permissionSet: holding.permissionSet, resource });
       if (!other.ok) throw internalError(`whatCan: ${other.issues.map((i) => i.message).join('; ')}`);
       return other.value;
     };
@@ -180,11 +178,11 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
         conditional: granted.filter((g) => g.status === 'conditional').length,
       }));
     access.push({
-      account: grant.account.name,
-      accountId: grant.account.id,
-      permissionSet: grant.permissionSet,
-      via: grant.standing ? 'standing' : 'eligible',
-      groups: grant.groups,
+      account: holding.account.name,
+      accountId: holding.account.id,
+      permissionSet: holding.permissionSet,
+      via: holding.standing ? 'standing' : 'eligible',
+      groups: holding.groups,
       services,
       granted: services.reduce((n, s) => n + s.granted.length, 0),
       conditional: services.reduce((n, s) => n + s.conditional, 0),

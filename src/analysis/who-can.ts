@@ -10,7 +10,7 @@ import { configDirectory, type Directory, type OrgConfig, type PrincipalRef } fr
 import { questionCompiler } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
-import { grantIndex } from './principal-grants.ts';
+import { holdingIndex } from './principal-holdings.ts';
 import type { PairAccess } from './access-compiler.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
 import { internalError } from '../policy/index.ts';
@@ -73,8 +73,6 @@ export interface WhoCanResult {
   readonly undecided: readonly WhoCanUndecided[];
 }
 
-export type WhoCanOutcome = Result<WhoCanResult>;
-
 /** every principal the organization knows: the directory's groups, then its users, then service accounts */
 export function allPrincipals(config: OrgConfig, directory: Directory = configDirectory(config)): PrincipalRef[] {
   return [
@@ -84,7 +82,7 @@ export function allPrincipals(config: OrgConfig, directory: Directory = configDi
   ];
 }
 
-export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): WhoCanOutcome {
+export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOptions = {}): Result<WhoCanResult> {
   const filter = accountFilter(config, query.account);
   if (!filter.ok) return filter;
   const compile = questionCompiler(config, options);
@@ -93,7 +91,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   const undecided: WhoCanUndecided[] = [];
   let checked = 0;
   let searched = 0;
-  const grantsOf = grantIndex(config, compile.directory);
+  const holdingsOfPrincipal = holdingIndex(config, compile.directory);
   // the policies in force depend on the account and the permission set, not on who holds them:
   // compiled once per pair, without resolving each principal again (that scans the configuration)
   const compiledByPair = new Map<string, PairAccess>();
@@ -101,17 +99,17 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   // organization's facts): unless a statement names principals, they get one verdict, decided once
   const verdictByPair = new Map<string, AccessVerdict>();
   for (const principal of allPrincipals(config, compile.directory)) {
-    for (const grant of grantsOf(principal)) {
-      if (filter.value !== undefined && grant.account.name !== filter.value) continue;
-      const pair = `${grant.account.name}\u0000${grant.permissionSet}`;
+    for (const holding of holdingsOfPrincipal(principal)) {
+      if (filter.value !== undefined && holding.account.name !== filter.value) continue;
+      const pair = `${holding.account.name}\u0000${holding.permissionSet}`;
       let compiled = compiledByPair.get(pair);
       if (compiled === undefined) {
-        compiled = compile.forPair(grant.account, grant.permissionSet, query.resource);
-        // every name in a grant comes from the validated configuration
-        if (compiled === undefined) throw internalError(`whoCan: unknown permission set \`${grant.permissionSet}\``);
+        compiled = compile.forPair(holding.account, holding.permissionSet, query.resource);
+        // every name in a holding comes from the validated configuration
+        if (compiled === undefined) throw internalError(`whoCan: unknown permission set \`${holding.permissionSet}\``);
         compiledByPair.set(pair, compiled);
       }
-      const session = principalSession(principal, grant.account.id, grant.permissionSet, facts);
+      const session = principalSession(principal, holding.account.id, holding.permissionSet, facts);
       checked++;
       const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(pair);
       if (shared === undefined) searched++;
@@ -126,20 +124,20 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
         session.facts,
       );
       if (!compiled.namesPrincipals) verdictByPair.set(pair, verdict);
-      const via = grant.standing ? 'standing' : 'eligible';
+      const via = holding.standing ? 'standing' : 'eligible';
       if (verdict.status === 'denied') {
         if (verdict.searchExhausted) {
-          undecided.push({ principal, account: grant.account.name, accountId: grant.account.id, permissionSet: grant.permissionSet, via, conditionKeys: verdict.conditionKeys });
+          undecided.push({ principal, account: holding.account.name, accountId: holding.account.id, permissionSet: holding.permissionSet, via, conditionKeys: verdict.conditionKeys });
         }
         continue;
       }
       entries.push({
         principal,
-        account: grant.account.name,
-        accountId: grant.account.id,
-        permissionSet: grant.permissionSet,
+        account: holding.account.name,
+        accountId: holding.account.id,
+        permissionSet: holding.permissionSet,
         via,
-        groups: grant.groups,
+        groups: holding.groups,
         status: verdict.status,
         conditionKeys: verdict.status === 'conditional' ? verdict.conditionKeys : [],
         example: verdict.status === 'conditional' ? verdict.example : {},

@@ -50,10 +50,10 @@ export const FAILURE_STATUS: { readonly [code in ErrorCode]: FailureStatus } = {
 /** what a command reports when it has done its work: its answer */
 export type Answer = 'yes' | 'no';
 
-/** a command's outcome: its answer, or the failure that stopped it after it printed what it could */
-export type Outcome = Answer | ErrorCode;
+/** a command's outcome: its answer, or the failure that stopped it after it printed what it could (a decision's per-policy-type `Outcome` is the engine's) */
+export type CommandOutcome = Answer | ErrorCode;
 
-export function exitStatus(outcome: Outcome): ExitStatus {
+export function exitStatus(outcome: CommandOutcome): ExitStatus {
   switch (outcome) {
     case 'yes':
       return 0;

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { asParapetError } from './as-parapet-error.ts';
-import { exitStatus, FAILURE_STATUS, type Outcome } from './exit-status.ts';
+import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
 import { simulateCommand } from './simulate.ts';
@@ -16,8 +16,8 @@ export async function main(argv: readonly string[], rawIo: Io = processIo): Prom
   // names and messages from the user's files never reach the terminal as control sequences
   const io = terminalSafeIo(rawIo);
   // every command reports its outcome; the one table in exit-status.ts turns it into the status
-  let outcome: Outcome = 'yes';
-  const setExit = (reported: Outcome) => {
+  let outcome: CommandOutcome = 'yes';
+  const setExit = (reported: CommandOutcome) => {
     outcome = reported;
   };
   // from src/cli and from dist/cli alike, the package's own manifest is two folders up

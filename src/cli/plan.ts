@@ -16,9 +16,9 @@ import { formatIssue, ParapetError } from '../policy/index.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
-interface PlanOptions {
+interface PlanCommandOptions {
   from: string;
   to: string;
   repo?: string;
@@ -50,7 +50,7 @@ function readSource(value: string, repo: string | undefined): Source {
   return { label: value, files: readConfigAtRevision(dir, value) };
 }
 
-export function planCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function planCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('plan')
     .description('what a change to the configuration repository changes: structure, access gained and lost, and flags (docs/plan.md)')
     .requiredOption('--from <old>', 'the version before: a folder, or a git revision')
@@ -73,7 +73,7 @@ Examples:
   parapet plan --from main --to HEAD --output plan.md
   parapet plan --repo config --from origin/main --to HEAD --json`,
     )
-    .action((options: PlanOptions) => {
+    .action((options: PlanCommandOptions) => {
       const write = (text: string) => {
         if (options.output === undefined) io.out(text);
         else writeOutputFile(options.output, text);

@@ -27,9 +27,9 @@ import type { Io } from './io.ts';
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { checkActionOption, checkResourceOption, parseContextOption } from './context-option.ts';
 import { startProgress } from './progress.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
-interface SimulateOptions {
+interface SimulateCommandOptions {
   case?: string;
   json?: boolean;
   repeat?: string;
@@ -51,7 +51,7 @@ interface SimulateOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function simulateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function simulateCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('simulate')
     .description('decide requests offline with AWS IAM evaluation logic: run decision cases, or one ad-hoc request')
     .option('--case <path>', 'a decision case file, or a folder searched recursively for *.json cases')
@@ -86,12 +86,12 @@ Examples:
     --resource 'arn:aws:ec2:us-west-2:111111111111:instance/*' --identity admin.json \\
     --scp root-full-access.json,deny-regions.json --scp full-access.json --context aws:RequestedRegion=us-west-2`,
     )
-    .action((options: SimulateOptions) => {
+    .action((options: SimulateCommandOptions) => {
       setExit(options.case !== undefined ? runCases(options, io) : runAdHoc(options, io));
     });
 }
 
-function runCases(options: SimulateOptions, io: Io): Outcome {
+function runCases(options: SimulateCommandOptions, io: Io): CommandOutcome {
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new ParapetError('usage', `--repeat must be a positive whole number, not \`${options.repeat}\``);
   const files = findJsonFiles(options.case!);
@@ -133,7 +133,7 @@ function readPolicyFile(path: string, type: PolicyType, issues: Issue[]): Policy
   return parsed.ok ? parsed.value : undefined;
 }
 
-function runAdHoc(options: SimulateOptions, io: Io): Outcome {
+function runAdHoc(options: SimulateCommandOptions, io: Io): CommandOutcome {
   if (options.principal === undefined || options.action === undefined) {
     throw new ParapetError('usage', 'give --case PATH, or an ad-hoc request with at least --principal and --action (see `parapet simulate --help`)');
   }

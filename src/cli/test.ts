@@ -21,7 +21,7 @@ import { configDirectory, describeFsError, MAX_FILE_BYTES, readBoundedFile } fro
 import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
 interface TestOptions {
   junit?: string;
@@ -30,7 +30,7 @@ interface TestOptions {
 
 export const TESTS_FOLDER = 'tests';
 
-export function testCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function testCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('test')
     .description('run the access tests in DIR/tests/*.yaml against the configuration (docs/access-tests.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml and tests/')

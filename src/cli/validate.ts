@@ -6,13 +6,13 @@ import { Command } from 'commander';
 import { loadConfigDir, renderValidateText, validateReport, validateReportJson, type ParsedConfig } from '../org/index.ts';
 import { actionChecker } from './catalog-wiring.ts';
 import type { Io } from './io.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
-interface ValidateOptions {
+interface ValidateCommandOptions {
   json?: boolean;
 }
 
-export function validateCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function validateCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('validate')
     .description('check a configuration repository: parapet.yaml, its guardrails and permission sets (docs/config-reference.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -26,7 +26,7 @@ Examples:
   parapet validate examples/acme
   parapet validate . --json`,
     )
-    .action((dir: string, options: ValidateOptions) => {
+    .action((dir: string, options: ValidateCommandOptions) => {
       const parsed: ParsedConfig = loadConfigDir(dir, { checkAction: actionChecker() });
       const report = validateReport(dir, parsed);
       io.out(options.json ? `${JSON.stringify(validateReportJson(report))}\n` : renderValidateText(report));

@@ -11,9 +11,9 @@ import { rcpServices } from './catalog-wiring.ts';
 import { collectOption, parseContextOption } from './context-option.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
-interface WhatCanOptions {
+interface WhatCanCommandOptions {
   principal: string;
   account?: string;
   service: string[];
@@ -22,7 +22,7 @@ interface WhatCanOptions {
   json?: boolean;
 }
 
-export function whatCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function whatCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('what-can')
     .description('list the actions a group, user or service account is granted, per account and permission set, by service')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -47,7 +47,7 @@ Examples:
   parapet what-can examples/acme --principal service:deployer --service iam --actions
   parapet what-can . --principal user:alice@acme.example --context aws:RequestedRegion=eu-west-1 --json`,
     )
-    .action((dir: string, options: WhatCanOptions) => {
+    .action((dir: string, options: WhatCanCommandOptions) => {
       const principal = parsePrincipalRef(options.principal);
       if (!principal.ok) throw new ParapetError('usage', `--principal: ${issueMessages(principal.issues)}`);
       const context = parseContextOption(options.context);

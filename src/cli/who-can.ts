@@ -10,9 +10,9 @@ import { checkActionOption, checkResourceOption, collectOption, parseContextOpti
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 import { ParapetError } from '../policy/index.ts';
-import type { Outcome } from './exit-status.ts';
+import type { CommandOutcome } from './exit-status.ts';
 
-interface WhoCanOptions {
+interface WhoCanCommandOptions {
   action: string;
   resource: string;
   account?: string;
@@ -20,7 +20,7 @@ interface WhoCanOptions {
   json?: boolean;
 }
 
-export function whoCanCommand(io: Io, setExit: (outcome: Outcome) => void): Command {
+export function whoCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('who-can')
     .description('list every group, user and service account allowed to perform an action on a resource, and through what')
     .argument('<dir>', 'the repository folder, holding parapet.yaml')
@@ -46,7 +46,7 @@ Examples:
   parapet who-can . --action lambda:UpdateFunctionCode --resource 'arn:aws:lambda:eu-west-1:400000000001:function:charge' \\
     --context aws:RequestedRegion=eu-west-1 --json`,
     )
-    .action((dir: string, options: WhoCanOptions) => {
+    .action((dir: string, options: WhoCanCommandOptions) => {
       checkActionOption(options.action);
       checkResourceOption(options.resource);
       const warning = actionChecker()(options.action);

@@ -11,6 +11,7 @@
  */
 import { policyDigest, type Policy } from '../policy/index.ts';
 import { diffPolicyStatements, samePolicyContent, type StatementChange } from './diff-policy-statements.ts';
+import type { AccessMode } from './list-principal-access.ts';
 import type { Account, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, Unit } from './org-config.ts';
 
 /** `scp`: a guardrail (service control policy); `rcp`: a resource guardrail (resource control policy) */
@@ -22,8 +23,6 @@ export interface NodeRef {
   /** `root`, the unit path joined with `/`, or the account name */
   readonly name: string;
 }
-
-export type AssignmentMode = 'standing' | 'eligible';
 
 /** one of the organization's own settings (`organization.name`, `.id`, `.managementAccount`) changed */
 export interface OrganizationFieldChange {
@@ -81,15 +80,15 @@ export type StructuralChange =
   | { readonly kind: 'group-added'; readonly group: string; readonly members: readonly string[] }
   | { readonly kind: 'group-removed'; readonly group: string; readonly members: readonly string[] }
   | { readonly kind: 'group-members-changed'; readonly group: string; readonly added: readonly string[]; readonly removed: readonly string[] }
-  | { readonly kind: 'assignment-added'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AssignmentMode }
-  | { readonly kind: 'assignment-removed'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AssignmentMode }
+  | { readonly kind: 'assignment-added'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AccessMode }
+  | { readonly kind: 'assignment-removed'; readonly group: string; readonly permissionSet: string; readonly account: string; readonly mode: AccessMode }
   | {
       readonly kind: 'assignment-mode-changed';
       readonly group: string;
       readonly permissionSet: string;
       readonly account: string;
-      readonly from: AssignmentMode;
-      readonly to: AssignmentMode;
+      readonly from: AccessMode;
+      readonly to: AccessMode;
     }
   | { readonly kind: 'service-account-added'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
   | { readonly kind: 'service-account-removed'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
@@ -350,19 +349,19 @@ function diffGroups(before: OrgConfig, after: OrgConfig): StructuralChange[] {
 
 /**
  * assignments have no identity of their own (one may be split in two without changing anything):
- * they are compared as the (group, permission set, account) grants they make
+ * they are compared as the (group, permission set, account) holdings they make
  */
-function grantsOf(config: OrgConfig): Map<string, { group: string; permissionSet: string; account: string; modes: Set<AssignmentMode> }> {
-  const out = new Map<string, { group: string; permissionSet: string; account: string; modes: Set<AssignmentMode> }>();
+function assignmentHoldingsOf(config: OrgConfig): Map<string, { group: string; permissionSet: string; account: string; modes: Set<AccessMode> }> {
+  const out = new Map<string, { group: string; permissionSet: string; account: string; modes: Set<AccessMode> }>();
   for (const assignment of config.assignments) {
     for (const account of assignment.accounts) {
       const key = `${assignment.group}\u0000${assignment.permissionSet}\u0000${account}`;
-      let grant = out.get(key);
-      if (grant === undefined) {
-        grant = { group: assignment.group, permissionSet: assignment.permissionSet, account, modes: new Set() };
-        out.set(key, grant);
+      let holding = out.get(key);
+      if (holding === undefined) {
+        holding = { group: assignment.group, permissionSet: assignment.permissionSet, account, modes: new Set() };
+        out.set(key, holding);
       }
-      grant.modes.add(assignment.eligible ? 'eligible' : 'standing');
+      holding.modes.add(assignment.eligible ? 'eligible' : 'standing');
     }
   }
   return out;
@@ -370,14 +369,14 @@ function grantsOf(config: OrgConfig): Map<string, { group: string; permissionSet
 
 function diffAssignments(before: OrgConfig, after: OrgConfig): StructuralChange[] {
   const changes: StructuralChange[] = [];
-  const oldGrants = grantsOf(before);
-  const newGrants = grantsOf(after);
-  const modes: readonly AssignmentMode[] = ['standing', 'eligible'];
-  for (const [key, grant] of newGrants) {
-    const was = oldGrants.get(key);
-    const { group, permissionSet, account } = grant;
-    const gained = modes.filter((m) => grant.modes.has(m) && !(was?.modes.has(m) ?? false));
-    const lost = modes.filter((m) => !grant.modes.has(m) && (was?.modes.has(m) ?? false));
+  const oldHoldings = assignmentHoldingsOf(before);
+  const newHoldings = assignmentHoldingsOf(after);
+  const modes: readonly AccessMode[] = ['standing', 'eligible'];
+  for (const [key, holding] of newHoldings) {
+    const was = oldHoldings.get(key);
+    const { group, permissionSet, account } = holding;
+    const gained = modes.filter((m) => holding.modes.has(m) && !(was?.modes.has(m) ?? false));
+    const lost = modes.filter((m) => !holding.modes.has(m) && (was?.modes.has(m) ?? false));
     // one mode traded for the other is a change of mode, not an addition and a removal
     if (gained.length === 1 && lost.length === 1) {
       changes.push({ kind: 'assignment-mode-changed', group, permissionSet, account, from: lost[0]!, to: gained[0]! });
@@ -386,10 +385,10 @@ function diffAssignments(before: OrgConfig, after: OrgConfig): StructuralChange[
     for (const mode of gained) changes.push({ kind: 'assignment-added', group, permissionSet, account, mode });
     for (const mode of lost) changes.push({ kind: 'assignment-removed', group, permissionSet, account, mode });
   }
-  for (const [key, grant] of oldGrants) {
-    if (newGrants.has(key)) continue;
+  for (const [key, holding] of oldHoldings) {
+    if (newHoldings.has(key)) continue;
     for (const mode of modes) {
-      if (grant.modes.has(mode)) changes.push({ kind: 'assignment-removed', group: grant.group, permissionSet: grant.permissionSet, account: grant.account, mode });
+      if (holding.modes.has(mode)) changes.push({ kind: 'assignment-removed', group: holding.group, permissionSet: holding.permissionSet, account: holding.account, mode });
     }
   }
   return changes;

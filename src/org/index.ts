@@ -28,8 +28,8 @@ export { ORGANIZATION_POLICY_MAX_CHARACTERS } from './load-policy-files.ts';
 export { parseSessionDuration, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT_SESSION_DURATION } from './parse-session-duration.ts';
 export { findAccount, unitsAbove } from './find-account.ts';
 export { guardrailChain, resourceGuardrailChain, type GuardrailChain } from './guardrail-chain.ts';
-export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessGrant } from './list-principal-access.ts';
-export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_KINDS, type PrincipalRef, type PrincipalKind, type ParsedPrincipalRef } from './principal-ref.ts';
+export { groupsOfUser, assignmentsOf, listPrincipalAccess, type AccessEntry, type AccessMode, type HoldingSource } from './list-principal-access.ts';
+export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_REF_KINDS, type PrincipalRef, type PrincipalRefKind, type ParsedPrincipalRef } from './principal-ref.ts';
 export { checkPrincipal } from './check-principal.ts';
 export type { Directory, UserAttributes } from './directory.ts';
 export { configDirectory } from './config-directory.ts';
@@ -43,7 +43,6 @@ export {
   unitPathName,
   STRUCTURAL_CHANGE_KINDS,
   type AccountFieldChange,
-  type AssignmentMode,
   type DigestChange,
   type GuardrailKind,
   type NodeRef,

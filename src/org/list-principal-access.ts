@@ -31,8 +31,11 @@ export function assignmentsOf(config: OrgConfig, principal: PrincipalRef, direct
   }
 }
 
-/** how a principal holds a permission set in an account */
-export type AccessGrant =
+/** how a permission set is held: without asking, or requested just in time (an `eligible` assignment) */
+export type AccessMode = 'standing' | 'eligible';
+
+/** how a principal holds a permission set in an account: through an assignment to one of its groups, or as a service account */
+export type HoldingSource =
   | { readonly kind: 'assignment'; readonly group: string; readonly assignment: Assignment; readonly eligible: boolean }
   | { readonly kind: 'serviceAccount'; readonly serviceAccount: string };
 
@@ -40,10 +43,10 @@ export interface AccessEntry {
   /** account name */
   readonly account: string;
   readonly permissionSet: string;
-  readonly grant: AccessGrant;
+  readonly source: HoldingSource;
 }
 
-/** every (account, permission set) the principal holds, one entry per grant, in configuration order */
+/** every (account, permission set) the principal holds, one entry per source, in configuration order */
 export function listPrincipalAccess(config: OrgConfig, principal: PrincipalRef, directory: Directory = configDirectory(config)): AccessEntry[] {
   if (principal.kind === 'serviceAccount') {
     const serviceAccount = config.serviceAccounts.get(principal.name);
@@ -51,14 +54,14 @@ export function listPrincipalAccess(config: OrgConfig, principal: PrincipalRef, 
     return serviceAccount.accounts.map((account) => ({
       account,
       permissionSet: serviceAccount.permissionSet,
-      grant: { kind: 'serviceAccount', serviceAccount: serviceAccount.name },
+      source: { kind: 'serviceAccount', serviceAccount: serviceAccount.name },
     }));
   }
   return assignmentsOf(config, principal, directory).flatMap((assignment) =>
     assignment.accounts.map((account) => ({
       account,
       permissionSet: assignment.permissionSet,
-      grant: { kind: 'assignment', group: assignment.group, assignment, eligible: assignment.eligible } as const,
+      source: { kind: 'assignment', group: assignment.group, assignment, eligible: assignment.eligible } as const,
     })),
   );
 }

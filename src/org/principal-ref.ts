@@ -6,19 +6,19 @@
  */
 import type { Result } from '../policy/index.ts';
 
-export type PrincipalKind = 'group' | 'user' | 'serviceAccount';
+export type PrincipalRefKind = 'group' | 'user' | 'serviceAccount';
 
 export interface PrincipalRef {
-  readonly kind: PrincipalKind;
+  readonly kind: PrincipalRefKind;
   readonly name: string;
 }
 
-export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['group', 'user', 'serviceAccount'];
+export const PRINCIPAL_REF_KINDS: readonly PrincipalRefKind[] = ['group', 'user', 'serviceAccount'];
 
 export type ParsedPrincipalRef = Result<PrincipalRef>;
 
 /** the prefixes read, the first of each kind being the one written */
-const PREFIXES: ReadonlyMap<string, PrincipalKind> = new Map([
+const PREFIXES: ReadonlyMap<string, PrincipalRefKind> = new Map([
   ['group', 'group'],
   ['user', 'user'],
   ['service', 'serviceAccount'],
@@ -26,8 +26,8 @@ const PREFIXES: ReadonlyMap<string, PrincipalKind> = new Map([
   ['service-account', 'serviceAccount'],
 ]);
 
-const PREFIX: Record<PrincipalKind, string> = { group: 'group', user: 'user', serviceAccount: 'service' };
-const WORDS: Record<PrincipalKind, string> = { group: 'group', user: 'user', serviceAccount: 'service account' };
+const PREFIX: Record<PrincipalRefKind, string> = { group: 'group', user: 'user', serviceAccount: 'service' };
+const WORDS: Record<PrincipalRefKind, string> = { group: 'group', user: 'user', serviceAccount: 'service account' };
 
 export function parsePrincipalRef(text: string): ParsedPrincipalRef {
   const colon = text.indexOf(':');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../catalog/load-catalog.ts';
-import { compilePolicySet, decide, explain, type Request } from '../policy/index.ts';
+import { compilePolicySet, decide, explain, type DecisionRequest } from '../policy/index.ts';
 import { findAccount, unitsAbove } from './find-account.ts';
 import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
 import { assignmentsOf, groupsOfUser, listPrincipalAccess } from './list-principal-access.ts';
@@ -64,19 +64,19 @@ describe('resolveAccess', () => {
     assert.equal('permissionBoundary' in access.policies, false);
   });
 
-  test('standing and eligible grants: an eligible assignment without a standing one', () => {
+  test('standing and eligible holdings: an eligible assignment without a standing one', () => {
     const prodAdmin = resolve({ principal: { kind: 'group', name: 'payments-devs' }, account: 'payments-prod', permissionSet: 'admin' });
     assert.equal(prodAdmin.standing, false);
     assert.equal(prodAdmin.eligible, true);
-    assert.equal(prodAdmin.grants.length, 1);
+    assert.equal(prodAdmin.sources.length, 1);
     const stagingAdmin = resolve({ principal: { kind: 'group', name: 'payments-devs' }, account: 'payments-staging', permissionSet: 'admin' });
     assert.equal(stagingAdmin.standing, true);
     assert.equal(stagingAdmin.eligible, false);
   });
 
-  test('no grant: the policies are still resolved, and the grants say the principal does not hold them', () => {
+  test('not held: the policies are still resolved, and no source says the principal holds them', () => {
     const access = resolve({ principal: { kind: 'group', name: 'payments-devs' }, account: 'checkout-prod', permissionSet: 'developer' });
-    assert.deepEqual(access.grants, []);
+    assert.deepEqual(access.sources, []);
     assert.equal(access.standing, false);
     assert.equal(access.eligible, false);
   });
@@ -85,7 +85,7 @@ describe('resolveAccess', () => {
     const erin = resolve({ principal: { kind: 'user', name: 'erin@acme.example' }, account: 'payments-prod', permissionSet: 'break-glass' });
     assert.equal(erin.eligible, true);
     assert.deepEqual(
-      erin.grants.map((g) => (g.kind === 'assignment' ? g.group : g.serviceAccount)),
+      erin.sources.map((g) => (g.kind === 'assignment' ? g.group : g.serviceAccount)),
       ['incident-responders'],
     );
     const alice = resolve({ principal: { kind: 'user', name: 'alice@acme.example' }, account: 'sandbox-alice', permissionSet: 'admin' });
@@ -95,10 +95,10 @@ describe('resolveAccess', () => {
   test('a service account holds its permission set in its accounts', () => {
     const access = resolve({ principal: { kind: 'serviceAccount', name: 'deployer' }, account: 'checkout-staging', permissionSet: 'deployer' });
     assert.equal(access.standing, true);
-    assert.deepEqual(access.grants, [{ kind: 'serviceAccount', serviceAccount: 'deployer' }]);
+    assert.deepEqual(access.sources, [{ kind: 'serviceAccount', serviceAccount: 'deployer' }]);
     assert.deepEqual(access.explainOptions.scpLevelNames, ['root', 'workloads', 'staging']);
     const elsewhere = resolve({ principal: { kind: 'serviceAccount', name: 'deployer' }, account: 'network', permissionSet: 'deployer' });
-    assert.deepEqual(elsewhere.grants, []);
+    assert.deepEqual(elsewhere.sources, []);
   });
 
   test('accounts by name or id; the RCP chain of another account that owns the resource', () => {
@@ -142,13 +142,13 @@ describe('resolveAccess', () => {
 describe('the resolved policies decide as the example intends', () => {
   const rcpServices = () => loadCatalog().rcpSupportedServices();
   const orgContext = { 'aws:PrincipalOrgID': 'o-acme0example', 'aws:SecureTransport': 'true', 'aws:PrincipalIsAWSService': 'false' };
-  const request = (account: string, action: string, resource: string, context: Request['context'] = {}): Request => ({
+  const request = (account: string, action: string, resource: string, context: DecisionRequest['context'] = {}): DecisionRequest => ({
     principal: `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_session/alice@acme.example`,
     action,
     resource,
     context: { 'aws:RequestedRegion': 'us-east-1', ...orgContext, ...context },
   });
-  const decideFor = (query: AccessQuery, req: (account: string) => Request) => {
+  const decideFor = (query: AccessQuery, req: (account: string) => DecisionRequest) => {
     const access = resolve(query);
     const compiled = compilePolicySet(access.policies, { ...access.compileOptions, rcpServices: rcpServices() });
     const decision = decide(compiled, req(access.account.id));
@@ -241,7 +241,7 @@ describe('helpers', () => {
   test('the flat access list of a principal', () => {
     const entries = listPrincipalAccess(config, { kind: 'group', name: 'checkout-devs' });
     assert.deepEqual(
-      entries.map((e) => `${e.account} ${e.permissionSet}${e.grant.kind === 'assignment' && e.grant.eligible ? ' (eligible)' : ''}`),
+      entries.map((e) => `${e.account} ${e.permissionSet}${e.source.kind === 'assignment' && e.source.eligible ? ' (eligible)' : ''}`),
       [
         'checkout-prod developer',
         'checkout-staging developer',

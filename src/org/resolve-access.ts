@@ -14,7 +14,7 @@ import type { ExplainOptions, Policy, Result } from '../policy/index.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { findAccount } from './find-account.ts';
 import { guardrailChain, resourceGuardrailChain } from './guardrail-chain.ts';
-import { listPrincipalAccess, type AccessGrant } from './list-principal-access.ts';
+import { listPrincipalAccess, type HoldingSource } from './list-principal-access.ts';
 import type { Account, OrgConfig, PermissionSet } from './org-config.ts';
 import { checkPrincipal } from './check-principal.ts';
 import { configDirectory } from './config-directory.ts';
@@ -28,7 +28,7 @@ export interface AccessQuery {
   readonly account: string;
   readonly permissionSet: string;
   /** the account that owns the resource (name or id), when it is not `account`: its RCPs apply */
-  readonly resourceAccount?: string;
+  readonly resourceAccount?: string | undefined;
 }
 
 /** what compilePolicySet takes */
@@ -45,7 +45,7 @@ export interface ResolvedAccess {
   readonly resourceAccount: Account;
   readonly permissionSet: PermissionSet;
   /** every way the principal holds the permission set in the account; empty when it does not */
-  readonly grants: readonly AccessGrant[];
+  readonly sources: readonly HoldingSource[];
   /** held without asking (an assignment that is not `eligible`, or a service account's) */
   readonly standing: boolean;
   /** may be requested just in time (an `eligible` assignment) */
@@ -76,9 +76,9 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery, directory: 
   }
   if (issues.length > 0 || account === undefined || resourceAccount === undefined || permissionSet === undefined) return { ok: false, issues };
 
-  const grants = listPrincipalAccess(config, query.principal, directory)
+  const sources = listPrincipalAccess(config, query.principal, directory)
     .filter((entry) => entry.account === account.name && entry.permissionSet === permissionSet.name)
-    .map((entry) => entry.grant);
+    .map((entry) => entry.source);
   const scps = guardrailChain(config, account);
   const rcps = resourceGuardrailChain(config, resourceAccount);
   return {
@@ -89,9 +89,9 @@ export function resolveAccess(config: OrgConfig, query: AccessQuery, directory: 
       account,
       resourceAccount,
       permissionSet,
-      grants,
-      standing: grants.some((g) => g.kind === 'serviceAccount' || !g.eligible),
-      eligible: grants.some((g) => g.kind === 'assignment' && g.eligible),
+      sources,
+      standing: sources.some((g) => g.kind === 'serviceAccount' || !g.eligible),
+      eligible: sources.some((g) => g.kind === 'assignment' && g.eligible),
       policies: {
         identity: permissionSet.policies.map((p) => p.policy),
         ...(permissionSet.boundary !== undefined ? { permissionBoundary: permissionSet.boundary.policy } : {}),

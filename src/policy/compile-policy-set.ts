@@ -23,9 +23,10 @@ import { parseTemplate, resolveGlobTemplate, type Template } from './variables.t
 
 /**
  * how a resource-policy statement names the caller: the caller itself (its user, session or
- * federated-user ARN, its service, "*"), the role behind its session, or only its account
+ * federated-user ARN, its service, "*"), the role behind its session, or only its account. What
+ * the naming lets the policy grant is decide.ts's `grantsAlone` (docs/glossary.md).
  */
-export type Grant = 'caller' | 'role' | 'account';
+export type NamedAs = 'caller' | 'role' | 'account';
 
 /** a compiled piece shared by every statement that has the same one, numbered for per-decision memos */
 interface Shared {
@@ -44,7 +45,7 @@ export interface CompiledStatement {
   readonly cause: Cause;
   readonly matchAction: (actionLower: string) => boolean;
   readonly resource: SharedResource;
-  readonly matchPrincipal: ((request: PreparedRequest, env: EvaluationEnv) => Grant | undefined) | undefined;
+  readonly matchPrincipal: ((request: PreparedRequest, env: EvaluationEnv) => NamedAs | undefined) | undefined;
   readonly conditions: readonly SharedCondition[];
 }
 
@@ -330,7 +331,7 @@ function lastSegment(resource: string): string {
  * its own name, as is a CloudFront origin access identity (by its ARN); an anonymous caller is nobody
  * anyone can name.
  */
-function identitiesOf(names: PrincipalNames, request: PreparedRequest): readonly (readonly [Grant, boolean])[] {
+function identitiesOf(names: PrincipalNames, request: PreparedRequest): readonly (readonly [NamedAs, boolean])[] {
   const account = request.principalAccount;
   const accountNamed = account !== undefined && names.accounts.has(account);
   switch (request.kind) {
@@ -366,7 +367,7 @@ function identitiesOf(names: PrincipalNames, request: PreparedRequest): readonly
 }
 
 /** the strongest way the names cover the caller, or undefined when they do not name it */
-function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
+function nameCaller(names: PrincipalNames, request: PreparedRequest): NamedAs | undefined {
   if (names.any) return 'caller';
   return identitiesOf(names, request).find(([, named]) => named)?.[0];
 }
@@ -378,12 +379,12 @@ function nameCaller(names: PrincipalNames, request: PreparedRequest): Grant | un
  * account ARN of the not-denied principal"), and an Allow that names only the user still reaches
  * its account, which delegates to the account's identity policies.
  */
-function strongestUnnamed(names: PrincipalNames, request: PreparedRequest): Grant | undefined {
+function strongestUnnamed(names: PrincipalNames, request: PreparedRequest): NamedAs | undefined {
   if (names.any) return undefined;
   return identitiesOf(names, request).find(([, named]) => !named)?.[0];
 }
 
-function compilePrincipal(spec: PrincipalSpec, negated: boolean, effect: Effect): (request: PreparedRequest, env: EvaluationEnv) => Grant | undefined {
+function compilePrincipal(spec: PrincipalSpec, negated: boolean, effect: Effect): (request: PreparedRequest, env: EvaluationEnv) => NamedAs | undefined {
   const names = principalNames(spec);
   if (negated && effect === 'Deny') {
     // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
@@ -400,20 +401,20 @@ export interface SlotResult {
   readonly allows: CompiledStatement[];
   readonly denies: CompiledStatement[];
   /** for resource policies: the strongest way an applying Allow names the caller */
-  grant: Grant | undefined;
+  namedAs: NamedAs | undefined;
 }
 
-const GRANT_RANK: Record<Grant, number> = { account: 1, role: 2, caller: 3 };
+const NAMED_AS_RANK: Record<NamedAs, number> = { account: 1, role: 2, caller: 3 };
 
 function applyStatement(statement: CompiledStatement, request: PreparedRequest, env: EvaluationEnv, result: SlotResult): void {
   const resource = statement.resource;
   let resourceHit = env.memo[resource.id];
   if (resourceHit === 0) env.memo[resource.id] = resourceHit = resource.match(request, env.caches) ? 2 : 1;
   if (resourceHit !== 2) return;
-  let grant: Grant | undefined;
+  let namedAs: NamedAs | undefined;
   if (statement.matchPrincipal !== undefined) {
-    grant = statement.matchPrincipal(request, env);
-    if (grant === undefined) return;
+    namedAs = statement.matchPrincipal(request, env);
+    if (namedAs === undefined) return;
   }
   // every condition is evaluated (no short cut) so that all missing keys are reported
   let conditionsHold = true;
@@ -426,7 +427,7 @@ function applyStatement(statement: CompiledStatement, request: PreparedRequest, 
   if (statement.ref.effect === 'Deny') result.denies.push(statement);
   else {
     result.allows.push(statement);
-    if (grant !== undefined && (result.grant === undefined || GRANT_RANK[grant] > GRANT_RANK[result.grant])) result.grant = grant;
+    if (namedAs !== undefined && (result.namedAs === undefined || NAMED_AS_RANK[namedAs] > NAMED_AS_RANK[result.namedAs])) result.namedAs = namedAs;
   }
 }
 
@@ -449,13 +450,13 @@ function candidatesOf(slot: Slot, request: PreparedRequest, caches: EvaluationCa
 }
 
 export function evaluateSlot(slot: Slot, request: PreparedRequest, env: EvaluationEnv): SlotResult {
-  const result: SlotResult = { allows: [], denies: [], grant: undefined };
+  const result: SlotResult = { allows: [], denies: [], namedAs: undefined };
   const { denies, allows } = candidatesOf(slot, request, env.caches);
   for (const s of denies) applyStatement(s, request, env, result);
   for (const s of allows) {
     applyStatement(s, request, env, result);
     // one Allow settles a slot; in a resource policy only one that names the caller itself does
-    if (env.sufficient && result.allows.length > 0 && (slot.type !== 'resource' || result.grant === 'caller')) break;
+    if (env.sufficient && result.allows.length > 0 && (slot.type !== 'resource' || result.namedAs === 'caller')) break;
   }
   return result;
 }

@@ -18,11 +18,11 @@
  * and `causesOf` reads the causes off the rule's facts.
  */
 import { appendAll } from './append-all.ts';
-import type { CompiledPolicySet, CompiledStatement, EvaluationCaches, EvaluationEnv, Grant, Slot, SlotResult } from './compile-policy-set.ts';
+import type { CompiledPolicySet, CompiledStatement, EvaluationCaches, EvaluationEnv, NamedAs, Slot, SlotResult } from './compile-policy-set.ts';
 import { createEvaluationCaches, evaluateSlot } from './compile-policy-set.ts';
 import type { Cause, Decision, DecisionKind, ExemptionReason, Outcome } from './decision.ts';
 import type { PolicyType } from './policy.ts';
-import { createRequestCaches, prepareRequest, type PreparedRequest, type PrincipalFacts, type Request, type RequestCaches } from './request.ts';
+import { createRequestCaches, prepareRequest, type PreparedRequest, type CallerFacts, type DecisionRequest, type RequestCaches } from './request.ts';
 
 export interface DecideOptions {
   /**
@@ -43,9 +43,9 @@ export interface DecideOptions {
  * makes a fresh one. Deciding is synchronous and never re-entered, so one decider serves a thread.
  */
 export interface Decider {
-  decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts, options?: DecideOptions): Decision;
+  decide(set: CompiledPolicySet, request: DecisionRequest, facts?: CallerFacts, options?: DecideOptions): Decision;
   decidePrepared(set: CompiledPolicySet, req: PreparedRequest, options?: DecideOptions): Decision;
-  prepareRequest(request: Request, facts?: PrincipalFacts): PreparedRequest;
+  prepareRequest(request: DecisionRequest, facts?: CallerFacts): PreparedRequest;
 }
 
 export function createDecider(): Decider {
@@ -68,7 +68,7 @@ interface DeciderState {
 const DEFAULT_DECIDER = createDecider();
 
 /** decide with the default decider */
-export function decide(set: CompiledPolicySet, request: Request, facts?: PrincipalFacts, options?: DecideOptions): Decision {
+export function decide(set: CompiledPolicySet, request: DecisionRequest, facts?: CallerFacts, options?: DecideOptions): Decision {
   return DEFAULT_DECIDER.decide(set, request, facts, options);
 }
 
@@ -147,7 +147,7 @@ interface Verdict {
   readonly iamPrincipal: boolean;
   readonly crossAccount: boolean;
   readonly resourceRequired: boolean;
-  readonly grant: Grant | undefined;
+  readonly namedAs: NamedAs | undefined;
   readonly allowed: boolean;
   /** the Allow statements of the principal's side (identity, boundary, session) count */
   readonly usesPrincipal: boolean;
@@ -180,13 +180,13 @@ function applyRule(e: Evaluated, req: PreparedRequest): Verdict {
   const principalSide = identityAllows && boundaryAllows && sessionAllows;
 
   // 6. the resource's side: which case the request is, and how the resource policy names the caller
-  const grant = e.resource?.grant;
+  const namedAs = e.resource?.namedAs;
   const iamPrincipal = req.principalAccount !== undefined && req.kind !== 'web-identity';
   const crossAccount = !iamPrincipal || req.resourceAccount !== req.principalAccount;
   const resourceRequired = crossAccount || resourcePolicyRequired(req);
   const situation: Situation = !iamPrincipal ? 'outsider' : crossAccount ? 'cross-account' : resourceRequired ? 'trust-or-key-policy' : 'same-account';
-  const resourceGrantsAlone = grantsAlone(grant, req, boundaryAllows, sessionAllows);
-  const used = sidesOf(situation, grant, principalSide, resourceGrantsAlone);
+  const resourceGrantsAlone = grantsAlone(namedAs, req, boundaryAllows, sessionAllows);
+  const used = sidesOf(situation, namedAs, principalSide, resourceGrantsAlone);
   const allowed = used.principal || used.resource;
 
   // 0. before all of these: what needs no permission is allowed to every IAM principal (`needsNoPermission`)
@@ -204,7 +204,7 @@ function applyRule(e: Evaluated, req: PreparedRequest): Verdict {
     iamPrincipal,
     crossAccount,
     resourceRequired,
-    grant,
+    namedAs,
     allowed,
     usesPrincipal: used.principal,
     usesResource: used.resource,
@@ -225,7 +225,7 @@ interface Sides {
 }
 
 /**
- * Step 6 as a table. `grant`: the strongest way an applying Allow of the resource policy names the
+ * Step 6 as a table. `namedAs`: the strongest way an applying Allow of the resource policy names the
  * caller (undefined: none does); `principalSide`: step 5 allows; `alone`: the resource policy
  * grants without the identity policies (see `grantsAlone` for the same-account table).
  *
@@ -236,15 +236,15 @@ interface Sides {
  * | trust-or-key-policy | when the policy names the account + step 5     | when it grants alone, or as the left column |
  * | same-account        | when step 5 allows                             | when it grants alone                        |
  */
-function sidesOf(situation: Situation, grant: Grant | undefined, principalSide: boolean, alone: boolean): Sides {
+function sidesOf(situation: Situation, namedAs: NamedAs | undefined, principalSide: boolean, alone: boolean): Sides {
   switch (situation) {
     case 'outsider':
-      return sides(false, grant === 'caller');
+      return sides(false, namedAs === 'caller');
     case 'cross-account':
-      return grant !== undefined && principalSide ? BOTH : NEITHER;
+      return namedAs !== undefined && principalSide ? BOTH : NEITHER;
     case 'trust-or-key-policy': {
       // a trust or key policy that names only the account delegates to the account's identity policies
-      const delegated = grant === 'account' && principalSide;
+      const delegated = namedAs === 'account' && principalSide;
       return sides(delegated, alone || delegated);
     }
     case 'same-account':
@@ -276,11 +276,11 @@ function causesOf(v: Verdict, e: Evaluated): Cause[] {
   } else if (v.decision === 'ImplicitDeny') {
     for (const level of v.scpGaps) causes.push({ kind: 'no-allow', policyType: 'scp', level });
     if (!v.allowed) {
-      if (v.grant === undefined && (v.resourceRequired || !v.iamPrincipal || e.resource !== undefined)) causes.push({ kind: 'no-allow', policyType: 'resource' });
+      if (v.namedAs === undefined && (v.resourceRequired || !v.iamPrincipal || e.resource !== undefined)) causes.push({ kind: 'no-allow', policyType: 'resource' });
       if (v.iamPrincipal) {
         // a trust or key policy that names the caller (or its role) needs no identity policy:
         // then only the boundary or session policy can be what is missing
-        const namedDirectly = v.grant === 'caller' || v.grant === 'role';
+        const namedDirectly = v.namedAs === 'caller' || v.namedAs === 'role';
         const identityNeeded = v.crossAccount || !v.resourceRequired || !namedDirectly;
         if (!v.identityAllows && identityNeeded) causes.push({ kind: 'no-allow', policyType: 'identity' });
         if (!v.boundaryAllows) causes.push({ kind: 'no-allow', policyType: 'permissionBoundary' });
@@ -384,15 +384,15 @@ function resourcePolicyRequired(req: PreparedRequest): boolean {
  * Allow names the caller (the table in docs/semantics.md step 6 and AWS-SEMANTICS.md, from
  * access_policies_boundaries.html and access_policies.html#policies_session):
  *
- * | grant     | the policy names                                    | grants alone | capped by boundary + session |
+ * | namedAs   | the policy names                                    | grants alone | capped by boundary + session |
  * |-----------|-----------------------------------------------------|--------------|------------------------------|
  * | caller    | the user, role-session, federated-user ARN, or `*`  | yes          | no                           |
  * | caller    | the role, and the caller is that role itself        | yes          | yes                          |
  * | role      | the role behind the caller's session                | yes          | yes                          |
  * | account   | only the account: it delegates to identity policies | no           | —                            |
  */
-function grantsAlone(grant: Grant | undefined, req: PreparedRequest, boundaryAllows: boolean, sessionAllows: boolean): boolean {
-  switch (grant) {
+function grantsAlone(namedAs: NamedAs | undefined, req: PreparedRequest, boundaryAllows: boolean, sessionAllows: boolean): boolean {
+  switch (namedAs) {
     case undefined:
     case 'account':
       return false;
@@ -401,7 +401,7 @@ function grantsAlone(grant: Grant | undefined, req: PreparedRequest, boundaryAll
     case 'caller':
       return req.kind === 'role' ? boundaryAllows && sessionAllows : true;
     default: {
-      const never: never = grant;
+      const never: never = namedAs;
       return never;
     }
   }

@@ -8,7 +8,7 @@ export type { Policy, PolicyType, PolicyVersion, Statement, Condition, Effect, P
 export { POLICY_TYPE_LABELS, BASE_OPERATORS, OPERATOR_FAMILY } from './policy.ts';
 export { parsePolicy, type ParsePolicyOptions } from './parse-policy.ts';
 export { readJsonText, formatJsonPath, type JsonText, type JsonPathSegment } from './json-text.ts';
-export type { Request, PrincipalFacts, ContextValue, PreparedRequest, PrincipalKind } from './request.ts';
+export type { DecisionRequest, CallerFacts, ContextValue, PreparedRequest, CallerKind } from './request.ts';
 export { prepareRequest } from './request.ts';
 export { compilePolicySet, type CompiledPolicySet, type PolicySetInput, type CompileOptions } from './compile-policy-set.ts';
 export { createDecider, decide, decidePrepared, needsNoPermission, type DecideOptions, type Decider } from './decide.ts';

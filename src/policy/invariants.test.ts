@@ -26,7 +26,7 @@ import {
   type Policy,
   type PolicySetInput,
   type PolicyType,
-  type Request,
+  type DecisionRequest,
 } from './index.ts';
 import {
   type Json,
@@ -73,7 +73,7 @@ function rcpsApply(s: Scenario): boolean {
  * role trust policies and KMS key policies must allow, whoever asks: an identity policy, or being
  * the root user, never suffices (id_roles_compare-resource-policies.html, kms key-policies.html)
  */
-function needsResourcePolicy(request: Request): boolean {
+function needsResourcePolicy(request: DecisionRequest): boolean {
   const action = request.action.toLowerCase();
   if (action.startsWith('sts:assumerole')) return /^arn:aws:iam::\d{12}:role\//.test(request.resource);
   return action.startsWith('kms:') && /^arn:aws:kms:[^:]*:\d{12}:key\//.test(request.resource);

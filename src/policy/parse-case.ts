@@ -14,14 +14,14 @@ import type { Issue, Parsed } from './issue.ts';
 import { readJsonText, formatJsonPath, type JsonPathSegment, type JsonText } from './json-text.ts';
 import { parsePolicy } from './parse-policy.ts';
 import type { Policy, PolicyType } from './policy.ts';
-import type { ContextValue, PrincipalFacts, Request } from './request.ts';
+import type { ContextValue, CallerFacts, DecisionRequest } from './request.ts';
 
 export interface DecisionCase {
   readonly name: string;
   readonly source?: string;
   readonly notes?: string;
-  readonly request: Request;
-  readonly principal: PrincipalFacts;
+  readonly request: DecisionRequest;
+  readonly principal: CallerFacts;
   readonly policies: PolicySetInput;
   readonly options: CompileOptions;
   readonly expected?: DecisionKind;
@@ -132,7 +132,7 @@ function readExpected(doc: Record<string, unknown>, bad: Bad): DecisionKind | un
   return undefined;
 }
 
-function readRequest(raw: unknown, typeOf: ContextKeyTyper, bad: (message: string, path: JsonPathSegment[]) => void): Request | undefined {
+function readRequest(raw: unknown, typeOf: ContextKeyTyper, bad: (message: string, path: JsonPathSegment[]) => void): DecisionRequest | undefined {
   if (!isObject(raw)) {
     bad('`request` must be an object with `principal`, `action` and `resource`', ['request']);
     return undefined;

@@ -12,11 +12,12 @@ import {
   type CompiledPolicySet,
   type ContextValue,
   type Decision,
+  type Effect,
   type Policy,
   type PolicySetInput,
   type PolicyType,
-  type PrincipalFacts,
-  type Request,
+  type CallerFacts,
+  type DecisionRequest,
 } from './index.ts';
 // =============================================================================================
 // Generators: realistic policy documents (the JSON values parsePolicy reads) and requests, drawn
@@ -56,7 +57,7 @@ export type PrincipalLabel =
 export interface Who {
   readonly label: PrincipalLabel;
   readonly principal: string;
-  readonly facts: PrincipalFacts;
+  readonly facts: CallerFacts;
   /** the principal's account; undefined for a service principal or an anonymous caller */
   readonly account: string | undefined;
   /** has identity policies and may have a permissions boundary (an IAM user or role) */
@@ -303,8 +304,6 @@ export const contextArb: fc.Arbitrary<Record<string, ContextValue>> = fc
 // ---------------------------------------------------------------------------------------------
 // statements and policies
 
-export type Effect = 'Allow' | 'Deny';
-
 export const allowMostly: fc.Arbitrary<Effect> = fc.oneof({ arbitrary: fc.constant<Effect>('Allow'), weight: 3 }, { arbitrary: fc.constant<Effect>('Deny'), weight: 1 });
 export const denyMostly: fc.Arbitrary<Effect> = fc.oneof({ arbitrary: fc.constant<Effect>('Allow'), weight: 1 }, { arbitrary: fc.constant<Effect>('Deny'), weight: 3 });
 export const denyOnly: fc.Arbitrary<Effect> = fc.constant<Effect>('Deny');
@@ -446,7 +445,7 @@ export interface PolicyDocs {
 
 export interface Scenario {
   readonly who: Who;
-  readonly request: Request;
+  readonly request: DecisionRequest;
   readonly managementAccount: string | undefined;
   readonly docs: PolicyDocs;
 }
@@ -460,7 +459,7 @@ export interface DocsOptions {
   readonly kinds?: readonly (keyof PolicyDocs)[];
 }
 
-export function requestArb(who: Who): fc.Arbitrary<Request> {
+export function requestArb(who: Who): fc.Arbitrary<DecisionRequest> {
   return fc
     .constantFrom(...ACTIONS)
     .chain((action) =>

@@ -17,7 +17,7 @@ import { isAccountId, splitArn } from './arn.ts';
 import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber } from './condition-values.ts';
 import type { DecisionKind, StatementRef } from './decision.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type Policy, type PolicyType, type Statement } from './policy.ts';
-import type { PolicySetInput, PrincipalFacts, Request } from './index.ts';
+import type { PolicySetInput, CallerFacts, DecisionRequest } from './index.ts';
 
 export interface ReferenceOptions {
   readonly managementAccount?: string;
@@ -120,7 +120,7 @@ interface Caller {
   readonly serviceLinked: boolean;
 }
 
-function callerOf(principal: string, facts: PrincipalFacts): Caller {
+function callerOf(principal: string, facts: CallerFacts): Caller {
   let kind: Kind = 'anonymous';
   let account: string | undefined;
   let roleArn: string | undefined;
@@ -144,7 +144,7 @@ function callerOf(principal: string, facts: PrincipalFacts): Caller {
 }
 
 /** the keys AWS always sets (docs/semantics.md, Policy variables), overridden by the request's */
-function contextOf(request: Request, caller: Caller): Map<string, string | readonly string[]> {
+function contextOf(request: DecisionRequest, caller: Caller): Map<string, string | readonly string[]> {
   const context = new Map<string, string | readonly string[]>();
   if (caller.account !== undefined && caller.kind !== 'service' && caller.kind !== 'anonymous') {
     context.set('aws:principalarn', caller.kind === 'root' ? `arn:aws:iam::${caller.account}:root` : (caller.roleArn ?? caller.arn));
@@ -159,12 +159,12 @@ function contextOf(request: Request, caller: Caller): Map<string, string | reado
 // Principal and NotPrincipal: how a statement names the caller
 
 /** the caller itself, the role behind its session, or only its account */
-type Grant = 'caller' | 'role' | 'account';
+type NamedAs = 'caller' | 'role' | 'account';
 
 const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /** does one `AWS` principal value name this identity of the caller */
-function awsValueNames(value: string, identity: Grant, caller: Caller): boolean {
+function awsValueNames(value: string, identity: NamedAs, caller: Caller): boolean {
   const account = caller.account;
   if (identity === 'account' || caller.kind === 'root') return value === account || value === `arn:aws:iam::${account}:root`;
   const parts = splitArn(value);
@@ -178,7 +178,7 @@ function awsValueNames(value: string, identity: Grant, caller: Caller): boolean 
 }
 
 /** the identities a caller acts as, strongest first (a role session: its session, its role, its account) */
-function identitiesOf(caller: Caller): Grant[] {
+function identitiesOf(caller: Caller): NamedAs[] {
   switch (caller.kind) {
     case 'role-session':
       return ['caller', 'role', 'account'];
@@ -191,7 +191,7 @@ function identitiesOf(caller: Caller): Grant[] {
   }
 }
 
-function names(statement: Statement, identity: Grant, caller: Caller): boolean {
+function names(statement: Statement, identity: NamedAs, caller: Caller): boolean {
   const spec = statement.principal!;
   if (spec.any) return true;
   switch (caller.kind) {
@@ -207,7 +207,7 @@ function names(statement: Statement, identity: Grant, caller: Caller): boolean {
 }
 
 /** undefined: the statement does not apply to the caller */
-function grantOf(statement: Statement, caller: Caller, hasBoundary: boolean): Grant | undefined | 'none' {
+function namedAsOf(statement: Statement, caller: Caller, hasBoundary: boolean): NamedAs | undefined | 'none' {
   if (statement.principal === undefined) return 'none';
   const identities = identitiesOf(caller);
   if (!statement.notPrincipal) return identities.find((id) => names(statement, id, caller));
@@ -310,10 +310,10 @@ function conditionHolds(condition: Condition, policy: Policy, context: Context):
 interface Applied {
   readonly ref: StatementRef;
   readonly effect: 'Allow' | 'Deny';
-  readonly grant: Grant | 'none';
+  readonly namedAs: NamedAs | 'none';
 }
 
-function statementApplies(policy: Policy, statement: Statement, request: Request, caller: Caller, context: Context, hasBoundary: boolean): Grant | 'none' | undefined {
+function statementApplies(policy: Policy, statement: Statement, request: DecisionRequest, caller: Caller, context: Context, hasBoundary: boolean): NamedAs | 'none' | undefined {
   const action = request.action.toLowerCase();
   const actionHit = statement.actions.some((a) => matches(patternTokens(a.toLowerCase()), action));
   if (actionHit === statement.notAction) return undefined;
@@ -328,18 +328,18 @@ function statementApplies(policy: Policy, statement: Statement, request: Request
     }
     if (hit === statement.notResource) return undefined;
   }
-  const grant = grantOf(statement, caller, hasBoundary);
-  if (grant === undefined) return undefined;
+  const namedAs = namedAsOf(statement, caller, hasBoundary);
+  if (namedAs === undefined) return undefined;
   if (!statement.conditions.every((c) => conditionHolds(c, policy, context))) return undefined;
-  return grant;
+  return namedAs;
 }
 
-function applying(type: PolicyType, policies: readonly Policy[], request: Request, caller: Caller, context: Context, hasBoundary: boolean, level?: number): Applied[] {
+function applying(type: PolicyType, policies: readonly Policy[], request: DecisionRequest, caller: Caller, context: Context, hasBoundary: boolean, level?: number): Applied[] {
   const out: Applied[] = [];
   policies.forEach((policy, policyIndex) => {
     for (const statement of policy.statements) {
-      const grant = statementApplies(policy, statement, request, caller, context, hasBoundary);
-      if (grant === undefined) continue;
+      const namedAs = statementApplies(policy, statement, request, caller, context, hasBoundary);
+      if (namedAs === undefined) continue;
       const ref: StatementRef = {
         policyType: type,
         policyName: policy.name,
@@ -349,7 +349,7 @@ function applying(type: PolicyType, policies: readonly Policy[], request: Reques
         ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
         effect: statement.effect,
       };
-      out.push({ ref, effect: statement.effect, grant });
+      out.push({ ref, effect: statement.effect, namedAs });
     }
   });
   return out;
@@ -360,7 +360,7 @@ const allows = (list: readonly Applied[]) => list.filter((a) => a.effect === 'Al
 // ---------------------------------------------------------------------------------------------
 // the decision (docs/semantics.md, "The flow", steps 1 to 6)
 
-export function referenceDecide(set: PolicySetInput, request: Request, facts: PrincipalFacts = {}, options: ReferenceOptions = {}): ReferenceDecision {
+export function referenceDecide(set: PolicySetInput, request: DecisionRequest, facts: CallerFacts = {}, options: ReferenceOptions = {}): ReferenceDecision {
   const caller = callerOf(request.principal, facts);
   const context = contextOf(request, caller);
   const accountInArn = splitArn(request.resource)?.[4];
@@ -400,14 +400,14 @@ export function referenceDecide(set: PolicySetInput, request: Request, facts: Pr
 
   // 6. the resource's side: the strongest way an applying Allow names the caller
   const resourceAllows = allows(resource ?? []);
-  const grants = new Set(resourceAllows.map((a) => a.grant));
-  const grant: Grant | undefined = grants.has('caller') ? 'caller' : grants.has('role') ? 'role' : grants.has('account') ? 'account' : undefined;
+  const namings = new Set(resourceAllows.map((a) => a.namedAs));
+  const namedAs: NamedAs | undefined = namings.has('caller') ? 'caller' : namings.has('role') ? 'role' : namings.has('account') ? 'account' : undefined;
   // the same-account table: naming the user, the session, the federated user or `*` grants alone;
   // naming the role (the caller is the role or a session of it) is capped by the boundary and the
   // session policy; naming the account delegates to the account's identity policies. A request
   // made as a role itself is read as the role ARN row.
-  const cappedByPrincipalPolicies = grant === 'role' || (grant === 'caller' && caller.kind === 'role');
-  const grantsAlone = grant !== undefined && grant !== 'account' && (!cappedByPrincipalPolicies || (boundaryAllows && sessionAllows));
+  const cappedByPrincipalPolicies = namedAs === 'role' || (namedAs === 'caller' && caller.kind === 'role');
+  const grantsAlone = namedAs !== undefined && namedAs !== 'account' && (!cappedByPrincipalPolicies || (boundaryAllows && sessionAllows));
   // role trust policies and KMS key policies must allow
   const action = request.action.toLowerCase();
   const trustOrKeyPolicy =
@@ -418,13 +418,13 @@ export function referenceDecide(set: PolicySetInput, request: Request, facts: Pr
   let resourceGrants: boolean;
   if (!iamPrincipal) {
     // a service, an identity provider or an anonymous caller has only the resource policy
-    [principalGrants, resourceGrants] = [false, grant === 'caller'];
+    [principalGrants, resourceGrants] = [false, namedAs === 'caller'];
   } else if (resourceAccount !== caller.account) {
     // across accounts both sides must allow
-    principalGrants = resourceGrants = grant !== undefined && principalSide;
+    principalGrants = resourceGrants = namedAs !== undefined && principalSide;
   } else if (trustOrKeyPolicy) {
     // the trust or key policy must allow; naming the account delegates to the identity policies
-    principalGrants = grant === 'account' && principalSide;
+    principalGrants = namedAs === 'account' && principalSide;
     resourceGrants = grantsAlone || principalGrants;
   } else {
     [principalGrants, resourceGrants] = [principalSide, grantsAlone];

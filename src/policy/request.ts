@@ -1,7 +1,9 @@
 /**
  * A request as the engine sees it: who asks, for which action on which resource, with which
  * context. `prepareRequest` classifies the principal, lower-cases context keys (condition keys are
- * case-insensitive) and supplies the keys AWS always sets.
+ * case-insensitive) and supplies the keys AWS always sets. `DecisionRequest`, not `Request`: the
+ * server's code will also see the web's `Request`, and an access request is a person asking for
+ * elevation (docs/glossary.md).
  */
 import { accountOfArn, isAccountId, isOriginAccessIdentity, splitArn } from './arn.ts';
 import { memoize } from './memoize.ts';
@@ -9,7 +11,7 @@ import type { ContextLookup } from './variables.ts';
 
 export type ContextValue = string | readonly string[];
 
-export interface Request {
+export interface DecisionRequest {
   /** IAM user, role, role session, federated user, account root ARN, service principal, or `*` (anonymous) */
   readonly principal: string;
   readonly action: string;
@@ -19,13 +21,15 @@ export interface Request {
   readonly context?: Readonly<Record<string, ContextValue>>;
 }
 
-export interface PrincipalFacts {
+/** what the caller's ARN does not show (the engine's caller; the organization's principals are `PrincipalRef`s) */
+export interface CallerFacts {
   /** the role behind a role session (with its path) */
   readonly roleArn?: string;
   readonly serviceLinkedRole?: boolean;
 }
 
-export type PrincipalKind =
+/** what the caller is, read from its ARN or name */
+export type CallerKind =
   | 'root'
   | 'user'
   | 'role'
@@ -39,7 +43,7 @@ export type PrincipalKind =
 
 export interface PreparedRequest {
   readonly principal: string;
-  readonly kind: PrincipalKind;
+  readonly kind: CallerKind;
   readonly principalAccount: string | undefined;
   /** for a role or role session: the role's ARN */
   readonly roleArn: string | undefined;
@@ -60,7 +64,7 @@ export interface PreparedRequest {
  */
 const WEB_IDENTITY_PROVIDERS_OF_AWS: ReadonlySet<string> = new Set(['cognito-identity.amazonaws.com', 'www.amazon.com']);
 
-function classify(principal: string): { kind: PrincipalKind; account: string | undefined } {
+function classify(principal: string): { kind: CallerKind; account: string | undefined } {
   if (principal === '*' || principal === '') return { kind: 'anonymous', account: undefined };
   if (isAccountId(principal)) return { kind: 'root', account: principal };
   // CloudFront's identity in no account: only a bucket policy naming it can let it in
@@ -101,7 +105,7 @@ function roleOfSession(sessionArn: string): string | undefined {
 }
 
 export interface Classified {
-  readonly kind: PrincipalKind;
+  readonly kind: CallerKind;
   readonly account: string | undefined;
   /** the role behind a session as its ARN shows it, or the role itself */
   readonly roleArn: string | undefined;
@@ -132,7 +136,7 @@ export function createRequestCaches(): RequestCaches {
 /** for a caller that prepares a request now and then: nothing remembered */
 const UNCACHED: RequestCaches = { classify: classifyWithRole, lower: lowerCase };
 
-export function prepareRequest(request: Request, facts: PrincipalFacts = {}, caches: RequestCaches = UNCACHED): PreparedRequest {
+export function prepareRequest(request: DecisionRequest, facts: CallerFacts = {}, caches: RequestCaches = UNCACHED): PreparedRequest {
   const { lower } = caches;
   const { kind, account, roleArn: shownRoleArn } = caches.classify(request.principal);
   const roleArn = kind === 'role-session' ? (facts.roleArn ?? shownRoleArn) : shownRoleArn;

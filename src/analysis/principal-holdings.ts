@@ -1,15 +1,15 @@
 /**
  * The (account, permission set) pairs a principal holds, one entry per pair however many
- * assignments give it: standing when one grant is, the groups it comes through.
+ * assignments give it: standing when one of its sources is (HoldingSource), the groups it comes through.
  *
- * `grantIndex` indexes the configuration once (assignments by group, accounts by name and id), and
+ * `holdingIndex` indexes the configuration once (assignments by group, accounts by name and id), and
  * a user's groups are a lookup in the directory, so that asking for every principal of an
  * organization costs the size of the configuration, not principals × (groups + assignments):
  * who-can asks for all of them.
  */
 import { configDirectory, type Account, type Assignment, type Directory, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 
-export interface PrincipalGrant {
+export interface Holding {
   readonly account: Account;
   readonly permissionSet: string;
   /** held without asking: a standing assignment, or a service account's permission set */
@@ -20,10 +20,10 @@ export interface PrincipalGrant {
   readonly groups: readonly string[];
 }
 
-export type GrantIndex = (principal: PrincipalRef) => PrincipalGrant[];
+export type HoldingIndex = (principal: PrincipalRef) => Holding[];
 
-/** the grants of every principal, from one pass over the configuration; users' groups from the directory */
-export function grantIndex(config: OrgConfig, directory: Directory = configDirectory(config)): GrantIndex {
+/** the holdings of every principal, from one pass over the configuration; users' groups from the directory */
+export function holdingIndex(config: OrgConfig, directory: Directory = configDirectory(config)): HoldingIndex {
   const accounts = new Map<string, Account>();
   // ids first, then names: a name wins over an id that spells the same (as findAccount)
   for (const account of config.accounts.values()) accounts.set(account.id, account);
@@ -43,16 +43,16 @@ export function grantIndex(config: OrgConfig, directory: Directory = configDirec
       // a validated configuration assigns only accounts of its tree
       if (account === undefined) return;
       const key = `${account.name}\u0000${permissionSet}`;
-      let grant = byPair.get(key);
-      if (grant === undefined) {
-        grant = { account, permissionSet, standing: false, eligible: false, groups: [] };
-        byPair.set(key, grant);
+      let holding = byPair.get(key);
+      if (holding === undefined) {
+        holding = { account, permissionSet, standing: false, eligible: false, groups: [] };
+        byPair.set(key, holding);
       }
-      if (group === undefined) grant.standing = true;
+      if (group === undefined) holding.standing = true;
       else {
-        if (eligible) grant.eligible = true;
-        else grant.standing = true;
-        if (!grant.groups.includes(group)) grant.groups.push(group);
+        if (eligible) holding.eligible = true;
+        else holding.standing = true;
+        if (!holding.groups.includes(group)) holding.groups.push(group);
       }
     };
     switch (principal.kind) {
@@ -80,6 +80,6 @@ export function grantIndex(config: OrgConfig, directory: Directory = configDirec
   };
 }
 
-export function principalGrants(config: OrgConfig, principal: PrincipalRef, directory: Directory = configDirectory(config)): PrincipalGrant[] {
-  return grantIndex(config, directory)(principal);
+export function principalHoldings(config: OrgConfig, principal: PrincipalRef, directory: Directory = configDirectory(config)): Holding[] {
+  return holdingIndex(config, directory)(principal);
 }
