@@ -15,7 +15,7 @@
  */
 import { isAccountId, isOriginAccessIdentity, splitArn } from './arn.ts';
 import { compileCondition, createValueCaches, evaluateCondition, type CompiledCondition, type ValueCaches } from './compile-condition.ts';
-import type { Cause, StatementRef } from './decision.ts';
+import { statementRefOf, type Cause, type StatementRef } from './decision.ts';
 import { compileGlob, compileResourcePattern, hasWildcard, matchResourceTokens, type TextMatcher } from './glob.ts';
 import type { Condition, Effect, Policy, PolicyType, PolicyVersion, PrincipalSpec, Statement } from './policy.ts';
 import type { PreparedRequest } from './request.ts';
@@ -210,15 +210,7 @@ function compileSlot(type: PolicyType, policies: readonly Policy[], interner: In
 }
 
 function compileStatement(type: PolicyType, policy: Policy, policyIndex: number, statement: Statement, interner: Interner, level: number | undefined): CompiledStatement {
-  const ref: StatementRef = {
-    policyType: type,
-    policyName: policy.name,
-    policyIndex,
-    ...(level !== undefined ? { level } : {}),
-    statementIndex: statement.index,
-    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
-    effect: statement.effect,
-  };
+  const ref = statementRefOf(type, policy, policyIndex, statement, level);
   const actionMatchers = statement.actions.map((a) => compileGlob(a.toLowerCase()));
   const anyAction = (actionLower: string) => actionMatchers.some((m) => m(actionLower));
   return {

@@ -3,7 +3,7 @@
  * missing Allow that determined it, the outcome per policy type, and the context keys that the
  * policies asked for but the request did not have.
  */
-import type { Effect, PolicyType } from './policy.ts';
+import type { Effect, Policy, PolicyType, Statement } from './policy.ts';
 
 export type DecisionKind = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 
@@ -17,6 +17,19 @@ export interface StatementRef {
   readonly statementIndex: number;
   readonly sid?: string;
   readonly effect: Effect;
+}
+
+/** the reference to one statement of one policy, as decisions name it */
+export function statementRefOf(type: PolicyType, policy: Policy, policyIndex: number, statement: Statement, level: number | undefined): StatementRef {
+  return {
+    policyType: type,
+    policyName: policy.name,
+    policyIndex,
+    ...(level !== undefined ? { level } : {}),
+    statementIndex: statement.index,
+    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+    effect: statement.effect,
+  };
 }
 
 export type ExemptionReason = 'management-account' | 'service-linked-role' | 'not-an-org-principal' | 'service-not-covered';

@@ -15,7 +15,7 @@
  */
 import { isAccountId, splitArn } from './arn.ts';
 import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber } from './condition-values.ts';
-import type { DecisionKind, StatementRef } from './decision.ts';
+import { statementRefOf, type DecisionKind, type StatementRef } from './decision.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type Policy, type PolicyType, type Statement } from './policy.ts';
 import type { PolicySetInput, CallerFacts, DecisionRequest } from './index.ts';
 
@@ -340,15 +340,7 @@ function applying(type: PolicyType, policies: readonly Policy[], request: Decisi
     for (const statement of policy.statements) {
       const namedAs = statementApplies(policy, statement, request, caller, context, hasBoundary);
       if (namedAs === undefined) continue;
-      const ref: StatementRef = {
-        policyType: type,
-        policyName: policy.name,
-        policyIndex,
-        ...(level !== undefined ? { level } : {}),
-        statementIndex: statement.index,
-        ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
-        effect: statement.effect,
-      };
+      const ref = statementRefOf(type, policy, policyIndex, statement, level);
       out.push({ ref, effect: statement.effect, namedAs });
     }
   });
