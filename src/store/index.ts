@@ -1,0 +1,21 @@
+/**
+ * Storage: the Kysely schema and migrations, one adapter surface over SQLite (embedded, the
+ * default) and PostgreSQL (several server processes), and the repositories the server's use cases
+ * call. The same behavioural suite (store.test.ts) runs on both databases.
+ */
+export type { Store, StoreKind, StoreOptions } from './store.ts';
+export type { Database } from './database.ts';
+export { openStore } from './open-store.ts';
+export { redactDatabaseUrl } from './adapters/open-postgres-store.ts';
+export { MIGRATION_NAMES } from './migrations.ts';
+export {
+  appendConfigVersion,
+  activeConfigVersion,
+  getConfigVersion,
+  listConfigVersions,
+  MAX_LIST_LIMIT,
+  type AppendConfigVersion,
+  type ConfigVersion,
+  type ConfigVersionSummary,
+  type ListConfigVersions,
+} from './config-versions.ts';

@@ -1,0 +1,30 @@
+/**
+ * The schema's history, written once for both dialects with Kysely's schema builder and kept in
+ * code (not files read at run time), so the built package and the tests run the same list. Never
+ * edit a migration that has shipped: add the next one. Names sort in the order they run.
+ */
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-config-versions': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('config_versions')
+        .addColumn('version', 'integer', (column) => column.primaryKey())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .addColumn('author', 'text', (column) => column.notNull())
+        .addColumn('applied_at', 'text', (column) => column.notNull())
+        .addColumn('snapshot', 'text', (column) => column.notNull())
+        .addColumn('plan_report', 'text', (column) => column.notNull())
+        .addCheckConstraint('config_versions_version_positive', sql`version > 0`)
+        .execute();
+    },
+  },
+};
+
+/** the names of every migration, in the order they run */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};
