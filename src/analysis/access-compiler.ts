@@ -5,7 +5,7 @@
  * permission set, so that is the cache key. Who holds what comes from the compiler's directory
  * (by default the configuration's groups): every question sharing a compiler reads the same one.
  */
-import { compilePolicySet, accountOfArn, internalError, isAccountId, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
+import { compilePolicySet, createCompileSession, accountOfArn, internalError, isAccountId, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
 import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   configDirectory,
@@ -95,12 +95,14 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
   type Entry = { compiled: CompiledPolicySet; decideConditional: ConditionalDecider; namesPrincipals: boolean };
   const cache = new Map<string, Entry>();
   const memory: ContextMemory = [];
+  // the sets differ by an account's guardrails or a permission set: each slot is compiled once
+  const compileSession = createCompileSession();
   const entryFor = (key: string, policies: ResolvedPolicies, external: boolean): Entry => {
     let entry = cache.get(key);
     if (entry === undefined) {
       const inForcePolicies = external ? { ...policies, rcps: [] } : policies;
       const compileOptions = { managementAccount: config.organization.managementAccount, rcpServices: options.rcpServices };
-      const compiled = compilePolicySet(inForcePolicies, compileOptions);
+      const compiled = compilePolicySet(inForcePolicies, compileOptions, compileSession);
       const inForce = [
         ...inForcePolicies.identity,
         ...(inForcePolicies.permissionBoundary !== undefined ? [inForcePolicies.permissionBoundary] : []),

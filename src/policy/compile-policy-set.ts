@@ -96,7 +96,7 @@ export function createEvaluationCaches(): EvaluationCaches {
 /** how many action names a slot remembers before it starts over */
 const CANDIDATE_CACHE_SIZE = 4096;
 
-class Interner {
+export class Interner {
   readonly conditions = new Map<string, SharedCondition>();
   readonly resources = new Map<string, SharedResource>();
   /** conditions and resource lists share one numbering, so one memo serves a decision */
@@ -154,21 +154,60 @@ export interface CompiledPolicySet {
   readonly rcpServices: ReadonlySet<string> | undefined;
 }
 
-export function compilePolicySet(input: PolicySetInput, options: CompileOptions = {}): CompiledPolicySet {
-  const interner = new Interner();
+/**
+ * Slots compiled once and reused by every policy set compiled in the session: an organization's
+ * sets repeat the same permission sets and the same SCP and RCP levels in thousands of
+ * combinations. One interner numbers the conditions and resource lists of every slot, so a shared
+ * slot's ids hold in each set that uses it (each set's `sharedCount` covers every id so far).
+ * Policies are keyed by identity: a session assumes the policies it sees are never mutated.
+ */
+export interface CompileSession {
+  readonly interner: Interner;
+  readonly slots: Map<string, Slot>;
+  readonly policyIds: WeakMap<Policy, number>;
+  nextPolicyId: number;
+}
+
+export function createCompileSession(): CompileSession {
+  return { interner: new Interner(), slots: new Map(), policyIds: new WeakMap(), nextPolicyId: 0 };
+}
+
+function sessionSlot(session: CompileSession, type: PolicyType, policies: readonly Policy[], level: number | undefined): Slot {
+  const ids = policies.map((policy) => {
+    let id = session.policyIds.get(policy);
+    if (id === undefined) {
+      id = session.nextPolicyId++;
+      session.policyIds.set(policy, id);
+    }
+    return id;
+  });
+  const key = `${type}|${level ?? ''}|${ids.join(',')}`;
+  let slot = session.slots.get(key);
+  if (slot === undefined) {
+    slot = compileSlot(type, policies, session.interner, level);
+    session.slots.set(key, slot);
+  }
+  return slot;
+}
+
+/** `session`: reuse the slots compiled before in it (see CompileSession); without one, every slot is compiled afresh */
+export function compilePolicySet(input: PolicySetInput, options: CompileOptions = {}, session?: CompileSession): CompiledPolicySet {
+  const interner = session?.interner ?? new Interner();
+  const compileOne = (type: PolicyType, policies: readonly Policy[], level?: number) =>
+    session !== undefined ? sessionSlot(session, type, policies, level) : compileSlot(type, policies, interner, level);
   const slot = (type: PolicyType, policies: readonly Policy[] | undefined, level?: number) =>
-    policies === undefined ? undefined : compileSlot(type, policies, interner, level);
+    policies === undefined ? undefined : compileOne(type, policies, level);
   const identity = slot('identity', input.identity);
   const permissionBoundary = slot('permissionBoundary', input.permissionBoundary && [input.permissionBoundary]);
-  const session = slot('session', input.session && [input.session]);
+  const sessionPolicies = slot('session', input.session && [input.session]);
   const resource = slot('resource', input.resource && [input.resource]);
-  const scps = (input.scps ?? []).map((level, i) => compileSlot('scp', level, interner, i));
-  const rcps = (input.rcps ?? []).map((level, i) => compileSlot('rcp', level, interner, i));
+  const scps = (input.scps ?? []).map((level, i) => compileOne('scp', level, i));
+  const rcps = (input.rcps ?? []).map((level, i) => compileOne('rcp', level, i));
   return {
     sharedCount: interner.size,
     identity,
     permissionBoundary,
-    session,
+    session: sessionPolicies,
     resource,
     scps,
     rcps,

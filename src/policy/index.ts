@@ -10,7 +10,7 @@ export { parsePolicy, type ParsePolicyOptions } from './parse-policy.ts';
 export { readJsonText, formatJsonPath, type JsonText, type JsonPathSegment } from './json-text.ts';
 export type { DecisionRequest, CallerFacts, ContextValue, PreparedRequest, CallerKind } from './request.ts';
 export { prepareRequest } from './request.ts';
-export { compilePolicySet, type CompiledPolicySet, type PolicySetInput, type CompileOptions } from './compile-policy-set.ts';
+export { compilePolicySet, createCompileSession, type CompileSession, type CompiledPolicySet, type PolicySetInput, type CompileOptions } from './compile-policy-set.ts';
 export { createDecider, decide, decidePrepared, needsNoPermission, type DecideOptions, type Decider } from './decide.ts';
 export type { Decision, DecisionKind, Cause, StatementRef, Outcome, ExemptionReason } from './decision.ts';
 export { explain, describeCause, describeStatement, type ExplainOptions } from './explain.ts';
