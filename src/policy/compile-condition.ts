@@ -9,7 +9,7 @@
  * - `ForAllValues:` every request value must match; `ForAnyValue:` at least one
  */
 import { splitArn } from './arn.ts';
-import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Address, type Cidr } from './condition-values.ts';
+import { addressInCidr, parseAddress, parseCidr, parseDate, parseNumber, type Address } from './condition-values.ts';
 import { compileGlob, matchTokens, type TextMatcher } from './glob.ts';
 import { memoize } from './memoize.ts';
 import { NEGATED_OPERATORS, type BaseOperator, type Condition, type PolicyVersion, type SetOperator } from './policy.ts';
@@ -180,18 +180,7 @@ function ipAddressTest(values: readonly string[], templates: readonly (Template 
   const blocks = values.map((v, i) => (templates[i] === undefined ? parseCidr(v) : undefined));
   return (value, lookup, caches) => {
     const address = caches.parseAddress(value);
-    if (address === undefined) return false;
-    for (let i = 0; i < values.length; i++) {
-      let block: Cidr | undefined = blocks[i];
-      const template = templates[i];
-      if (template !== undefined) {
-        const text = resolveTemplate(template, lookup);
-        if (text === undefined) continue;
-        block = parseCidr(text);
-      }
-      if (block !== undefined && addressInCidr(address, block)) return true;
-    }
-    return false;
+    return address !== undefined && anyExpected(blocks, templates, parseCidr, lookup, address, addressInCidr);
   };
 }
 
@@ -200,19 +189,12 @@ function arnTest(values: readonly string[], templates: readonly (Template | unde
   const staticPatterns = values.map((v, i) => (templates[i] === undefined ? compileArnPattern(v) : undefined));
   return (value, lookup) => {
     const parts = splitArn(value);
-    if (parts === undefined) return false;
-    for (let i = 0; i < values.length; i++) {
-      let pattern = staticPatterns[i];
-      const template = templates[i];
-      if (template !== undefined) {
-        const text = resolveTemplate(template, lookup);
-        if (text === undefined) continue;
-        pattern = compileArnPattern(text);
-      }
-      if (pattern !== undefined && pattern(parts)) return true;
-    }
-    return false;
+    return parts !== undefined && anyExpected(staticPatterns, templates, compileArnPattern, lookup, parts, arnMatches);
   };
+}
+
+function arnMatches(parts: readonly string[], pattern: ArnPattern): boolean {
+  return pattern(parts);
 }
 
 function parsedCompare(
@@ -225,19 +207,34 @@ function parsedCompare(
   const parsed = values.map((v, i) => (templates[i] === undefined ? parse(v) : undefined));
   return (value, lookup, caches) => {
     const actual = parseActual(value, caches);
-    if (actual === undefined) return false;
-    for (let i = 0; i < values.length; i++) {
-      let expected = parsed[i];
-      const template = templates[i];
-      if (template !== undefined) {
-        const text = resolveTemplate(template, lookup);
-        if (text === undefined) continue;
-        expected = parse(text);
-      }
-      if (expected !== undefined && compare(actual, expected)) return true;
-    }
-    return false;
+    return actual !== undefined && anyExpected(parsed, templates, parse, lookup, actual, compare);
   };
+}
+
+/**
+ * Does `actual` pass `test` against any policy value: the value parsed at compile time, or, for a
+ * value with variables, the resolved text parsed now (a variable with no value matches nothing).
+ * `test` is passed with `actual` rather than closed over it, so a decision allocates nothing here.
+ */
+function anyExpected<A, E>(
+  compiled: readonly (E | undefined)[],
+  templates: readonly (Template | undefined)[],
+  parse: (text: string) => E | undefined,
+  lookup: ContextLookup,
+  actual: A,
+  test: (actual: A, expected: E) => boolean,
+): boolean {
+  for (let i = 0; i < compiled.length; i++) {
+    let expected = compiled[i];
+    const template = templates[i];
+    if (template !== undefined) {
+      const text = resolveTemplate(template, lookup);
+      if (text === undefined) continue;
+      expected = parse(text);
+    }
+    if (expected !== undefined && test(actual, expected)) return true;
+  }
+  return false;
 }
 
 /** a request's date, remembered (numbers are too cheap to) */
