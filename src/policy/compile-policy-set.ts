@@ -279,11 +279,11 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
     }
     return negated ? (request) => !fixed.some((m) => m(request.resource)) : (request) => fixed.some((m) => m(request.resource));
   }
+  // one entry that matches decides: the rest are not tried
   return (request, caches) => {
-    let hit = false;
     for (const m of matchers) {
       if ('fixed' in m) {
-        if (m.fixed(request.resource)) hit = true;
+        if (m.fixed(request.resource)) return !negated;
       } else {
         const tokens = resolveGlobTemplate(m.template, request.context, false);
         // an entry whose variable has no value matches nothing, and the other entries still count:
@@ -291,10 +291,10 @@ function compileResources(resources: readonly string[] | undefined, negated: boo
         // Resource or NotResource element of a policy, the resource that includes a policy variable
         // with no value will not match any resource" (reference_policies_variables.html#policy-vars-no-value).
         // So in NotResource such an entry excludes nothing.
-        if (tokens !== undefined && matchResourceTokens(tokens, caches.resourceMatchers)(request.resource)) hit = true;
+        if (tokens !== undefined && matchResourceTokens(tokens, request.resource, caches.resourceMatchers)) return !negated;
       }
     }
-    return negated ? !hit : hit;
+    return negated;
   };
 }
 

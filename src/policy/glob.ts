@@ -138,8 +138,8 @@ export function hasWildcard(text: string): boolean {
  * So a `*` followed by more of its own segment stops at colons; a `*` that ends a segment (before
  * a `:` or at the end) runs on. Most patterns have only the second kind and use the fast matcher.
  */
-export function matchResourceTokens(tokens: readonly GlobToken[], matchers: Map<string, TextMatcher>): TextMatcher {
-  if (!hasMidSegmentStar(tokens)) return (text) => matchTokens(tokens, text);
+export function matchResourceTokens(tokens: readonly GlobToken[], text: string, matchers: Map<string, TextMatcher>): boolean {
+  if (!hasMidSegmentStar(tokens)) return matchTokens(tokens, text);
   // a pattern with policy variables is resolved, and lands here, for every request: the compiled
   // matcher of each resolved pattern is kept in the caller's `matchers` (bounded, as memoize.ts does)
   const key = tokens.map((t) => (t === STAR ? '*' : t === ONE ? '?' : `${t.length}:${t}`)).join('');
@@ -149,7 +149,7 @@ export function matchResourceTokens(tokens: readonly GlobToken[], matchers: Map<
     matcher = compileSegmentMatcher(tokens);
     matchers.set(key, matcher);
   }
-  return matcher;
+  return matcher(text);
 }
 
 /** how many resolved resource patterns `matchResourceTokens` keeps compiled before it starts over */
