@@ -112,7 +112,10 @@ function scanned(text: string, from: number, at: number, literal: string): numbe
 export type TextMatcher = (text: string) => boolean;
 
 export function compileGlob(pattern: string): TextMatcher {
-  const tokens = tokenizeGlob(pattern);
+  return compileGlobTokens(tokenizeGlob(pattern));
+}
+
+function compileGlobTokens(tokens: readonly GlobToken[]): TextMatcher {
   if (tokens.length === 1 && tokens[0] === STAR) return () => true;
   if (tokens.length === 0) return (text) => text === '';
   if (tokens.length === 1 && typeof tokens[0] === 'string') {
@@ -355,5 +358,5 @@ function hasMidSegmentStar(tokens: readonly GlobToken[]): boolean {
 /** a resource pattern without variables, compiled once */
 export function compileResourcePattern(pattern: string): TextMatcher {
   const tokens = tokenizeGlob(pattern);
-  return hasMidSegmentStar(tokens) ? compileSegmentMatcher(tokens) : compileGlob(pattern);
+  return hasMidSegmentStar(tokens) ? compileSegmentMatcher(tokens) : compileGlobTokens(tokens);
 }
