@@ -5,6 +5,7 @@
  * checks at every edge that builds a request: decision cases, `simulate`, access tests, `who-can`.
  */
 import { parseArn } from './arn.ts';
+import { hasWildcard } from './glob.ts';
 
 /** `service:Action`: service prefixes are letters, digits and hyphens; action names add underscores */
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$/;
@@ -21,7 +22,7 @@ export function isActionPattern(text: string): boolean {
 export function checkRequestAction(action: string): string | undefined {
   if (ACTION.test(action)) return undefined;
   if (action === '') return 'the action is empty: expected one `service:Action`, such as `s3:GetObject`';
-  if (/[*?]/.test(action)) return `\`${action}\` is not an action: a request makes one action, not a pattern`;
+  if (hasWildcard(action)) return `\`${action}\` is not an action: a request makes one action, not a pattern`;
   return `\`${action}\` is not an action: expected \`service:Action\`, such as \`s3:GetObject\``;
 }
 
