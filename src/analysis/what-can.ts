@@ -13,7 +13,7 @@ import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
 import { accountOfArn, internalError, needsNoPermission, type ContextValue, type Policy, type Result, type Statement } from '../policy/index.ts';
 import { checkPrincipal, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 import { questionCompiler, type CompiledAccess } from './access-compiler.ts';
-import type { AccessVerdict } from './conditional-decider.ts';
+import { policiesOf, type AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalHoldings } from './principal-holdings.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
@@ -220,7 +220,7 @@ export function candidateServices(identity: readonly Policy[], catalog: Catalog)
  * few hundred distinct requests are decided.
  */
 function actionSignature(compiled: CompiledAccess, rcpServices: ReadonlySet<string> | undefined): (info: ActionInfo) => string {
-  const matchers = inForcePolicies(compiled).flatMap((policy) => policy.statements.map(namesActionOf));
+  const matchers = policiesOf(compiled.access.policies).flatMap((policy) => policy.statements.map(namesActionOf));
   // the engine lower-cases the service prefix; resourcePolicyRequired looks at sts:AssumeRole* and kms, never on `*`
   return (info) => {
     let signature = rcpServices === undefined || rcpServices.has(info.service) ? 'r' : '-';
@@ -237,11 +237,6 @@ function actionSignature(compiled: CompiledAccess, rcpServices: ReadonlySet<stri
 function allowingPolicies(compiled: CompiledAccess): readonly Policy[] {
   const { policies } = compiled.access;
   return [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat()];
-}
-
-/** every policy in force: the allowing ones and the RCPs */
-function inForcePolicies(compiled: CompiledAccess): readonly Policy[] {
-  return [...allowingPolicies(compiled), ...compiled.access.policies.rcps.flat()];
 }
 
 /** whether a statement's `Action` (or `NotAction`) names an action */
@@ -266,7 +261,7 @@ function resourcePatterns(info: ActionInfo, allowing: readonly Policy[]): string
 
 /** Deny statements in force whose `Resource` names some resources, not `*` */
 function resourceScopedDenies(compiled: CompiledAccess): { readonly names: (action: string) => boolean; readonly resources: readonly string[] }[] {
-  return inForcePolicies(compiled).flatMap((policy) =>
+  return policiesOf(compiled.access.policies).flatMap((policy) =>
     policy.statements
       .filter((s) => s.effect === 'Deny' && !s.notResource && s.resources !== undefined && !s.resources.includes('*'))
       .map((statement) => ({ names: namesActionOf(statement), resources: statement.resources ?? [] })),
