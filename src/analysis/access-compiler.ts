@@ -6,7 +6,7 @@
  * (by default the configuration's groups): every question sharing a compiler reads the same one.
  */
 import { compilePolicySet, createCompileSession, accountOfArn, internalError, isAccountId, type CompiledPolicySet, type Policy, type Result } from '../policy/index.ts';
-import { conditionalDecider, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
+import { conditionalDecider, policiesOf, type ConditionalDecider, type ContextMemory } from './conditional-decider.ts';
 import {
   configDirectory,
   findAccount,
@@ -103,14 +103,8 @@ export function accessCompiler(config: OrgConfig, options: AccessCompilerOptions
       const inForcePolicies = external ? { ...policies, rcps: [] } : policies;
       const compileOptions = { managementAccount: config.organization.managementAccount, rcpServices: options.rcpServices };
       const compiled = compilePolicySet(inForcePolicies, compileOptions, compileSession);
-      const inForce = [
-        ...inForcePolicies.identity,
-        ...(inForcePolicies.permissionBoundary !== undefined ? [inForcePolicies.permissionBoundary] : []),
-        ...inForcePolicies.scps.flat(),
-        ...inForcePolicies.rcps.flat(),
-      ];
       // `"Principal": "*"` (which an RCP must have) matches every session alike
-      const namesPrincipals = inForce.some((p) => p.statements.some((st) => st.notPrincipal || (st.principal !== undefined && !st.principal.any)));
+      const namesPrincipals = policiesOf(inForcePolicies).some((p) => p.statements.some((st) => st.notPrincipal || (st.principal !== undefined && !st.principal.any)));
       entry = { compiled, decideConditional: conditionalDecider(inForcePolicies, compileOptions, { compiled, memory }), namesPrincipals };
       cache.set(key, entry);
     }

@@ -228,7 +228,8 @@ interface Search {
   readonly tried: number;
 }
 
-function policiesOf(input: PolicySetInput): Policy[] {
+/** every policy of a set, in one list */
+export function policiesOf(input: PolicySetInput): Policy[] {
   return [
     ...(input.identity ?? []),
     ...(input.permissionBoundary !== undefined ? [input.permissionBoundary] : []),

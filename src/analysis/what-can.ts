@@ -10,14 +10,13 @@
  */
 import type { AccessLevel, ActionInfo, Catalog } from '../catalog/catalog.ts';
 import { compileActionPattern } from '../catalog/compile-action-pattern.ts';
-import { accountOfArn, needsNoPermission, type ContextValue, type Policy, type Result } from '../policy/index.ts';
+import { accountOfArn, internalError, needsNoPermission, type ContextValue, type Policy, type Result, type Statement } from '../policy/index.ts';
 import { checkPrincipal, type OrgConfig, type PrincipalRef } from '../org/index.ts';
 import { questionCompiler, type CompiledAccess } from './access-compiler.ts';
-import type { AccessVerdict } from './conditional-decider.ts';
+import { policiesOf, type AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalHoldings } from './principal-holdings.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
-import { internalError } from '../policy/index.ts';
 
 export interface WhatCanQuery {
   readonly principal: PrincipalRef;
@@ -221,14 +220,7 @@ export function candidateServices(identity: readonly Policy[], catalog: Catalog)
  * few hundred distinct requests are decided.
  */
 function actionSignature(compiled: CompiledAccess, rcpServices: ReadonlySet<string> | undefined): (info: ActionInfo) => string {
-  const { policies } = compiled.access;
-  const inForce = [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat(), ...policies.rcps.flat()];
-  const matchers = inForce.flatMap((policy) =>
-    policy.statements.map((statement) => {
-      const patterns = statement.actions.map((a) => compileActionPattern(a));
-      return statement.notAction ? (action: string) => !patterns.some((m) => m(action)) : (action: string) => patterns.some((m) => m(action));
-    }),
-  );
+  const matchers = policiesOf(compiled.access.policies).flatMap((policy) => policy.statements.map(namesActionOf));
   // the engine lower-cases the service prefix; resourcePolicyRequired looks at sts:AssumeRole* and kms, never on `*`
   return (info) => {
     let signature = rcpServices === undefined || rcpServices.has(info.service) ? 'r' : '-';
@@ -247,6 +239,12 @@ function allowingPolicies(compiled: CompiledAccess): readonly Policy[] {
   return [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat()];
 }
 
+/** whether a statement's `Action` (or `NotAction`) names an action */
+function namesActionOf(statement: Statement): (action: string) => boolean {
+  const patterns = statement.actions.map((a) => compileActionPattern(a));
+  return statement.notAction ? (action) => !patterns.some((m) => m(action)) : (action) => patterns.some((m) => m(action));
+}
+
 /** the resource patterns other than `*` that Allow statements naming the action grant it on */
 function resourcePatterns(info: ActionInfo, allowing: readonly Policy[]): string[] {
   const out = new Set<string>();
@@ -254,8 +252,7 @@ function resourcePatterns(info: ActionInfo, allowing: readonly Policy[]): string
     for (const statement of policy.statements) {
       if (statement.effect !== 'Allow' || statement.notResource || statement.resources === undefined) continue;
       if (statement.resources.includes('*')) continue;
-      const named = statement.actions.some((a) => compileActionPattern(a)(info.action));
-      if (statement.notAction ? named : !named) continue;
+      if (!namesActionOf(statement)(info.action)) continue;
       for (const resource of statement.resources) out.add(resource);
     }
   }
@@ -264,16 +261,10 @@ function resourcePatterns(info: ActionInfo, allowing: readonly Policy[]): string
 
 /** Deny statements in force whose `Resource` names some resources, not `*` */
 function resourceScopedDenies(compiled: CompiledAccess): { readonly names: (action: string) => boolean; readonly resources: readonly string[] }[] {
-  const { policies } = compiled.access;
-  const inForce = [...policies.identity, ...(policies.permissionBoundary !== undefined ? [policies.permissionBoundary] : []), ...policies.scps.flat(), ...policies.rcps.flat()];
-  return inForce.flatMap((policy) =>
+  return policiesOf(compiled.access.policies).flatMap((policy) =>
     policy.statements
       .filter((s) => s.effect === 'Deny' && !s.notResource && s.resources !== undefined && !s.resources.includes('*'))
-      .map((statement) => {
-        const patterns = statement.actions.map((a) => compileActionPattern(a));
-        const names = statement.notAction ? (action: string) => !patterns.some((m) => m(action)) : (action: string) => patterns.some((m) => m(action));
-        return { names, resources: statement.resources ?? [] };
-      }),
+      .map((statement) => ({ names: namesActionOf(statement), resources: statement.resources ?? [] })),
   );
 }
 

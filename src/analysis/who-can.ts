@@ -5,15 +5,13 @@
  * TLS) is `conditional`, with the keys that remain and one context that allows it. A triple whose
  * search ran out of budget is listed apart (`undecided`): the answer is then incomplete.
  */
-import type { ContextValue, Result } from '../policy/index.ts';
+import { internalError, type ContextValue, type Result } from '../policy/index.ts';
 import { configDirectory, type Directory, type OrgConfig, type PrincipalRef } from '../org/index.ts';
-import { questionCompiler } from './access-compiler.ts';
+import { questionCompiler, type PairAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { holdingIndex } from './principal-holdings.ts';
-import type { PairAccess } from './access-compiler.ts';
 import { principalSession, sessionFactsOf } from './principal-session.ts';
-import { internalError } from '../policy/index.ts';
 
 export interface WhoCanQuery {
   readonly action: string;
