@@ -58,6 +58,9 @@ async function postgresTestDatabase(): Promise<TestDatabase> {
   const given = process.env['PARAPET_TEST_DATABASE_URL'];
   const server = given !== undefined && given !== '' ? { url: given, stop: () => Promise.resolve() } : await startEmbeddedPostgres();
   const admin = new pg.Pool({ connectionString: server.url, max: 1 });
+  // an idle client of a pool without a listener ends the process when the server stops it ("terminating
+  // connection due to administrator command"): the stores' pools listen, and so does this one
+  admin.on('error', () => undefined);
   const run = `${process.pid}_${Date.now().toString(36)}`;
   const schemas: string[] = [];
   return {
