@@ -621,7 +621,7 @@ export function impactOf(ev: Evaluations, { account, mode, was, now }: Held): Im
   return impact;
 }
 
-export function isNoChange(impact: Impact): boolean {
+function isNoChange(impact: Impact): boolean {
   return impact.services.length === 0 && impact.newAdmin === undefined && impact.newEscalations.length === 0;
 }
 
@@ -660,7 +660,7 @@ export interface Counts {
 }
 
 /** a holder's changes: each (account, mode) where its access changed, with its impact's index */
-export function changesOfHolder(
+function changesOfHolder(
   ev: Evaluations,
   list: ImpactList,
   counts: Counts,
@@ -684,7 +684,7 @@ const accountIdOf = (ev: Evaluations, account: string) => (ev.after.accounts.get
 const setsOf = ({ was, now, mode }: Held) => ({ before: [...was[mode]].sort(), after: [...now[mode]].sort() });
 
 /** the groups' and service accounts' changes, unsorted */
-export function principalChanges(ev: Evaluations, list: ImpactList, counts: Counts, holdings: Record<'before' | 'after', Holdings>, progress: () => void): AccessChange[] {
+function principalChanges(ev: Evaluations, list: ImpactList, counts: Counts, holdings: Record<'before' | 'after', Holdings>, progress: () => void): AccessChange[] {
   const changes: AccessChange[] = [];
   for (const principal of new Set([...holdings.after.keys(), ...holdings.before.keys()])) {
     progress();
@@ -700,7 +700,7 @@ export function principalChanges(ev: Evaluations, list: ImpactList, counts: Coun
 }
 
 /** the users' changes, one entry per (groups holding, account, mode, permission sets, impact), unsorted; and how many users changed */
-export function userChanges(
+function userChanges(
   ev: Evaluations,
   list: ImpactList,
   counts: Counts,
@@ -743,7 +743,7 @@ export function sortChanges(changes: readonly AccessChange[]): AccessChange[] {
 }
 
 /** by groups, account, mode and first user */
-export function sortUserChanges(changes: readonly UserAccessChange[]): UserAccessChange[] {
+function sortUserChanges(changes: readonly UserAccessChange[]): UserAccessChange[] {
   return [...changes].sort(
     (a, b) =>
       compareText(a.groups.join('\n'), b.groups.join('\n')) ||

@@ -24,12 +24,12 @@ function git(dir: string, args: readonly string[], input?: string): Buffer {
   return result.stdout;
 }
 
-/** the commit a revision names; a `usage` or `not-found` ParapetError when the folder is not in a repository or the revision is unknown */
 /** git ran and refused (exit status not 0): not a failure to run git at all */
 function isGitFailure(error: unknown): error is ParapetError {
   return error instanceof ParapetError && error.code === 'git-failed';
 }
 
+/** the commit a revision names; a `usage` or `not-found` ParapetError when the folder is not in a repository or the revision is unknown */
 export function resolveRevision(dir: string, revision: string): string {
   try {
     git(dir, ['rev-parse', '--show-toplevel']);
@@ -65,8 +65,9 @@ export function readConfigAtRevision(dir: string, revision: string): ConfigFiles
     if (path !== CONFIG_FILE && !path.endsWith('.json')) continue;
     const shown = `${revision}:${path}`;
     const size = Number(sizeText);
-    if (size > (path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)) {
-      throw new ParapetError('file-too-large', `\`${shown}\` is larger than ${formatBytes(path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy)}, the most read for this kind of file`, { path: shown });
+    const maxBytes = path === CONFIG_FILE ? MAX_FILE_BYTES.config : MAX_FILE_BYTES.policy;
+    if (size > maxBytes) {
+      throw new ParapetError('file-too-large', `\`${shown}\` is larger than ${formatBytes(maxBytes)}, the most read for this kind of file`, { path: shown });
     }
     if (wanted.length >= CONFIG_DIR_LIMITS.files) throw new ParapetError('too-many-files', `\`${revision}\`: more than ${CONFIG_DIR_LIMITS.files.toLocaleString('en-US')} JSON files in the configuration folder`, { path: revision });
     bytes += size;

@@ -21,7 +21,8 @@ export type {
 } from './org-config.ts';
 export { parseConfig, type ConfigFiles, type ParseConfigOptions, type ParsedConfig } from './parse-config.ts';
 export { CONFIG_FILE } from './read-config-shape.ts';
-export { readConfigDir, CONFIG_DIR_LIMITS } from './read-config-dir.ts';
+export { readConfigDir } from './read-config-dir.ts';
+export { walkFolder, CONFIG_DIR_LIMITS, type WalkFolderOptions } from './walk-folder.ts';
 export { readBoundedFile, describeFsError, formatBytes, MAX_FILE_BYTES, type InputKind } from './read-bounded-file.ts';
 export { loadConfigDir } from './load-config-dir.ts';
 export { ORGANIZATION_POLICY_MAX_CHARACTERS } from './load-policy-files.ts';
