@@ -85,7 +85,7 @@ export async function startDemoIdentityProvider(options: DemoIdentityProviderOpt
     }
     handle(provider, accounts, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        res.statusCode = 500;
+        res.statusCode = error instanceof ParapetError && error.code === 'invalid-input' ? 400 : 500;
         res.setHeader('content-type', 'text/plain; charset=utf-8');
       }
       res.end(`demo identity provider: ${error instanceof Error ? error.message : String(error)}`);
@@ -250,7 +250,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new Error('form too large');
+    if (size > MAX_FORM_BYTES) throw new ParapetError('invalid-input', 'the login form is too large');
     chunks.push(chunk);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
