@@ -6,6 +6,21 @@
  */
 export interface Database {
   readonly config_versions: ConfigVersionsTable;
+  readonly device_logins: DeviceLoginsTable;
+}
+
+/** device-code sign-ins (src/store/device-logins.ts) */
+export interface DeviceLoginsTable {
+  readonly user_code: string;
+  /** SHA-256 of the device code, hex: the code itself, a bearer secret until used, is never stored */
+  readonly device_code_hash: string;
+  readonly created_at: string;
+  readonly expires_at: string;
+  readonly status: 'pending' | 'approved' | 'consumed';
+  readonly user_name: string | null;
+  /** seconds since the epoch */
+  readonly auth_time: number | null;
+  readonly mfa_time: number | null;
 }
 
 export interface ConfigVersionsTable {

@@ -19,3 +19,13 @@ export {
   type ConfigVersionSummary,
   type ListConfigVersions,
 } from './config-versions.ts';
+export {
+  approveDeviceLogin,
+  createDeviceLogin,
+  deleteExpiredDeviceLogins,
+  isDeviceLoginPending,
+  pollDeviceLogin,
+  type DeviceLoginApproval,
+  type DeviceLoginPoll,
+  type NewDeviceLogin,
+} from './device-logins.ts';

@@ -20,6 +20,22 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0002-device-logins': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('device_logins')
+        .addColumn('user_code', 'text', (column) => column.primaryKey())
+        .addColumn('device_code_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('user_name', 'text')
+        .addColumn('auth_time', 'integer')
+        .addColumn('mfa_time', 'integer')
+        .addCheckConstraint('device_logins_status', sql`status in ('pending', 'approved', 'consumed')`)
+        .execute();
+    },
+  },
 };
 
 /** the names of every migration, in the order they run */

@@ -9,6 +9,11 @@ import { ParapetError } from '../policy/index.ts';
 import {
   activeConfigVersion,
   appendConfigVersion,
+  approveDeviceLogin,
+  createDeviceLogin,
+  deleteExpiredDeviceLogins,
+  isDeviceLoginPending,
+  pollDeviceLogin,
   getConfigVersion,
   listConfigVersions,
   MIGRATION_NAMES,
@@ -253,6 +258,46 @@ describe('store on sqlite: the embedded file', () => {
     });
   });
 });
+
+for (const database of databases) {
+  describe(`device logins on ${database.name}`, () => {
+    const start = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
+    const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+    const login = (userCode: string) => ({ userCode, deviceCodeHash: `hash-${userCode}`, createdAt: start, expiresAt: at(600) });
+    const alice = { userName: 'alice@acme.example', authTime: 1_800_000_000, mfaTime: 1_800_000_000 };
+
+    test('pending until approved, then handed out to exactly one poll, then consumed', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        assert.equal(await createDeviceLogin(store, login('ABCDEFGH')), true);
+        assert.equal(await createDeviceLogin(store, login('ABCDEFGH')), false, 'a user code is never given twice');
+        assert.equal(await isDeviceLoginPending(store, 'ABCDEFGH', at(1)), true);
+        assert.deepEqual(await pollDeviceLogin(store, 'hash-ABCDEFGH', at(1)), { status: 'pending' });
+        assert.equal(await approveDeviceLogin(store, 'ABCDEFGH', alice, at(2)), true);
+        assert.equal(await approveDeviceLogin(store, 'ABCDEFGH', { ...alice, userName: 'mallory@acme.example' }, at(2)), false, 'approved once');
+        assert.equal(await isDeviceLoginPending(store, 'ABCDEFGH', at(2)), false);
+        const polls = await Promise.all([1, 2, 3, 4].map(() => pollDeviceLogin(store, 'hash-ABCDEFGH', at(3))));
+        assert.deepEqual(polls.filter((poll) => poll.status === 'approved'), [{ status: 'approved', approval: alice }]);
+        assert.equal(polls.filter((poll) => poll.status === 'consumed').length, 3);
+        assert.deepEqual(await pollDeviceLogin(store, 'hash-ABCDEFGH', at(4)), { status: 'consumed' });
+        assert.deepEqual(await pollDeviceLogin(store, 'hash-unknown', at(4)), { status: 'unknown' });
+      });
+    });
+
+    test('an expired device login can be neither approved nor taken, and is deleted', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        await createDeviceLogin(store, login('EXPIRED1'));
+        await createDeviceLogin(store, login('APPROVED'));
+        assert.equal(await approveDeviceLogin(store, 'APPROVED', alice, at(599)), true);
+        assert.equal(await isDeviceLoginPending(store, 'EXPIRED1', at(600)), false);
+        assert.equal(await approveDeviceLogin(store, 'EXPIRED1', alice, at(600)), false);
+        assert.deepEqual(await pollDeviceLogin(store, 'hash-EXPIRED1', at(600)), { status: 'expired' });
+        assert.deepEqual(await pollDeviceLogin(store, 'hash-APPROVED', at(600)), { status: 'expired' }, 'an approval not taken in time expires too');
+        assert.equal(await deleteExpiredDeviceLogins(store, at(600)), 2);
+        assert.deepEqual(await pollDeviceLogin(store, 'hash-EXPIRED1', at(601)), { status: 'unknown' });
+      });
+    });
+  });
+}
 
 describe('store on postgres: the server', () => {
   test('an unreachable server fails at open with `unavailable`, and the message hides the password', async () => {
