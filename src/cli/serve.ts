@@ -78,6 +78,11 @@ Examples:
       const server = await startServer(settings);
       io.err(`parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n`);
       io.err(`parapet: settings ${JSON.stringify(describeSettings(settings))}\n`);
+      const demo = server.context.sso?.demo;
+      if (demo !== undefined) {
+        io.err(`parapet: demo sign-in (${demo.issuer}, loopback only): sign in with \`parapet login --server ${settings.publicUrl}\` as one of\n`);
+        for (const user of demo.users) io.err(`  ${user.email}  password ${user.password}  groups ${user.groups.join(', ') || '(none)'}\n`);
+      }
       const active = server.context.config.current();
       io.err(
         active === undefined

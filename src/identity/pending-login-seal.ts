@@ -11,6 +11,17 @@ import type { PendingLogin } from './oidc-login.ts';
 
 const PURPOSE = 'parapet-pending-login';
 
+/** what happens once the sign-in is done: show the credential, hand it to a CLI on loopback, or approve a device login */
+export type AfterSignIn =
+  | { readonly kind: 'browser' }
+  | { readonly kind: 'cli'; readonly redirect: string }
+  | { readonly kind: 'device'; readonly userCode: string };
+
+export interface SealedSignIn {
+  readonly pending: PendingLogin;
+  readonly after: AfterSignIn;
+}
+
 export interface SealOptions {
   readonly now: Date;
   /** seconds the sealed value stays valid */
@@ -18,17 +29,17 @@ export interface SealOptions {
 }
 
 /** `key`: 32 bytes, the server's secret for this purpose */
-export async function sealPendingLogin(pending: PendingLogin, key: Uint8Array, options: SealOptions): Promise<string> {
+export async function sealPendingLogin(signIn: SealedSignIn, key: Uint8Array, options: SealOptions): Promise<string> {
   checkKey(key);
   const issuedAt = Math.floor(options.now.getTime() / 1000);
-  return new EncryptJWT({ pending: { ...pending } })
+  return new EncryptJWT({ pending: { ...signIn.pending }, after: { ...signIn.after } })
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: PURPOSE })
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + options.maxAgeSeconds)
     .encrypt(key);
 }
 
-export async function openPendingLogin(sealed: string | undefined, key: Uint8Array, options: { readonly now: Date }): Promise<PendingLogin> {
+export async function openPendingLogin(sealed: string | undefined, key: Uint8Array, options: { readonly now: Date }): Promise<SealedSignIn> {
   checkKey(key);
   if (sealed === undefined || sealed === '') throw refused('this browser has no sign-in in progress');
   let payload: Record<string, unknown>;
@@ -44,8 +55,24 @@ export async function openPendingLogin(sealed: string | undefined, key: Uint8Arr
     throw refused(expired ? 'the sign-in expired' : 'the sign-in cookie is not valid', error);
   }
   const pending = payload['pending'];
-  if (!isPendingLogin(pending)) throw refused('the sign-in cookie is not valid');
-  return pending;
+  const after = payload['after'];
+  if (!isPendingLogin(pending) || !isAfterSignIn(after)) throw refused('the sign-in cookie is not valid');
+  return { pending, after };
+}
+
+function isAfterSignIn(value: unknown): value is AfterSignIn {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  switch (record['kind']) {
+    case 'browser':
+      return true;
+    case 'cli':
+      return typeof record['redirect'] === 'string';
+    case 'device':
+      return typeof record['userCode'] === 'string';
+    default:
+      return false;
+  }
 }
 
 function isPendingLogin(value: unknown): value is PendingLogin {

@@ -5,6 +5,7 @@
  * file per resource under ./routes/ and are listed in ./routes/index.ts.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -72,6 +73,8 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
   });
   // off by default: routes that need it (sign-in) say so in their `config.rateLimit`
   await app.register(fastifyRateLimit, { global: false });
+  // the sign-in routes keep a started sign-in in a sealed cookie (routes/login.ts)
+  await app.register(fastifyCookie);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
 import { createMemoryKeyRing } from '../identity/key-ring.ts';
 import { createRevocationList } from '../identity/revocation-list.ts';
+import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { buildApp } from './app.ts';
@@ -17,6 +18,7 @@ import { parapetCredentialAuthenticator } from './parapet-credential-authenticat
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
+import { createSsoSignIn } from './sso-sign-in.ts';
 import type { ZodApp } from './zod-app.ts';
 
 export interface StartServerOptions {
@@ -46,6 +48,8 @@ export async function createServerContext(settings: ServerSettings, options: Sta
     const revocations = createRevocationList();
     const config = createActiveConfigHolder(store);
     await config.refresh();
+    // the demo provider's users: the configuration in force, else the folder given to apply at start
+    const sso = await createSsoSignIn(settings, () => config.current()?.config ?? configOfFolder(settings.configDir));
     return {
       settings,
       store,
@@ -56,11 +60,18 @@ export async function createServerContext(settings: ServerSettings, options: Sta
       config,
       authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock })],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
+      sso,
     };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+function configOfFolder(dir: string | undefined) {
+  if (dir === undefined) return undefined;
+  const parsed = loadConfigDir(dir);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 export async function startServer(settings: ServerSettings, options: StartServerOptions = {}): Promise<RunningServer> {
@@ -70,6 +81,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
   try {
     app = await buildApp(context, { logger });
   } catch (error) {
+    await context.sso?.stop();
     await context.store.close();
     throw error;
   }
@@ -85,6 +97,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
     } catch (error) {
       clearInterval(poll);
       await app.close();
+      await context.sso?.stop();
       await context.store.close();
       throw error;
     }
@@ -100,6 +113,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
       stopping ??= (async () => {
         clearInterval(poll);
         await app.close();
+        await context.sso?.stop();
         await context.store.close();
       })();
       return stopping;

@@ -11,6 +11,7 @@ import type { ActiveConfigHolder } from './active-config.ts';
 import type { Authenticator } from './caller.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 import type { ServerSettings } from './server-settings.ts';
+import type { SsoSignIn } from './sso-sign-in.ts';
 
 export interface ServerContext {
   readonly settings: ServerSettings;
@@ -23,4 +24,6 @@ export interface ServerContext {
   /** tried in order; the first that accepts a token decides */
   readonly authenticators: readonly Authenticator[];
   readonly metrics: ServerMetrics;
+  /** sign-in with SSO (or the demo provider); undefined when the server has neither: sign-in answers `unavailable` */
+  readonly sso?: SsoSignIn | undefined;
 }

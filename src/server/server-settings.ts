@@ -29,6 +29,10 @@ const SsoSettings = z.strictObject({
   userClaim: z.enum(['email', 'preferred_username', 'sub']).default('email'),
   /** `acr` values that mean a second factor was used, besides `amr` values (RFC 8176) */
   mfaAcrValues: z.array(z.string()).default([]),
+  /** `amr` values that mean a second factor was used; default: src/identity/oidc-settings.ts (docs/sso.md) */
+  mfaAmrValues: z.array(z.string()).optional(),
+  /** the scopes asked for; default `openid email profile` */
+  scopes: z.array(z.string().min(1)).optional(),
   /** whether the identity provider's groups claim may add group memberships the configuration does not list */
   trustIdpGroups: z.boolean().default(false),
 });

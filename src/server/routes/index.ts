@@ -2,7 +2,8 @@
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 import { healthRoutes } from './health.ts';
+import { loginRoutes } from './login.ts';
 import { metricsRoutes } from './metrics.ts';
 import { whoamiRoutes } from './whoami.ts';
 
-export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes];
+export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes, loginRoutes];
