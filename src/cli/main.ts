@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { asParapetError } from './as-parapet-error.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
+import { loginCommand } from './login.ts';
+import { logoutCommand } from './logout.ts';
 import { planCommand } from './plan.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -50,6 +52,8 @@ Examples:
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
   program.addCommand(serveCommand(io, setExit));
+  program.addCommand(loginCommand(io, setExit));
+  program.addCommand(logoutCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');

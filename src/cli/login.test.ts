@@ -1,0 +1,165 @@
+/**
+ * `parapet login` and `parapet logout` against a real listening server with SSO through a real
+ * OpenID provider; the browser is played by fetch with the server's cookie and the provider's
+ * browser-less sign-in.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { startTestIdentityProvider, type TestIdentityProvider } from '../identity/test-identity-provider.test-support.ts';
+import { readConfigDir } from '../org/index.ts';
+import { configSnapshot } from '../server/config-snapshot.ts';
+import { startTestServer, type TestServer } from '../server/test-server.test-support.ts';
+import { appendConfigVersion } from '../store/index.ts';
+import { CREDENTIALS_FORMAT, readCredentials } from './credentials-file.ts';
+import { runCli, runCliWatching } from './run-cli.test-support.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/acme', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'parapet-login-'));
+const credentialsFile = join(home, 'config', 'parapet', 'credentials.json');
+process.env['PARAPET_CREDENTIALS_FILE'] = credentialsFile;
+
+let idp: TestIdentityProvider;
+let server: TestServer;
+let publicUrl: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  const port = await freePort();
+  publicUrl = `http://127.0.0.1:${port}`;
+  idp = await startTestIdentityProvider({ users: [{ email: 'alice@acme.example', groups: [] }], redirectUri: `${publicUrl}/v1/login/callback` });
+  server = await startTestServer({
+    listen: true,
+    settings: { host: '127.0.0.1', port, publicUrl, sso: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret } },
+  });
+  const { snapshot, hash } = configSnapshot(readConfigDir(EXAMPLE));
+  await appendConfigVersion(server.context.store, { hash, snapshot, author: 'test', appliedAt: new Date(), planReport: '{}' });
+  await server.context.config.refresh();
+});
+after(async () => {
+  await server.close();
+  await idp.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function setCookieOf(response: Response): string {
+  const line = response.headers.getSetCookie().find((l) => l.startsWith('parapet_login='));
+  assert.ok(line, 'the server sets its sign-in cookie');
+  return line.split(';')[0]!;
+}
+
+/** what a person's browser does from the server's login URL to the hand-over back to the CLI */
+async function browseLogin(loginUrl: string, mfa: boolean): Promise<void> {
+  const start = await fetch(loginUrl, { redirect: 'manual' });
+  assert.equal(start.status, 302);
+  await finishAtProvider(String(start.headers.get('location')), setCookieOf(start), mfa, true);
+}
+
+async function finishAtProvider(providerUrl: string, cookie: string, mfa: boolean, followToCli: boolean): Promise<void> {
+  const callback = await idp.signIn(providerUrl, 'alice@acme.example', { mfa });
+  const back = await fetch(callback, { redirect: 'manual', headers: { cookie } });
+  if (!followToCli) {
+    assert.equal(back.status, 200, await back.text());
+    return;
+  }
+  assert.equal(back.status, 302, await back.text());
+  const cli = await fetch(String(back.headers.get('location')));
+  assert.equal(cli.status, 200);
+  assert.match(await cli.text(), /you can close this tab/);
+}
+
+/** the URL after `prefix` in what the CLI printed, once it is there */
+function watchFor(prefix: string, act: (url: string) => Promise<void>): { onErr: (text: string) => void; done: () => Promise<void> } {
+  let acting: Promise<void> | undefined;
+  return {
+    onErr(text) {
+      const url = new RegExp(`${prefix}(\\S+)`).exec(text)?.[1];
+      if (url !== undefined && acting === undefined) acting = act(url);
+    },
+    async done() {
+      assert.ok(acting, `the CLI printed \`${prefix}\``);
+      await acting;
+    },
+  };
+}
+
+describe('parapet login and logout', () => {
+  test('login in the browser: the credential reaches the CLI on loopback and is kept in a 0600 file', async () => {
+    const browser = watchFor('sign in in your browser: ', (url) => browseLogin(url, true));
+    const run = await runCliWatching(['login', '--server', `${publicUrl}/`, '--no-browser'], browser.onErr);
+    await browser.done();
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /^signed in to http:\/\/127\.0\.0\.1:\d+ as alice@acme\.example until .* \(with MFA\)\n$/);
+    assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
+    const stored = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, unknown>;
+    assert.equal(stored['format'], CREDENTIALS_FORMAT);
+    assert.equal(stored['server'], publicUrl);
+    assert.equal(stored['user'], 'alice@acme.example');
+    const me = await fetch(`${publicUrl}/v1/whoami`, { headers: { authorization: `Bearer ${String(stored['token'])}` } });
+    assert.equal(me.status, 200);
+  });
+
+  test('logout revokes the credential at the server and deletes the file; a second logout has nothing to do', async () => {
+    const stored = readCredentials(credentialsFile);
+    assert.ok(stored, 'signed in by the test before');
+    const run = await runCli('logout');
+    assert.equal(run.code, 0, run.err);
+    assert.equal(run.out, `signed out of ${publicUrl}\n`);
+    assert.equal(existsSync(credentialsFile), false);
+    const me = await fetch(`${publicUrl}/v1/whoami`, { headers: { authorization: `Bearer ${stored.token}` } });
+    assert.equal(me.status, 401);
+    const again = await runCli('logout');
+    assert.equal(again.code, 0);
+    assert.match(again.err, /not signed in/);
+  });
+
+  test('login --device: a URL and a code to open elsewhere, then the CLI polls until the sign-in is done', async () => {
+    const browser = watchFor('or open ', async (verifyUrl) => {
+      const userCode = new URL(verifyUrl).searchParams.get('user_code') ?? '';
+      const page = await fetch(verifyUrl);
+      assert.match(await page.text(), new RegExp(`value="${userCode}"`));
+      const started = await fetch(`${publicUrl}/v1/login/device/verify`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: publicUrl, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ user_code: userCode }),
+      });
+      assert.equal(started.status, 303);
+      await finishAtProvider(String(started.headers.get('location')), setCookieOf(started), false, false);
+    });
+    const run = await runCliWatching(['login', '--server', publicUrl, '--device'], browser.onErr);
+    await browser.done();
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.err, /open http:\/\/127\.0\.0\.1:\d+\/v1\/login\/device\/verify and enter the code [B-Z]{4}-[B-Z]{4}/);
+    assert.match(run.out, /as alice@acme\.example until .*Z\n$/);
+    assert.equal(readCredentials(credentialsFile)?.user, 'alice@acme.example');
+  });
+
+  test('a server URL that would send the credential in the clear is refused; a server without SSO is a clear failure', async () => {
+    const clear = await runCli('login', '--server', 'http://parapet.example.com');
+    assert.equal(clear.code, 2);
+    assert.match(clear.err, /must be an https URL/);
+    const bare = await startTestServer({ listen: true, settings: { host: '127.0.0.1', port: 0 } });
+    try {
+      const run = await runCli('login', '--server', String(bare.url), '--device');
+      assert.equal(run.code, 3);
+      assert.match(run.err, /sign-in is not configured on this server/);
+    } finally {
+      await bare.close();
+    }
+  });
+});
