@@ -3,6 +3,7 @@
  * refuses a server that listens beyond loopback; SSO settings that cannot work stop the start.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { signInWithBrowser } from '../identity/test-identity-provider.test-support.ts';
@@ -44,6 +45,13 @@ describe('serve --demo', () => {
     } finally {
       await server.close();
     }
+  });
+
+  test('the demo provider is loaded only for --demo: other commands never print oidc-provider\'s Node.js version warning', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(['--version']);"], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
   });
 
   test('refuses a server that listens beyond loopback', async () => {

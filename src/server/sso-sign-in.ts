@@ -9,7 +9,7 @@
  * (a single process, or sticky sessions).
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { startDemoIdentityProviderForConfig, type ConfigDemoIdentityProvider } from '../identity/demo-identity-provider.ts';
+import type { ConfigDemoIdentityProvider } from '../identity/demo-identity-provider.ts';
 import { discoverOidcClient, isLoopbackHost, type OidcClient } from '../identity/oidc-login.ts';
 import { resolveOidcSettings, type OidcSettings, type ResolvedOidcSettings } from '../identity/oidc-settings.ts';
 import type { OrgConfig } from '../org/index.ts';
@@ -46,6 +46,9 @@ export async function createSsoSignIn(settings: ServerSettings, demoConfig: () =
     }
     const config = demoConfig();
     if (config === undefined) throw new ParapetError('usage', '`--demo` needs a configuration for its users: apply one first, or pass `--config DIR`');
+    // loaded only for --demo: oidc-provider warns about Node.js 20 as soon as it is imported, and
+    // every other command of the CLI would print that
+    const { startDemoIdentityProviderForConfig } = await import('../identity/demo-identity-provider.ts');
     const demo = await startDemoIdentityProviderForConfig(config, { redirectUri });
     const oidcSettings: OidcSettings = { issuer: demo.issuer, clientId: demo.clientId, clientSecret: demo.clientSecret };
     return { ...lazyClient(oidcSettings), cookieKey, redirectUri, demo, stop: demo.stop };
