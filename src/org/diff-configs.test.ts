@@ -216,7 +216,7 @@ test('groups, members, assignments (standing, eligible, a change of mode) and se
     [YAML, '  incident-responders: { members: [erin@acme.example, grace@acme.example] }', '  incident-responders: { members: [erin@acme.example] }'],
     [YAML, '  - { group: checkout-devs, permissionSet: admin, accounts: [checkout-staging] }', '  - { group: checkout-devs, permissionSet: admin, accounts: [checkout-staging], eligible: true }'],
     [YAML, '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod, checkout-prod] }', '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod] }\n  - { group: finance, permissionSet: read-only, accounts: [management] }\n  - { group: auditors, permissionSet: admin, accounts: [audit], eligible: true }'],
-    [YAML, 'deployer: { permissionSet: deployer, accounts: [payments-prod, payments-staging, checkout-prod, checkout-staging] }', 'deployer: { permissionSet: admin, accounts: [payments-prod, payments-staging, network] }'],
+    [YAML, 'permissionSet: deployer\n    accounts: [payments-prod, payments-staging, checkout-prod, checkout-staging]', 'permissionSet: admin\n    accounts: [payments-prod, payments-staging, network]'],
   ]);
   const kinds = (list: readonly StructuralChange[]) => list.map((c) => c.kind);
   const changes = diffConfigs(acme, after);

@@ -88,6 +88,14 @@ export type IssueCode =
   | 'no-allow-only-management-account'
   | 'policy-too-large'
   | 'assignment-to-management-account'
+  // configuration: service accounts' GitHub Actions trust (which workflow runs may act as one)
+  | 'bad-github-repository'
+  | 'bad-github-ref'
+  | 'bad-github-environment'
+  | 'bad-github-workflow-ref'
+  | 'bad-audience'
+  | 'ambiguous-github-trust'
+  | 'unrestricted-github-trust'
   // access tests (src/analysis)
   | 'no-tests'
   | 'duplicate-name'
