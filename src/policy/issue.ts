@@ -96,6 +96,17 @@ export type IssueCode =
   | 'bad-audience'
   | 'ambiguous-github-trust'
   | 'unrestricted-github-trust'
+  // credentials (src/identity): a bearer token that is refused
+  | 'malformed-token'
+  | 'token-algorithm-not-allowed'
+  | 'wrong-issuer'
+  | 'wrong-audience'
+  | 'token-expired'
+  | 'token-not-yet-valid'
+  | 'unknown-signing-key'
+  | 'bad-signature'
+  | 'missing-claim'
+  | 'no-matching-service-account'
   // access tests (src/analysis)
   | 'no-tests'
   | 'duplicate-name'
