@@ -247,3 +247,23 @@ test('groups, members, assignments (standing, eligible, a change of mode) and se
     },
   ]);
 });
+
+test('a service account\'s GitHub trust changed: who may act as it, before and after', () => {
+  const widened = changed([[YAML, '      ref: refs/heads/main\n      environment: production\n', '      ref: [refs/heads/main, refs/heads/dev]\n']]);
+  assert.deepEqual(diffConfigs(acme, widened), [
+    {
+      kind: 'service-account-changed',
+      serviceAccount: 'deployer',
+      accountsAdded: [],
+      accountsRemoved: [],
+      github: { from: { repository: 'acme/infra', refs: ['refs/heads/main'], environments: ['production'] }, to: { repository: 'acme/infra', refs: ['refs/heads/main', 'refs/heads/dev'] } },
+    },
+  ]);
+  const removed = changed([[YAML, '    github:\n      repository: acme/infra\n      ref: refs/heads/main\n      environment: production\n', '']]);
+  assert.deepEqual(
+    diffConfigs(acme, removed).map((c) => (c.kind === 'service-account-changed' ? c.github : undefined)),
+    [{ from: { repository: 'acme/infra', refs: ['refs/heads/main'], environments: ['production'] }, to: null }],
+  );
+  // the same trust written another way (a list of one) is no change
+  assert.deepEqual(diffConfigs(acme, changed([[YAML, 'ref: refs/heads/main', 'ref: [refs/heads/main]']])), []);
+});

@@ -50,6 +50,7 @@ export {
   type NodeRef,
   type OrganizationFieldChange,
   type StructuralChange,
+  type GitHubTrustValue,
   type StructuralChangeKind,
 } from './diff-configs.ts';
 export type { StatementChange, StatementChangeKind, StatementDifferences, StatementOutline } from './diff-policy-statements.ts';
