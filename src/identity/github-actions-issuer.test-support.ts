@@ -150,3 +150,55 @@ export async function startGitHubActionsIssuer(options: StartOptions = {}): Prom
       }),
   };
 }
+
+export interface ActionsTokenService {
+  /** the variables a job with `permissions: id-token: write` has */
+  readonly env: { readonly ACTIONS_ID_TOKEN_REQUEST_URL: string; readonly ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+  /** the audience of each request, in order; `null` for a request without one */
+  readonly audiences: (string | null)[];
+  /** the HTTP status to answer with instead of a token, to test failures */
+  failWith: number | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Actions runtime's token endpoint, on loopback: it checks the request token
+ * and answers `{ "value": <token> }` signed by `issuer` for the `audience` asked for, as the
+ * runtime behind `ACTIONS_ID_TOKEN_REQUEST_URL` does (`core.getIDToken` in `@actions/core`).
+ */
+export async function startActionsTokenService(issuer: GitHubActionsIssuer, claims: GitHubActionsTokenClaims = {}): Promise<ActionsTokenService> {
+  const requestToken = 'runtime-request-token-not-a-secret-of-parapet';
+  const audiences: (string | null)[] = [];
+  const state: { failWith: number | undefined } = { failWith: undefined };
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method !== 'GET' || url.pathname !== '/_apis/distributedtask/idtoken' || url.searchParams.get('api-version') !== '2.0') return send(404, { message: 'not found' });
+    // the body echoes what was sent: a client must not print it
+    if (request.headers.authorization !== `bearer ${requestToken}`) return send(401, { message: `unauthorized: ${request.headers.authorization ?? ''}` });
+    const audience = url.searchParams.get('audience');
+    audiences.push(audience);
+    if (state.failWith !== undefined) return send(state.failWith, { message: `failed for ${requestToken}` });
+    void issuer.sign({ ...(audience === null ? {} : { aud: audience }), ...claims }).then((value) => send(200, { value }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/_apis/distributedtask/idtoken?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
+    audiences,
+    get failWith() {
+      return state.failWith;
+    },
+    set failWith(status: number | undefined) {
+      state.failWith = status;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
+  };
+}
