@@ -11,8 +11,9 @@
  * - 3: the command could not do its work because of Parapet itself: a broken installation, a
  *   missing tool, a bug
  *
- * The HTTP column is the status the server answers with for the same code: one table, so the two
- * never disagree.
+ * The server's table from the same codes to HTTP statuses is src/server/errors.ts; a test there
+ * checks that the two agree on whose fault a failure is (2 ↔ 4xx, 3 ↔ 5xx, but for the server's
+ * own files).
  */
 import type { ErrorCode } from '../policy/index.ts';
 
@@ -20,31 +21,32 @@ export type ExitStatus = 0 | 1 | 2 | 3;
 
 export interface FailureStatus {
   readonly exit: ExitStatus;
-  readonly http: number;
 }
 
 /** total over the error codes: the type checker refuses a code without its row */
 export const FAILURE_STATUS: { readonly [code in ErrorCode]: FailureStatus } = {
-  usage: { exit: 2, http: 400 },
-  'invalid-input': { exit: 2, http: 422 },
-  'not-found': { exit: 2, http: 404 },
-  conflict: { exit: 2, http: 409 },
-  unauthenticated: { exit: 2, http: 401 },
-  forbidden: { exit: 2, http: 403 },
-  'is-a-folder': { exit: 2, http: 400 },
-  'not-a-file': { exit: 2, http: 400 },
-  'file-too-large': { exit: 2, http: 413 },
-  'too-many-files': { exit: 2, http: 413 },
-  'folder-too-deep': { exit: 2, http: 413 },
-  // a file the user named on the command line; on the server, its own files: not the caller's fault
-  'permission-denied': { exit: 2, http: 500 },
-  'unreadable-file': { exit: 2, http: 500 },
-  'unwritable-file': { exit: 2, http: 500 },
-  'git-failed': { exit: 2, http: 500 },
-  unavailable: { exit: 3, http: 503 },
-  'catalog-data-missing': { exit: 3, http: 500 },
-  'catalog-data-invalid': { exit: 3, http: 500 },
-  internal: { exit: 3, http: 500 },
+  usage: { exit: 2 },
+  'invalid-input': { exit: 2 },
+  'not-found': { exit: 2 },
+  conflict: { exit: 2 },
+  unauthenticated: { exit: 2 },
+  forbidden: { exit: 2 },
+  'body-too-large': { exit: 2 },
+  'too-many-requests': { exit: 2 },
+  'is-a-folder': { exit: 2 },
+  'not-a-file': { exit: 2 },
+  'file-too-large': { exit: 2 },
+  'too-many-files': { exit: 2 },
+  'folder-too-deep': { exit: 2 },
+  // a file the user named on the command line
+  'permission-denied': { exit: 2 },
+  'unreadable-file': { exit: 2 },
+  'unwritable-file': { exit: 2 },
+  'git-failed': { exit: 2 },
+  unavailable: { exit: 3 },
+  'catalog-data-missing': { exit: 3 },
+  'catalog-data-invalid': { exit: 3 },
+  internal: { exit: 3 },
 };
 
 /** what a command reports when it has done its work: its answer */

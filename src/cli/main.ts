@@ -5,6 +5,7 @@ import { asParapetError } from './as-parapet-error.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
+import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { terminalSafeIo } from './terminal-safe-io.ts';
 import { testCommand } from './test.ts';
@@ -48,6 +49,7 @@ Examples:
   program.addCommand(whoCanCommand(io, setExit));
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
+  program.addCommand(serveCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');

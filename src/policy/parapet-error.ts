@@ -3,7 +3,8 @@
  * arguments, an input that cannot be read, a broken installation, a bug) is thrown as a
  * `ParapetError` with a stable code from one list (ADR 0003). Expected outcomes (a denial, a
  * validation issue) are never thrown: they are returned values (`Result`, `Issue`). The CLI maps a
- * code to its exit status, and the server to its HTTP status, in one table (src/cli/exit-status.ts).
+ * code to its exit status (src/cli/exit-status.ts), and the server to its HTTP status
+ * (src/server/errors.ts), each in one table total over this list.
  */
 
 /** every code, the one list: the type below is read from it, so a table over it cannot miss one */
@@ -15,6 +16,8 @@ export const ERROR_CODES = [
   'conflict', // the request contradicts the current state (already approved, changed meanwhile)
   'unauthenticated', // who asks is not known
   'forbidden', // who asks may not do this
+  'body-too-large', // a request body over the endpoint's limit
+  'too-many-requests', // a rate limit: try again later
   // reading and writing files: the path is in `path`
   'is-a-folder',
   'not-a-file', // a device, a pipe or a socket

@@ -1,0 +1,90 @@
+/**
+ * `parapet serve`: run the control plane server until SIGTERM or SIGINT, then shut down
+ * gracefully (requests in flight finish, the database is closed). Settings come from flags, then
+ * `PARAPET_*` environment variables, then `--settings FILE` (docs/server.md).
+ */
+import { Command } from 'commander';
+import { startServer, type RunningServer } from '../server/main.ts';
+import { describeSettings, resolveServerSettings, type SettingsInput } from '../server/server-settings.ts';
+import type { CommandOutcome } from './exit-status.ts';
+import type { Io } from './io.ts';
+
+interface ServeCommandOptions {
+  config?: string;
+  host?: string;
+  port?: string;
+  publicUrl?: string;
+  databaseUrl?: string;
+  stateDir?: string;
+  settings?: string;
+  demo?: boolean;
+  logLevel?: string;
+}
+
+export interface ServeHooks {
+  /** called once the server listens; the default waits for SIGTERM/SIGINT */
+  readonly untilStopped?: ((server: RunningServer) => Promise<void>) | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+function waitForSignal(server: RunningServer, io: Io): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      io.err(`${signal}: stopping (requests in flight finish first)\n`);
+      server.stop().then(resolve, resolve);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}
+
+export function serveCommand(io: Io, setExit: (outcome: CommandOutcome) => void, hooks: ServeHooks = {}): Command {
+  return new Command('serve')
+    .description('run the Parapet server: sign-in, sessions, the decision API, configuration versions (docs/server.md)')
+    .option('--config <dir>', 'a configuration repository applied as the first version when the database has none')
+    .option('--host <host>', 'the address to listen on (PARAPET_HOST; default 127.0.0.1)')
+    .option('--port <port>', 'the port to listen on (PARAPET_PORT; default 8080, 0 picks a free one)')
+    .option('--public-url <url>', 'the URL clients reach the server at, the issuer of its credentials (PARAPET_PUBLIC_URL)')
+    .option('--database-url <url>', 'PostgreSQL, `postgres://…` (PARAPET_DATABASE_URL); default: SQLite in the state folder')
+    .option('--state-dir <dir>', 'where the embedded database and generated keys live (PARAPET_STATE_DIR; default .parapet)')
+    .option('--settings <file>', 'a settings file, YAML or JSON (docs/server.md); flags and environment win over it')
+    .option('--demo', 'also run a demo OpenID provider with the configuration\'s users (loopback only)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (PARAPET_LOG_LEVEL; default info)')
+    .addHelpText(
+      'after',
+      `
+Logs are JSON lines on standard output (pino); nothing secret is logged.
+
+Examples:
+  parapet serve --config examples/acme --demo
+  PARAPET_DATABASE_URL=postgres://parapet@db/parapet parapet serve --public-url https://parapet.example.com --host 0.0.0.0`,
+    )
+    .action(async (options: ServeCommandOptions) => {
+      const flags: SettingsInput = {
+        configDir: options.config,
+        host: options.host,
+        port: options.port,
+        publicUrl: options.publicUrl,
+        databaseUrl: options.databaseUrl,
+        stateDir: options.stateDir,
+        demo: options.demo,
+        logLevel: options.logLevel,
+      };
+      const settings = resolveServerSettings({ flags, env: hooks.env ?? process.env, file: options.settings });
+      const server = await startServer(settings);
+      io.err(`parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n`);
+      io.err(`parapet: settings ${JSON.stringify(describeSettings(settings))}\n`);
+      const active = server.context.config.current();
+      io.err(
+        active === undefined
+          ? 'parapet: no configuration yet: apply one with `parapet apply DIR --server URL`\n'
+          : `parapet: configuration version ${active.version} (${active.hash})\n`,
+      );
+      await (hooks.untilStopped ?? ((s) => waitForSignal(s, io)))(server);
+      setExit('yes');
+    });
+}

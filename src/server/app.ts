@@ -1,0 +1,94 @@
+/**
+ * The HTTP application: Fastify with zod schemas for every request and response (the same schemas
+ * generate /openapi.json), one error body for every failure (errors.ts), authentication on every
+ * route not marked public, request ids, body limits, metrics and no-store caching. Routes live one
+ * file per resource under ./routes/ and are listed in ./routes/index.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ParapetError } from '../policy/index.ts';
+import { authenticate, presentedToken } from './authenticate.ts';
+import { errorReply } from './errors.ts';
+import { ROUTES } from './routes/index.ts';
+import type { ServerContext } from './server-context.ts';
+import type { ZodApp } from './zod-app.ts';
+
+export interface BuildAppOptions {
+  /** pino options or an existing logger; default: no logging (tests) */
+  readonly logger?: FastifyServerOptions['logger'] | undefined;
+  readonly loggerInstance?: FastifyServerOptions['loggerInstance'] | undefined;
+}
+
+/** a request id a client may pass in `x-request-id`: short and printable, else a new one is made */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function buildApp(context: ServerContext, options: BuildAppOptions = {}): Promise<ZodApp> {
+  const app = Fastify({
+    ...(options.loggerInstance === undefined ? { logger: options.logger ?? false } : { loggerInstance: options.loggerInstance }),
+    bodyLimit: context.settings.bodyLimit,
+    // genReqId reads x-request-id itself: Fastify's requestIdHeader would take any value as it is
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // the proxy in front, if any, is configured by the operator; never trust forwarded headers by default
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, serverFault } = errorReply(error, request.id);
+    if (serverFault) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.error.code }, body.error.message);
+    if (status === 401) void reply.header('www-authenticate', 'Bearer');
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = errorReply(new ParapetError('not-found', `no endpoint \`${request.method} ${request.url.split('?')[0] ?? ''}\``), request.id);
+    return reply.code(status).send(body);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parapet',
+        version: '1',
+        description: 'Guardrails, identity and access, and change through code, with AWS IAM policy semantics. Every failure answers with the `Error` body.',
+      },
+      servers: [{ url: context.settings.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  // off by default: routes that need it (sign-in) say so in their `config.rateLimit`
+  await app.register(fastifyRateLimit, { global: false });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (request.routeOptions.config.access === 'public' || request.routeOptions.url === undefined) return;
+    request.caller = await authenticate(context.authenticators, presentedToken(request.headers.authorization));
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    context.metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+  });
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+  for (const routes of ROUTES) routes(app, context);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,54 @@
+/**
+ * Authentication for every endpoint but health, the OpenID discovery documents and the login
+ * flow: `Authorization: Bearer <token>`, handed to the first authenticator that accepts it. A
+ * missing, malformed or unknown token is `unauthenticated`; nothing falls back to anonymous.
+ */
+import { decodeJwt } from 'jose';
+import type { FastifyRequest } from 'fastify';
+import { ParapetError } from '../policy/index.ts';
+import type { Authenticator, Caller, PresentedToken } from './caller.ts';
+
+/** a bearer token longer than this is refused before it is parsed */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+export function presentedToken(authorization: string | undefined): PresentedToken {
+  if (authorization === undefined || authorization === '') {
+    throw new ParapetError('unauthenticated', 'no credential: send `Authorization: Bearer <token>` (get one with `parapet login`)');
+  }
+  const match = /^Bearer +(\S+) *$/i.exec(authorization);
+  if (match === null) throw new ParapetError('unauthenticated', 'the Authorization header must be `Bearer <token>`');
+  const token = match[1]!;
+  if (token.length > MAX_TOKEN_LENGTH) throw new ParapetError('unauthenticated', `the bearer token is longer than ${MAX_TOKEN_LENGTH} characters`);
+  let unverifiedIssuer: string | undefined;
+  try {
+    const iss = decodeJwt(token).iss;
+    unverifiedIssuer = typeof iss === 'string' ? iss : undefined;
+  } catch {
+    unverifiedIssuer = undefined;
+  }
+  return { token, unverifiedIssuer };
+}
+
+export async function authenticate(authenticators: readonly Authenticator[], presented: PresentedToken): Promise<Caller> {
+  for (const authenticator of authenticators) {
+    if (authenticator.accepts(presented)) return authenticator.authenticate(presented);
+  }
+  throw new ParapetError('unauthenticated', 'the bearer token is not a credential this server accepts');
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** set by the authentication hook on every route that is not public */
+    caller?: Caller;
+  }
+  interface FastifyContextConfig {
+    /** `public`: no credential needed (health, discovery, sign-in); default: a caller is required */
+    access?: 'public' | 'caller';
+  }
+}
+
+/** the caller of an authenticated route: the hook has run, so it is there */
+export function callerOf(request: FastifyRequest): Caller {
+  if (request.caller === undefined) throw new ParapetError('internal', `route \`${request.routeOptions.url ?? request.url}\` has no caller: is it marked public?`);
+  return request.caller;
+}

@@ -1,0 +1,31 @@
+/**
+ * Who is asking: what an authenticated request carries into its handler. Route handlers decide
+ * what each kind may do; nothing else is trusted from the request.
+ */
+import type { CredentialClaims } from '../identity/credential.ts';
+
+export type Caller =
+  /** a person, with a sign-in credential (after SSO) or a session credential (one account, one permission set) */
+  | { readonly kind: 'user'; readonly user: string; readonly claims: CredentialClaims }
+  /** a service account of the active configuration (CI, an enforcement point) */
+  | { readonly kind: 'service-account'; readonly name: string; readonly via: 'parapet-credential' | 'github-actions' }
+  /** the one-time bootstrap token of a server that has no configuration yet: it may apply, once */
+  | { readonly kind: 'bootstrap' };
+
+/** a token read from the Authorization header, with its unverified payload for routing only */
+export interface PresentedToken {
+  readonly token: string;
+  /** the JWT's payload decoded WITHOUT verification (undefined when not a JWT): only to choose the authenticator */
+  readonly unverifiedIssuer: string | undefined;
+}
+
+/**
+ * One way to authenticate a bearer token. The first authenticator that `accepts` a token decides
+ * alone: its answer is the caller or an `unauthenticated` ParapetError, never a fall-through to
+ * the next one (a forged Parapet credential must not be retried as something else).
+ */
+export interface Authenticator {
+  readonly name: string;
+  accepts(token: PresentedToken): boolean;
+  authenticate(token: PresentedToken): Promise<Caller>;
+}

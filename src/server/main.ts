@@ -1,0 +1,108 @@
+/**
+ * The composition root: the only place that opens the store, makes the key ring and the
+ * revocation list, and wires them with the configuration holder and the authenticators into the
+ * app. `startServer` is what `parapet serve` runs and what tests start; `stop` is the graceful
+ * shutdown SIGTERM triggers: stop accepting, let requests in flight finish, stop polling, close
+ * the database.
+ */
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { FastifyServerOptions } from 'fastify';
+import { createMemoryKeyRing } from '../identity/key-ring.ts';
+import { createRevocationList } from '../identity/revocation-list.ts';
+import { openStore } from '../store/index.ts';
+import { createActiveConfigHolder } from './active-config.ts';
+import { buildApp } from './app.ts';
+import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
+import type { ServerContext } from './server-context.ts';
+import { createServerMetrics } from './server-metrics.ts';
+import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
+import type { ZodApp } from './zod-app.ts';
+
+export interface StartServerOptions {
+  /** default: the system clock; tests pass their own */
+  readonly clock?: (() => Date) | undefined;
+  /** default: pino at the settings' level, secrets redacted; false: no log */
+  readonly logger?: FastifyServerOptions['logger'] | undefined;
+  /** default true; false builds the app without listening (Fastify `inject` in tests) */
+  readonly listen?: boolean | undefined;
+}
+
+export interface RunningServer {
+  readonly app: ZodApp;
+  readonly context: ServerContext;
+  /** where it listens, e.g. `http://127.0.0.1:8080` (the bound port when 0 was asked) */
+  readonly url: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function createServerContext(settings: ServerSettings, options: StartServerOptions = {}): Promise<ServerContext> {
+  if (settings.database.kind === 'sqlite') mkdirSync(settings.stateDir, { recursive: true, mode: 0o700 });
+  const store = await openStore(settings.database);
+  try {
+    await store.migrate();
+    const clock = options.clock ?? (() => new Date());
+    const keys = await createMemoryKeyRing();
+    const revocations = createRevocationList();
+    const config = createActiveConfigHolder(store);
+    await config.refresh();
+    return {
+      settings,
+      store,
+      clock,
+      newId: randomUUID,
+      keys,
+      revocations,
+      config,
+      authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock })],
+      metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+export async function startServer(settings: ServerSettings, options: StartServerOptions = {}): Promise<RunningServer> {
+  const context = await createServerContext(settings, options);
+  const logger = options.logger ?? { level: settings.logLevel, redact: [...REDACTED_LOG_PATHS] };
+  let app: ZodApp;
+  try {
+    app = await buildApp(context, { logger });
+  } catch (error) {
+    await context.store.close();
+    throw error;
+  }
+  // every process follows the shared database: new configuration versions (and revocations)
+  const poll = setInterval(() => {
+    context.config.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'cannot read the active configuration version'));
+  }, settings.pollMilliseconds);
+  poll.unref();
+  let url: string | undefined;
+  if (options.listen ?? true) {
+    try {
+      await app.listen({ host: settings.host, port: settings.port });
+    } catch (error) {
+      clearInterval(poll);
+      await app.close();
+      await context.store.close();
+      throw error;
+    }
+    const address = app.server.address();
+    if (address !== null && typeof address === 'object') url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    context,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(poll);
+        await app.close();
+        await context.store.close();
+      })();
+      return stopping;
+    },
+  };
+}
