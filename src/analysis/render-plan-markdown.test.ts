@@ -111,6 +111,7 @@ test('every structural change reads as a sentence', () => {
       github: { from: { repository: 'acme/infra', refs: ['refs/heads/main'], environments: ['production'] }, to: { repository: 'acme/infra', jobWorkflowRef: 'acme/infra/.github/workflows/apply.yml@refs/heads/main' } },
     },
     { kind: 'service-account-changed', serviceAccount: 'deployer', accountsAdded: [], accountsRemoved: [], github: { from: null, to: { repository: 'acme/infra', audience: 'parapet' } } },
+    { kind: 'service-account-added', serviceAccount: 'previewer', permissionSet: 'read-only', accounts: ['staging'], github: { repository: 'acme/web', environments: ['staging', 'qa'] } },
   ];
   assert.deepEqual(changes.map(describeStructuralChange), [
     ['unit `staging` moved from `workloads/staging` to `sandbox/staging`'],
@@ -127,6 +128,7 @@ test('every structural change reads as a sentence', () => {
         'GitHub Actions runs of `acme/infra` of workflow `acme/infra/.github/workflows/apply.yml@refs/heads/main`',
     ],
     ['service account `deployer`: who may act as it: no workflow run → GitHub Actions runs of `acme/infra` for audience `parapet`'],
+    ['service account `previewer` added: `read-only` in `staging`; acting as it: GitHub Actions runs of `acme/web` in environment `staging`, `qa`'],
   ]);
 });
 

@@ -391,7 +391,10 @@ export function describeStructuralChange(change: StructuralChange): string[] {
     case 'assignment-mode-changed':
       return [`${code(change.group)} holds ${code(change.permissionSet)} in ${code(change.account)} ${change.to} instead of ${change.from}`];
     case 'service-account-added':
-      return [`service account ${code(change.serviceAccount)} added: ${code(change.permissionSet)} in ${nameList(change.accounts)}`];
+      return [
+        `service account ${code(change.serviceAccount)} added: ${code(change.permissionSet)} in ${nameList(change.accounts)}` +
+          (change.github === undefined ? '' : `; acting as it: ${describeGitHubTrust(change.github)}`),
+      ];
     case 'service-account-removed':
       return [`service account ${code(change.serviceAccount)} removed`];
     case 'service-account-changed': {

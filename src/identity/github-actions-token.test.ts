@@ -13,7 +13,7 @@ import { acmeFiles, acmeVariant, parseValid } from '../org/acme-variant.test-sup
 import type { OrgConfig } from '../org/index.ts';
 import { ParapetError, type Result } from '../policy/index.ts';
 import { startGitHubActionsIssuer, type GitHubActionsIssuer } from './github-actions-issuer.test-support.ts';
-import { createGitHubActionsVerifier, gitHubActionsFailure, peekIssuer, type GitHubActionsIdentity } from './github-actions-token.ts';
+import { createGitHubActionsVerifier, gitHubActionsFailure, type GitHubActionsIdentity } from './github-actions-token.ts';
 
 const AUDIENCE = 'https://parapet.acme.example';
 const NOW = new Date('2026-12-06T06:00:00Z');
@@ -267,10 +267,5 @@ describe('failures', () => {
     assert.equal(error.code, 'unauthenticated');
     assert.equal(error.message, 'github actions token: the token has expired');
     assert.deepEqual(error.details, { reason: 'token-expired' });
-  });
-
-  test('peekIssuer reads `iss` without trusting it, to pick a verifier; a non-JWT has none', async () => {
-    assert.equal(peekIssuer(await issuer.sign()), issuer.url);
-    assert.equal(peekIssuer('opaque-bootstrap-token'), undefined);
   });
 });

@@ -113,17 +113,6 @@ export function gitHubActionsFailure(issues: readonly Issue[]): ParapetError {
   return new ParapetError(code, `github actions token: ${first?.message ?? 'refused'}`, { details: { reason: first?.code ?? 'malformed-token' } });
 }
 
-/** the token's issuer, read without verifying anything: to pick the verifier of a bearer, never to trust it */
-export function peekIssuer(token: string): string | undefined {
-  if (token.length > MAX_TOKEN_CHARACTERS) return undefined;
-  try {
-    const iss = decodeJwt(token).iss;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function refused<T>(issue: readonly [IssueCode, string]): Result<T> {
   return { ok: false, issues: [{ code: issue[0], severity: 'error', message: issue[1] }] };
 }

@@ -267,3 +267,10 @@ test('a service account\'s GitHub trust changed: who may act as it, before and a
   // the same trust written another way (a list of one) is no change
   assert.deepEqual(diffConfigs(acme, changed([[YAML, 'ref: refs/heads/main', 'ref: [refs/heads/main]']])), []);
 });
+
+test('a service account added with a GitHub trust says which runs may act as it', () => {
+  const after = changed([[YAML, '      environment: production\n', '      environment: production\n  previewer:\n    permissionSet: read-only\n    accounts: [payments-staging]\n    github: { repository: acme/web, ref: refs/heads/main }\n']]);
+  assert.deepEqual(diffConfigs(acme, after), [
+    { kind: 'service-account-added', serviceAccount: 'previewer', permissionSet: 'read-only', accounts: ['payments-staging'], github: { repository: 'acme/web', refs: ['refs/heads/main'] } },
+  ]);
+});

@@ -90,7 +90,14 @@ export type StructuralChange =
       readonly from: AccessMode;
       readonly to: AccessMode;
     }
-  | { readonly kind: 'service-account-added'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
+  | {
+      readonly kind: 'service-account-added';
+      readonly serviceAccount: string;
+      readonly permissionSet: string;
+      readonly accounts: readonly string[];
+      /** the GitHub Actions workflow runs that may act as it, when any may */
+      readonly github?: GitHubTrustValue;
+    }
   | { readonly kind: 'service-account-removed'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
   | {
       readonly kind: 'service-account-changed';
@@ -410,7 +417,8 @@ function diffServiceAccounts(before: OrgConfig, after: OrgConfig): StructuralCha
   for (const [name, serviceAccount] of after.serviceAccounts) {
     const was = before.serviceAccounts.get(name);
     if (was === undefined) {
-      changes.push({ kind: 'service-account-added', serviceAccount: name, permissionSet: serviceAccount.permissionSet, accounts: serviceAccount.accounts });
+      const github = gitHubTrustValue(serviceAccount.github);
+      changes.push({ kind: 'service-account-added', serviceAccount: name, permissionSet: serviceAccount.permissionSet, accounts: serviceAccount.accounts, ...(github === null ? {} : { github }) });
       continue;
     }
     const oldAccounts = new Set(was.accounts);
