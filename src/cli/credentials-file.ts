@@ -1,87 +1,79 @@
 /**
- * Where `parapet login` keeps the sign-in credential: `~/.config/parapet/credentials.json`
- * (`$XDG_CONFIG_HOME/parapet/` when set; `PARAPET_CREDENTIALS_FILE` names another file), readable
- * by its owner only (0600, in a 0700 folder). It is written to a temporary file and renamed, so a
- * reader never sees half a file and the secret is never in a file with wider permissions.
+ * Where the CLI keeps its credentials between commands: one JSON file, readable by its owner only
+ * (mode 0600, written atomically), `$PARAPET_CREDENTIALS_FILE` or
+ * `$XDG_CONFIG_HOME/parapet/credentials.json` (default `~/.config/parapet/credentials.json`). Per
+ * server: the sign-in credential of `parapet login` and the session credentials of `parapet
+ * assume`, the last assumed one being the current one. All are short-lived JWTs; nothing here
+ * outlives a working day.
  */
-import { chmodSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { ParapetError } from '../policy/index.ts';
 
 export const CREDENTIALS_FORMAT = 'parapet-credentials/1';
 
-export interface StoredCredentials {
-  /** the server's URL, as given to `--server` */
-  readonly server: string;
-  /** the sign-in credential */
-  readonly token: string;
-  readonly user: string;
-  /** ISO 8601 */
-  readonly expiresAt: string;
-}
+const StoredCredential = z.object({ token: z.string(), expiresAt: z.string() });
+
+const ServerCredentials = z.object({
+  signIn: StoredCredential.extend({ user: z.string() }).optional(),
+  /** by `ACCOUNT/PERMISSION_SET` */
+  sessions: z.record(z.string(), StoredCredential.extend({ account: z.string(), permissionSet: z.string() })).default({}),
+  currentSession: z.string().optional(),
+});
+
+const CredentialsFile = z.object({
+  format: z.literal(CREDENTIALS_FORMAT),
+  /** the server `--server` defaults to: the last one signed in to */
+  defaultServer: z.string().optional(),
+  servers: z.record(z.string(), ServerCredentials).default({}),
+});
+
+export type CredentialsFile = z.infer<typeof CredentialsFile>;
+export type ServerCredentials = z.infer<typeof ServerCredentials>;
 
 export function credentialsPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const given = env['PARAPET_CREDENTIALS_FILE'];
-  if (given !== undefined && given !== '') return given;
-  const configHome = env['XDG_CONFIG_HOME'];
-  return join(configHome !== undefined && configHome !== '' ? configHome : join(homedir(), '.config'), 'parapet', 'credentials.json');
+  const explicit = env['PARAPET_CREDENTIALS_FILE'];
+  if (explicit !== undefined && explicit !== '') return explicit;
+  const config = env['XDG_CONFIG_HOME'];
+  return join(config !== undefined && config !== '' ? config : join(homedir(), '.config'), 'parapet', 'credentials.json');
 }
 
-export function writeCredentials(path: string, credentials: StoredCredentials): void {
-  const text = `${JSON.stringify({ format: CREDENTIALS_FORMAT, ...credentials }, null, 2)}\n`;
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-    // the mode given to open is masked by the umask: make sure
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new ParapetError('unwritable-file', `cannot write the credentials file \`${path}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { path, cause: error });
-  }
-}
-
-/** undefined when there is no credentials file: not signed in */
-export function readCredentials(path: string): StoredCredentials | undefined {
+export function readCredentials(path: string): CredentialsFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { format: CREDENTIALS_FORMAT, servers: {} };
     throw new ParapetError('unreadable-file', `cannot read the credentials file \`${path}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { path });
   }
-  let value: unknown;
+  let json: unknown;
   try {
-    value = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
-    throw invalid(path);
+    throw new ParapetError('invalid-input', `the credentials file \`${path}\` is not JSON: delete it and run \`parapet login\` again`, { path });
   }
-  const record = value as Record<string, unknown> | null;
-  if (record === null || typeof record !== 'object' || record['format'] !== CREDENTIALS_FORMAT) throw invalid(path);
-  const { server, token, user, expiresAt } = record;
-  if (typeof server !== 'string' || typeof token !== 'string' || typeof user !== 'string' || typeof expiresAt !== 'string') throw invalid(path);
-  return { server, token, user, expiresAt };
+  const parsed = CredentialsFile.safeParse(json);
+  if (!parsed.success) throw new ParapetError('invalid-input', `the credentials file \`${path}\` is not in the format \`${CREDENTIALS_FORMAT}\`: delete it and run \`parapet login\` again`, { path });
+  return parsed.data;
 }
 
-/** true when there was a file to delete */
-export function deleteCredentials(path: string): boolean {
+export function writeCredentials(path: string, credentials: CredentialsFile): void {
   try {
-    rmSync(path);
-    return true;
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new ParapetError('unwritable-file', `cannot delete the credentials file \`${path}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { path });
+    throw new ParapetError('unwritable-file', `cannot write the credentials file \`${path}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { path });
   }
 }
 
-function invalid(path: string): ParapetError {
-  return new ParapetError('invalid-input', `the credentials file \`${path}\` is not one \`parapet login\` wrote: sign in again`, { path });
+/** the server a command talks to: `--server`, else `PARAPET_SERVER`, else the last one signed in to */
+export function chooseServer(flag: string | undefined, credentials: CredentialsFile, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const chosen = flag ?? (env['PARAPET_SERVER'] !== undefined && env['PARAPET_SERVER'] !== '' ? env['PARAPET_SERVER'] : undefined) ?? credentials.defaultServer;
+  if (chosen === undefined) throw new ParapetError('usage', 'which server? give `--server URL` or set PARAPET_SERVER (or sign in first with `parapet login --server URL`)');
+  return chosen;
 }

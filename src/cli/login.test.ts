@@ -4,7 +4,7 @@
  * browser-less sign-in.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,22 +105,27 @@ describe('parapet login and logout', () => {
     assert.equal(run.code, 0, run.err);
     assert.match(run.out, /^signed in to http:\/\/127\.0\.0\.1:\d+ as alice@acme\.example until .* \(with MFA\)\n$/);
     assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
-    const stored = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, unknown>;
-    assert.equal(stored['format'], CREDENTIALS_FORMAT);
-    assert.equal(stored['server'], publicUrl);
-    assert.equal(stored['user'], 'alice@acme.example');
-    const me = await fetch(`${publicUrl}/v1/whoami`, { headers: { authorization: `Bearer ${String(stored['token'])}` } });
+    const stored = readCredentials(credentialsFile);
+    assert.equal(stored.format, CREDENTIALS_FORMAT);
+    assert.equal(stored.defaultServer, publicUrl);
+    const signIn = stored.servers[publicUrl]?.signIn;
+    assert.equal(signIn?.user, 'alice@acme.example');
+    assert.equal(JSON.parse(readFileSync(credentialsFile, 'utf8')).servers[publicUrl].signIn.token, signIn?.token, 'the file holds what was read');
+    const me = await fetch(`${publicUrl}/v1/whoami`, { headers: { authorization: `Bearer ${signIn?.token ?? ''}` } });
     assert.equal(me.status, 200);
   });
 
-  test('logout revokes the credential at the server and deletes the file; a second logout has nothing to do', async () => {
-    const stored = readCredentials(credentialsFile);
-    assert.ok(stored, 'signed in by the test before');
+  test('logout revokes the credential at the server and forgets it; a second logout has nothing to do', async () => {
+    const signIn = readCredentials(credentialsFile).servers[publicUrl]?.signIn;
+    assert.ok(signIn, 'signed in by the test before');
     const run = await runCli('logout');
     assert.equal(run.code, 0, run.err);
     assert.equal(run.out, `signed out of ${publicUrl}\n`);
-    assert.equal(existsSync(credentialsFile), false);
-    const me = await fetch(`${publicUrl}/v1/whoami`, { headers: { authorization: `Bearer ${stored.token}` } });
+    const remaining = readCredentials(credentialsFile);
+    assert.deepEqual(remaining.servers, {});
+    assert.equal(remaining.defaultServer, undefined);
+    assert.equal(readFileSync(credentialsFile, 'utf8').includes(signIn.token), false);
+    const me = await fetch(`${publicUrl}/v1/whoami`, { headers: { authorization: `Bearer ${signIn.token}` } });
     assert.equal(me.status, 401);
     const again = await runCli('logout');
     assert.equal(again.code, 0);
@@ -146,7 +151,7 @@ describe('parapet login and logout', () => {
     assert.equal(run.code, 0, run.err);
     assert.match(run.err, /open http:\/\/127\.0\.0\.1:\d+\/v1\/login\/device\/verify and enter the code [B-Z]{4}-[B-Z]{4}/);
     assert.match(run.out, /as alice@acme\.example until .*Z\n$/);
-    assert.equal(readCredentials(credentialsFile)?.user, 'alice@acme.example');
+    assert.equal(readCredentials(credentialsFile).servers[publicUrl]?.signIn?.user, 'alice@acme.example');
   });
 
   test('a server URL that would send the credential in the clear is refused; a server without SSO is a clear failure', async () => {

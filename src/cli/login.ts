@@ -18,11 +18,12 @@ import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { DeviceLogin, DeviceToken } from '../contract/login.ts';
 import { WhoAmI } from '../contract/whoami.ts';
+import { isLoopbackHost } from '../identity/oidc-login.ts';
 import { ParapetError } from '../policy/index.ts';
-import { credentialsPath, writeCredentials, type StoredCredentials } from './credentials-file.ts';
+import { credentialsPath, readCredentials, writeCredentials } from './credentials-file.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
-import { checkServerUrl, requestServer } from './server-request.ts';
+import { parseServerUrl, serverClient, type ServerClient } from './server-client.ts';
 
 interface LoginOptions {
   server: string;
@@ -52,12 +53,18 @@ Examples:
       const server = checkServerUrl(options.server);
       const timeoutSeconds = Number(options.timeout);
       if (!Number.isSafeInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new ParapetError('usage', `\`--timeout\` must be a whole number of seconds: \`${options.timeout}\``);
-      const token = options.device === true ? await deviceSignIn(server, io, timeoutSeconds) : await browserSignIn(server, io, options.browser, timeoutSeconds);
-      const me = WhoAmI.parse(await requestServer(server, { method: 'GET', path: '/v1/whoami', token }));
+      const client = serverClient(server);
+      const token = options.device === true ? await deviceSignIn(client, io, timeoutSeconds) : await browserSignIn(server, io, options.browser, timeoutSeconds);
+      const me = await client.request({ method: 'GET', path: '/v1/whoami', token, response: WhoAmI });
       if (me.kind !== 'user') throw new ParapetError('internal', 'the server handed out a credential that is not a person\'s');
-      const credentials: StoredCredentials = { server, token, user: me.user, expiresAt: me.credential.expiresAt };
       const path = credentialsPath();
-      writeCredentials(path, credentials);
+      const file = readCredentials(path);
+      // a new sign-in starts afresh: sessions of an earlier sign-in (perhaps another person's) are dropped
+      writeCredentials(path, {
+        ...file,
+        defaultServer: server,
+        servers: { ...file.servers, [server]: { signIn: { token, user: me.user, expiresAt: me.credential.expiresAt }, sessions: {} } },
+      });
       io.out(`signed in to ${server} as ${me.user} until ${me.credential.expiresAt}${me.credential.mfa ? ' (with MFA)' : ''}\n`);
       io.err(`parapet: the credential is in ${path}\n`);
       setExit('yes');
@@ -113,17 +120,27 @@ function receiveToken(secretPath: string, timeoutSeconds: number): { port: Promi
   };
 }
 
-async function deviceSignIn(server: string, io: Io, timeoutSeconds: number): Promise<string> {
-  const device = DeviceLogin.parse(await requestServer(server, { method: 'POST', path: '/v1/login/device' }));
+async function deviceSignIn(client: ServerClient, io: Io, timeoutSeconds: number): Promise<string> {
+  const device = await client.request({ method: 'POST', path: '/v1/login/device', response: DeviceLogin });
   io.err(`parapet: on any device, open ${device.verificationUri} and enter the code ${device.userCode}\n`);
   io.err(`parapet: or open ${device.verificationUriComplete}\n`);
   const deadline = Date.now() + Math.min(device.expiresIn, timeoutSeconds) * 1000;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, device.interval * 1000));
-    const answer = DeviceToken.parse(await requestServer(server, { method: 'POST', path: '/v1/login/device/token', body: { deviceCode: device.deviceCode } }));
+    const answer = await client.request({ method: 'POST', path: '/v1/login/device/token', body: { deviceCode: device.deviceCode }, response: DeviceToken });
     if (answer.status === 'complete') return answer.token;
     if (Date.now() >= deadline) throw new ParapetError('unauthenticated', 'the device code expired before the sign-in: run `parapet login --device` again');
   }
+}
+
+/** a sign-in credential travels to the server: plain http only for a server on this machine */
+function checkServerUrl(given: string): string {
+  const server = parseServerUrl(given);
+  const url = new URL(server);
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+    throw new ParapetError('usage', `\`--server\` must be an https URL (plain http only for a server on this machine): \`${given}\``);
+  }
+  return server;
 }
 
 /** best effort: the URL is printed anyway */

@@ -19,6 +19,8 @@ interface ServeCommandOptions {
   settings?: string;
   demo?: boolean;
   logLevel?: string;
+  githubIssuer?: string;
+  githubAudience?: string;
 }
 
 export interface ServeHooks {
@@ -53,6 +55,8 @@ export function serveCommand(io: Io, setExit: (outcome: CommandOutcome) => void,
     .option('--state-dir <dir>', 'where the embedded database and generated keys live (PARAPET_STATE_DIR; default .parapet)')
     .option('--settings <file>', 'a settings file, YAML or JSON (docs/server.md); flags and environment win over it')
     .option('--demo', 'also run a demo OpenID provider with the configuration\'s users (loopback only)')
+    .option('--github-issuer <url>', 'the GitHub Actions OIDC issuer service accounts authenticate with (PARAPET_GITHUB_ISSUER; default https://token.actions.githubusercontent.com, GitHub Enterprise Server: https://HOST/_services/token)')
+    .option('--github-audience <aud>', 'the audience GitHub Actions tokens must carry (PARAPET_GITHUB_AUDIENCE; default the public URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (PARAPET_LOG_LEVEL; default info)')
     .addHelpText(
       'after',
@@ -73,6 +77,8 @@ Examples:
         stateDir: options.stateDir,
         demo: options.demo,
         logLevel: options.logLevel,
+        githubIssuer: options.githubIssuer,
+        githubAudience: options.githubAudience,
       };
       const settings = resolveServerSettings({ flags, env: hooks.env ?? process.env, file: options.settings });
       const server = await startServer(settings);

@@ -8,12 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
+import { createGitHubActionsVerifier } from '../identity/github-actions-token.ts';
 import { createMemoryKeyRing } from '../identity/key-ring.ts';
 import { createRevocationList } from '../identity/revocation-list.ts';
 import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { buildApp } from './app.ts';
+import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
@@ -58,7 +60,13 @@ export async function createServerContext(settings: ServerSettings, options: Sta
       keys,
       revocations,
       config,
-      authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock })],
+      authenticators: [
+        parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock }),
+        githubActionsAuthenticator({
+          verifier: createGitHubActionsVerifier({ issuer: settings.githubIssuer, audience: settings.githubAudience, clock }),
+          config,
+        }),
+      ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
       sso,
     };
