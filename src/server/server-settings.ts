@@ -33,6 +33,8 @@ const SsoSettings = z.strictObject({
   mfaAmrValues: z.array(z.string()).optional(),
   /** the scopes asked for; default `openid email profile` */
   scopes: z.array(z.string().min(1)).optional(),
+  /** how long a started sign-in may wait for the provider's answer, in seconds; default 600 */
+  pendingLoginMaxAgeSeconds: z.coerce.number().int().min(60).max(3600).optional(),
   /** whether the identity provider's groups claim may add group memberships the configuration does not list */
   trustIdpGroups: z.boolean().default(false),
 });

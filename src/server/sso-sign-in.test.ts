@@ -68,6 +68,24 @@ describe('serve --demo', () => {
 });
 
 describe('sso settings', () => {
+  test('the sso settings reach the relying party, defaults filled in', async () => {
+    const sso = { issuer: 'https://login.example.com', clientId: 'c', clientSecret: 's', scopes: ['openid', 'email', 'groups'], mfaAmrValues: ['hwk'], pendingLoginMaxAgeSeconds: 120, trustIdpGroups: true };
+    const server = await startTestServer({ settings: { sso } });
+    try {
+      const settings = server.context.sso?.settings;
+      assert.ok(settings);
+      assert.deepEqual(settings.scopes, ['openid', 'email', 'groups']);
+      assert.deepEqual(settings.mfaAmrValues, ['hwk']);
+      assert.equal(settings.pendingLoginMaxAgeSeconds, 120);
+      assert.equal(settings.trustIdpGroups, true);
+      assert.equal(settings.groupsClaim, 'groups');
+      assert.equal(settings.userClaim, 'email');
+      assert.equal(server.context.sso?.redirectUri, 'http://parapet.test/v1/login/callback');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a client secret is required', async () => {
     await assert.rejects(startTestServer({ settings: { sso: { issuer: 'https://login.example.com', clientId: 'c' } } }), refusedWith(/client secret is required/));
   });
