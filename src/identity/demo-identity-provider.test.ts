@@ -63,6 +63,27 @@ describe('the demo identity provider', () => {
       assert.deepEqual(matched.groups, ['platform-admins', 'incident-responders']);
     });
 
+    test('a login form posted without the browser\'s sign-in, or too large, is refused without a server error', async () => {
+      const forged = await fetch(`${demo.issuer}/interaction/made-up-uid/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: 'erin@acme.example', password: 'x' }),
+      });
+      assert.equal(forged.status, 400);
+      assert.match(await forged.text(), /expired or was not started in this browser/);
+      const started = await startLogin(client, { redirectUri: REDIRECT_URI, now: new Date() });
+      const first = await fetch(started.authorizationUrl, { redirect: 'manual' });
+      const cookies = first.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+      const formUrl = new URL(String(first.headers.get('location')), demo.issuer);
+      const huge = await fetch(`${formUrl.href}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies },
+        body: `email=a&password=${'x'.repeat(20_000)}`,
+      });
+      assert.equal(huge.status, 400);
+      assert.match(await huge.text(), /the login form is too large/);
+    });
+
     test('a wrong password, or another user\'s, is refused at the login form', async () => {
       const [alice, bob] = demo.users;
       assert.ok(alice && bob);

@@ -19,7 +19,7 @@ import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
-import Provider, { type ClaimsAccount, type OidcContext } from 'oidc-provider';
+import Provider, { type ClaimsAccount, type InteractionDetails, type OidcContext } from 'oidc-provider';
 import { configDirectory } from '../org/config-directory.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import { ParapetError } from '../policy/parapet-error.ts';
@@ -215,7 +215,13 @@ async function handle(provider: Provider, accounts: ReadonlyMap<string, DemoAcco
     provider.callback()(req, res);
     return;
   }
-  const details = await provider.interactionDetails(req, res);
+  let details: InteractionDetails;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch {
+    // no interaction cookie, or an expired one: not a sign-in this browser started here
+    return sendPage(res, 400, page('sign-in error', '<p>this sign-in expired or was not started in this browser: start it again from Parapet</p>'));
+  }
   if (details.uid !== match[1]) return sendPage(res, 400, page('sign-in error', '<p>this sign-in page is not the current one</p>'));
   if (details.prompt.name !== 'login') {
     // the grant is loaded without a prompt; any other prompt cannot be answered here
