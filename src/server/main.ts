@@ -13,7 +13,9 @@ import { createRevocationList } from '../identity/revocation-list.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { buildApp } from './app.ts';
+import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
+import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
@@ -33,6 +35,8 @@ export interface RunningServer {
   readonly context: ServerContext;
   /** where it listens, e.g. `http://127.0.0.1:8080` (the bound port when 0 was asked) */
   readonly url: string | undefined;
+  /** what the start did about the configuration: the bootstrap token to print once, a version applied from --config, warnings */
+  readonly prepared: PreparedConfiguration;
   stop(): Promise<void>;
 }
 
@@ -54,7 +58,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
       keys,
       revocations,
       config,
-      authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock })],
+      authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock }), bootstrapAuthenticator(store)],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
     };
   } catch (error) {
@@ -67,12 +71,15 @@ export async function startServer(settings: ServerSettings, options: StartServer
   const context = await createServerContext(settings, options);
   const logger = options.logger ?? { level: settings.logLevel, redact: [...REDACTED_LOG_PATHS] };
   let app: ZodApp;
+  let prepared: PreparedConfiguration;
   try {
+    prepared = await prepareConfiguration(context);
     app = await buildApp(context, { logger });
   } catch (error) {
     await context.store.close();
     throw error;
   }
+  for (const warning of prepared.warnings) app.log.warn(warning);
   // every process follows the shared database: new configuration versions (and revocations)
   const poll = setInterval(() => {
     context.config.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'cannot read the active configuration version'));
@@ -96,6 +103,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
     app,
     context,
     url,
+    prepared,
     stop() {
       stopping ??= (async () => {
         clearInterval(poll);
