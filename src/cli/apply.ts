@@ -1,0 +1,148 @@
+/**
+ * `parapet apply DIR`: make a configuration repository the server's new active version. The
+ * folder is read and validated here first, exactly as `parapet validate` does, so an invalid
+ * folder never reaches the server; then its files go to `POST /v1/config/versions`, with the
+ * credential of a service account (or, for the very first version, the bootstrap token the
+ * server printed). docs/server.md "Configuration versions and apply".
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { actionChecker } from '../catalog/installed-catalog-checks.ts';
+import { ApplyResponse, type PlanSummary } from '../contract/config.ts';
+import { parseConfig, readConfigDir, renderValidateText, validateReport, validateReportJson } from '../org/index.ts';
+import { ParapetError } from '../policy/index.ts';
+import { chooseServer, credentialsPath, readCredentials } from './credentials-file.ts';
+import type { CommandOutcome } from './exit-status.ts';
+import type { Io } from './io.ts';
+import { serverClient } from './server-client.ts';
+
+/**
+ * A credential the CLI can get by itself where it runs, e.g. a GitHub Actions OIDC token inside a
+ * workflow (src/cli/github-actions-credential.ts, wired in main.ts). `credentialFor` answers
+ * undefined when it does not apply here.
+ */
+export interface CredentialSource {
+  readonly name: string;
+  credentialFor(serverUrl: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined>;
+}
+
+export interface ApplyHooks {
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** tried when neither `--token-file` nor PARAPET_TOKEN gives a credential */
+  readonly credentialSources?: readonly CredentialSource[] | undefined;
+}
+
+interface ApplyCommandOptions {
+  server?: string;
+  expectVersion?: string;
+  message?: string;
+  json?: boolean;
+  tokenFile?: string;
+}
+
+/** planning a large organization takes the server a while: more than a plain request */
+const APPLY_TIMEOUT_MS = 300_000;
+
+/** the credential: `--token-file`, else PARAPET_TOKEN, else the first source that has one here */
+export async function applyCredential(
+  tokenFile: string | undefined,
+  serverUrl: string,
+  env: Readonly<Record<string, string | undefined>>,
+  sources: readonly CredentialSource[],
+): Promise<string> {
+  if (tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(tokenFile, 'utf8');
+    } catch (error) {
+      throw new ParapetError('unreadable-file', `cannot read the token file \`${tokenFile}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { path: tokenFile });
+    }
+    const token = text.trim();
+    if (token === '' || /\s/.test(token)) throw new ParapetError('invalid-input', `the token file \`${tokenFile}\` must hold one token`, { path: tokenFile });
+    return token;
+  }
+  const fromEnv = env['PARAPET_TOKEN']?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  for (const source of sources) {
+    const token = await source.credentialFor(serverUrl, env);
+    if (token !== undefined) return token;
+  }
+  throw new ParapetError(
+    'usage',
+    'no credential to apply with: give `--token-file FILE` or set PARAPET_TOKEN (a service account\'s credential, or the bootstrap token `parapet serve` printed), or run in a GitHub Actions workflow as a service account',
+  );
+}
+
+function parseExpectVersion(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(text)) throw new ParapetError('usage', `--expect-version must be a version number (0: none yet): \`${text}\``);
+  return Number(text);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+export function renderPlanSummary(plan: PlanSummary): string {
+  const { principals: p, flags } = plan;
+  return (
+    `${plural(plan.structuralChanges, 'structural change')}; ${plural(plan.accessChanges, 'access change')} ` +
+    `(${plural(p.groups, 'group')}, ${plural(p.users, 'user')}, ${plural(p.serviceAccounts, 'service account')}): ` +
+    `${plan.actionsGained} actions gained, ${plan.actionsLost} lost (${plan.actionsLostToGuardrails} to guardrails); ` +
+    `flags: ${flags['admin-equivalent']} admin-equivalent, ${flags['privilege-escalation']} privilege escalation, ${flags['guardrail-lockout']} guardrail lock-out`
+  );
+}
+
+export function applyCommand(io: Io, setExit: (outcome: CommandOutcome) => void, hooks: ApplyHooks = {}): Command {
+  return new Command('apply')
+    .description('make a configuration repository the server\'s new active version: validated here, planned and stored by the server (docs/server.md)')
+    .argument('<dir>', 'the repository folder, holding parapet.yaml')
+    .option('--server <url>', 'the Parapet server (PARAPET_SERVER; default: the last one signed in to)')
+    .option('--expect-version <n>', 'the active version this change was planned against (0: none yet); another one is a conflict')
+    .option('--message <text>', 'what the change is, kept with the version (e.g. the commit subject)')
+    .option('--json', 'print the server\'s answer as JSON (docs/server.md)')
+    .option('--token-file <file>', 'read the credential from FILE (else PARAPET_TOKEN, else GitHub Actions)')
+    .addHelpText(
+      'after',
+      `
+Only a service account may apply; the very first version may also be applied with the one-time
+bootstrap token \`parapet serve\` printed. An invalid folder is reported as \`parapet validate\` reports
+it and never sent. Applying the files of the active version changes nothing ("unchanged").
+
+Exit status: 0 applied or unchanged, 1 the folder is not a valid configuration, 2 refused (a
+conflict with --expect-version, no or a wrong credential), 3 the server is unreachable.
+
+Examples:
+  parapet apply examples/acme --server http://127.0.0.1:8080 --token-file bootstrap-token
+  PARAPET_TOKEN=... parapet apply config --server https://parapet.example.com --expect-version 41 --message "$(git log -1 --format=%s)"`,
+    )
+    .action(async (dir: string, options: ApplyCommandOptions) => {
+      const env = hooks.env ?? process.env;
+      const expectVersion = parseExpectVersion(options.expectVersion);
+      const files = readConfigDir(dir);
+      const report = validateReport(dir, parseConfig(files, { checkAction: actionChecker() }));
+      if (!report.valid) {
+        io.out(options.json ? `${JSON.stringify(validateReportJson(report))}\n` : renderValidateText(report));
+        setExit('no');
+        return;
+      }
+      const server = chooseServer(options.server, options.server === undefined ? readCredentials(credentialsPath(env)) : { format: 'parapet-credentials/1', servers: {} }, env);
+      const client = serverClient(server, { timeoutMs: APPLY_TIMEOUT_MS });
+      const token = await applyCredential(options.tokenFile, client.baseUrl, env, hooks.credentialSources ?? []);
+      const answer = await client.request({
+        method: 'POST',
+        path: '/v1/config/versions',
+        token,
+        body: { files: Object.fromEntries(files), ...(expectVersion === undefined ? {} : { expectVersion }), ...(options.message === undefined ? {} : { message: options.message }) },
+        response: ApplyResponse,
+      });
+      if (options.json) io.out(`${JSON.stringify(answer)}\n`);
+      else if (answer.unchanged) io.out(`unchanged: configuration version ${answer.version} (${answer.hash}) already holds these files; nothing applied\n`);
+      else {
+        io.out(`applied configuration version ${answer.version} (${answer.hash}) as ${answer.author}\n`);
+        if (answer.plan !== undefined) io.out(`plan against the version before: ${renderPlanSummary(answer.plan)}\n`);
+        io.out(`the whole plan: GET ${client.baseUrl}/v1/config/versions/${answer.version}\n`);
+      }
+      setExit('yes');
+    });
+}
