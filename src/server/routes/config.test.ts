@@ -89,6 +89,9 @@ describe('apply, from the first version on', { concurrency: false }, () => {
     const body = assertError(await apply(alice, { files: filesOf(acmeFiles) }), 'forbidden', 403);
     assert.match(body.error.message, /service account/);
     assert.match(body.error.message, /docs\/service-accounts\.md/);
+    // decided before the body is read: a body that is not even JSON gets the same answer, not a parse error
+    const unread = await server.app.inject({ method: 'POST', url: '/v1/config/versions', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, payload: '{not json' });
+    assertError(unread, 'forbidden', 403);
     assert.deepEqual(await versionsIn(), []);
   });
 
@@ -195,6 +198,14 @@ describe('apply, from the first version on', { concurrency: false }, () => {
     assert.match(large.error.message, /`big\.json` is larger than 1 MiB/);
     assertError(await apply(deployer, { files: filesOf(acmeFiles), surprise: true }), 'invalid-input', 422);
     assert.deepEqual(await versionsIn(), [1, 2]);
+  });
+
+  test('the endpoints and their schemas are in /openapi.json', async () => {
+    const document = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    assert.ok(document.paths['/v1/config/versions']?.['post'] !== undefined && document.paths['/v1/config/versions']['get'] !== undefined);
+    assert.ok(document.paths['/v1/config/versions/{version}']?.['get'] !== undefined);
+    assert.ok(document.paths['/v1/config/active']?.['get'] !== undefined);
+    for (const name of ['ApplyRequest', 'ApplyResponse', 'PlanSummary', 'ConfigVersionList', 'ConfigVersionDetail']) assert.ok(name in document.components.schemas, name);
   });
 
   test('metrics count applies by result', async () => {
