@@ -79,8 +79,10 @@ function parseExpectVersion(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+const count = (n: number): string => n.toLocaleString('en-US');
+
 function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function renderPlanSummary(plan: PlanSummary): string {
@@ -88,7 +90,7 @@ export function renderPlanSummary(plan: PlanSummary): string {
   return (
     `${plural(plan.structuralChanges, 'structural change')}; ${plural(plan.accessChanges, 'access change')} ` +
     `(${plural(p.groups, 'group')}, ${plural(p.users, 'user')}, ${plural(p.serviceAccounts, 'service account')}): ` +
-    `${plan.actionsGained} actions gained, ${plan.actionsLost} lost (${plan.actionsLostToGuardrails} to guardrails); ` +
+    `${count(plan.actionsGained)} actions gained, ${count(plan.actionsLost)} lost (${count(plan.actionsLostToGuardrails)} to guardrails); ` +
     `flags: ${flags['admin-equivalent']} admin-equivalent, ${flags['privilege-escalation']} privilege escalation, ${flags['guardrail-lockout']} guardrail lock-out`
   );
 }

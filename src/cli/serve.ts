@@ -70,12 +70,13 @@ export function startupText(server: RunningServer, settings: ServerSettings): st
   for (const warning of prepared.warnings) lines.push(`parapet: warning: ${warning}`);
   if (settings.demo) lines.push('parapet: --demo: the demo sign-in is not part of this build yet; the flag is accepted and does nothing');
   if (active !== undefined) {
-    lines.push(
-      'next:',
-      `  curl ${reach}/readyz                       ready: the database answers and a configuration is loaded`,
-      `  curl ${reach}/openapi.json                 the API (every endpoint but health needs a credential)`,
-      `  parapet apply DIR --server ${reach}        a new configuration version, as a service account (docs/server.md)`,
-    );
+    const steps: [string, string][] = [
+      [`curl ${reach}/readyz`, 'ready: the database answers and a configuration is loaded'],
+      [`curl ${reach}/openapi.json`, 'the API (every endpoint but health needs a credential)'],
+      [`parapet apply DIR --server ${reach}`, 'a new configuration version, as a service account (docs/server.md)'],
+    ];
+    const width = Math.max(...steps.map(([command]) => command.length));
+    lines.push('next:', ...steps.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`));
   }
   return `${lines.join('\n')}\n`;
 }
