@@ -19,3 +19,4 @@ export {
   type ConfigVersionSummary,
   type ListConfigVersions,
 } from './config-versions.ts';
+export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';
