@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { startServer, type RunningServer } from '../server/main.ts';
-import { describeSettings, resolveServerSettings, type SettingsInput } from '../server/server-settings.ts';
+import { describeSettings, resolveServerSettings, type ServerSettings, type SettingsInput } from '../server/server-settings.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
 
@@ -42,6 +42,51 @@ function waitForSignal(server: RunningServer, io: Io): Promise<void> {
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
   });
+}
+
+/**
+ * What the operator reads once the server listens: the configuration it serves (or the one-time
+ * bootstrap token and the exact command to apply the first one), warnings, and what to do next.
+ * The bootstrap token is written here only: never to the log.
+ */
+export function startupText(server: RunningServer, settings: ServerSettings): string {
+  // with port 0 the public URL names no real port: the bound address is the one to use
+  const reach = settings.port === 0 && server.url !== undefined ? server.url : settings.publicUrl;
+  const lines: string[] = [];
+  const { prepared } = server;
+  const active = server.context.config.current();
+  if (prepared.bootstrapToken !== undefined) {
+    lines.push(
+      'parapet: no configuration yet. One-time bootstrap token (shown this once; it applies the first version only, then service accounts apply):',
+      `  ${prepared.bootstrapToken}`,
+      'parapet: apply the first configuration (DIR: your configuration repository folder) with:',
+      `  PARAPET_TOKEN=${prepared.bootstrapToken} parapet apply DIR --server ${reach}`,
+    );
+  } else if (active === undefined) {
+    lines.push(`parapet: no configuration is served: ${server.context.config.loadError ?? 'apply one with `parapet apply DIR --server URL` (a service account\'s credential)'}`);
+  } else if (prepared.appliedFromConfigDir !== undefined) {
+    lines.push(`parapet: applied \`${settings.configDir ?? ''}\` as configuration version ${active.version} (${active.hash})`);
+  } else {
+    lines.push(`parapet: configuration version ${active.version} (${active.hash}), applied ${active.appliedAt} by ${active.author}`);
+  }
+  for (const warning of prepared.warnings) lines.push(`parapet: warning: ${warning}`);
+  const demo = server.context.sso?.demo;
+  if (demo !== undefined) {
+    // the demo provider's own passwords, made at this start: printed so they can be tried (loopback only)
+    lines.push(`parapet: demo sign-in (${demo.issuer}, loopback only): sign in with \`parapet login --server ${reach}\` as one of`);
+    for (const user of demo.users) lines.push(`  ${user.email}  password ${user.password}  groups ${user.groups.join(', ') || '(none)'}`);
+  }
+  if (active !== undefined) {
+    const steps: [string, string][] = [
+      [`curl ${reach}/readyz`, 'ready: the database answers and a configuration is loaded'],
+      ...(server.context.sso === undefined ? [] : [[`parapet login --server ${reach}`, 'sign in with SSO (docs/sso.md)'] as [string, string]]),
+      [`curl ${reach}/openapi.json`, 'the API (every endpoint but health needs a credential)'],
+      [`parapet apply DIR --server ${reach}`, 'a new configuration version, as a service account (docs/server.md)'],
+    ];
+    const width = Math.max(...steps.map(([command]) => command.length));
+    lines.push('next:', ...steps.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function serveCommand(io: Io, setExit: (outcome: CommandOutcome) => void, hooks: ServeHooks = {}): Command {
@@ -84,17 +129,7 @@ Examples:
       const server = await startServer(settings);
       io.err(`parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n`);
       io.err(`parapet: settings ${JSON.stringify(describeSettings(settings))}\n`);
-      const demo = server.context.sso?.demo;
-      if (demo !== undefined) {
-        io.err(`parapet: demo sign-in (${demo.issuer}, loopback only): sign in with \`parapet login --server ${settings.publicUrl}\` as one of\n`);
-        for (const user of demo.users) io.err(`  ${user.email}  password ${user.password}  groups ${user.groups.join(', ') || '(none)'}\n`);
-      }
-      const active = server.context.config.current();
-      io.err(
-        active === undefined
-          ? 'parapet: no configuration yet: apply one with `parapet apply DIR --server URL`\n'
-          : `parapet: configuration version ${active.version} (${active.hash})\n`,
-      );
+      io.err(startupText(server, settings));
       await (hooks.untilStopped ?? ((s) => waitForSignal(s, io)))(server);
       setExit('yes');
     });

@@ -63,3 +63,4 @@ export {
   type ResolveIssue,
   type ResolveIssueCode,
 } from './resolve-access.ts';
+export { emptyOrgConfig } from './empty-org-config.ts';

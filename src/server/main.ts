@@ -15,8 +15,10 @@ import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { buildApp } from './app.ts';
+import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
+import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
@@ -37,6 +39,8 @@ export interface RunningServer {
   readonly context: ServerContext;
   /** where it listens, e.g. `http://127.0.0.1:8080` (the bound port when 0 was asked) */
   readonly url: string | undefined;
+  /** what the start did about the configuration: the bootstrap token to print once, a version applied from --config, warnings */
+  readonly prepared: PreparedConfiguration;
   stop(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
           verifier: createGitHubActionsVerifier({ issuer: settings.githubIssuer, audience: settings.githubAudience, clock }),
           config,
         }),
+        bootstrapAuthenticator(store),
       ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
       sso,
@@ -86,13 +91,16 @@ export async function startServer(settings: ServerSettings, options: StartServer
   const context = await createServerContext(settings, options);
   const logger = options.logger ?? { level: settings.logLevel, redact: [...REDACTED_LOG_PATHS] };
   let app: ZodApp;
+  let prepared: PreparedConfiguration;
   try {
+    prepared = await prepareConfiguration(context);
     app = await buildApp(context, { logger });
   } catch (error) {
     await context.sso?.stop();
     await context.store.close();
     throw error;
   }
+  for (const warning of prepared.warnings) app.log.warn(warning);
   // every process follows the shared database: new configuration versions (and revocations)
   const poll = setInterval(() => {
     context.config.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'cannot read the active configuration version'));
@@ -117,6 +125,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
     app,
     context,
     url,
+    prepared,
     stop() {
       stopping ??= (async () => {
         clearInterval(poll);

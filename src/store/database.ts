@@ -6,6 +6,7 @@
  */
 export interface Database {
   readonly config_versions: ConfigVersionsTable;
+  readonly bootstrap_tokens: BootstrapTokensTable;
   readonly device_logins: DeviceLoginsTable;
 }
 
@@ -31,4 +32,14 @@ export interface ConfigVersionsTable {
   readonly applied_at: string;
   readonly snapshot: string;
   readonly plan_report: string;
+  /** what the applier said about the change; null when nothing */
+  readonly message: string | null;
+}
+
+export interface BootstrapTokensTable {
+  /** `sha256:` and the hex SHA-256 of the token: the token itself is never stored */
+  readonly token_hash: string;
+  readonly created_at: string;
+  /** set by the apply that used it, in the same transaction as that apply's append */
+  readonly consumed_at: string | null;
 }

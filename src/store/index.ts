@@ -29,3 +29,4 @@ export {
   type DeviceLoginPoll,
   type NewDeviceLogin,
 } from './device-logins.ts';
+export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';

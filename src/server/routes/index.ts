@@ -1,9 +1,10 @@
 /** every route file, one per resource; buildApp registers them in this order */
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
+import { configRoutes } from './config.ts';
 import { healthRoutes } from './health.ts';
 import { loginRoutes } from './login.ts';
 import { metricsRoutes } from './metrics.ts';
 import { whoamiRoutes } from './whoami.ts';
 
-export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes, loginRoutes];
+export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes, configRoutes, loginRoutes];
