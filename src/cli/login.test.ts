@@ -154,6 +154,15 @@ describe('parapet login and logout', () => {
     assert.equal(readCredentials(credentialsFile).servers[publicUrl]?.signIn?.user, 'alice@acme.example');
   });
 
+  test('nobody signing in within --timeout is a clear failure, and nothing is stored', async () => {
+    const before = readFileSync(credentialsFile, 'utf8');
+    const run = await runCli('login', '--server', publicUrl, '--no-browser', '--timeout', '1');
+    assert.equal(run.code, 2);
+    assert.match(run.err, /sign in in your browser: http:\/\/127\.0\.0\.1:\d+\/v1\/login\?cli_redirect=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fcallback%2F/);
+    assert.match(run.err, /no sign-in within 1 seconds/);
+    assert.equal(readFileSync(credentialsFile, 'utf8'), before);
+  });
+
   test('a server URL that would send the credential in the clear is refused; a server without SSO is a clear failure', async () => {
     const clear = await runCli('login', '--server', 'http://parapet.example.com');
     assert.equal(clear.code, 2);
