@@ -10,6 +10,9 @@ import type { StoreOptions } from '../store/index.ts';
 import { startServer, type RunningServer } from './main.ts';
 import { resolveServerSettings, type SettingsInput } from './server-settings.ts';
 
+/** the key encryption key of test servers on PostgreSQL: several of them share one database, so one key */
+export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export interface TestServerOptions {
   readonly database?: StoreOptions | undefined;
   readonly clock?: (() => Date) | undefined;
@@ -30,7 +33,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       port: 0,
       publicUrl: 'http://parapet.test',
       logLevel: 'silent',
-      ...(options.database?.kind === 'postgres' ? { databaseUrl: options.database.url } : {}),
+      ...(options.database?.kind === 'postgres' ? { databaseUrl: options.database.url, keyEncryptionKey: TEST_KEY_ENCRYPTION_KEY } : {}),
       ...options.settings,
     },
     env: {},
