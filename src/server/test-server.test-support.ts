@@ -10,7 +10,7 @@ import type { StoreOptions } from '../store/index.ts';
 import { startServer, type RunningServer } from './main.ts';
 import { resolveServerSettings, type SettingsInput } from './server-settings.ts';
 
-/** the key encryption key of test servers on PostgreSQL: several of them share one database, so one key */
+/** the key encryption key of test servers given a database: several of them may share it, so one key */
 export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface TestServerOptions {
@@ -33,7 +33,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       port: 0,
       publicUrl: 'http://parapet.test',
       logLevel: 'silent',
-      ...(options.database?.kind === 'postgres' ? { databaseUrl: options.database.url, keyEncryptionKey: TEST_KEY_ENCRYPTION_KEY } : {}),
+      // servers given one database share it, so they share its key encryption key too
+      ...(options.database === undefined ? {} : { keyEncryptionKey: TEST_KEY_ENCRYPTION_KEY }),
+      ...(options.database?.kind === 'postgres' ? { databaseUrl: options.database.url } : {}),
       ...options.settings,
     },
     env: {},

@@ -3,6 +3,8 @@ import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoutes } from './metrics.ts';
+import { openIdDiscoveryRoutes } from './openid-discovery.ts';
+import { sessionsRoutes } from './sessions.ts';
 import { whoamiRoutes } from './whoami.ts';
 
-export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes];
+export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, openIdDiscoveryRoutes, whoamiRoutes, sessionsRoutes];
