@@ -2,15 +2,19 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { asParapetError } from './as-parapet-error.ts';
+import { assumeCommand } from './assume.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
+import { revokeCommand } from './revoke.ts';
 import { serveCommand } from './serve.ts';
+import { sessionsCommand } from './sessions.ts';
 import { simulateCommand } from './simulate.ts';
 import { terminalSafeIo } from './terminal-safe-io.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
 import { whatCanCommand } from './what-can.ts';
+import { whoamiCommand } from './whoami.ts';
 import { whoCanCommand } from './who-can.ts';
 
 export async function main(argv: readonly string[], rawIo: Io = processIo): Promise<number> {
@@ -50,6 +54,10 @@ Examples:
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
   program.addCommand(serveCommand(io, setExit));
+  program.addCommand(assumeCommand(io, setExit));
+  program.addCommand(whoamiCommand(io, setExit));
+  program.addCommand(sessionsCommand(io, setExit));
+  program.addCommand(revokeCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');
