@@ -14,10 +14,13 @@ import { Revoked, SessionIssued, SessionList } from '../../contract/sessions.ts'
 import { WhoAmI } from '../../contract/whoami.ts';
 import { CREDENTIAL_AUDIENCE, issueCredential } from '../../identity/credential.ts';
 import { principalSession } from '../../analysis/principal-session.ts';
+import { ParapetError } from '../../policy/index.ts';
 import { findCredential } from '../../store/index.ts';
 import { startTestDatabases } from '../../store/test-databases.test-support.ts';
 import { applyTestConfig } from '../apply-test-config.test-support.ts';
 import { issueSignIn } from '../issue-sign-in.ts';
+import { createServerContext } from '../main.ts';
+import { resolveServerSettings } from '../server-settings.ts';
 import { startTestServer, type TestServer } from '../test-server.test-support.ts';
 
 const ISSUER = 'http://parapet.test';
@@ -318,6 +321,23 @@ for (const database of databases) {
       } finally {
         await first.close();
         await second.close();
+      }
+    });
+
+    test('a process whose key encryption key is not the one of the stored signing keys refuses to start, with `usage`', async () => {
+      const options = await database.fresh();
+      const first = await startTestServer({ database: options });
+      await first.close();
+      await assert.rejects(startTestServer({ database: options, settings: { keyEncryptionKey: Buffer.alloc(32, 9).toString('base64') } }), (error: unknown) => {
+        assert.ok(error instanceof ParapetError);
+        assert.equal(error.code, 'usage');
+        assert.match(error.message, /cannot decrypt the signing key .*every server process needs the same PARAPET_KEY_ENCRYPTION_KEY/);
+        return true;
+      });
+      if (database.name === 'postgres') {
+        // and without any key, on PostgreSQL, it does not even open the database
+        const settings = resolveServerSettings({ flags: { databaseUrl: options.kind === 'postgres' ? options.url : '', logLevel: 'silent' }, env: {} });
+        await assert.rejects(createServerContext(settings), (error: unknown) => error instanceof ParapetError && error.code === 'usage' && /every server process needs the same PARAPET_KEY_ENCRYPTION_KEY/.test(error.message));
       }
     });
   });
