@@ -20,7 +20,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
-  '0002-signing-keys': {
+  '0003-signing-keys': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('signing_keys')
@@ -36,7 +36,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
-  '0003-credentials-and-revocations': {
+  '0004-credentials-and-revocations': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('credentials')
