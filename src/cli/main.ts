@@ -1,6 +1,7 @@
 /** the `parapet` command line: one file per command, wired here */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { applyCommand } from './apply.ts';
 import { asParapetError } from './as-parapet-error.ts';
 import { assumeCommand } from './assume.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
@@ -16,6 +17,7 @@ import { validateCommand } from './validate.ts';
 import { whatCanCommand } from './what-can.ts';
 import { whoamiCommand } from './whoami.ts';
 import { whoCanCommand } from './who-can.ts';
+
 
 export async function main(argv: readonly string[], rawIo: Io = processIo): Promise<number> {
   // names and messages from the user's files never reach the terminal as control sequences
@@ -45,6 +47,8 @@ Examples:
   parapet who-can examples/acme --action s3:DeleteBucket --resource arn:aws:s3:::acme-payments-data
   parapet what-can examples/acme --principal group:payments-devs --account payments-prod
   parapet plan --from main --to HEAD --output plan.md
+  parapet serve --config examples/acme
+  parapet apply config --server https://parapet.example.com --expect-version 41
 `,
     );
   program.addCommand(simulateCommand(io, setExit));
@@ -58,6 +62,7 @@ Examples:
   program.addCommand(whoamiCommand(io, setExit));
   program.addCommand(sessionsCommand(io, setExit));
   program.addCommand(revokeCommand(io, setExit));
+  program.addCommand(applyCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');

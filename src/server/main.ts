@@ -8,13 +8,17 @@
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
+import { createGitHubActionsVerifier } from '../identity/github-actions-token.ts';
 import { resolveKeyEncryptionKey } from '../identity/key-encryption-key.ts';
 import { createStoredKeyRing, type StoredKeyRing } from '../identity/stored-key-ring.ts';
 import { createStoredRevocationList, type StoredRevocationList } from '../identity/stored-revocation-list.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { buildApp } from './app.ts';
+import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
+import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
+import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
@@ -40,6 +44,8 @@ export interface RunningServer {
   readonly context: ServerProcessContext;
   /** where it listens, e.g. `http://127.0.0.1:8080` (the bound port when 0 was asked) */
   readonly url: string | undefined;
+  /** what the start did about the configuration: the bootstrap token to print once, a version applied from --config, warnings */
+  readonly prepared: PreparedConfiguration;
   stop(): Promise<void>;
 }
 
@@ -63,7 +69,14 @@ export async function createServerContext(settings: ServerSettings, options: Sta
       keys,
       revocations,
       config,
-      authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock })],
+      authenticators: [
+        parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock }),
+        githubActionsAuthenticator({
+          verifier: createGitHubActionsVerifier({ issuer: settings.githubIssuer, audience: settings.githubAudience, clock }),
+          config,
+        }),
+        bootstrapAuthenticator(store),
+      ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
     };
   } catch (error) {
@@ -76,12 +89,15 @@ export async function startServer(settings: ServerSettings, options: StartServer
   const context = await createServerContext(settings, options);
   const logger = options.logger ?? { level: settings.logLevel, redact: [...REDACTED_LOG_PATHS] };
   let app: ZodApp;
+  let prepared: PreparedConfiguration;
   try {
+    prepared = await prepareConfiguration(context);
     app = await buildApp(context, { logger });
   } catch (error) {
     await context.store.close();
     throw error;
   }
+  for (const warning of prepared.warnings) app.log.warn(warning);
   // every process follows the shared database: new configuration versions (and revocations)
   const poll = setInterval(() => {
     context.config.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'cannot read the active configuration version'));
@@ -112,6 +128,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
     app,
     context,
     url,
+    prepared,
     stop() {
       stopping ??= (async () => {
         clearInterval(poll);

@@ -11,6 +11,7 @@ export interface Database {
   readonly signing_keys: SigningKeysTable;
   readonly credentials: CredentialsTable;
   readonly revocations: RevocationsTable;
+  readonly bootstrap_tokens: BootstrapTokensTable;
 }
 
 export interface ConfigVersionsTable {
@@ -21,6 +22,16 @@ export interface ConfigVersionsTable {
   readonly applied_at: string;
   readonly snapshot: string;
   readonly plan_report: string;
+  /** what the applier said about the change; null when nothing */
+  readonly message: string | null;
+}
+
+export interface BootstrapTokensTable {
+  /** `sha256:` and the hex SHA-256 of the token: the token itself is never stored */
+  readonly token_hash: string;
+  readonly created_at: string;
+  /** set by the apply that used it, in the same transaction as that apply's append */
+  readonly consumed_at: string | null;
 }
 
 export interface SigningKeysTable {

@@ -20,6 +20,18 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // apply (#8): the message an apply may carry, and the one-time bootstrap tokens (only their SHA-256)
+  '0002-config-apply': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('config_versions').addColumn('message', 'text').execute();
+      await db.schema
+        .createTable('bootstrap_tokens')
+        .addColumn('token_hash', 'text', (column) => column.primaryKey())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('consumed_at', 'text')
+        .execute();
+    },
+  },
   '0003-signing-keys': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
