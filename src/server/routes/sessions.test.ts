@@ -250,6 +250,16 @@ describe('OpenID discovery', () => {
     assert.ok(document.response_types_supported.length > 0);
   });
 
+  test('the endpoints are in /openapi.json with their named schemas; the discovery documents need no credential there', async () => {
+    const document = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    for (const path of ['/v1/sessions', '/v1/sessions/{id}', '/v1/sessions/revoke-all', '/v1/users/{user}/revoke-sessions', '/.well-known/openid-configuration', '/.well-known/jwks.json']) assert.ok(path in document.paths, path);
+    for (const schema of ['AssumeRequest', 'SessionIssued', 'SessionList', 'Revoked', 'OpenIdConfiguration', 'JsonWebKeySet']) assert.ok(schema in document.components.schemas, schema);
+    assert.deepEqual(document.paths['/.well-known/jwks.json']?.['get']?.security, []);
+  });
+
   test('/.well-known/jwks.json: public, cacheable five minutes, the ring\'s public keys and no private part', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
     assert.equal(response.statusCode, 200);
