@@ -3,17 +3,21 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply.ts';
 import { asParapetError } from './as-parapet-error.ts';
+import { assumeCommand } from './assume.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { loginCommand } from './login.ts';
 import { logoutCommand } from './logout.ts';
 import { planCommand } from './plan.ts';
+import { revokeCommand } from './revoke.ts';
 import { serveCommand } from './serve.ts';
+import { sessionsCommand } from './sessions.ts';
 import { simulateCommand } from './simulate.ts';
 import { terminalSafeIo } from './terminal-safe-io.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
 import { whatCanCommand } from './what-can.ts';
+import { whoamiCommand } from './whoami.ts';
 import { whoCanCommand } from './who-can.ts';
 
 
@@ -58,6 +62,10 @@ Examples:
   program.addCommand(serveCommand(io, setExit));
   program.addCommand(loginCommand(io, setExit));
   program.addCommand(logoutCommand(io, setExit));
+  program.addCommand(assumeCommand(io, setExit));
+  program.addCommand(whoamiCommand(io, setExit));
+  program.addCommand(sessionsCommand(io, setExit));
+  program.addCommand(revokeCommand(io, setExit));
   program.addCommand(applyCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {

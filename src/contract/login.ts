@@ -1,4 +1,4 @@
-/** the sign-in endpoints' JSON shapes (`/v1/login/device`, `/v1/login/device/token`, `/v1/logout`); the browser steps are redirects and HTML */
+/** the sign-in endpoints' JSON shapes (`/v1/login/device`, `/v1/login/device/token`); the browser steps are redirects and HTML */
 import { z } from 'zod';
 
 export const LoginQuery = z.object({
@@ -39,5 +39,3 @@ export const DeviceToken = z
 export type DeviceToken = z.infer<typeof DeviceToken>;
 
 export const DeviceVerifyForm = z.object({ user_code: z.string().max(64) });
-
-export const LogoutResult = z.object({ revoked: z.string() }).meta({ id: 'LogoutResult' });

@@ -9,8 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
 import { createGitHubActionsVerifier } from '../identity/github-actions-token.ts';
-import { createMemoryKeyRing } from '../identity/key-ring.ts';
-import { createRevocationList } from '../identity/revocation-list.ts';
+import { resolveKeyEncryptionKey } from '../identity/key-encryption-key.ts';
+import { createStoredKeyRing, type StoredKeyRing } from '../identity/stored-key-ring.ts';
+import { createStoredRevocationList, type StoredRevocationList } from '../identity/stored-revocation-list.ts';
 import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
@@ -34,9 +35,15 @@ export interface StartServerOptions {
   readonly listen?: boolean | undefined;
 }
 
+/** the context of a server process: its keys and revocations follow the shared database */
+export interface ServerProcessContext extends ServerContext {
+  readonly keys: StoredKeyRing;
+  readonly revocations: StoredRevocationList;
+}
+
 export interface RunningServer {
   readonly app: ZodApp;
-  readonly context: ServerContext;
+  readonly context: ServerProcessContext;
   /** where it listens, e.g. `http://127.0.0.1:8080` (the bound port when 0 was asked) */
   readonly url: string | undefined;
   /** what the start did about the configuration: the bootstrap token to print once, a version applied from --config, warnings */
@@ -44,14 +51,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function createServerContext(settings: ServerSettings, options: StartServerOptions = {}): Promise<ServerContext> {
+export async function createServerContext(settings: ServerSettings, options: StartServerOptions = {}): Promise<ServerProcessContext> {
   if (settings.database.kind === 'sqlite') mkdirSync(settings.stateDir, { recursive: true, mode: 0o700 });
+  // before the database is opened: a process that could not read the shared signing keys must not start
+  const keyEncryptionKey = resolveKeyEncryptionKey({ given: settings.keyEncryptionKey, database: settings.database.kind, stateDir: settings.stateDir });
   const store = await openStore(settings.database);
   try {
     await store.migrate();
     const clock = options.clock ?? (() => new Date());
-    const keys = await createMemoryKeyRing();
-    const revocations = createRevocationList();
+    const keys = await createStoredKeyRing({ store, keyEncryptionKey, clock, rotationSeconds: settings.keyRotationSeconds });
+    const revocations = await createStoredRevocationList({ store, clock });
     const config = createActiveConfigHolder(store);
     await config.refresh();
     // the demo provider's users: the configuration in force, else the folder given to apply at start
@@ -106,12 +115,19 @@ export async function startServer(settings: ServerSettings, options: StartServer
     context.config.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'cannot read the active configuration version'));
   }, settings.pollMilliseconds);
   poll.unref();
+  // revocations made through any process are refused by every process within one interval; keys rotate
+  const follow = setInterval(() => {
+    context.revocations.poll().catch((error: unknown) => app.log.error({ err: error }, 'cannot read new revocations'));
+    context.keys.refresh().catch((error: unknown) => app.log.error({ err: error }, 'cannot read the signing keys'));
+  }, settings.pollMilliseconds);
+  follow.unref();
   let url: string | undefined;
   if (options.listen ?? true) {
     try {
       await app.listen({ host: settings.host, port: settings.port });
     } catch (error) {
       clearInterval(poll);
+      clearInterval(follow);
       await app.close();
       await context.sso?.stop();
       await context.store.close();
@@ -129,6 +145,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
     stop() {
       stopping ??= (async () => {
         clearInterval(poll);
+        clearInterval(follow);
         await app.close();
         await context.sso?.stop();
         await context.store.close();

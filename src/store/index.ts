@@ -29,4 +29,7 @@ export {
   type DeviceLoginPoll,
   type NewDeviceLogin,
 } from './device-logins.ts';
+export { listPublishedSigningKeys, addSigningKey, type AddSigningKey, type StoredSigningKey } from './signing-keys.ts';
+export { recordCredential, findCredential, listLiveCredentials, MAX_LIVE_CREDENTIALS, type IssuedCredential } from './credentials.ts';
+export { appendRevocation, revocationsAfter, liveRevocations, REVOCATION_PAGE, type NewRevocation, type Revocation } from './revocations.ts';
 export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';

@@ -5,6 +5,8 @@ import { configRoutes } from './config.ts';
 import { healthRoutes } from './health.ts';
 import { loginRoutes } from './login.ts';
 import { metricsRoutes } from './metrics.ts';
+import { openIdDiscoveryRoutes } from './openid-discovery.ts';
+import { sessionsRoutes } from './sessions.ts';
 import { whoamiRoutes } from './whoami.ts';
 
-export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes, configRoutes, loginRoutes];
+export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, openIdDiscoveryRoutes, whoamiRoutes, sessionsRoutes, configRoutes, loginRoutes];

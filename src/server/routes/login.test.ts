@@ -222,13 +222,17 @@ describe('device-code sign-in', () => {
   });
 });
 
-describe('logout', () => {
-  test('revokes the caller\'s credential', async () => {
+describe('the sign-in credential is recorded like every credential', () => {
+  test('it is listed with the caller\'s credentials, and revoking it by id refuses it', async () => {
     const token = tokenOnPage((await browserSignIn('/v1/login', 'alice@acme.example')).body);
-    const response = await server.app.inject({ method: 'POST', url: '/v1/logout', headers: { authorization: `Bearer ${token}` } });
-    assert.equal(response.statusCode, 200, response.body);
+    const id = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti;
+    const listed = await server.app.inject({ method: 'GET', url: '/v1/sessions', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(listed.statusCode, 200, listed.body);
+    const mine = (listed.json() as { credentials: { id: string; use: string; current: boolean }[] }).credentials.find((credential) => credential.id === id);
+    assert.deepEqual(mine && { use: mine.use, current: mine.current }, { use: 'sign-in', current: true });
+    const revoked = await server.app.inject({ method: 'DELETE', url: `/v1/sessions/${id}`, headers: { authorization: `Bearer ${token}` } });
+    assert.equal(revoked.statusCode, 200, revoked.body);
     assertError(await whoami(token), 'unauthenticated', 401);
-    assertError(await server.app.inject({ method: 'POST', url: '/v1/logout' }), 'unauthenticated', 401);
   });
 });
 

@@ -10,20 +10,22 @@
  *   GET  /v1/login/device/verify     the page where the person enters or confirms the user code
  *   POST /v1/login/device/verify     start the sign-in that approves that code
  *   POST /v1/login/device/token      the CLI's poll: `authorization_pending`, then the credential once
- *   POST /v1/logout                  revoke the caller's own credential
+ *
+ * A sign-in credential is recorded like every credential (issue-recorded-credential.ts): the
+ * person lists it with `GET /v1/sessions` and ends it, with its sessions, with
+ * `DELETE /v1/sessions/:id` (`parapet logout`).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { ErrorBody } from '../../contract/error-body.ts';
-import { DeviceLogin, DeviceToken, DeviceTokenRequest, DeviceVerifyForm, LoginQuery, LogoutResult, type SignInCredential } from '../../contract/login.ts';
-import { issueCredential } from '../../identity/credential.ts';
+import { DeviceLogin, DeviceToken, DeviceTokenRequest, DeviceVerifyForm, LoginQuery, type SignInCredential } from '../../contract/login.ts';
 import { matchDirectoryUser, type DirectoryUser } from '../../identity/match-directory-user.ts';
 import { finishLogin, isLoopbackHost, startLogin } from '../../identity/oidc-login.ts';
 import { openPendingLogin, sealPendingLogin, type AfterSignIn } from '../../identity/pending-login-seal.ts';
 import type { SignedInUser } from '../../identity/signed-in-user.ts';
 import { ParapetError } from '../../policy/index.ts';
 import { approveDeviceLogin, createDeviceLogin, deleteExpiredDeviceLogins, isDeviceLoginPending, pollDeviceLogin } from '../../store/index.ts';
-import { callerOf } from '../authenticate.ts';
+import { issueRecordedCredential } from '../issue-recorded-credential.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { SsoSignIn } from '../sso-sign-in.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -180,7 +182,7 @@ export function loginRoutes(app: ZodApp, context: ServerContext): void {
           case 'pending':
             return { status: 'authorization_pending' };
           case 'approved': {
-            const credential = await issueCredentialFor(context, poll.approval.userName, poll.approval.authTime, poll.approval.mfaTime, now);
+            const credential = await issueCredentialFor(context, poll.approval.userName, poll.approval.authTime, poll.approval.mfaTime);
             return { status: 'complete', ...credential };
           }
           case 'expired':
@@ -196,16 +198,6 @@ export function loginRoutes(app: ZodApp, context: ServerContext): void {
       },
     );
 
-    scope.post(
-      '/v1/logout',
-      { schema: { tags: ['sign-in'], summary: 'revoke the caller\'s credential (a sign-in credential also ends the sessions made from it)', security: [{ bearer: [] }], response: { 200: LogoutResult, 401: ErrorBody, 403: ErrorBody } } },
-      (request) => {
-        const caller = callerOf(request);
-        if (caller.kind !== 'user') throw new ParapetError('forbidden', 'only a person\'s credential can be signed out');
-        context.revocations.revokeCredential(caller.claims.jti);
-        return { revoked: caller.claims.jti };
-      },
-    );
   });
 }
 
@@ -263,15 +255,11 @@ function authTimes(user: SignedInUser, now: Date): { authTime: number; mfaTime?:
 
 async function issueSignIn(context: ServerContext, matched: DirectoryUser, user: SignedInUser, now: Date): Promise<SignInCredential> {
   const { authTime, mfaTime } = authTimes(user, now);
-  return issueCredentialFor(context, matched.userName, authTime, mfaTime, now);
+  return issueCredentialFor(context, matched.userName, authTime, mfaTime);
 }
 
-async function issueCredentialFor(context: ServerContext, userName: string, authTime: number, mfaTime: number | undefined, now: Date): Promise<SignInCredential> {
-  const { token, claims } = await issueCredential(
-    context.keys,
-    { jti: context.newId(), sub: userName, use: 'sign-in', authTime, mfaTime },
-    { issuer: context.settings.publicUrl, now, lifetimeSeconds: SIGN_IN_LIFETIME_SECONDS },
-  );
+async function issueCredentialFor(context: ServerContext, userName: string, authTime: number, mfaTime: number | undefined): Promise<SignInCredential> {
+  const { token, claims } = await issueRecordedCredential(context, { jti: context.newId(), sub: userName, use: 'sign-in', authTime, mfaTime }, SIGN_IN_LIFETIME_SECONDS);
   return { token, user: userName, expiresAt: new Date(claims.exp * 1000).toISOString() };
 }
 
