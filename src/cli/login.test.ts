@@ -154,6 +154,15 @@ describe('parapet login and logout', () => {
     assert.equal(readCredentials(credentialsFile).servers[publicUrl]?.signIn?.user, 'alice@acme.example');
   });
 
+  test('the stored sign-in is what `parapet assume` uses: a session for an assignment of the user\'s group', async () => {
+    const run = await runCli('assume', 'payments-staging', 'developer', '--json');
+    assert.equal(run.code, 0, run.err);
+    const session = JSON.parse(run.out) as { principalArn: string; permissionSet: string };
+    assert.equal(session.principalArn, 'arn:aws:sts::500000000001:assumed-role/developer/alice@acme.example');
+    const refused = await runCli('assume', 'network', 'admin');
+    assert.equal(refused.code, 2, 'alice\'s groups give her nothing in network');
+  });
+
   test('nobody signing in within --timeout is a clear failure, and nothing is stored', async () => {
     const before = readFileSync(credentialsFile, 'utf8');
     const run = await runCli('login', '--server', publicUrl, '--no-browser', '--timeout', '1');
