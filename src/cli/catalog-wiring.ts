@@ -1,27 +1,2 @@
-/**
- * The CLI gives the engine what it cannot know by itself: the action catalog (unknown actions are
- * validation warnings), the services RCPs apply to, and the types of condition keys (a request value
- * that does not read as its key's type is invalid input). Loaded once, on first use.
- */
-import { loadCatalog } from '../catalog/load-catalog.ts';
-import { unknownActionChecker } from '../catalog/unknown-action-checker.ts';
-import { contextKeyTyper } from '../catalog/context-key-typer.ts';
-import type { ContextKeyTyper } from '../policy/index.ts';
-
-let checker: ((action: string) => string | undefined) | undefined;
-
-export function actionChecker(): (action: string) => string | undefined {
-  checker ??= unknownActionChecker(loadCatalog());
-  return checker;
-}
-
-export function rcpServices(): ReadonlySet<string> {
-  return loadCatalog().rcpSupportedServices();
-}
-
-let typer: ContextKeyTyper | undefined;
-
-export function contextKeyType(): ContextKeyTyper {
-  typer ??= contextKeyTyper(loadCatalog());
-  return typer;
-}
+/** the catalog wiring moved to src/catalog so the server shares it; re-exported for the CLI's commands */
+export { actionChecker, contextKeyType, rcpServices } from '../catalog/catalog-wiring.ts';

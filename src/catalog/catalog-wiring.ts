@@ -1,0 +1,27 @@
+/**
+ * The edges (the CLI, the server) give the engine what it cannot know by itself: the action catalog (unknown actions are
+ * validation warnings), the services RCPs apply to, and the types of condition keys (a request value
+ * that does not read as its key's type is invalid input). Loaded once, on first use.
+ */
+import { loadCatalog } from './load-catalog.ts';
+import { unknownActionChecker } from './unknown-action-checker.ts';
+import { contextKeyTyper } from './context-key-typer.ts';
+import type { ContextKeyTyper } from '../policy/index.ts';
+
+let checker: ((action: string) => string | undefined) | undefined;
+
+export function actionChecker(): (action: string) => string | undefined {
+  checker ??= unknownActionChecker(loadCatalog());
+  return checker;
+}
+
+export function rcpServices(): ReadonlySet<string> {
+  return loadCatalog().rcpSupportedServices();
+}
+
+let typer: ContextKeyTyper | undefined;
+
+export function contextKeyType(): ContextKeyTyper {
+  typer ??= contextKeyTyper(loadCatalog());
+  return typer;
+}
