@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { asParapetError } from './as-parapet-error.ts';
+import { authorizeCommand } from './authorize.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
@@ -50,6 +51,7 @@ Examples:
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
   program.addCommand(serveCommand(io, setExit));
+  program.addCommand(authorizeCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');

@@ -70,15 +70,15 @@ const StatementRef = z.object({
   policyType: PolicyType,
   policyName: z.string(),
   policyIndex: z.number(),
-  level: z.number().optional(),
+  level: z.number().exactOptional(),
   statementIndex: z.number(),
-  sid: z.string().optional(),
+  sid: z.string().exactOptional(),
   effect: z.enum(['Allow', 'Deny']),
 });
 const Cause = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('explicit-deny'), statement: StatementRef }),
   z.object({ kind: z.literal('allow'), statement: StatementRef }),
-  z.object({ kind: z.literal('no-allow'), policyType: PolicyType, level: z.number().optional() }),
+  z.object({ kind: z.literal('no-allow'), policyType: PolicyType, level: z.number().exactOptional() }),
   z.object({ kind: z.literal('no-permission-required') }),
 ]);
 const Outcome = z.enum(['Allow', 'ExplicitDeny', 'ImplicitDeny', 'NotApplicable']);
