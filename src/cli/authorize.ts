@@ -70,7 +70,8 @@ async function runAuthorize(action: string, resource: string, options: Authorize
     method: 'POST',
     path: '/v1/authorize',
     token: current.token,
-    body: { request: { action, resource, ...(Object.keys(context).length > 0 ? { context } : {}), ...(options.resourceAccount === undefined ? {} : { resourceAccount: options.resourceAccount }) } },
+    // every cause, as `parapet simulate` prints them
+    body: { request: { action, resource, ...(Object.keys(context).length > 0 ? { context } : {}), ...(options.resourceAccount === undefined ? {} : { resourceAccount: options.resourceAccount }) }, causes: 'all' },
     response: AuthorizeResponse,
   });
   io.out(options.json ? `${JSON.stringify(decisionJson(answer.decision))}\n` : renderDecisionText(answer.decision, answer.explanation));

@@ -42,7 +42,10 @@ export const AuthorizeSubject = z
   .strict()
   .meta({ id: 'AuthorizeSubject' });
 
-/** `all`: every Allow statement and missing key, as `parapet simulate` reports; `sufficient` (batch default): the same decision, fewer causes */
+/**
+ * `all`: every Allow statement that applies and every missing key, as `parapet simulate` reports;
+ * `sufficient` (the default): the same decision, every Deny, and one Allow per policy type that needed one
+ */
 const CausesOption = z.enum(['all', 'sufficient']);
 
 export const AuthorizeBody = z

@@ -29,6 +29,7 @@ import {
   checkRequestResource,
   createDecider,
   explain,
+  memoize,
   ParapetError,
   type ContextValue,
   type Decider,
@@ -191,16 +192,26 @@ function sessionSubjectOf(state: VersionState, claims: CredentialClaims): Sessio
 }
 
 /** step 2: every problem of the request's shape, located; empty when it may be decided */
+// actions, resources and keys repeat from request to request: each is checked once (bounded memos)
+const actionProblemOf = memoize((action: string) => checkRequestAction(action) ?? actionChecker()(action));
+const resourceProblemOf = memoize(checkRequestResource);
+const keyProblemOf = memoize((key: string): string | undefined => {
+  if (isServerFilledKey(key)) return `context key \`${key}\` is filled by the server from the subject's session and cannot be given`;
+  if (!key.includes(':')) return `\`${key}\` is not a condition key: expected \`service:Key\`, such as \`aws:SourceIp\``;
+  return undefined;
+});
+
 export function checkRequest(request: AuthorizeInput, path: string): RequestIssue[] {
   const issues: RequestIssue[] = [];
-  const actionProblem = checkRequestAction(request.action) ?? actionChecker()(request.action);
+  const actionProblem = actionProblemOf(request.action);
   if (actionProblem !== undefined) issues.push({ path: `${path}.action`, message: actionProblem });
-  const resourceProblem = checkRequestResource(request.resource);
+  const resourceProblem = resourceProblemOf(request.resource);
   if (resourceProblem !== undefined) issues.push({ path: `${path}.resource`, message: resourceProblem });
-  const context = request.context ?? {};
-  for (const key of Object.keys(context)) {
-    if (isServerFilledKey(key)) issues.push({ path: `${path}.context.${key}`, message: `context key \`${key}\` is filled by the server from the subject's session and cannot be given` });
-    else if (!key.includes(':')) issues.push({ path: `${path}.context.${key}`, message: `\`${key}\` is not a condition key: expected \`service:Key\`, such as \`aws:SourceIp\`` });
+  const context = request.context;
+  if (context === undefined) return issues;
+  for (const key in context) {
+    const problem = keyProblemOf(key);
+    if (problem !== undefined) issues.push({ path: `${path}.context.${key}`, message: problem });
   }
   // a refused key's value is not checked: it is not going to be read
   for (const problem of checkContext(context, contextKeyType())) {
@@ -214,9 +225,9 @@ export function checkRequest(request: AuthorizeInput, path: string): RequestIssu
 export function serverFilledContext(claims: CredentialClaims, now: Date): Record<string, string> {
   const seconds = Math.floor(now.getTime() / 1000);
   const context: Record<string, string> = {
-    'aws:CurrentTime': new Date(seconds * 1000).toISOString().replace('.000Z', 'Z'),
+    'aws:CurrentTime': currentTime(seconds),
     'aws:EpochTime': String(seconds),
-    'aws:TokenIssueTime': new Date(claims.iat * 1000).toISOString().replace('.000Z', 'Z'),
+    'aws:TokenIssueTime': tokenIssueTime(claims),
     // present for every request with temporary credentials: false when the sign-in had no second factor
     'aws:MultiFactorAuthPresent': claims.mfaTime === undefined ? 'false' : 'true',
   };
@@ -225,13 +236,38 @@ export function serverFilledContext(claims: CredentialClaims, now: Date): Record
   return context;
 }
 
+const isoSeconds = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+// thousands of decisions a second share their second and their credential: format each once
+let lastSecond = -1;
+let lastSecondText = '';
+function currentTime(seconds: number): string {
+  if (seconds !== lastSecond) {
+    lastSecond = seconds;
+    lastSecondText = isoSeconds(seconds);
+  }
+  return lastSecondText;
+}
+
+// the verified-credential cache hands out the same claims object for a token, so this is per credential
+const issueTimes = new WeakMap<CredentialClaims, string>();
+function tokenIssueTime(claims: CredentialClaims): string {
+  let text = issueTimes.get(claims);
+  if (text === undefined) {
+    text = isoSeconds(claims.iat);
+    issueTimes.set(claims, text);
+  }
+  return text;
+}
+
 /** step 3: the compiled policies of the pair (once per resource account) and the engine's decision */
 function decideRequest(
   decider: Decider,
-  { subject, claims }: AuthorizeSubject,
+  asked: AuthorizeSubject,
   request: AuthorizeInput,
   options: { readonly now: Date; readonly path: string; readonly causes: CausesMode },
 ): DecidedRequest {
+  const { subject } = asked;
   const issues = checkRequest(request, options.path);
   if (issues.length > 0) throw invalidRequest(issues);
   const owner = request.resourceAccount ?? accountOfArn(request.resource) ?? '';
@@ -252,7 +288,9 @@ function decideRequest(
     if (subject.accesses.size >= MAX_ACCESSES_PER_SUBJECT) subject.accesses.clear();
     subject.accesses.set(owner, access);
   }
-  const context: Record<string, ContextValue> = { ...subject.session.context, ...request.context, ...serverFilledContext(claims, options.now) };
+  // no key of the request's is one of the base's: checkRequest refused them
+  const base = baseContextOf(asked, options.now);
+  const context = request.context === undefined ? base : { ...base, ...request.context };
   const decision = decider.decide(
     access.compiled,
     { principal: subject.session.principal, action: request.action, resource: request.resource, resourceAccount: access.resourceAccountId, context },
@@ -260,6 +298,21 @@ function decideRequest(
     { causes: options.causes },
   );
   return { decision, explainOptions: access.access.explainOptions };
+}
+
+/**
+ * The session's keys and the server-filled ones, shared by every request of one credential in one
+ * second (a batch, or a tool asking again and again): the verified-credential cache hands out the
+ * same claims object for a token, and the subject changes with the configuration version.
+ */
+const bases = new WeakMap<CredentialClaims, { readonly subject: SessionSubject; readonly seconds: number; readonly context: Readonly<Record<string, ContextValue>> }>();
+function baseContextOf(asked: AuthorizeSubject, now: Date): Readonly<Record<string, ContextValue>> {
+  const seconds = Math.floor(now.getTime() / 1000);
+  const known = bases.get(asked.claims);
+  if (known !== undefined && known.seconds === seconds && known.subject === asked.subject) return known.context;
+  const context = Object.freeze({ ...asked.subject.session.context, ...serverFilledContext(asked.claims, now) });
+  bases.set(asked.claims, { subject: asked.subject, seconds, context });
+  return context;
 }
 
 function invalidRequest(issues: RequestIssue[]): ParapetError {

@@ -61,13 +61,20 @@ function refused(response: { statusCode: number; body: string; json(): unknown }
 
 describe('deciding for one\'s own session', () => {
   test('a developer reads the service logs in production: Allow, as the session principal `parapet test` uses', async () => {
-    const body = decided(await authorize({ request: { action: 'logs:GetLogEvents', resource: PROD_LOGS, context: IN_REGION } }, await session()));
+    const request = { action: 'logs:GetLogEvents', resource: PROD_LOGS, context: IN_REGION };
+    const body = decided(await authorize({ request, causes: 'all' }, await session()));
     assert.equal(body.decision.decision, 'Allow');
     assert.equal(body.decision.principal, 'arn:aws:sts::400000000001:assumed-role/developer/alice@acme.example');
     assert.equal(body.configVersion, 1);
     assert.match(body.explanation ?? '', /is allowed to perform `logs:GetLogEvents`/);
-    // causes: 'all' by default for one request, as `parapet simulate` reports
-    assert.ok(body.decision.causes.some((c) => c.kind === 'allow' && c.statement.policyType === 'permissionBoundary'));
+    // causes 'all', as `parapet simulate` reports: both identity policies that allow
+    const allows = (b: AuthorizeResponse) => b.decision.causes.flatMap((c) => (c.kind === 'allow' ? [`${c.statement.policyType}:${c.statement.policyName}`] : []));
+    assert.deepEqual(allows(body).filter((a) => a.startsWith('identity')), ['identity:permission-sets/read-only.json', 'identity:permission-sets/developer.json']);
+    // by default only what suffices: the same decision, one Allow per policy type
+    const sufficient = decided(await authorize({ request }, await session()));
+    assert.equal(sufficient.decision.decision, 'Allow');
+    assert.deepEqual(allows(sufficient).filter((a) => a.startsWith('identity')), ['identity:permission-sets/read-only.json']);
+    assert.ok(allows(sufficient).includes('permissionBoundary:boundaries/developer.json'));
   });
 
   test('a guardrail denial: another region is denied by the SCP deny-other-regions, named in the causes and the explanation', async () => {
