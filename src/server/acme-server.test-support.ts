@@ -3,7 +3,7 @@
  * real store, then the holder refreshed), and credentials issued by its real key ring: sessions
  * (`use: 'session'`, as `POST /v1/sessions` issues them), sign-ins and service accounts.
  */
-import { readConfigDir } from '../org/index.ts';
+import { readConfigDir, type ConfigFiles } from '../org/index.ts';
 import { appendConfigVersion } from '../store/index.ts';
 import { issueCredential, type CredentialClaims, type CredentialUse } from '../identity/credential.ts';
 import { configSnapshot } from './config-snapshot.ts';
@@ -14,7 +14,12 @@ export const ACME_DIR = 'examples/acme';
 export const TEST_ISSUER = 'http://parapet.test';
 
 export async function applyConfigDir(server: RunningServer, dir: string): Promise<number> {
-  const { snapshot, hash } = configSnapshot(readConfigDir(dir));
+  return applyConfigFiles(server, readConfigDir(dir));
+}
+
+/** the files as a new configuration version, made active in this process */
+export async function applyConfigFiles(server: RunningServer, files: ConfigFiles): Promise<number> {
+  const { snapshot, hash } = configSnapshot(files);
   const version = await appendConfigVersion(server.context.store, { hash, author: 'test', appliedAt: server.context.clock(), snapshot, planReport: '{}' });
   await server.context.config.refresh();
   return version;

@@ -12,7 +12,8 @@ import { ErrorBody } from '../../contract/error-body.ts';
 import { CREDENTIAL_AUDIENCE, issueCredential } from '../../identity/credential.ts';
 import { createMemoryKeyRing } from '../../identity/key-ring.ts';
 import type { Decision } from '../../policy/index.ts';
-import { startAcmeServer, testCredential, TEST_ISSUER, type TestCredential } from '../acme-server.test-support.ts';
+import { acmeFiles, editFiles } from '../../org/acme-variant.test-support.ts';
+import { applyConfigFiles, startAcmeServer, testCredential, TEST_ISSUER, type TestCredential } from '../acme-server.test-support.ts';
 import { serverFilledContext } from '../authorize-request.ts';
 import { startTestServer } from '../test-server.test-support.ts';
 
@@ -231,6 +232,32 @@ describe('who may ask', () => {
   });
 });
 
+test('a new configuration version decides the next request: a guardrail tightened, then the user moved to another team', async () => {
+  const own = await startAcmeServer({ clock: () => now });
+  try {
+    const token = (await testCredential(own)).token;
+    const ask = async () => own.app.inject({ method: 'POST', url: '/v1/authorize', headers: { authorization: `Bearer ${token}` }, payload: { request: { action: 'logs:GetLogEvents', resource: PROD_LOGS, context: { ...IN_REGION, 'aws:RequestedRegion': 'us-east-1' } } } });
+    const first = decided(await ask());
+    assert.deepEqual([first.configVersion, first.decision.decision], [1, 'Allow']);
+    const tightened = editFiles(acmeFiles, [['guardrails/deny-other-regions.json', '["us-east-1", "us-west-2", "eu-west-1"]', '["eu-west-1"]']]);
+    assert.equal(await applyConfigFiles(own, tightened), 2);
+    const second = decided(await ask());
+    assert.deepEqual([second.configVersion, second.decision.decision], [2, 'ExplicitDeny']);
+    // alice moves to the checkout team: she no longer holds developer in payments-prod
+    await applyConfigFiles(
+      own,
+      editFiles(tightened, [
+        ['parapet.yaml', 'payments-devs: { members: [alice@acme.example, bob@acme.example] }', 'payments-devs: { members: [bob@acme.example] }'],
+        ['parapet.yaml', 'checkout-devs: { members: [carol@acme.example, dan@acme.example] }', 'checkout-devs: { members: [alice@acme.example, carol@acme.example, dan@acme.example] }'],
+      ]),
+    );
+    const body = refused(await ask(), 'forbidden', 403);
+    assert.match(body.error.message, /no longer holds permission set `developer` in account `payments-prod` \(configuration version 3\)/);
+  } finally {
+    await own.close();
+  }
+});
+
 describe('an enforcement point asks about a subject (SubjectAccessReview)', () => {
   const request = { action: 'logs:GetLogEvents', resource: PROD_LOGS, context: IN_REGION };
 
@@ -249,7 +276,7 @@ describe('an enforcement point asks about a subject (SubjectAccessReview)', () =
     const caller = await session({ use: 'service' });
     const revoked = await testCredential(server, { user: 'bob@acme.example' });
     server.context.revocations.revokeCredential(revoked.claims.jti);
-    const bad = [await session({ at: new Date(now.getTime() - 7200_000), lifetimeSeconds: 3600 }), revoked.token, ...(await forgedCredentials()), 'not-a-jwt'];
+    const bad = [await session({ at: new Date(now.getTime() - 7200_000), lifetimeSeconds: 3600 }), revoked.token, ...(await forgedCredentials()), 'not-a-jwt', 'two words'];
     for (const credential of bad) {
       const body = refused(await authorize({ request, subject: { credential } }, caller), 'invalid-input', 422);
       assert.deepEqual(body.error.issues?.map((i) => i.path), ['body.subject.credential']);

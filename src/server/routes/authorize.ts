@@ -139,6 +139,8 @@ async function subjectClaims(context: ServerContext, caller: Caller, credential:
   }
   let subject: Caller;
   try {
+    // a credential is one token: anything with spaces would be read as another header shape
+    if (/\s/.test(credential)) throw new ParapetError('unauthenticated', 'the credential is not valid: not a JWT');
     subject = await authenticate(context.authenticators, presentedToken(`Bearer ${credential}`));
   } catch (error) {
     if (error instanceof ParapetError && error.code === 'unauthenticated') {
