@@ -8,10 +8,11 @@
 import { performance } from 'node:perf_hooks';
 import { AuthorizeBatchBody, AuthorizeBatchResponse, AuthorizeBody, AuthorizeResponse, type AuthorizeRequest } from '../../contract/authorize.ts';
 import { ErrorBody, type RequestIssue } from '../../contract/error-body.ts';
-import { ParapetError } from '../../policy/index.ts';
+import { ParapetError, type Decision } from '../../policy/index.ts';
 import { authenticate, callerOf, presentedToken } from '../authenticate.ts';
 import { createAuthorizer, explainDecision, type AuthorizeSubject, type Authorizer } from '../authorize-request.ts';
 import type { Caller } from '../caller.ts';
+import { decisionJsonText } from '../decision-json-text.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 
@@ -24,10 +25,23 @@ const ERRORS = { 401: ErrorBody, 403: ErrorBody, 413: ErrorBody, 422: ErrorBody,
  * The answers are built here from typed values (the engine's Decision, which the contract's
  * schema matches both ways at compile time, see authorize.test.ts): re-validating 100 decisions
  * with zod on every batch was a tenth of the server's time (bench/RESULTS.md), so these routes
- * only stringify. The schemas still document the answers in /openapi.json, and the tests parse
- * every answer with them.
+ * only write JSON, the decisions with decisionJsonText. The schemas still document the answers in
+ * /openapi.json, and the tests parse every answer with them. Error bodies are stringified as they are.
  */
-const stringify = () => (data: unknown) => JSON.stringify(data);
+const serializeSingle = (data: AuthorizeResponse) =>
+  `{"decision":${decisionJsonText(data.decision as Decision)}${data.explanation === undefined ? '' : `,"explanation":${JSON.stringify(data.explanation)}`},"configVersion":${data.configVersion}}`;
+const serializeBatch = (data: AuthorizeBatchResponse) => {
+  let items = '';
+  for (const item of data.decisions) {
+    const text = 'decision' in item ? `{"decision":${decisionJsonText(item.decision as Decision)}}` : JSON.stringify(item);
+    items += items === '' ? text : `,${text}`;
+  }
+  return `{"configVersion":${data.configVersion},"decisions":[${items}]}`;
+};
+const serializerFor =
+  <T>(ok: (data: T) => string) =>
+  ({ httpStatus }: { httpStatus?: string }) =>
+    httpStatus === '200' ? (data: unknown) => ok(data as T) : (data: unknown) => JSON.stringify(data);
 
 export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
   const authorizer = createAuthorizer(context.config);
@@ -35,7 +49,7 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
   app.post(
     '/v1/authorize',
     {
-      serializerCompiler: stringify,
+      serializerCompiler: serializerFor(serializeSingle),
       schema: {
         tags: ['decisions'],
         summary: 'decide one request for a session: the engine\'s decision with its causes',
@@ -64,7 +78,7 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
     '/v1/authorize/batch',
     {
       bodyLimit: Math.max(BATCH_BODY_LIMIT, context.settings.bodyLimit),
-      serializerCompiler: stringify,
+      serializerCompiler: serializerFor(serializeBatch),
       schema: {
         tags: ['decisions'],
         summary: 'decide up to 1000 requests for one session, in order; a request that cannot be decided has its own error',
