@@ -133,6 +133,8 @@ interface Measured {
   /** the server process's CPU time (user + system) per decision, in µs: the cost whatever else runs on the machine */
   readonly cpuMicrosPerDecision: number;
   readonly cpuMicrosPerRequest: number;
+  /** autocannon's CPU time per request, in this process */
+  readonly loadMicrosPerRequest: number;
 }
 
 function startChild(logLevel: string, pin: boolean): Promise<{ child: ChildProcess; ready: Ready }> {
@@ -166,7 +168,9 @@ async function measure(logLevel: string, scenarios: readonly Scenario[], seconds
     for (const scenario of scenarios) {
       await load(ready, scenario, Math.max(2, Math.round(seconds / 3))); // warm-up: JIT, caches
       const before = await cpuOf(child);
+      const loadBefore = process.cpuUsage();
       const result = await load(ready, scenario, seconds);
+      const loadCpu = process.cpuUsage(loadBefore);
       const after = await cpuOf(child);
       const cpuMicros = after.user + after.system - before.user - before.system;
       const requestsPerSecond = result.requests.total / (result.duration || seconds);
@@ -181,10 +185,11 @@ async function measure(logLevel: string, scenarios: readonly Scenario[], seconds
         errors: result.errors + result.timeouts,
         non2xx: result.non2xx,
         cpuMicrosPerRequest: cpuMicros / result.requests.total,
+        loadMicrosPerRequest: (loadCpu.user + loadCpu.system) / result.requests.total,
         cpuMicrosPerDecision: cpuMicros / (result.requests.total * scenario.decisionsPerRequest),
       });
       const last = results.at(-1)!;
-      process.stdout.write(`${scenario.name} (log ${logLevel}): ${fmt(last.decisionsPerSecond)} decisions/s, ${fmt(requestsPerSecond)} requests/s, p50 ${last.p50} ms, p99 ${last.p99} ms, max ${last.max} ms, server CPU ${last.cpuMicrosPerRequest.toFixed(0)} µs/request, ${last.cpuMicrosPerDecision.toFixed(1)} µs/decision, errors ${last.errors}, non-2xx ${last.non2xx}\n`);
+      process.stdout.write(`${scenario.name} (log ${logLevel}): ${fmt(last.decisionsPerSecond)} decisions/s, ${fmt(requestsPerSecond)} requests/s, p50 ${last.p50} ms, p99 ${last.p99} ms, max ${last.max} ms, server CPU ${last.cpuMicrosPerRequest.toFixed(0)} µs/request, ${last.cpuMicrosPerDecision.toFixed(1)} µs/decision, autocannon CPU ${last.loadMicrosPerRequest.toFixed(0)} µs/request, errors ${last.errors}, non-2xx ${last.non2xx}\n`);
     }
   } finally {
     child.disconnect();
@@ -233,9 +238,9 @@ async function main(): Promise<void> {
     '',
     `The real server (\`startServer\`: Fastify, zod validation of every request and response, SQLite store, pino) with examples/acme applied, on loopback; autocannon ${seconds} s per scenario after a warm-up, keep-alive, pipelining 1. Requests rotate through ${REQUESTS.length} requests of alice's developer session in payments-prod (allowed reads and writes, a guardrail denial, a boundary denial, implicit denials).`,
     '',
-    '| scenario | log level | connections | decisions/s | requests/s | p50 ms | p99 ms | max ms | server CPU µs/request | µs/decision | one free core: decisions/s |',
-    '|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...results.map((r) => `| \`${r.scenario.name}\`: ${r.scenario.description} | ${r.logLevel} | ${r.scenario.connections} | ${fmt(r.decisionsPerSecond)} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.cpuMicrosPerRequest.toFixed(0)} | ${r.cpuMicrosPerDecision.toFixed(1)} | ${fmt(1e6 / r.cpuMicrosPerDecision)} |`),
+    '| scenario | log level | connections | decisions/s | requests/s | p50 ms | p99 ms | max ms | server CPU µs/request | µs/decision | one free core: decisions/s | autocannon CPU µs/request |',
+    '|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...results.map((r) => `| \`${r.scenario.name}\`: ${r.scenario.description} | ${r.logLevel} | ${r.scenario.connections} | ${fmt(r.decisionsPerSecond)} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.cpuMicrosPerRequest.toFixed(0)} | ${r.cpuMicrosPerDecision.toFixed(1)} | ${fmt(1e6 / r.cpuMicrosPerDecision)} | ${r.loadMicrosPerRequest.toFixed(0)} |`),
     '',
     '### Targets',
     '',
