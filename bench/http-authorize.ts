@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     '',
     `Written by \`npm run bench -- http-authorize --write\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform}, Node ${machine.node}; load average ${machine.loadAverage.toFixed(2)} at the start (other engineers' test runs share the machine)${pin ? '; the server pinned to CPU 1, autocannon to CPU 0' : ''}.`,
     '',
-    `The real server (\`startServer\`: Fastify, zod validation of every request and response, SQLite store, pino) with examples/acme applied, on loopback; autocannon ${seconds} s per scenario after a warm-up, keep-alive, pipelining 1. Requests rotate through ${REQUESTS.length} requests of alice's developer session in payments-prod (allowed reads and writes, a guardrail denial, a boundary denial, implicit denials).`,
+    `The real server (\`startServer\`: Fastify, zod validation of every request, SQLite store, pino) with examples/acme applied, on loopback; autocannon ${seconds} s per scenario after a warm-up, keep-alive, pipelining 1. Requests rotate through ${REQUESTS.length} requests of alice's developer session in payments-prod (allowed reads and writes, a guardrail denial, a boundary denial, implicit denials).`,
     '',
     '| scenario | log level | connections | decisions/s | requests/s | p50 ms | p99 ms | max ms | server CPU µs/request | µs/decision | one free core: decisions/s | autocannon CPU µs/request |',
     '|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -274,7 +274,7 @@ async function main(): Promise<void> {
 const WHERE_THE_TIME_GOES = [
   '### Where the time goes',
   '',
-  'The server CPU columns are the server process\'s user + system time over the measured run divided by the requests answered: unlike the rates, they hardly move with the load of the machine. CPU profiles of the server (`BENCH_SERVER_NODE_ARGS=--cpu-prof npm run bench -- http-authorize --quick --only=single`) show:',
+  'The server CPU columns are the server process\'s user + system time over the measured run divided by the requests answered: they move much less with the load of the machine than the rates (from about 80 to 110 µs per single request between runs of this afternoon). CPU profiles of the server (`BENCH_SERVER_NODE_ARGS=--cpu-prof npm run bench -- http-authorize --quick --only=single`) show:',
   '',
   '- single decisions: about 45% is the `writev` system call that sends each answer over loopback TCP (one per request with keep-alive and no pipelining); Fastify\'s HTTP parsing, routing and hooks about 20%; the decision itself (request checks, the cached compiled policies, the engine) about 9%; reading the bearer (decoding the JWT to choose the authenticator, the verified-credential cache, revocation) about 5%; zod validation of the body 4%; the explanation 2%; garbage collection 3%. The engine alone decides this mix in a few µs (the `org` scenario above); HTTP is the cost.',
   '- batches of 100: the decisions (checks and engine) about 18%; writing the ~77 KB answer (about 770 bytes per decision with its causes) as JSON 7% and sending it (`writev`) about 27%; parsing the JSON body 10% and validating it with zod 6%; garbage collection 4%.',
