@@ -82,6 +82,7 @@ const REQUESTS = [
 
 interface Scenario {
   readonly name: string;
+  readonly method?: 'GET' | 'POST';
   readonly description: string;
   readonly path: string;
   readonly connections: number;
@@ -108,6 +109,16 @@ const SCENARIOS: readonly Scenario[] = [
     decisionsPerRequest: 1,
     bodies: (ready) => REQUESTS.map((request) => JSON.stringify({ request, subject: { credential: ready.session } })),
     token: (ready) => ready.service,
+  },
+  {
+    name: 'whoami',
+    description: 'the floor, no decision: `GET /v1/whoami` with the same session bearer (Fastify, authentication, hooks, a small JSON answer)',
+    method: 'GET',
+    path: '/v1/whoami',
+    connections: 8,
+    decisionsPerRequest: 1,
+    bodies: () => [''],
+    token: (ready) => ready.session,
   },
   {
     name: 'batch-100',
@@ -152,12 +163,12 @@ async function load(ready: Ready, scenario: Scenario, seconds: number): Promise<
   let next = 0;
   return autocannon({
     url: `${ready.url}${scenario.path}`,
-    method: 'POST',
+    method: scenario.method ?? 'POST',
     connections: scenario.connections,
     pipelining: 1,
     duration: seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${scenario.token(ready)}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
+    headers: scenario.method === 'GET' ? { authorization: `Bearer ${scenario.token(ready)}` } : { 'content-type': 'application/json', authorization: `Bearer ${scenario.token(ready)}` },
+    requests: scenario.method === 'GET' ? [{}] : [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
   });
 }
 
@@ -276,7 +287,7 @@ const WHERE_THE_TIME_GOES = [
   '',
   'The server CPU columns are the server process\'s user + system time over the measured run divided by the requests answered: they move much less with the load of the machine than the rates (from about 80 to 110 µs per single request between runs of this afternoon). CPU profiles of the server (`BENCH_SERVER_NODE_ARGS=--cpu-prof npm run bench -- http-authorize --quick --only=single`) show:',
   '',
-  '- single decisions: about 45% is the `writev` system call that sends each answer over loopback TCP (one per request with keep-alive and no pipelining); Fastify\'s HTTP parsing, routing and hooks about 20%; the decision itself (request checks, the cached compiled policies, the engine) about 9%; reading the bearer (decoding the JWT to choose the authenticator, the verified-credential cache, revocation) about 5%; zod validation of the body 4%; the explanation 2%; garbage collection 3%. The engine alone decides this mix in a few µs (the `org` scenario above); HTTP is the cost.',
+  '- single decisions: about 45% is the `writev` system call that sends each answer over loopback TCP (one per request with keep-alive and no pipelining); Fastify\'s HTTP parsing, routing and hooks about 20%; the decision itself (request checks, the cached compiled policies, the engine) about 9%; reading the bearer (decoding the JWT to choose the authenticator, the verified-credential cache, revocation) about 5%; zod validation of the body 4%; the explanation 2%; garbage collection 3%. The engine alone decides this mix in a few µs (the `org` scenario above); HTTP is the cost: the `whoami` row, an authenticated request with no body and no decision, is half of a single decision\'s server CPU, and a POST with a JSON body and a 1.5 KB answer (the decision, its explanation) costs the rest.',
   '- batches of 100: the decisions (checks and engine) about 18%; writing the ~77 KB answer (about 770 bytes per decision with its causes) as JSON 7% and sending it (`writev`) about 27%; parsing the JSON body 10% and validating it with zod 6%; garbage collection 4%.',
   '- What made it fast: the session\'s compiled policies are cached per (configuration version, user, account, permission set, resource account), the session\'s base context (principal keys and the server-filled keys) is built once per credential and second instead of per request, action, resource and key checks are memoized, the verified credential is cached until it expires (revocation is still checked on every request), and the answers are written without re-validating them with zod (which was a tenth of a batch), each statement cause\'s JSON text made once per compiled statement (src/server/decision-json-text.ts; `JSON.stringify` was a sixth of a batch). The first version spent 30 µs of server CPU per batched decision and 150 µs per single request.',
   '- Left: `presentedToken` decodes the JWT on every request only to pick the authenticator (5% of a single request; a small cache by token would remove it), the production log level `info` adds two log lines per request (see the `info` row), and the single-request throughput on this machine is bounded by one core for the server minus what autocannon and the other engineers\' processes take.',
