@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { actionChecker, rcpServices } from '../src/cli/catalog-wiring.ts';
+import { actionChecker, rcpServices } from '../src/catalog/installed-catalog-checks.ts';
 import { findJsonFiles } from '../src/cli/find-files.ts';
 import { evaluateCase, explain, formatIssue, parseCase } from '../src/policy/index.ts';
 

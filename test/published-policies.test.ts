@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { actionChecker } from '../src/cli/catalog-wiring.ts';
+import { actionChecker } from '../src/catalog/installed-catalog-checks.ts';
 import { formatIssue, parsePolicy, type PolicyType } from '../src/policy/index.ts';
 
 const root = new URL('./fixtures/published/', import.meta.url).pathname;

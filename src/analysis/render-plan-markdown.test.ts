@@ -103,6 +103,15 @@ test('every structural change reads as a sentence', () => {
       policiesEdited: [{ file: 'permission-sets/dev.json', statements: [{ change: 'added', statement: 'statement 3', outline: { effect: 'Allow', notAction: false, actions: ['iam:PassRole'], notResource: false, resources: ['*'], conditionKeys: [] } }] }],
       sessionDuration: { from: '8h', to: '4h' },
     },
+    {
+      kind: 'service-account-changed',
+      serviceAccount: 'deployer',
+      accountsAdded: [],
+      accountsRemoved: [],
+      github: { from: { repository: 'acme/infra', refs: ['refs/heads/main'], environments: ['production'] }, to: { repository: 'acme/infra', jobWorkflowRef: 'acme/infra/.github/workflows/apply.yml@refs/heads/main' } },
+    },
+    { kind: 'service-account-changed', serviceAccount: 'deployer', accountsAdded: [], accountsRemoved: [], github: { from: null, to: { repository: 'acme/infra', audience: 'parapet' } } },
+    { kind: 'service-account-added', serviceAccount: 'previewer', permissionSet: 'read-only', accounts: ['staging'], github: { repository: 'acme/web', environments: ['staging', 'qa'] } },
   ];
   assert.deepEqual(changes.map(describeStructuralChange), [
     ['unit `staging` moved from `workloads/staging` to `sandbox/staging`'],
@@ -114,6 +123,12 @@ test('every structural change reads as a sentence', () => {
       'permission set `developer` changed: policies removed: `permission-sets/old.json`; session duration 8h → 4h; policies edited: `permission-sets/dev.json`',
       '`permission-sets/dev.json`: statement 3 added: Allow iam:PassRole on \\*',
     ],
+    [
+      'service account `deployer`: who may act as it: GitHub Actions runs of `acme/infra` on `refs/heads/main` in environment `production` → ' +
+        'GitHub Actions runs of `acme/infra` of workflow `acme/infra/.github/workflows/apply.yml@refs/heads/main`',
+    ],
+    ['service account `deployer`: who may act as it: no workflow run → GitHub Actions runs of `acme/infra` for audience `parapet`'],
+    ['service account `previewer` added: `read-only` in `staging`; acting as it: GitHub Actions runs of `acme/web` in environment `staging`, `qa`'],
   ]);
 });
 

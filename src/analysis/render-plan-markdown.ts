@@ -4,7 +4,7 @@
  * `<details>` blocks. Long lists are cut (the JSON form has everything), so the comment stays
  * well under the 65,536 characters a GitHub comment may have.
  */
-import type { AccountFieldChange, StatementChange, StatementDifferences, StatementOutline, StructuralChange } from '../org/index.ts';
+import type { AccountFieldChange, GitHubTrustValue, StatementChange, StatementDifferences, StatementOutline, StructuralChange } from '../org/index.ts';
 import { appendAll, formatIssue, internalError } from '../policy/index.ts';
 import type { PlanFlag, PlanReport } from './build-plan.ts';
 import type { InvalidPlanReport } from './plan-json.ts';
@@ -265,6 +265,17 @@ const ORGANIZATION_FIELD_LABEL = { name: 'name', id: 'id', managementAccount: 'm
 
 const SHOWN = 4;
 
+/** `GitHub Actions runs of `acme/infra` on `refs/heads/main` in environment `production``, or `no workflow run` */
+function describeGitHubTrust(trust: GitHubTrustValue | null): string {
+  if (trust === null) return 'no workflow run';
+  const parts = [`GitHub Actions runs of ${code(trust.repository)}`];
+  if (trust.refs !== undefined) parts.push(`on ${nameList(trust.refs)}`);
+  if (trust.environments !== undefined) parts.push(`in environment ${nameList(trust.environments)}`);
+  if (trust.jobWorkflowRef !== undefined) parts.push(`of workflow ${code(trust.jobWorkflowRef)}`);
+  if (trust.audience !== undefined) parts.push(`for audience ${code(trust.audience)}`);
+  return parts.join(' ');
+}
+
 function listed(values: readonly string[]): string {
   const shown = values.slice(0, SHOWN).join(', ');
   return values.length > SHOWN ? `${shown} and ${values.length - SHOWN} more` : shown;
@@ -380,7 +391,10 @@ export function describeStructuralChange(change: StructuralChange): string[] {
     case 'assignment-mode-changed':
       return [`${code(change.group)} holds ${code(change.permissionSet)} in ${code(change.account)} ${change.to} instead of ${change.from}`];
     case 'service-account-added':
-      return [`service account ${code(change.serviceAccount)} added: ${code(change.permissionSet)} in ${nameList(change.accounts)}`];
+      return [
+        `service account ${code(change.serviceAccount)} added: ${code(change.permissionSet)} in ${nameList(change.accounts)}` +
+          (change.github === undefined ? '' : `; acting as it: ${describeGitHubTrust(change.github)}`),
+      ];
     case 'service-account-removed':
       return [`service account ${code(change.serviceAccount)} removed`];
     case 'service-account-changed': {
@@ -388,6 +402,7 @@ export function describeStructuralChange(change: StructuralChange): string[] {
       if (change.permissionSet !== undefined) parts.push(`permission set ${code(change.permissionSet.from)} → ${code(change.permissionSet.to)}`);
       if (change.accountsAdded.length > 0) parts.push(`accounts added: ${nameList(change.accountsAdded)}`);
       if (change.accountsRemoved.length > 0) parts.push(`accounts removed: ${nameList(change.accountsRemoved)}`);
+      if (change.github !== undefined) parts.push(`who may act as it: ${describeGitHubTrust(change.github.from)} → ${describeGitHubTrust(change.github.to)}`);
       return [`service account ${code(change.serviceAccount)}: ${parts.join('; ')}`];
     }
     default: {

@@ -1,6 +1,6 @@
 /** `--context key=value` (repeatable): a request context; a key given twice has a list of values */
 import { checkContext, checkRequestAction, checkRequestResource, ParapetError, type ContextValue } from '../policy/index.ts';
-import { contextKeyType } from './catalog-wiring.ts';
+import { contextKeyType } from '../catalog/installed-catalog-checks.ts';
 
 export const collectOption = (value: string, previous: string[]): string[] => [...previous, value];
 

@@ -4,7 +4,7 @@
  */
 import { loadConfigDir, type OrgConfig } from '../org/index.ts';
 import { formatIssue, ParapetError } from '../policy/index.ts';
-import { actionChecker } from './catalog-wiring.ts';
+import { actionChecker } from '../catalog/installed-catalog-checks.ts';
 import type { Io } from './io.ts';
 
 export function loadOrgConfig(dir: string, io: Io): OrgConfig {

@@ -1,18 +1,24 @@
 /** the `parapet` command line: one file per command, wired here */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { applyCommand } from './apply.ts';
 import { asParapetError } from './as-parapet-error.ts';
+import { assumeCommand } from './assume.ts';
 import { authorizeCommand } from './authorize.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan.ts';
+import { revokeCommand } from './revoke.ts';
 import { serveCommand } from './serve.ts';
+import { sessionsCommand } from './sessions.ts';
 import { simulateCommand } from './simulate.ts';
 import { terminalSafeIo } from './terminal-safe-io.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
 import { whatCanCommand } from './what-can.ts';
+import { whoamiCommand } from './whoami.ts';
 import { whoCanCommand } from './who-can.ts';
+
 
 export async function main(argv: readonly string[], rawIo: Io = processIo): Promise<number> {
   // names and messages from the user's files never reach the terminal as control sequences
@@ -42,6 +48,8 @@ Examples:
   parapet who-can examples/acme --action s3:DeleteBucket --resource arn:aws:s3:::acme-payments-data
   parapet what-can examples/acme --principal group:payments-devs --account payments-prod
   parapet plan --from main --to HEAD --output plan.md
+  parapet serve --config examples/acme
+  parapet apply config --server https://parapet.example.com --expect-version 41
 `,
     );
   program.addCommand(simulateCommand(io, setExit));
@@ -51,6 +59,11 @@ Examples:
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
   program.addCommand(serveCommand(io, setExit));
+  program.addCommand(assumeCommand(io, setExit));
+  program.addCommand(whoamiCommand(io, setExit));
+  program.addCommand(sessionsCommand(io, setExit));
+  program.addCommand(revokeCommand(io, setExit));
+  program.addCommand(applyCommand(io, setExit));
   program.addCommand(authorizeCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {

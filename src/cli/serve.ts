@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { startServer, type RunningServer } from '../server/main.ts';
-import { describeSettings, resolveServerSettings, type SettingsInput } from '../server/server-settings.ts';
+import { describeSettings, resolveServerSettings, type ServerSettings, type SettingsInput } from '../server/server-settings.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
 
@@ -19,6 +19,8 @@ interface ServeCommandOptions {
   settings?: string;
   demo?: boolean;
   logLevel?: string;
+  githubIssuer?: string;
+  githubAudience?: string;
 }
 
 export interface ServeHooks {
@@ -42,6 +44,45 @@ function waitForSignal(server: RunningServer, io: Io): Promise<void> {
   });
 }
 
+/**
+ * What the operator reads once the server listens: the configuration it serves (or the one-time
+ * bootstrap token and the exact command to apply the first one), warnings, and what to do next.
+ * The bootstrap token is written here only: never to the log.
+ */
+export function startupText(server: RunningServer, settings: ServerSettings): string {
+  // with port 0 the public URL names no real port: the bound address is the one to use
+  const reach = settings.port === 0 && server.url !== undefined ? server.url : settings.publicUrl;
+  const lines: string[] = [];
+  const { prepared } = server;
+  const active = server.context.config.current();
+  if (prepared.bootstrapToken !== undefined) {
+    lines.push(
+      'parapet: no configuration yet. One-time bootstrap token (shown this once; it applies the first version only, then service accounts apply):',
+      `  ${prepared.bootstrapToken}`,
+      'parapet: apply the first configuration (DIR: your configuration repository folder) with:',
+      `  PARAPET_TOKEN=${prepared.bootstrapToken} parapet apply DIR --server ${reach}`,
+    );
+  } else if (active === undefined) {
+    lines.push(`parapet: no configuration is served: ${server.context.config.loadError ?? 'apply one with `parapet apply DIR --server URL` (a service account\'s credential)'}`);
+  } else if (prepared.appliedFromConfigDir !== undefined) {
+    lines.push(`parapet: applied \`${settings.configDir ?? ''}\` as configuration version ${active.version} (${active.hash})`);
+  } else {
+    lines.push(`parapet: configuration version ${active.version} (${active.hash}), applied ${active.appliedAt} by ${active.author}`);
+  }
+  for (const warning of prepared.warnings) lines.push(`parapet: warning: ${warning}`);
+  if (settings.demo) lines.push('parapet: --demo: the demo sign-in is not part of this build yet; the flag is accepted and does nothing');
+  if (active !== undefined) {
+    const steps: [string, string][] = [
+      [`curl ${reach}/readyz`, 'ready: the database answers and a configuration is loaded'],
+      [`curl ${reach}/openapi.json`, 'the API (every endpoint but health needs a credential)'],
+      [`parapet apply DIR --server ${reach}`, 'a new configuration version, as a service account (docs/server.md)'],
+    ];
+    const width = Math.max(...steps.map(([command]) => command.length));
+    lines.push('next:', ...steps.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export function serveCommand(io: Io, setExit: (outcome: CommandOutcome) => void, hooks: ServeHooks = {}): Command {
   return new Command('serve')
     .description('run the Parapet server: sign-in, sessions, the decision API, configuration versions (docs/server.md)')
@@ -53,6 +94,8 @@ export function serveCommand(io: Io, setExit: (outcome: CommandOutcome) => void,
     .option('--state-dir <dir>', 'where the embedded database and generated keys live (PARAPET_STATE_DIR; default .parapet)')
     .option('--settings <file>', 'a settings file, YAML or JSON (docs/server.md); flags and environment win over it')
     .option('--demo', 'also run a demo OpenID provider with the configuration\'s users (loopback only)')
+    .option('--github-issuer <url>', 'the GitHub Actions OIDC issuer service accounts authenticate with (PARAPET_GITHUB_ISSUER; default https://token.actions.githubusercontent.com, GitHub Enterprise Server: https://HOST/_services/token)')
+    .option('--github-audience <aud>', 'the audience GitHub Actions tokens must carry (PARAPET_GITHUB_AUDIENCE; default the public URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (PARAPET_LOG_LEVEL; default info)')
     .addHelpText(
       'after',
@@ -73,17 +116,14 @@ Examples:
         stateDir: options.stateDir,
         demo: options.demo,
         logLevel: options.logLevel,
+        githubIssuer: options.githubIssuer,
+        githubAudience: options.githubAudience,
       };
       const settings = resolveServerSettings({ flags, env: hooks.env ?? process.env, file: options.settings });
       const server = await startServer(settings);
       io.err(`parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n`);
       io.err(`parapet: settings ${JSON.stringify(describeSettings(settings))}\n`);
-      const active = server.context.config.current();
-      io.err(
-        active === undefined
-          ? 'parapet: no configuration yet: apply one with `parapet apply DIR --server URL`\n'
-          : `parapet: configuration version ${active.version} (${active.hash})\n`,
-      );
+      io.err(startupText(server, settings));
       await (hooks.untilStopped ?? ((s) => waitForSignal(s, io)))(server);
       setExit('yes');
     });

@@ -24,7 +24,7 @@ import { MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { caseRunJson, caseTotals, decisionJson, renderCaseRunText, renderCaseTotalsText, renderDecisionText, type CaseRun } from '../analysis/index.ts';
 import { findJsonFiles } from './find-files.ts';
 import type { Io } from './io.ts';
-import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
+import { actionChecker, contextKeyType, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { checkActionOption, checkResourceOption, parseContextOption } from './context-option.ts';
 import { startProgress } from './progress.ts';
 import type { CommandOutcome } from './exit-status.ts';

@@ -18,7 +18,7 @@ import {
 } from '../analysis/index.ts';
 import { ParapetError } from '../policy/index.ts';
 import { configDirectory, describeFsError, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
-import { actionChecker, contextKeyType, rcpServices } from './catalog-wiring.ts';
+import { actionChecker, contextKeyType, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 import type { CommandOutcome } from './exit-status.ts';

@@ -117,3 +117,22 @@ test('the terminal sanitiser keeps tab and newline and escapes C1 and bidirectio
   // inside JSON text the escape is the same character
   assert.deepEqual(JSON.parse(sanitizeTerminalText(JSON.stringify({ name: '\u009b\u202E\u001b' }))), { name: '\u009b\u202E\u001b' });
 });
+
+test('a service account\'s GitHub trust: a branch name where a full ref belongs, and a second service account the same token would match', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-validate-'));
+  copies.push(dir);
+  cpSync(EXAMPLE, dir, { recursive: true });
+  const yaml = join(dir, 'parapet.yaml');
+  const text = readFileSync(yaml, 'utf8').replace(
+    '      environment: production\n',
+    '      environment: production\n  previewer:\n    permissionSet: read-only\n    accounts: [payments-staging]\n    github: { repository: acme/infra, ref: main }\n  planner:\n    permissionSet: read-only\n    accounts: [payments-staging]\n    github: { repository: acme/infra }\n',
+  );
+  writeFileSync(yaml, text);
+  const { code, out } = await runCli('validate', dir);
+  assert.equal(code, 1);
+  const lines = out.trimEnd().split('\n');
+  assert.match(lines[0] ?? '', /parapet\.yaml:\d+:\d+: error bad-github-ref: service account `previewer`: `github`: `ref`: `main` is not a full git ref, which the token's `ref` claim always is: write `refs\/heads\/main` for a branch/);
+  assert.match(lines[1] ?? '', /parapet\.yaml:\d+:\d+: error ambiguous-github-trust: service account `planner`: a workflow run of `acme\/infra` on `refs\/heads\/main` in environment `production` would match both `deployer` \(line \d+\) and `planner`/);
+  assert.match(lines[2] ?? '', /parapet\.yaml:\d+:\d+: warning unrestricted-github-trust: service account `planner`/);
+  assert.equal(lines[3], `${dir}: invalid: 2 errors, 1 warning`);
+});

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { loadConfigDir, renderValidateText, validateReport, validateReportJson, type ParsedConfig } from '../org/index.ts';
-import { actionChecker } from './catalog-wiring.ts';
+import { actionChecker } from '../catalog/installed-catalog-checks.ts';
 import type { Io } from './io.ts';
 import type { CommandOutcome } from './exit-status.ts';
 

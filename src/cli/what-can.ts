@@ -7,7 +7,7 @@ import { renderWhatCanText, whatCan, whatCanReport, whatCanReportJson } from '..
 import { parsePrincipalRef } from '../org/index.ts';
 import { issueMessages, ParapetError } from '../policy/index.ts';
 import { loadCatalog } from '../catalog/load-catalog.ts';
-import { rcpServices } from './catalog-wiring.ts';
+import { rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { collectOption, parseContextOption } from './context-option.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { renderWhoCanText, whoCan, whoCanReportJson, type WhoCanReport } from '../analysis/index.ts';
-import { actionChecker, rcpServices } from './catalog-wiring.ts';
+import { actionChecker, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { checkActionOption, checkResourceOption, collectOption, parseContextOption } from './context-option.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';

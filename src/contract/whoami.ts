@@ -16,7 +16,23 @@ export const WhoAmI = z
         permissionSet: z.string().optional(),
       }),
     }),
-    z.object({ kind: z.literal('service-account'), serviceAccount: z.string(), via: z.enum(['parapet-credential', 'github-actions']) }),
+    z.object({
+      kind: z.literal('service-account'),
+      serviceAccount: z.string(),
+      via: z.enum(['parapet-credential', 'github-actions']),
+      /** with `github-actions`: the workflow run acting, from its verified token */
+      workflowRun: z
+        .object({
+          repository: z.string(),
+          ref: z.string().optional(),
+          environment: z.string().optional(),
+          workflow: z.string().optional(),
+          runId: z.string().optional(),
+          actor: z.string().optional(),
+          sha: z.string().optional(),
+        })
+        .optional(),
+    }),
     z.object({ kind: z.literal('bootstrap') }),
   ])
   .meta({ id: 'WhoAmI' });

@@ -12,12 +12,20 @@
  * with a public key), a known `kid`, our issuer and audience, not expired, not before its time.
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
+import { MAX_SESSION_SECONDS } from '../org/parse-session-duration.ts';
 import { ParapetError } from '../policy/index.ts';
 import { SIGNING_ALGORITHM, type KeyRing } from './key-ring.ts';
 
 export const CREDENTIAL_AUDIENCE = 'parapet';
 export const CREDENTIAL_USES = ['sign-in', 'session', 'service'] as const;
 export type CredentialUse = (typeof CREDENTIAL_USES)[number];
+
+/**
+ * The longest any credential lives: AWS's maximum session duration (12 hours), which also caps a
+ * permission set's `sessionDuration`. A signing key stays published this long after it stops
+ * signing, so every credential it signed verifies until it expires.
+ */
+export const MAX_CREDENTIAL_LIFETIME_SECONDS = MAX_SESSION_SECONDS;
 
 /** allowed difference between the clocks of the issuing and the verifying process */
 export const CLOCK_TOLERANCE_SECONDS = 5;
@@ -49,8 +57,8 @@ export interface IssueCredential {
 }
 
 export async function issueCredential(ring: KeyRing, claims: Omit<CredentialClaims, 'iat' | 'exp'>, options: IssueCredential): Promise<{ token: string; claims: CredentialClaims }> {
-  if (!Number.isSafeInteger(options.lifetimeSeconds) || options.lifetimeSeconds <= 0) {
-    throw new ParapetError('internal', `issueCredential: lifetime must be a positive whole number of seconds: ${options.lifetimeSeconds}`);
+  if (!Number.isSafeInteger(options.lifetimeSeconds) || options.lifetimeSeconds <= 0 || options.lifetimeSeconds > MAX_CREDENTIAL_LIFETIME_SECONDS) {
+    throw new ParapetError('internal', `issueCredential: lifetime must be a whole number of seconds from 1 to ${MAX_CREDENTIAL_LIFETIME_SECONDS}: ${options.lifetimeSeconds}`);
   }
   const key = await ring.signingKey();
   const iat = Math.floor(options.now.getTime() / 1000);

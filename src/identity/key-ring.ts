@@ -3,8 +3,7 @@
  * key to sign with now and publishes the public half of every key whose tokens may still be valid
  * (`/.well-known/jwks.json`), so a rotated key keeps verifying its tokens until they expire.
  *
- * `createMemoryKeyRing` keeps one key in memory: for a single short-lived process (a test, a
- * benchmark). The server's ring is stored, encrypted at rest and rotated (stored-key-ring.ts).
+ * The server's ring is stored, encrypted at rest and rotated (stored-key-ring.ts).
  */
 import { randomUUID, type webcrypto } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
@@ -28,13 +27,4 @@ export async function generateSigningKey(kid: string = randomUUID()): Promise<{ 
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
   return { key: { kid, privateKey }, publicJwk };
-}
-
-export async function createMemoryKeyRing(): Promise<KeyRing> {
-  const { key, publicJwk } = await generateSigningKey();
-  const jwks: JSONWebKeySet = { keys: [publicJwk] };
-  return {
-    signingKey: () => Promise.resolve(key),
-    publicKeys: () => Promise.resolve(jwks),
-  };
 }

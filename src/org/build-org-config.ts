@@ -3,9 +3,9 @@
  * error, so every name refers to something defined and every policy parsed.
  */
 import type { Position } from './config-issue.ts';
-import type { DraftAccount, DraftConfig, DraftUnit } from './draft-config.ts';
+import type { DraftAccount, DraftConfig, DraftGitHubTrust, DraftUnit } from './draft-config.ts';
 import { documentKey, type LoadedPolicies } from './load-policy-files.ts';
-import type { Account, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, SourceLocation, Unit } from './org-config.ts';
+import type { Account, GitHubActionsTrust, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, ServiceAccount, SourceLocation, Unit } from './org-config.ts';
 import { CONFIG_FILE } from './read-config-shape.ts';
 
 export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgConfig | undefined {
@@ -80,10 +80,26 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
         : [{ index: a.index, group: a.group.name, permissionSet: a.permissionSet.name, accounts: a.accounts.map((r) => r.name), eligible: a.eligible, at: at(a.at) }],
     ),
     serviceAccounts: new Map(
-      draft.serviceAccounts.flatMap((s) =>
-        s.permissionSet === undefined ? [] : [[s.name, { name: s.name, permissionSet: s.permissionSet.name, accounts: s.accounts.map((r) => r.name), at: at(s.at) }] as const],
-      ),
+      draft.serviceAccounts.flatMap((s): [string, ServiceAccount][] => {
+        if (s.permissionSet === undefined) return [];
+        const github = s.github === undefined ? undefined : buildGitHubTrust(s.github, at);
+        const built: ServiceAccount = { name: s.name, permissionSet: s.permissionSet.name, accounts: s.accounts.map((r) => r.name), ...(github !== undefined ? { github } : {}), at: at(s.at) };
+        return [[s.name, built]];
+      }),
     ),
     accounts,
+  };
+}
+
+/** undefined when the repository is missing, which is an error, so the model is never built then */
+function buildGitHubTrust(draft: DraftGitHubTrust, at: (position: Position) => SourceLocation): GitHubActionsTrust | undefined {
+  if (draft.repository === undefined) return undefined;
+  return {
+    repository: draft.repository.name,
+    ...(draft.refs !== undefined ? { refs: draft.refs.map((r) => r.name) } : {}),
+    ...(draft.environments !== undefined ? { environments: draft.environments.map((r) => r.name) } : {}),
+    ...(draft.jobWorkflowRef !== undefined ? { jobWorkflowRef: draft.jobWorkflowRef.name } : {}),
+    ...(draft.audience !== undefined ? { audience: draft.audience.name } : {}),
+    at: at(draft.at),
   };
 }

@@ -216,7 +216,7 @@ test('groups, members, assignments (standing, eligible, a change of mode) and se
     [YAML, '  incident-responders: { members: [erin@acme.example, grace@acme.example] }', '  incident-responders: { members: [erin@acme.example] }'],
     [YAML, '  - { group: checkout-devs, permissionSet: admin, accounts: [checkout-staging] }', '  - { group: checkout-devs, permissionSet: admin, accounts: [checkout-staging], eligible: true }'],
     [YAML, '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod, checkout-prod] }', '  - { group: auditors, permissionSet: read-only, accounts: [audit, log-archive, payments-prod] }\n  - { group: finance, permissionSet: read-only, accounts: [management] }\n  - { group: auditors, permissionSet: admin, accounts: [audit], eligible: true }'],
-    [YAML, 'deployer: { permissionSet: deployer, accounts: [payments-prod, payments-staging, checkout-prod, checkout-staging] }', 'deployer: { permissionSet: admin, accounts: [payments-prod, payments-staging, network] }'],
+    [YAML, 'permissionSet: deployer\n    accounts: [payments-prod, payments-staging, checkout-prod, checkout-staging]', 'permissionSet: admin\n    accounts: [payments-prod, payments-staging, network]'],
   ]);
   const kinds = (list: readonly StructuralChange[]) => list.map((c) => c.kind);
   const changes = diffConfigs(acme, after);
@@ -245,5 +245,32 @@ test('groups, members, assignments (standing, eligible, a change of mode) and se
       accountsAdded: ['network'],
       accountsRemoved: ['checkout-prod', 'checkout-staging'],
     },
+  ]);
+});
+
+test('a service account\'s GitHub trust changed: who may act as it, before and after', () => {
+  const widened = changed([[YAML, '      ref: refs/heads/main\n      environment: production\n', '      ref: [refs/heads/main, refs/heads/dev]\n']]);
+  assert.deepEqual(diffConfigs(acme, widened), [
+    {
+      kind: 'service-account-changed',
+      serviceAccount: 'deployer',
+      accountsAdded: [],
+      accountsRemoved: [],
+      github: { from: { repository: 'acme/infra', refs: ['refs/heads/main'], environments: ['production'] }, to: { repository: 'acme/infra', refs: ['refs/heads/main', 'refs/heads/dev'] } },
+    },
+  ]);
+  const removed = changed([[YAML, '    github:\n      repository: acme/infra\n      ref: refs/heads/main\n      environment: production\n', '']]);
+  assert.deepEqual(
+    diffConfigs(acme, removed).map((c) => (c.kind === 'service-account-changed' ? c.github : undefined)),
+    [{ from: { repository: 'acme/infra', refs: ['refs/heads/main'], environments: ['production'] }, to: null }],
+  );
+  // the same trust written another way (a list of one) is no change
+  assert.deepEqual(diffConfigs(acme, changed([[YAML, 'ref: refs/heads/main', 'ref: [refs/heads/main]']])), []);
+});
+
+test('a service account added with a GitHub trust says which runs may act as it', () => {
+  const after = changed([[YAML, '      environment: production\n', '      environment: production\n  previewer:\n    permissionSet: read-only\n    accounts: [payments-staging]\n    github: { repository: acme/web, ref: refs/heads/main }\n']]);
+  assert.deepEqual(diffConfigs(acme, after), [
+    { kind: 'service-account-added', serviceAccount: 'previewer', permissionSet: 'read-only', accounts: ['payments-staging'], github: { repository: 'acme/web', refs: ['refs/heads/main'] } },
   ]);
 });

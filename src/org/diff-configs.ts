@@ -9,10 +9,10 @@
  * under different parents has moved. Accounts, guardrails, permission sets, groups and service
  * accounts are known by name.
  */
-import { policyDigest, type Policy } from '../policy/index.ts';
+import { canonicalJson, policyDigest, type Policy } from '../policy/index.ts';
 import { diffPolicyStatements, samePolicyContent, type StatementChange } from './diff-policy-statements.ts';
 import type { AccessMode } from './list-principal-access.ts';
-import type { Account, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, Unit } from './org-config.ts';
+import type { Account, GitHubActionsTrust, GuardrailDefinition, OrgConfig, PermissionSet, PolicyFile, Unit } from './org-config.ts';
 
 /** `scp`: a guardrail (service control policy); `rcp`: a resource guardrail (resource control policy) */
 export type GuardrailKind = 'scp' | 'rcp';
@@ -90,7 +90,14 @@ export type StructuralChange =
       readonly from: AccessMode;
       readonly to: AccessMode;
     }
-  | { readonly kind: 'service-account-added'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
+  | {
+      readonly kind: 'service-account-added';
+      readonly serviceAccount: string;
+      readonly permissionSet: string;
+      readonly accounts: readonly string[];
+      /** the GitHub Actions workflow runs that may act as it, when any may */
+      readonly github?: GitHubTrustValue;
+    }
   | { readonly kind: 'service-account-removed'; readonly serviceAccount: string; readonly permissionSet: string; readonly accounts: readonly string[] }
   | {
       readonly kind: 'service-account-changed';
@@ -98,7 +105,12 @@ export type StructuralChange =
       readonly permissionSet?: { readonly from: string; readonly to: string };
       readonly accountsAdded: readonly string[];
       readonly accountsRemoved: readonly string[];
+      /** which GitHub Actions workflow runs may act as it, when that changed; null: none may */
+      readonly github?: { readonly from: GitHubTrustValue | null; readonly to: GitHubTrustValue | null };
     };
+
+/** a service account's GitHub Actions trust, without its place in the file */
+export type GitHubTrustValue = Omit<GitHubActionsTrust, 'at'>;
 
 /**
  * the policy digests (policyDigest: `sha256:` of the canonical JSON of the parsed document) before
@@ -394,12 +406,19 @@ function diffAssignments(before: OrgConfig, after: OrgConfig): StructuralChange[
   return changes;
 }
 
+function gitHubTrustValue(trust: GitHubActionsTrust | undefined): GitHubTrustValue | null {
+  if (trust === undefined) return null;
+  const { at: _at, ...value } = trust;
+  return value;
+}
+
 function diffServiceAccounts(before: OrgConfig, after: OrgConfig): StructuralChange[] {
   const changes: StructuralChange[] = [];
   for (const [name, serviceAccount] of after.serviceAccounts) {
     const was = before.serviceAccounts.get(name);
     if (was === undefined) {
-      changes.push({ kind: 'service-account-added', serviceAccount: name, permissionSet: serviceAccount.permissionSet, accounts: serviceAccount.accounts });
+      const github = gitHubTrustValue(serviceAccount.github);
+      changes.push({ kind: 'service-account-added', serviceAccount: name, permissionSet: serviceAccount.permissionSet, accounts: serviceAccount.accounts, ...(github === null ? {} : { github }) });
       continue;
     }
     const oldAccounts = new Set(was.accounts);
@@ -407,8 +426,18 @@ function diffServiceAccounts(before: OrgConfig, after: OrgConfig): StructuralCha
     const accountsAdded = serviceAccount.accounts.filter((a) => !oldAccounts.has(a));
     const accountsRemoved = was.accounts.filter((a) => !newAccounts.has(a));
     const permissionSet = was.permissionSet !== serviceAccount.permissionSet ? { from: was.permissionSet, to: serviceAccount.permissionSet } : undefined;
-    if (accountsAdded.length + accountsRemoved.length > 0 || permissionSet !== undefined) {
-      changes.push({ kind: 'service-account-changed', serviceAccount: name, ...(permissionSet !== undefined ? { permissionSet } : {}), accountsAdded, accountsRemoved });
+    // who may act as the service account is as much its access as what it holds
+    const [trustBefore, trustAfter] = [gitHubTrustValue(was.github), gitHubTrustValue(serviceAccount.github)];
+    const github = canonicalJson(trustBefore) !== canonicalJson(trustAfter) ? { from: trustBefore, to: trustAfter } : undefined;
+    if (accountsAdded.length + accountsRemoved.length > 0 || permissionSet !== undefined || github !== undefined) {
+      changes.push({
+        kind: 'service-account-changed',
+        serviceAccount: name,
+        ...(permissionSet !== undefined ? { permissionSet } : {}),
+        accountsAdded,
+        accountsRemoved,
+        ...(github !== undefined ? { github } : {}),
+      });
     }
   }
   for (const [name, serviceAccount] of before.serviceAccounts) {

@@ -74,6 +74,21 @@ export interface DraftServiceAccount {
   readonly at: Position;
   readonly permissionSet: Ref | undefined;
   readonly accounts: readonly Ref[];
+  /** undefined when absent, or when it is not a map (already reported) */
+  readonly github: DraftGitHubTrust | undefined;
+}
+
+/** a service account's `github` entry; a field that is absent, or invalid (already reported), is undefined */
+export interface DraftGitHubTrust {
+  readonly at: Position;
+  readonly path: string;
+  readonly repository: Ref | undefined;
+  readonly refs: readonly Ref[] | undefined;
+  readonly environments: readonly Ref[] | undefined;
+  readonly jobWorkflowRef: Ref | undefined;
+  readonly audience: Ref | undefined;
+  /** false when a field had an error (reported): a field left undefined then is not one that does not restrict */
+  readonly valid: boolean;
 }
 
 export interface DraftConfig {

@@ -9,6 +9,7 @@ export { VALIDATE_FORMAT, validateReport, validateReportJson, renderValidateText
 export type {
   Account,
   Assignment,
+  GitHubActionsTrust,
   GuardrailDefinition,
   Group,
   Organization,
@@ -49,6 +50,7 @@ export {
   type NodeRef,
   type OrganizationFieldChange,
   type StructuralChange,
+  type GitHubTrustValue,
   type StructuralChangeKind,
 } from './diff-configs.ts';
 export type { StatementChange, StatementChangeKind, StatementDifferences, StatementOutline } from './diff-policy-statements.ts';
@@ -61,3 +63,4 @@ export {
   type ResolveIssue,
   type ResolveIssueCode,
 } from './resolve-access.ts';
+export { emptyOrgConfig } from './empty-org-config.ts';

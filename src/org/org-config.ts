@@ -120,5 +120,27 @@ export interface ServiceAccount {
   readonly name: string;
   readonly permissionSet: string;
   readonly accounts: readonly string[];
+  /** the GitHub Actions workflow runs that may act as it; absent: none can */
+  readonly github?: GitHubActionsTrust;
+  readonly at: SourceLocation;
+}
+
+/**
+ * Which GitHub Actions workflow runs may act as a service account, by the claims of the run's OIDC
+ * token. Every value is matched exactly (no wildcards). A field that is absent does not restrict;
+ * a list accepts any of its values. The configuration refuses two service accounts that one token
+ * could match (`ambiguous-github-trust`), so a token acts as at most one.
+ */
+export interface GitHubActionsTrust {
+  /** `owner/name`: the token's `repository` claim */
+  readonly repository: string;
+  /** full git refs such as `refs/heads/main`: the token's `ref` claim */
+  readonly refs?: readonly string[];
+  /** deployment environment names: the token's `environment` claim (a run without one matches none) */
+  readonly environments?: readonly string[];
+  /** `owner/name/.github/workflows/file.yml@ref`: the token's `job_workflow_ref` claim */
+  readonly jobWorkflowRef?: string;
+  /** the token's `aud`; absent: the server's public URL */
+  readonly audience?: string;
   readonly at: SourceLocation;
 }

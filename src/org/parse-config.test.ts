@@ -212,7 +212,7 @@ describe('validation codes', () => {
 
   test('missing-field: a service account without a permission set', () => {
     const dir = copyExample();
-    const line = edit(dir, YAML, 'deployer: { permissionSet: deployer, accounts:', 'deployer: { accounts:');
+    const line = edit(dir, YAML, '    permissionSet: deployer\n    accounts: [payments-prod,', '    accounts: [payments-prod,');
     const issue = expectError(validate(dir), 'missing-field', YAML, line);
     assert.match(issue.message, /service account `deployer`: missing `permissionSet`/);
   });
@@ -327,7 +327,7 @@ describe('validation codes', () => {
 
   test('unknown-permission-set', () => {
     const dir = copyExample();
-    const line = edit(dir, YAML, 'deployer: { permissionSet: deployer,', 'deployer: { permissionSet: deploy,');
+    const line = edit(dir, YAML, 'permissionSet: deployer\n', 'permissionSet: deploy\n');
     expectError(validate(dir), 'unknown-permission-set', YAML, line);
   });
 
@@ -494,3 +494,151 @@ function issueLine(result: ParsedConfig, code: ConfigIssue['code']): number {
   assert.ok(issue !== undefined, `no \`${code}\` issue`);
   return issue.line;
 }
+
+describe('service accounts: which GitHub Actions workflow runs may act as one (`github`)', () => {
+  const TRUST = '    github:\n      repository: acme/infra\n      ref: refs/heads/main\n      environment: production\n';
+  /** a second service account after the deployer, with this `github` entry (made before the deployer's is edited); the line of that entry */
+  const addServiceAccount = (dir: string, github: string): number =>
+    edit(dir, YAML, TRUST, `${TRUST}  previewer:\n    permissionSet: read-only\n    accounts: [payments-staging]\n    github:\n${github}`) + 8;
+
+  test('the acme deployer: acme/infra on refs/heads/main in the production environment', () => {
+    const result = validate(copyExample());
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.serviceAccounts.get('deployer')?.github, {
+      repository: 'acme/infra',
+      refs: ['refs/heads/main'],
+      environments: ['production'],
+      at: { source: YAML, line: lineOf(EXAMPLE, YAML, '      repository: acme/infra'), column: 7 },
+    });
+  });
+
+  test('`ref` and `environment` may be lists; `jobWorkflowRef` and `audience` are read; the fields left out do not restrict', () => {
+    const dir = copyExample();
+    addServiceAccount(dir, '      repository: acme/web\n      ref: refs/heads/main\n');
+    edit(dir, YAML, '      ref: refs/heads/main\n      environment: production\n', '      ref: [refs/heads/main, refs/tags/v1]\n      environment: [production, production-eu]\n      jobWorkflowRef: acme/infra/.github/workflows/apply.yml@refs/heads/main\n      audience: https://parapet.acme.example\n');
+    const result = validate(dir);
+    assert.deepEqual(result.issues.map((i) => formatIssue(i)), []);
+    assert.ok(result.ok);
+    const deployer = result.value.serviceAccounts.get('deployer')?.github;
+    assert.deepEqual(deployer?.refs, ['refs/heads/main', 'refs/tags/v1']);
+    assert.deepEqual(deployer?.environments, ['production', 'production-eu']);
+    assert.equal(deployer?.jobWorkflowRef, 'acme/infra/.github/workflows/apply.yml@refs/heads/main');
+    assert.equal(deployer?.audience, 'https://parapet.acme.example');
+    const previewer = result.value.serviceAccounts.get('previewer')?.github;
+    assert.deepEqual(previewer && { ...previewer, at: undefined }, { repository: 'acme/web', refs: ['refs/heads/main'], at: undefined });
+  });
+
+  test('a service account without `github` is valid: no workflow run can act as it', () => {
+    const dir = copyExample();
+    edit(dir, YAML, TRUST, '');
+    const result = validate(dir);
+    assert.ok(result.ok);
+    assert.equal(result.value.serviceAccounts.get('deployer')?.github, undefined);
+  });
+
+  test('unknown-field: a misspelt field of `github`, with a suggestion', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '      environment: production\n', '      enviroment: production\n');
+    const issue = expectError(validate(dir), 'unknown-field', YAML, line);
+    assert.equal(issue.message, 'service account `deployer`: `github`: unknown field `enviroment`: did you mean `environment`');
+    assert.equal(issue.path, '$.serviceAccounts.deployer.github.enviroment');
+  });
+
+  test('missing-field: `github` without a repository', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '      repository: acme/infra\n      ref:', '      ref:');
+    const issue = expectError(validate(dir), 'missing-field', YAML, line);
+    assert.equal(issue.message, 'service account `deployer`: `github`: missing `repository`');
+  });
+
+  test('wrong-type: `github` is not a map; a ref that is a number; an empty list of environments', () => {
+    const dir = copyExample();
+    edit(dir, YAML, TRUST, '    github: acme/infra\n');
+    const line = lineOf(dir, YAML, '    github: acme/infra');
+    assert.match(expectError(validate(dir), 'wrong-type', YAML, line).message, /`github` must be a map, not the string `acme\/infra`/);
+    const other = copyExample();
+    const refLine = edit(other, YAML, 'ref: refs/heads/main', 'ref: 12');
+    const envLine = edit(other, YAML, 'environment: production', 'environment: []');
+    const result = validate(other);
+    assert.match(expectError(result, 'wrong-type', YAML, refLine).message, /`ref` must be a string, not the number `12`/);
+    assert.match(expectError(result, 'wrong-type', YAML, envLine).message, /`environment` is an empty list, which no workflow run matches/);
+  });
+
+  test('bad-github-repository: not `owner/name`; a URL says what to write; a wildcard is refused', () => {
+    for (const [written, message] of [
+      ['acme', /`acme` is not a GitHub repository: expected `owner\/name`/],
+      ['acme/infra/extra', /is not a GitHub repository/],
+      ['-acme/infra', /is not a GitHub repository/],
+      ['https://github.com/acme/infra', /`https:\/\/github.com\/acme\/infra` is a URL: write the repository as `acme\/infra`/],
+      ['acme/*', /wildcards are not supported: every value is matched exactly/],
+    ] as const) {
+      const dir = copyExample();
+      const line = edit(dir, YAML, 'repository: acme/infra', `repository: "${written}"`);
+      const issue = expectError(validate(dir), 'bad-github-repository', YAML, line);
+      assert.match(issue.message, message);
+      assert.equal(issue.path, '$.serviceAccounts.deployer.github.repository');
+    }
+  });
+
+  test('bad-github-ref: a branch name that is not a full ref, with the ref to write; a wildcard; an empty part', () => {
+    for (const [written, message] of [
+      ['main', /`main` is not a full git ref, which the token's `ref` claim always is: write `refs\/heads\/main`/],
+      ['heads/main', /write `refs\/heads\/main`/],
+      ['refs/heads/*', /wildcards are not supported/],
+      ['refs/heads//main', /expected `refs\/` and a path of non-empty parts/],
+    ] as const) {
+      const dir = copyExample();
+      const line = edit(dir, YAML, 'ref: refs/heads/main', `ref: [refs/tags/v1, "${written}"]`);
+      const issue = expectError(validate(dir), 'bad-github-ref', YAML, line);
+      assert.match(issue.message, message);
+      assert.equal(issue.path, '$.serviceAccounts.deployer.github.ref[1]');
+    }
+  });
+
+  test('bad-github-environment, bad-github-workflow-ref, bad-audience', () => {
+    const dir = copyExample();
+    const envLine = edit(dir, YAML, 'environment: production', 'environment: "prod*"\n      jobWorkflowRef: acme/infra/apply.yml\n      audience: "two words"');
+    const result = validate(dir);
+    assert.match(expectError(result, 'bad-github-environment', YAML, envLine).message, /`prod\*` is not an environment name: wildcards are not supported/);
+    assert.match(
+      expectError(result, 'bad-github-workflow-ref', YAML, envLine + 1).message,
+      /`acme\/infra\/apply.yml` is not a workflow ref: expected `owner\/name\/.github\/workflows\/FILE.yml@REF`/,
+    );
+    assert.match(expectError(result, 'bad-audience', YAML, envLine + 2).message, /`two words` is not an audience/);
+  });
+
+  test('ambiguous-github-trust: a second service account that the deployer\'s token would also match', () => {
+    const dir = copyExample();
+    // no environment: any run of acme/infra on main, the deployer's included
+    const line = addServiceAccount(dir, '      repository: acme/infra\n      ref: [refs/heads/release, refs/heads/main]\n');
+    const issue = expectError(validate(dir), 'ambiguous-github-trust', YAML, line);
+    assert.equal(
+      issue.message,
+      `service account \`previewer\`: a workflow run of \`acme/infra\` on \`refs/heads/main\` in environment \`production\` would match both \`deployer\` (line ${lineOf(dir, YAML, '      repository: acme/infra')}) and \`previewer\`: ` +
+        'a token must act as one service account: give them different `ref`, `environment` or `jobWorkflowRef` values',
+    );
+  });
+
+  test('ambiguous-github-trust: GitHub\'s names are case-insensitive, so `Acme/Infra` is the same repository', () => {
+    const dir = copyExample();
+    const line = addServiceAccount(dir, '      repository: Acme/Infra\n      environment: production\n');
+    expectError(validate(dir), 'ambiguous-github-trust', YAML, line);
+  });
+
+  test('not ambiguous: the same repository and ref in another environment, or another workflow', () => {
+    const dir = copyExample();
+    addServiceAccount(dir, '      repository: acme/infra\n      ref: refs/heads/main\n      environment: staging\n');
+    assert.deepEqual(validate(dir).issues.map((i) => formatIssue(i)), []);
+    const other = copyExample();
+    addServiceAccount(other, '      repository: acme/infra\n      jobWorkflowRef: acme/infra/.github/workflows/preview.yml@refs/heads/main\n');
+    edit(other, YAML, '      environment: production\n', '      environment: production\n      jobWorkflowRef: acme/infra/.github/workflows/apply.yml@refs/heads/main\n');
+    assert.deepEqual(validate(other).issues.map((i) => formatIssue(i)), []);
+  });
+
+  test('unrestricted-github-trust: a repository alone lets any branch or pull request act as the service account (a warning)', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '      ref: refs/heads/main\n      environment: production\n', '');
+    const issue = expectWarning(validate(dir), 'unrestricted-github-trust', YAML, lineOf(dir, YAML, '      repository: acme/infra'));
+    assert.match(issue.message, /service account `deployer`: any workflow run of `acme\/infra`, on any branch, tag or pull request, can act as it/);
+  });
+});

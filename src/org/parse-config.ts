@@ -4,11 +4,12 @@
  * the model is returned only when there is no error.
  *
  *   read parapet.yaml → read its shape → parse the policy files → check names → check the tree →
- *   check the SCP chains → build the model
+ *   check the SCP chains → check the service accounts' GitHub trusts → build the model
  */
 import type { ConfigIssue } from './config-issue.ts';
 import { buildOrgConfig } from './build-org-config.ts';
 import { checkAccounts } from './check-accounts.ts';
+import { checkGitHubTrusts } from './check-github-trusts.ts';
 import { checkGuardrailChains } from './check-guardrail-chains.ts';
 import { checkReferences } from './check-references.ts';
 import { loadPolicyFiles } from './load-policy-files.ts';
@@ -48,6 +49,7 @@ export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}
     ...checkReferences(shape.draft),
     ...checkAccounts(shape.draft),
     ...checkGuardrailChains(shape.draft, policies.guardrails),
+    ...checkGitHubTrusts(shape.draft),
   ];
   const sorted = capConfigIssues(sortIssues(issues));
   if (hasErrors(sorted)) return { ok: false, issues: sorted };

@@ -8,6 +8,7 @@ import { isAccountId } from '../policy/index.ts';
 import type { ConfigIssue, ConfigIssueCode, Position } from './config-issue.ts';
 import { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';
 import { describeYamlNode } from './describe-yaml-node.ts';
+import { readGitHubTrust } from './read-github-trust.ts';
 import { readYamlMap } from './read-yaml-map.ts';
 import type {
   DraftAccount,
@@ -36,7 +37,7 @@ const ACCOUNT_FIELDS = ['id', 'name', 'tags', 'guardrails', 'resourceGuardrails'
 const PERMISSION_SET_FIELDS = ['policies', 'boundary', 'sessionDuration'];
 const GROUP_FIELDS = ['members'];
 const ASSIGNMENT_FIELDS = ['group', 'permissionSet', 'accounts', 'eligible'];
-const SERVICE_ACCOUNT_FIELDS = ['permissionSet', 'accounts'];
+const SERVICE_ACCOUNT_FIELDS = ['permissionSet', 'accounts', 'github'];
 
 /**
  * AWS Organizations' pattern for an organization id (API reference, `Organization` data type,
@@ -440,11 +441,13 @@ function readServiceAccounts(r: Reader, node: YamlNode): DraftServiceAccount[] {
     if (fields === undefined) continue;
     const permissionSet = r.required(fields, 'permissionSet', entry.value.at, path, what);
     const accounts = r.required(fields, 'accounts', entry.value.at, path, what);
+    const github = fields.get('github');
     out.push({
       name: entry.key,
       at: entry.keyAt,
       permissionSet: permissionSet === undefined ? undefined : r.name(permissionSet.value, [...path, 'permissionSet'], `${what}: \`permissionSet\``),
       accounts: accounts === undefined ? [] : r.names(accounts.value, [...path, 'accounts'], `${what}: \`accounts\``),
+      github: github === undefined ? undefined : readGitHubTrust(github.value, [...path, 'github'], what, (code, message, at, where, severity) => r.add(code, message, at, where, severity)),
     });
   }
   return out;

@@ -16,6 +16,7 @@ export interface ActiveConfiguration {
   readonly hash: string;
   readonly author: string;
   readonly appliedAt: string;
+  readonly message?: string | undefined;
   readonly config: OrgConfig;
   readonly directory: Directory;
 }
@@ -43,6 +44,7 @@ export function loadConfigVersion(version: ConfigVersion): ActiveConfiguration {
     hash: version.hash,
     author: version.author,
     appliedAt: version.appliedAt,
+    ...(version.message === undefined ? {} : { message: version.message }),
     config: parsed.value,
     directory: configDirectory(parsed.value),
   };

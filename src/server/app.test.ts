@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { SignJWT, base64url } from 'jose';
 import { ErrorBody } from '../contract/error-body.ts';
 import { CREDENTIAL_AUDIENCE, issueCredential } from '../identity/credential.ts';
-import { createMemoryKeyRing } from '../identity/key-ring.ts';
+import { generateSigningKey, type KeyRing } from '../identity/key-ring.ts';
 import { ERROR_CODES } from '../policy/index.ts';
 import { FAILURE_STATUS } from '../cli/exit-status.ts';
 import { HTTP_STATUS } from './errors.ts';
@@ -112,7 +112,8 @@ describe('authentication', () => {
     const none = `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${payload}.`;
     assert.match(assertError(await whoami(none), 'unauthenticated', 401).error.message, /only ES256/);
 
-    const otherRing = await createMemoryKeyRing();
+    const other = await generateSigningKey();
+    const otherRing: KeyRing = { signingKey: () => Promise.resolve(other.key), publicKeys: () => Promise.resolve({ keys: [other.publicJwk] }) };
     const otherKey = await issueCredential(otherRing, { jti: 'x', sub: 'alice@acme.example', use: 'sign-in', authTime: 0 }, { issuer: ISSUER, now, lifetimeSeconds: 60 });
     assert.match(assertError(await whoami(otherKey.token), 'unauthenticated', 401).error.message, /key this server does not know/);
 
@@ -154,10 +155,10 @@ describe('authentication', () => {
     const first = await userCredential({ sub: 'bob@acme.example' });
     const second = await userCredential({ sub: 'bob@acme.example' });
     assert.equal((await whoami(first.token)).statusCode, 200);
-    server.context.revocations.revokeCredential(first.claims.jti);
+    await server.context.revocations.revokeCredential(first.claims.jti, 'test');
     assert.match(assertError(await whoami(first.token), 'unauthenticated', 401).error.message, /revoked/);
     assert.equal((await whoami(second.token)).statusCode, 200);
-    server.context.revocations.revokeSubject('bob@acme.example', Math.floor(now.getTime() / 1000));
+    await server.context.revocations.revokeSubject('bob@acme.example', Math.floor(now.getTime() / 1000), 'test');
     assertError(await whoami(second.token), 'unauthenticated', 401);
   });
 });

@@ -17,7 +17,7 @@
  * `aws:MultiFactorAuthPresent` believes something about the subject the server does not, and
  * saying so is clearer than silently answering another question (docs/decision-api.md).
  */
-import { actionChecker, contextKeyType, rcpServices } from '../catalog/catalog-wiring.ts';
+import { actionChecker, contextKeyType, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import type { CredentialClaims } from '../identity/credential.ts';
 import { accessCompiler, type AccessCompiler, type CompiledAccess } from '../analysis/access-compiler.ts';
 import { principalSession, sessionFactsOf, type PrincipalSession } from '../analysis/principal-session.ts';
@@ -169,9 +169,11 @@ function sessionSubjectOf(state: VersionState, claims: CredentialClaims): Sessio
   const { access } = resolved.value;
   const attributes = directory.attributesOf(claims.sub);
   if (attributes !== undefined && !attributes.active) throw new ParapetError('forbidden', `user \`${claims.sub}\` is deactivated in the directory`);
-  // an eligible assignment counts: the session was granted just in time, which the sessions' side checked
-  if (access.sources.length === 0) {
-    throw new ParapetError('forbidden', `user \`${claims.sub}\` no longer holds permission set \`${claims.permissionSet}\` in account \`${access.account.name}\` (${version})`, {
+  // standing holdings only, as POST /v1/sessions issues them: an assignment made eligible since
+  // needs just-in-time elevation, which a session issued before cannot stand for
+  if (!access.standing) {
+    const how = access.eligible ? 'is only eligible for' : 'no longer holds';
+    throw new ParapetError('forbidden', `user \`${claims.sub}\` ${how} permission set \`${claims.permissionSet}\` in account \`${access.account.name}\` (${version})`, {
       details: { account: claims.account, permissionSet: claims.permissionSet, configVersion: state.active.version },
     });
   }

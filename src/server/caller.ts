@@ -8,9 +8,27 @@ export type Caller =
   /** a person, with a sign-in credential (after SSO) or a session credential (one account, one permission set) */
   | { readonly kind: 'user'; readonly user: string; readonly claims: CredentialClaims }
   /** a service account of the active configuration (CI, an enforcement point) */
-  | { readonly kind: 'service-account'; readonly name: string; readonly via: 'parapet-credential' | 'github-actions' }
+  | {
+      readonly kind: 'service-account';
+      readonly name: string;
+      readonly via: 'parapet-credential' | 'github-actions';
+      /** with `github-actions`: the run that acts, from its verified token (for the audit trail and an apply's author) */
+      readonly workflowRun?: WorkflowRun;
+    }
   /** the one-time bootstrap token of a server that has no configuration yet: it may apply, once */
   | { readonly kind: 'bootstrap' };
+
+/** a GitHub Actions workflow run, as its OIDC token's claims name it */
+export interface WorkflowRun {
+  readonly repository: string;
+  readonly ref?: string;
+  readonly environment?: string;
+  readonly workflow?: string;
+  readonly runId?: string;
+  /** the GitHub user who triggered the run */
+  readonly actor?: string;
+  readonly sha?: string;
+}
 
 /** a token read from the Authorization header, with its unverified payload for routing only */
 export interface PresentedToken {

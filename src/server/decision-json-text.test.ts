@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { accessCompiler } from '../analysis/access-compiler.ts';
 import { parseAccessTests } from '../analysis/index.ts';
 import { principalSession, sessionFactsOf } from '../analysis/principal-session.ts';
-import { actionChecker, contextKeyType, rcpServices } from '../catalog/catalog-wiring.ts';
+import { actionChecker, contextKeyType, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { acmeFiles, parseValid, ACME_DIR } from '../org/acme-variant.test-support.ts';
 import { configDirectory } from '../org/index.ts';
 import { createDecider } from '../policy/index.ts';

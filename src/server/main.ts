@@ -8,12 +8,17 @@
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
-import { createMemoryKeyRing } from '../identity/key-ring.ts';
-import { createRevocationList } from '../identity/revocation-list.ts';
+import { createGitHubActionsVerifier } from '../identity/github-actions-token.ts';
+import { resolveKeyEncryptionKey } from '../identity/key-encryption-key.ts';
+import { createStoredKeyRing, type StoredKeyRing } from '../identity/stored-key-ring.ts';
+import { createStoredRevocationList, type StoredRevocationList } from '../identity/stored-revocation-list.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { buildApp } from './app.ts';
+import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
+import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
+import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
@@ -28,22 +33,32 @@ export interface StartServerOptions {
   readonly listen?: boolean | undefined;
 }
 
+/** the context of a server process: its keys and revocations follow the shared database */
+export interface ServerProcessContext extends ServerContext {
+  readonly keys: StoredKeyRing;
+  readonly revocations: StoredRevocationList;
+}
+
 export interface RunningServer {
   readonly app: ZodApp;
-  readonly context: ServerContext;
+  readonly context: ServerProcessContext;
   /** where it listens, e.g. `http://127.0.0.1:8080` (the bound port when 0 was asked) */
   readonly url: string | undefined;
+  /** what the start did about the configuration: the bootstrap token to print once, a version applied from --config, warnings */
+  readonly prepared: PreparedConfiguration;
   stop(): Promise<void>;
 }
 
-export async function createServerContext(settings: ServerSettings, options: StartServerOptions = {}): Promise<ServerContext> {
+export async function createServerContext(settings: ServerSettings, options: StartServerOptions = {}): Promise<ServerProcessContext> {
   if (settings.database.kind === 'sqlite') mkdirSync(settings.stateDir, { recursive: true, mode: 0o700 });
+  // before the database is opened: a process that could not read the shared signing keys must not start
+  const keyEncryptionKey = resolveKeyEncryptionKey({ given: settings.keyEncryptionKey, database: settings.database.kind, stateDir: settings.stateDir });
   const store = await openStore(settings.database);
   try {
     await store.migrate();
     const clock = options.clock ?? (() => new Date());
-    const keys = await createMemoryKeyRing();
-    const revocations = createRevocationList();
+    const keys = await createStoredKeyRing({ store, keyEncryptionKey, clock, rotationSeconds: settings.keyRotationSeconds });
+    const revocations = await createStoredRevocationList({ store, clock });
     const config = createActiveConfigHolder(store);
     await config.refresh();
     return {
@@ -54,7 +69,14 @@ export async function createServerContext(settings: ServerSettings, options: Sta
       keys,
       revocations,
       config,
-      authenticators: [parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock })],
+      authenticators: [
+        parapetCredentialAuthenticator({ issuer: settings.publicUrl, keys, revocations, clock }),
+        githubActionsAuthenticator({
+          verifier: createGitHubActionsVerifier({ issuer: settings.githubIssuer, audience: settings.githubAudience, clock }),
+          config,
+        }),
+        bootstrapAuthenticator(store),
+      ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
     };
   } catch (error) {
@@ -67,23 +89,33 @@ export async function startServer(settings: ServerSettings, options: StartServer
   const context = await createServerContext(settings, options);
   const logger = options.logger ?? { level: settings.logLevel, redact: [...REDACTED_LOG_PATHS] };
   let app: ZodApp;
+  let prepared: PreparedConfiguration;
   try {
+    prepared = await prepareConfiguration(context);
     app = await buildApp(context, { logger });
   } catch (error) {
     await context.store.close();
     throw error;
   }
+  for (const warning of prepared.warnings) app.log.warn(warning);
   // every process follows the shared database: new configuration versions (and revocations)
   const poll = setInterval(() => {
     context.config.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'cannot read the active configuration version'));
   }, settings.pollMilliseconds);
   poll.unref();
+  // revocations made through any process are refused by every process within one interval; keys rotate
+  const follow = setInterval(() => {
+    context.revocations.poll().catch((error: unknown) => app.log.error({ err: error }, 'cannot read new revocations'));
+    context.keys.refresh().catch((error: unknown) => app.log.error({ err: error }, 'cannot read the signing keys'));
+  }, settings.pollMilliseconds);
+  follow.unref();
   let url: string | undefined;
   if (options.listen ?? true) {
     try {
       await app.listen({ host: settings.host, port: settings.port });
     } catch (error) {
       clearInterval(poll);
+      clearInterval(follow);
       await app.close();
       await context.store.close();
       throw error;
@@ -96,9 +128,11 @@ export async function startServer(settings: ServerSettings, options: StartServer
     app,
     context,
     url,
+    prepared,
     stop() {
       stopping ??= (async () => {
         clearInterval(poll);
+        clearInterval(follow);
         await app.close();
         await context.store.close();
       })();

@@ -10,6 +10,9 @@ import type { StoreOptions } from '../store/index.ts';
 import { startServer, type RunningServer } from './main.ts';
 import { resolveServerSettings, type SettingsInput } from './server-settings.ts';
 
+/** the key encryption key of test servers given a database: several of them may share it, so one key */
+export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export interface TestServerOptions {
   readonly database?: StoreOptions | undefined;
   readonly clock?: (() => Date) | undefined;
@@ -30,6 +33,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       port: 0,
       publicUrl: 'http://parapet.test',
       logLevel: 'silent',
+      // servers given one database share it, so they share its key encryption key too
+      ...(options.database === undefined ? {} : { keyEncryptionKey: TEST_KEY_ENCRYPTION_KEY }),
       ...(options.database?.kind === 'postgres' ? { databaseUrl: options.database.url } : {}),
       ...options.settings,
     },

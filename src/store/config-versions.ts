@@ -11,6 +11,7 @@
  * read the winner's version in the first place.
  */
 import { ParapetError } from '../policy/index.ts';
+import { consumeBootstrapToken } from './bootstrap-tokens.ts';
 import type { ConfigVersionsTable } from './database.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
 import type { Store } from './store.ts';
@@ -25,10 +26,12 @@ export interface ConfigVersion {
   readonly snapshot: string;
   /** the plan report against the previous version, as JSON text */
   readonly planReport: string;
+  /** what the applier said about the change, if anything */
+  readonly message?: string | undefined;
 }
 
 /** a version without its documents: what a history listing shows */
-export type ConfigVersionSummary = Pick<ConfigVersion, 'version' | 'hash' | 'author' | 'appliedAt'>;
+export type ConfigVersionSummary = Pick<ConfigVersion, 'version' | 'hash' | 'author' | 'appliedAt' | 'message'>;
 
 export interface AppendConfigVersion {
   readonly hash: string;
@@ -36,8 +39,14 @@ export interface AppendConfigVersion {
   readonly appliedAt: Date;
   readonly snapshot: string;
   readonly planReport: string;
+  readonly message?: string | undefined;
   /** the active version the caller planned against (0: none yet); any other fails with `conflict` */
   readonly expectVersion?: number | undefined;
+  /**
+   * the hash of the bootstrap token this apply was made with: it is consumed in the same
+   * transaction as the append, so a token makes one version at most, even with racing applies
+   */
+  readonly bootstrapTokenHash?: string | undefined;
 }
 
 /** without `expectVersion` an append that loses a race tries again on top of the winner, this often */
@@ -72,6 +81,7 @@ async function insertNext(store: Store, input: AppendConfigVersion): Promise<num
         details: { expectVersion: input.expectVersion, activeVersion: current },
       });
     }
+    if (input.bootstrapTokenHash !== undefined) await consumeBootstrapToken(tx, input.bootstrapTokenHash, input.appliedAt);
     const row: ConfigVersionsTable = {
       version: current + 1,
       hash: input.hash,
@@ -79,6 +89,7 @@ async function insertNext(store: Store, input: AppendConfigVersion): Promise<num
       applied_at: input.appliedAt.toISOString(),
       snapshot: input.snapshot,
       plan_report: input.planReport,
+      message: input.message ?? null,
     };
     const inserted = await tx.insertInto('config_versions').values(row).returning('version').executeTakeFirstOrThrow();
     return inserted.version;
@@ -112,10 +123,10 @@ export async function listConfigVersions(store: Store, options: ListConfigVersio
     throw new ParapetError('invalid-input', `the limit must be a whole number from 1 to ${MAX_LIST_LIMIT}: \`${options.limit}\``);
   }
   if (options.before !== undefined) checkVersionNumber(options.before, 'before', 1);
-  let query = store.db.selectFrom('config_versions').select(['version', 'hash', 'author', 'applied_at']);
+  let query = store.db.selectFrom('config_versions').select(['version', 'hash', 'author', 'applied_at', 'message']);
   if (options.before !== undefined) query = query.where('version', '<', options.before);
   const rows = await query.orderBy('version', 'desc').limit(options.limit).execute();
-  return rows.map((row) => ({ version: row.version, hash: row.hash, author: row.author, appliedAt: row.applied_at }));
+  return rows.map((row) => ({ version: row.version, hash: row.hash, author: row.author, appliedAt: row.applied_at, ...(row.message === null ? {} : { message: row.message }) }));
 }
 
 function checkVersionNumber(value: number, what: string, min: number): void {
@@ -132,5 +143,6 @@ function toConfigVersion(row: ConfigVersionsTable): ConfigVersion {
     appliedAt: row.applied_at,
     snapshot: row.snapshot,
     planReport: row.plan_report,
+    ...(row.message === null ? {} : { message: row.message }),
   };
 }

@@ -4,8 +4,14 @@
  * either. Times are ISO 8601 UTC text (sortable, the same bytes on both); JSON documents are text,
  * so the bytes a hash was computed over are the bytes kept.
  */
+import type { Generated } from 'kysely';
+
 export interface Database {
   readonly config_versions: ConfigVersionsTable;
+  readonly signing_keys: SigningKeysTable;
+  readonly credentials: CredentialsTable;
+  readonly revocations: RevocationsTable;
+  readonly bootstrap_tokens: BootstrapTokensTable;
 }
 
 export interface ConfigVersionsTable {
@@ -16,4 +22,62 @@ export interface ConfigVersionsTable {
   readonly applied_at: string;
   readonly snapshot: string;
   readonly plan_report: string;
+  /** what the applier said about the change; null when nothing */
+  readonly message: string | null;
+}
+
+export interface BootstrapTokensTable {
+  /** `sha256:` and the hex SHA-256 of the token: the token itself is never stored */
+  readonly token_hash: string;
+  readonly created_at: string;
+  /** set by the apply that used it, in the same transaction as that apply's append */
+  readonly consumed_at: string | null;
+}
+
+export interface SigningKeysTable {
+  readonly kid: string;
+  /** 1, 2, 3, …: unique, so of two processes rotating at once exactly one inserts the next key */
+  readonly generation: number;
+  /** the public JWK, as JSON text */
+  readonly public_jwk: string;
+  /** the private JWK, AES-256-GCM under the key encryption key (ciphertext and tag), base64 */
+  readonly private_jwk_encrypted: string;
+  /** the 12-byte GCM nonce, base64 */
+  readonly nonce: string;
+  readonly created_at: string;
+  /** from when it signs: published before it is used, so every verifier knows it first */
+  readonly signing_from: string;
+  /** until when it stays in the JWKS; null while it is the newest key */
+  readonly published_until: string | null;
+}
+
+export interface CredentialsTable {
+  /** the credential's `jti` */
+  readonly jti: string;
+  /** the user (an e-mail address), or `service-account:NAME` */
+  readonly subject: string;
+  readonly use: string;
+  /** session credentials: the account id and the permission set */
+  readonly account: string | null;
+  readonly permission_set: string | null;
+  /** the sign-in credential a session was made from */
+  readonly parent: string | null;
+  readonly issued_at: string;
+  readonly expires_at: string;
+  readonly revoked_at: string | null;
+  readonly revoked_by: string | null;
+}
+
+export interface RevocationsTable {
+  /** increasing: each process reads the revocations after the last id it has seen */
+  readonly id: Generated<number>;
+  /** `credential`: one credential (and the sessions made from it); `subject`: every credential of a user issued at or before `issued_before` */
+  readonly kind: string;
+  readonly credential_id: string | null;
+  readonly subject: string | null;
+  readonly issued_before: string | null;
+  /** when the revoked credential expires anyway: after that the revocation need not be kept in memory */
+  readonly expires_at: string | null;
+  readonly revoked_by: string;
+  readonly revoked_at: string;
 }

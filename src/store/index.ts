@@ -19,3 +19,7 @@ export {
   type ConfigVersionSummary,
   type ListConfigVersions,
 } from './config-versions.ts';
+export { listPublishedSigningKeys, addSigningKey, type AddSigningKey, type StoredSigningKey } from './signing-keys.ts';
+export { recordCredential, findCredential, listLiveCredentials, MAX_LIVE_CREDENTIALS, type IssuedCredential } from './credentials.ts';
+export { appendRevocation, revocationsAfter, liveRevocations, REVOCATION_PAGE, type NewRevocation, type Revocation } from './revocations.ts';
+export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';

@@ -3,7 +3,7 @@
  * code (not files read at run time), so the built package and the tests run the same list. Never
  * edit a migration that has shipped: add the next one. Names sort in the order they run.
  */
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-config-versions': {
@@ -17,6 +17,71 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn('snapshot', 'text', (column) => column.notNull())
         .addColumn('plan_report', 'text', (column) => column.notNull())
         .addCheckConstraint('config_versions_version_positive', sql`version > 0`)
+        .execute();
+    },
+  },
+  // apply (#8): the message an apply may carry, and the one-time bootstrap tokens (only their SHA-256)
+  '0002-config-apply': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('config_versions').addColumn('message', 'text').execute();
+      await db.schema
+        .createTable('bootstrap_tokens')
+        .addColumn('token_hash', 'text', (column) => column.primaryKey())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('consumed_at', 'text')
+        .execute();
+    },
+  },
+  '0003-signing-keys': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (column) => column.primaryKey())
+        .addColumn('generation', 'integer', (column) => column.notNull().unique())
+        .addColumn('public_jwk', 'text', (column) => column.notNull())
+        .addColumn('private_jwk_encrypted', 'text', (column) => column.notNull())
+        .addColumn('nonce', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('signing_from', 'text', (column) => column.notNull())
+        .addColumn('published_until', 'text')
+        .addCheckConstraint('signing_keys_generation_positive', sql`generation > 0`)
+        .execute();
+    },
+  },
+  '0004-credentials-and-revocations': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('credentials')
+        .addColumn('jti', 'text', (column) => column.primaryKey())
+        .addColumn('subject', 'text', (column) => column.notNull())
+        .addColumn('use', 'text', (column) => column.notNull())
+        .addColumn('account', 'text')
+        .addColumn('permission_set', 'text')
+        .addColumn('parent', 'text')
+        .addColumn('issued_at', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'text')
+        .addColumn('revoked_by', 'text')
+        .addCheckConstraint('credentials_use_known', sql`use in ('sign-in', 'session', 'service')`)
+        .execute();
+      await db.schema.createIndex('credentials_subject').on('credentials').columns(['subject', 'expires_at']).execute();
+      await db.schema.createIndex('credentials_parent').on('credentials').column('parent').execute();
+      // an increasing id that every process reads past: SERIAL on PostgreSQL, the rowid on SQLite
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('revocations')
+        .addColumn('id', postgres ? 'serial' : 'integer', (column) => (postgres ? column.primaryKey() : column.primaryKey().autoIncrement()))
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('credential_id', 'text')
+        .addColumn('subject', 'text')
+        .addColumn('issued_before', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('revoked_by', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'text', (column) => column.notNull())
+        .addCheckConstraint(
+          'revocations_kind_fields',
+          sql`(kind = 'credential' and credential_id is not null) or (kind = 'subject' and subject is not null and issued_before is not null)`,
+        )
         .execute();
     },
   },

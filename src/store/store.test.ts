@@ -10,8 +10,10 @@ import {
   activeConfigVersion,
   appendConfigVersion,
   getConfigVersion,
+  isBootstrapTokenUsable,
   listConfigVersions,
   MIGRATION_NAMES,
+  storeBootstrapToken,
   openStore,
   type AppendConfigVersion,
   type ConfigVersionSummary,
@@ -120,6 +122,34 @@ for (const database of databases) {
           [[7, 6, 5], [4, 3, 2], [1]],
         );
         assert.deepEqual(pages[0]?.[0], { version: 7, hash: version(7).hash, author: 'author-7', appliedAt: '2026-12-06T12:00:07.000Z' });
+      });
+    });
+
+    test('a message is kept with its version and listed with it; no message reads back as none', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        await appendConfigVersion(store, version(1, { message: 'first: ünïcødé' }));
+        await appendConfigVersion(store, version(2));
+        assert.equal((await getConfigVersion(store, 1))?.message, 'first: ünïcødé');
+        assert.equal('message' in ((await getConfigVersion(store, 2)) ?? {}), false);
+        assert.deepEqual((await listConfigVersions(store, { limit: 10 })).map((v) => v.message), [undefined, 'first: ünïcødé']);
+      });
+    });
+
+    test('a bootstrap token is consumed with the append it makes; an append with a used or unknown one stores nothing', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const at = new Date(Date.UTC(2026, 11, 6));
+        await storeBootstrapToken(store, 'sha256:token-a', at);
+        assert.equal(await isBootstrapTokenUsable(store, 'sha256:token-a'), true);
+        assert.equal(await isBootstrapTokenUsable(store, 'sha256:unknown'), false);
+        assert.equal(await appendConfigVersion(store, version(1, { bootstrapTokenHash: 'sha256:token-a', expectVersion: 0 })), 1);
+        assert.equal(await isBootstrapTokenUsable(store, 'sha256:token-a'), false);
+        const refused = (error: unknown) => error instanceof ParapetError && error.code === 'unauthenticated';
+        await assert.rejects(appendConfigVersion(store, version(2, { bootstrapTokenHash: 'sha256:token-a' })), refused);
+        await assert.rejects(appendConfigVersion(store, version(2, { bootstrapTokenHash: 'sha256:unknown' })), refused);
+        // the failed appends rolled back whole: no version, and the token row as the first apply left it
+        assert.deepEqual(await allVersions(store), [1]);
+        const rows = await store.db.selectFrom('bootstrap_tokens').selectAll().execute();
+        assert.deepEqual(rows, [{ token_hash: 'sha256:token-a', created_at: at.toISOString(), consumed_at: version(1).appliedAt.toISOString() }]);
       });
     });
 

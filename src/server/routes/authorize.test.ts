@@ -10,7 +10,7 @@ import { SignJWT, base64url } from 'jose';
 import { AuthorizeBatchResponse, AuthorizeResponse, MAX_BATCH_REQUESTS, type DecisionValue } from '../../contract/authorize.ts';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { CREDENTIAL_AUDIENCE, issueCredential } from '../../identity/credential.ts';
-import { createMemoryKeyRing } from '../../identity/key-ring.ts';
+import { generateSigningKey } from '../../identity/key-ring.ts';
 import type { Decision } from '../../policy/index.ts';
 import { acmeFiles, editFiles } from '../../org/acme-variant.test-support.ts';
 import { applyConfigFiles, startAcmeServer, testCredential, TEST_ISSUER, type TestCredential } from '../acme-server.test-support.ts';
@@ -95,11 +95,11 @@ describe('deciding for one\'s own session', () => {
     assert.deepEqual(denies, ['permissionBoundary:NoDataDestructionOrPolicyChanges']);
   });
 
-  test('MFA comes from the credential: an elevated admin terminates a production instance only with MFA', async () => {
-    const request = { request: { action: 'ec2:TerminateInstances', resource: 'arn:aws:ec2:eu-west-1:400000000001:instance/i-0123456789abcdef0', context: IN_REGION } };
-    const withMfa = decided(await authorize(request, await session({ permissionSet: 'admin', mfaSecondsAgo: 30 })));
+  test('MFA comes from the credential: a developer deletes a production table backup only with MFA', async () => {
+    const request = { request: { action: 'dynamodb:DeleteBackup', resource: 'arn:aws:dynamodb:eu-west-1:400000000001:table/payments/backup/01', context: IN_REGION } };
+    const withMfa = decided(await authorize(request, await session({ mfaSecondsAgo: 30 })));
     assert.equal(withMfa.decision.decision, 'Allow');
-    const without = decided(await authorize(request, await session({ permissionSet: 'admin', mfaSecondsAgo: undefined })));
+    const without = decided(await authorize(request, await session({ mfaSecondsAgo: undefined })));
     assert.equal(without.decision.decision, 'ExplicitDeny');
     assert.ok(without.decision.causes.some((c) => c.kind === 'explicit-deny' && c.statement.sid === 'DenyDestructiveWithoutMFA'));
   });
@@ -202,7 +202,7 @@ describe('who may ask', () => {
     const expired = await session({ at: new Date(now.getTime() - 7200_000), lifetimeSeconds: 3600 });
     refused(await authorize(request, expired), 'unauthenticated', 401);
     const revoked = await testCredential(server);
-    server.context.revocations.revokeCredential(revoked.claims.jti);
+    await server.context.revocations.revokeCredential(revoked.claims.jti, 'test');
     refused(await authorize(request, revoked.token), 'unauthenticated', 401);
     for (const forged of await forgedCredentials()) refused(await authorize(request, forged), 'unauthenticated', 401);
   });
@@ -214,6 +214,8 @@ describe('who may ask', () => {
       { user: 'mallory@acme.example' },
       // carol is a checkout developer: she does not hold developer in payments-prod
       { user: 'carol@acme.example' },
+      // alice is only eligible for admin in payments-prod: it needs just-in-time elevation
+      { permissionSet: 'admin' },
     ]) {
       const body = refused(await authorize(request, await session(options)), 'forbidden', 403);
       assert.match(body.error.message, /configuration version 1/);
@@ -275,7 +277,7 @@ describe('an enforcement point asks about a subject (SubjectAccessReview)', () =
   test('a subject credential that is expired, revoked or forged is invalid input located at the subject, never a decision', async () => {
     const caller = await session({ use: 'service' });
     const revoked = await testCredential(server, { user: 'bob@acme.example' });
-    server.context.revocations.revokeCredential(revoked.claims.jti);
+    await server.context.revocations.revokeCredential(revoked.claims.jti, 'test');
     const bad = [await session({ at: new Date(now.getTime() - 7200_000), lifetimeSeconds: 3600 }), revoked.token, ...(await forgedCredentials()), 'not-a-jwt', 'two words'];
     for (const credential of bad) {
       const body = refused(await authorize({ request, subject: { credential } }, caller), 'invalid-input', 422);
@@ -352,8 +354,7 @@ async function forgedCredentials(): Promise<string[]> {
   const claims = { use: 'session', auth_time: seconds, account: '400000000001', permission_set: 'developer' };
   const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
   const payload = base64url.encode(JSON.stringify({ ...claims, iss: TEST_ISSUER, aud: CREDENTIAL_AUDIENCE, sub: 'alice@acme.example', jti: 'forged', iat: seconds, exp: seconds + 3600 }));
-  const otherRing = await createMemoryKeyRing();
-  const otherKey = await otherRing.signingKey();
+  const otherKey = (await generateSigningKey()).key;
   const ourKey = await server.context.keys.signingKey();
   const sign = (key: typeof ourKey, audience: string, issuer: string) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setIssuer(issuer).setAudience(audience).setSubject('alice@acme.example').setJti('forged').setIssuedAt(seconds).setExpirationTime(seconds + 3600).sign(key.privateKey);

@@ -2,8 +2,11 @@
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 import { authorizeRoutes } from './authorize.ts';
+import { configRoutes } from './config.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoutes } from './metrics.ts';
+import { openIdDiscoveryRoutes } from './openid-discovery.ts';
+import { sessionsRoutes } from './sessions.ts';
 import { whoamiRoutes } from './whoami.ts';
 
-export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, whoamiRoutes, authorizeRoutes];
+export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, openIdDiscoveryRoutes, whoamiRoutes, sessionsRoutes, configRoutes, authorizeRoutes];

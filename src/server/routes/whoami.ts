@@ -28,7 +28,7 @@ export function whoamiRoutes(app: ZodApp, _context: ServerContext): void {
         };
       }
       case 'service-account':
-        return { kind: 'service-account', serviceAccount: caller.name, via: caller.via };
+        return { kind: 'service-account', serviceAccount: caller.name, via: caller.via, ...(caller.workflowRun === undefined ? {} : { workflowRun: caller.workflowRun }) };
       case 'bootstrap':
         return { kind: 'bootstrap' };
       default: {
