@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --write] [-- --quick] [-- --no-pin] [-- small org large org-scale]`
+ * `npm run bench [-- --write] [-- --quick] [-- --no-pin] [-- small org large org-scale http-authorize]`
  *
- * Every benchmark: the engine scenarios (bench/run.ts) and the organization-scale benchmark
- * (bench/org-scale.ts), each in its own process with the options given. Scenario names choose:
- * `org-scale` the organization benchmark, the others the engine's; none, everything. The engine
- * runs first, as its `--write` rewrites bench/RESULTS.md, and the organization benchmark then puts
- * its own section back in.
+ * Every benchmark: the engine scenarios (bench/run.ts), the organization-scale benchmark
+ * (bench/org-scale.ts) and the decision API over HTTP (bench/http-authorize.ts), each in its own
+ * process with the options given. Scenario names choose: `org-scale` the organization benchmark,
+ * `http-authorize` the HTTP one, the others the engine's; none, everything. The engine runs first,
+ * as its `--write` rewrites bench/RESULTS.md (keeping the other sections), and the others then put
+ * their own sections back in.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -15,9 +16,10 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const options = args.filter((a) => a.startsWith('--'));
 const names = args.filter((a) => !a.startsWith('--'));
-const engineNames = names.filter((n) => n !== 'org-scale');
+const engineNames = names.filter((n) => n !== 'org-scale' && n !== 'http-authorize');
 const runEngine = names.length === 0 || engineNames.length > 0;
 const runOrgScale = names.length === 0 || names.includes('org-scale');
+const runHttpAuthorize = names.length === 0 || names.includes('http-authorize');
 
 let status = 0;
 const run = (script: string, scriptArgs: readonly string[]) => {
@@ -26,4 +28,5 @@ const run = (script: string, scriptArgs: readonly string[]) => {
 };
 if (runEngine) run('run.ts', [...options, ...engineNames]);
 if (runOrgScale) run('org-scale.ts', options);
+if (runHttpAuthorize) run('http-authorize.ts', options);
 process.exitCode = status;

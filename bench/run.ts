@@ -91,7 +91,9 @@ if (write) {
     // keep the organization-scale section (bench/org-scale.ts writes it between these markers)
     const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
     const orgScale = /<!-- org-scale[\s\S]*<!-- \/org-scale -->\n?/.exec(previous)?.[0];
-    writeFileSync(file, formatResultsFile(results, machine, date, cpu) + (orgScale !== undefined ? `\n${orgScale}` : ''));
+    // and the decision API's (bench/http-authorize.ts)
+    const httpAuthorize = /<!-- http-authorize[\s\S]*<!-- \/http-authorize -->\n?/.exec(previous)?.[0];
+    writeFileSync(file, formatResultsFile(results, machine, date, cpu) + (orgScale !== undefined ? `\n${orgScale}` : '') + (httpAuthorize !== undefined ? `\n${httpAuthorize}` : ''));
     process.stderr.write('bench: wrote bench/RESULTS.md\n');
   }
 }

@@ -77,8 +77,9 @@ export function decisionJson(decision: Decision) {
   return { format: SIMULATE_FORMAT, ...decision };
 }
 
-export function renderDecisionText(decision: Decision): string {
-  return `${decision.decision}\n${explain(decision)}\n`;
+/** the decision and its explanation; a caller with the organization's level names (the server) passes its own explanation */
+export function renderDecisionText(decision: Decision, explanation: string = explain(decision)): string {
+  return `${decision.decision}\n${explanation}\n`;
 }
 
 function indent(text: string): string {

@@ -1,6 +1,7 @@
 /** every route file, one per resource; buildApp registers them in this order */
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
+import { authorizeRoutes } from './authorize.ts';
 import { configRoutes } from './config.ts';
 import { healthRoutes } from './health.ts';
 import { loginRoutes } from './login.ts';
@@ -9,4 +10,13 @@ import { openIdDiscoveryRoutes } from './openid-discovery.ts';
 import { sessionsRoutes } from './sessions.ts';
 import { whoamiRoutes } from './whoami.ts';
 
-export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [healthRoutes, metricsRoutes, openIdDiscoveryRoutes, whoamiRoutes, sessionsRoutes, configRoutes, loginRoutes];
+export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] = [
+  healthRoutes,
+  metricsRoutes,
+  openIdDiscoveryRoutes,
+  whoamiRoutes,
+  sessionsRoutes,
+  configRoutes,
+  authorizeRoutes,
+  loginRoutes,
+];
