@@ -83,6 +83,7 @@ export function accessTestReportJson(report: AccessTestReport) {
         eligible: t.eligible,
         action: t.action,
         resource: t.resource,
+        ...(t.resourceAccount === undefined ? {} : { resourceAccount: t.resourceAccount }),
         context: t.context,
         causes: result.decision.causes,
         levelNames: result.explainOptions,
