@@ -79,7 +79,13 @@ export function startupText(server: RunningServer, settings: ServerSettings): st
   if (active !== undefined) {
     const steps: [string, string][] = [
       [`curl ${reach}/readyz`, 'ready: the database answers and a configuration is loaded'],
-      ...(server.context.sso === undefined ? [] : [[`parapet login --server ${reach}`, 'sign in with SSO (docs/sso.md)'] as [string, string]]),
+      ...(server.context.sso === undefined
+        ? []
+        : ([
+            [`parapet login --server ${reach}`, 'sign in with SSO (docs/sso.md)'],
+            ['parapet assume ACCOUNT PERMISSION_SET', 'a short-lived session for an assignment you hold (e.g. alice: payments-prod developer)'],
+            ['parapet authorize ACTION RESOURCE', 'ask the decision API about the session (docs/decision-api.md)'],
+          ] as [string, string][])),
       [`curl ${reach}/openapi.json`, 'the API (every endpoint but health needs a credential)'],
       [`parapet apply DIR --server ${reach}`, 'a new configuration version, as a service account (docs/server.md)'],
     ];
