@@ -124,7 +124,8 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'batch-100',
     description: 'batches of 100 decisions for one session',
     path: '/v1/authorize/batch',
-    connections: 4,
+    // two connections keep the one server core busy without queueing a batch behind several others
+    connections: 2,
     decisionsPerRequest: 100,
     bodies: () => [0, 1, 2, 3].map((shift) => JSON.stringify({ requests: Array.from({ length: 100 }, (_, i) => REQUESTS[(i + shift) % REQUESTS.length]) })),
     token: (ready) => ready.session,
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
     { text: 'single ≥ 10,000 decisions/s', value: `${fmt(single.decisionsPerSecond)}/s`, met: single.decisionsPerSecond >= 10_000 },
     { text: 'batches ≥ 50,000 decisions/s', value: `${fmt(batch.decisionsPerSecond)}/s`, met: batch.decisionsPerSecond >= 50_000 },
     { text: 'single p99 ≤ 5 ms', value: `${single.p99} ms`, met: single.p99 <= 5 },
+    { text: 'batch of 100 p99 ≤ 5 ms', value: `${batch.p99} ms`, met: batch.p99 <= 5 },
   ];
   const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
   const section = [
