@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { readConfigDir } from '../org/index.ts';
 import { configSnapshot } from '../server/config-snapshot.ts';
 import { startTestServer, type TestServer } from '../server/test-server.test-support.ts';
 import { appendConfigVersion } from '../store/index.ts';
+import { freePort } from '../store/free-port.test-support.ts';
 import { CREDENTIALS_FORMAT, readCredentials } from './credentials-file.ts';
 import { runCli, runCliWatching } from './run-cli.test-support.ts';
 
@@ -27,16 +27,6 @@ let idp: TestIdentityProvider;
 let server: TestServer;
 let publicUrl: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   const port = await freePort();

@@ -5,8 +5,9 @@
  * token and for a failing test's message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+export { freePort } from '../../src/store/free-port.test-support.ts';
 
 const ENTRY = fileURLToPath(new URL('./parapet.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -19,16 +20,6 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startServerProcess(args: readonly string[], env: Readonly<Record<string, string>>): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', ...args], {
