@@ -33,6 +33,8 @@ export interface Deployer {
   readonly principal: string;
   /** the role behind a role session */
   readonly roleArn?: string;
+  /** keys AWS supplies in every request of the deployer's session (aws:PrincipalType, aws:PrincipalOrgID) */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** a stand-in for an ID AWS assigns on create: no policy can name an ID before it exists, so a decision that differs between `*` and this is not decided */
@@ -60,7 +62,7 @@ export function decidePlan(changes: readonly PlannedChange[], input: PolicySetIn
   const decideOne = (request: PlannedRequest, resource: string): Decision =>
     decidePrepared(
       request.keyPolicy === 'default' ? (withKeyPolicy ??= compilePolicySet({ ...input, resource: defaultKeyPolicy(account) }, options)) : policies,
-      prepareRequest({ principal: deployer.principal, action: request.action, resource, context: request.context }, deployer.roleArn !== undefined ? { roleArn: deployer.roleArn } : {}),
+      prepareRequest({ principal: deployer.principal, action: request.action, resource, context: { ...deployer.context, ...request.context } }, deployer.roleArn !== undefined ? { roleArn: deployer.roleArn } : {}),
     );
   return changes.map((planned) => {
     const requests = planned.requests.map((request): DecidedRequest => {

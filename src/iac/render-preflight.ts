@@ -18,7 +18,7 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 const requestLine = (r: DecidedRequest) => {
-  const by = r.decidedBy.map((d) => `${d.kind}${d.level !== undefined ? `[${d.level}]` : ''} ${d.policy}${d.statement !== undefined ? `/${d.statement}` : d.effect === 'none' ? ' (no Allow)' : ''}`);
+  const by = r.decidedBy.map((d) => `${d.kind}${d.level !== undefined ? `[${d.level}]` : ''} ${d.effect === 'none' ? 'gives no Allow' : `${d.policy}/${d.statement ?? '?'}`}`);
   const why = r.decision === 'Unknown' ? ` (known after apply: ${r.unknown.join(', ')})` : by.length > 0 ? ` by ${by.join(', ')}` : '';
   return `${r.decision} ${r.action} on ${r.resource} [${r.role}]${why}`;
 };
@@ -69,7 +69,7 @@ export function renderPreflightMarkdown(report: PreflightReport): string {
       const rows = c.requests.filter((r) => r.decision !== 'Allow');
       if (rows.length === 0) lines.push(`| ${code(c.change.address)} | ${c.decision} | — | no request map for ${code(c.change.type)} |`);
       for (const r of rows) {
-        const by = r.decision === 'Unknown' ? `known after apply: ${r.unknown.join(', ')}` : r.decidedBy.map((d) => `${d.kind} ${d.policy}${d.statement !== undefined ? ` / ${d.statement}` : ' (no Allow)'}`).join('; ');
+        const by = r.decision === 'Unknown' ? `known after apply: ${r.unknown.join(', ')}` : r.decidedBy.map((d) => (d.effect === 'none' ? `${d.kind} gives no Allow` : `${d.kind} ${d.policy} / ${d.statement ?? '?'}`)).join('; ');
         lines.push(`| ${code(c.change.address)} | ${r.decision} | ${code(r.action)} on ${code(r.resource)} | ${md(by)} |`);
       }
     }
