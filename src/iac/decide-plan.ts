@@ -3,7 +3,7 @@
  * with the statements that decide it. A request with a value unknown at plan time is `Unknown`,
  * never Allow; an unmapped change is `Unmapped`, never passed.
  */
-import { compilePolicySet, decidePrepared, parsePolicy, prepareRequest, type CompileOptions, type CompiledPolicySet, type Decision, type PolicySetInput, type PolicyType } from '../policy/index.ts';
+import { compilePolicySet, decidePrepared, internalError, parsePolicy, prepareRequest, type CompileOptions, type CompiledPolicySet, type Decision, type PolicySetInput, type PolicyType } from '../policy/index.ts';
 import type { PlannedChange, PlannedRequest } from './build-requests.ts';
 
 export type RequestDecision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' | 'Unknown';
@@ -52,7 +52,7 @@ function defaultKeyPolicy(account: string) {
     Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
   });
   const parsed = parsePolicy(text, { type: 'resource', name: 'default-key-policy' });
-  if (!parsed.ok) throw new Error('the default key policy does not parse');
+  if (!parsed.ok) throw internalError('the default key policy does not parse');
   return parsed.value;
 }
 
