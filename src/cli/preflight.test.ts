@@ -77,3 +77,16 @@ test('an unmapped resource type fails the preflight instead of passing', async (
   assert.match(run.out, /0 denied .* 1 unmapped/);
   assert.match(run.out, /no request map for `aws_glue_job` create: not checked/);
 });
+
+test('--config: the service account decided in the account as parapet test decides it (SCP chain, RCPs, permission set)', async () => {
+  const acme = join(import.meta.dirname, '../../examples/acme');
+  const run = await runCli('preflight', plan('updates-and-deletes'), '--config', acme, '--account', 'payments-prod', '--as', 'service:deployer', '--json');
+  assert.equal(run.code, 1, run.err);
+  const report = JSON.parse(run.out) as { principal: string; changes: { address: string; decision: string; requests: { action: string; decision: string; decidedBy?: { kind: string; policy: string; statement?: string }[] }[] }[] };
+  assert.equal(report.principal, 'arn:aws:sts::400000000001:assumed-role/deployer/deployer');
+  const request = (address: string, action: string) => report.changes.find((c) => c.address === address)!.requests.find((r) => r.action === action)!;
+  assert.deepEqual(request('aws_cloudtrail.app', 'cloudtrail:DeleteTrail').decidedBy, [{ kind: 'scp', policy: 'protect-audit-trail', statement: 'ProtectCloudTrail', level: 1, effect: 'Deny' }]);
+  // the RCP that requires TLS does not deny: the provider only calls HTTPS endpoints
+  assert.equal(request('aws_s3_bucket.archive', 's3:CreateBucket').decision, 'Allow');
+  assert.equal((await runCli('preflight', plan('updates-and-deletes'), '--config', acme, '--account', 'payments-prod', '--as', 'group:developers')).code, 2);
+});

@@ -227,7 +227,8 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
         keyPolicy = keyPolicyOf(scope);
         if (keyPolicy === undefined) unknown.push('the key policy');
       }
-      const context: Record<string, ContextValue> = {};
+      // the provider calls AWS's HTTPS endpoints only
+      const context: Record<string, ContextValue> = { 'aws:SecureTransport': 'true' };
       const region = scope.region;
       if (region !== undefined) context['aws:RequestedRegion'] = region;
       else unknown.push('region');
