@@ -3,6 +3,9 @@
  * (docs/preflight.md). The deployer's policies come from a configuration repository (`--config`,
  * `--account`, `--as service:NAME`) or from policy files (as `parapet simulate` takes them).
  */
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { appendAll, formatIssue, parsePolicy, ParapetError, type Issue, type Policy, type PolicySetInput, type PolicyType, type CompileOptions } from '../policy/index.ts';
 import { MAX_FILE_BYTES, parsePrincipalRef, readBoundedFile, resolveAccess } from '../org/index.ts';
@@ -10,15 +13,19 @@ import { principalSession, sessionFactsOf } from '../analysis/index.ts';
 import { runPreflight, type PreflightOptions } from '../iac/preflight.ts';
 import { RULES, type Enforcement, type RuleId } from '../iac/misconfiguration-rules.ts';
 import { preflightJson, renderPreflightMarkdown, renderPreflightText } from '../iac/render-preflight.ts';
+import { findResourceBlocks, preflightJunit, preflightSarif } from '../iac/render-preflight-sarif.ts';
 import type { Deployer } from '../iac/decide-plan.ts';
 import { actionChecker, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { loadOrgConfig } from './load-org-config.ts';
-import type { Io } from './io.ts';
+import { writeOutputFile, type Io } from './io.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
 interface PreflightCommandOptions {
   json?: boolean;
   markdown?: boolean;
+  sarif?: string;
+  junit?: string;
+  terraformDir?: string;
   config?: string;
   account?: string;
   as?: string;
@@ -42,6 +49,9 @@ export function preflightCommand(io: Io, setExit: (outcome: CommandOutcome) => v
     .argument('<plan>', 'the plan as JSON: `terraform show -json PLANFILE > plan.json`')
     .option('--json', 'the report as JSON (format `parapet-preflight/1`, docs/preflight.md)')
     .option('--markdown', 'the report as Markdown, for a pull-request comment')
+    .option('--sarif <file>', 'also write the findings and stopped changes as SARIF 2.1.0, for code scanning')
+    .option('--junit <file>', 'also write one JUnit test case per change and per finding')
+    .option('--terraform-dir <dir>', 'where the `.tf` files are, for SARIF locations (default: the plan\'s folder)')
     .option('--config <dir>', 'the configuration repository: the deployer is a service account of it')
     .option('--account <name>', 'with --config: the account the plan applies to (name or id)')
     .option('--as <principal>', 'with --config: the deployer, `service:NAME`')
@@ -157,6 +167,23 @@ function runPreflightCommand(planPath: string, options: PreflightCommandOptions,
     return 'invalid-input';
   }
   const report = result.value;
+  if (options.sarif !== undefined) {
+    const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+    writeOutputFile(options.sarif, preflightSarif(report, terraformBlocks(options.terraformDir ?? dirname(planPath)), version));
+  }
+  if (options.junit !== undefined) writeOutputFile(options.junit, preflightJunit(report));
   io.out(options.json ? preflightJson(report) : options.markdown ? renderPreflightMarkdown(report) : renderPreflightText(report));
   return report.passed ? 'yes' : 'no';
+}
+
+/** the resource blocks of the root module's `.tf` files, with paths relative to the working folder (as code scanning wants them) */
+function terraformBlocks(dir: string) {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.tf')).sort();
+  } catch {
+    return new Map();
+  }
+  const files = names.map((n) => ({ path: relative(process.cwd(), join(dir, n)).split('\\').join('/'), text: readBoundedFile(join(dir, n), MAX_FILE_BYTES.config) }));
+  return findResourceBlocks(files);
 }
