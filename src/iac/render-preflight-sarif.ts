@@ -59,7 +59,10 @@ export function preflightSarif(report: PreflightReport, locations: ReadonlyMap<s
   return scrub(`${JSON.stringify(sarif, null, 2)}\n`, report.secrets);
 }
 
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+/** XML 1.0 allows no control characters other than tab, line feed and carriage return */
+const attr = (s: string) =>
+  // eslint-disable-next-line no-control-regex
+  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** one test case per change (it applies or not) and per finding (a mandatory one fails) */
 export function preflightJunit(report: PreflightReport): string {
