@@ -118,9 +118,16 @@ export function parsePlan(text: string, source?: string): PlanResult {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    return { ok: false, issues: [issue('bad-plan', `not JSON: ${(error as Error).message}`, '$', source)] };
+    const tooDeep = error instanceof RangeError;
+    return { ok: false, issues: [issue(tooDeep ? 'json-too-deep' : 'bad-plan', tooDeep ? 'nested too deeply to read' : `not JSON: ${(error as Error).message}`, '$', source)] };
   }
-  return readPlan(doc, source);
+  try {
+    return readPlan(doc, source);
+  } catch (error) {
+    // a value nested deeper than the stack allows (redaction and reading recurse): refused, never half read
+    if (error instanceof RangeError) return { ok: false, issues: [issue('json-too-deep', 'nested too deeply to read', '$', source)] };
+    throw error;
+  }
 }
 
 export function readPlan(doc: unknown, source?: string): PlanResult {
