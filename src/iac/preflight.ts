@@ -7,6 +7,7 @@ import { buildRequests } from './build-requests.ts';
 import { decidePlan, type DecidedChange, type Deployer } from './decide-plan.ts';
 import { findMisconfigurations, type Enforcement, type Finding, type RuleId } from './misconfiguration-rules.ts';
 import { parsePlan } from './parse-plan.ts';
+import { planRoleGrants, roleAccessChanges, type RoleAccessChange } from './plan-access.ts';
 
 export interface PreflightOptions {
   /** the target account's ID: the plan may not know it (`skip_requesting_account_id`) */
@@ -41,6 +42,8 @@ export interface PreflightReport {
   readonly summary: PreflightSummary;
   readonly changes: readonly DecidedChange[];
   readonly findings: readonly EnforcedFinding[];
+  /** the roles whose policies the plan changes: the statements they gain and lose */
+  readonly access: readonly RoleAccessChange[];
   /** the text of the plan's sensitive values: never printed, used to scrub every output */
   readonly secrets: readonly string[];
   /** the preflight passes: nothing denied, unknown or unmapped, no mandatory finding */
@@ -70,5 +73,6 @@ export function runPreflight(planText: string, options: PreflightOptions, source
     mandatoryFindings: findings.filter((f) => f.enforcement === 'mandatory').length,
   };
   const passed = summary.denied === 0 && summary.unknown === 0 && summary.unmapped === 0 && summary.mandatoryFindings === 0;
-  return { ok: true, value: { account: options.account, principal: options.deployer.principal, summary, changes, findings, secrets: plan.secrets, passed } };
+  const access = roleAccessChanges(planRoleGrants(planned));
+  return { ok: true, value: { account: options.account, principal: options.deployer.principal, summary, changes, findings, access, secrets: plan.secrets, passed } };
 }

@@ -50,6 +50,16 @@ export function renderPreflightText(report: PreflightReport): string {
     for (const f of report.findings) lines.push(`  ${f.severity} ${f.enforcement} ${f.rule} ${f.address}: ${f.message}`);
     lines.push('');
   }
+  if (report.access.length > 0) {
+    lines.push('access changes (the policies in the plan):');
+    for (const a of report.access) {
+      lines.push(`  ${a.roleArn} (${a.lifecycle}; from ${a.sources.join(', ')})`);
+      for (const g of a.gains) lines.push(`    + ${g}`);
+      for (const l of a.losses) lines.push(`    - ${l}`);
+      for (const u of a.unknown) lines.push(`    ? ${u}: not readable here`);
+    }
+    lines.push('');
+  }
   lines.push('every request:');
   for (const c of report.changes) {
     lines.push(`  ${changeHead(c)}`);
@@ -78,6 +88,16 @@ export function renderPreflightMarkdown(report: PreflightReport): string {
   if (report.findings.length > 0) {
     lines.push('| Severity | Enforcement | Rule | Resource | Why |', '|---|---|---|---|---|');
     for (const f of report.findings) lines.push(`| ${f.severity} | ${f.enforcement} | ${code(f.rule)} | ${code(f.address)} | ${md(f.message)} |`);
+    lines.push('');
+  }
+  if (report.access.length > 0) {
+    lines.push('**Access changes** (the policies in the plan)', '');
+    for (const a of report.access) {
+      lines.push(`- ${code(a.roleArn)} (${a.lifecycle}; from ${a.sources.map(code).join(', ')})`);
+      for (const g of a.gains) lines.push(`  - gains: ${md(g)}`);
+      for (const l of a.losses) lines.push(`  - loses: ${md(l)}`);
+      for (const u of a.unknown) lines.push(`  - not readable here: ${md(u)}`);
+    }
     lines.push('');
   }
   lines.push('<details><summary>every request</summary>', '');
@@ -114,6 +134,7 @@ export function preflightJson(report: PreflightReport): string {
       })),
     })),
     findings: report.findings,
+    access: report.access,
   };
   return scrub(`${JSON.stringify(value, null, 2)}\n`, report.secrets);
 }
