@@ -90,3 +90,23 @@ test('--config: the service account decided in the account as parapet test decid
   assert.equal(request('aws_s3_bucket.archive', 's3:CreateBucket').decision, 'Allow');
   assert.equal((await runCli('preflight', plan('updates-and-deletes'), '--config', acme, '--account', 'payments-prod', '--as', 'group:developers')).code, 2);
 });
+
+test('--policy: the repository\'s enforcement and exceptions; a broken policy stops the preflight', async () => {
+  const file = join(dir, 'preflight.json');
+  const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'parapet-preflight-policy/1',
+      enforcement: { 'S3-PUBLIC-ACL': 'advisory', 'RDS-PUBLIC': 'advisory', 'RDS-UNENCRYPTED': 'advisory' },
+      exceptions: [{ rule: 'SG-OPEN-ADMIN-PORT', address: 'aws_security_group.bastion', owner: 'platform@acme.example', expires, reason: 'bastion until the SSM migration' }],
+    }),
+  );
+  const run = await runCli('preflight', plan('misconfig'), ...deployer, '--policy', file);
+  assert.equal(run.code, 0, run.out);
+  assert.match(run.out, new RegExp(`SG-OPEN-ADMIN-PORT aws_security_group\\.bastion: .* \\(excepted until ${expires}, owner platform@acme\\.example: bastion until the SSM migration\\)`));
+  writeFileSync(file, JSON.stringify({ format: 'parapet-preflight-policy/1', enforcement: { 'SG-OPEN-ADMIN-PROT': 'advisory' } }));
+  const broken = await runCli('preflight', plan('misconfig'), ...deployer, '--policy', file);
+  assert.equal(broken.code, 2);
+  assert.match(broken.err, /unknown-rule: unknown rule `SG-OPEN-ADMIN-PROT`/);
+});

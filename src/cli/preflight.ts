@@ -3,7 +3,7 @@
  * (docs/preflight.md). The deployer's policies come from a configuration repository (`--config`,
  * `--account`, `--as service:NAME`) or from policy files (as `parapet simulate` takes them).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { Command } from 'commander';
@@ -15,6 +15,7 @@ import { RULES, type Enforcement, type RuleId } from '../iac/misconfiguration-ru
 import { preflightJson, renderPreflightMarkdown, renderPreflightText } from '../iac/render-preflight.ts';
 import { findResourceBlocks, preflightJunit, preflightSarif } from '../iac/render-preflight-sarif.ts';
 import type { Deployer } from '../iac/decide-plan.ts';
+import { parsePreflightPolicy, type PreflightPolicy } from '../iac/parse-preflight-policy.ts';
 import { actionChecker, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 import { writeOutputFile, type Io } from './io.ts';
@@ -26,6 +27,7 @@ interface PreflightCommandOptions {
   sarif?: string;
   junit?: string;
   terraformDir?: string;
+  policy?: string;
   config?: string;
   account?: string;
   as?: string;
@@ -52,6 +54,7 @@ export function preflightCommand(io: Io, setExit: (outcome: CommandOutcome) => v
     .option('--sarif <file>', 'also write the findings and stopped changes as SARIF 2.1.0, for code scanning')
     .option('--junit <file>', 'also write one JUnit test case per change and per finding')
     .option('--terraform-dir <dir>', 'where the `.tf` files are, for SARIF locations (default: the plan\'s folder)')
+    .option('--policy <file>', 'the preflight policy: enforcement, required tags, exceptions (default with --config: DIR/preflight.json when it exists)')
     .option('--config <dir>', 'the configuration repository: the deployer is a service account of it')
     .option('--account <name>', 'with --config: the account the plan applies to (name or id)')
     .option('--as <principal>', 'with --config: the deployer, `service:NAME`')
@@ -110,6 +113,20 @@ interface Target {
   readonly compileOptions: CompileOptions;
 }
 
+const EMPTY_POLICY: PreflightPolicy = { enforcement: {}, requiredTags: [], exceptions: [] };
+
+function readPreflightPolicy(options: PreflightCommandOptions, io: Io): PreflightPolicy | undefined {
+  const path = options.policy ?? (options.config !== undefined && existsSync(join(options.config, 'preflight.json')) ? join(options.config, 'preflight.json') : undefined);
+  if (path === undefined) return EMPTY_POLICY;
+  const parsed = parsePreflightPolicy(readBoundedFile(path, MAX_FILE_BYTES.policy), path, new Date());
+  for (const issue of parsed.issues) io.err(`${formatIssue(issue)}\n`);
+  if (!parsed.ok) {
+    io.err('the preflight policy has errors: nothing was checked\n');
+    return undefined;
+  }
+  return parsed.value;
+}
+
 function fromConfig(options: PreflightCommandOptions, io: Io): Target {
   if (options.account === undefined || options.as === undefined) throw new ParapetError('usage', 'with --config, give --account NAME and --as service:NAME');
   const ref = parsePrincipalRef(options.as);
@@ -157,9 +174,17 @@ function fromFiles(options: PreflightCommandOptions, io: Io): Target | undefined
 function runPreflightCommand(planPath: string, options: PreflightCommandOptions, io: Io): CommandOutcome {
   if (options.json && options.markdown) throw new ParapetError('usage', 'give --json or --markdown, not both');
   const enforcement = enforcementOf(options);
+  const policy = readPreflightPolicy(options, io);
+  if (policy === undefined) return 'invalid-input';
   const target = options.config !== undefined ? fromConfig(options, io) : fromFiles(options, io);
   if (target === undefined) return 'invalid-input';
-  const preflightOptions: PreflightOptions = { ...target, requiredTags: options.requiredTag, enforcement };
+  const preflightOptions: PreflightOptions = {
+    ...target,
+    requiredTags: [...new Set([...policy.requiredTags, ...options.requiredTag])],
+    // the command line overrides the repository's enforcement for one run
+    enforcement: { ...policy.enforcement, ...enforcement },
+    exceptions: policy.exceptions,
+  };
   const result = runPreflight(readBoundedFile(planPath, MAX_FILE_BYTES.plan), preflightOptions, planPath);
   if (!result.ok) {
     for (const issue of result.issues) io.err(`${formatIssue(issue)}\n`);
@@ -172,6 +197,7 @@ function runPreflightCommand(planPath: string, options: PreflightCommandOptions,
     writeOutputFile(options.sarif, preflightSarif(report, terraformBlocks(options.terraformDir ?? dirname(planPath)), version));
   }
   if (options.junit !== undefined) writeOutputFile(options.junit, preflightJunit(report));
+  for (const note of report.exceptionNotes) io.err(`parapet: ${note}\n`);
   io.out(options.json ? preflightJson(report) : options.markdown ? renderPreflightMarkdown(report) : renderPreflightText(report));
   return report.passed ? 'yes' : 'no';
 }

@@ -41,7 +41,16 @@ export function preflightSarif(report: PreflightReport, locations: ReadonlyMap<s
   };
   const results: object[] = [];
   for (const f of report.findings) {
-    results.push({ ruleId: f.rule, ruleIndex: ruleIds.indexOf(f.rule), level: f.enforcement === 'mandatory' ? 'error' : LEVEL[f.severity], message: { text: `${f.address}: ${f.message}` }, locations: locationOf(f.address), properties: { severity: f.severity, enforcement: f.enforcement } });
+    results.push({
+      ruleId: f.rule,
+      ruleIndex: ruleIds.indexOf(f.rule),
+      level: f.enforcement === 'mandatory' && f.exception === undefined ? 'error' : LEVEL[f.severity],
+      message: { text: `${f.address}: ${f.message}` },
+      locations: locationOf(f.address),
+      properties: { severity: f.severity, enforcement: f.enforcement },
+      // an owned, time-boxed exception is a justified suppression (a SARIF 2.1.0 result's `suppressions`)
+      ...(f.exception !== undefined ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.exception.reason} (owner ${f.exception.owner}, until ${f.exception.expires})` }] } : {}),
+    });
   }
   for (const c of report.changes) {
     const rule =
@@ -67,7 +76,7 @@ const attr = (s: string) =>
 /** one test case per change (it applies or not) and per finding (a mandatory one fails) */
 export function preflightJunit(report: PreflightReport): string {
   const changeFailures = report.changes.filter((c) => c.decision !== 'Allow' && c.decision !== 'NoRequests').length;
-  const findingFailures = report.findings.filter((f) => f.enforcement === 'mandatory').length;
+  const findingFailures = report.findings.filter((f) => f.enforcement === 'mandatory' && f.exception === undefined).length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="parapet preflight" tests="${report.changes.length + report.findings.length}" failures="${changeFailures + findingFailures}" errors="0">`,
@@ -84,7 +93,7 @@ export function preflightJunit(report: PreflightReport): string {
   lines.push('  </testsuite>', `  <testsuite name="misconfigurations" tests="${report.findings.length}" failures="${findingFailures}" errors="0" skipped="0">`);
   for (const f of report.findings) {
     const open = `    <testcase name="${attr(`${f.rule} ${f.address}`)}" classname="preflight.findings">`;
-    if (f.enforcement === 'mandatory') lines.push(open, `      <failure message="${attr(f.message)}" type="${f.rule}">${attr(`${f.severity}: ${f.message}`)}</failure>`, '    </testcase>');
+    if (f.enforcement === 'mandatory' && f.exception === undefined) lines.push(open, `      <failure message="${attr(f.message)}" type="${f.rule}">${attr(`${f.severity}: ${f.message}`)}</failure>`, '    </testcase>');
     else lines.push(open, `      <system-out>${attr(`advisory ${f.severity}: ${f.message}`)}</system-out>`, '    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>');

@@ -47,7 +47,12 @@ export function renderPreflightText(report: PreflightReport): string {
   }
   if (report.findings.length > 0) {
     lines.push('findings:');
-    for (const f of report.findings) lines.push(`  ${f.severity} ${f.enforcement} ${f.rule} ${f.address}: ${f.message}`);
+    for (const f of report.findings) lines.push(`  ${f.severity} ${f.enforcement} ${f.rule} ${f.address}: ${f.message}${f.exception !== undefined ? ` (excepted until ${f.exception.expires}, owner ${f.exception.owner}: ${f.exception.reason})` : ''}`);
+    lines.push('');
+  }
+  if (report.exceptionNotes.length > 0) {
+    lines.push('exceptions:');
+    for (const note of report.exceptionNotes) lines.push(`  ${note}`);
     lines.push('');
   }
   if (report.access.length > 0) {
@@ -87,9 +92,14 @@ export function renderPreflightMarkdown(report: PreflightReport): string {
   }
   if (report.findings.length > 0) {
     lines.push('| Severity | Enforcement | Rule | Resource | Why |', '|---|---|---|---|---|');
-    for (const f of report.findings) lines.push(`| ${f.severity} | ${f.enforcement} | ${code(f.rule)} | ${code(f.address)} | ${md(f.message)} |`);
+    for (const f of report.findings) {
+      const excepted = f.exception !== undefined ? ` (excepted until ${f.exception.expires}, owner ${md(f.exception.owner)}: ${md(f.exception.reason)})` : '';
+      lines.push(`| ${f.severity} | ${f.enforcement} | ${code(f.rule)} | ${code(f.address)} | ${md(f.message)}${excepted} |`);
+    }
     lines.push('');
   }
+  for (const note of report.exceptionNotes) lines.push(`- ${md(note)}`);
+  if (report.exceptionNotes.length > 0) lines.push('');
   if (report.access.length > 0) {
     lines.push('**Access changes** (the policies in the plan)', '');
     for (const a of report.access) {
@@ -135,6 +145,7 @@ export function preflightJson(report: PreflightReport): string {
     })),
     findings: report.findings,
     access: report.access,
+    exceptionNotes: report.exceptionNotes,
   };
   return scrub(`${JSON.stringify(value, null, 2)}\n`, report.secrets);
 }

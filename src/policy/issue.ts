@@ -118,6 +118,9 @@ export type IssueCode =
   | 'bad-plan'
   | 'unsupported-plan-version'
   | 'unknown-change-action'
+  // the preflight's policy file (enforcement, required tags, exceptions)
+  | 'bad-preflight-policy'
+  | 'unknown-rule'
   // a file with more issues than are reported
   | 'too-many-issues';
 
