@@ -167,6 +167,11 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
         unknown.push(name);
         return `(known after apply: ${name})`;
       }
+      // an ARN where the template expects a name (`function_name` may be either): not guessed
+      if (v.startsWith('arn:') && template !== `{${name}}`) {
+        unknown.push(name);
+        return `(an ARN: ${name})`;
+      }
       if (v.includes('*') && name !== 'account') generated = true;
       return v;
     });
@@ -198,6 +203,12 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   function isSet(scope: Scope, arg: string, tags: Record<string, string> | undefined): boolean | undefined {
     if (arg === 'tags_all') return tags === undefined ? undefined : Object.keys(tags).length > 0;
+    // `arg=value`: sent only when the argument has that value
+    const [name, expected] = arg.split('=') as [string, string | undefined];
+    if (expected !== undefined) {
+      if (scope.planned && isUnknownAt(scope.change.afterUnknown, name.split('.'))) return undefined;
+      return at(scope.values, name.split('.')) === expected;
+    }
     const path = arg.split('.');
     if (scope.planned && isUnknownAt(scope.change.afterUnknown, path)) return undefined;
     const v = at(scope.values, path);

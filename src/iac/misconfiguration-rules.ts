@@ -152,6 +152,20 @@ export function findMisconfigurations(plan: TerraformPlan, planned: readonly Pla
         }
         break;
       }
+      case 'aws_security_group_rule':
+      case 'aws_vpc_security_group_ingress_rule': {
+        // the same check on a rule declared as its own resource
+        if (c.type === 'aws_security_group_rule' && a.type !== 'ingress') break;
+        const cidrs = c.type === 'aws_security_group_rule' ? [...strings(a.cidr_blocks), ...strings(a.ipv6_cidr_blocks)] : [...strings(a.cidr_ipv4), ...strings(a.cidr_ipv6)];
+        const open = cidrs.filter((cidr) => WORLD.has(cidr));
+        const protocol = c.type === 'aws_security_group_rule' ? a.protocol : a.ip_protocol;
+        const all = protocol === '-1' || protocol === 'all';
+        const from = Number(a.from_port);
+        const to = Number(a.to_port);
+        const ports = ADMIN_PORTS.filter((p) => all || (from <= p && p <= to));
+        if (open.length > 0 && ports.length > 0) add('SG-OPEN-ADMIN-PORT', c.address, `ingress ${all ? 'on all ports' : `to port ${ports.join(', ')}`} from ${open.join(', ')}`);
+        break;
+      }
       case 'aws_s3_bucket_acl':
       case 'aws_s3_bucket': {
         if (typeof a.acl === 'string' && PUBLIC_ACLS.has(a.acl)) add('S3-PUBLIC-ACL', c.address, `canned ACL \`${a.acl}\``);

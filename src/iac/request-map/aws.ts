@@ -308,6 +308,113 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     taggable: true,
     source: [`${SAR}list_awscloudtrail.html`, `${TF}cloudtrail`],
   },
+  // security group rules as their own resources
+  {
+    type: 'aws_security_group_rule',
+    computed: {},
+    create: [
+      { action: 'ec2:AuthorizeSecurityGroupIngress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary', when: 'type=ingress' },
+      { action: 'ec2:AuthorizeSecurityGroupEgress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary', when: 'type=egress' },
+    ],
+    delete: [
+      { action: 'ec2:RevokeSecurityGroupIngress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary', when: 'type=ingress' },
+      { action: 'ec2:RevokeSecurityGroupEgress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary', when: 'type=egress' },
+    ],
+    source: [`${SAR}list_amazonec2.html`, `${TF}security_group_rule`],
+  },
+  {
+    type: 'aws_vpc_security_group_ingress_rule',
+    computed: {},
+    create: [{ action: 'ec2:AuthorizeSecurityGroupIngress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary' }],
+    delete: [{ action: 'ec2:RevokeSecurityGroupIngress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary' }],
+    source: [`${SAR}list_amazonec2.html`, `${TF}vpc_security_group_ingress_rule`],
+  },
+  {
+    type: 'aws_vpc_security_group_egress_rule',
+    computed: {},
+    create: [{ action: 'ec2:AuthorizeSecurityGroupEgress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary' }],
+    delete: [{ action: 'ec2:RevokeSecurityGroupEgress', resource: 'arn:aws:ec2:{region}:{account}:security-group/{security_group_id}', role: 'primary' }],
+    source: [`${SAR}list_amazonec2.html`, `${TF}vpc_security_group_egress_rule`],
+  },
+  // IAM groups and user policies
+  {
+    type: 'aws_iam_group',
+    global: true,
+    computed: { id: '{name}', arn: 'arn:aws:iam::{account}:group{path}{name}' },
+    create: [{ action: 'iam:CreateGroup', resource: 'arn:aws:iam::{account}:group{path}{name}', role: 'primary' }],
+    delete: [{ action: 'iam:DeleteGroup', resource: 'arn:aws:iam::{account}:group{path}{name}', role: 'primary' }],
+    source: [`${SAR}list_awsidentityandaccessmanagementiam.html`, `${TF}iam_group`],
+  },
+  {
+    type: 'aws_iam_group_policy_attachment',
+    global: true,
+    computed: {},
+    create: [{ action: 'iam:AttachGroupPolicy', resource: 'arn:aws:iam::{account}:group/{group}', resourceFromReference: { arg: 'group', attr: 'arn' }, role: 'primary', context: { 'iam:PolicyARN': '{policy_arn}' } }],
+    delete: [{ action: 'iam:DetachGroupPolicy', resource: 'arn:aws:iam::{account}:group/{group}', resourceFromReference: { arg: 'group', attr: 'arn' }, role: 'primary', context: { 'iam:PolicyARN': '{policy_arn}' } }],
+    source: [`${SAR}list_awsidentityandaccessmanagementiam.html`, `${TF}iam_group_policy_attachment`],
+  },
+  {
+    type: 'aws_iam_user_policy',
+    global: true,
+    computed: {},
+    create: [{ action: 'iam:PutUserPolicy', resource: IAM_USER_BY_NAME, resourceFromReference: { arg: 'user', attr: 'arn' }, role: 'primary' }],
+    update: [{ action: 'iam:PutUserPolicy', resource: IAM_USER_BY_NAME, resourceFromReference: { arg: 'user', attr: 'arn' }, role: 'primary' }],
+    delete: [{ action: 'iam:DeleteUserPolicy', resource: IAM_USER_BY_NAME, resourceFromReference: { arg: 'user', attr: 'arn' }, role: 'primary' }],
+    source: [`${SAR}list_awsidentityandaccessmanagementiam.html`, `${TF}iam_user_policy`],
+  },
+  // resource policies set by their own resources
+  {
+    type: 'aws_sqs_queue_policy',
+    computed: {},
+    create: [{ action: 'sqs:SetQueueAttributes', resource: '{queue_arn}', resourceFromReference: { arg: 'queue_url', attr: 'arn' }, role: 'primary' }],
+    update: [{ action: 'sqs:SetQueueAttributes', resource: '{queue_arn}', resourceFromReference: { arg: 'queue_url', attr: 'arn' }, role: 'primary' }],
+    delete: [{ action: 'sqs:SetQueueAttributes', resource: '{queue_arn}', resourceFromReference: { arg: 'queue_url', attr: 'arn' }, role: 'primary' }],
+    source: [`${SAR}list_amazonsqs.html`, `${TF}sqs_queue_policy`],
+  },
+  {
+    type: 'aws_lambda_permission',
+    computed: {},
+    create: [{ action: 'lambda:AddPermission', resource: 'arn:aws:lambda:{region}:{account}:function:{function_name}', resourceFromReference: { arg: 'function_name', attr: 'arn' }, role: 'primary' }],
+    delete: [{ action: 'lambda:RemovePermission', resource: 'arn:aws:lambda:{region}:{account}:function:{function_name}', resourceFromReference: { arg: 'function_name', attr: 'arn' }, role: 'primary' }],
+    source: [`${SAR}list_awslambda.html`, `${TF}lambda_permission`],
+  },
+  // CloudWatch alarms
+  {
+    type: 'aws_cloudwatch_metric_alarm',
+    computed: { id: '{alarm_name}', arn: 'arn:aws:cloudwatch:{region}:{account}:alarm:{alarm_name}' },
+    create: [
+      { action: 'cloudwatch:PutMetricAlarm', resource: 'arn:aws:cloudwatch:{region}:{account}:alarm:{alarm_name}', role: 'primary', tags: true },
+      tagged('cloudwatch:TagResource', 'arn:aws:cloudwatch:{region}:{account}:alarm:{alarm_name}'),
+    ],
+    update: [{ action: 'cloudwatch:PutMetricAlarm', resource: 'arn:aws:cloudwatch:{region}:{account}:alarm:{alarm_name}', role: 'primary' }],
+    delete: [{ action: 'cloudwatch:DeleteAlarms', resource: 'arn:aws:cloudwatch:{region}:{account}:alarm:{alarm_name}', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazoncloudwatch.html`, `${TF}cloudwatch_metric_alarm`],
+  },
+  // ECS and EKS: the roles they pass
+  {
+    type: 'aws_ecs_task_definition',
+    computed: { arn: 'arn:aws:ecs:{region}:{account}:task-definition/{family}:{generated}' },
+    create: [
+      { action: 'ecs:RegisterTaskDefinition', resource: 'arn:aws:ecs:{region}:{account}:task-definition/{family}:{generated}', role: 'primary', tags: true },
+      { action: 'iam:PassRole', resource: '{execution_role_arn}', role: 'pass-role', when: 'execution_role_arn', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      { action: 'iam:PassRole', resource: '{task_role_arn}', role: 'pass-role', when: 'task_role_arn', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    ],
+    delete: [{ action: 'ecs:DeregisterTaskDefinition', resource: '*', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazonelasticcontainerservice.html`, 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html', `${TF}ecs_task_definition`],
+  },
+  {
+    type: 'aws_eks_cluster',
+    computed: { id: '{name}', arn: 'arn:aws:eks:{region}:{account}:cluster/{name}' },
+    create: [
+      { action: 'eks:CreateCluster', resource: '*', role: 'primary', tags: true },
+      { action: 'iam:PassRole', resource: '{role_arn}', role: 'pass-role', context: { 'iam:PassedToService': 'eks.amazonaws.com' } },
+    ],
+    delete: [{ action: 'eks:DeleteCluster', resource: 'arn:aws:eks:{region}:{account}:cluster/{name}', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazonelastickubernetesservice.html`, 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html', `${TF}eks_cluster`],
+  },
 ];
 
 const BY_TYPE = new Map(AWS_REQUEST_MAP.map((m) => [m.type, m]));

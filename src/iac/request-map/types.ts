@@ -37,7 +37,7 @@ export interface RequestSpec {
   readonly resourceFromReference?: { readonly arg: string; readonly attr: string };
   /** KMS key requests are authorized by the key policy too: the default key policy when the plan gives none */
   readonly keyPolicy?: boolean;
-  /** sent only when this argument is set and not empty/false (`tags_all` for tag calls) */
+  /** sent only when this argument is set and not empty/false (`tags_all` for tag calls), or with `arg=value` when it has that value */
   readonly when?: string;
 }
 
