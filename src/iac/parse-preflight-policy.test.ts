@@ -2,13 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePreflightPolicy } from './parse-preflight-policy.ts';
+import { parsePreflightPolicy, type PreflightException } from './parse-preflight-policy.ts';
 import { fixtureOrganization, FIXTURES } from './fixture-policies.test-support.ts';
 import { runPreflight } from './preflight.ts';
 
 const TODAY = new Date('2026-12-06T12:00:00Z');
 const policy = (body: Record<string, unknown>) => JSON.stringify({ format: 'parapet-preflight-policy/1', ...body });
-const exception = { rule: 'SG-OPEN-ADMIN-PORT', address: 'aws_security_group.bastion', owner: 'platform@acme.example', expires: '2027-01-31', reason: 'bastion until the SSM migration' };
+const exception: PreflightException = { rule: 'SG-OPEN-ADMIN-PORT', address: 'aws_security_group.bastion', owner: 'platform@acme.example', expires: '2027-01-31', reason: 'bastion until the SSM migration' };
 
 describe('parsePreflightPolicy', () => {
   it('reads enforcement, required tags and exceptions', () => {
