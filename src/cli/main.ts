@@ -14,6 +14,7 @@ import { revokeCommand } from './revoke.ts';
 import { serveCommand } from './serve.ts';
 import { sessionsCommand } from './sessions.ts';
 import { simulateCommand } from './simulate.ts';
+import { preflightCommand } from './preflight.ts';
 import { terminalSafeIo } from './terminal-safe-io.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
@@ -60,6 +61,7 @@ Examples:
   program.addCommand(whoCanCommand(io, setExit));
   program.addCommand(whatCanCommand(io, setExit));
   program.addCommand(planCommand(io, setExit));
+  program.addCommand(preflightCommand(io, setExit));
   program.addCommand(serveCommand(io, setExit));
   program.addCommand(loginCommand(io, setExit));
   program.addCommand(logoutCommand(io, setExit));

@@ -133,9 +133,12 @@ Examples:
       };
       const settings = resolveServerSettings({ flags, env: hooks.env ?? process.env, file: options.settings });
       const server = await startServer(settings);
-      io.err(`parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n`);
-      io.err(`parapet: settings ${JSON.stringify(describeSettings(settings))}\n`);
-      io.err(startupText(server, settings));
+      // one write: a reader that waits for "serving at" (a supervisor, the end-to-end tests) then has the bootstrap token too
+      io.err(
+        `parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n` +
+          `parapet: settings ${JSON.stringify(describeSettings(settings))}\n` +
+          startupText(server, settings),
+      );
       await (hooks.untilStopped ?? ((s) => waitForSignal(s, io)))(server);
       setExit('yes');
     });

@@ -20,6 +20,8 @@ export const MAX_FILE_BYTES = {
   config: 64 * MIB, // 40,000 groups with their members and assignments are about 14 MB
   case: 4 * MIB,
   accessTests: 8 * MIB,
+  // `terraform show -json` of a 5,000-resource plan is tens of megabytes
+  plan: 256 * MIB,
 } as const;
 
 export type InputKind = keyof typeof MAX_FILE_BYTES;

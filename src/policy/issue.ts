@@ -114,6 +114,13 @@ export type IssueCode =
   | 'bad-expectation'
   | 'no-such-assignment'
   | 'ambiguous-permission-set'
+  // Terraform plans (src/iac): `terraform show -json` output
+  | 'bad-plan'
+  | 'unsupported-plan-version'
+  | 'unknown-change-action'
+  // the preflight's policy file (enforcement, required tags, exceptions)
+  | 'bad-preflight-policy'
+  | 'unknown-rule'
   // a file with more issues than are reported
   | 'too-many-issues';
 

@@ -1,0 +1,234 @@
+/**
+ * Plan ingestion: `terraform show -json` output (format_version 1.x) parsed at the edge into typed
+ * values. Fail closed: a plan whose major version is unknown, a change action Terraform does not
+ * document, or a shape that is not a plan is an error, never an empty (and so passing) preflight.
+ *
+ * Sensitive values (`before_sensitive` / `after_sensitive`) are replaced by `REDACTED` here, at
+ * ingestion, so that no later step can print them; their text is also returned in `secrets` so
+ * that the renderers can scrub any copy that reached a string by another road.
+ */
+import type { Issue } from '../policy/index.ts';
+
+export type ChangeAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'replace-delete-first' | 'replace-create-first' | 'forget';
+
+/** the placeholder of a sensitive value: the original never leaves parsePlan */
+export const REDACTED = '(sensitive)';
+
+/** JSON as found in a plan, with sensitive leaves already replaced by `REDACTED` */
+export type PlanValue = null | boolean | number | string | readonly PlanValue[] | { readonly [key: string]: PlanValue };
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly mode: 'managed' | 'data';
+  readonly providerName: string;
+  readonly action: ChangeAction;
+  /** Terraform's own list, as printed in the plan */
+  readonly actions: readonly string[];
+  readonly before: PlanValue;
+  readonly after: PlanValue;
+  /** `true` at a path whose value is known only after apply */
+  readonly afterUnknown: PlanValue;
+  /** `true` at a path whose value was sensitive (already redacted in `before`/`after`) */
+  readonly afterSensitive: PlanValue;
+  /** the change's position in the plan, for messages */
+  readonly path: string;
+}
+
+export interface ProviderConfig {
+  readonly key: string;
+  readonly name: string;
+  readonly alias?: string;
+  /** undefined when the region is not a constant in the configuration */
+  readonly region?: string;
+  readonly defaultTags: Readonly<Record<string, string>>;
+}
+
+export interface ConfigResource {
+  readonly address: string;
+  readonly providerConfigKey: string;
+  /** `configuration…expressions`: per argument its `references` and/or `constant_value` */
+  readonly expressions: { readonly [arg: string]: PlanValue };
+}
+
+export interface TerraformPlan {
+  readonly formatVersion: string;
+  readonly terraformVersion?: string;
+  readonly resourceChanges: readonly ResourceChange[];
+  readonly providers: ReadonlyMap<string, ProviderConfig>;
+  readonly configResources: ReadonlyMap<string, ConfigResource>;
+  /** the text of every sensitive value met, so outputs can be scrubbed a second time */
+  readonly secrets: readonly string[];
+}
+
+export type PlanResult = { readonly ok: true; readonly value: TerraformPlan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function issue(code: Issue['code'], message: string, path: string, source?: string): Issue {
+  return { code, severity: 'error', message, path, ...(source !== undefined ? { source } : {}) };
+}
+
+/** Terraform's documented action lists (internal/command/jsonplan) and what they mean */
+function readAction(actions: readonly string[]): ChangeAction | undefined {
+  const key = actions.join(',');
+  switch (key) {
+    case 'no-op':
+    case 'create':
+    case 'read':
+    case 'update':
+    case 'delete':
+    case 'forget':
+      return key;
+    case 'delete,create':
+      return 'replace-delete-first';
+    case 'create,delete':
+      return 'replace-create-first';
+    default:
+      return undefined;
+  }
+}
+
+/** replaces every leaf marked `true` in `marks` by REDACTED; collects the redacted text */
+export function redact(value: unknown, marks: unknown, secrets: Set<string>): PlanValue {
+  if (marks === true) {
+    collectSecrets(value, secrets);
+    return value === null || value === undefined ? null : REDACTED;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => redact(v, Array.isArray(marks) ? marks[i] : undefined, secrets));
+  if (isObject(value)) {
+    const out: Record<string, PlanValue> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redact(v, isObject(marks) ? marks[k] : undefined, secrets);
+    return out;
+  }
+  if (value === undefined) return null;
+  return value as PlanValue;
+}
+
+function collectSecrets(value: unknown, secrets: Set<string>): void {
+  if (typeof value === 'string' && value !== '') secrets.add(value);
+  else if (typeof value === 'number') secrets.add(String(value));
+  else if (Array.isArray(value)) for (const v of value) collectSecrets(v, secrets);
+  else if (isObject(value)) for (const v of Object.values(value)) collectSecrets(v, secrets);
+}
+
+export function parsePlan(text: string, source?: string): PlanResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    const tooDeep = error instanceof RangeError;
+    return { ok: false, issues: [issue(tooDeep ? 'json-too-deep' : 'bad-plan', tooDeep ? 'nested too deeply to read' : `not JSON: ${(error as Error).message}`, '$', source)] };
+  }
+  try {
+    return readPlan(doc, source);
+  } catch (error) {
+    // a value nested deeper than the stack allows (redaction and reading recurse): refused, never half read
+    if (error instanceof RangeError) return { ok: false, issues: [issue('json-too-deep', 'nested too deeply to read', '$', source)] };
+    throw error;
+  }
+}
+
+export function readPlan(doc: unknown, source?: string): PlanResult {
+  const issues: Issue[] = [];
+  if (!isObject(doc)) return { ok: false, issues: [issue('bad-plan', 'a plan is a JSON object (`terraform show -json PLANFILE`)', '$', source)] };
+  const version = doc.format_version;
+  if (typeof version !== 'string') return { ok: false, issues: [issue('bad-plan', 'no `format_version`: not `terraform show -json` output of a plan', '$.format_version', source)] };
+  if (!/^1\.\d+$/.test(version)) {
+    return { ok: false, issues: [issue('unsupported-plan-version', `format_version \`${version}\` is not supported: only 1.x is read`, '$.format_version', source)] };
+  }
+  if (doc.resource_changes !== undefined && !Array.isArray(doc.resource_changes)) issues.push(issue('bad-plan', '`resource_changes` must be a list', '$.resource_changes', source));
+  if (doc.configuration !== undefined && !isObject(doc.configuration)) issues.push(issue('bad-plan', '`configuration` must be an object', '$.configuration', source));
+  if (doc.resource_changes === undefined && doc.planned_values === undefined) {
+    issues.push(issue('bad-plan', 'neither `resource_changes` nor `planned_values`: not a saved plan (`terraform show -json` of a state has no changes to check)', '$', source));
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  const secrets = new Set<string>();
+  const changes: ResourceChange[] = [];
+  const list = (doc.resource_changes as unknown[] | undefined) ?? [];
+  list.forEach((raw, i) => {
+    const path = `$.resource_changes[${i}]`;
+    if (!isObject(raw)) return void issues.push(issue('bad-plan', 'a resource change must be an object', path, source));
+    const { address, type, name, mode, provider_name: providerName, change } = raw;
+    if (typeof address !== 'string' || typeof type !== 'string' || typeof name !== 'string') {
+      return void issues.push(issue('bad-plan', 'a resource change needs `address`, `type` and `name` strings', path, source));
+    }
+    if (mode !== 'managed' && mode !== 'data') return void issues.push(issue('bad-plan', `\`${address}\`: mode must be \`managed\` or \`data\``, `${path}.mode`, source));
+    if (!isObject(change)) return void issues.push(issue('bad-plan', `\`${address}\`: no \`change\` object`, `${path}.change`, source));
+    const actions = change.actions;
+    if (!Array.isArray(actions) || !actions.every((a): a is string => typeof a === 'string')) {
+      return void issues.push(issue('bad-plan', `\`${address}\`: \`actions\` must be a list of strings`, `${path}.change.actions`, source));
+    }
+    const action = readAction(actions);
+    if (action === undefined) {
+      return void issues.push(issue('unknown-change-action', `\`${address}\`: unknown change action \`${JSON.stringify(actions)}\`: the preflight does not guess what it does`, `${path}.change.actions`, source));
+    }
+    const before = redact(change.before, change.before_sensitive, secrets);
+    const after = redact(change.after, change.after_sensitive, secrets);
+    changes.push({
+      address,
+      type,
+      name,
+      mode,
+      providerName: typeof providerName === 'string' ? providerName : '',
+      action,
+      actions,
+      before,
+      after,
+      afterUnknown: redact(change.after_unknown ?? {}, undefined, secrets),
+      afterSensitive: redact(change.after_sensitive ?? {}, undefined, secrets),
+      path,
+    });
+  });
+
+  const providers = new Map<string, ProviderConfig>();
+  const configResources = new Map<string, ConfigResource>();
+  const configuration = isObject(doc.configuration) ? doc.configuration : {};
+  const providerConfig = isObject(configuration.provider_config) ? configuration.provider_config : {};
+  for (const [key, raw] of Object.entries(providerConfig)) {
+    if (!isObject(raw)) {
+      issues.push(issue('bad-plan', `provider configuration \`${key}\` must be an object`, `$.configuration.provider_config.${key}`, source));
+      continue;
+    }
+    const expressions = isObject(raw.expressions) ? raw.expressions : {};
+    const region = isObject(expressions.region) && typeof expressions.region.constant_value === 'string' ? expressions.region.constant_value : undefined;
+    const defaultTags: Record<string, string> = {};
+    const dt = Array.isArray(expressions.default_tags) ? expressions.default_tags[0] : undefined;
+    if (isObject(dt) && isObject(dt.tags) && isObject(dt.tags.constant_value)) {
+      for (const [k, v] of Object.entries(dt.tags.constant_value)) if (typeof v === 'string') defaultTags[k] = v;
+    }
+    providers.set(key, {
+      key,
+      name: typeof raw.name === 'string' ? raw.name : key,
+      ...(typeof raw.alias === 'string' ? { alias: raw.alias } : {}),
+      ...(region !== undefined ? { region } : {}),
+      defaultTags,
+    });
+  }
+  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
+  const resources = Array.isArray(rootModule.resources) ? rootModule.resources : [];
+  resources.forEach((raw, i) => {
+    if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `$.configuration.root_module.resources[${i}]`, source));
+    // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
+    configResources.set(raw.address, {
+      address: raw.address,
+      providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : 'aws',
+      expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
+    });
+  });
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    value: {
+      formatVersion: version,
+      ...(typeof doc.terraform_version === 'string' ? { terraformVersion: doc.terraform_version } : {}),
+      resourceChanges: changes,
+      providers,
+      configResources,
+      secrets: [...secrets],
+    },
+    issues,
+  };
+}
