@@ -54,6 +54,7 @@ Examples:
   parapet serve --config examples/acme
   parapet apply config --server https://parapet.example.com --expect-version 41
   parapet aws import --out org
+  parapet aws plan org
 `,
     );
   program.addCommand(simulateCommand(io, setExit));
