@@ -25,8 +25,8 @@ test('the imported repository validates, with Parapet names next to AWS names an
   assert.deepEqual(config.accounts.get('payments-prod')?.tags, { 'cost centre': 'a: b', env: 'yes' });
   // FullAWSAccess alone: no level of its own; with a deny: a level, with full-access in it
   assert.equal(config.accounts.get('payments-prod')?.guardrails, undefined);
-  assert.deepEqual(config.accounts.get('payments-prod-2')?.guardrails, ['deny-leaving-the-org', 'full-access']);
-  assert.deepEqual(config.organization.root.guardrails, ['deny-leaving-the-org', 'full-access']);
+  assert.deepEqual(config.accounts.get('payments-prod-2')?.guardrails, ['full-access', 'deny-leaving-the-org']);
+  assert.deepEqual(config.organization.root.guardrails, ['full-access', 'deny-leaving-the-org']);
   // RCPFullAWSAccess is implied in Parapet: only the perimeter is written
   assert.deepEqual(workloads?.resourceGuardrails, ['perimeter']);
   assert.deepEqual([...config.resourceGuardrails.keys()], ['perimeter']);

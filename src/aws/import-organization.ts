@@ -177,6 +177,8 @@ function quoted(value: string): string {
   return JSON.stringify(value);
 }
 
+/** full-access first (as the examples write it), then by name: AWS lists attachments in no useful order */
 function flowList(names: readonly string[]): string {
-  return `[${names.map(scalar).join(', ')}]`;
+  const sorted = [...names].sort((a, b) => Number(b === 'full-access') - Number(a === 'full-access') || (a < b ? -1 : a > b ? 1 : 0));
+  return `[${sorted.map(scalar).join(', ')}]`;
 }

@@ -37,7 +37,7 @@ test('a new guardrail, a moved account, a renamed unit, a new unit and a removed
       ['  # no account may leave', '  deny-root: guardrails/deny-root.json\n  # no account may leave'],
       ['name: workloads\n        awsName: "Workloads"\n        id: ou-ab12-33333333\n        guardrails: [full-access]', 'name: workloads\n        awsName: "Workloads"\n        id: ou-ab12-33333333\n        guardrails: [full-access, deny-root]'],
       // deny-leaving-the-org detached from the root
-      ['    guardrails: [deny-leaving-the-org, full-access]\n    accounts:', '    guardrails: [full-access]\n    accounts:'],
+      ['    guardrails: [full-access, deny-leaving-the-org]\n    accounts:', '    guardrails: [full-access]\n    accounts:'],
       // the sandbox renamed in AWS
       ['awsName: "Sandbox"', 'awsName: "Sand box"'],
       // a new unit under workloads with its own accounts moved in
@@ -89,7 +89,7 @@ test('a document that says the same in other words is no change', () => {
 });
 
 test('an account without guardrails of its own is FullAWSAccess alone: anything else attached there is detached', () => {
-  const config = configWith([['name: payments-prod-2, awsName: "Payments Prod", guardrails: [deny-leaving-the-org, full-access]', 'name: payments-prod-2, awsName: "Payments Prod"']]);
+  const config = configWith([['name: payments-prod-2, awsName: "Payments Prod", guardrails: [full-access, deny-leaving-the-org]', 'name: payments-prod-2, awsName: "Payments Prod"']]);
   assert.deepEqual(planOrganization(config, LIVE).changes, [
     { kind: 'detach-policy', policy: { id: DENY_LEAVE.id, name: 'deny-leaving-the-org' }, target: { id: '333333333333', label: 'payments-prod-2' } },
   ]);

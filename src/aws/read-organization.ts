@@ -18,15 +18,16 @@ import {
   paginateListTagsForResource,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { ParapetError } from '../policy/index.ts';
 import { POLICY_TYPES, type LiveAccount, type LiveAttachments, type LiveOrganization, type LivePolicy, type LivePolicyType, type LiveUnit } from './live-organization.ts';
 
 export async function readOrganization(client: OrganizationsClient): Promise<LiveOrganization> {
   const described = await client.send(new DescribeOrganizationCommand({}));
   const organization = described.Organization;
-  if (organization?.Id === undefined || organization.MasterAccountId === undefined) throw new Error('aws: DescribeOrganization returned no organization id');
+  if (organization?.Id === undefined || organization.MasterAccountId === undefined) throw new ParapetError('unavailable', 'aws: DescribeOrganization returned no organization id');
   const roots = await collect(paginateListRoots({ client }, {}), (page) => page.Roots ?? []);
   const root = roots[0];
-  if (root?.Id === undefined || roots.length !== 1) throw new Error(`aws: expected one organization root, found ${roots.length}`);
+  if (root?.Id === undefined || roots.length !== 1) throw new ParapetError('unavailable', `aws: expected one organization root, found ${roots.length}`);
   const enabledPolicyTypes = POLICY_TYPES.filter((type) => (root.PolicyTypes ?? []).some((t) => t.Type === type && t.Status === 'ENABLED'));
   const policies: LivePolicy[] = [];
   for (const type of enabledPolicyTypes) policies.push(...(await readPolicies(client, type)));

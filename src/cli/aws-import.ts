@@ -6,12 +6,10 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { createAwsClients } from '../aws/aws-clients.ts';
-import { awsFailure } from '../aws/aws-failure.ts';
 import { importOrganization } from '../aws/import-organization.ts';
-import { readOrganization } from '../aws/read-organization.ts';
 import { ParapetError } from '../policy/index.ts';
 import type { CommandOutcome } from './exit-status.ts';
+import { readLiveOrganization } from './read-live-organization.ts';
 import { writeOutputFile, type Io } from './io.ts';
 
 interface AwsImportOptions {
@@ -38,15 +36,7 @@ Examples:
       if (existsSync(out) && readdirSync(out).length > 0) {
         throw new ParapetError('conflict', `aws import: \`${out}\` is not empty: import writes a new repository and never overwrites one`, { path: out });
       }
-      const clients = createAwsClients();
-      let live;
-      try {
-        live = await readOrganization(clients.organizations);
-      } catch (error) {
-        throw awsFailure('reading the organization', error);
-      } finally {
-        clients.destroy();
-      }
+      const live = await readLiveOrganization();
       const files = importOrganization(live);
       for (const [path, text] of files) {
         const target = join(out, path);

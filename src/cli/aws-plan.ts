@@ -3,13 +3,10 @@
  * configuration in DIR (docs/aws.md). Reads AWS, changes nothing.
  */
 import { Command } from 'commander';
-import { createAwsClients } from '../aws/aws-clients.ts';
-import { awsFailure } from '../aws/aws-failure.ts';
-import type { LiveOrganization } from '../aws/live-organization.ts';
 import { planOrganization } from '../aws/plan-organization.ts';
-import { readOrganization } from '../aws/read-organization.ts';
 import { renderOrganizationPlan } from '../aws/render-organization-plan.ts';
 import type { CommandOutcome } from './exit-status.ts';
+import { readLiveOrganization } from './read-live-organization.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
 
@@ -37,15 +34,7 @@ Examples:
     )
     .action(async (dir: string, options: AwsPlanOptions) => {
       const config = loadOrgConfig(dir, io);
-      const clients = createAwsClients();
-      let live: LiveOrganization;
-      try {
-        live = await readOrganization(clients.organizations);
-      } catch (error) {
-        throw awsFailure('reading the organization', error);
-      } finally {
-        clients.destroy();
-      }
+      const live = await readLiveOrganization();
       const plan = planOrganization(config, live);
       const text = options.json ? `${JSON.stringify(plan)}\n` : renderOrganizationPlan(plan);
       if (options.output === undefined) io.out(text);
