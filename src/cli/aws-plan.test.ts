@@ -89,3 +89,38 @@ test('an invalid configuration is not planned', async () => {
   assert.equal(run.code, 2);
   assert.match(run.err, /no-allow-at-level/);
 });
+
+test('apply: a new guardrail, a new unit with a moved account, a renamed unit; then the plan is empty and a second apply changes nothing', async () => {
+  const { out, sample } = await importSample();
+  const file = join(out, 'parapet.yaml');
+  let yaml = readFileSync(file, 'utf8');
+  const aliceLine = yaml.split('\n').find((line) => line.includes('name: sandbox-alice')) ?? '';
+  yaml = yaml.replace(`${aliceLine}\n`, '');
+  yaml = yaml.replace(
+    /(name: workloads\n {8}awsName: "Workloads"\n {8}id: ou-\S+\n {8}guardrails: \[)([^\]]*)\]\n {8}units:\n/,
+    `$1$2, deny-root]\n        units:\n          - name: staging\n            guardrails: [full-access]\n            accounts:\n  ${aliceLine}\n`,
+  );
+  yaml = yaml.replace('awsName: "Sandbox"', 'awsName: "Sand box"');
+  yaml = yaml.replace('\nguardrails:\n', '\nguardrails:\n  deny-root: guardrails/deny-root.json\n');
+  writeFileSync(file, yaml);
+  writeFileSync(join(out, 'guardrails', 'deny-root.json'), '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}');
+  const validated = await runCli('validate', out);
+  assert.equal(validated.code, 0, validated.out);
+  const applied = await runCli('aws', 'apply', out);
+  assert.equal(applied.code, 0, applied.out + applied.err);
+  assert.match(applied.out, /applied 5 changes/);
+  // what AWS now has, read back through the SDK
+  const live = await readOrganization(moto.clients().organizations);
+  const workloads = live.root.units.find((u) => u.id === sample.units.workloads);
+  const staging = workloads?.units.find((u) => u.name === 'staging');
+  assert.deepEqual(staging?.accounts.map((a) => a.id), [sample.accounts.sandboxAlice]);
+  assert.deepEqual(staging?.tags, { 'parapet:managed': 'true', 'parapet:name': 'workloads/staging' });
+  const denyRoot = live.policies.find((p) => p.name === 'deny-root');
+  assert.ok(denyRoot !== undefined && workloads?.scps.includes(denyRoot.id));
+  assert.equal(live.root.units.find((u) => u.id === sample.units.sandbox)?.name, 'Sand box');
+  const plan = await runCli('aws', 'plan', out, '--json');
+  assert.deepEqual((JSON.parse(plan.out) as OrganizationPlan).changes, []);
+  const again = await runCli('aws', 'apply', out);
+  assert.equal(again.code, 0);
+  assert.match(again.out, /No changes/);
+});

@@ -55,6 +55,7 @@ Examples:
   parapet apply config --server https://parapet.example.com --expect-version 41
   parapet aws import --out org
   parapet aws plan org
+  parapet aws apply org
 `,
     );
   program.addCommand(simulateCommand(io, setExit));
