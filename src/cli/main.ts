@@ -5,6 +5,7 @@ import { applyCommand } from './apply.ts';
 import { asParapetError } from './as-parapet-error.ts';
 import { assumeCommand } from './assume.ts';
 import { authorizeCommand } from './authorize.ts';
+import { awsCommand } from './aws.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
 import { loginCommand } from './login.ts';
@@ -53,6 +54,9 @@ Examples:
   parapet plan --from main --to HEAD --output plan.md
   parapet serve --config examples/acme
   parapet apply config --server https://parapet.example.com --expect-version 41
+  parapet aws import --out org
+  parapet aws plan org
+  parapet aws apply org
 `,
     );
   program.addCommand(simulateCommand(io, setExit));
@@ -71,6 +75,7 @@ Examples:
   program.addCommand(revokeCommand(io, setExit));
   program.addCommand(applyCommand(io, setExit));
   program.addCommand(authorizeCommand(io, setExit));
+  program.addCommand(awsCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');

@@ -19,6 +19,7 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
     const built: Account = {
       id: account.id.name,
       name: account.name.name,
+      ...(account.awsName !== undefined ? { awsName: account.awsName } : {}),
       tags: account.tags,
       units: account.unitPath,
       ...(account.guardrails !== undefined ? { guardrails: account.guardrails.map((r) => r.name) } : {}),
@@ -31,6 +32,8 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
   const buildUnit = (unit: DraftUnit): Unit => ({
     name: unit.name,
     path: unit.unitPath,
+    ...(unit.awsId !== undefined ? { awsId: unit.awsId.name } : {}),
+    ...(unit.awsName !== undefined ? { awsName: unit.awsName } : {}),
     guardrails: (unit.guardrails ?? []).map((r) => r.name),
     resourceGuardrails: unit.resourceGuardrails.map((r) => r.name),
     // accounts first, so that `accounts` lists a unit's accounts before its sub-units'
@@ -45,7 +48,8 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
       definitions.flatMap((d): [string, GuardrailDefinition][] => {
         const loaded = policies.get(d.name);
         if (loaded === undefined || d.file === undefined) return [];
-        return [[d.name, { name: d.name, file: d.file.name, policy: loaded.policy, characters: loaded.characters, at: at(d.at) }]];
+        const aws = { ...(d.awsId !== undefined ? { awsId: d.awsId.name } : {}), ...(d.awsName !== undefined ? { awsName: d.awsName } : {}) };
+        return [[d.name, { name: d.name, file: d.file.name, ...aws, policy: loaded.policy, characters: loaded.characters, at: at(d.at) }]];
       }),
     );
   const policyFile = (type: 'identity' | 'permissionBoundary', file: string): PolicyFile | undefined => {

@@ -23,6 +23,18 @@ export function checkAccounts(draft: DraftConfig): ConfigIssue[] {
     }
   }
 
+  // plans against AWS match units and policies by these ids: one id names one thing
+  const awsIds = new Map<string, { what: string; at: Ref['at'] }>();
+  const checkAwsId = (id: Ref | undefined, what: string) => {
+    if (id === undefined) return;
+    const first = awsIds.get(id.name);
+    if (first !== undefined) add('duplicate-aws-id', `${what}: AWS id \`${id.name}\` is also the id of ${first.what} (line ${first.at.line}): an AWS id names one thing`, id);
+    else awsIds.set(id.name, { what, at: id.at });
+  };
+  for (const unit of listDraftUnits(draft.root)) checkAwsId(unit.awsId, describeDraftUnit(unit));
+  for (const guardrail of draft.guardrails) checkAwsId(guardrail.awsId, `guardrail \`${guardrail.name}\``);
+  for (const guardrail of draft.resourceGuardrails) checkAwsId(guardrail.awsId, `resource guardrail \`${guardrail.name}\``);
+
   const where = (account: DraftAccount) => (account.unitPath.length === 0 ? 'the root' : `\`${account.unitPath.join('/')}\``);
   const byId = new Map<string, DraftAccount>();
   const byName = new Map<string, DraftAccount>();

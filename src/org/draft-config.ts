@@ -19,6 +19,10 @@ export interface DraftUnit {
   readonly path: string;
   /** unit names below the root down to this unit */
   readonly unitPath: readonly string[];
+  /** AWS's id of the root (`r-…`) or unit (`ou-…`) when recorded (by `parapet aws import`) */
+  readonly awsId: Ref | undefined;
+  /** AWS's name when it differs from `name` (one Parapet's names do not allow) */
+  readonly awsName: string | undefined;
   /** undefined when the unit has no `guardrails` field */
   readonly guardrails: readonly Ref[] | undefined;
   readonly resourceGuardrails: readonly Ref[];
@@ -30,6 +34,8 @@ export interface DraftAccount {
   /** undefined when missing or invalid (already reported) */
   readonly id: Ref | undefined;
   readonly name: Ref | undefined;
+  /** AWS's name when it differs from `name` */
+  readonly awsName: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
   readonly unitPath: readonly string[];
   readonly guardrails: readonly Ref[] | undefined;
@@ -42,6 +48,10 @@ export interface DraftGuardrail {
   readonly name: string;
   readonly at: Position;
   readonly file: Ref | undefined;
+  /** AWS's policy id (`p-…`) when recorded */
+  readonly awsId: Ref | undefined;
+  /** AWS's policy name when it differs from the guardrail's name */
+  readonly awsName: string | undefined;
 }
 
 export interface DraftPermissionSet {

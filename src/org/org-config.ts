@@ -43,6 +43,10 @@ export interface Unit {
   readonly name: string;
   /** unit names from below the root down to this unit; empty for the root */
   readonly path: readonly string[];
+  /** AWS's id (`r-…` for the root, `ou-…`), recorded by `parapet aws import`: AWS plans match by it */
+  readonly awsId?: string;
+  /** AWS's name, when it is one Parapet's names do not allow (`name` is then Parapet's) */
+  readonly awsName?: string;
   /** SCPs attached here, by name */
   readonly guardrails: readonly string[];
   /** RCPs attached here, by name */
@@ -56,6 +60,8 @@ export interface Account {
   /** 12 digits */
   readonly id: string;
   readonly name: string;
+  /** AWS's name, when it is one Parapet's names do not allow, or another account's too */
+  readonly awsName?: string;
   readonly tags: Readonly<Record<string, string>>;
   /** the names of the units it sits in, below the root; empty for an account at the root */
   readonly units: readonly string[];
@@ -72,6 +78,10 @@ export interface Account {
 export interface GuardrailDefinition {
   readonly name: string;
   readonly file: string;
+  /** AWS's policy id (`p-…`), recorded by `parapet aws import`: AWS plans match by it */
+  readonly awsId?: string;
+  /** AWS's policy name, when it differs from `name` */
+  readonly awsName?: string;
   /** parsed as an SCP (a guardrail) or an RCP (a resource guardrail), named after the guardrail */
   readonly policy: Policy;
   /** the file's length in characters, as AWS counts it against its 5,120-character limit */

@@ -642,3 +642,49 @@ describe('service accounts: which GitHub Actions workflow runs may act as one (`
     assert.match(issue.message, /service account `deployer`: any workflow run of `acme\/infra`, on any branch, tag or pull request, can act as it/);
   });
 });
+
+describe('AWS ids and names recorded by `parapet aws import`', () => {
+  test('root, unit, account and guardrail ids and AWS names are read into the model', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '  root:\n', '  root:\n    id: r-ab12\n');
+    edit(dir, YAML, '      - name: security\n', '      - name: security\n        id: ou-ab12-cd34ef56\n        awsName: Security & Audit\n');
+    edit(dir, YAML, '{ id: "200000000001", name: audit,', '{ id: "200000000001", name: audit, awsName: "Audit (prod)",');
+    edit(dir, YAML, '  deny-leave-organization: guardrails/deny-leave-organization.json', '  deny-leave-organization: { file: guardrails/deny-leave-organization.json, id: p-ab12cd34, awsName: Deny leaving }');
+    const result = validate(dir);
+    assert.ok(result.ok, result.issues.map((i) => formatIssue(i)).join('\n'));
+    const config = result.value;
+    assert.equal(config.organization.root.awsId, 'r-ab12');
+    const security = config.organization.root.units.find((u) => u.name === 'security');
+    assert.deepEqual([security?.awsId, security?.awsName], ['ou-ab12-cd34ef56', 'Security & Audit']);
+    assert.equal(config.accounts.get('audit')?.awsName, 'Audit (prod)');
+    const guardrail = config.guardrails.get('deny-leave-organization');
+    assert.deepEqual([guardrail?.file, guardrail?.awsId, guardrail?.awsName], ['guardrails/deny-leave-organization.json', 'p-ab12cd34', 'Deny leaving']);
+  });
+
+  test('bad-aws-id: a unit id not in AWS pattern', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '      - name: security\n', '      - name: security\n        id: r-ab12\n') + 1;
+    const issue = expectError(validate(dir), 'bad-aws-id', YAML, line);
+    assert.match(issue.message, /`r-ab12` is not an AWS unit id/);
+  });
+
+  test('bad-aws-name: an empty AWS name', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '      - name: security\n', '      - name: security\n        awsName: ""\n') + 1;
+    expectError(validate(dir), 'bad-aws-name', YAML, line);
+  });
+
+  test('duplicate-aws-id: one AWS id on two units', () => {
+    const dir = copyExample();
+    edit(dir, YAML, '      - name: security\n', '      - name: security\n        id: ou-ab12-cd34ef56\n');
+    const line = edit(dir, YAML, '      - name: infrastructure\n', '      - name: infrastructure\n        id: ou-ab12-cd34ef56\n') + 1;
+    const issue = expectError(validate(dir), 'duplicate-aws-id', YAML, line);
+    assert.match(issue.message, /unit `infrastructure`: AWS id `ou-ab12-cd34ef56` is also the id of unit `security`/);
+  });
+
+  test('a guardrail written as a map needs its file', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '  deny-leave-organization: guardrails/deny-leave-organization.json', '  deny-leave-organization: { id: p-ab12cd34 }');
+    expectError(validate(dir), 'missing-field', YAML, line);
+  });
+});

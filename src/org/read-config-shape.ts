@@ -31,9 +31,23 @@ type Path = readonly YamlPathSegment[];
 
 const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts'];
 const ORGANIZATION_FIELDS = ['name', 'id', 'managementAccount', 'root'];
-const ROOT_FIELDS = ['guardrails', 'resourceGuardrails', 'units', 'accounts'];
-const UNIT_FIELDS = ['name', ...ROOT_FIELDS];
-const ACCOUNT_FIELDS = ['id', 'name', 'tags', 'guardrails', 'resourceGuardrails'];
+const ROOT_FIELDS = ['id', 'guardrails', 'resourceGuardrails', 'units', 'accounts'];
+const UNIT_FIELDS = ['name', 'awsName', ...ROOT_FIELDS];
+const ACCOUNT_FIELDS = ['id', 'name', 'awsName', 'tags', 'guardrails', 'resourceGuardrails'];
+const GUARDRAIL_FIELDS = ['file', 'id', 'awsName'];
+
+/**
+ * AWS Organizations' patterns for the ids `parapet aws import` records (API reference, data types
+ * `Root`, `OrganizationalUnit` and `PolicySummary`, field `Id`); AWS-managed policies have ids
+ * such as `p-FullAWSAccess`
+ */
+const AWS_IDS = {
+  root: { pattern: /^r-[0-9a-z]{4,32}$/, expected: '`r-` and 4 to 32 lower-case letters or digits, such as `r-a1b2`' },
+  unit: { pattern: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, expected: '`ou-`, 4 to 32 lower-case letters or digits, `-` and 8 to 32 more, such as `ou-a1b2-c3d4e5f6`' },
+  policy: { pattern: /^p-[0-9a-zA-Z_]{8,128}$/, expected: '`p-` and 8 to 128 letters, digits or `_`, such as `p-a1b2c3d4`' },
+} as const;
+/** AWS's names of units, accounts and policies are 1 to 128 characters (accounts: up to 50) */
+const AWS_NAME_MAX = 128;
 const PERMISSION_SET_FIELDS = ['policies', 'boundary', 'sessionDuration'];
 const GROUP_FIELDS = ['members'];
 const ASSIGNMENT_FIELDS = ['group', 'permissionSet', 'accounts', 'eligible'];
@@ -159,6 +173,29 @@ class Reader {
     return { name: value, at: node.at, path: formatYamlPath(path) };
   }
 
+  /** an AWS id of a root, unit or policy, in AWS's pattern */
+  awsId(node: YamlNode, path: Path, what: string, kind: keyof typeof AWS_IDS): Ref | undefined {
+    const value = this.string(node, path, what);
+    if (value === undefined) return undefined;
+    if (!AWS_IDS[kind].pattern.test(value)) {
+      this.add('bad-aws-id', `${what}: \`${showHiddenCharacters(value)}\` is not an AWS ${kind} id: expected ${AWS_IDS[kind].expected}`, node.at, path);
+      return undefined;
+    }
+    return { name: value, at: node.at, path: formatYamlPath(path) };
+  }
+
+  /** AWS's own name for a unit, account or policy, kept as AWS has it (spaces and all) */
+  awsName(node: YamlNode, path: Path, what: string): string | undefined {
+    const value = this.string(node, path, what);
+    if (value === undefined) return undefined;
+    if (value.length === 0 || value.length > AWS_NAME_MAX) {
+      this.add('bad-aws-name', `${what}: an AWS name has 1 to ${AWS_NAME_MAX} characters, not ${value.length}`, node.at, path);
+      return undefined;
+    }
+    this.checkCharacters(value, node.at, path, what);
+    return value;
+  }
+
   /** `o-` and 10 to 32 lower-case letters or digits, as AWS Organizations writes it */
   organizationId(node: YamlNode, path: Path, what: string): string | undefined {
     const value = this.string(node, path, what);
@@ -237,6 +274,10 @@ function readUnit(r: Reader, node: YamlNode, path: Path, parentPath: readonly st
   }
   const unitPath = isRoot ? [] : [...parentPath, name];
   const what = isRoot ? 'the root' : `unit \`${unitPath.join('/')}\``;
+  const idEntry = fields.get('id');
+  const awsId = idEntry === undefined ? undefined : r.awsId(idEntry.value, [...path, 'id'], `${what}: \`id\``, isRoot ? 'root' : 'unit');
+  const awsNameEntry = fields.get('awsName');
+  const awsName = awsNameEntry === undefined ? undefined : r.awsName(awsNameEntry.value, [...path, 'awsName'], `${what}: \`awsName\``);
   const guardrailsEntry = fields.get('guardrails');
   const resourceEntry = fields.get('resourceGuardrails');
   const units: DraftUnit[] = [];
@@ -270,6 +311,8 @@ function readUnit(r: Reader, node: YamlNode, path: Path, parentPath: readonly st
     at: node.at,
     path: formatYamlPath(path),
     unitPath,
+    awsId,
+    awsName,
     guardrails: guardrailsEntry === undefined ? undefined : r.names(guardrailsEntry.value, [...path, 'guardrails'], `${what}: \`guardrails\``),
     resourceGuardrails: resourceEntry === undefined ? [] : r.names(resourceEntry.value, [...path, 'resourceGuardrails'], `${what}: \`resourceGuardrails\``),
     units,
@@ -303,9 +346,11 @@ function readAccount(r: Reader, node: YamlNode, path: Path, unitPath: readonly s
   }
   const guardrails = fields.get('guardrails');
   const resourceGuardrails = fields.get('resourceGuardrails');
+  const awsNameEntry = fields.get('awsName');
   return {
     id,
     name,
+    awsName: awsNameEntry === undefined ? undefined : r.awsName(awsNameEntry.value, [...path, 'awsName'], `${what}: \`awsName\``),
     tags,
     unitPath,
     guardrails: guardrails === undefined ? undefined : r.names(guardrails.value, [...path, 'guardrails'], `${what}: \`guardrails\``),
@@ -316,12 +361,24 @@ function readAccount(r: Reader, node: YamlNode, path: Path, unitPath: readonly s
   };
 }
 
+/** each guardrail is a file, or (as `parapet aws import` writes it) a map of its file and AWS's id and name */
 function readGuardrails(r: Reader, node: YamlNode, path: Path, kind: string): DraftGuardrail[] {
-  return r.namedMap(node, path, `\`${path[0]}\``).map((entry) => ({
-    name: entry.key,
-    at: entry.keyAt,
-    file: r.file(entry.value, [...path, entry.key], `${kind} \`${entry.key}\``),
-  }));
+  return r.namedMap(node, path, `\`${path[0]}\``).map((entry) => {
+    const at = [...path, entry.key];
+    const what = `${kind} \`${entry.key}\``;
+    if (entry.value.kind !== 'map') return { name: entry.key, at: entry.keyAt, file: r.file(entry.value, at, what), awsId: undefined, awsName: undefined };
+    const fields = r.map(entry.value, at, what, GUARDRAIL_FIELDS);
+    const file = fields === undefined ? undefined : r.required(fields, 'file', entry.value.at, at, what);
+    const id = fields?.get('id');
+    const awsName = fields?.get('awsName');
+    return {
+      name: entry.key,
+      at: entry.keyAt,
+      file: file === undefined ? undefined : r.file(file.value, [...at, 'file'], what),
+      awsId: id === undefined ? undefined : r.awsId(id.value, [...at, 'id'], `${what}: \`id\``, 'policy'),
+      awsName: awsName === undefined ? undefined : r.awsName(awsName.value, [...at, 'awsName'], `${what}: \`awsName\``),
+    };
+  });
 }
 
 function readPermissionSets(r: Reader, node: YamlNode): DraftPermissionSet[] {

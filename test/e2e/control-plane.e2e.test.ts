@@ -129,7 +129,8 @@ for (const database of databases) {
       // several processes share PostgreSQL: the second one is started before the apply
       const second = store.kind === 'postgres' ? await startServerProcess(['--host', '127.0.0.1', '--port', '0'], env) : undefined;
       if (second !== undefined) processes.push(second);
-      const bootstrap = /PARAPET_TOKEN=(pbt_[\w-]+)/.exec(first.stderr())?.[1];
+      // the token is written after the `serving at` line the harness waits for, possibly in a later chunk
+      const bootstrap = await eventually(() => /PARAPET_TOKEN=(pbt_[\w-]+)/.exec(first.stderr())?.[1]);
       assert.ok(bootstrap, `the first start prints a bootstrap token:\n${first.stderr()}`);
       assert.equal(await status(`${first.url}/readyz`), 503);
 
@@ -230,4 +231,14 @@ for (const database of databases) {
       for (const server of processes.splice(0)) assert.equal(await server.stop(), 0, server.stderr());
     });
   });
+}
+
+/** the value once `read` gives one, within 10 s (output of another process arrives in chunks) */
+async function eventually<T>(read: () => T | undefined): Promise<T | undefined> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = read();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -1,0 +1,49 @@
+/**
+ * The AWS SDK v3 clients Parapet's AWS target uses, made in one place. Without options the SDK's
+ * standard chain decides everything (AWS_REGION / AWS_PROFILE / AWS_ACCESS_KEY_ID…, the shared
+ * config and credentials files, AWS_ENDPOINT_URL), so Parapet asks for no credential of its own.
+ * Tests pass an endpoint and dummy credentials to reach the emulator.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface AwsClientOptions {
+  readonly region?: string;
+  /** an AWS API endpoint other than AWS's (an emulator); absent: the SDK's own resolution */
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  /** attempts per call, throttling included (the SDK retries throttling errors with backoff) */
+  readonly maxAttempts?: number;
+}
+
+export interface AwsClients {
+  readonly organizations: OrganizationsClient;
+  readonly iam: IAMClient;
+  readonly sts: STSClient;
+  destroy(): void;
+}
+
+/** Organizations is a global service served from us-east-1 */
+const ORGANIZATIONS_REGION = 'us-east-1';
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const common = {
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
+    maxAttempts: options.maxAttempts ?? 8,
+  };
+  const organizations = new OrganizationsClient({ ...common, region: options.region ?? ORGANIZATIONS_REGION });
+  const iam = new IAMClient({ ...common, region: options.region ?? ORGANIZATIONS_REGION });
+  const sts = new STSClient({ ...common, ...(options.region === undefined ? {} : { region: options.region }) });
+  return {
+    organizations,
+    iam,
+    sts,
+    destroy() {
+      organizations.destroy();
+      iam.destroy();
+      sts.destroy();
+    },
+  };
+}

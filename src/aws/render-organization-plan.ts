@@ -1,0 +1,69 @@
+/** `parapet aws plan` as Markdown for review: the changes in apply's order, then what cannot be done, then what is left alone */
+import type { OrganizationChange, OrganizationPlan, PolicyRef, TargetRef } from './organization-change.ts';
+
+export function renderOrganizationPlan(plan: OrganizationPlan): string {
+  const lines = [`# AWS plan for organization ${code(plan.organizationId)}`, ''];
+  if (plan.changes.length === 0) lines.push('No changes: the organization is as the configuration says.');
+  else {
+    lines.push(`${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}, in the order apply makes them:`, '');
+    plan.changes.forEach((change, i) => lines.push(`${i + 1}. ${describeChange(change)}`));
+  }
+  if (plan.problems.length > 0) {
+    lines.push('', `## Cannot be applied (${plan.problems.length})`, '');
+    for (const problem of plan.problems) lines.push(`- ${problem}`);
+  }
+  if (plan.notes.length > 0) {
+    lines.push('', '## Left alone', '');
+    for (const note of plan.notes) lines.push(`- ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function describeChange(change: OrganizationChange): string {
+  switch (change.kind) {
+    case 'enable-policy-type':
+      return `enable ${change.policyType === 'RESOURCE_CONTROL_POLICY' ? 'resource control policies (RCPs)' : 'service control policies (SCPs)'} on the root`;
+    case 'create-policy':
+      return `create ${change.policyType === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP'} ${policy(change.policy)}${change.awsName !== change.policy.name ? ` named ${code(change.awsName)} in AWS` : ''}`;
+    case 'update-policy': {
+      const what = [change.awsName !== undefined ? `rename ${code(change.awsName.from)} to ${code(change.awsName.to)}` : '', change.content !== undefined ? 'new document' : ''];
+      return `update ${policy(change.policy)}: ${what.filter((w) => w !== '').join(', ')}`;
+    }
+    case 'create-unit':
+      return `create unit ${target(change.unit)}${change.awsName !== change.unit.label.split('/').at(-1) ? ` named ${code(change.awsName)} in AWS` : ''} under ${target(change.parent)}`;
+    case 'rename-unit':
+      return `rename unit ${target(change.unit)} from ${code(change.from)} to ${code(change.to)}`;
+    case 'move-account':
+      return `move account ${target(change.account)} from ${target(change.from)} to ${target(change.to)}`;
+    case 'attach-policy':
+      return `attach ${policy(change.policy)} to ${target(change.target)}`;
+    case 'detach-policy':
+      return `detach ${policy(change.policy)} from ${target(change.target)}`;
+    case 'tag-account': {
+      const set = Object.entries(change.set).map(([key, value]) => `${code(key)} = ${code(value)}`);
+      const remove = change.remove.map((key) => `remove ${code(key)}`);
+      return `tag account ${target(change.account)}: ${[...set, ...remove].join(', ')}`;
+    }
+    case 'delete-unit':
+      return `delete unit ${target(change.unit)} (managed by Parapet, not in the configuration)`;
+    case 'delete-policy':
+      return `delete ${policy(change.policy)} (managed by Parapet, not in the configuration)`;
+    default: {
+      const unknown: never = change;
+      return String(unknown);
+    }
+  }
+}
+
+function target(ref: TargetRef): string {
+  return ref.id === undefined ? `${code(ref.label)} (new)` : ref.id === ref.label ? code(ref.id) : `${code(ref.label)} (${code(ref.id)})`;
+}
+
+function policy(ref: PolicyRef): string {
+  return ref.id === undefined ? `${code(ref.name)} (new)` : `${code(ref.name)} (${code(ref.id)})`;
+}
+
+/** names are AWS's free text: a backtick in one must not end the code span */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
