@@ -40,6 +40,7 @@ export {
   updateScimUser,
   deleteScimUser,
   groupIdsOfScimUser,
+  scimUserNames,
   createScimGroup,
   getScimGroup,
   listScimGroups,

@@ -194,16 +194,33 @@ export async function updateScimUser(
 }
 
 /** deletes a user and its memberships; returns it, with the ids of the groups it was in */
-export async function deleteScimUser(store: Store, id: string, actor: ScimActor): Promise<{ readonly user: StoredScimUser; readonly groupIds: readonly string[] }> {
+export async function deleteScimUser(
+  store: Store,
+  id: string,
+  actor: ScimActor,
+  check: (current: StoredScimUser) => void = () => undefined,
+): Promise<{ readonly user: StoredScimUser; readonly groupIds: readonly string[] }> {
   return inTransaction(store, 'user', async (tx) => {
     const row = await tx.selectFrom('scim_users').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new ParapetError('not-found', `no user \`${id}\``);
+    check(userOf(row));
     const groups = await tx.selectFrom('scim_memberships').select('group_id').where('user_id', '=', id).execute();
     await tx.deleteFrom('scim_memberships').where('user_id', '=', id).execute();
     await tx.deleteFrom('scim_users').where('id', '=', id).execute();
     await recordChange(tx, actor, 'User', id, 'delete', { userName: row.user_name });
     return { user: userOf(row), groupIds: groups.map((g) => g.group_id) };
   });
+}
+
+/** the userNames of these users, by id (for a group's `members[].display`) */
+export async function scimUserNames(store: Store, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += ID_CHUNK) {
+    const rows = await store.db.selectFrom('scim_users').select(['id', 'user_name']).where('id', 'in', unique.slice(i, i + ID_CHUNK)).execute();
+    for (const row of rows) names.set(row.id, row.user_name);
+  }
+  return names;
 }
 
 /** the groups a user is a member of */
@@ -343,11 +360,12 @@ export async function updateScimGroup(store: Store, id: string, change: (current
   });
 }
 
-export async function deleteScimGroup(store: Store, id: string, actor: ScimActor): Promise<StoredScimGroup> {
+export async function deleteScimGroup(store: Store, id: string, actor: ScimActor, check: (current: StoredScimGroup) => void = () => undefined): Promise<StoredScimGroup> {
   return inTransaction(store, 'group', async (tx) => {
     const row = await tx.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new ParapetError('not-found', `no group \`${id}\``);
     const group = groupOf(row, (await membersOf(tx, [id])).get(id) ?? []);
+    check(group);
     await tx.deleteFrom('scim_memberships').where('group_id', '=', id).execute();
     await tx.deleteFrom('scim_groups').where('id', '=', id).execute();
     await recordChange(tx, actor, 'Group', id, 'delete', { displayName: group.displayName, removed: group.memberIds });
