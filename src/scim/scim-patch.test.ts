@@ -70,6 +70,17 @@ describe('scim patch', () => {
     assert.throws(() => applyPatch({ resource: GROUP_RESOURCE, id: 'g1' }, group, { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', value: { id: 'other' } }] }), fails('mutability'));
   });
 
+  test('Okta: a password change is accepted and not kept', () => {
+    const patched = patchUser({ op: 'replace', value: { password: 'new-secret' } });
+    assert.equal(patched['password'], undefined);
+    assert.deepEqual(patched, user);
+  });
+
+  test('Entra quirk: the ADSCIM group schema next to the core one is accepted and not kept', () => {
+    const entra = normalizeResource(GROUP_RESOURCE, { schemas: [GROUP_SCHEMA, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'], displayName: 'G' }, { requireSchemas: true });
+    assert.deepEqual(entra['schemas'], [GROUP_SCHEMA]);
+  });
+
   test('dotted and URN-qualified keys inside a path-less value are paths (Entra and Okta quirk)', () => {
     const patched = patchUser({ op: 'replace', value: { 'name.givenName': 'Alicia', [`${ENTERPRISE_USER_SCHEMA}:department`]: 'Security', active: 'False' } });
     assert.deepEqual(patched['name'], { givenName: 'Alicia', familyName: 'Liddell' });

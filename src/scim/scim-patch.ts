@@ -7,7 +7,8 @@
  * - Entra ID sends `"active": "False"` (normalised by normalizeValue);
  * - Entra ID and Okta put paths as keys of a path-less operation's value (`"name.givenName"`,
  *   `"urn:…:enterprise:2.0:User:department"`);
- * - Okta repeats the resource's `id` in a path-less replace's value;
+ * - Okta repeats the resource's `id` in a path-less replace's value, and sends password changes
+ *   (dropped: Parapet keeps no password);
  * - Entra ID removes members with `path: "members"` and the members to remove as the value list;
  * - Entra ID replaces `emails[type eq "work"].value` on a user with no work e-mail yet, expecting
  *   it to be added: an add or replace whose filter matches nothing and is made of `eq`s creates
@@ -130,6 +131,8 @@ function holderOf(document: JsonObject, resolved: ResolvedPath, create: boolean)
 }
 
 function applyAtPath(context: PatchContext, document: JsonObject, op: Op, pathText: string, value: unknown): void {
+  // Okta sends password changes as PATCH: Parapet keeps no password, so there is nothing to change
+  if (context.resource.name === 'User' && pathText.toLowerCase() === 'password') return;
   const parsed = parsePatchPath(pathText);
   const scope: Scope = { kind: 'resource', resource: context.resource };
   const resolved = resolvePath(scope, parsed.path, 'invalidPath');

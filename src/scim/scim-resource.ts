@@ -67,6 +67,16 @@ export interface NormalizeOptions {
   readonly requireSchemas: boolean;
 }
 
+/**
+ * Entra quirk: its Create Group request lists this non-standard schema next to the core one (with
+ * no attributes of it); it is accepted and not kept.
+ */
+export const ENTRA_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+
+function tolerated(resource: ResourceTypeDefinition, schema: string): boolean {
+  return resource.name === 'Group' && schema.toLowerCase() === ENTRA_GROUP_SCHEMA.toLowerCase();
+}
+
 /** the schema URNs of the `schemas` attribute, checked: the core schema, and only known extensions */
 function checkSchemas(resource: ResourceTypeDefinition, schemas: unknown, required: boolean): void {
   if (schemas === undefined && !required) return;
@@ -74,7 +84,7 @@ function checkSchemas(resource: ResourceTypeDefinition, schemas: unknown, requir
   const lower = schemas.map((s) => s.toLowerCase());
   if (!lower.includes(resource.schema.id.toLowerCase())) throw scimError('invalidSyntax', `\`schemas\` must include \`${resource.schema.id}\``);
   for (const schema of schemas) {
-    if (schema.toLowerCase() !== resource.schema.id.toLowerCase() && findExtension(resource, schema) === undefined) {
+    if (schema.toLowerCase() !== resource.schema.id.toLowerCase() && findExtension(resource, schema) === undefined && !tolerated(resource, schema)) {
       throw scimError('invalidSyntax', `\`${schema}\` is not a schema of ${resource.name}`);
     }
   }
