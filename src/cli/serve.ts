@@ -127,9 +127,12 @@ Examples:
       };
       const settings = resolveServerSettings({ flags, env: hooks.env ?? process.env, file: options.settings });
       const server = await startServer(settings);
-      io.err(`parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n`);
-      io.err(`parapet: settings ${JSON.stringify(describeSettings(settings))}\n`);
-      io.err(startupText(server, settings));
+      // one write: a reader that acts on `serving at` (a supervisor, the e2e harness) sees the bootstrap token with it
+      io.err(
+        `parapet: serving at ${server.url ?? settings.publicUrl} (public URL ${settings.publicUrl})\n` +
+          `parapet: settings ${JSON.stringify(describeSettings(settings))}\n` +
+          startupText(server, settings),
+      );
       await (hooks.untilStopped ?? ((s) => waitForSignal(s, io)))(server);
       setExit('yes');
     });

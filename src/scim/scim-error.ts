@@ -1,8 +1,10 @@
 /**
- * A SCIM failure as RFC 7644 §3.12 answers it: an HTTP status, a `scimType` where the RFC names
- * one, and a detail in the project's message style. Thrown by the SCIM core (filters, paths,
- * PATCH, resource validation); the SCIM routes turn it into the `…:api:messages:2.0:Error` body.
+ * SCIM failures as RFC 7644 §3.12 names them: a `scimType`, carried in a ParapetError's details
+ * (the one error class, ADR 0003) with the code that fits it. The SCIM routes read the scimType and
+ * answer with its status and the `…:api:messages:2.0:Error` body (src/server/scim-error-reply.ts).
  */
+import { ParapetError, type ErrorCode } from '../policy/index.ts';
+
 export type ScimType =
   | 'invalidFilter'
   | 'tooMany'
@@ -16,17 +18,6 @@ export type ScimType =
   | 'sensitive';
 
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-export class ScimError extends Error {
-  override readonly name = 'ScimError';
-  constructor(
-    readonly status: number,
-    readonly scimType: ScimType | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** the status RFC 7644 §3.12 gives each scimType */
 export const SCIM_TYPE_STATUS: { readonly [type in ScimType]: number } = {
@@ -42,10 +33,30 @@ export const SCIM_TYPE_STATUS: { readonly [type in ScimType]: number } = {
   sensitive: 403,
 };
 
-export function scimError(scimType: ScimType, message: string): ScimError {
-  return new ScimError(SCIM_TYPE_STATUS[scimType], scimType, message);
-}
+const CODE: { readonly [type in ScimType]: ErrorCode } = {
+  invalidFilter: 'invalid-input',
+  tooMany: 'invalid-input',
+  uniqueness: 'conflict',
+  mutability: 'invalid-input',
+  invalidSyntax: 'invalid-input',
+  invalidPath: 'invalid-input',
+  noTarget: 'invalid-input',
+  invalidValue: 'invalid-input',
+  invalidVers: 'invalid-input',
+  sensitive: 'forbidden',
+};
 
 export function isScimType(value: unknown): value is ScimType {
   return typeof value === 'string' && Object.hasOwn(SCIM_TYPE_STATUS, value);
+}
+
+export function scimError(scimType: ScimType, message: string): ParapetError {
+  return new ParapetError(CODE[scimType], message, { details: { scimType } });
+}
+
+/** the scimType a failure carries, if it is a SCIM failure */
+export function scimTypeOf(error: unknown): ScimType | undefined {
+  if (!(error instanceof ParapetError)) return undefined;
+  const scimType = (error.details as { scimType?: unknown } | undefined)?.scimType;
+  return isScimType(scimType) ? scimType : undefined;
 }

@@ -1,7 +1,7 @@
 /** SCIM filters and PATCH paths (RFC 7644 §3.4.2.2, §3.5.2): parse, resolve against the schema, evaluate */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ScimError } from './scim-error.ts';
+import { scimTypeOf } from './scim-error.ts';
 import { checkFilter, matchesFilter, parseFilter, parsePatchPath, type Scope } from './scim-filter.ts';
 import { ENTERPRISE_USER_SCHEMA, GROUP_RESOURCE, USER_RESOURCE } from './scim-schemas.ts';
 
@@ -31,7 +31,7 @@ function select(text: string): string[] {
 }
 
 function scimFailure(scimType: string, message?: RegExp) {
-  return (error: unknown): boolean => error instanceof ScimError && error.scimType === scimType && error.status === 400 && (message === undefined || message.test(error.message));
+  return (error: unknown): boolean => scimTypeOf(error) === scimType && (message === undefined || message.test((error as Error).message));
 }
 
 describe('scim filters', () => {

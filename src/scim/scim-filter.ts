@@ -12,7 +12,7 @@
  *
  * with "and" binding tighter than "or", keywords case-insensitive.
  */
-import { ScimError, scimError, type ScimType } from './scim-error.ts';
+import { scimError, scimTypeOf, type ScimType } from './scim-error.ts';
 import { coreAttributes, findAttribute, findExtension, type AttributeDefinition, type ResourceTypeDefinition } from './scim-schemas.ts';
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
@@ -247,7 +247,7 @@ export function parsePatchPath(text: string): PatchPath {
     filter = parser.filter(0);
     if (!parser.atEnd()) throw scimError('invalidPath', `\`${text}\`: unexpected text in the value filter`);
   } catch (error) {
-    if (error instanceof ScimError) throw error;
+    if (scimTypeOf(error) !== undefined) throw error;
     throw scimError('invalidPath', `\`${text}\` is not an attribute path`);
   }
   return { path, filter, subAttribute };

@@ -1,7 +1,7 @@
 /** PATCH (RFC 7644 §3.5.2) and resource normalisation, each vendor quirk named in its test */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ScimError } from './scim-error.ts';
+import { scimTypeOf } from './scim-error.ts';
 import { applyPatch } from './scim-patch.ts';
 import { normalizeResource, type JsonObject } from './scim-resource.ts';
 import { ENTERPRISE_USER_SCHEMA, GROUP_RESOURCE, GROUP_SCHEMA, PATCH_OP_SCHEMA, USER_RESOURCE, USER_SCHEMA } from './scim-schemas.ts';
@@ -27,7 +27,7 @@ function patchGroup(...operations: unknown[]): JsonObject {
   return applyPatch({ resource: GROUP_RESOURCE, id: 'g1' }, group, { schemas: [PATCH_OP_SCHEMA], Operations: operations });
 }
 function fails(scimType: string, message?: RegExp) {
-  return (error: unknown): boolean => error instanceof ScimError && error.scimType === scimType && (message === undefined || message.test(error.message));
+  return (error: unknown): boolean => scimTypeOf(error) === scimType && (message === undefined || message.test((error as Error).message));
 }
 const memberIds = (g: JsonObject): unknown[] => ((g['members'] as JsonObject[] | undefined) ?? []).map((m) => m['value']);
 

@@ -14,7 +14,7 @@
  *   it to be added: an add or replace whose filter matches nothing and is made of `eq`s creates
  *   the value the filter describes.
  */
-import { ScimError, scimError } from './scim-error.ts';
+import { scimError, scimTypeOf } from './scim-error.ts';
 import { checkFilter, matchesFilter, parsePatchPath, resolvePath, type Filter, type ResolvedPath, type Scope } from './scim-filter.ts';
 import { normalizeResource, normalizeValue, type JsonObject } from './scim-resource.ts';
 import { findAttribute, findExtension, PATCH_OP_SCHEMA, type AttributeDefinition, type ResourceTypeDefinition } from './scim-schemas.ts';
@@ -66,7 +66,7 @@ export interface PatchContext {
 
 /**
  * The resource after the PATCH request `body`, canonical (normalizeResource) and validated; throws
- * a ScimError, located, for the first operation that cannot be applied.
+ * a SCIM failure (scimError), located, for the first operation that cannot be applied.
  */
 export function applyPatch(context: PatchContext, current: JsonObject, body: unknown): JsonObject {
   if (!isObject(body)) throw scimError('invalidSyntax', 'the body must be a PatchOp message');
@@ -93,7 +93,8 @@ export function applyPatch(context: PatchContext, current: JsonObject, body: unk
       else applyAtPath(context, document, op, path.trim(), value);
     } catch (error) {
       // located: which operation failed
-      if (error instanceof ScimError) throw new ScimError(error.status, error.scimType, `${where}: ${error.message}`);
+      const scimType = scimTypeOf(error);
+      if (scimType !== undefined) throw scimError(scimType, `${where}: ${(error as Error).message}`);
       throw error;
     }
   });

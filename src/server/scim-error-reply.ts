@@ -1,10 +1,10 @@
 /**
  * Failures on /scim/v2 answered as RFC 7644 §3.12 says, not with Parapet's error body: SCIM
- * clients (Okta, Entra ID) read `status`, `scimType` and `detail`. The status comes from the SCIM
- * error, or from a `scimType` the store attached (uniqueness), or from the one code→status table
+ * clients (Okta, Entra ID) read `status`, `scimType` and `detail`. The status comes from the
+ * failure's `scimType` (src/scim/scim-error.ts; the store attaches `uniqueness`), or from the one code→status table
  * (errors.ts), where a request the caller must fix is 400 as SCIM expects rather than 422.
  */
-import { isScimType, SCIM_ERROR_SCHEMA, SCIM_TYPE_STATUS, ScimError, type ScimType } from '../scim/index.ts';
+import { SCIM_ERROR_SCHEMA, SCIM_TYPE_STATUS, scimTypeOf, type ScimType } from '../scim/index.ts';
 import { ParapetError } from '../policy/index.ts';
 import { errorReply } from './errors.ts';
 
@@ -24,10 +24,11 @@ export function isScimUrl(url: string): boolean {
 }
 
 export function scimErrorReply(error: unknown, requestId: string): { readonly status: number; readonly body: ScimErrorBody; readonly serverFault: boolean } {
-  if (error instanceof ScimError) return { status: error.status, body: body(error.status, error.scimType, error.message), serverFault: false };
-  if (error instanceof ParapetError) {
-    const scimType = (error.details as { scimType?: unknown } | undefined)?.scimType;
-    if (isScimType(scimType)) return { status: SCIM_TYPE_STATUS[scimType], body: body(SCIM_TYPE_STATUS[scimType], scimType, error.message), serverFault: false };
+  const scimType = scimTypeOf(error);
+  if (scimType !== undefined) return { status: SCIM_TYPE_STATUS[scimType], body: body(SCIM_TYPE_STATUS[scimType], scimType, (error as Error).message), serverFault: false };
+  // a status SCIM has and Parapet's codes do not: 412 for a stale If-Match
+  if (error instanceof ParapetError && (error.details as { scimStatus?: unknown } | undefined)?.scimStatus === 412) {
+    return { status: 412, body: body(412, undefined, error.message), serverFault: false };
   }
   const reply = errorReply(error, requestId);
   const invalid = reply.status === 422;

@@ -19,7 +19,6 @@ import {
   parseFilter,
   parseProjection,
   project,
-  ScimError,
   scimError,
   USER_RESOURCE,
   type Filter,
@@ -77,7 +76,7 @@ function checkIfMatch(request: FastifyRequest, version: number): void {
   if (header === undefined) return;
   const tags = header.split(',').map((t) => t.trim());
   if (tags.includes('*') || tags.includes(etagOf(version)) || tags.includes(`"${version}"`)) return;
-  throw new ScimError(412, undefined, `the resource is at version ${etagOf(version)}, not ${header}: read it again`);
+  throw new ParapetError('conflict', `the resource is at version ${etagOf(version)}, not ${header}: read it again`, { details: { scimStatus: 412 } });
 }
 
 function actorOf(context: ServerContext, request: FastifyRequest): ScimActor & { readonly by: string } {
@@ -278,7 +277,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   });
   app.get<{ Params: Params }>(`${base}/ResourceTypes/:id`, ROUTE, (request, reply) => {
     const type = RESOURCE_TYPES.find((t) => t.name.toLowerCase() === request.params.id.toLowerCase());
-    if (type === undefined) throw new ScimError(404, undefined, `no resource type \`${request.params.id}\``);
+    if (type === undefined) throw new ParapetError('not-found', `no resource type \`${request.params.id}\``);
     return send(reply, 200, resourceTypeResource(context, type));
   });
   app.get(`${base}/Schemas`, ROUTE, (_request, reply) => {
@@ -287,7 +286,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   });
   app.get<{ Params: Params }>(`${base}/Schemas/:id`, ROUTE, (request, reply) => {
     const schema = SCHEMAS.find((s) => s.id.toLowerCase() === request.params.id.toLowerCase());
-    if (schema === undefined) throw new ScimError(404, undefined, `no schema \`${request.params.id}\``);
+    if (schema === undefined) throw new ParapetError('not-found', `no schema \`${request.params.id}\``);
     return send(reply, 200, schemaResource(context, schema));
   });
 
@@ -295,7 +294,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   async function existingUser(id: string): Promise<StoredScimUser> {
     const user = await getScimUser(context.store, id);
-    if (user === undefined) throw new ScimError(404, undefined, `no user \`${id}\``);
+    if (user === undefined) throw new ParapetError('not-found', `no user \`${id}\``);
     return user;
   }
 
@@ -343,10 +342,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
         return storedUser(current.id, compute(current), current.active);
       },
       actor,
-    ).catch((error: unknown) => {
-      if (error instanceof ParapetError && error.code === 'not-found') throw new ScimError(404, undefined, error.message);
-      throw error;
-    });
+    );
     // an inactive user has no access: every PUT or PATCH that leaves it inactive revokes (a retry after a failed revocation too)
     if (!after.active) await revokeUserAccess(context.revocations, [before, after], actor.at, actor.by);
     return sendUser(request, reply, 200, after);
@@ -375,7 +371,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   async function existingGroup(id: string): Promise<StoredScimGroup> {
     const group = await getScimGroup(context.store, id);
-    if (group === undefined) throw new ScimError(404, undefined, `no group \`${id}\``);
+    if (group === undefined) throw new ParapetError('not-found', `no group \`${id}\``);
     return group;
   }
 
@@ -437,10 +433,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
         return storedGroup(current.id, compute(current));
       },
       actor,
-    ).catch((error: unknown) => {
-      if (error instanceof ParapetError && error.code === 'not-found') throw new ScimError(404, undefined, error.message);
-      throw error;
-    });
+    );
     await revokeMembers(change.removed, actor);
     return sendGroup(request, reply, 200, change.after);
   }
