@@ -12,6 +12,7 @@ import { loginCommand } from './login.ts';
 import { logoutCommand } from './logout.ts';
 import { planCommand } from './plan.ts';
 import { revokeCommand } from './revoke.ts';
+import { scimCommand } from './scim.ts';
 import { serveCommand } from './serve.ts';
 import { sessionsCommand } from './sessions.ts';
 import { simulateCommand } from './simulate.ts';
@@ -76,8 +77,11 @@ Examples:
   program.addCommand(applyCommand(io, setExit));
   program.addCommand(authorizeCommand(io, setExit));
   program.addCommand(awsCommand(io, setExit));
+  program.addCommand(scimCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
-  for (const command of program.commands) {
+  // nested commands (`scim token create`) too
+  const withSubcommands = (command: Command): Command[] => [command, ...command.commands.flatMap(withSubcommands)];
+  for (const command of program.commands.flatMap(withSubcommands)) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');
   }
   try {

@@ -13,6 +13,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { ParapetError } from '../policy/index.ts';
 import { authenticate, presentedToken } from './authenticate.ts';
 import { errorReply } from './errors.ts';
+import { isScimUrl, SCIM_CONTENT_TYPE, scimErrorReply } from './scim-error-reply.ts';
 import { ROUTES } from './routes/index.ts';
 import type { ServerContext } from './server-context.ts';
 import type { ZodApp } from './zod-app.ts';
@@ -45,6 +46,13 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((error, request, reply) => {
+    if (isScimUrl(request.url)) {
+      const scim = scimErrorReply(error, request.id);
+      if (scim.serverFault) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ status: scim.status, scimType: scim.body.scimType }, scim.body.detail);
+      if (scim.status === 401) void reply.header('www-authenticate', 'Bearer');
+      return reply.code(scim.status).type(SCIM_CONTENT_TYPE).send(scim.body);
+    }
     const { status, body, serverFault } = errorReply(error, request.id);
     if (serverFault) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code }, body.error.message);
@@ -52,6 +60,11 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
+    const notFound = new ParapetError('not-found', `no endpoint \`${request.method} ${request.url.split('?')[0] ?? ''}\``);
+    if (isScimUrl(request.url)) {
+      const scim = scimErrorReply(notFound, request.id);
+      return reply.code(scim.status).type(SCIM_CONTENT_TYPE).send(scim.body);
+    }
     const { status, body } = errorReply(new ParapetError('not-found', `no endpoint \`${request.method} ${request.url.split('?')[0] ?? ''}\``), request.id);
     return reply.code(status).send(body);
   });
@@ -75,11 +88,18 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
   await app.register(fastifyRateLimit, { global: false });
   // the sign-in routes keep a started sign-in in a sealed cookie (routes/login.ts)
   await app.register(fastifyCookie);
+  // SCIM clients send application/scim+json (RFC 7644 §3.1): JSON, parsed as strictly as application/json
+  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.routeOptions.config.access === 'public' || request.routeOptions.url === undefined) return;
-    request.caller = await authenticate(context.authenticators, presentedToken(request.headers.authorization));
+    const caller = await authenticate(context.authenticators, presentedToken(request.headers.authorization));
+    // a SCIM token reaches /scim/v2 and nothing else; nothing else reaches /scim/v2
+    const scimRoute = isScimUrl(request.routeOptions.url);
+    if (scimRoute && caller.kind !== 'scim-client') throw new ParapetError('forbidden', 'only a SCIM token (`parapet scim token create`) may use /scim/v2');
+    if (!scimRoute && caller.kind === 'scim-client') throw new ParapetError('forbidden', 'a SCIM token authenticates only /scim/v2');
+    request.caller = caller;
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');

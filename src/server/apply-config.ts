@@ -126,6 +126,8 @@ export function applierOf(caller: Caller, bearerToken: string): Applier {
       return { kind: 'service-account', name: caller.name };
     case 'bootstrap':
       return { kind: 'bootstrap', tokenHash: bootstrapTokenHash(bearerToken) };
+    case 'scim-client':
+      throw new ParapetError('forbidden', 'a SCIM token may not apply: it authenticates only /scim/v2');
     case 'user':
       throw new ParapetError('forbidden', `\`${caller.user}\` may not apply: configuration versions are applied by a service account, from CI (docs/service-accounts.md)`);
     default: {

@@ -16,7 +16,9 @@ export type Caller =
       readonly workflowRun?: WorkflowRun;
     }
   /** the one-time bootstrap token of a server that has no configuration yet: it may apply, once */
-  | { readonly kind: 'bootstrap' };
+  | { readonly kind: 'bootstrap' }
+  /** a SCIM client (Okta, Entra ID) with a token from `parapet scim token create`: it reaches /scim/v2 only */
+  | { readonly kind: 'scim-client'; readonly tokenId: string; readonly name: string };
 
 /** a GitHub Actions workflow run, as its OIDC token's claims name it */
 export interface WorkflowRun {

@@ -6,6 +6,7 @@
  */
 import { MAX_CREDENTIAL_LIFETIME_SECONDS, type CredentialClaims } from '../identity/credential.ts';
 import { ParapetError } from '../policy/index.ts';
+import { listScimUsers } from '../store/index.ts';
 import { issueRecordedCredential } from './issue-recorded-credential.ts';
 import type { ServerContext } from './server-context.ts';
 
@@ -26,6 +27,11 @@ export async function issueSignIn(context: ServerContext, input: IssueSignIn): P
   const lifetimeSeconds = input.lifetimeSeconds ?? SIGN_IN_LIFETIME_SECONDS;
   if (!Number.isSafeInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > SIGN_IN_LIFETIME_SECONDS) {
     throw new ParapetError('internal', `issueSignIn: the lifetime must be 1 to ${SIGN_IN_LIFETIME_SECONDS} seconds: ${lifetimeSeconds}`);
+  }
+  // deprovisioning holds for new credentials too: a user the directory deactivated (SCIM, docs/scim.md) gets none
+  const provisioned = await listScimUsers(context.store, { userName: input.user });
+  if (provisioned.some((user) => !user.active)) {
+    throw new ParapetError('forbidden', `\`${input.user}\` is deactivated in the directory (SCIM): no sign-in until the directory activates them again`);
   }
   return issueRecordedCredential(
     context,

@@ -19,6 +19,7 @@ import { buildApp } from './app.ts';
 import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
+import { scimTokenAuthenticator } from './scim-token-authenticator.ts';
 import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
@@ -80,6 +81,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
           config,
         }),
         bootstrapAuthenticator(store),
+        scimTokenAuthenticator(store),
       ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
       sso,

@@ -13,6 +13,65 @@ export interface Database {
   readonly revocations: RevocationsTable;
   readonly bootstrap_tokens: BootstrapTokensTable;
   readonly device_logins: DeviceLoginsTable;
+  readonly scim_users: ScimUsersTable;
+  readonly scim_groups: ScimGroupsTable;
+  readonly scim_memberships: ScimMembershipsTable;
+  readonly scim_tokens: ScimTokensTable;
+  readonly scim_changes: ScimChangesTable;
+}
+
+/** users pushed by a SCIM client (src/store/scim-users.ts) */
+export interface ScimUsersTable {
+  readonly id: string;
+  readonly external_id: string | null;
+  readonly user_name: string;
+  /** the userName lower-cased: what uniqueness is checked on */
+  readonly user_name_key: string;
+  /** 1 or 0 */
+  readonly active: number;
+  /** the rest of the resource (name, emails, the enterprise extension, …) as JSON text */
+  readonly document: string;
+  /** 1, 2, 3, …: the ETag's source; every change increments it */
+  readonly version: number;
+  readonly created_at: string;
+  readonly modified_at: string;
+}
+
+export interface ScimGroupsTable {
+  readonly id: string;
+  readonly external_id: string | null;
+  readonly display_name: string;
+  readonly display_name_key: string;
+  readonly document: string;
+  readonly version: number;
+  readonly created_at: string;
+  readonly modified_at: string;
+}
+
+export interface ScimMembershipsTable {
+  readonly group_id: string;
+  readonly user_id: string;
+}
+
+export interface ScimTokensTable {
+  readonly id: string;
+  readonly name: string;
+  /** `sha256:` and the hex SHA-256 of the token: the token itself is never stored */
+  readonly token_hash: string;
+  readonly created_at: string;
+  readonly revoked_at: string | null;
+}
+
+/** every SCIM change, with the token that made it (the audit trail's source) */
+export interface ScimChangesTable {
+  readonly id: string;
+  readonly at: string;
+  readonly token_id: string;
+  readonly resource_type: string;
+  readonly resource_id: string;
+  readonly operation: string;
+  /** JSON text: what changed, briefly */
+  readonly detail: string;
 }
 
 /** device-code sign-ins (src/store/device-logins.ts) */

@@ -33,3 +33,27 @@ export { listPublishedSigningKeys, addSigningKey, type AddSigningKey, type Store
 export { recordCredential, findCredential, listLiveCredentials, MAX_LIVE_CREDENTIALS, type IssuedCredential } from './credentials.ts';
 export { appendRevocation, revocationsAfter, liveRevocations, REVOCATION_PAGE, type NewRevocation, type Revocation } from './revocations.ts';
 export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';
+export {
+  createScimUser,
+  getScimUser,
+  listScimUsers,
+  updateScimUser,
+  deleteScimUser,
+  groupIdsOfScimUser,
+  scimUserNames,
+  createScimGroup,
+  getScimGroup,
+  listScimGroups,
+  updateScimGroup,
+  deleteScimGroup,
+  listScimChanges,
+  type ScimActor,
+  type NewScimUser,
+  type StoredScimUser,
+  type NewScimGroup,
+  type StoredScimGroup,
+  type ScimGroupChange,
+  type ScimUserQuery,
+  type ScimGroupQuery,
+} from './scim-directory.ts';
+export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';

@@ -102,6 +102,63 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // SCIM (#9): users, groups and memberships pushed by the directory; the SCIM clients' tokens
+  // (only their SHA-256); every change with the token that made it, for the audit trail
+  '0100-scim': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('scim_users')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('external_id', 'text')
+        .addColumn('user_name', 'text', (column) => column.notNull())
+        // userName is unique case-insensitively (RFC 7643 §4.1.1): the lower-cased form carries the constraint
+        .addColumn('user_name_key', 'text', (column) => column.notNull().unique())
+        .addColumn('active', 'integer', (column) => column.notNull())
+        .addColumn('document', 'text', (column) => column.notNull())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('modified_at', 'text', (column) => column.notNull())
+        .addCheckConstraint('scim_users_active_boolean', sql`active in (0, 1)`)
+        .execute();
+      await db.schema.createIndex('scim_users_external_id').on('scim_users').column('external_id').execute();
+      await db.schema
+        .createTable('scim_groups')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('external_id', 'text')
+        .addColumn('display_name', 'text', (column) => column.notNull())
+        .addColumn('display_name_key', 'text', (column) => column.notNull().unique())
+        .addColumn('document', 'text', (column) => column.notNull())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('modified_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('scim_memberships')
+        .addColumn('group_id', 'text', (column) => column.notNull().references('scim_groups.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (column) => column.notNull().references('scim_users.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('scim_memberships_pk', ['group_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('scim_memberships_user').on('scim_memberships').column('user_id').execute();
+      await db.schema
+        .createTable('scim_tokens')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('token_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('scim_changes')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addColumn('token_id', 'text', (column) => column.notNull())
+        .addColumn('resource_type', 'text', (column) => column.notNull())
+        .addColumn('resource_id', 'text', (column) => column.notNull())
+        .addColumn('operation', 'text', (column) => column.notNull())
+        .addColumn('detail', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 /** the names of every migration, in the order they run */

@@ -142,6 +142,8 @@ async function subjectClaims(context: ServerContext, caller: Caller, credential:
         throw new ParapetError('forbidden', 'a service account asks about a subject: give the session credential it received as `subject.credential`');
       case 'bootstrap':
         throw new ParapetError('forbidden', 'the bootstrap token may only apply the first configuration');
+      case 'scim-client':
+        throw new ParapetError('forbidden', 'a SCIM token authenticates only /scim/v2');
       default: {
         const never: never = caller;
         return never;

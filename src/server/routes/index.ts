@@ -7,6 +7,7 @@ import { healthRoutes } from './health.ts';
 import { loginRoutes } from './login.ts';
 import { metricsRoutes } from './metrics.ts';
 import { openIdDiscoveryRoutes } from './openid-discovery.ts';
+import { scimRoutes } from './scim.ts';
 import { sessionsRoutes } from './sessions.ts';
 import { whoamiRoutes } from './whoami.ts';
 
@@ -19,4 +20,5 @@ export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] 
   configRoutes,
   authorizeRoutes,
   loginRoutes,
+  scimRoutes,
 ];

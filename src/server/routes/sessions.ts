@@ -158,6 +158,8 @@ function subjectOf(caller: Caller): string {
       return `${SERVICE_SUBJECT_PREFIX}${caller.name}`;
     case 'bootstrap':
       throw new ParapetError('forbidden', 'the bootstrap token has no sessions: it may only apply the first configuration');
+    case 'scim-client':
+      throw new ParapetError('forbidden', 'a SCIM token has no sessions: it authenticates only /scim/v2');
     default: {
       const never: never = caller;
       return never;

@@ -1,6 +1,7 @@
 /** `GET /v1/whoami`: the authenticated caller, as the server sees it */
 import { WhoAmI } from '../../contract/whoami.ts';
 import { ErrorBody } from '../../contract/error-body.ts';
+import { ParapetError } from '../../policy/index.ts';
 import { callerOf } from '../authenticate.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -31,6 +32,9 @@ export function whoamiRoutes(app: ZodApp, _context: ServerContext): void {
         return { kind: 'service-account', serviceAccount: caller.name, via: caller.via, ...(caller.workflowRun === undefined ? {} : { workflowRun: caller.workflowRun }) };
       case 'bootstrap':
         return { kind: 'bootstrap' };
+      case 'scim-client':
+        // never reached: the authentication hook keeps SCIM tokens on /scim/v2
+        throw new ParapetError('forbidden', 'a SCIM token authenticates only /scim/v2');
       default: {
         const never: never = caller;
         return never;
