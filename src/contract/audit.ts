@@ -1,0 +1,73 @@
+/**
+ * The audit event (#10): one shape for everything the server does, recorded in the audit log and
+ * exported as JSON Lines. An event's bytes in the Merkle tree are its RFC 8785 canonical JSON
+ * (src/audit/audit-record.ts), so the schema is strict: a field it does not know would be hashed
+ * but never shown.
+ */
+import { z } from 'zod';
+
+const TEXT_MAX = 1024;
+
+export const AUDIT_EVENT_TYPES = [
+  'sign-in',
+  'session-issued',
+  'decision',
+  'config-apply',
+  'scim-change',
+  'key-rotation',
+  'token',
+  'audit-read',
+] as const;
+
+export const AuditEventType = z.enum(AUDIT_EVENT_TYPES);
+export type AuditEventType = z.infer<typeof AuditEventType>;
+
+export const AuditActor = z
+  .strictObject({
+    /** who: a user's email, `service-account:NAME`, `bootstrap`, or `anonymous` for a refused caller */
+    principal: z.string().min(1).max(TEXT_MAX),
+    /** the credential (`jti`) the request came with, when there was one */
+    session: z.string().max(TEXT_MAX).optional(),
+    sourceIp: z.string().max(64).optional(),
+    userAgent: z.string().max(TEXT_MAX).optional(),
+  })
+  .meta({ id: 'AuditActor' });
+
+export type AuditActor = z.infer<typeof AuditActor>;
+
+export const AuditEvent = z
+  .strictObject({
+    /** ISO 8601 UTC with milliseconds, from the server's clock */
+    time: z.iso.datetime({ offset: false, precision: 3 }),
+    actor: AuditActor,
+    type: AuditEventType,
+    /** what was done or asked: an AWS action (`s3:GetObject`) for a decision, `apply`, `assume`, … */
+    action: z.string().min(1).max(TEXT_MAX),
+    /** what it was done to: an ARN, a config version, a user */
+    resource: z.string().max(4 * TEXT_MAX).optional(),
+    /** the 12-digit AWS account it concerns */
+    account: z.string().max(64).optional(),
+    outcome: z.enum(['allow', 'deny', 'success', 'failure']),
+    requestId: z.string().max(TEXT_MAX).optional(),
+    /**
+     * per type: the session name AWS will log (session-issued, so CloudTrail can be joined), the
+     * determining statements (decision), the plan (config-apply), …
+     */
+    details: z.record(z.string(), z.json()).optional(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+/**
+ * One line of an export's events.jsonl: the event at its position in the log. `leafHash` is what
+ * the server stored; the verifier trusts it only once a signed checkpoint covers it (it then
+ * pinpoints an altered event instead of a range).
+ */
+export const AuditRecordLine = z.strictObject({
+  index: z.number().int().min(0),
+  event: AuditEvent,
+  leafHash: z.string().optional(),
+});
+
+export type AuditRecordLine = z.infer<typeof AuditRecordLine>;
