@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply.ts';
 import { asParapetError } from './as-parapet-error.ts';
 import { assumeCommand } from './assume.ts';
+import { auditCommand } from './audit.ts';
 import { authorizeCommand } from './authorize.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
 import { processIo, type Io } from './io.ts';
@@ -69,6 +70,7 @@ Examples:
   program.addCommand(revokeCommand(io, setExit));
   program.addCommand(applyCommand(io, setExit));
   program.addCommand(authorizeCommand(io, setExit));
+  program.addCommand(auditCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');
