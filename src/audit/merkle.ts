@@ -67,6 +67,29 @@ export class CompactRange {
   private readonly sizes: number[] = [];
   private count = 0;
 
+  /**
+   * The range continued from a saved state (`state()`): a checkpoint stores it, so the next one
+   * hashes only the leaves after it instead of the whole log.
+   */
+  static fromState(state: { readonly sizes: readonly number[]; readonly hashes: readonly Hash[] }): CompactRange {
+    const range = new CompactRange();
+    if (state.sizes.length !== state.hashes.length) throw new RangeError('a compact range has one size per hash');
+    let previous = Infinity;
+    for (const [i, size] of state.sizes.entries()) {
+      // perfect subtrees, strictly decreasing powers of two: anything else is not a frontier of a tree
+      if (!(size < previous) || 2 ** Math.floor(Math.log2(size)) !== size) throw new RangeError('not a compact range');
+      previous = size;
+      range.sizes.push(size);
+      range.hashes.push(state.hashes[i] as Hash);
+      range.count += size;
+    }
+    return range;
+  }
+
+  state(): { readonly sizes: readonly number[]; readonly hashes: readonly Hash[] } {
+    return { sizes: [...this.sizes], hashes: [...this.hashes] };
+  }
+
   get size(): number {
     return this.count;
   }

@@ -33,3 +33,15 @@ export { listPublishedSigningKeys, addSigningKey, type AddSigningKey, type Store
 export { recordCredential, findCredential, listLiveCredentials, MAX_LIVE_CREDENTIALS, type IssuedCredential } from './credentials.ts';
 export { appendRevocation, revocationsAfter, liveRevocations, REVOCATION_PAGE, type NewRevocation, type Revocation } from './revocations.ts';
 export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';
+export {
+  appendAuditEvents,
+  auditConsistencyProof,
+  auditInclusionProof,
+  createAuditCheckpoint,
+  exportAuditLog,
+  latestAuditCheckpoint,
+  type AppendedAuditEvents,
+  type AuditExportSink,
+  type AuditInclusionProof,
+  type StoredCheckpoint,
+} from './audit-log.ts';
