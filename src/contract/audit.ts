@@ -71,3 +71,36 @@ export const AuditRecordLine = z.strictObject({
 });
 
 export type AuditRecordLine = z.infer<typeof AuditRecordLine>;
+
+/** `GET /v1/audit/checkpoint`: the latest signed checkpoint and the key that signs them */
+export const AuditCheckpointResponse = z
+  .object({
+    origin: z.string(),
+    size: z.number().int(),
+    /** base64 RFC 9162 tree head */
+    rootHash: z.string(),
+    /** the C2SP checkpoint as a signed note, verbatim */
+    checkpoint: z.string(),
+    /** the C2SP verifier key `name+keyid+base64(0x01 || Ed25519 key)` */
+    publicKey: z.string(),
+  })
+  .meta({ id: 'AuditCheckpoint' });
+
+export type AuditCheckpointResponse = z.infer<typeof AuditCheckpointResponse>;
+
+export const AuditProofParams = z.strictObject({ index: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+
+/** `GET /v1/audit/proof/{index}`: the RFC 9162 inclusion proof of one event in the latest checkpoint */
+export const AuditInclusionProofResponse = z
+  .object({
+    index: z.number().int(),
+    size: z.number().int(),
+    /** base64 leaf hash: SHA-256(0x00 || RFC 8785 bytes of `{ index, event }`) */
+    leafHash: z.string(),
+    /** base64 hashes, leaf side first (RFC 9162 §2.1.3) */
+    proof: z.array(z.string()),
+    checkpoint: z.string(),
+  })
+  .meta({ id: 'AuditInclusionProof' });
+
+export type AuditInclusionProofResponse = z.infer<typeof AuditInclusionProofResponse>;
