@@ -6,13 +6,14 @@
 import canonicalize from 'canonicalize';
 import type { AuditEvent } from '../contract/audit.ts';
 import { hashLeaf, type Hash } from './merkle.ts';
+import { internalError } from '../policy/index.ts';
 
 const encoder = new TextEncoder();
 
 export function canonicalRecord(index: number, event: AuditEvent): string {
   const text = canonicalize({ index, event });
   // canonicalize returns undefined only for undefined input; an event always serializes
-  if (text === undefined) throw new TypeError('the event does not serialize');
+  if (text === undefined) throw internalError('the event does not serialize');
   return text;
 }
 

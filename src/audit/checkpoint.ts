@@ -10,6 +10,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { sha256, type Hash } from './merkle.ts';
+import { ParapetError, internalError } from '../policy/index.ts';
 
 const ED25519_TYPE = 0x01;
 const SIGNATURE_PREFIX = '\u2014 ';
@@ -49,7 +50,7 @@ export function keyIdOf(name: string, publicKey: Uint8Array): Uint8Array {
 
 function rawPublicKey(key: KeyObject): Uint8Array {
   const jwk = key.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string') throw new TypeError('not an ed25519 key');
+  if (typeof jwk.x !== 'string') throw internalError('not an ed25519 key');
   return new Uint8Array(Buffer.from(jwk.x, 'base64url'));
 }
 
@@ -59,7 +60,7 @@ function publicKeyObject(raw: Uint8Array): KeyObject {
 
 /** a new Ed25519 checkpoint key named `name` */
 export function generateAuditSigner(name: string): AuditSigner {
-  if (!validKeyName(name)) throw new TypeError(`bad key name \`${name}\``);
+  if (!validKeyName(name)) throw new ParapetError('invalid-input', `bad key name \`${name}\``);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const raw = rawPublicKey(publicKey);
   return { name, privateKey, publicKey: raw, keyId: keyIdOf(name, raw) };
@@ -70,8 +71,8 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 
 /** a signer from the 32-byte Ed25519 seed (RFC 8032 private key), as stored */
 export function auditSignerFromSeed(name: string, seed: Uint8Array): AuditSigner {
-  if (!validKeyName(name)) throw new TypeError(`bad key name \`${name}\``);
-  if (seed.length !== 32) throw new TypeError('an ed25519 seed is 32 bytes');
+  if (!validKeyName(name)) throw new ParapetError('invalid-input', `bad key name \`${name}\``);
+  if (seed.length !== 32) throw new ParapetError('invalid-input', 'an ed25519 seed is 32 bytes');
   const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
   const raw = rawPublicKey(createPublicKey(privateKey));
   return { name, privateKey, publicKey: raw, keyId: keyIdOf(name, raw) };
@@ -80,7 +81,7 @@ export function auditSignerFromSeed(name: string, seed: Uint8Array): AuditSigner
 /** the 32-byte seed of a signer's private key, to store it */
 export function seedOf(signer: AuditSigner): Uint8Array {
   const jwk = signer.privateKey.export({ format: 'jwk' });
-  if (typeof jwk.d !== 'string') throw new TypeError('not an ed25519 private key');
+  if (typeof jwk.d !== 'string') throw internalError('not an ed25519 private key');
   return new Uint8Array(Buffer.from(jwk.d, 'base64url'));
 }
 
@@ -110,7 +111,7 @@ export function parseVerifierKey(text: string): Parsed<AuditVerifierKey> {
 }
 
 export function checkpointBody(checkpoint: Checkpoint): string {
-  if (checkpoint.origin.length === 0 || /[\n\r]/u.test(checkpoint.origin)) throw new TypeError('bad origin');
+  if (checkpoint.origin.length === 0 || /[\n\r]/u.test(checkpoint.origin)) throw new ParapetError('invalid-input', 'a checkpoint origin is one line');
   return `${checkpoint.origin}\n${checkpoint.size}\n${Buffer.from(checkpoint.root).toString('base64')}\n`;
 }
 
@@ -121,7 +122,7 @@ export function signCheckpoint(checkpoint: Checkpoint, signer: AuditSigner): str
 
 /** any text ending in a newline (and without a blank line) as a signed note */
 export function signNote(body: string, signer: AuditSigner): string {
-  if (!body.endsWith('\n') || body.includes('\n\n')) throw new TypeError('a note text ends with a newline and has no blank line');
+  if (!body.endsWith('\n') || body.includes('\n\n')) throw new ParapetError('invalid-input', 'a note text ends with a newline and has no blank line');
   const signature = sign(null, Buffer.from(body, 'utf8'), signer.privateKey);
   const blob = Buffer.concat([signer.keyId, signature]).toString('base64');
   return `${body}\n${SIGNATURE_PREFIX}${signer.name} ${blob}\n`;

@@ -190,9 +190,9 @@ describe('rfc 9162 merkle tree', () => {
   });
 
   it('refuses proofs for leaves and sizes the tree does not have', () => {
-    assert.throws(() => inclusionProof(leaves, 5, 5), RangeError);
-    assert.throws(() => inclusionProof(leaves, 0, 65), RangeError);
-    assert.throws(() => consistencyProof(leaves, 6, 5), RangeError);
+    assert.throws(() => inclusionProof(leaves, 5, 5), /no leaf|no consistency proof/u);
+    assert.throws(() => inclusionProof(leaves, 0, 65), /no leaf|no consistency proof/u);
+    assert.throws(() => consistencyProof(leaves, 6, 5), /no leaf|no consistency proof/u);
     assert.equal(verifyInclusion(5, 5, leaves[5] as Uint8Array, [], roots[5] as Uint8Array), false);
     assert.equal(verifyConsistency(6, 5, roots[6] as Uint8Array, roots[5] as Uint8Array, []), false);
   });

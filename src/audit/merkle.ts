@@ -7,6 +7,7 @@
  * independent of the generator.
  */
 import { createHash } from 'node:crypto';
+import { ParapetError, internalError } from '../policy/index.ts';
 
 export type Hash = Uint8Array;
 
@@ -50,7 +51,7 @@ export type LeafHashes = readonly Hash[];
 
 /** MTH(D[start:end]) from the leaf hashes, in O(end - start) */
 export function treeHead(leaves: LeafHashes, start = 0, end = leaves.length): Hash {
-  if (end < start || end > leaves.length || start < 0) throw new RangeError(`bad leaf range ${start}..${end}`);
+  if (end < start || end > leaves.length || start < 0) throw new ParapetError('invalid-input', `bad leaf range ${start}..${end}`);
   if (end === start) return sha256();
   const range = new CompactRange();
   for (let i = start; i < end; i += 1) range.append(leaves[i] as Hash);
@@ -73,11 +74,11 @@ export class CompactRange {
    */
   static fromState(state: { readonly sizes: readonly number[]; readonly hashes: readonly Hash[] }): CompactRange {
     const range = new CompactRange();
-    if (state.sizes.length !== state.hashes.length) throw new RangeError('a compact range has one size per hash');
+    if (state.sizes.length !== state.hashes.length) throw internalError('a compact range has one size per hash');
     let previous = Infinity;
     for (const [i, size] of state.sizes.entries()) {
       // perfect subtrees, strictly decreasing powers of two: anything else is not a frontier of a tree
-      if (!(size < previous) || 2 ** Math.floor(Math.log2(size)) !== size) throw new RangeError('not a compact range');
+      if (!(size < previous) || 2 ** Math.floor(Math.log2(size)) !== size) throw internalError('not a compact range');
       previous = size;
       range.sizes.push(size);
       range.hashes.push(state.hashes[i] as Hash);
@@ -118,7 +119,7 @@ export class CompactRange {
 /** PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf `index` in the tree of the first `size` leaves */
 export function inclusionProof(leaves: LeafHashes, index: number, size = leaves.length): Hash[] {
   if (!Number.isInteger(index) || !Number.isInteger(size) || size > leaves.length || index < 0 || index >= size) {
-    throw new RangeError(`no leaf ${index} in a tree of ${size}`);
+    throw new ParapetError('invalid-input', `no leaf ${index} in a tree of ${size}`);
   }
   const path: Hash[] = [];
   let start = 0;
@@ -142,7 +143,7 @@ export function inclusionProof(leaves: LeafHashes, index: number, size = leaves.
 /** PROOF(m, D[n]) of RFC 9162 §2.1.4.1: the consistency proof from the tree of `first` leaves to the tree of `second` */
 export function consistencyProof(leaves: LeafHashes, first: number, second = leaves.length): Hash[] {
   if (!Number.isInteger(first) || !Number.isInteger(second) || first < 0 || first > second || second > leaves.length) {
-    throw new RangeError(`no consistency proof from ${first} to ${second}`);
+    throw new ParapetError('invalid-input', `no consistency proof from ${first} to ${second}`);
   }
   if (first === 0 || first === second) return [];
   const proof: Hash[] = [];

@@ -129,6 +129,8 @@ for (const database of databases) {
       // several processes share PostgreSQL: the second one is started before the apply
       const second = store.kind === 'postgres' ? await startServerProcess(['--host', '127.0.0.1', '--port', '0'], env) : undefined;
       if (second !== undefined) processes.push(second);
+      // the startup text is written after the `serving at` line the start waits for: under load it can arrive a moment later
+      for (let waited = 0; waited < 10_000 && !/PARAPET_TOKEN=pbt_/.test(first.stderr()); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       const bootstrap = /PARAPET_TOKEN=(pbt_[\w-]+)/.exec(first.stderr())?.[1];
       assert.ok(bootstrap, `the first start prints a bootstrap token:\n${first.stderr()}`);
       assert.equal(await status(`${first.url}/readyz`), 503);
