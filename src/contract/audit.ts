@@ -104,3 +104,20 @@ export const AuditInclusionProofResponse = z
   .meta({ id: 'AuditInclusionProof' });
 
 export type AuditInclusionProofResponse = z.infer<typeof AuditInclusionProofResponse>;
+
+export const AuditConsistencyQuery = z.strictObject({
+  first: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  second: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+/** `GET /v1/audit/consistency?first=M&second=N`: the RFC 9162 consistency proof between two checkpointed sizes */
+export const AuditConsistencyProofResponse = z
+  .object({
+    first: z.number().int(),
+    second: z.number().int(),
+    /** base64 hashes (RFC 9162 §2.1.4) */
+    proof: z.array(z.string()),
+  })
+  .meta({ id: 'AuditConsistencyProof' });
+
+export type AuditConsistencyProofResponse = z.infer<typeof AuditConsistencyProofResponse>;

@@ -137,6 +137,12 @@ export async function createAuditCheckpoint(store: Store, signer: AuditSigner, o
   });
 }
 
+/** the signed checkpoint of exactly `size` events, if one was made */
+export async function auditCheckpointOfSize(store: Store, size: number): Promise<StoredCheckpoint | undefined> {
+  const row = await store.db.selectFrom('audit_checkpoints').selectAll().where('size', '=', size).executeTakeFirst();
+  return row === undefined ? undefined : { size: row.size, root: unb64(row.root), note: row.note, createdAt: row.created_at };
+}
+
 /** the stored leaf hashes of events 0..size-1 */
 async function leafHashes(store: Store, size: number): Promise<Hash[]> {
   const hashes: Hash[] = [];

@@ -35,6 +35,7 @@ export { appendRevocation, revocationsAfter, liveRevocations, REVOCATION_PAGE, t
 export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';
 export {
   appendAuditEvents,
+  auditCheckpointOfSize,
   auditConsistencyProof,
   auditInclusionProof,
   createAuditCheckpoint,

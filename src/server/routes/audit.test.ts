@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { parseCheckpointNote, parseVerifierKey, verifyAuditExport, verifyInclusion, verifyNoteSignature } from '../../audit/index.ts';
-import { AuditCheckpointResponse, AuditEvent, AuditInclusionProofResponse } from '../../contract/audit.ts';
+import { parseCheckpointNote, parseVerifierKey, verifyAuditExport, verifyConsistency, verifyInclusion, verifyNoteSignature } from '../../audit/index.ts';
+import { AuditCheckpointResponse, AuditConsistencyProofResponse, AuditEvent, AuditInclusionProofResponse } from '../../contract/audit.ts';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { exportAuditLog } from '../../store/index.ts';
 import { startAcmeServer, testCredential, type TestCredential } from '../acme-server.test-support.ts';
@@ -82,6 +82,28 @@ describe('the audit log of the decision API', async () => {
     const verified = await verifyAuditExport({ events: lines, checkpoints: checkpoint.checkpoint, publicKey: checkpoint.publicKey });
     assert.equal(verified.ok, true, JSON.stringify(verified.problem));
     assert.equal(verified.verifiedSize, 2);
+  });
+
+  test('proves that a later checkpoint extends an earlier one', async () => {
+    const session = await token();
+    const before = AuditCheckpointResponse.parse((await get('/v1/audit/checkpoint')).json());
+    const decide = await server.app.inject({
+      method: 'POST',
+      url: '/v1/authorize',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+      payload: { request: { action: 'logs:GetLogEvents', resource: PROD_LOGS, context: IN_REGION } },
+    });
+    assert.equal(decide.statusCode, 200, decide.body);
+    await server.context.audit.checkpoint();
+    const later = AuditCheckpointResponse.parse((await get('/v1/audit/checkpoint')).json());
+    assert.equal(later.size, before.size + 1);
+    const response = await get(`/v1/audit/consistency?first=${before.size}&second=${later.size}`);
+    assert.equal(response.statusCode, 200, response.body);
+    const { proof } = AuditConsistencyProofResponse.parse(response.json());
+    const b = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+    assert.equal(verifyConsistency(before.size, later.size, b(before.rootHash), b(later.rootHash), proof.map(b)), true);
+    assert.equal(ErrorBody.parse((await get(`/v1/audit/consistency?first=1&second=${later.size}`)).json()).error.code, 'not-found');
+    assert.equal(ErrorBody.parse((await get(`/v1/audit/consistency?first=${later.size}&second=${before.size}`)).json()).error.code, 'invalid-input');
   });
 
   test('a decision the audit log cannot record is not given: 503 unavailable, no decision', async () => {
