@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply.ts';
 import { asParapetError } from './as-parapet-error.ts';
 import { assumeCommand } from './assume.ts';
+import { auditCommand } from './audit.ts';
 import { authorizeCommand } from './authorize.ts';
 import { awsCommand } from './aws.ts';
 import { exitStatus, FAILURE_STATUS, type CommandOutcome } from './exit-status.ts';
@@ -78,6 +79,7 @@ Examples:
   program.addCommand(authorizeCommand(io, setExit));
   program.addCommand(awsCommand(io, setExit));
   program.addCommand(scimCommand(io, setExit));
+  program.addCommand(auditCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   // nested commands (`scim token create`) too
   const withSubcommands = (command: Command): Command[] => [command, ...command.commands.flatMap(withSubcommands)];

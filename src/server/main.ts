@@ -15,6 +15,7 @@ import { createStoredRevocationList, type StoredRevocationList } from '../identi
 import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
+import { createAuditRecorder } from './audit-recorder.ts';
 import { buildApp } from './app.ts';
 import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
@@ -84,6 +85,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
         scimTokenAuthenticator(store),
       ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
+      audit: createAuditRecorder({ store, publicUrl: settings.publicUrl, keyEncryptionKey, clock }),
       sso,
     };
   } catch (error) {
@@ -107,6 +109,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
     prepared = await prepareConfiguration(context);
     app = await buildApp(context, { logger });
   } catch (error) {
+    await context.audit.stop();
     await context.sso?.stop();
     await context.store.close();
     throw error;
@@ -131,6 +134,7 @@ export async function startServer(settings: ServerSettings, options: StartServer
       clearInterval(poll);
       clearInterval(follow);
       await app.close();
+      await context.audit.stop();
       await context.sso?.stop();
       await context.store.close();
       throw error;
@@ -149,6 +153,8 @@ export async function startServer(settings: ServerSettings, options: StartServer
         clearInterval(poll);
         clearInterval(follow);
         await app.close();
+        // what was recorded before the last request ended is written and covered by a last checkpoint
+        await context.audit.stop().catch((error: unknown) => app.log.error({ err: error }, 'cannot write the last audit checkpoint'));
         await context.sso?.stop();
         await context.store.close();
       })();

@@ -8,6 +8,7 @@ import type { KeyRing } from '../identity/key-ring.ts';
 import type { RevocationList } from '../identity/revocation-list.ts';
 import type { Store } from '../store/index.ts';
 import type { ActiveConfigHolder } from './active-config.ts';
+import type { AuditRecorder } from './audit-recorder.ts';
 import type { Authenticator } from './caller.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 import type { ServerSettings } from './server-settings.ts';
@@ -24,6 +25,8 @@ export interface ServerContext {
   /** tried in order; the first that accepts a token decides */
   readonly authenticators: readonly Authenticator[];
   readonly metrics: ServerMetrics;
+  /** the audit log: `record` resolves once the event is durable */
+  readonly audit: AuditRecorder;
   /** sign-in with SSO (or the demo provider); undefined when the server has neither: sign-in answers `unavailable` */
   readonly sso?: SsoSignIn | undefined;
 }

@@ -18,6 +18,8 @@ export interface Database {
   readonly scim_memberships: ScimMembershipsTable;
   readonly scim_tokens: ScimTokensTable;
   readonly scim_changes: ScimChangesTable;
+  readonly audit_events: AuditEventsTable;
+  readonly audit_checkpoints: AuditCheckpointsTable;
 }
 
 /** users pushed by a SCIM client (src/store/scim-users.ts) */
@@ -72,6 +74,31 @@ export interface ScimChangesTable {
   readonly operation: string;
   /** JSON text: what changed, briefly */
   readonly detail: string;
+}
+
+/** the audit log (src/store/audit-log.ts) */
+export interface AuditEventsTable {
+  /** 0, 1, 2, … with no gaps: the event's position in the Merkle tree */
+  readonly idx: number;
+  /** the event as RFC 8785 canonical JSON */
+  readonly event: string;
+  /** base64 RFC 9162 leaf hash of `{ index, event }` */
+  readonly leaf_hash: string;
+  /** copied from the event for search */
+  readonly time: string;
+  readonly principal: string;
+  readonly type: string;
+}
+
+export interface AuditCheckpointsTable {
+  readonly size: number;
+  /** base64 tree head */
+  readonly root: string;
+  /** the checkpoint as a C2SP signed note */
+  readonly note: string;
+  /** JSON `{ sizes, hashes }` of the tree's perfect subtrees at this size, to continue from */
+  readonly frontier: string;
+  readonly created_at: string;
 }
 
 /** device-code sign-ins (src/store/device-logins.ts) */

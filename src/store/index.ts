@@ -57,3 +57,16 @@ export {
   type ScimGroupQuery,
 } from './scim-directory.ts';
 export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';
+export {
+  appendAuditEvents,
+  auditCheckpointOfSize,
+  auditConsistencyProof,
+  auditInclusionProof,
+  createAuditCheckpoint,
+  exportAuditLog,
+  latestAuditCheckpoint,
+  type AppendedAuditEvents,
+  type AuditExportSink,
+  type AuditInclusionProof,
+  type StoredCheckpoint,
+} from './audit-log.ts';

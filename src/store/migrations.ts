@@ -159,6 +159,30 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // the audit log (#10): events in log order with their RFC 9162 leaf hashes, and signed checkpoints
+  '0200-audit-log': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('idx', 'integer', (column) => column.primaryKey())
+        .addColumn('event', 'text', (column) => column.notNull())
+        .addColumn('leaf_hash', 'text', (column) => column.notNull())
+        .addColumn('time', 'text', (column) => column.notNull())
+        .addColumn('principal', 'text', (column) => column.notNull())
+        .addColumn('type', 'text', (column) => column.notNull())
+        .addCheckConstraint('audit_events_idx_not_negative', sql`idx >= 0`)
+        .execute();
+      await db.schema.createIndex('audit_events_principal_time').on('audit_events').columns(['principal', 'time']).execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('size', 'integer', (column) => column.primaryKey())
+        .addColumn('root', 'text', (column) => column.notNull())
+        .addColumn('note', 'text', (column) => column.notNull())
+        .addColumn('frontier', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 /** the names of every migration, in the order they run */

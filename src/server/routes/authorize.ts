@@ -12,6 +12,7 @@ import { ParapetError, type Decision } from '../../policy/index.ts';
 import { authenticate, callerOf, presentedToken } from '../authenticate.ts';
 import { createAuthorizer, explainDecision, type AuthorizeSubject, type Authorizer } from '../authorize-request.ts';
 import type { Caller } from '../caller.ts';
+import { decisionAuditEvent } from '../decision-audit-event.ts';
 import { decisionJsonText } from '../decision-json-text.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -61,8 +62,13 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
       const started = performance.now();
       try {
         const active = authorizer.active();
-        const subject = authorizer.subjectOf(active, await subjectClaims(context, callerOf(request), request.body.subject?.credential));
-        const decided = authorizer.decide(subject, request.body.request, { now: context.clock(), path: 'body.request', causes: request.body.causes ?? 'sufficient' });
+        const caller = callerOf(request);
+        const claims = await subjectClaims(context, caller, request.body.subject?.credential);
+        const subject = authorizer.subjectOf(active, claims);
+        const now = context.clock();
+        const decided = authorizer.decide(subject, request.body.request, { now, path: 'body.request', causes: request.body.causes ?? 'sufficient' });
+        // fail closed: a decision the audit log could not record is not given (the error says why)
+        await context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: decided.decision, configVersion: active.version, now }));
         context.metrics.decisions.inc({ outcome: decided.decision.decision });
         return { decision: decided.decision, explanation: explainDecision(decided), configVersion: active.version };
       } catch (error) {
@@ -89,12 +95,22 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
     async (request): Promise<AuthorizeBatchResponse> => {
       const started = performance.now();
       const active = authorizer.active();
+      const caller = callerOf(request);
+      const claims = await subjectClaims(context, caller, request.body.subject?.credential);
       // the subject is shared: a subject that cannot be decided for fails the whole batch
-      const subject = authorizer.subjectOf(active, await subjectClaims(context, callerOf(request), request.body.subject?.credential));
+      const subject = authorizer.subjectOf(active, claims);
       const now = context.clock();
       const causes = request.body.causes ?? 'sufficient';
       const counts = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0, error: 0 };
       const decisions = request.body.requests.map((item, i) => decideItem(authorizer, subject, item, now, `body.requests[${i}]`, causes, counts));
+      // every decision of the batch recorded (in one group commit) before any is given; fail closed as one
+      await Promise.all(
+        decisions.flatMap((item) =>
+          'decision' in item
+            ? [context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: item.decision as Decision, configVersion: active.version, now }))]
+            : [],
+        ),
+      );
       for (const [outcome, count] of Object.entries(counts)) if (count > 0) context.metrics.decisions.inc({ outcome }, count);
       // one observation per HTTP request, a batch included: the histogram is the answer time an enforcement point waits
       context.metrics.decisionSeconds.observe((performance.now() - started) / 1000);

@@ -1,6 +1,7 @@
 /** every route file, one per resource; buildApp registers them in this order */
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
+import { auditRoutes } from './audit.ts';
 import { authorizeRoutes } from './authorize.ts';
 import { configRoutes } from './config.ts';
 import { healthRoutes } from './health.ts';
@@ -19,6 +20,7 @@ export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] 
   sessionsRoutes,
   configRoutes,
   authorizeRoutes,
+  auditRoutes,
   loginRoutes,
   scimRoutes,
 ];

@@ -1,0 +1,137 @@
+/**
+ * Offline verification of generated exports, then of tampered copies: each kind of tampering is
+ * detected and the first bad event named by line and index.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { generateExport, sampleEvent } from './audit-export.test-support.ts';
+import { auditLeafHash, exportLine } from './audit-record.ts';
+import { signCheckpoint, generateAuditSigner } from './checkpoint.ts';
+import { CompactRange, sha256 } from './merkle.ts';
+import { verifyAuditExport, type AuditVerification } from './verify-export.ts';
+
+const SIZE = 100;
+const EVERY = 10;
+
+function verify(lines: readonly string[], notes: readonly string[], publicKey: string): Promise<AuditVerification> {
+  return verifyAuditExport({ events: lines, checkpoints: notes.join(''), publicKey });
+}
+
+describe('audit export verification', () => {
+  const generated = generateExport(SIZE, EVERY);
+  const { lines, notes, publicKey } = generated;
+
+  it('accepts an untouched export, reporting every event verified and progress', async () => {
+    const seen: number[] = [];
+    const result = await verifyAuditExport({ events: lines, checkpoints: notes.join('\n'), publicKey }, { onProgress: (n) => seen.push(n), progressEvery: 25 });
+    assert.deepEqual(result, { ok: true, events: SIZE, checkpoints: SIZE / EVERY, verifiedSize: SIZE, unverifiedTail: 0 });
+    assert.deepEqual(seen, [25, 50, 75, 100, 100]);
+  });
+
+  it('accepts events after the last checkpoint, counting them as not yet covered', async () => {
+    const result = await verify(lines, notes.slice(0, 5), publicKey);
+    assert.equal(result.ok, true);
+    assert.equal(result.verifiedSize, 50);
+    assert.equal(result.unverifiedTail, 50);
+  });
+
+  it('names an altered event', async () => {
+    const tampered = [...lines];
+    tampered[37] = (tampered[37] as string).replace('req-37', 'req-x');
+    const result = await verify(tampered, notes, publicKey);
+    assert.equal(result.ok, false);
+    assert.deepEqual([result.problem?.kind, result.problem?.line, result.problem?.index, result.problem?.checkpoint], ['altered', 38, 37, 4]);
+  });
+
+  it('names the range of an altered event whose stored hash was rewritten too', async () => {
+    const tampered = [...lines];
+    const event = { ...sampleEvent(37), outcome: 'deny' as const };
+    tampered[37] = exportLine(37, event, auditLeafHash(37, event));
+    const result = await verify(tampered, notes, publicKey);
+    assert.equal(result.problem?.kind, 'altered');
+    assert.equal(result.problem?.index, 30);
+    assert.match(result.problem?.message ?? '', /events 30\.\.39/u);
+  });
+
+  it('does not trust the stored hashes: a wrong one on an authentic event changes nothing', async () => {
+    const tampered = [...lines];
+    tampered[37] = exportLine(37, sampleEvent(37), sha256());
+    const result = await verify(tampered, notes, publicKey);
+    assert.equal(result.ok, true);
+  });
+
+  it('names a deleted event as missing', async () => {
+    const tampered = lines.filter((_, i) => i !== 42);
+    const result = await verify(tampered, notes, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.line, result.problem?.index], ['missing', 43, 42]);
+  });
+
+  it('names reordered events', async () => {
+    const tampered = [...lines];
+    [tampered[55], tampered[56]] = [tampered[56] as string, tampered[55] as string];
+    const result = await verify(tampered, notes, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.line, result.problem?.index], ['reordered', 56, 55]);
+    assert.match(result.problem?.message ?? '', /event 55 is on line 57/u);
+  });
+
+  it('names an inserted event', async () => {
+    const forged = { ...sampleEvent(61), actor: { principal: 'mallory@example.com' } };
+    const tampered = [...lines];
+    // slipped in after event 61 with its index, with or without a matching stored hash
+    tampered.splice(62, 0, exportLine(61, forged, auditLeafHash(61, forged)));
+    const result = await verify(tampered, notes, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.line, result.problem?.index], ['inserted', 63, 62]);
+    // slipped in before event 61, stored hash not matching
+    const before = [...lines];
+    before.splice(61, 0, exportLine(61, forged, sha256()));
+    const second = await verify(before, notes, publicKey);
+    assert.deepEqual([second.problem?.kind, second.problem?.line, second.problem?.index], ['inserted', 62, 61]);
+  });
+
+  it('names a truncated log', async () => {
+    const result = await verify(lines.slice(0, 73), notes, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.line, result.problem?.index, result.problem?.checkpoint], ['truncated', 74, 73, 8]);
+  });
+
+  it('names a fork: two signed checkpoints of one size with different roots', async () => {
+    const forkedRange = new CompactRange();
+    for (let i = 0; i < 20; i += 1) {
+      const event = i === 15 ? { ...sampleEvent(i), outcome: 'allow' as const } : sampleEvent(i);
+      forkedRange.append(auditLeafHash(i, event));
+    }
+    const forkedNote = signCheckpoint({ origin: 'parapet.test/audit', size: 20, root: forkedRange.root() }, generated.signer);
+    const twins = [...notes.slice(0, 2), forkedNote, ...notes.slice(2)];
+    const result = await verify(lines, twins, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.checkpoint, result.problem?.index], ['forked', 3, 19]);
+    // the forked head alone, replacing the real one: later checkpoints the events reproduce expose it
+    const replaced = notes.map((note, i) => (i === 1 ? forkedNote : note));
+    const alone = await verify(lines, replaced, publicKey);
+    assert.deepEqual([alone.problem?.kind, alone.problem?.checkpoint, alone.problem?.index], ['forked', 2, 19]);
+  });
+
+  it('rejects a forged signature and a checkpoint of another key', async () => {
+    const forged = [...notes];
+    const note = forged[3] as string;
+    const signatureStart = note.lastIndexOf(' ') + 1;
+    const blob = Buffer.from(note.slice(signatureStart).trim(), 'base64');
+    blob[10] = (blob[10] as number) ^ 1;
+    forged[3] = `${note.slice(0, signatureStart)}${blob.toString('base64')}\n`;
+    const result = await verify(lines, forged, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.checkpoint], ['bad-signature', 4]);
+    const stranger = generateAuditSigner('parapet.test/audit');
+    const range = new CompactRange();
+    for (let i = 0; i < 40; i += 1) range.append(auditLeafHash(i, sampleEvent(i)));
+    const foreign = notes.map((n, i) => (i === 3 ? signCheckpoint({ origin: 'parapet.test/audit', size: 40, root: range.root() }, stranger) : n));
+    const other = await verify(lines, foreign, publicKey);
+    assert.deepEqual([other.problem?.kind, other.problem?.checkpoint], ['bad-signature', 4]);
+  });
+
+  it('names a malformed line and refuses a bad public key', async () => {
+    const tampered = [...lines];
+    tampered[12] = '{"index":12';
+    const result = await verify(tampered, notes, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.line], ['malformed', 13]);
+    const key = await verify(lines, notes, 'not a key');
+    assert.equal(key.problem?.kind, 'bad-key');
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The server's port to the audit log (#10): `record(event)` resolves once the event is durable in
+ * the store and rejects when it could not be written, so a caller acts only on what is recorded
+ * (the decision API fails closed). Events arriving while an append is in flight wait for the next
+ * one and go in together (group commit): one durable commit per batch, not per event.
+ *
+ * Checkpoints are signed every `checkpointMilliseconds` when something was appended, and at
+ * stop. The checkpoint key is derived from the key encryption key (HKDF), so every process
+ * sharing one database signs with the same key without storing it.
+ */
+import { hkdfSync } from 'node:crypto';
+import { auditSignerFromSeed, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
+import { AuditEvent } from '../contract/audit.ts';
+import { ParapetError } from '../policy/index.ts';
+import { appendAuditEvents, createAuditCheckpoint, type StoredCheckpoint, type Store } from '../store/index.ts';
+
+export interface AuditRecorder {
+  /** the log's name in its checkpoints: `host/path` of the public URL, then `/audit` */
+  readonly origin: string;
+  /** the C2SP verifier key of the checkpoints: `name+keyid+base64key` */
+  readonly verifierKey: string;
+  record(event: AuditEvent): Promise<void>;
+  /** signs a checkpoint over everything appended so far */
+  checkpoint(): Promise<StoredCheckpoint>;
+  /** writes what is pending, signs a last checkpoint, stops the timer */
+  stop(): Promise<void>;
+}
+
+export interface AuditRecorderOptions {
+  readonly store: Store;
+  readonly publicUrl: string;
+  readonly keyEncryptionKey: Buffer;
+  readonly clock: () => Date;
+  readonly checkpointMilliseconds?: number;
+  /** events per append at most */
+  readonly maxBatch?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export function auditOrigin(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}/audit`;
+}
+
+export function auditSigner(keyEncryptionKey: Buffer, origin: string): AuditSigner {
+  const seed = new Uint8Array(hkdfSync('sha256', keyEncryptionKey, new Uint8Array(), 'parapet audit checkpoint key v1', 32));
+  return auditSignerFromSeed(origin, seed);
+}
+
+interface Pending {
+  readonly event: AuditEvent;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorder {
+  const origin = auditOrigin(options.publicUrl);
+  const signer = auditSigner(options.keyEncryptionKey, origin);
+  const maxBatch = options.maxBatch ?? 1000;
+  let pending: Pending[] = [];
+  let flushing: Promise<void> | undefined;
+  let appendedSinceCheckpoint = false;
+  let stopped = false;
+
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const batch = pending.slice(0, maxBatch);
+      pending = pending.slice(batch.length);
+      try {
+        await appendAuditEvents(options.store, batch.map((item) => item.event));
+        appendedSinceCheckpoint = true;
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const failure = new ParapetError('unavailable', `the audit log cannot be written: ${reason}`, { cause: error });
+        for (const item of batch) item.reject(failure);
+      }
+    }
+  };
+  const startFlush = (): void => {
+    flushing ??= flush().finally(() => {
+      flushing = undefined;
+      if (pending.length > 0) startFlush();
+    });
+  };
+  const checkpoint = (): Promise<StoredCheckpoint> => {
+    appendedSinceCheckpoint = false;
+    return createAuditCheckpoint(options.store, signer, origin, options.clock());
+  };
+  const timer = setInterval(() => {
+    if (!appendedSinceCheckpoint) return;
+    checkpoint().catch((error: unknown) => options.onError?.(error));
+  }, options.checkpointMilliseconds ?? 5000);
+  timer.unref();
+
+  return {
+    origin,
+    verifierKey: formatVerifierKey(signer),
+    record(event) {
+      if (stopped) return Promise.reject(new ParapetError('unavailable', 'the audit log is closed: the server is stopping'));
+      // parsed here, not trusted from the caller's type: an event the schema refuses would never verify
+      const parsed = AuditEvent.safeParse(event);
+      if (!parsed.success) return Promise.reject(new ParapetError('internal', `an audit event does not match its schema: ${parsed.error.message}`));
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ event: parsed.data, resolve, reject });
+        startFlush();
+      });
+    },
+    checkpoint,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      while (flushing !== undefined) await flushing;
+      if (appendedSinceCheckpoint) await checkpoint();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The stored audit log on real SQLite and PostgreSQL: consecutive indexes under concurrent
+ * appenders (two stores on one PostgreSQL), checkpoints that continue from the last one,
+ * exports that `verifyAuditExport` accepts, proofs that the RFC 9162 verifiers accept, and rows
+ * altered or deleted directly in the database named by the verifier.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import {
+  formatVerifierKey,
+  generateAuditSigner,
+  parseCheckpointNote,
+  verifyAuditExport,
+  verifyConsistency,
+  verifyInclusion,
+  type AuditVerification,
+} from '../audit/index.ts';
+import { sampleEvent } from '../audit/audit-export.test-support.ts';
+import {
+  appendAuditEvents,
+  auditConsistencyProof,
+  auditInclusionProof,
+  createAuditCheckpoint,
+  exportAuditLog,
+  latestAuditCheckpoint,
+} from './audit-log.ts';
+import { openStore, type Store, type StoreOptions } from './index.ts';
+import { startTestDatabases } from './test-databases.test-support.ts';
+
+const databases = await startTestDatabases();
+after(async () => {
+  for (const database of databases) await database.stop();
+});
+
+const ORIGIN = 'parapet.test/audit';
+const NOW = new Date(Date.UTC(2026, 11, 6, 12));
+
+async function withStore<T>(options: StoreOptions, body: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(options);
+  try {
+    await store.migrate();
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function exportAndVerify(store: Store, publicKey: string): Promise<AuditVerification> {
+  const lines: string[] = [];
+  const { checkpoints } = await exportAuditLog(store, { event: (line) => void lines.push(line) });
+  return verifyAuditExport({ events: lines, checkpoints, publicKey });
+}
+
+const b = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+
+for (const database of databases) {
+  describe(`audit log on ${database.name}`, () => {
+    test('appends with consecutive indexes, checkpoints incrementally, and exports a log that verifies', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        assert.equal(await latestAuditCheckpoint(store), undefined);
+        assert.deepEqual(await appendAuditEvents(store, [0, 1, 2].map(sampleEvent)), { first: 0, count: 3 });
+        const first = await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        assert.equal(first.size, 3);
+        assert.deepEqual(await appendAuditEvents(store, [3, 4, 5, 6, 7, 8, 9].map(sampleEvent)), { first: 3, count: 7 });
+        const second = await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        assert.equal(second.size, 10);
+        // nothing new: the same checkpoint
+        assert.equal((await createAuditCheckpoint(store, signer, ORIGIN, NOW)).note, second.note);
+        await appendAuditEvents(store, [sampleEvent(10)]);
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual(result, { ok: true, events: 11, checkpoints: 2, verifiedSize: 10, unverifiedTail: 1 });
+        // the checkpoint continued from the frontier has the root of the whole tree
+        const parsed = parseCheckpointNote(second.note);
+        assert.ok(parsed.ok);
+        assert.deepEqual(parsed.value.checkpoint.root, second.root);
+      });
+    });
+
+    test('proves inclusion of every event and consistency between checkpoints', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 6 }, (_, i) => sampleEvent(i)));
+        const small = await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await appendAuditEvents(store, Array.from({ length: 7 }, (_, i) => sampleEvent(6 + i)));
+        const large = await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        for (let index = 0; index < 13; index += 1) {
+          const proof = await auditInclusionProof(store, index);
+          assert.equal(proof.size, 13);
+          assert.equal(verifyInclusion(index, 13, b(proof.leafHash), proof.proof.map(b), large.root), true, `event ${index}`);
+          assert.equal(verifyInclusion(index, 13, b(proof.leafHash), proof.proof.map(b), small.root), false);
+        }
+        const consistency = await auditConsistencyProof(store, 6, 13);
+        assert.equal(verifyConsistency(6, 13, small.root, large.root, consistency.map(b)), true);
+        await assert.rejects(auditInclusionProof(store, 13), /no checkpoint covers audit event 13/u);
+      });
+    });
+
+    test('a row altered directly in the database is named by the verifier', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        // event 9 was a deny (9 % 3 === 0)
+        await sql`update audit_events set event = replace(event, '"outcome":"deny"', '"outcome":"allow"') where idx = 9`.execute(store.db);
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'altered', 10, 9]);
+      });
+    });
+
+    test('a row deleted directly in the database is named by the verifier', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await sql`delete from audit_events where idx = 4`.execute(store.db);
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'missing', 5, 4]);
+      });
+    });
+
+    test('two rows swapped directly in the database are named by the verifier', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        // rows 11 and 12 trade places, leaf hashes and all
+        await sql`update audit_events set idx = 100 where idx = 11`.execute(store.db);
+        await sql`update audit_events set idx = 11 where idx = 12`.execute(store.db);
+        await sql`update audit_events set idx = 12 where idx = 100`.execute(store.db);
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'altered', 12, 11]);
+      });
+    });
+  });
+}
+
+describe('audit log on postgres: several processes', () => {
+  const postgres = databases.find((database) => database.name === 'postgres');
+  test('two stores appending at once to one database never fork the tree', async () => {
+    assert.ok(postgres);
+    const options = await postgres.fresh();
+    const signer = generateAuditSigner(ORIGIN);
+    await withStore(options, async (a) => {
+      await withStore(options, async (b2) => {
+        const appends: Promise<unknown>[] = [];
+        for (let i = 0; i < 20; i += 1) {
+          appends.push(appendAuditEvents(a, [sampleEvent(i * 2), sampleEvent(i * 2 + 100)]));
+          appends.push(appendAuditEvents(b2, [sampleEvent(i * 2 + 1)]));
+          if (i % 5 === 4) appends.push(createAuditCheckpoint(i % 2 === 0 ? a : b2, signer, ORIGIN, NOW));
+        }
+        await Promise.all(appends);
+        await createAuditCheckpoint(a, signer, ORIGIN, NOW);
+        const indexes = await a.db.selectFrom('audit_events').select('idx').orderBy('idx').execute();
+        assert.deepEqual(indexes.map((row) => row.idx), Array.from({ length: 60 }, (_, i) => i));
+        const result = await exportAndVerify(b2, formatVerifierKey(signer));
+        assert.equal(result.ok, true, JSON.stringify(result.problem));
+        assert.equal(result.verifiedSize, 60);
+      });
+    });
+  });
+});
