@@ -12,7 +12,8 @@ import { hkdfSync } from 'node:crypto';
 import { auditSignerFromSeed, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
 import { AuditEvent } from '../contract/audit.ts';
 import { ParapetError } from '../policy/index.ts';
-import { appendAuditEvents, createAuditCheckpoint, type StoredCheckpoint, type Store } from '../store/index.ts';
+import { createAuditCheckpoint, type StoredCheckpoint, type Store } from '../store/index.ts';
+import { storeAuditAppender, type AuditAppender } from './audit-appender.ts';
 
 export interface AuditRecorder {
   /** the log's name in its checkpoints: `host/path` of the public URL, then `/audit` */
@@ -28,6 +29,8 @@ export interface AuditRecorder {
 
 export interface AuditRecorderOptions {
   readonly store: Store;
+  /** where batches are made durable; default: the store's own connection (audit-appender.ts) */
+  readonly appender?: AuditAppender | undefined;
   readonly publicUrl: string;
   readonly keyEncryptionKey: Buffer;
   readonly clock: () => Date;
@@ -57,6 +60,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
   const origin = auditOrigin(options.publicUrl);
   const signer = auditSigner(options.keyEncryptionKey, origin);
   const maxBatch = options.maxBatch ?? 1000;
+  const appender = options.appender ?? storeAuditAppender(options.store);
   let pending: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let appendedSinceCheckpoint = false;
@@ -67,7 +71,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(batch.length);
       try {
-        await appendAuditEvents(options.store, batch.map((item) => item.event));
+        await appender.append(batch.map((item) => item.event));
         appendedSinceCheckpoint = true;
         for (const item of batch) item.resolve();
       } catch (error) {
@@ -112,6 +116,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
       clearInterval(timer);
       while (flushing !== undefined) await flushing;
       if (appendedSinceCheckpoint) await checkpoint();
+      await appender.close();
     },
   };
 }

@@ -15,6 +15,7 @@ import { createStoredRevocationList, type StoredRevocationList } from '../identi
 import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
+import { auditAppenderFor } from './audit-appender.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
 import { buildApp } from './app.ts';
 import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
@@ -85,7 +86,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
         scimTokenAuthenticator(store),
       ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
-      audit: createAuditRecorder({ store, publicUrl: settings.publicUrl, keyEncryptionKey, clock }),
+      audit: createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock }),
       sso,
     };
   } catch (error) {

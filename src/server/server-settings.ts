@@ -60,6 +60,13 @@ const SettingsShape = z.strictObject({
   githubIssuer: z.url().default(GITHUB_ACTIONS_ISSUER),
   /** the audience GitHub Actions tokens must carry; default: the public URL */
   githubAudience: z.string().min(1).optional(),
+  /**
+   * record every decision durably in the audit log before answering it, failing closed when it
+   * cannot (issue #10). Off by default until the audit log's group commit keeps the decision API's
+   * throughput: on this machine's disk a durable commit per batch of concurrent decisions limits it
+   * to about 3,000 decisions/s (docs/audit.md)
+   */
+  auditDecisions: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimit: z.coerce.number().int().positive().default(DEFAULT_BODY_LIMIT),
   /** how often each process looks for a newer configuration version and new revocations, in ms */

@@ -20,7 +20,7 @@ const PROD_LOGS = 'arn:aws:logs:eu-west-1:400000000001:log-group:/payments/api:l
 const IN_REGION = { 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'true' };
 
 describe('the audit log of the decision API', async () => {
-  const server = await startAcmeServer({ clock: () => now });
+  const server = await startAcmeServer({ clock: () => now, settings: { auditDecisions: true } });
   after(() => server.close());
   const token = async (options: TestCredential = {}) => (await testCredential(server, options)).token;
   const get = async (url: string) => server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await token()}` } });

@@ -67,8 +67,8 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
         const subject = authorizer.subjectOf(active, claims);
         const now = context.clock();
         const decided = authorizer.decide(subject, request.body.request, { now, path: 'body.request', causes: request.body.causes ?? 'sufficient' });
-        // fail closed: a decision the audit log could not record is not given (the error says why)
-        await context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: decided.decision, configVersion: active.version, now }));
+        // with `auditDecisions`, fail closed: a decision the audit log could not record is not given (the error says why)
+        if (context.settings.auditDecisions) await context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: decided.decision, configVersion: active.version, now }));
         context.metrics.decisions.inc({ outcome: decided.decision.decision });
         return { decision: decided.decision, explanation: explainDecision(decided), configVersion: active.version };
       } catch (error) {
@@ -103,10 +103,10 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
       const causes = request.body.causes ?? 'sufficient';
       const counts = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0, error: 0 };
       const decisions = request.body.requests.map((item, i) => decideItem(authorizer, subject, item, now, `body.requests[${i}]`, causes, counts));
-      // every decision of the batch recorded (in one group commit) before any is given; fail closed as one
+      // with `auditDecisions`, every decision of the batch recorded (in one group commit) before any is given; fail closed as one
       await Promise.all(
         decisions.flatMap((item) =>
-          'decision' in item
+          context.settings.auditDecisions && 'decision' in item
             ? [context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: item.decision as Decision, configVersion: active.version, now }))]
             : [],
         ),

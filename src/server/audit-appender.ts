@@ -1,0 +1,79 @@
+/**
+ * Where the audit recorder's batches are made durable. On PostgreSQL the driver is asynchronous:
+ * the append runs on the server's event loop and waits for the commit without blocking it. On
+ * SQLite (better-sqlite3 is synchronous) every durable commit's fsync would stop the event loop,
+ * and with it every request, for the length of the fsync: the appends run in a worker thread on a
+ * connection of its own (audit-append-worker.ts), so requests keep being read while a batch is
+ * written, and their events form the next batch (group commit).
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AuditEvent } from '../contract/audit.ts';
+import { ParapetError } from '../policy/index.ts';
+import { appendAuditEvents, type AppendedAuditEvents, type Store, type StoreOptions } from '../store/index.ts';
+import type { AppendReply } from './audit-append-worker.ts';
+
+export interface AuditAppender {
+  append(events: readonly AuditEvent[]): Promise<AppendedAuditEvents>;
+  close(): Promise<void>;
+}
+
+/** appends on the store's own connection: for PostgreSQL, whose driver does not block */
+export function storeAuditAppender(store: Store): AuditAppender {
+  return { append: (events) => appendAuditEvents(store, events), close: () => Promise.resolve() };
+}
+
+/** appends in a worker thread with its own connection to the SQLite file */
+export async function workerAuditAppender(file: string): Promise<AuditAppender> {
+  // the worker is this folder's sibling module: `.ts` from the sources (tests, tsx), `.js` when built
+  const extension = extname(fileURLToPath(import.meta.url));
+  const script = new URL(`./audit-append-worker${extension}`, import.meta.url);
+  // from the sources (tests, benchmarks) the worker registers the TypeScript loader first: on
+  // Node.js 20 a worker does not get the parent's `--import tsx` in time for its entry module
+  const worker =
+    extension === '.ts'
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); })`, { eval: true, workerData: { file } })
+      : new Worker(script, { workerData: { file } });
+  const waiting = new Map<number, { resolve: (value: AppendedAuditEvents) => void; reject: (error: unknown) => void }>();
+  let next = 0;
+  let failure: Error | undefined;
+  const failAll = (error: Error): void => {
+    failure = error;
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (message: unknown) => (message === 'ready' ? resolve() : reject(new ParapetError('internal', 'the audit appender did not start'))));
+    worker.once('error', reject);
+  });
+  worker.on('message', (reply: AppendReply) => {
+    const pending = waiting.get(reply.id);
+    if (pending === undefined) return;
+    waiting.delete(reply.id);
+    if (reply.ok) pending.resolve({ first: reply.first, count: reply.count });
+    else pending.reject(new ParapetError('unavailable', reply.message));
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', () => failAll(new ParapetError('unavailable', 'the audit appender stopped')));
+  return {
+    append(events) {
+      if (failure !== undefined) return Promise.reject(failure);
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, events });
+      });
+    },
+    async close() {
+      if (failure !== undefined) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+export async function auditAppenderFor(store: Store, options: StoreOptions): Promise<AuditAppender> {
+  return options.kind === 'sqlite' ? workerAuditAppender(options.file) : storeAuditAppender(store);
+}
