@@ -4,8 +4,8 @@
  * (DESIGN, Testing). moto belongs to the machine's Python; `.ci/run` checks it is there.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-clients.ts';
+import { freePort } from '../store/free-port.test-support.ts';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -98,17 +98,5 @@ function stopProcess(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
   });
 }

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { openStore, type Store, type StoreOptions } from '../store/index.ts';
-import { startTestDatabases } from '../store/test-databases.test-support.ts';
+import type { Store } from '../store/index.ts';
+import { startTestDatabases, withStores } from '../store/test-databases.test-support.ts';
 import { ParapetError } from '../policy/index.ts';
 import { CLOCK_TOLERANCE_SECONDS, issueCredential, MAX_CREDENTIAL_LIFETIME_SECONDS, verifyCredential } from './credential.ts';
 import { open } from './key-encryption-key.ts';
@@ -22,17 +22,6 @@ after(async () => {
 const ISSUER = 'https://parapet.example';
 const ROTATION_SECONDS = 7 * 24 * 3600;
 const kek = randomBytes(32);
-
-async function withStores<T>(options: StoreOptions, count: number, body: (stores: Store[]) => Promise<T>): Promise<T> {
-  const stores: Store[] = [];
-  try {
-    for (let i = 0; i < count; i += 1) stores.push(await openStore(options));
-    await stores[0]!.migrate();
-    return await body(stores);
-  } finally {
-    await Promise.all(stores.map((store) => store.close()));
-  }
-}
 
 function ring(store: Store, clock: () => Date, keyEncryptionKey: Buffer = kek): Promise<StoredKeyRing> {
   return createStoredKeyRing({ store, keyEncryptionKey, clock, rotationSeconds: ROTATION_SECONDS });

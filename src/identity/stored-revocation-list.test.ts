@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { findCredential, openStore, recordCredential, type Store, type StoreOptions } from '../store/index.ts';
-import { startTestDatabases } from '../store/test-databases.test-support.ts';
+import { findCredential, openStore, recordCredential, type Store } from '../store/index.ts';
+import { startTestDatabases, withStores } from '../store/test-databases.test-support.ts';
 import { MAX_CREDENTIAL_LIFETIME_SECONDS, type CredentialClaims } from './credential.ts';
 import { createStoredRevocationList } from './stored-revocation-list.ts';
 
@@ -33,17 +33,6 @@ async function record(store: Store, c: CredentialClaims): Promise<void> {
     issuedAt: new Date(c.iat * 1000).toISOString(),
     expiresAt: new Date(c.exp * 1000).toISOString(),
   });
-}
-
-async function withStores<T>(options: StoreOptions, count: number, body: (stores: Store[]) => Promise<T>): Promise<T> {
-  const stores: Store[] = [];
-  try {
-    for (let i = 0; i < count; i += 1) stores.push(await openStore(options));
-    await stores[0]!.migrate();
-    return await body(stores);
-  } finally {
-    await Promise.all(stores.map((store) => store.close()));
-  }
 }
 
 for (const database of databases) {

@@ -11,13 +11,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ParapetError } from '../policy/index.ts';
+import { GITHUB_ACTIONS_ISSUER } from '../identity/github-actions-token.ts';
 import { redactDatabaseUrl, type StoreOptions } from '../store/index.ts';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_STATE_DIR = '.parapet';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
 const SsoSettings = z.strictObject({
   issuer: z.url(),

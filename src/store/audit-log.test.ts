@@ -25,8 +25,8 @@ import {
   exportAuditLog,
   latestAuditCheckpoint,
 } from './audit-log.ts';
-import { openStore, type Store, type StoreOptions } from './index.ts';
-import { startTestDatabases } from './test-databases.test-support.ts';
+import type { Store } from './index.ts';
+import { startTestDatabases, withStore } from './test-databases.test-support.ts';
 
 const databases = await startTestDatabases();
 after(async () => {
@@ -35,16 +35,6 @@ after(async () => {
 
 const ORIGIN = 'parapet.test/audit';
 const NOW = new Date(Date.UTC(2026, 11, 6, 12));
-
-async function withStore<T>(options: StoreOptions, body: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(options);
-  try {
-    await store.migrate();
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
 
 async function exportAndVerify(store: Store, publicKey: string): Promise<AuditVerification> {
   const lines: string[] = [];

@@ -16,9 +16,10 @@
  * in between. A batch of events is one commit: callers batch (group commit) to stay fast.
  */
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
-import canonicalize from 'canonicalize';
 import {
-  auditLeafHash,
+  canonicalEvent,
+  leafHashOfRecord,
+  recordOfCanonicalEvent,
   CompactRange,
   consistencyProof,
   inclusionProof,
@@ -71,12 +72,12 @@ export async function appendAuditEvents(store: Store, events: readonly AuditEven
     await lockAppenders(tx);
     const first = await nextIndex(tx);
     const rows = events.map((event, i) => {
-      const text = canonicalize(event);
-      if (text === undefined) throw new ParapetError('internal', 'an audit event does not serialize');
+      // canonicalized once: the stored text, and inside the leaf's record
+      const text = canonicalEvent(event);
       return {
         idx: first + i,
         event: text,
-        leaf_hash: b64(auditLeafHash(first + i, event)),
+        leaf_hash: b64(leafHashOfRecord(recordOfCanonicalEvent(first + i, text))),
         time: event.time,
         principal: event.actor.principal,
         type: event.type,

@@ -23,25 +23,13 @@ import {
   type AppendConfigVersion,
   type ConfigVersionSummary,
   type Store,
-  type StoreOptions,
 } from './index.ts';
-import { startTestDatabases } from './test-databases.test-support.ts';
+import { startTestDatabases, withStore } from './test-databases.test-support.ts';
 
 const databases = await startTestDatabases();
 after(async () => {
   for (const database of databases) await database.stop();
 });
-
-/** opens a store on the options, migrated, runs the body, and always closes it */
-async function withStore<T>(options: StoreOptions, body: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(options);
-  try {
-    await store.migrate();
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function version(n: number, extra: Partial<AppendConfigVersion> = {}): AppendConfigVersion {
   return {

@@ -10,7 +10,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { StoreOptions } from './store.ts';
+import { openStore } from './open-store.ts';
+import type { Store, StoreOptions } from './store.ts';
 import { freePort } from './free-port.test-support.ts';
 
 export interface TestDatabase {
@@ -144,4 +145,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** opens `count` stores on the options (several processes' worth), migrates once, runs the body, and always closes them */
+export async function withStores<T>(options: StoreOptions, count: number, body: (stores: Store[]) => Promise<T>): Promise<T> {
+  const stores: Store[] = [];
+  try {
+    for (let i = 0; i < count; i += 1) stores.push(await openStore(options));
+    await stores[0]!.migrate();
+    return await body(stores);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+}
+
+/** opens a store on the options, migrated, runs the body, and always closes it */
+export function withStore<T>(options: StoreOptions, body: (store: Store) => Promise<T>): Promise<T> {
+  return withStores(options, 1, ([store]) => body(store!));
 }
