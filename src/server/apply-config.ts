@@ -120,12 +120,12 @@ export async function applyConfig(deps: ApplyConfigDependencies, input: ApplyCon
 }
 
 /** what a caller may do here: a service account applies; the bootstrap token applies the first version; nobody else */
-export function applierOf(caller: Caller, bearerToken: string): Applier {
+export function applierOf(caller: Caller): Applier {
   switch (caller.kind) {
     case 'service-account':
       return { kind: 'service-account', name: caller.name };
     case 'bootstrap':
-      return { kind: 'bootstrap', tokenHash: bootstrapTokenHash(bearerToken) };
+      return { kind: 'bootstrap', tokenHash: caller.tokenHash };
     case 'scim-client':
       throw new ParapetError('forbidden', 'a SCIM token may not apply: it authenticates only /scim/v2');
     case 'user':

@@ -16,7 +16,7 @@ export type Caller =
       readonly workflowRun?: WorkflowRun;
     }
   /** the one-time bootstrap token of a server that has no configuration yet: it may apply, once */
-  | { readonly kind: 'bootstrap' }
+  | { readonly kind: 'bootstrap'; /** the SHA-256 the store keeps of the token: what the first apply consumes */ readonly tokenHash: string }
   /** a SCIM client (Okta, Entra ID) with a token from `parapet scim token create`: it reaches /scim/v2 only */
   | { readonly kind: 'scim-client'; readonly tokenId: string; readonly name: string };
 

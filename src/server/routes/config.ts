@@ -19,7 +19,7 @@ import { MAX_FILE_BYTES } from '../../org/index.ts';
 import { ParapetError } from '../../policy/index.ts';
 import { getConfigVersion, listConfigVersions } from '../../store/index.ts';
 import { applierOf, applyConfig } from '../apply-config.ts';
-import { callerOf, presentedToken } from '../authenticate.ts';
+import { callerOf } from '../authenticate.ts';
 import { filesOfSnapshot } from '../config-snapshot.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -40,7 +40,7 @@ export function configRoutes(app: ZodApp, context: ServerContext): void {
       bodyLimit: APPLY_BODY_LIMIT,
       // who may apply is known before the body is read: a person's upload of 64 MiB is refused unread
       preParsing: async (request, _reply, payload) => {
-        applierOf(callerOf(request), presentedToken(request.headers.authorization).token);
+        applierOf(callerOf(request));
         return payload;
       },
       schema: {
@@ -51,7 +51,7 @@ export function configRoutes(app: ZodApp, context: ServerContext): void {
       },
     },
     async (request, reply) => {
-      const applier = applierOf(callerOf(request), presentedToken(request.headers.authorization).token);
+      const applier = applierOf(callerOf(request));
       const result = await applyConfig(context, {
         applier,
         files: new Map(Object.entries(request.body.files)),
