@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { internalError } from '../policy/index.ts';
 import type { OrganizationChange, OrganizationPlan, PolicyRef, TargetRef } from './organization-change.ts';
+import { observeAwsCalls, type OnAwsCall } from './observe-aws-calls.ts';
 import { MANAGED_TAG, NAME_TAG } from './plan-organization.ts';
 
 export interface ApplyResult {
@@ -30,8 +31,22 @@ export interface ApplyResult {
   readonly notDone: readonly OrganizationChange[];
 }
 
-export async function applyOrganizationPlan(client: OrganizationsClient, plan: OrganizationPlan, rootId: string): Promise<ApplyResult> {
+export interface OrganizationApplyOptions {
+  /** every AWS call, as it ends (observe-aws-calls.ts) */
+  readonly onCall?: OnAwsCall;
+}
+
+export async function applyOrganizationPlan(client: OrganizationsClient, plan: OrganizationPlan, rootId: string, options: OrganizationApplyOptions = {}): Promise<ApplyResult> {
   if (plan.problems.length > 0) throw internalError('applyOrganizationPlan: a plan with problems is never applied');
+  const stop = observeAwsCalls(client, 'organizations', options.onCall);
+  try {
+    return await applyChanges(client, plan, rootId);
+  } finally {
+    stop();
+  }
+}
+
+async function applyChanges(client: OrganizationsClient, plan: OrganizationPlan, rootId: string): Promise<ApplyResult> {
   const createdPolicies = new Map<string, string>();
   const createdUnits = new Map<string, string>();
   const policyId = (ref: PolicyRef) => ref.id ?? createdPolicies.get(ref.name) ?? missing(`policy \`${ref.name}\``);

@@ -13,11 +13,17 @@ export interface AwsClientOptions {
   /** an AWS API endpoint other than AWS's (an emulator); absent: the SDK's own resolution */
   readonly endpoint?: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
-  /** attempts per call, throttling included (the SDK retries throttling errors with backoff) */
+  /**
+   * attempts per call, the first included: the SDK's standard retry strategy retries throttling
+   * (`Throttling`, `TooManyRequestsException`, …) and transient errors with exponential backoff
+   * and jitter, up to this many attempts; default 8
+   */
   readonly maxAttempts?: number;
 }
 
 export interface AwsClients {
+  /** what they were made with: clients for a member account are made the same way with other credentials */
+  readonly options: AwsClientOptions;
   readonly organizations: OrganizationsClient;
   readonly iam: IAMClient;
   readonly sts: STSClient;
@@ -32,11 +38,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
     maxAttempts: options.maxAttempts ?? 8,
+    retryMode: 'standard',
   };
   const organizations = new OrganizationsClient({ ...common, region: options.region ?? ORGANIZATIONS_REGION });
   const iam = new IAMClient({ ...common, region: options.region ?? ORGANIZATIONS_REGION });
   const sts = new STSClient({ ...common, ...(options.region === undefined ? {} : { region: options.region }) });
   return {
+    options,
     organizations,
     iam,
     sts,

@@ -3,6 +3,7 @@
  * are: `parapet-aws-plan/1`). Objects that exist are named by their AWS ids; one the plan creates
  * is named by the configuration (a unit's path, a guardrail's name) until apply learns its id.
  */
+import type { AccountPlan } from './account-change.ts';
 import type { LivePolicyType } from './live-organization.ts';
 
 /** a root, unit or account as the plan names it */
@@ -66,4 +67,17 @@ export interface OrganizationPlan {
   readonly problems: readonly string[];
   /** what the plan leaves alone on purpose */
   readonly notes: readonly string[];
+  /** IAM in the member accounts (the roles of permission sets), account by account; absent when not planned */
+  readonly accounts?: readonly AccountPlan[];
+  /** `--force --reason`: the lock-out the configuration has, applied anyway, and why */
+  readonly forced?: { readonly reason: string; readonly lockOuts: readonly string[] };
+}
+
+/** the plan has a problem in the organization or in an account: apply refuses it */
+export function planProblems(plan: OrganizationPlan): string[] {
+  return [...plan.problems, ...(plan.accounts ?? []).flatMap((a) => a.problems.map((p) => `account \`${a.accountName}\` (\`${a.accountId}\`): ${p}`))];
+}
+
+export function planChangeCount(plan: OrganizationPlan): number {
+  return plan.changes.length + (plan.accounts ?? []).reduce((n, a) => n + a.changes.length, 0);
 }

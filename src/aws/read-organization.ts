@@ -19,9 +19,19 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { ParapetError } from '../policy/index.ts';
+import { observeAwsCalls, type OnAwsCall } from './observe-aws-calls.ts';
 import { POLICY_TYPES, type LiveAccount, type LiveAttachments, type LiveOrganization, type LivePolicy, type LivePolicyType, type LiveUnit } from './live-organization.ts';
 
-export async function readOrganization(client: OrganizationsClient): Promise<LiveOrganization> {
+export async function readOrganization(client: OrganizationsClient, options: { readonly onCall?: OnAwsCall } = {}): Promise<LiveOrganization> {
+  const stop = observeAwsCalls(client, 'organizations', options.onCall);
+  try {
+    return await read(client);
+  } finally {
+    stop();
+  }
+}
+
+async function read(client: OrganizationsClient): Promise<LiveOrganization> {
   const described = await client.send(new DescribeOrganizationCommand({}));
   const organization = described.Organization;
   if (organization?.Id === undefined || organization.MasterAccountId === undefined) throw new ParapetError('unavailable', 'aws: DescribeOrganization returned no organization id');

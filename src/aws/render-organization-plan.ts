@@ -1,9 +1,14 @@
 /** `parapet aws plan` as Markdown for review: the changes in apply's order, then what cannot be done, then what is left alone */
-import type { OrganizationChange, OrganizationPlan, PolicyRef, TargetRef } from './organization-change.ts';
+import { planChangeCount, type OrganizationChange, type OrganizationPlan, type PolicyRef, type TargetRef } from './organization-change.ts';
+import { describeAccountChange } from './render-account-change.ts';
 
 export function renderOrganizationPlan(plan: OrganizationPlan): string {
   const lines = [`# AWS plan for organization ${code(plan.organizationId)}`, ''];
-  if (plan.changes.length === 0) lines.push('No changes: the organization is as the configuration says.');
+  if (plan.forced !== undefined) {
+    lines.push(`**Forced** (\`--force\`), with the reason: ${plan.forced.reason}`, '', ...plan.forced.lockOuts.map((l) => `- lock-out applied anyway: ${l}`), '');
+  }
+  if (planChangeCount(plan) === 0) lines.push('No changes: the organization is as the configuration says.');
+  else if (plan.changes.length === 0) lines.push('No changes in the organization.');
   else {
     lines.push(`${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}, in the order apply makes them:`, '');
     plan.changes.forEach((change, i) => lines.push(`${i + 1}. ${describeChange(change)}`));
@@ -15,6 +20,14 @@ export function renderOrganizationPlan(plan: OrganizationPlan): string {
   if (plan.notes.length > 0) {
     lines.push('', '## Left alone', '');
     for (const note of plan.notes) lines.push(`- ${note}`);
+  }
+  for (const account of plan.accounts ?? []) {
+    if (account.changes.length === 0 && account.problems.length === 0 && account.notes.length === 0) continue;
+    lines.push('', `## Account ${code(account.accountName)} (${code(account.accountId)}): IAM`, '');
+    if (account.changes.length === 0) lines.push('No changes.');
+    else account.changes.forEach((change, i) => lines.push(`${i + 1}. ${describeAccountChange(change)}`));
+    if (account.problems.length > 0) lines.push('', 'Cannot be applied:', '', ...account.problems.map((p) => `- ${p}`));
+    if (account.notes.length > 0) lines.push('', 'Left alone:', '', ...account.notes.map((n) => `- ${n}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,57 +1,75 @@
 /**
- * `parapet aws apply DIR`: plan (as `parapet aws plan` does) and make the changes in the live
- * organization, in dependency order (docs/aws.md). A plan with problems is not applied. After a
- * failure it prints what was done, what failed and what was not done; running it again plans
- * only what is left.
+ * `parapet aws apply DIR`: plan (as `parapet aws plan` does) and make the changes, the
+ * organization's first, then IAM in each member account, each in dependency order (docs/aws.md).
+ * A plan with problems is not applied. After a failure it prints what was done, what failed and
+ * what was not done; running it again plans only what is left.
  */
 import { Command } from 'commander';
-import { planOrganization } from '../aws/plan-organization.ts';
+import { planChangeCount, planProblems } from '../aws/organization-change.ts';
+import { describeAccountChange } from '../aws/render-account-change.ts';
 import { describeChange, renderOrganizationPlan } from '../aws/render-organization-plan.ts';
 import { ParapetError } from '../policy/index.ts';
 import { applyLivePlan } from './apply-live-plan.ts';
+import { addAwsTargetOptions, liveAwsOptionsOf, type AwsTargetOptions } from './aws-target-options.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
-import { readLiveOrganization } from './read-live-organization.ts';
+import { planLiveAws } from './plan-live-aws.ts';
 
 export function awsApplyCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
-  return new Command('apply')
-    .description('make the live AWS organization the configuration: units, SCPs, RCPs, attachments, account places and tags')
-    .argument('<dir>', 'the repository folder, holding parapet.yaml')
+  return addAwsTargetOptions(
+    new Command('apply')
+      .description('make the live AWS organization the configuration (units, SCPs, RCPs, attachments, account places and tags) and the roles of permission sets in its member accounts')
+      .argument('<dir>', 'the repository folder, holding parapet.yaml'),
+  )
     .addHelpText(
       'after',
       `
 Credentials come from the standard AWS environment; use the management account. Only what Parapet
-created (tagged parapet:managed) is ever deleted. Exit status: 0 when every change was made, 1 when
-the plan has problems (nothing is changed), 2 when DIR is not valid, 3 when AWS failed (what was
-done is printed; run it again to finish).
+manages (tagged parapet:managed, or under the /parapet/ path in IAM) is ever changed or deleted.
+Exit status: 0 when every change was made, 1 when the plan has problems (nothing is changed), 2 when
+DIR is not valid, 3 when AWS failed (what was done is printed; run it again to finish).
 
 Examples:
-  parapet aws plan org && parapet aws apply org`,
+  parapet aws plan org --issuer https://parapet.example.com && parapet aws apply org --issuer https://parapet.example.com`,
     )
-    .action(async (dir: string) => {
+    .action(async (dir: string, options: AwsTargetOptions) => {
       const config = loadOrgConfig(dir, io);
-      const live = await readLiveOrganization();
-      const plan = planOrganization(config, live);
-      if (plan.problems.length > 0) {
+      const liveOptions = liveAwsOptionsOf(options);
+      const { live, plan } = await planLiveAws(config, liveOptions);
+      if (planProblems(plan).length > 0) {
         io.out(renderOrganizationPlan(plan));
         io.err('parapet: aws apply: the plan has problems: nothing was changed\n');
         setExit('no');
         return;
       }
-      if (plan.changes.length === 0) {
+      const total = planChangeCount(plan);
+      if (total === 0) {
         io.out('No changes: the organization is as the configuration says.\n');
         setExit('yes');
         return;
       }
-      const result = await applyLivePlan(plan, live.root.id);
-      for (const change of result.done) io.out(`done: ${describeChange(change)}\n`);
-      if (result.failed !== undefined) {
-        io.out(`failed: ${describeChange(result.failed.change)}: ${result.failed.error}\n`);
-        for (const change of result.notDone) io.out(`not done: ${describeChange(change)}\n`);
-        throw new ParapetError('unavailable', `aws apply: ${result.done.length} of ${plan.changes.length} changes made, then AWS refused one: run \`parapet aws apply ${dir}\` again to finish`);
+      const result = await applyLivePlan(plan, { rootId: live.root.id, managementAccountId: live.managementAccountId }, liveOptions);
+      const org = result.organization;
+      for (const change of org.done) io.out(`done: ${describeChange(change)}\n`);
+      const inAccount = (accountId: string) => `account \`${plan.accounts?.find((a) => a.accountId === accountId)?.accountName ?? accountId}\`: `;
+      for (const { accountId, change } of result.accounts?.done ?? []) io.out(`done: ${inAccount(accountId)}${describeAccountChange(change)}\n`);
+      const accountFailure = result.accounts?.failed;
+      if (org.failed !== undefined || accountFailure !== undefined) {
+        if (org.failed !== undefined) {
+          io.out(`failed: ${describeChange(org.failed.change)}: ${org.failed.error}\n`);
+          for (const change of org.notDone) io.out(`not done: ${describeChange(change)}\n`);
+          for (const account of plan.accounts ?? []) for (const change of account.changes) io.out(`not done: ${inAccount(account.accountId)}${describeAccountChange(change)}\n`);
+        } else if (accountFailure !== undefined) {
+          const what = accountFailure.change === undefined ? '' : describeAccountChange(accountFailure.change);
+          io.out(`failed: ${inAccount(accountFailure.accountId)}${what}${what === '' ? '' : ': '}${accountFailure.error}\n`);
+          for (const { accountId, change } of result.accounts?.notDone ?? []) io.out(`not done: ${inAccount(accountId)}${describeAccountChange(change)}\n`);
+        }
+        const made = org.done.length + (result.accounts?.done.length ?? 0);
+        throw new ParapetError('unavailable', `aws apply: ${made} of ${total} changes made, then AWS refused one: run \`parapet aws apply ${dir}\` again to finish`);
       }
-      io.out(`applied ${result.done.length} change${result.done.length === 1 ? '' : 's'} to organization \`${live.id}\`\n`);
+      const made = org.done.length + (result.accounts?.done.length ?? 0);
+      io.out(`applied ${made} change${made === 1 ? '' : 's'} to organization \`${live.id}\`\n`);
       setExit('yes');
     });
 }
