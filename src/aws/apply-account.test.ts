@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import { CreateRoleCommand, GetOpenIDConnectProviderCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, DeleteRoleCommand, GetOpenIDConnectProviderCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { parseConfig } from '../org/index.ts';
 import { openAccountIam } from './account-access.ts';
+import { createAwsClients } from './aws-clients.ts';
+import { startThrottlingProxy } from './throttling-proxy.test-support.ts';
 import { applyAccountPlans } from './apply-account.ts';
 import { importOrganization } from './import-organization.ts';
 import { decodePolicyDocument } from './live-account.ts';
@@ -149,5 +151,65 @@ test('what Parapet does not manage is never changed: a role of its name is a pro
   } finally {
     payments.close();
     alice.close();
+  }
+});
+
+test('throttling is retried with backoff: IAM answering `Throttling` to every first request, apply completes, each call reported once', async () => {
+  const { live, config, access } = await setUp(['{ group: payments-devs, permissionSet: developer, accounts: [payments-prod] }']);
+  const plans = await planMemberAccounts(config, live, { ...access, trust: TRUST });
+  const writes = /Action=(CreateRole|PutRolePolicy|CreatePolicy|CreateOpenIDConnectProvider)&/;
+  const proxy = await startThrottlingProxy(moto.endpoint, (_, body) => writes.test(body));
+  const through = createAwsClients({ ...moto.clientOptions, endpoint: proxy.endpoint, maxAttempts: 3 });
+  const once = createAwsClients({ ...moto.clientOptions, endpoint: proxy.endpoint, maxAttempts: 1 });
+  try {
+    const calls: string[] = [];
+    const result = await applyAccountPlans(plans, { clients: through, managementAccountId: live.managementAccountId, onCall: (service, operation, _, outcome) => void calls.push(`${service} ${operation} ${outcome.ok ? 'ok' : outcome.error}`) });
+    assert.equal(result.failed, undefined);
+    const made = plans.reduce((n, p) => n + p.changes.length, 0);
+    assert.equal(result.done.length, made);
+    // every write was throttled once and retried: one report per call, its outcome the one the caller saw
+    assert.equal(proxy.throttled(), made);
+    assert.equal(calls.filter((c) => c.startsWith('iam ')).length, made);
+    assert.ok(calls.every((c) => c.endsWith(' ok')), calls.join('\n'));
+    assert.deepEqual((await planMemberAccounts(config, live, { ...access, trust: TRUST })).flatMap((p) => p.changes), []);
+    // without retries the first write fails, and the report says so
+    const fewer = parseConfig(withMemberRoles(importOrganization(live), { assignments: ['{ group: payments-devs, permissionSet: developer, accounts: [payments-prod] }', '{ group: auditors, permissionSet: read-only, accounts: [payments-prod] }'] }));
+    assert.ok(fewer.ok);
+    const more = await planMemberAccounts(fewer.value, live, { ...access, trust: TRUST });
+    const failed = await applyAccountPlans(more, { clients: once, managementAccountId: live.managementAccountId });
+    assert.equal(failed.done.length, 0);
+    assert.match(failed.failed?.error ?? '', /^Throttling: Rate exceeded/);
+    assert.equal(failed.failed?.change?.kind, 'create-role');
+    assert.deepEqual(failed.notDone.map((s) => s.change.kind), ['put-inline-policy']);
+  } finally {
+    through.destroy();
+    once.destroy();
+    await proxy.close();
+  }
+});
+
+test('a change AWS refuses between plan and apply: what was done, what failed, what was not; run again, it completes', async () => {
+  const { sample, live, config, access } = await setUp(['{ group: payments-devs, permissionSet: developer, accounts: [payments-prod] }', '{ group: auditors, permissionSet: read-only, accounts: [payments-prod] }']);
+  const plans = await planMemberAccounts(config, live, { ...access, trust: TRUST });
+  const account = await openAccountIam(sample.accounts.paymentsTwin, access);
+  try {
+    // someone makes a role `read-only` of their own after the plan: AWS refuses Parapet's
+    await account.iam.send(new CreateRoleCommand({ RoleName: 'read-only', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' }));
+    const result = await applyAccountPlans(plans, access);
+    const step = (s: { change: { kind: string; role?: string } }) => `${s.change.kind} ${s.change.role ?? ''}`.trim();
+    assert.deepEqual(result.done.map(step), ['create-oidc-provider', 'create-managed-policy', 'create-role developer']);
+    assert.equal(result.failed?.change !== undefined ? step({ change: result.failed.change }) : '', 'create-role read-only');
+    assert.match(result.failed?.error ?? '', /^EntityAlreadyExists/);
+    assert.deepEqual(result.notDone.map(step), ['put-inline-policy developer', 'put-inline-policy developer', 'put-inline-policy read-only']);
+    // the next plan says why it cannot go on; once the other role is gone it plans only what is left
+    const blocked = await planMemberAccounts(config, live, { ...access, trust: TRUST });
+    assert.match(blocked.flatMap((p) => p.problems).join('\n'), /a role `read-only` exists at path `\/`/);
+    await account.iam.send(new DeleteRoleCommand({ RoleName: 'read-only' }));
+    const rest = await planMemberAccounts(config, live, { ...access, trust: TRUST });
+    assert.deepEqual(rest.flatMap((p) => p.changes.map((c) => step({ change: c }))), ['create-role read-only', 'put-inline-policy developer', 'put-inline-policy developer', 'put-inline-policy read-only']);
+    assert.equal((await applyAccountPlans(rest, access)).failed, undefined);
+    assert.deepEqual((await planMemberAccounts(config, live, { ...access, trust: TRUST })).flatMap((p) => p.changes), []);
+  } finally {
+    account.close();
   }
 });

@@ -13,7 +13,7 @@ import { applyLivePlan } from './apply-live-plan.ts';
 import { addAwsTargetOptions, liveAwsOptionsOf, type AwsTargetOptions } from './aws-target-options.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
-import { loadOrgConfig } from './load-org-config.ts';
+import { loadAwsConfig, type ForceOptions } from './load-aws-config.ts';
 import { planLiveAws } from './plan-live-aws.ts';
 
 export function awsApplyCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
@@ -33,10 +33,12 @@ DIR is not valid, 3 when AWS failed (what was done is printed; run it again to f
 Examples:
   parapet aws plan org --issuer https://parapet.example.com && parapet aws apply org --issuer https://parapet.example.com`,
     )
-    .action(async (dir: string, options: AwsTargetOptions) => {
-      const config = loadOrgConfig(dir, io);
+    .action(async (dir: string, options: AwsTargetOptions & ForceOptions) => {
+      const { config, forced } = loadAwsConfig(dir, io, options);
       const liveOptions = liveAwsOptionsOf(options);
-      const { live, plan } = await planLiveAws(config, liveOptions);
+      const planned = await planLiveAws(config, liveOptions);
+      const live = planned.live;
+      const plan = forced === undefined ? planned.plan : { ...planned.plan, forced };
       if (planProblems(plan).length > 0) {
         io.out(renderOrganizationPlan(plan));
         io.err('parapet: aws apply: the plan has problems: nothing was changed\n');
@@ -49,6 +51,7 @@ Examples:
         setExit('yes');
         return;
       }
+      if (forced !== undefined) io.out(`forced (--force), with the reason: ${forced.reason}\n${forced.lockOuts.map((l) => `lock-out applied anyway: ${l}\n`).join('')}`);
       const result = await applyLivePlan(plan, { rootId: live.root.id, managementAccountId: live.managementAccountId }, liveOptions);
       const org = result.organization;
       for (const change of org.done) io.out(`done: ${describeChange(change)}\n`);

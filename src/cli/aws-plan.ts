@@ -8,10 +8,10 @@ import { renderOrganizationPlan } from '../aws/render-organization-plan.ts';
 import { addAwsTargetOptions, liveAwsOptionsOf, type AwsTargetOptions } from './aws-target-options.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import { writeOutputFile, type Io } from './io.ts';
-import { loadOrgConfig } from './load-org-config.ts';
+import { loadAwsConfig, type ForceOptions } from './load-aws-config.ts';
 import { planLiveAws } from './plan-live-aws.ts';
 
-interface AwsPlanOptions extends AwsTargetOptions {
+interface AwsPlanOptions extends AwsTargetOptions, ForceOptions {
   json?: boolean;
   output?: string;
 }
@@ -37,8 +37,9 @@ Examples:
   parapet aws plan org --json --output plan.json`,
     )
     .action(async (dir: string, options: AwsPlanOptions) => {
-      const config = loadOrgConfig(dir, io);
-      const { plan } = await planLiveAws(config, liveAwsOptionsOf(options));
+      const { config, forced } = loadAwsConfig(dir, io, options);
+      const planned = await planLiveAws(config, liveAwsOptionsOf(options));
+      const plan = forced === undefined ? planned.plan : { ...planned.plan, forced };
       const text = options.json ? `${JSON.stringify(plan)}\n` : renderOrganizationPlan(plan);
       if (options.output === undefined) io.out(text);
       else writeOutputFile(options.output, text);

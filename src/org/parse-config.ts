@@ -25,6 +25,11 @@ export type ConfigFiles = ReadonlyMap<string, string>;
 export interface ParseConfigOptions {
   /** warns about unknown actions in policies (the catalog's `unknownActionChecker`) */
   readonly checkAction?: ((action: string) => string | undefined) | undefined;
+  /**
+   * a level of the tree without any Allow (`no-allow-at-level`) is a warning instead of an error:
+   * only for `parapet aws plan|apply --force --reason`, which applies such a lock-out on purpose
+   */
+  readonly allowLockOut?: boolean | undefined;
 }
 
 /** a `Result` whose every issue is located in a file of the repository */
@@ -48,7 +53,7 @@ export function parseConfig(files: ConfigFiles, options: ParseConfigOptions = {}
     ...policies.issues,
     ...checkReferences(shape.draft),
     ...checkAccounts(shape.draft),
-    ...checkGuardrailChains(shape.draft, policies.guardrails),
+    ...checkGuardrailChains(shape.draft, policies.guardrails).map((issue) => (options.allowLockOut === true && issue.code === 'no-allow-at-level' ? { ...issue, severity: 'warning' as const } : issue)),
     ...checkGitHubTrusts(shape.draft),
   ];
   const sorted = capConfigIssues(sortIssues(issues));
