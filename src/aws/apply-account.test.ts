@@ -4,7 +4,7 @@ import { CreateRoleCommand, DeleteRoleCommand, GetOpenIDConnectProviderCommand, 
 import { parseConfig } from '../org/index.ts';
 import { openAccountIam } from './account-access.ts';
 import { createAwsClients } from './aws-clients.ts';
-import { startThrottlingProxy } from './throttling-proxy.test-support.ts';
+import { startThrottlingProxy } from './aws-proxy.test-support.ts';
 import { applyAccountPlans } from './apply-account.ts';
 import { importOrganization } from './import-organization.ts';
 import { decodePolicyDocument } from './live-account.ts';
@@ -168,7 +168,7 @@ test('throttling is retried with backoff: IAM answering `Throttling` to every fi
     const made = plans.reduce((n, p) => n + p.changes.length, 0);
     assert.equal(result.done.length, made);
     // every write was throttled once and retried: one report per call, its outcome the one the caller saw
-    assert.equal(proxy.throttled(), made);
+    assert.equal(proxy.answered.length, made);
     assert.equal(calls.filter((c) => c.startsWith('iam ')).length, made);
     assert.ok(calls.every((c) => c.endsWith(' ok')), calls.join('\n'));
     assert.deepEqual((await planMemberAccounts(config, live, { ...access, trust: TRUST })).flatMap((p) => p.changes), []);

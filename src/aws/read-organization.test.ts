@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
 import { createAwsClients } from './aws-clients.ts';
+import { startThrottlingProxy } from './aws-proxy.test-support.ts';
 import { FULL_AWS_ACCESS_ID, RCP_FULL_AWS_ACCESS_ID, listLiveUnits } from './live-organization.ts';
 import { startMotoServer, type MotoServer } from './moto-server.test-support.ts';
 import { readOrganization } from './read-organization.ts';
@@ -84,42 +83,38 @@ test('throttling is retried with backoff: with its first requests throttled the 
   // a loopback proxy in front of the emulator answers each request first with AWS's documented
   // throttling error (Organizations API reference, Common errors: TooManyRequestsException, HTTP 400)
   const THROTTLED_REQUESTS = 4;
-  const seen = new Set<string>();
   let throttled = 0;
-  const proxy = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const key = `${String(request.headers['x-amz-target'])} ${body.toString('utf8')}`;
-      if (!seen.has(key) && throttled < THROTTLED_REQUESTS) {
-        seen.add(key);
+  const throttlingProxy = () =>
+    startThrottlingProxy(
+      moto.endpoint,
+      () => {
+        if (throttled >= THROTTLED_REQUESTS) return false;
         throttled += 1;
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'TooManyRequestsException' });
-        response.end(JSON.stringify({ __type: 'TooManyRequestsException', Message: 'AWS Organizations can’t complete your request because another request is already in progress' }));
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length')) as Record<string, string>;
-      void fetch(`${moto.endpoint}${request.url ?? '/'}`, { method: request.method ?? 'POST', headers, body }).then(async (upstream) => {
-        response.writeHead(upstream.status, Object.fromEntries(upstream.headers.entries()));
-        response.end(Buffer.from(await upstream.arrayBuffer()));
-      });
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const port = (proxy.address() as AddressInfo).port;
-  const clients = createAwsClients({ ...moto.clientOptions, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 4 });
-  const once = createAwsClients({ ...moto.clientOptions, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+        return true;
+      },
+      {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'TooManyRequestsException' },
+        body: JSON.stringify({ __type: 'TooManyRequestsException', Message: 'AWS Organizations can’t complete your request because another request is already in progress' }),
+      },
+    );
+  const proxy = await throttlingProxy();
+  const clients = createAwsClients({ ...moto.clientOptions, endpoint: proxy.endpoint, maxAttempts: 4 });
   try {
     const live = await readOrganization(clients.organizations);
     assert.deepEqual(live, expected);
     assert.equal(throttled, THROTTLED_REQUESTS);
-    throttled = 0;
-    seen.clear();
-    await assert.rejects(readOrganization(once.organizations), (error: Error) => error.name === 'TooManyRequestsException');
   } finally {
     clients.destroy();
+    await proxy.close();
+  }
+  throttled = 0;
+  const fresh = await throttlingProxy();
+  const once = createAwsClients({ ...moto.clientOptions, endpoint: fresh.endpoint, maxAttempts: 1 });
+  try {
+    await assert.rejects(readOrganization(once.organizations), (error: Error) => error.name === 'TooManyRequestsException');
+  } finally {
     once.destroy();
-    await new Promise((resolve) => proxy.close(resolve));
+    await fresh.close();
   }
 });
