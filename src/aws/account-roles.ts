@@ -10,11 +10,13 @@
  * - `MaxSessionDuration` from `sessionDuration`;
  * - a trust policy for Parapet's OpenID issuer (trust-policy.ts) admitting the principals that hold
  *   the assignment: the `sub` of their web identity tokens (`awsSubjectOf`).
- * Pure: the members of a group come from the `membersOf` port (the configuration's, or the
- * directory's in the server).
+ * Pure: the members of a group come from the Directory port (the configuration's groups, or the
+ * directory SCIM keeps in the server); a user the directory says is deactivated is left out.
  */
+import type { Directory } from '../org/directory.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import { policyDocument } from '../policy/index.ts';
+import { REVOKED_SESSIONS_POLICY } from './live-account.ts';
 
 /** AWS's quotas (IAM User Guide, "IAM and AWS STS quotas": role inline policies 10,240, managed policy 6,144 characters, white space not counted) */
 export const ROLE_INLINE_CHARACTERS = 10_240;
@@ -56,9 +58,7 @@ export function awsSubjectOf(principal: { readonly kind: 'user' | 'serviceAccoun
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 
-export type MembersOf = (group: string) => readonly string[];
-
-export function desiredAccounts(config: OrgConfig, membersOf: MembersOf = (group) => config.groups.get(group)?.members ?? []): DesiredAccount[] {
+export function desiredAccounts(config: OrgConfig, directory: Pick<Directory, 'membersOf' | 'attributesOf'>): DesiredAccount[] {
   // permission set → account name → subjects
   const holders = new Map<string, Map<string, Set<string>>>();
   const hold = (permissionSet: string, account: string, subjects: readonly string[]) => {
@@ -69,7 +69,8 @@ export function desiredAccounts(config: OrgConfig, membersOf: MembersOf = (group
     for (const subject of subjects) set.add(subject);
   };
   for (const assignment of config.assignments) {
-    const subjects = membersOf(assignment.group).map((name) => awsSubjectOf({ kind: 'user', name }));
+    const active = directory.membersOf(assignment.group).filter((name) => directory.attributesOf(name)?.active !== false);
+    const subjects = active.map((name) => awsSubjectOf({ kind: 'user', name }));
     for (const account of assignment.accounts) hold(assignment.permissionSet, account, subjects);
   }
   for (const serviceAccount of config.serviceAccounts.values()) {
@@ -97,7 +98,8 @@ export function desiredAccounts(config: OrgConfig, membersOf: MembersOf = (group
       }
       const inlinePolicies: DesiredPolicy[] = [];
       const managedPolicies: DesiredPolicy[] = [];
-      const inlineNames = new Set<string>();
+      // the revocation's deny has its own name: a policy file of that name must not take it
+      const inlineNames = new Set<string>([REVOKED_SESSIONS_POLICY]);
       let inlineCharacters = 0;
       const managed = (name: string, document: string): DesiredPolicy | undefined => {
         const owner = policyNames.get(name);

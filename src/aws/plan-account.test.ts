@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfigDir, parseConfig } from '../org/index.ts';
+import { configDirectory, loadConfigDir, parseConfig } from '../org/index.ts';
 import { permissionSetRoleArn } from '../analysis/principal-session.ts';
 import type { AccountChange } from './account-change.ts';
 import { desiredAccounts, type DesiredAccount } from './account-roles.ts';
@@ -12,7 +12,7 @@ assert.ok(loaded.ok);
 const acme = loaded.value;
 const TRUST = { issuer: 'https://parapet.acme.example', audience: 'sts.amazonaws.com' };
 const PAYMENTS_PROD = '400000000001';
-const desired = (id: string): DesiredAccount => desiredAccounts(acme).find((a) => a.accountId === id) ?? assert.fail(`no account ${id}`);
+const desired = (id: string): DesiredAccount => desiredAccounts(acme, configDirectory(acme)).find((a) => a.accountId === id) ?? assert.fail(`no account ${id}`);
 const empty = (accountId: string): LiveAccountIam => ({ accountId, roles: [], otherRoles: {}, policies: [], otherPolicies: {}, oidcProviders: [] });
 const kinds = (changes: readonly AccountChange[]) => changes.map((c) => [c.kind, 'role' in c ? c.role : '', 'name' in c ? c.name : ''].filter((s) => s !== '').join(' '));
 
@@ -173,9 +173,24 @@ test('policies that do not fit AWS\'s 10,240 characters of inline policy become 
   ]);
   const parsed = parseConfig(files);
   assert.ok(parsed.ok, JSON.stringify(parsed.issues));
-  const role = desiredAccounts(parsed.value)[0]?.roles[0];
+  const role = desiredAccounts(parsed.value, configDirectory(parsed.value))[0]?.roles[0];
   assert.ok(role !== undefined);
   assert.deepEqual(role.inlinePolicies.map((p) => p.name), ['one', 'two']);
   assert.deepEqual(role.managedPolicies.map((p) => p.name), ['parapet-wide-three']);
   assert.ok(role.inlinePolicies.reduce((n, p) => n + p.document.length, 0) <= 10_240);
+});
+
+test('members come from the directory port: a deactivated user is not trusted; a policy file cannot take the revocation deny\'s name', () => {
+  const directory = configDirectory(acme);
+  const deactivated = { ...directory, membersOf: directory.membersOf.bind(directory), attributesOf: (user: string) => (user === 'bob@acme.example' ? { email: user, active: false, tags: {} } : directory.attributesOf(user)) };
+  const developer = desiredAccounts(acme, deactivated).find((a) => a.accountId === PAYMENTS_PROD)?.roles.find((r) => r.name === 'developer');
+  assert.deepEqual(developer?.subjects, ['alice@acme.example']);
+  const files = new Map([
+    ['parapet.yaml', 'organization:\n  name: t\n  managementAccount: "111111111111"\n  root:\n    guardrails: [all]\n    accounts:\n      - { id: "222222222222", name: app }\nguardrails:\n  all: all.json\npermissionSets:\n  sneaky:\n    policies: [p/parapet-revoked-sessions.json]\ngroups:\n  g: { members: [a@x.example] }\nassignments:\n  - { group: g, permissionSet: sneaky, accounts: [app] }\n'],
+    ['all.json', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'],
+    ['p/parapet-revoked-sessions.json', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'],
+  ]);
+  const parsed = parseConfig(files);
+  assert.ok(parsed.ok);
+  assert.deepEqual(desiredAccounts(parsed.value, configDirectory(parsed.value))[0]?.roles[0]?.inlinePolicies.map((p) => p.name), ['parapet-revoked-sessions-2']);
 });

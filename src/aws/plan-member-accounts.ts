@@ -6,11 +6,14 @@
  *
  *   the roles each account needs → reach each account → read its IAM → plan it
  */
+import { configDirectory } from '../org/config-directory.ts';
+import type { Directory } from '../org/directory.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import { openAccountIam, type AccountAccessOptions } from './account-access.ts';
 import type { AccountPlan } from './account-change.ts';
-import { desiredAccounts, type MembersOf } from './account-roles.ts';
+import { desiredAccounts } from './account-roles.ts';
 import { listLiveUnits, type LiveOrganization } from './live-organization.ts';
+import { awsFailure } from './aws-failure.ts';
 import { awsErrorName } from './observe-aws-calls.ts';
 import { planAccount } from './plan-account.ts';
 import { readAccountIam } from './read-account.ts';
@@ -19,14 +22,14 @@ import type { TrustSettings } from './trust-policy.ts';
 export interface MemberAccountsOptions extends Omit<AccountAccessOptions, 'managementAccountId'> {
   /** Parapet's issuer and audience; without them, no role can be planned (a problem where one is needed) */
   readonly trust?: TrustSettings;
-  /** the members of a group; default: the configuration's */
-  readonly membersOf?: MembersOf;
+  /** who is in which group; default: the configuration's groups (the server passes the directory SCIM keeps) */
+  readonly directory?: Directory;
 }
 
 export async function planMemberAccounts(config: OrgConfig, live: LiveOrganization, options: MemberAccountsOptions): Promise<AccountPlan[]> {
   const liveAccounts = new Map(listLiveUnits(live.root).flatMap((unit) => unit.accounts.map((account) => [account.id, account] as const)));
   const plans: AccountPlan[] = [];
-  for (const desired of desiredAccounts(config, options.membersOf)) {
+  for (const desired of desiredAccounts(config, options.directory ?? configDirectory(config))) {
     const account = liveAccounts.get(desired.accountId);
     const needed = desired.roles.length > 0;
     const skip = (why: string): void => {
@@ -51,6 +54,8 @@ export async function planMemberAccounts(config: OrgConfig, live: LiveOrganizati
     try {
       const iam = await readAccountIam(access.iam, desired.accountId);
       plans.push(planAccount(desired, iam, options.trust));
+    } catch (error) {
+      throw awsFailure(`reading IAM in account \`${desired.accountName}\` (\`${desired.accountId}\`)`, error);
     } finally {
       access.close();
     }

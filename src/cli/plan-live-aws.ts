@@ -40,7 +40,7 @@ export async function planLiveAws(config: OrgConfig, options: LiveAwsOptions): P
       });
       return { live, plan: { ...organizationPlan, accounts } };
     } catch (error) {
-      throw awsFailure('reading IAM in the member accounts', error);
+      throw awsFailure('planning the member accounts', error);
     }
   } finally {
     clients.destroy();
