@@ -59,6 +59,8 @@ test('apply makes the roles in the member accounts as specified, and a second pl
   // reading went through the hook too: the account role assumed, IAM listed
   assert.ok(calls.some((c) => c.service === 'sts' && c.operation === 'AssumeRole' && c.outcome.ok && String(c.input.RoleArn).endsWith(':role/OrganizationAccountAccessRole')));
   assert.ok(calls.some((c) => c.service === 'iam' && c.operation === 'ListRoles'));
+  // the accounts' own roles (OrganizationAccountAccessRole…) are listed, never read one by one
+  assert.deepEqual(calls.filter((c) => c.operation === 'GetRole' || c.operation === 'GetPolicy'), []);
   calls.length = 0;
 
   const result = await applyAccountPlans(plans, { ...access, onCall });

@@ -48,11 +48,11 @@ export interface LiveOidcProvider {
 
 export interface LiveAccountIam {
   readonly accountId: string;
-  /** the roles Parapet manages: under `/parapet/`, or tagged `parapet:managed` */
+  /** the roles Parapet manages: under `/parapet/`, or of a name Parapet needs and tagged `parapet:managed` */
   readonly roles: readonly LiveRole[];
   /** every other role's name and path */
   readonly otherRoles: Readonly<Record<string, string>>;
-  /** the customer managed policies Parapet manages: under `/parapet/`, or tagged `parapet:managed` */
+  /** the customer managed policies Parapet manages: under `/parapet/`, or of a name Parapet needs and tagged `parapet:managed` */
   readonly policies: readonly LiveManagedPolicy[];
   /** every other customer managed policy's name and path */
   readonly otherPolicies: Readonly<Record<string, string>>;

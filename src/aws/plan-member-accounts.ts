@@ -52,7 +52,11 @@ export async function planMemberAccounts(config: OrgConfig, live: LiveOrganizati
       continue;
     }
     try {
-      const iam = await readAccountIam(access.iam, desired.accountId);
+      const wanted = {
+        roles: new Set(desired.roles.map((r) => r.name)),
+        policies: new Set(desired.roles.flatMap((r) => [...r.managedPolicies, ...(r.boundary !== undefined ? [r.boundary] : [])].map((p) => p.name))),
+      };
+      const iam = await readAccountIam(access.iam, desired.accountId, wanted);
       plans.push(planAccount(desired, iam, options.trust));
     } catch (error) {
       throw awsFailure(`reading IAM in account \`${desired.accountName}\` (\`${desired.accountId}\`)`, error);

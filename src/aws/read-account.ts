@@ -26,13 +26,25 @@ import { ParapetError } from '../policy/index.ts';
 import { PARAPET_PATH, decodePolicyDocument, type LiveAccountIam, type LiveManagedPolicy, type LiveOidcProvider, type LiveRole } from './live-account.ts';
 import { MANAGED_TAG } from './plan-organization.ts';
 
-export async function readAccountIam(client: IAMClient, accountId: string): Promise<LiveAccountIam> {
+/**
+ * the names Parapet needs in the account: a role or policy of such a name outside `/parapet/` is
+ * read in full too (its tags say whether it is Parapet's); other roles and policies outside
+ * `/parapet/` are only listed, so an account of a thousand roles costs a few listings, not a
+ * thousand calls
+ */
+export interface WantedNames {
+  readonly roles: ReadonlySet<string>;
+  readonly policies: ReadonlySet<string>;
+}
+
+export async function readAccountIam(client: IAMClient, accountId: string, wanted: WantedNames = { roles: new Set(), policies: new Set() }): Promise<LiveAccountIam> {
   const roles: LiveRole[] = [];
   const otherRoles: Record<string, string> = {};
   for await (const page of paginateListRoles({ client }, {})) {
     for (const listed of page.Roles ?? []) {
       if (listed.RoleName === undefined) continue;
-      const role = await readRoleIfParapets(client, listed.RoleName, listed.Path ?? '/');
+      const path = listed.Path ?? '/';
+      const role = path.startsWith(PARAPET_PATH) || wanted.roles.has(listed.RoleName) ? await readRoleIfParapets(client, listed.RoleName, path) : undefined;
       if (role === undefined) otherRoles[listed.RoleName] = listed.Path ?? '/';
       else roles.push(role);
     }
@@ -42,7 +54,7 @@ export async function readAccountIam(client: IAMClient, accountId: string): Prom
   for await (const page of paginateListPolicies({ client }, { Scope: 'Local' })) {
     for (const listed of page.Policies ?? []) {
       if (listed.Arn === undefined || listed.PolicyName === undefined) continue;
-      const policy = await readPolicyIfParapets(client, listed.Arn);
+      const policy = (listed.Path ?? '/').startsWith(PARAPET_PATH) || wanted.policies.has(listed.PolicyName) ? await readPolicyIfParapets(client, listed.Arn) : undefined;
       if (policy === undefined) otherPolicies[listed.PolicyName] = listed.Path ?? '/';
       else policies.push(policy);
     }
