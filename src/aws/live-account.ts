@@ -36,6 +36,10 @@ export interface LiveManagedPolicy {
   /** the other versions, oldest first: AWS keeps five at most */
   readonly otherVersionIds: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+  /** the users, groups and roles it is attached to (GetPolicy `AttachmentCount`) */
+  readonly attachmentCount: number;
+  /** the users and roles it bounds (GetPolicy `PermissionsBoundaryUsageCount`); absent when IAM does not say */
+  readonly boundaryUsageCount?: number;
 }
 
 export interface LiveOidcProvider {

@@ -60,7 +60,7 @@ function liveAfter(plan: ReturnType<typeof planAccount>): LiveAccountIam {
   const providers: LiveAccountIam['oidcProviders'][number][] = [];
   for (const c of plan.changes) {
     if (c.kind === 'create-oidc-provider') providers.push({ arn: c.provider, url: c.url.replace('https://', ''), clientIds: c.audiences, tags: { 'parapet:managed': 'true' } });
-    if (c.kind === 'create-managed-policy') policies.push({ name: c.name, path: '/parapet/', arn: c.policy, document: c.document, defaultVersionId: 'v1', otherVersionIds: [], tags: {} });
+    if (c.kind === 'create-managed-policy') policies.push({ name: c.name, path: '/parapet/', arn: c.policy, document: c.document, defaultVersionId: 'v1', otherVersionIds: [], tags: {}, attachmentCount: 0, boundaryUsageCount: 1 });
     if (c.kind === 'create-role') {
       roles.set(c.role, {
         name: c.role,
@@ -193,4 +193,20 @@ test('members come from the directory port: a deactivated user is not trusted; a
   const parsed = parseConfig(files);
   assert.ok(parsed.ok);
   assert.deepEqual(desiredAccounts(parsed.value, configDirectory(parsed.value))[0]?.roles[0]?.inlinePolicies.map((p) => p.name), ['parapet-revoked-sessions-2']);
+});
+
+test('a managed policy: a new document is a new version (the oldest deleted first when AWS holds five); one still used elsewhere is not deleted', () => {
+  const account = desired(PAYMENTS_PROD);
+  const live = liveAfter(planAccount(account, empty(PAYMENTS_PROD), TRUST));
+  const boundary = live.policies.find((p) => p.name === 'parapet-developer-boundary')!;
+  const edited = { ...boundary, document: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}', otherVersionIds: ['v1', 'v2', 'v3', 'v4'], defaultVersionId: 'v5' };
+  assert.deepEqual(planAccount(account, { ...live, policies: live.policies.map((p) => (p === boundary ? edited : p)) }, TRUST).changes, [
+    { kind: 'update-managed-policy', policy: boundary.arn, document: account.roles.find((r) => r.name === 'developer')?.boundary?.document, deleteVersion: 'v1' },
+  ]);
+  // no longer wanted: deleted with its old versions, unless something that is not Parapet's still uses it
+  const stale = { ...boundary, name: 'parapet-old-boundary', arn: boundary.arn.replace('developer', 'old'), otherVersionIds: ['v1'], boundaryUsageCount: 0 };
+  assert.deepEqual(planAccount(account, { ...live, policies: [...live.policies, stale] }, TRUST).changes, [{ kind: 'delete-managed-policy', policy: stale.arn, versions: ['v1'] }]);
+  const used = planAccount(account, { ...live, policies: [...live.policies, { ...stale, attachmentCount: 2 }] }, TRUST);
+  assert.deepEqual(used.changes, []);
+  assert.deepEqual(used.notes, ['managed policy `parapet-old-boundary` is no longer needed but is still used by 2 users, groups or roles Parapet does not manage: not deleted']);
 });

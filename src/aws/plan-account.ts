@@ -141,6 +141,14 @@ export function planAccount(desired: DesiredAccount, live: LiveAccountIam, trust
   }
   for (const policy of live.policies) {
     if (wantedPolicies.has(policy.name) && policy.path === PARAPET_PATH) continue;
+    // still attached to, or bounding, something that is not a Parapet role: deleting it would change what is not Parapet's (and AWS refuses)
+    const parapetAttached = live.roles.filter((r) => r.attachedPolicies.includes(policy.arn)).length;
+    const parapetBounded = live.roles.filter((r) => r.boundaryArn === policy.arn).length;
+    const others = policy.attachmentCount - parapetAttached + Math.max(0, (policy.boundaryUsageCount ?? parapetBounded) - parapetBounded);
+    if (others > 0) {
+      notes.push(`managed policy \`${policy.name}\` is no longer needed but is still used by ${others} ${others === 1 ? 'user, group or role' : 'users, groups or roles'} Parapet does not manage: not deleted`);
+      continue;
+    }
     changes.push({ kind: 'delete-managed-policy', policy: policy.arn, versions: policy.otherVersionIds });
   }
   for (const provider of live.oidcProviders) {

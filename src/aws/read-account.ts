@@ -111,7 +111,17 @@ async function readPolicyIfParapets(client: IAMClient, arn: string): Promise<Liv
     .filter((v) => v.VersionId !== undefined && !v.IsDefaultVersion)
     .sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0) || compare(a.VersionId ?? '', b.VersionId ?? ''))
     .map((v) => v.VersionId ?? '');
-  return { name: policy.PolicyName, path, arn, document: decodePolicyDocument(version.PolicyVersion?.Document), defaultVersionId: policy.DefaultVersionId, otherVersionIds, tags };
+  return {
+    name: policy.PolicyName,
+    path,
+    arn,
+    document: decodePolicyDocument(version.PolicyVersion?.Document),
+    defaultVersionId: policy.DefaultVersionId,
+    otherVersionIds,
+    tags,
+    attachmentCount: policy.AttachmentCount ?? 0,
+    ...(policy.PermissionsBoundaryUsageCount !== undefined ? { boundaryUsageCount: policy.PermissionsBoundaryUsageCount } : {}),
+  };
 }
 
 function tagsOf(tags: readonly Tag[] | undefined): Record<string, string> {

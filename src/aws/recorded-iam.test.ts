@@ -112,23 +112,24 @@ test('an audience added to a provider that exists (moto has no AddClientIDToOpen
   }
 });
 
-test('a managed policy still attached to a role that is not Parapet\'s (moto deletes it anyway): AWS\'s documented DeleteConflict stops the run and says what is left', async () => {
+test('a managed policy attached by someone else between plan and apply (moto deletes it anyway): AWS\'s documented DeleteConflict stops the run; at plan time it is left alone', async () => {
   const { sample, live, config, configOf, access } = await setUp(['{ group: payments-devs, permissionSet: developer, accounts: [sandbox-alice] }']);
   const trust = { issuer: 'https://parapet.example.com', audience: 'sts.amazonaws.com' };
   assert.equal((await applyAccountPlans(await planMemberAccounts(config, live, { ...access, trust }), access)).failed, undefined);
   const account = sample.accounts.sandboxAlice;
+  // the assignment goes: the role and its boundary policy are to be deleted (the provider stays for read-only)
+  const fewer = configOf(['{ group: auditors, permissionSet: read-only, accounts: [sandbox-alice] }']);
+  const removal = await planMemberAccounts(fewer, live, { ...access, trust });
+  const kinds = removal.find((p) => p.accountId === account)?.changes.map((c) => c.kind);
+  assert.deepEqual(kinds, ['create-role', 'put-inline-policy', 'delete-inline-policy', 'delete-inline-policy', 'delete-role', 'delete-managed-policy']);
+  // meanwhile someone attaches Parapet's boundary to a role of their own
   const iam = await openAccountIam(account, access);
   try {
-    // someone attaches Parapet's boundary to a role of their own
     await iam.iam.send(new CreateRoleCommand({ RoleName: 'their-role', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' }));
     await iam.iam.send(new AttachRolePolicyCommand({ RoleName: 'their-role', PolicyArn: `arn:aws:iam::${account}:policy/parapet/parapet-developer-boundary` }));
   } finally {
     iam.close();
   }
-  // the assignment goes: the role, its boundary policy and the provider are to be deleted
-  const removal = await planMemberAccounts(configOf(['{ group: auditors, permissionSet: read-only, accounts: [sandbox-alice] }']), live, { ...access, trust });
-  const kinds = removal.find((p) => p.accountId === account)?.changes.map((c) => c.kind);
-  assert.deepEqual(kinds, ['create-role', 'put-inline-policy', 'delete-inline-policy', 'delete-inline-policy', 'delete-role', 'delete-managed-policy']);
   const proxy = await startRecordedProxy(moto.endpoint, { DeletePolicy: DELETE_CONFLICT_RESPONSE });
   const clients = createAwsClients({ ...moto.clientOptions, endpoint: proxy.endpoint });
   try {
@@ -141,4 +142,8 @@ test('a managed policy still attached to a role that is not Parapet\'s (moto del
     clients.destroy();
     await proxy.close();
   }
+  // planned again, the policy in use elsewhere is left alone and said so
+  const again = (await planMemberAccounts(fewer, live, { ...access, trust })).find((p) => p.accountId === account);
+  assert.deepEqual(again?.changes, []);
+  assert.deepEqual(again?.notes, ['managed policy `parapet-developer-boundary` is no longer needed but is still used by 1 user, group or role Parapet does not manage: not deleted']);
 });
