@@ -70,3 +70,13 @@ export {
   type AuditInclusionProof,
   type StoredCheckpoint,
 } from './audit-log.ts';
+export {
+  recordAwsWebIdentityToken,
+  liveAwsTokens,
+  saveAwsRevocationDelivery,
+  findAwsRevocationDelivery,
+  pendingAwsRevocationDeliveries,
+  dueAwsRevocationIds,
+  type AwsWebIdentityTokenRecord,
+  type AwsRevocationDelivery,
+} from './aws-sessions.ts';
