@@ -18,11 +18,38 @@ import {
   UntagResourceCommand,
   UpdateOrganizationalUnitCommand,
   UpdatePolicyCommand,
+  type CreateOrganizationalUnitCommandOutput,
+  type CreatePolicyCommandOutput,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { internalError } from '../policy/index.ts';
 import type { OrganizationChange, OrganizationPlan, PolicyRef, TargetRef } from './organization-change.ts';
 import { MANAGED_TAG, NAME_TAG } from './plan-organization.ts';
+
+/** what an AWS call did, for the audit trail: it answered, or AWS's error */
+export type AwsCallOutcome = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+/**
+ * Told of every AWS call an apply makes, after AWS answered and before the apply goes on (the
+ * server awaits its audit record here): the service (`organizations`, `iam`), the operation
+ * (`CreatePolicy`), a summary of the input (policy documents by size, never whole) and the outcome.
+ */
+export type OnAwsCall = (service: string, operation: string, input: Readonly<Record<string, unknown>>, outcome: AwsCallOutcome) => void | Promise<void>;
+
+export interface ApplyOptions {
+  readonly onCall?: OnAwsCall | undefined;
+}
+
+/** the input of a call as the audit trail keeps it: documents by their size, lists and scalars as they are */
+export function summarizeAwsInput(input: object): Record<string, unknown> {
+  const summary: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (typeof value === 'string' && (key === 'Content' || key.endsWith('Document'))) summary[key] = `(${value.length} characters)`;
+    else summary[key] = value;
+  }
+  return summary;
+}
 
 export interface ApplyResult {
   readonly done: readonly OrganizationChange[];
@@ -30,8 +57,24 @@ export interface ApplyResult {
   readonly notDone: readonly OrganizationChange[];
 }
 
-export async function applyOrganizationPlan(client: OrganizationsClient, plan: OrganizationPlan, rootId: string): Promise<ApplyResult> {
+export async function applyOrganizationPlan(organizations: OrganizationsClient, plan: OrganizationPlan, rootId: string, options: ApplyOptions = {}): Promise<ApplyResult> {
   if (plan.problems.length > 0) throw internalError('applyOrganizationPlan: a plan with problems is never applied');
+  // every call goes through here, so onCall hears of each one, answered or refused
+  const client = {
+    async send<Output = unknown>(command: { readonly input: object }): Promise<Output> {
+      const operation = command.constructor.name.replace(/Command$/, '');
+      let output: Output;
+      try {
+        // every command passed here is one of Organizations' (the SDK's send is typed per client)
+        output = (await organizations.send(command as Parameters<OrganizationsClient['send']>[0])) as Output;
+      } catch (error) {
+        await options.onCall?.('organizations', operation, summarizeAwsInput(command.input), { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        throw error;
+      }
+      await options.onCall?.('organizations', operation, summarizeAwsInput(command.input), { ok: true });
+      return output;
+    },
+  };
   const createdPolicies = new Map<string, string>();
   const createdUnits = new Map<string, string>();
   const policyId = (ref: PolicyRef) => ref.id ?? createdPolicies.get(ref.name) ?? missing(`policy \`${ref.name}\``);
@@ -48,7 +91,7 @@ export async function applyOrganizationPlan(client: OrganizationsClient, plan: O
           await client.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: change.policyType }));
           break;
         case 'create-policy': {
-          const created = await client.send(
+          const created = await client.send<CreatePolicyCommandOutput>(
             new CreatePolicyCommand({ Name: change.awsName, Description: 'managed by Parapet', Type: change.policyType, Content: change.content, Tags: tags(change.policy.name) }),
           );
           createdPolicies.set(change.policy.name, created.Policy?.PolicySummary?.Id ?? missing(`the id of new policy \`${change.policy.name}\``));
@@ -64,7 +107,7 @@ export async function applyOrganizationPlan(client: OrganizationsClient, plan: O
           );
           break;
         case 'create-unit': {
-          const created = await client.send(new CreateOrganizationalUnitCommand({ ParentId: targetId(change.parent), Name: change.awsName, Tags: tags(change.unit.label) }));
+          const created = await client.send<CreateOrganizationalUnitCommandOutput>(new CreateOrganizationalUnitCommand({ ParentId: targetId(change.parent), Name: change.awsName, Tags: tags(change.unit.label) }));
           createdUnits.set(change.unit.label, created.OrganizationalUnit?.Id ?? missing(`the id of new unit \`${change.unit.label}\``));
           break;
         }

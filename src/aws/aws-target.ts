@@ -16,6 +16,8 @@ export interface AwsTargetOptions {
 }
 
 export interface AwsTarget {
+  /** what the management clients are made with: more clients of the same account (one per apply run) */
+  readonly clientOptions: AwsClientOptions;
   readonly management: AwsClients;
   /** IAM in the account; `managementAccountId`: the account the management credentials are of */
   iamIn(accountId: string, managementAccountId?: string): Promise<IAMClient>;
@@ -28,6 +30,7 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
   const management = createAwsClients(options.clientOptions);
   const members = new Map<string, AwsClients>();
   return {
+    clientOptions: options.clientOptions,
     management,
     async iamIn(accountId, managementAccountId) {
       if (accountId === managementAccountId) return management.iam;

@@ -52,3 +52,17 @@ export const AwsRevocationDeliveryView = z
 
 export const AwsRevocationDeliveries = z.object({ pending: z.array(AwsRevocationDeliveryView) }).meta({ id: 'AwsRevocationDeliveries' });
 export type AwsRevocationDeliveries = z.infer<typeof AwsRevocationDeliveries>;
+
+export const AwsApplyResult = z
+  .object({
+    /** the configuration version applied */
+    configVersion: z.number().int(),
+    organizationId: z.string(),
+    /** each change as `parapet aws plan` describes it */
+    done: z.array(z.string()),
+    failed: z.object({ change: z.string(), error: z.string() }).optional(),
+    notDone: z.array(z.string()),
+  })
+  .meta({ id: 'AwsApplyResult' });
+
+export type AwsApplyResult = z.infer<typeof AwsApplyResult>;

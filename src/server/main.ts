@@ -17,8 +17,7 @@ import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { auditAppenderFor } from './audit-appender.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
-import { createAwsRevoker, type AwsRevokerOptions } from './aws-revoker.ts';
-import { createAwsTarget } from '../aws/aws-target.ts';
+import type { AwsRevokerOptions } from './aws-revoker.ts';
 
 /** how often a process looks for revocations to carry to AWS */
 const AWS_REVOCATION_POLL_MS = 2_000;
@@ -74,7 +73,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
     // the demo provider's users: the configuration in force, else the folder given to apply at start
     const sso = await createSsoSignIn(settings, () => config.current()?.config ?? configOfFolder(settings.configDir));
     const audit = createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock });
-    const aws = awsOf(settings, { store, clock, audit, managementAccountId: () => config.current()?.config.organization.managementAccount });
+    const aws = await awsOf(settings, { store, clock, audit, managementAccountId: () => config.current()?.config.organization.managementAccount });
     return {
       settings,
       store,
@@ -104,8 +103,10 @@ export async function createServerContext(settings: ServerSettings, options: Sta
 }
 
 /** the AWS target and the worker that carries revocations to it, when the settings name one */
-function awsOf(settings: ServerSettings, parts: Pick<AwsRevokerOptions, 'store' | 'clock' | 'audit' | 'managementAccountId'>): ServerContext['aws'] {
+async function awsOf(settings: ServerSettings, parts: Pick<AwsRevokerOptions, 'store' | 'clock' | 'audit' | 'managementAccountId'>): Promise<ServerContext['aws']> {
   if (settings.aws === undefined) return undefined;
+  // the AWS SDK is loaded only by a server that has an AWS target
+  const [{ createAwsTarget }, { createAwsRevoker }] = await Promise.all([import('../aws/aws-target.ts'), import('./aws-revoker.ts')]);
   const { profile, region, endpoint, memberAccountRole } = settings.aws;
   const target = createAwsTarget({
     clientOptions: { ...(profile === undefined ? {} : { profile }), ...(region === undefined ? {} : { region }), ...(endpoint === undefined ? {} : { endpoint }) },

@@ -9,7 +9,7 @@
  * session name and the duration for `sts:AssumeRoleWithWebIdentity`.
  */
 import { ErrorBody } from '../../contract/error-body.ts';
-import { AwsRevocationDeliveries, WebIdentityTokenIssued, WebIdentityTokenRequest } from '../../contract/aws.ts';
+import { AwsApplyResult, AwsRevocationDeliveries, WebIdentityTokenIssued, WebIdentityTokenRequest } from '../../contract/aws.ts';
 import { permissionSetRoleArn } from '../../analysis/principal-session.ts';
 import {
   AWS_EXPIRY_TOLERANCE_SECONDS,
@@ -111,6 +111,40 @@ export function awsRoutes(app: ZodApp, context: ServerContext): void {
         durationSeconds,
       };
       return reply.code(201).send(answer);
+    },
+  );
+
+  app.post(
+    '/v1/aws/apply',
+    {
+      schema: {
+        tags: ['aws'],
+        summary: 'apply the active configuration version to the AWS organization (units, SCPs, RCPs, attachments, accounts): service accounts only; every AWS call audited',
+        response: { 200: AwsApplyResult, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request): Promise<AwsApplyResult> => {
+      const caller = callerOf(request);
+      if (caller.kind !== 'service-account') {
+        throw new ParapetError('forbidden', 'only a service account (the deployer\'s automation) may apply the configuration to AWS, with a configuration version applied and approved in Parapet');
+      }
+      if (context.aws === undefined) throw new ParapetError('unavailable', 'this server has no AWS target: give the setting `aws` (docs/aws.md)');
+      const active = activeConfiguration(context);
+      // loaded only now: the server starts without the AWS SDK
+      const { applyConfigToAws } = await import('../aws-apply.ts');
+      const principal = `service-account:${caller.name}`;
+      const result = await applyConfigToAws({ target: context.aws.target, audit: context.audit, clock: context.clock, principal, requestId: request.id, configVersion: active.version, config: active.config });
+      await context.audit.record({
+        time: context.clock().toISOString(),
+        actor: { principal },
+        type: 'config-apply',
+        action: 'aws-apply',
+        resource: `configuration version ${active.version}`,
+        outcome: result.failed === undefined ? 'success' : 'failure',
+        requestId: request.id,
+        details: { organizationId: result.organizationId, done: result.done.length, notDone: result.notDone.length, ...(result.failed === undefined ? {} : { failed: result.failed }) },
+      });
+      return result;
     },
   );
 
