@@ -81,12 +81,23 @@ export function roleSessionName(name: string): string {
   let encoded = '';
   for (const character of name) {
     if (character !== '=' && /^[\w+,.@-]$/.test(character)) encoded += character;
-    else for (const byte of Buffer.from(character, 'utf8')) encoded += `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else for (const byte of utf8Bytes(character.codePointAt(0)!)) encoded += `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   if (encoded.length < 2) encoded += '==';
   if (encoded.length <= ROLE_SESSION_NAME_MAX) return encoded;
   const digest = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 15);
   return `${encoded.slice(0, ROLE_SESSION_NAME_MAX - 17)}==${digest}`;
+}
+
+/**
+ * the UTF-8 bytes of one code point, lone surrogates included (as WTF-8 writes them): two names
+ * that differ in a lone surrogate never share a session name (Buffer.from would make both U+FFFD)
+ */
+function utf8Bytes(point: number): number[] {
+  if (point < 0x80) return [point];
+  if (point < 0x800) return [0xc0 | (point >> 6), 0x80 | (point & 0x3f)];
+  if (point < 0x10000) return [0xe0 | (point >> 12), 0x80 | ((point >> 6) & 0x3f), 0x80 | (point & 0x3f)];
+  return [0xf0 | (point >> 18), 0x80 | ((point >> 12) & 0x3f), 0x80 | ((point >> 6) & 0x3f), 0x80 | (point & 0x3f)];
 }
 
 export function isRoleSessionName(name: string): boolean {

@@ -183,6 +183,18 @@ test('a revocation AWS cannot take yet stays pending, is reported and is retried
   assert.ok(policy.Statement.some((statement) => statement.Condition.StringLike?.['aws:userid']?.includes('*:alice@acme.example')));
 });
 
+test('a revocation of a user without AWS sessions is looked at again once a token asked for meanwhile would be recorded, then has nothing to do', async () => {
+  now = new Date(T0.getTime() + 11 * 3600_000);
+  const dan = await signIn('dan@acme.example');
+  assert.equal((await call('POST', '/v1/sessions/revoke-all', dan)).statusCode, 200);
+  const first = await server.context.aws!.revoker.runOnce();
+  assert.deepEqual([first.done, first.nothing, first.failed], [[], [], []]);
+  now = new Date(now.getTime() + 10_000);
+  const second = await server.context.aws!.revoker.runOnce();
+  assert.equal(second.nothing.length, 1);
+  assert.equal((await findAwsRevocationDelivery(server.context.store, second.nothing[0]!))?.state, 'nothing');
+});
+
 test('per-user statements that do not fit what the role\'s other inline policies leave fall back to the whole-role deny at the latest time', () => {
   const entries = Array.from({ length: 200 }, (_, i) => ({ roleSessionName: `user${i}@acme.example`, issuedBefore: new Date(T0.getTime() + i * 1000) }));
   const fits = revokedSessionsPolicy(entries.slice(0, 3));

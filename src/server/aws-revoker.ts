@@ -46,6 +46,11 @@ const LOOKBACK_SECONDS = MAX_CREDENTIAL_LIFETIME_SECONDS + 2 * AWS_EXPIRY_TOLERA
 const FIRST_RETRY_MS = 5_000;
 const LAST_RETRY_MS = 10 * 60_000;
 const WRITE_ROUNDS = 3;
+/**
+ * a token asked for as the revocation was made may be recorded a moment after it (by another
+ * process): a revocation that finds no token is looked at again once this has passed
+ */
+const SETTLE_MS = 10_000;
 
 export interface AwsRevokerOptions {
   readonly store: Store;
@@ -171,13 +176,16 @@ export function createAwsRevoker(options: AwsRevokerOptions): AwsRevoker {
     }
   }
 
-  async function deliver(revocationId: number, now: Date): Promise<'done' | 'nothing'> {
+  async function deliver(revocationId: number, now: Date): Promise<'done' | 'nothing' | { readonly recheckAt: string }> {
     const revocation = await findRevocation(store, revocationId);
     if (revocation === undefined) return 'nothing';
     const tokens = await tokensCovered(revocation, now);
     const roles = new Map<string, Role>();
     for (const token of tokens) roles.set(`${token.accountId}/${token.permissionSet}`, { accountId: token.accountId, permissionSet: token.permissionSet });
-    if (roles.size === 0) return 'nothing';
+    if (roles.size === 0) {
+      const settled = Date.parse(revocation.revokedAt) + SETTLE_MS;
+      return settled > now.getTime() ? { recheckAt: iso(settled) } : 'nothing';
+    }
     for (const role of roles.values()) await writeRole(role, revocationId);
     return 'done';
   }
@@ -190,6 +198,10 @@ export function createAwsRevoker(options: AwsRevokerOptions): AwsRevoker {
       const previous = await findAwsRevocationDelivery(store, revocationId);
       try {
         const state = await deliver(revocationId, now);
+        if (typeof state === 'object') {
+          await saveAwsRevocationDelivery(store, { revocationId, state: 'pending', attempts: previous?.attempts ?? 0, nextAttemptAt: state.recheckAt, updatedAt: clock().toISOString() });
+          continue;
+        }
         await saveAwsRevocationDelivery(store, { revocationId, state, attempts: (previous?.attempts ?? 0) + 1, nextAttemptAt: clock().toISOString(), updatedAt: clock().toISOString() });
         (state === 'done' ? report.done : report.nothing).push(revocationId);
       } catch (error) {

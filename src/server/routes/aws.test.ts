@@ -162,11 +162,12 @@ describe('POST /v1/aws/web-identity-token', () => {
 describe('role session names', () => {
   test('an e-mail address is kept; other names map one-to-one into AWS\'s 2 to 64 characters', () => {
     assert.equal(roleSessionName('alice@acme.example'), 'alice@acme.example');
-    const names = ['a b', 'a=20b', 'a-b', 'x', 'ü', '*:evil', `${'a'.repeat(70)}`, `${'a'.repeat(70)}b`, `${'a'.repeat(47)}==123`];
+    const names = ['a b', 'a=20b', 'a-b', 'x', 'ü', '*:evil', '\uD800x', '\uDBFFx', '\uFFFDx', `${'a'.repeat(70)}`, `${'a'.repeat(70)}b`, `${'a'.repeat(47)}==123`];
     const mapped = names.map(roleSessionName);
     assert.equal(new Set(mapped).size, names.length, mapped.join(' '));
     for (const name of mapped) assert.ok(isRoleSessionName(name), name);
     assert.equal(roleSessionName('a b'), 'a=20b');
+    assert.equal(roleSessionName('ü'), '=C3=BC');
     assert.equal(roleSessionName('a b'), roleSessionName('a b'));
   });
 });
