@@ -7,6 +7,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-clients.ts';
 import { awsFailure } from './aws-failure.ts';
+import { ParapetError } from '../policy/index.ts';
 
 export interface AwsTargetOptions {
   readonly clientOptions: AwsClientOptions;
@@ -44,7 +45,7 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
           try {
             const answer = await management.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'parapet-server' }));
             const given = answer.Credentials;
-            if (given?.AccessKeyId === undefined || given.SecretAccessKey === undefined || given.SessionToken === undefined) throw new Error('AWS STS answered without credentials');
+            if (given?.AccessKeyId === undefined || given.SecretAccessKey === undefined || given.SessionToken === undefined) throw new ParapetError('unavailable', `aws: assuming \`${roleArn}\`: AWS STS answered without credentials`);
             cached = { accessKeyId: given.AccessKeyId, secretAccessKey: given.SecretAccessKey, sessionToken: given.SessionToken, expiration: given.Expiration ?? new Date(Date.now() + 3600_000) };
             return cached;
           } catch (error) {
