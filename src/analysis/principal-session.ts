@@ -8,6 +8,7 @@
  */
 import type { ContextValue, CallerFacts } from '../policy/index.ts';
 import type { OrgConfig, PrincipalRef } from '../org/index.ts';
+import { roleSessionName } from '../aws/web-identity.ts';
 
 export interface PrincipalSession {
   /** `arn:aws:sts::<account id>:assumed-role/<permission set>/<session name>` */
@@ -39,9 +40,9 @@ export function permissionSetRoleArn(accountId: string, permissionSet: string): 
   return `arn:aws:iam::${accountId}:role/parapet/${permissionSet}`;
 }
 
-/** a role session name allows letters, digits and `+=,.@-`, up to 64 characters */
+/** the role session name `parapet aws credentials` gives AWS (one-to-one, AWS's characters and length) */
 function sessionName(principal: PrincipalRef): string {
-  return principal.name.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return roleSessionName(principal.name);
 }
 
 export function principalSession(principal: PrincipalRef, accountId: string, permissionSet: string, facts: SessionFacts = {}): PrincipalSession {

@@ -8,12 +8,13 @@
  *   policies `parapet-<permission set>-<policy>` attached to it (6,144 characters each);
  * - its boundary as the customer managed policy `parapet-<permission set>-boundary`;
  * - `MaxSessionDuration` from `sessionDuration`;
- * - a trust policy for Parapet's OpenID issuer (trust-policy.ts) admitting the principals that hold
- *   the assignment: the `sub` of their web identity tokens (`awsSubjectOf`).
- * Pure: the members of a group come from the Directory port (the configuration's groups, or the
- * directory SCIM keeps in the server); a user the directory says is deactivated is left out.
+ * - a trust policy for Parapet's OpenID issuer (trust-policy.ts) admitting the web identity tokens
+ *   Parapet issues for this assignment (their `sub` starts with
+ *   `account:<id>:permission-set:<name>:user:`, src/aws/web-identity.ts). Who holds the assignment
+ *   is decided when the server issues a token, from the directory at that moment (SCIM included),
+ *   so the role exists wherever the permission set is assigned, whoever its groups list now.
+ * Pure.
  */
-import type { Directory } from '../org/directory.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import { policyDocument } from '../policy/index.ts';
 import { REVOKED_SESSIONS_POLICY } from './live-account.ts';
@@ -37,8 +38,6 @@ export interface DesiredRole {
   /** customer managed policies attached to the role (policies that do not fit inline) */
   readonly managedPolicies: readonly DesiredPolicy[];
   readonly boundary?: DesiredPolicy;
-  /** the web identity token subjects the trust policy admits, sorted */
-  readonly subjects: readonly string[];
 }
 
 export interface DesiredAccount {
@@ -49,32 +48,23 @@ export interface DesiredAccount {
   readonly notes: readonly string[];
 }
 
-/** the `sub` of a web identity token for AWS: a user's name in the directory, or `service-account:<name>` (as Parapet's credentials) */
-export function awsSubjectOf(principal: { readonly kind: 'user' | 'serviceAccount'; readonly name: string }): string {
-  return principal.kind === 'user' ? principal.name : `service-account:${principal.name}`;
-}
-
 /** role names: letters, digits and `+=,.@_-`, up to 64 characters; policy names up to 128 (IAM API reference, CreateRole and CreatePolicy) */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 
-export function desiredAccounts(config: OrgConfig, directory: Pick<Directory, 'membersOf' | 'attributesOf'>): DesiredAccount[] {
-  // permission set → account name → subjects
-  const holders = new Map<string, Map<string, Set<string>>>();
-  const hold = (permissionSet: string, account: string, subjects: readonly string[]) => {
-    const byAccount = holders.get(permissionSet) ?? new Map<string, Set<string>>();
-    holders.set(permissionSet, byAccount);
-    const set = byAccount.get(account) ?? new Set<string>();
-    byAccount.set(account, set);
-    for (const subject of subjects) set.add(subject);
+export function desiredAccounts(config: OrgConfig): DesiredAccount[] {
+  // permission set → the accounts it is assigned in
+  const holders = new Map<string, Set<string>>();
+  const hold = (permissionSet: string, account: string) => {
+    const accounts = holders.get(permissionSet) ?? new Set<string>();
+    holders.set(permissionSet, accounts);
+    accounts.add(account);
   };
   for (const assignment of config.assignments) {
-    const active = directory.membersOf(assignment.group).filter((name) => directory.attributesOf(name)?.active !== false);
-    const subjects = active.map((name) => awsSubjectOf({ kind: 'user', name }));
-    for (const account of assignment.accounts) hold(assignment.permissionSet, account, subjects);
+    for (const account of assignment.accounts) hold(assignment.permissionSet, account);
   }
   for (const serviceAccount of config.serviceAccounts.values()) {
-    for (const account of serviceAccount.accounts) hold(serviceAccount.permissionSet, account, [awsSubjectOf({ kind: 'serviceAccount', name: serviceAccount.name })]);
+    for (const account of serviceAccount.accounts) hold(serviceAccount.permissionSet, account);
   }
   const out: DesiredAccount[] = [];
   for (const account of config.accounts.values()) {
@@ -82,18 +72,13 @@ export function desiredAccounts(config: OrgConfig, directory: Pick<Directory, 'm
     const problems: string[] = [];
     const notes: string[] = [];
     const policyNames = new Map<string, string>();
-    for (const [permissionSetName, byAccount] of holders) {
-      const subjects = byAccount.get(account.name);
-      if (subjects === undefined) continue;
+    for (const [permissionSetName, accounts] of holders) {
+      if (!accounts.has(account.name)) continue;
       const permissionSet = config.permissionSets.get(permissionSetName);
       if (permissionSet === undefined) continue;
       const what = `role \`parapet/${permissionSetName}\``;
       if (!ROLE_NAME.test(permissionSetName)) {
         problems.push(`${what}: an IAM role name has letters, digits and \`+=,.@_-\` only, up to 64 characters: rename the permission set`);
-        continue;
-      }
-      if (subjects.size === 0) {
-        notes.push(`${what}: nobody holds it here in the configuration (its groups list no members): not created`);
         continue;
       }
       const inlinePolicies: DesiredPolicy[] = [];
@@ -138,7 +123,6 @@ export function desiredAccounts(config: OrgConfig, directory: Pick<Directory, 'm
         inlinePolicies,
         managedPolicies,
         ...(boundary !== undefined ? { boundary } : {}),
-        subjects: [...subjects].sort(),
       });
     }
     out.push({ accountId: account.id, accountName: account.name, roles: roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), problems, notes });

@@ -89,7 +89,7 @@ test('apply makes the roles in the member accounts as specified, and a second pl
           Effect: 'Allow',
           Principal: { Federated: `arn:aws:iam::${sample.accounts.paymentsTwin}:oidc-provider/parapet.example.com` },
           Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
-          Condition: { StringEquals: { 'parapet.example.com:aud': 'sts.amazonaws.com', 'parapet.example.com:sub': ['alice@example.com', 'bob@example.com'] } },
+          Condition: { StringEquals: { 'parapet.example.com:aud': 'sts.amazonaws.com' }, StringLike: { 'parapet.example.com:sub': `account:${sample.accounts.paymentsTwin}:permission-set:developer:user:*` } },
         },
       ],
     });
@@ -100,7 +100,7 @@ test('apply makes the roles in the member accounts as specified, and a second pl
     const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: boundaryArn, VersionId: boundary?.DefaultVersionId }));
     assert.ok(sameDocument(decodePolicyDocument(version.PolicyVersion?.Document), DEVELOPER_BOUNDARY, 'permissionBoundary'));
     const deployer = (await iam.send(new GetRoleCommand({ RoleName: 'deployer' }))).Role;
-    assert.match(decodePolicyDocument(deployer?.AssumeRolePolicyDocument), /"parapet\.example\.com:sub":\["service-account:deployer"\]/);
+    assert.match(decodePolicyDocument(deployer?.AssumeRolePolicyDocument), /"parapet\.example\.com:sub":"account:\d{12}:permission-set:deployer:user:\*"/);
     const provider = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${sample.accounts.paymentsTwin}:oidc-provider/parapet.example.com` }));
     assert.deepEqual(provider.ClientIDList, ['sts.amazonaws.com']);
     assert.deepEqual(provider.Tags, [{ Key: 'parapet:managed', Value: 'true' }]);

@@ -12,7 +12,9 @@ export interface AwsClientOptions {
   readonly region?: string;
   /** an AWS API endpoint other than AWS's (an emulator); absent: the SDK's own resolution */
   readonly endpoint?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string } | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>);
+  /** a profile of the shared AWS config and credentials files (else AWS_PROFILE, else `default`) */
+  readonly profile?: string;
   /**
    * attempts per call, the first included: the SDK's standard retry strategy retries throttling
    * (`Throttling`, `TooManyRequestsException`, …) and transient errors with exponential backoff
@@ -36,7 +38,8 @@ const ORGANIZATIONS_REGION = 'us-east-1';
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const common = {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
+    ...(options.credentials === undefined ? {} : { credentials: typeof options.credentials === 'function' ? options.credentials : { ...options.credentials } }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     maxAttempts: options.maxAttempts ?? 8,
     retryMode: 'standard',
   };

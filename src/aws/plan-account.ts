@@ -17,6 +17,7 @@ import { ACCOUNT_CHANGE_ORDER, type AccountChange, type AccountPlan } from './ac
 import type { DesiredAccount, DesiredPolicy } from './account-roles.ts';
 import { PARAPET_PATH, REVOKED_SESSIONS_POLICY, type LiveAccountIam, type LiveRole } from './live-account.ts';
 import { MANAGED_TAG } from './plan-organization.ts';
+import { webIdentitySubjectPrefix } from './web-identity.ts';
 import { TRUST_POLICY_CHARACTERS, providerArnOf, providerHostOf, trustPolicyOf, type TrustSettings } from './trust-policy.ts';
 
 export const PERMISSION_SET_TAG = 'parapet:permission-set';
@@ -81,9 +82,9 @@ export function planAccount(desired: DesiredAccount, live: LiveAccountIam, trust
   const wantedRoles = new Set(roles.map((r) => r.name));
   for (const role of roles) {
     const what = `role \`parapet/${role.name}\``;
-    const trustPolicy = trustPolicyOf(providerArn ?? '', host ?? '', trust?.audience ?? '', role.subjects);
+    const trustPolicy = trustPolicyOf(providerArn ?? '', host ?? '', trust?.audience ?? '', `${webIdentitySubjectPrefix(account, role.permissionSet)}*`);
     if ([...trustPolicy].length > TRUST_POLICY_CHARACTERS) {
-      problems.push(`${what}: its trust policy admits ${role.subjects.length} principals in ${[...trustPolicy].length.toLocaleString('en-US')} characters, over AWS's default limit of 2,048: assign the permission set to fewer principals here, or raise the quota and apply again`);
+      problems.push(`${what}: its trust policy is ${[...trustPolicy].length.toLocaleString('en-US')} characters, over AWS's default limit of 2,048 (a long issuer URL or permission set name): shorten it, or raise the quota and apply again`);
       continue;
     }
     const boundary = role.boundary === undefined ? undefined : arnOfWanted(role.boundary.name);

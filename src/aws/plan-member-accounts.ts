@@ -6,8 +6,6 @@
  *
  *   the roles each account needs → reach each account → read its IAM → plan it
  */
-import { configDirectory } from '../org/config-directory.ts';
-import type { Directory } from '../org/directory.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import { openAccountIam, type AccountAccessOptions } from './account-access.ts';
 import type { AccountPlan } from './account-change.ts';
@@ -22,14 +20,12 @@ import type { TrustSettings } from './trust-policy.ts';
 export interface MemberAccountsOptions extends Omit<AccountAccessOptions, 'managementAccountId'> {
   /** Parapet's issuer and audience; without them, no role can be planned (a problem where one is needed) */
   readonly trust?: TrustSettings;
-  /** who is in which group; default: the configuration's groups (the server passes the directory SCIM keeps) */
-  readonly directory?: Directory;
 }
 
 export async function planMemberAccounts(config: OrgConfig, live: LiveOrganization, options: MemberAccountsOptions): Promise<AccountPlan[]> {
   const liveAccounts = new Map(listLiveUnits(live.root).flatMap((unit) => unit.accounts.map((account) => [account.id, account] as const)));
   const plans: AccountPlan[] = [];
-  for (const desired of desiredAccounts(config, options.directory ?? configDirectory(config))) {
+  for (const desired of desiredAccounts(config)) {
     const account = liveAccounts.get(desired.accountId);
     const needed = desired.roles.length > 0;
     const skip = (why: string): void => {

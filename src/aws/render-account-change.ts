@@ -57,8 +57,9 @@ function duration(seconds: number): string {
 /** the `sub` values of a trust policy Parapet wrote, for people */
 function subjectsOf(trustPolicy: string): string {
   try {
-    const parsed = JSON.parse(trustPolicy) as { Statement?: { Condition?: { StringEquals?: Record<string, unknown> } }[] };
-    const conditions = parsed.Statement?.[0]?.Condition?.StringEquals ?? {};
+    const parsed = JSON.parse(trustPolicy) as { Statement?: { Condition?: { StringEquals?: Record<string, unknown>; StringLike?: Record<string, unknown> } }[] };
+    const condition = parsed.Statement?.[0]?.Condition;
+    const conditions = { ...condition?.StringEquals, ...condition?.StringLike };
     const sub = Object.entries(conditions).find(([key]) => key.endsWith(':sub'))?.[1];
     const list = Array.isArray(sub) ? sub.map(String) : typeof sub === 'string' ? [sub] : [];
     return list.map(code).join(', ') || 'nobody';

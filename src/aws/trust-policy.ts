@@ -39,7 +39,15 @@ export function providerArnOf(partition: string, accountId: string, host: string
   return `arn:${partition}:iam::${accountId}:oidc-provider/${host}`;
 }
 
-export function trustPolicyOf(providerArn: string, host: string, audience: string, subjects: readonly string[]): string {
+/**
+ * `subjectPattern`: the `sub` values admitted, matched with `StringLike`: the prefix of the web
+ * identity tokens Parapet issues for this role's assignment (`webIdentitySubjectPrefix` + `*`,
+ * src/aws/web-identity.ts). Who holds the assignment is decided by the server when it issues a
+ * token (from the directory, SCIM included, at that moment), not by a list in the trust policy: a
+ * membership change then needs no apply, and the policy stays within AWS's 2,048 characters
+ * however many people hold the role.
+ */
+export function trustPolicyOf(providerArn: string, host: string, audience: string, subjectPattern: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -48,7 +56,7 @@ export function trustPolicyOf(providerArn: string, host: string, audience: strin
         Effect: 'Allow',
         Principal: { Federated: providerArn },
         Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
-        Condition: { StringEquals: { [`${host}:aud`]: audience, [`${host}:sub`]: [...subjects] } },
+        Condition: { StringEquals: { [`${host}:aud`]: audience }, StringLike: { [`${host}:sub`]: subjectPattern } },
       },
     ],
   });

@@ -1,6 +1,7 @@
 /** `parapet aws …`: the AWS target (docs/aws.md), one file per subcommand */
 import { Command } from 'commander';
 import { awsApplyCommand } from './aws-apply.ts';
+import { awsCredentialsCommand } from './aws-credentials.ts';
 import { awsImportCommand } from './aws-import.ts';
 import { awsPlanCommand } from './aws-plan.ts';
 import type { CommandOutcome } from './exit-status.ts';
@@ -11,6 +12,7 @@ export function awsCommand(io: Io, setExit: (outcome: CommandOutcome) => void): 
   command.addCommand(awsImportCommand(io, setExit));
   command.addCommand(awsPlanCommand(io, setExit));
   command.addCommand(awsApplyCommand(io, setExit));
+  command.addCommand(awsCredentialsCommand(io, setExit));
   // addCommand does not pass these on: without them a usage error would exit the process
   for (const sub of command.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');

@@ -17,6 +17,7 @@ export const AUDIT_EVENT_TYPES = [
   'key-rotation',
   'token',
   'audit-read',
+  'aws-call',
 ] as const;
 
 export const AuditEventType = z.enum(AUDIT_EVENT_TYPES);

@@ -17,6 +17,10 @@ import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { auditAppenderFor } from './audit-appender.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
+import type { AwsRevokerOptions } from './aws-revoker.ts';
+
+/** how often a process looks for revocations to carry to AWS */
+const AWS_REVOCATION_POLL_MS = 2_000;
 import { buildApp } from './app.ts';
 import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
@@ -68,6 +72,8 @@ export async function createServerContext(settings: ServerSettings, options: Sta
     await config.refresh();
     // the demo provider's users: the configuration in force, else the folder given to apply at start
     const sso = await createSsoSignIn(settings, () => config.current()?.config ?? configOfFolder(settings.configDir));
+    const audit = createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock });
+    const aws = await awsOf(settings, { store, clock, audit, managementAccountId: () => config.current()?.config.organization.managementAccount });
     return {
       settings,
       store,
@@ -86,13 +92,27 @@ export async function createServerContext(settings: ServerSettings, options: Sta
         scimTokenAuthenticator(store),
       ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
-      audit: createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock }),
+      audit,
       sso,
+      aws,
     };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/** the AWS target and the worker that carries revocations to it, when the settings name one */
+async function awsOf(settings: ServerSettings, parts: Pick<AwsRevokerOptions, 'store' | 'clock' | 'audit' | 'managementAccountId'>): Promise<ServerContext['aws']> {
+  if (settings.aws === undefined) return undefined;
+  // the AWS SDK is loaded only by a server that has an AWS target
+  const [{ createAwsTarget }, { createAwsRevoker }] = await Promise.all([import('../aws/aws-target.ts'), import('./aws-revoker.ts')]);
+  const { profile, region, endpoint, memberAccountRole } = settings.aws;
+  const target = createAwsTarget({
+    clientOptions: { ...(profile === undefined ? {} : { profile }), ...(region === undefined ? {} : { region }), ...(endpoint === undefined ? {} : { endpoint }) },
+    memberAccountRole,
+  });
+  return { target, revoker: createAwsRevoker({ ...parts, target }) };
 }
 
 function configOfFolder(dir: string | undefined) {
@@ -127,6 +147,16 @@ export async function startServer(settings: ServerSettings, options: StartServer
     context.keys.refresh().catch((error: unknown) => app.log.error({ err: error }, 'cannot read the signing keys'));
   }, settings.pollMilliseconds);
   follow.unref();
+  // revocations reach AWS: retried until they do (aws-revoker.ts)
+  const awsRevocations = setInterval(() => {
+    context.aws?.revoker
+      .runOnce()
+      .then((report) => {
+        for (const failed of report.failed) app.log.error({ revocation: failed.revocationId, error: failed.error }, 'a revocation could not reach AWS yet: it is retried');
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, 'cannot carry revocations to AWS'));
+  }, Math.max(settings.pollMilliseconds, AWS_REVOCATION_POLL_MS));
+  awsRevocations.unref();
   let url: string | undefined;
   if (options.listen ?? true) {
     try {
@@ -134,6 +164,8 @@ export async function startServer(settings: ServerSettings, options: StartServer
     } catch (error) {
       clearInterval(poll);
       clearInterval(follow);
+      clearInterval(awsRevocations);
+      context.aws?.target.destroy();
       await app.close();
       await context.audit.stop();
       await context.sso?.stop();
@@ -153,7 +185,11 @@ export async function startServer(settings: ServerSettings, options: StartServer
       stopping ??= (async () => {
         clearInterval(poll);
         clearInterval(follow);
+        clearInterval(awsRevocations);
         await app.close();
+        // a run under way finishes (its delivery row is written) before the store closes
+        await context.aws?.revoker.settled();
+        context.aws?.target.destroy();
         // what was recorded before the last request ended is written and covered by a last checkpoint
         await context.audit.stop().catch((error: unknown) => app.log.error({ err: error }, 'cannot write the last audit checkpoint'));
         await context.sso?.stop();

@@ -8,7 +8,9 @@ import type { KeyRing } from '../identity/key-ring.ts';
 import type { RevocationList } from '../identity/revocation-list.ts';
 import type { Store } from '../store/index.ts';
 import type { ActiveConfigHolder } from './active-config.ts';
+import type { AwsTarget } from '../aws/aws-target.ts';
 import type { AuditRecorder } from './audit-recorder.ts';
+import type { AwsRevoker } from './aws-revoker.ts';
 import type { Authenticator } from './caller.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 import type { ServerSettings } from './server-settings.ts';
@@ -29,4 +31,6 @@ export interface ServerContext {
   readonly audit: AuditRecorder;
   /** sign-in with SSO (or the demo provider); undefined when the server has neither: sign-in answers `unavailable` */
   readonly sso?: SsoSignIn | undefined;
+  /** the AWS organization of the settings' `aws`: undefined when the server has none */
+  readonly aws?: { readonly target: AwsTarget; readonly revoker: AwsRevoker } | undefined;
 }

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ParapetError } from '../policy/index.ts';
 import { GITHUB_ACTIONS_ISSUER } from '../identity/github-actions-token.ts';
+import { DEFAULT_AWS_AUDIENCE } from '../aws/web-identity.ts';
 import { redactDatabaseUrl, type StoreOptions } from '../store/index.ts';
 
 export const DEFAULT_PORT = 8080;
@@ -37,6 +38,21 @@ const SsoSettings = z.strictObject({
   pendingLoginMaxAgeSeconds: z.coerce.number().int().min(60).max(3600).optional(),
   /** whether the identity provider's groups claim may add group memberships the configuration does not list */
   trustIdpGroups: z.boolean().default(false),
+});
+
+/**
+ * The AWS target the server reaches (revocation denies, apply): the management account's
+ * credentials come the standard AWS way (AWS_PROFILE or `profile`, AWS_ACCESS_KEY_ID…, an instance
+ * role), never from these settings
+ */
+const AwsTargetSettings = z.strictObject({
+  /** a profile of the shared AWS config and credentials files; default: the SDK's chain */
+  profile: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+  /** an AWS API endpoint other than AWS's (an emulator) */
+  endpoint: z.url().optional(),
+  /** the role assumed in each member account */
+  memberAccountRole: z.string().min(1).max(64).default('OrganizationAccountAccessRole'),
 });
 
 const SettingsShape = z.strictObject({
@@ -67,6 +83,10 @@ const SettingsShape = z.strictObject({
    * to about 3,000 decisions/s (docs/audit.md)
    */
   auditDecisions: z.boolean().default(false),
+  /** the `aud` of web identity tokens for AWS: one of the client ids of the IAM OIDC provider */
+  awsAudience: z.string().min(1).max(1000).default(DEFAULT_AWS_AUDIENCE),
+  /** the AWS organization this server applies to and revokes AWS sessions in; absent: none */
+  aws: AwsTargetSettings.optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimit: z.coerce.number().int().positive().default(DEFAULT_BODY_LIMIT),
   /** how often each process looks for a newer configuration version and new revocations, in ms */
@@ -74,6 +94,7 @@ const SettingsShape = z.strictObject({
 });
 
 export type SsoSettings = z.infer<typeof SsoSettings>;
+export type AwsTargetSettings = z.infer<typeof AwsTargetSettings>;
 
 export interface ServerSettings extends Omit<z.infer<typeof SettingsShape>, 'publicUrl' | 'databaseUrl' | 'githubAudience'> {
   readonly publicUrl: string;
@@ -95,6 +116,7 @@ export const SETTINGS_ENVIRONMENT: Readonly<Record<string, keyof z.input<typeof 
   PARAPET_GITHUB_ISSUER: 'githubIssuer',
   PARAPET_GITHUB_AUDIENCE: 'githubAudience',
   PARAPET_LOG_LEVEL: 'logLevel',
+  PARAPET_AWS_AUDIENCE: 'awsAudience',
 };
 
 const SSO_ENVIRONMENT: Readonly<Record<string, keyof z.input<typeof SsoSettings>>> = {
@@ -180,6 +202,8 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
     demo: settings.demo,
     githubIssuer: settings.githubIssuer,
     githubAudience: settings.githubAudience,
+    awsAudience: settings.awsAudience,
+    aws: settings.aws,
   };
 }
 

@@ -20,6 +20,35 @@ export interface Database {
   readonly scim_changes: ScimChangesTable;
   readonly audit_events: AuditEventsTable;
   readonly audit_checkpoints: AuditCheckpointsTable;
+  readonly aws_web_identity_tokens: AwsWebIdentityTokensTable;
+  readonly aws_revocation_deliveries: AwsRevocationDeliveriesTable;
+}
+
+/** web identity tokens issued for AWS (src/store/aws-sessions.ts); never the token itself */
+export interface AwsWebIdentityTokensTable {
+  readonly jti: string;
+  readonly subject: string;
+  /** the sign-in credential it was issued to */
+  readonly parent: string | null;
+  readonly account_id: string;
+  readonly permission_set: string;
+  readonly role_session_name: string;
+  readonly issued_at: string;
+  /** the token's `exp` */
+  readonly expires_at: string;
+  /** when every AWS session made with it has ended: exp, AWS's tolerance and the longest session */
+  readonly sessions_end_at: string;
+}
+
+/** how far a revocation (revocations.id) has reached AWS */
+export interface AwsRevocationDeliveriesTable {
+  readonly revocation_id: number;
+  /** `pending` (retried), `done` (the denies are in AWS), `nothing` (no AWS session to revoke) */
+  readonly state: string;
+  readonly attempts: number;
+  readonly last_error: string | null;
+  readonly next_attempt_at: string;
+  readonly updated_at: string;
 }
 
 /** users pushed by a SCIM client (src/store/scim-users.ts) */

@@ -31,7 +31,7 @@ export {
 } from './device-logins.ts';
 export { listPublishedSigningKeys, addSigningKey, type AddSigningKey, type StoredSigningKey } from './signing-keys.ts';
 export { recordCredential, findCredential, listLiveCredentials, MAX_LIVE_CREDENTIALS, type IssuedCredential } from './credentials.ts';
-export { appendRevocation, revocationsAfter, liveRevocations, REVOCATION_PAGE, type NewRevocation, type Revocation } from './revocations.ts';
+export { appendRevocation, revocationsAfter, liveRevocations, findRevocation, revocationsOf, REVOCATION_PAGE, type NewRevocation, type Revocation } from './revocations.ts';
 export { storeBootstrapToken, isBootstrapTokenUsable } from './bootstrap-tokens.ts';
 export {
   createScimUser,
@@ -70,3 +70,13 @@ export {
   type AuditInclusionProof,
   type StoredCheckpoint,
 } from './audit-log.ts';
+export {
+  recordAwsWebIdentityToken,
+  liveAwsTokens,
+  saveAwsRevocationDelivery,
+  findAwsRevocationDelivery,
+  pendingAwsRevocationDeliveries,
+  dueAwsRevocationIds,
+  type AwsWebIdentityTokenRecord,
+  type AwsRevocationDelivery,
+} from './aws-sessions.ts';

@@ -183,6 +183,35 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // AWS (#12): the web identity tokens issued for AWS (which roles a user may have sessions of),
+  // and how far each revocation has reached AWS (its deny on those roles)
+  '0310-aws-sessions': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('aws_web_identity_tokens')
+        .addColumn('jti', 'text', (column) => column.primaryKey())
+        .addColumn('subject', 'text', (column) => column.notNull())
+        .addColumn('parent', 'text')
+        .addColumn('account_id', 'text', (column) => column.notNull())
+        .addColumn('permission_set', 'text', (column) => column.notNull())
+        .addColumn('role_session_name', 'text', (column) => column.notNull())
+        .addColumn('issued_at', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .addColumn('sessions_end_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('aws_web_identity_tokens_subject').on('aws_web_identity_tokens').columns(['subject', 'sessions_end_at']).execute();
+      await db.schema.createIndex('aws_web_identity_tokens_role').on('aws_web_identity_tokens').columns(['account_id', 'permission_set', 'sessions_end_at']).execute();
+      await db.schema
+        .createTable('aws_revocation_deliveries')
+        .addColumn('revocation_id', 'integer', (column) => column.primaryKey())
+        .addColumn('state', 'text', (column) => column.notNull())
+        .addColumn('attempts', 'integer', (column) => column.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('next_attempt_at', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 /** the names of every migration, in the order they run */

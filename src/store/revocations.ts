@@ -100,6 +100,28 @@ export async function liveRevocations(store: Store, now: Date): Promise<{ lastId
   return { lastId, revocations: rows.map(toRevocation) };
 }
 
+export async function findRevocation(store: Store, id: number): Promise<Revocation | undefined> {
+  const row = await store.db.selectFrom('revocations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toRevocation(row);
+}
+
+/** every revocation of one of these subjects, or of one of these credentials, oldest first */
+export async function revocationsOf(store: Store, of: { readonly subjects: readonly string[]; readonly credentialIds: readonly string[] }): Promise<Revocation[]> {
+  if (of.subjects.length === 0 && of.credentialIds.length === 0) return [];
+  const rows = await store.db
+    .selectFrom('revocations')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        ...(of.subjects.length === 0 ? [] : [eb.and([eb('kind', '=', 'subject'), eb('subject', 'in', [...of.subjects])])]),
+        ...(of.credentialIds.length === 0 ? [] : [eb.and([eb('kind', '=', 'credential'), eb('credential_id', 'in', [...of.credentialIds])])]),
+      ]),
+    )
+    .orderBy('id', 'asc')
+    .execute();
+  return rows.map(toRevocation);
+}
+
 function toRevocation(row: Selectable<RevocationsTable>): Revocation {
   const id = Number(row.id);
   if (row.kind === 'credential' && row.credential_id !== null) {

@@ -130,7 +130,7 @@ test('import → validate → plan empty → change → plan exactly that → ap
           Effect: 'Allow',
           Principal: { Federated: providerArn },
           Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
-          Condition: { StringEquals: { 'parapet.example.com:aud': 'sts.amazonaws.com', 'parapet.example.com:sub': ['alice@example.com', 'bob@example.com'] } },
+          Condition: { StringEquals: { 'parapet.example.com:aud': 'sts.amazonaws.com' }, StringLike: { 'parapet.example.com:sub': `account:${account}:permission-set:developer:user:*` } },
         },
       ],
     });

@@ -2,6 +2,7 @@
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 import { auditRoutes } from './audit.ts';
+import { awsRoutes } from './aws.ts';
 import { authorizeRoutes } from './authorize.ts';
 import { configRoutes } from './config.ts';
 import { healthRoutes } from './health.ts';
@@ -23,4 +24,5 @@ export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] 
   auditRoutes,
   loginRoutes,
   scimRoutes,
+  awsRoutes,
 ];

@@ -176,7 +176,7 @@ async function revokeSubject(context: ServerContext, subject: string, by: string
 }
 
 /** only a person's sign-in credential makes sessions: not a session, not a service account */
-function signInOf(caller: Caller): CredentialClaims {
+export function signInOf(caller: Caller): CredentialClaims {
   if (caller.kind !== 'user') throw new ParapetError('forbidden', 'only a person signed in with `parapet login` can assume a permission set');
   if (caller.claims.use !== 'sign-in') {
     throw new ParapetError('forbidden', `a ${caller.claims.use} credential cannot make sessions: use the sign-in credential of \`parapet login\``);
@@ -184,13 +184,13 @@ function signInOf(caller: Caller): CredentialClaims {
   return caller.claims;
 }
 
-function activeConfiguration(context: ServerContext): ActiveConfiguration {
+export function activeConfiguration(context: ServerContext): ActiveConfiguration {
   const active = context.config.current();
   if (active === undefined) throw new ParapetError('unavailable', 'no configuration applied yet: nothing can be assumed until one is applied with `parapet apply`');
   return active;
 }
 
-function targetOf(active: ActiveConfiguration, body: AssumeRequest): { account: Account; permissionSet: PermissionSet } {
+export function targetOf(active: ActiveConfiguration, body: AssumeRequest): { account: Account; permissionSet: PermissionSet } {
   const { config } = active;
   const account = findAccount(config, body.account);
   if (account === undefined) {
@@ -206,7 +206,7 @@ function targetOf(active: ActiveConfiguration, body: AssumeRequest): { account: 
 }
 
 /** the user holds the permission set in the account through one of their groups, standing */
-function checkHolds(active: ActiveConfiguration, user: string, account: Account, permissionSet: PermissionSet): void {
+export function checkHolds(active: ActiveConfiguration, user: string, account: Account, permissionSet: PermissionSet): void {
   const { config, directory } = active;
   if (directory.attributesOf(user)?.active === false) throw new ParapetError('forbidden', `\`${user}\` is deactivated in the directory`);
   const holdings = listPrincipalAccess(config, { kind: 'user', name: user }, directory).filter(
