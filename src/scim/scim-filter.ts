@@ -375,7 +375,25 @@ function compareOne(actual: unknown, operator: CompareOperator, expected: Compar
     case 'ew':
       return a.endsWith(b);
     default:
-      return compareOrdered(a < b ? -1 : a > b ? 1 : 0, operator);
+      return compareOrdered(compareCodePoints(a, b), operator);
+  }
+}
+
+/**
+ * Strings order by Unicode code point (RFC 7644 §3.4.2.2 says "lexicographically" without more):
+ * the order SQLite's BINARY and PostgreSQL's COLLATE "C" give, so lists filtered in SQL agree with
+ * this evaluator. JavaScript's `<` compares UTF-16 code units, which differs above U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const left = a[Symbol.iterator]();
+  const right = b[Symbol.iterator]();
+  for (;;) {
+    const x = left.next();
+    const y = right.next();
+    if (x.done === true) return y.done === true ? 0 : -1;
+    if (y.done === true) return 1;
+    const difference = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
+    if (difference !== 0) return difference;
   }
 }
 

@@ -14,7 +14,6 @@ import {
   excludes,
   GROUP_RESOURCE,
   LIST_RESPONSE_SCHEMA,
-  matchesFilter,
   normalizeResource,
   parseFilter,
   parseProjection,
@@ -22,6 +21,7 @@ import {
   scimError,
   USER_RESOURCE,
   type Filter,
+  type Scope,
   type JsonObject,
   type ResourceTypeDefinition,
   type SchemaDefinition,
@@ -34,8 +34,8 @@ import {
   deleteScimUser,
   getScimGroup,
   getScimUser,
-  listScimGroups,
-  listScimUsers,
+  queryScimGroups,
+  queryScimUsers,
   scimUserNames,
   updateScimGroup,
   updateScimUser,
@@ -193,16 +193,12 @@ function queryOf(request: FastifyRequest): ListQuery {
   return result;
 }
 
-/** `attr eq "value"` at the top: what the store can look up directly */
-function topEquality(filter: Filter | undefined, attribute: string): string | undefined {
-  if (filter?.kind !== 'compare' || filter.operator !== 'eq' || typeof filter.value !== 'string') return undefined;
-  if (filter.path.schema !== undefined || filter.path.subAttribute !== undefined || filter.path.attribute.toLowerCase() !== attribute.toLowerCase()) return undefined;
-  return filter.value;
-}
-
 function listResponse(resources: readonly JsonObject[], total: number, page: Page): JsonObject {
   return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length, Resources: resources };
 }
+
+const USER_SCOPE: Scope = { kind: 'resource', resource: USER_RESOURCE };
+const GROUP_SCOPE: Scope = { kind: 'resource', resource: GROUP_RESOURCE };
 
 function parsedFilter(resource: ResourceTypeDefinition, text: string | undefined): Filter | undefined {
   if (text === undefined || text.trim() === '') return undefined;
@@ -318,11 +314,10 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const filter = parsedFilter(USER_RESOURCE, query['filter']);
     const projection = parseProjection(USER_RESOURCE, query['attributes'], query['excludedAttributes']);
     const page = pageOf(query);
-    const stored = await listScimUsers(context.store, { userName: topEquality(filter, 'userName'), externalId: topEquality(filter, 'externalId') });
-    const scope = { kind: 'resource', resource: USER_RESOURCE } as const;
-    const matching = stored.map((u) => userResource(context, u)).filter((u) => filter === undefined || matchesFilter(scope, u, filter));
-    const resources = matching.slice(page.startIndex - 1, page.startIndex - 1 + page.count).map((u) => project(u, projection));
-    return send(reply, 200, listResponse(resources, matching.length, page));
+    // filtered, ordered, paged and counted in SQL (src/store/scim-query.ts): a page reads a page, not the directory
+    const { total, resources: users } = await queryScimUsers(context.store, USER_SCOPE, { filter, startIndex: page.startIndex, count: page.count, baseUrl: baseUrl(context) });
+    const resources = users.map((u) => project(userResource(context, u), projection));
+    return send(reply, 200, listResponse(resources, total, page));
   });
 
   app.get<{ Params: Params }>(`${base}/Users/:id`, ROUTE, async (request, reply) => {
@@ -406,15 +401,12 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const filter = parsedFilter(GROUP_RESOURCE, query['filter']);
     const projection = parseProjection(GROUP_RESOURCE, query['attributes'], query['excludedAttributes']);
     const page = pageOf(query);
-    // members are read only when returned or filtered on (Entra lists groups with excludedAttributes=members)
-    const needMembers = !excludes(projection, 'members') || (query['filter'] ?? '').toLowerCase().includes('members');
-    const stored = await listScimGroups(context.store, { displayName: topEquality(filter, 'displayName'), externalId: topEquality(filter, 'externalId'), withMembers: needMembers });
-    const scope = { kind: 'resource', resource: GROUP_RESOURCE } as const;
-    const matching = stored.filter((g) => filter === undefined || matchesFilter(scope, canonicalGroup(g, new Map(), context), filter));
-    const pageGroups = matching.slice(page.startIndex - 1, page.startIndex - 1 + page.count);
-    const names = excludes(projection, 'members') ? undefined : await scimUserNames(context.store, pageGroups.flatMap((g) => g.memberIds));
-    const resources = pageGroups.map((g) => project(groupResource(context, g, names), projection));
-    return send(reply, 200, listResponse(resources, matching.length, page));
+    // members are read only when returned (Entra lists groups with excludedAttributes=members); a filter on them is SQL
+    const withMembers = !excludes(projection, 'members');
+    const { total, resources: groups } = await queryScimGroups(context.store, GROUP_SCOPE, { filter, startIndex: page.startIndex, count: page.count, baseUrl: baseUrl(context), withMembers });
+    const names = withMembers ? await scimUserNames(context.store, groups.flatMap((g) => g.memberIds)) : undefined;
+    const resources = groups.map((g) => project(groupResource(context, g, names), projection));
+    return send(reply, 200, listResponse(resources, total, page));
   });
 
   app.get<{ Params: Params }>(`${base}/Groups/:id`, ROUTE, async (request, reply) => {
