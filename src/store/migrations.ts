@@ -181,8 +181,10 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex('scim_user_values_owner').on('scim_user_values').columns(['user_id', 'attribute', 'item', 'sub']).execute();
       await db.schema.createIndex('scim_user_values_key').on('scim_user_values').columns(['attribute', 'sub', 'value_key']).execute();
       await db.schema.createIndex('scim_user_values_exact').on('scim_user_values').columns(['attribute', 'sub', 'value']).execute();
-      await db.schema.createIndex('scim_users_created').on('scim_users').columns(['created_at', 'id']).execute();
-      await db.schema.createIndex('scim_groups_created').on('scim_groups').columns(['created_at', 'id']).execute();
+      // pages are read in creation order; the other columns let a filter on them be checked in the index
+      // while walking it (SQLite reads the row only for a match)
+      await db.schema.createIndex('scim_users_created').on('scim_users').columns(['created_at', 'id', 'user_name_key', 'external_id', 'active']).execute();
+      await db.schema.createIndex('scim_groups_created').on('scim_groups').columns(['created_at', 'id', 'display_name_key', 'external_id']).execute();
       if (postgres) {
         // prefix (sw) and ordering filters compare in code-point order, COLLATE "C": these indexes serve them
         await sql`create index scim_users_user_name_key_c on scim_users (user_name_key collate "C")`.execute(db);

@@ -138,7 +138,7 @@ interface SqlScope {
   /** the reference scope the filter was checked against, to resolve names */
   readonly scope: Scope;
   values(path: ResolvedPath, forComparison: boolean): ValueSet;
-  items(path: ResolvedPath): Items;
+  items(path: ResolvedPath, filter: Filter): Items;
 }
 
 interface Context {
@@ -246,26 +246,56 @@ function userScope(context: Context, scope: Scope): SqlScope {
       const sub = path.subAttribute !== undefined ? path.subAttribute.name.toLowerCase() : path.attribute.type === 'complex' ? (forComparison ? 'value' : '') : '';
       return valueRows(context, attributeKey(path), sub, { user: sql`u.id` });
     },
-    items(path) {
+    items(path, filter) {
       if (path.schema === undefined && path.attribute.name === 'meta') return metaItems(context, u, 'User', path.attribute);
-      const it = alias(context, 'it');
       const attribute = attributeKey(path);
-      const inner: SqlScope = {
-        scope: { kind: 'sub', parent: path.attribute },
-        values: (subPath) => valueRows(context, attribute, subPath.attribute.name.toLowerCase(), { user: sql`${it}.user_id`, item: sql`${it}.item` }),
+      const subScope: Scope = { kind: 'sub', parent: path.attribute };
+      const itemScope = (owner: Condition): SqlScope => ({
+        scope: subScope,
+        values: (subPath) => valueRows(context, attribute, subPath.attribute.name.toLowerCase(), { user: sql`${owner}.user_id`, item: sql`${owner}.item` }),
         items: () => {
           throw new Error('sub-attributes are not complex');
         },
-      };
+      });
+      // an item that matches matches each conjunct: the rows of the most selective positive one (an
+      // eq on `value` first) drive the query through an index, instead of every item of the attribute
+      const driver = drivingConjunct(filter);
+      if (driver !== undefined) {
+        const d = alias(context, 'd');
+        const sub = resolvePath(subScope, driver.path, 'invalidFilter').attribute.name.toLowerCase();
+        const scalar: Scalar = { exact: sql`${d}.value`, key: sql`${d}.value_key`, type: 'mixed', kindColumn: sql`${d}.kind`, nullable: false };
+        const driving: SqlScope = { ...itemScope(d), values: () => ({ kind: 'scalar', value: scalar }) };
+        const inner = itemScope(d);
+        return {
+          scope: inner,
+          some: (condition) =>
+            sql`u.id in (select ${d}.user_id from scim_user_values ${d} where ${d}.attribute = ${attribute} and ${d}.sub = ${sub} and ${translate(context, driving, driver)} and ${condition})`,
+        };
+      }
+      const it = alias(context, 'it');
       return {
-        scope: inner,
+        scope: itemScope(it),
         some: (condition) => sql`u.id in (select ${it}.user_id from scim_user_values ${it} where ${it}.attribute = ${attribute} and ${it}.sub = ${''} and ${it}.kind = ${'o'} and ${condition})`,
       };
     },
   };
 }
 
-/** a group's members: membership rows `m` joined with their users `mu` */
+/** a conjunct of a value filter that every matching item has a row for: a comparison with a value (not ne, not null) */
+function drivingConjunct(filter: Filter): (Filter & { kind: 'compare' }) | undefined {
+  const conjuncts: Filter[] = [];
+  const collect = (f: Filter): void => {
+    if (f.kind === 'and') {
+      collect(f.left);
+      collect(f.right);
+    } else conjuncts.push(f);
+  };
+  collect(filter);
+  const candidates = conjuncts.filter((f): f is Filter & { kind: 'compare' } => f.kind === 'compare' && f.operator !== 'ne' && f.value !== null);
+  const rank = (f: Filter & { kind: 'compare' }): number => (f.operator === 'eq' ? 0 : f.operator === 'sw' ? 2 : 4) + (f.path.attribute.toLowerCase() === 'value' ? 0 : 1);
+  return candidates.sort((a, b) => rank(a) - rank(b))[0];
+}
+
 function memberValues(context: Context, m: Condition, mu: Condition, sub: string | undefined): ValueSet {
   switch (sub?.toLowerCase()) {
     case 'display':
@@ -488,7 +518,7 @@ function translate(context: Context, scope: SqlScope, filter: Filter): Condition
     }
     case 'value-path': {
       const path = resolvePath(scope.scope, filter.path, 'invalidFilter');
-      const items = scope.items(path);
+      const items = scope.items(path, filter.filter);
       return items.some(translate(context, items.scope, filter.filter));
     }
   }
