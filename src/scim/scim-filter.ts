@@ -12,7 +12,7 @@
  *
  * with "and" binding tighter than "or", keywords case-insensitive.
  */
-import { scimError, scimTypeOf, type ScimType } from './scim-error.ts';
+import { isWellFormedText, scimError, scimTypeOf, type ScimType } from './scim-error.ts';
 import { coreAttributes, findAttribute, findExtension, type AttributeDefinition, type ResourceTypeDefinition } from './scim-schemas.ts';
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
@@ -70,7 +70,8 @@ function tokenize(text: string, errorType: ScimType): Token[] {
       } catch {
         throw scimError(errorType, `invalid string at character ${i + 1}`);
       }
-      tokens.push({ kind: 'string', value: value as string, at: i });
+      if (typeof value !== 'string' || !isWellFormedText(value)) throw scimError(errorType, `the string at character ${i + 1} contains a NUL character or an unpaired surrogate`);
+      tokens.push({ kind: 'string', value, at: i });
       i = j + 1;
     } else {
       let j = i;

@@ -12,6 +12,7 @@ import {
   applyPatch,
   checkFilter,
   excludes,
+  isWellFormedText,
   GROUP_RESOURCE,
   LIST_RESPONSE_SCHEMA,
   normalizeResource,
@@ -77,6 +78,12 @@ function checkIfMatch(request: FastifyRequest, version: number): void {
   const tags = header.split(',').map((t) => t.trim());
   if (tags.includes('*') || tags.includes(etagOf(version)) || tags.includes(`"${version}"`)) return;
   throw new ParapetError('conflict', `the resource is at version ${etagOf(version)}, not ${header}: read it again`, { details: { scimStatus: 412 } });
+}
+
+/** an id from the URL: one no resource can have (a NUL, an unpaired surrogate) is not found, and never reaches the database */
+function resourceId(id: string, kind: 'user' | 'group'): string {
+  if (!isWellFormedText(id)) throw new ParapetError('not-found', `no ${kind} with that id`);
+  return id;
 }
 
 function actorOf(context: ServerContext, request: FastifyRequest): ScimActor & { readonly by: string } {
@@ -321,7 +328,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   });
 
   app.get<{ Params: Params }>(`${base}/Users/:id`, ROUTE, async (request, reply) => {
-    const user = await existingUser(request.params.id);
+    const user = await existingUser(resourceId(request.params.id, 'user'));
     if (request.headers['if-none-match'] === etagOf(user.version)) return reply.code(304).send();
     return sendUser(request, reply, 200, user);
   });
@@ -331,7 +338,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const actor = actorOf(context, request);
     const { before, after } = await updateScimUser(
       context.store,
-      request.params.id,
+      resourceId(request.params.id, 'user'),
       (current) => {
         checkIfMatch(request, current.version);
         return storedUser(current.id, compute(current), current.active);
@@ -356,8 +363,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   app.delete<{ Params: Params }>(`${base}/Users/:id`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
-    await existingUser(request.params.id);
-    const { user } = await deleteScimUser(context.store, request.params.id, actor, (current) => checkIfMatch(request, current.version));
+    await existingUser(resourceId(request.params.id, 'user'));
+    const { user } = await deleteScimUser(context.store, resourceId(request.params.id, 'user'), actor, (current) => checkIfMatch(request, current.version));
     await revokeUserAccess(context.revocations, [user], actor.at, actor.by);
     return reply.code(204).send();
   });
@@ -410,7 +417,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   });
 
   app.get<{ Params: Params }>(`${base}/Groups/:id`, ROUTE, async (request, reply) => {
-    const group = await existingGroup(request.params.id);
+    const group = await existingGroup(resourceId(request.params.id, 'group'));
     if (request.headers['if-none-match'] === etagOf(group.version)) return reply.code(304).send();
     return sendGroup(request, reply, 200, group);
   });
@@ -419,7 +426,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const actor = actorOf(context, request);
     const change = await updateScimGroup(
       context.store,
-      request.params.id,
+      resourceId(request.params.id, 'group'),
       (current) => {
         checkIfMatch(request, current.version);
         return storedGroup(current.id, compute(current));
@@ -440,8 +447,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   app.delete<{ Params: Params }>(`${base}/Groups/:id`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
-    await existingGroup(request.params.id);
-    const group = await deleteScimGroup(context.store, request.params.id, actor, (current) => checkIfMatch(request, current.version));
+    await existingGroup(resourceId(request.params.id, 'group'));
+    const group = await deleteScimGroup(context.store, resourceId(request.params.id, 'group'), actor, (current) => checkIfMatch(request, current.version));
     await revokeMembers(group.memberIds, actor);
     return reply.code(204).send();
   });
