@@ -13,6 +13,7 @@
  * With `--write`, the section between the `scim` markers of bench/RESULTS.md is replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,7 +58,7 @@ async function serve(database: 'sqlite' | 'postgres'): Promise<void> {
   const databases = database === 'postgres' ? await startTestDatabases() : [];
   const postgres = databases.find((d) => d.name === 'postgres');
   const databaseUrl = postgres === undefined ? undefined : ((await postgres.fresh()) as { url: string }).url;
-  const settings = resolveServerSettings({ flags: { stateDir, host: '127.0.0.1', port: 0, publicUrl: 'http://parapet.bench', logLevel: 'warn', ...(databaseUrl === undefined ? {} : { databaseUrl }) }, env: {} });
+  const settings = resolveServerSettings({ flags: { stateDir, host: '127.0.0.1', port: 0, publicUrl: 'http://parapet.bench', logLevel: 'warn', ...(databaseUrl === undefined ? {} : { databaseUrl, keyEncryptionKey: randomBytes(32).toString('base64') }) }, env: {} });
   const server = await startServer(settings);
   const db = server.context.store.db;
   const token = newScimToken();

@@ -184,9 +184,24 @@ class Parser {
       this.position += 1;
       const inner = this.filter(depth + 1);
       this.expect(']');
+      // Entra ID queries `emails[type eq "work"].value eq "…"` (a PATCH path's form, not RFC 7644's filter grammar): the
+      // value filter and the comparison of a sub-attribute hold for the same value, so it is `emails[type eq "work" and value eq "…"]`
+      const sub = this.peek();
+      if (sub?.kind === 'word' && sub.text.startsWith('.')) {
+        this.position += 1;
+        const subPath = parseAttributePath(sub.text.slice(1), this.errorType);
+        if (subPath.schema !== undefined || subPath.subAttribute !== undefined) this.fail(`\`${sub.text}\` is not a sub-attribute`);
+        return { kind: 'value-path', path, filter: { kind: 'and', left: inner, right: this.comparison(subPath, sub.text.slice(1)) } };
+      }
       return { kind: 'value-path', path, filter: inner };
     }
-    if (after?.kind !== 'word') this.fail(`expected an operator after \`${token.text}\`, found ${this.describe(after)}`);
+    return this.comparison(path, token.text);
+  }
+
+  /** `pr`, or a comparison operator and its value, after the attribute path `path` */
+  private comparison(path: AttributePath, written: string): Filter {
+    const after = this.peek();
+    if (after?.kind !== 'word') this.fail(`expected an operator after \`${written}\`, found ${this.describe(after)}`);
     const operator = after.text.toLowerCase();
     this.position += 1;
     if (operator === 'pr') return { kind: 'present', path };

@@ -156,6 +156,8 @@ function userFilterArb(pool: readonly string[]): fc.Arbitrary<string> {
   const emailInner = combined(fc.oneof({ arbitrary: comparison(['value', 'type', 'display'], pool), weight: 4 }, { arbitrary: fc.constantFrom('primary eq true', 'primary ne false', 'primary pr'), weight: 1 }));
   const valuePaths = fc.oneof(
     emailInner.map((f) => `emails[${f}]`),
+    // Entra's form: a value filter, then a comparison of one sub-attribute of the same value
+    fc.tuple(emailInner, comparison(['value', 'type', 'display'], pool)).map(([f, c]) => `emails[${f}].${c}`),
     combined(comparison(['givenName', 'familyName'], pool)).map((f) => `name[${f}]`),
     combined(comparison(['locality', 'country'], pool)).map((f) => `addresses[${f}]`),
     combined(dateComparison(['created', 'lastModified'])).map((f) => `meta[${f}]`),
