@@ -47,8 +47,9 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     trustProxy: false,
     return503OnClosing: true,
     // a path parameter longer than the router takes, a malformed URL: the same error bodies as every other failure
-    // (on /scim/v2 the SCIM one), not Fastify's own
-    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+    // (on /scim/v2 the SCIM one), not Fastify's own; an id longer than any stored one names nothing: 404
+    frameworkErrors: (error, request, reply) =>
+      sendError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new ParapetError('not-found', 'no resource has an id that long') : error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -233,6 +233,8 @@ for (const database of databases) {
         { name: 'an expired or forged JWT', request: () => send({ method: 'GET', url: '/scim/v2/Users', headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjF9.c2ln' } }), status: 401, scimType: undefined },
         { name: 'a Basic header', request: () => send({ method: 'GET', url: '/scim/v2/Users', headers: { authorization: 'Basic dXNlcjpwYXNz' } }), status: 401, scimType: undefined },
         { name: 'an id with NUL', request: () => scim('GET', 'Users/a%00b'), status: 404, scimType: undefined },
+        { name: 'a URL that is not UTF-8', request: () => scim('DELETE', 'Groups/a%ED%A0%80b'), status: 400, scimType: undefined },
+        { name: 'an id longer than the router takes', request: () => scim('PATCH', `Users/${'a'.repeat(300)}`, { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }), status: 404, scimType: undefined },
         { name: 'an unknown route under /scim/v2', request: () => scim('GET', 'Bulk'), status: 404, scimType: undefined },
         { name: 'count not a number', request: () => scim('GET', 'Users?count=1e3'), status: 400, scimType: 'invalidValue' },
       ];
