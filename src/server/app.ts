@@ -15,6 +15,7 @@ import { authenticate, presentedToken } from './authenticate.ts';
 import { errorReply } from './errors.ts';
 import { isScimMediaType, isScimUrl, SCIM_CONTENT_TYPE, scimErrorReply, UNSUPPORTED_MEDIA_TYPE } from './scim-error-reply.ts';
 import { ROUTES } from './routes/index.ts';
+import { withScim, type OpenApiDocument } from './scim-openapi.ts';
 import type { ServerContext } from './server-context.ts';
 import type { ZodApp } from './zod-app.ts';
 
@@ -126,7 +127,8 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     context.metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
 
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+  // the SCIM routes are described from the SCIM schemas (scim-openapi.ts): they read their bodies without zod
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => withScim(app.swagger() as OpenApiDocument));
   for (const routes of ROUTES) routes(app, context);
   await app.ready();
   return app;
