@@ -25,6 +25,7 @@
  * escaped.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { ParapetError } from '../policy/index.ts';
 import { findAttribute, resolvePath, type AttributeDefinition, type Filter, type ResolvedPath, type Scope } from '../scim/index.ts';
 import type { Database } from './database.ts';
 import type { StoreKind } from './store.ts';
@@ -198,7 +199,7 @@ function metaItems(context: Context, table: Condition, resourceType: 'User' | 'G
     scope: { kind: 'sub', parent },
     values: (path) => metaValues(context, table, resourceType, path.attribute.name),
     items: () => {
-      throw new Error('meta has no complex sub-attributes');
+      throw new ParapetError('internal', 'meta has no complex sub-attributes');
     },
   };
   // meta is one object on every resource: `meta[…]` is its inner filter
@@ -254,7 +255,7 @@ function userScope(context: Context, scope: Scope): SqlScope {
         scope: subScope,
         values: (subPath) => valueRows(context, attribute, subPath.attribute.name.toLowerCase(), { user: sql`${owner}.user_id`, item: sql`${owner}.item` }),
         items: () => {
-          throw new Error('sub-attributes are not complex');
+          throw new ParapetError('internal', 'sub-attributes are not complex');
         },
       });
       // an item that matches matches each conjunct: the rows of the most selective positive one (an
@@ -337,7 +338,7 @@ function groupScope(context: Context, scope: Scope): SqlScope {
             const set = members();
             // `members pr`: any member (each is an object with value, $ref and type)
             const value = path.subAttribute === undefined && !forComparison ? column(sql`${'member'}`) : memberValues(context, set.m, set.mu, path.subAttribute?.name ?? 'value');
-            if (value.kind !== 'scalar') throw new Error('a member value is one column');
+            if (value.kind !== 'scalar') throw new ParapetError('internal', 'a member value is one column');
             return { kind: 'rows', value: value.value, some: set.some };
           }
           default:
@@ -354,7 +355,7 @@ function groupScope(context: Context, scope: Scope): SqlScope {
           scope: { kind: 'sub', parent: path.attribute },
           values: (subPath) => memberValues(context, set.m, set.mu, subPath.attribute.name),
           items: () => {
-            throw new Error('sub-attributes are not complex');
+            throw new ParapetError('internal', 'sub-attributes are not complex');
           },
         };
         return { scope: inner, some: set.some };
