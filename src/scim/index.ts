@@ -3,7 +3,7 @@
  * PATCH itself, resource normalisation (vendor quirks included) and attribute projection. The
  * routes (src/server/routes/scim.ts) and the store (src/store/scim-directory.ts) sit around it.
  */
-export { scimError, scimTypeOf, isScimType, SCIM_ERROR_SCHEMA, SCIM_TYPE_STATUS, type ScimType } from './scim-error.ts';
+export { scimError, scimTypeOf, isScimType, isWellFormedText, SCIM_ERROR_SCHEMA, SCIM_TYPE_STATUS, type ScimType } from './scim-error.ts';
 export * from './scim-schemas.ts';
 export {
   parseFilter,

@@ -60,3 +60,14 @@ export function scimTypeOf(error: unknown): ScimType | undefined {
   const scimType = (error.details as { scimType?: unknown } | undefined)?.scimType;
   return isScimType(scimType) ? scimType : undefined;
 }
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Text a directory can hold: no NUL (PostgreSQL's text cannot store one, so it would fail there and
+ * not on SQLite) and no unpaired surrogate (not Unicode: UTF-8 cannot carry it, so it would be
+ * stored as U+FFFD, not as sent). Refused at the edge, the same on both databases.
+ */
+export function isWellFormedText(text: string): boolean {
+  return !text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text);
+}

@@ -87,6 +87,23 @@ describe('scim filters', () => {
     assert.equal(matchesFilter(groups, group, other), false);
   });
 
+  test('Entra ID: a value filter followed by a sub-attribute comparison is that comparison on the same value', () => {
+    // learn.microsoft.com, "Tutorial: Develop and plan provisioning for a SCIM endpoint in Microsoft Entra ID" (/Users)
+    assert.deepEqual(parseFilter('emails[type eq "work"].value eq "alice@example.com"'), parseFilter('emails[type eq "work" and value eq "alice@example.com"]'));
+    assert.deepEqual(select('emails[type eq "work"].value eq "ALICE@example.com"'), ['A1']);
+    assert.deepEqual(select('emails[type eq "home"].value eq "alice@example.com"'), []);
+    assert.deepEqual(select('emails[type eq "work"].value pr and active eq false'), ['B1']);
+    assert.throws(() => parseFilter('emails[type eq "work"].value.x eq "a"'), scimFailure('invalidFilter'));
+    assert.throws(() => parseFilter('emails[type eq "work"].value'), scimFailure('invalidFilter', /expected an operator/));
+    assert.throws(() => checkFilter(users, parseFilter('emails[type eq "work"].shoe eq "a"')), scimFailure('invalidFilter', /shoe/));
+  });
+
+  test('NUL and unpaired surrogates in a filter string are refused: no database could hold them', () => {
+    assert.throws(() => parseFilter('userName eq "a\\u0000"'), scimFailure('invalidFilter', /NUL/));
+    assert.throws(() => parseFilter('userName eq "\\ud800"'), scimFailure('invalidFilter', /unpaired surrogate/));
+    assert.deepEqual(select('userName eq "\\ud83d\\ude00"'), []);
+  });
+
   test('malformed filters are invalidFilter, located', () => {
     assert.throws(() => parseFilter(''), scimFailure('invalidFilter', /empty/));
     assert.throws(() => parseFilter('userName eq'), scimFailure('invalidFilter', /expected a value/));

@@ -12,7 +12,7 @@
  *
  * with "and" binding tighter than "or", keywords case-insensitive.
  */
-import { scimError, scimTypeOf, type ScimType } from './scim-error.ts';
+import { isWellFormedText, scimError, scimTypeOf, type ScimType } from './scim-error.ts';
 import { coreAttributes, findAttribute, findExtension, type AttributeDefinition, type ResourceTypeDefinition } from './scim-schemas.ts';
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
@@ -70,7 +70,8 @@ function tokenize(text: string, errorType: ScimType): Token[] {
       } catch {
         throw scimError(errorType, `invalid string at character ${i + 1}`);
       }
-      tokens.push({ kind: 'string', value: value as string, at: i });
+      if (typeof value !== 'string' || !isWellFormedText(value)) throw scimError(errorType, `the string at character ${i + 1} contains a NUL character or an unpaired surrogate`);
+      tokens.push({ kind: 'string', value, at: i });
       i = j + 1;
     } else {
       let j = i;
@@ -183,9 +184,24 @@ class Parser {
       this.position += 1;
       const inner = this.filter(depth + 1);
       this.expect(']');
+      // Entra ID queries `emails[type eq "work"].value eq "…"` (a PATCH path's form, not RFC 7644's filter grammar): the
+      // value filter and the comparison of a sub-attribute hold for the same value, so it is `emails[type eq "work" and value eq "…"]`
+      const sub = this.peek();
+      if (sub?.kind === 'word' && sub.text.startsWith('.')) {
+        this.position += 1;
+        const subPath = parseAttributePath(sub.text.slice(1), this.errorType);
+        if (subPath.schema !== undefined || subPath.subAttribute !== undefined) this.fail(`\`${sub.text}\` is not a sub-attribute`);
+        return { kind: 'value-path', path, filter: { kind: 'and', left: inner, right: this.comparison(subPath, sub.text.slice(1)) } };
+      }
       return { kind: 'value-path', path, filter: inner };
     }
-    if (after?.kind !== 'word') this.fail(`expected an operator after \`${token.text}\`, found ${this.describe(after)}`);
+    return this.comparison(path, token.text);
+  }
+
+  /** `pr`, or a comparison operator and its value, after the attribute path `path` */
+  private comparison(path: AttributePath, written: string): Filter {
+    const after = this.peek();
+    if (after?.kind !== 'word') this.fail(`expected an operator after \`${written}\`, found ${this.describe(after)}`);
     const operator = after.text.toLowerCase();
     this.position += 1;
     if (operator === 'pr') return { kind: 'present', path };
@@ -375,7 +391,25 @@ function compareOne(actual: unknown, operator: CompareOperator, expected: Compar
     case 'ew':
       return a.endsWith(b);
     default:
-      return compareOrdered(a < b ? -1 : a > b ? 1 : 0, operator);
+      return compareOrdered(compareCodePoints(a, b), operator);
+  }
+}
+
+/**
+ * Strings order by Unicode code point (RFC 7644 §3.4.2.2 says "lexicographically" without more):
+ * the order SQLite's BINARY and PostgreSQL's COLLATE "C" give, so lists filtered in SQL agree with
+ * this evaluator. JavaScript's `<` compares UTF-16 code units, which differs above U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const left = a[Symbol.iterator]();
+  const right = b[Symbol.iterator]();
+  for (;;) {
+    const x = left.next();
+    const y = right.next();
+    if (x.done === true) return y.done === true ? 0 : -1;
+    if (y.done === true) return 1;
+    const difference = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
+    if (difference !== 0) return difference;
   }
 }
 

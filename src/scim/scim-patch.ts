@@ -141,6 +141,11 @@ function applyAtPath(context: PatchContext, document: JsonObject, op: Op, pathTe
   const target = parsed.subAttribute === undefined ? resolved.subAttribute : findAttribute(attribute.subAttributes ?? [], parsed.subAttribute);
   if (parsed.subAttribute !== undefined && target === undefined) throw scimError('invalidPath', `\`${parsed.subAttribute}\` is not a sub-attribute of \`${attribute.name}\``);
   if (attribute.mutability === 'readOnly' || target?.mutability === 'readOnly') throw scimError('mutability', `\`${pathText}\` is read-only`);
+  // RFC 7643 §2.2: an immutable value is set when its value is added (a member's `value`, `type`, `$ref`), never changed;
+  // RFC 7644 §3.12 names the refusal `mutability`
+  if (attribute.mutability === 'immutable' || target?.mutability === 'immutable') {
+    throw scimError('mutability', `\`${pathText}\` is immutable: add or remove the whole value instead`);
+  }
   if (op === 'remove' && attribute.required && target === undefined && parsed.filter === undefined) throw scimError('mutability', `\`${attribute.name}\` is required: it cannot be removed`);
   if (op !== 'remove' && value === undefined) throw scimError('invalidValue', `an ${op} needs a value`);
 

@@ -6,7 +6,7 @@
  * of the declared type. Vendor quirks are normalised here, before anything else sees a value:
  * Microsoft Entra ID sends booleans as the strings "True"/"False" and a manager as a bare id.
  */
-import { scimError } from './scim-error.ts';
+import { isWellFormedText, scimError } from './scim-error.ts';
 import { coreAttributes, findAttribute, findExtension, type AttributeDefinition, type ResourceTypeDefinition } from './scim-schemas.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -55,7 +55,10 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
       if (typeof value === 'number' && Number.isFinite(value)) return value;
       throw scimError('invalidValue', `${where}: \`${definition.name}\` must be a number`);
     default:
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') {
+        if (!isWellFormedText(value)) throw scimError('invalidValue', `${where}: \`${definition.name}\` contains a NUL character or an unpaired surrogate`);
+        return value;
+      }
       // an id or employee number sent as a JSON number is still that text
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
       throw scimError('invalidValue', `${where}: \`${definition.name}\` must be a string`);

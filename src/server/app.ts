@@ -8,15 +8,22 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ParapetError } from '../policy/index.ts';
 import { authenticate, presentedToken } from './authenticate.ts';
 import { errorReply } from './errors.ts';
-import { isScimUrl, SCIM_CONTENT_TYPE, scimErrorReply } from './scim-error-reply.ts';
+import { isScimMediaType, isScimUrl, SCIM_CONTENT_TYPE, scimErrorReply, UNSUPPORTED_MEDIA_TYPE } from './scim-error-reply.ts';
 import { ROUTES } from './routes/index.ts';
+import { withScim, type OpenApiDocument } from './scim-openapi.ts';
 import type { ServerContext } from './server-context.ts';
 import type { ZodApp } from './zod-app.ts';
+
+/** whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or a Transfer-Encoding) */
+function hasBody(headers: FastifyRequest['headers']): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
 
 export interface BuildAppOptions {
   /** pino options or an existing logger; default: no logging (tests) */
@@ -40,12 +47,18 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     // the proxy in front, if any, is configured by the operator; never trust forwarded headers by default
     trustProxy: false,
     return503OnClosing: true,
+    // a path parameter longer than the router takes, a malformed URL: the same error bodies as every other failure
+    // (on /scim/v2 the SCIM one), not Fastify's own; an id longer than any stored one names nothing: 404
+    frameworkErrors: (error, request, reply) =>
+      sendError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new ParapetError('not-found', 'no resource has an id that long') : error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(sendError);
+
+  function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     if (isScimUrl(request.url)) {
       const scim = scimErrorReply(error, request.id);
       if (scim.serverFault) request.log.error({ err: error }, 'request failed');
@@ -58,7 +71,7 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     else request.log.info({ code: body.error.code }, body.error.message);
     if (status === 401) void reply.header('www-authenticate', 'Bearer');
     return reply.code(status).send(body);
-  });
+  }
   app.setNotFoundHandler((request, reply) => {
     const notFound = new ParapetError('not-found', `no endpoint \`${request.method} ${request.url.split('?')[0] ?? ''}\``);
     if (isScimUrl(request.url)) {
@@ -99,6 +112,10 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     const scimRoute = isScimUrl(request.routeOptions.url);
     if (scimRoute && caller.kind !== 'scim-client') throw new ParapetError('forbidden', 'only a SCIM token (`parapet scim token create`) may use /scim/v2');
     if (!scimRoute && caller.kind === 'scim-client') throw new ParapetError('forbidden', 'a SCIM token authenticates only /scim/v2');
+    // a SCIM body is JSON: any other media type is refused before it is read (415, the SCIM error body)
+    if (scimRoute && hasBody(request.headers) && !isScimMediaType(request.headers['content-type'])) {
+      throw new ParapetError('invalid-input', `unsupported content type \`${request.headers['content-type'] ?? 'none'}\`: ${UNSUPPORTED_MEDIA_TYPE}`, { details: { scimStatus: 415 } });
+    }
     request.caller = caller;
   });
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -110,7 +127,8 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     context.metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
 
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+  // the SCIM routes are described from the SCIM schemas (scim-openapi.ts): they read their bodies without zod
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => withScim(app.swagger() as OpenApiDocument));
   for (const routes of ROUTES) routes(app, context);
   await app.ready();
   return app;

@@ -19,6 +19,14 @@ export interface ScimErrorBody {
   readonly detail: string;
 }
 
+export const UNSUPPORTED_MEDIA_TYPE = 'send the body as `application/scim+json` or `application/json`';
+
+/** a SCIM body is JSON (RFC 7644 §3.1: application/scim+json; clients send application/json too) */
+export function isScimMediaType(contentType: string | undefined): boolean {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return media === 'application/scim+json' || media === 'application/json';
+}
+
 export function isScimUrl(url: string): boolean {
   return url === SCIM_BASE || url.startsWith(`${SCIM_BASE}/`) || url.startsWith(`${SCIM_BASE}?`);
 }
@@ -26,9 +34,11 @@ export function isScimUrl(url: string): boolean {
 export function scimErrorReply(error: unknown, requestId: string): { readonly status: number; readonly body: ScimErrorBody; readonly serverFault: boolean } {
   const scimType = scimTypeOf(error);
   if (scimType !== undefined) return { status: SCIM_TYPE_STATUS[scimType], body: body(SCIM_TYPE_STATUS[scimType], scimType, (error as Error).message), serverFault: false };
-  // a status SCIM has and Parapet's codes do not: 412 for a stale If-Match
-  if (error instanceof ParapetError && (error.details as { scimStatus?: unknown } | undefined)?.scimStatus === 412) {
-    return { status: 412, body: body(412, undefined, error.message), serverFault: false };
+  // a status SCIM has and Parapet's codes do not: 412 for a stale If-Match, 415 for a body that is not JSON
+  const scimStatus = error instanceof ParapetError ? (error.details as { scimStatus?: unknown } | undefined)?.scimStatus : undefined;
+  if (scimStatus === 412 || scimStatus === 415) return { status: scimStatus, body: body(scimStatus, undefined, (error as Error).message), serverFault: false };
+  if ((error as { code?: unknown } | undefined)?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, body: body(415, undefined, UNSUPPORTED_MEDIA_TYPE), serverFault: false };
   }
   const reply = errorReply(error, requestId);
   const invalid = reply.status === 422;

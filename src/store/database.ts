@@ -16,6 +16,7 @@ export interface Database {
   readonly scim_users: ScimUsersTable;
   readonly scim_groups: ScimGroupsTable;
   readonly scim_memberships: ScimMembershipsTable;
+  readonly scim_user_values: ScimUserValuesTable;
   readonly scim_tokens: ScimTokensTable;
   readonly scim_changes: ScimChangesTable;
   readonly audit_events: AuditEventsTable;
@@ -77,6 +78,17 @@ export interface ScimGroupsTable {
   readonly version: number;
   readonly created_at: string;
   readonly modified_at: string;
+}
+
+/** every leaf value of a user's document, for filters in SQL (src/store/scim-query.ts) */
+export interface ScimUserValuesTable {
+  readonly user_id: string;
+  readonly attribute: string;
+  readonly item: number;
+  readonly sub: string;
+  readonly kind: string;
+  readonly value: string;
+  readonly value_key: string;
 }
 
 export interface ScimMembershipsTable {

@@ -37,6 +37,9 @@ export {
   createScimUser,
   getScimUser,
   listScimUsers,
+  queryScimUsers,
+  queryScimGroups,
+  type ScimPage,
   updateScimUser,
   deleteScimUser,
   groupIdsOfScimUser,
@@ -56,6 +59,7 @@ export {
   type ScimUserQuery,
   type ScimGroupQuery,
 } from './scim-directory.ts';
+export { scimValueRows, type ScimListOptions, type ScimValueRow } from './scim-query.ts';
 export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';
 export {
   appendAuditEvents,

@@ -20,6 +20,9 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     provider: migrationProvider,
     migrationTableName: 'parapet_migrations',
     migrationLockTableName: 'parapet_migrations_lock',
+    // engineers are given name ranges (0100-…, 0120-…, 0200-…) and merge in any order: a database that ran
+    // 0200 before 0120 existed runs 0120 next, instead of refusing to start
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((result) => result.status === 'Error');

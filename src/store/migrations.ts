@@ -4,6 +4,8 @@
  * edit a migration that has shipped: add the next one. Names sort in the order they run.
  */
 import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.ts';
+import { writeScimUserValues } from './scim-query.ts';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-config-versions': {
@@ -157,6 +159,40 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn('operation', 'text', (column) => column.notNull())
         .addColumn('detail', 'text', (column) => column.notNull())
         .execute();
+    },
+  },
+  // SCIM lists in SQL (#9): every leaf value of a user's document in scim_user_values (written with
+  // the user, lower-cased keys from the same JavaScript the reference evaluator uses), indexes for the
+  // filters and for the creation order pages are read in; existing users are filled in here
+  '0120-scim-list-queries': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('scim_user_values')
+        .addColumn('user_id', 'text', (column) => column.notNull())
+        .addColumn('attribute', 'text', (column) => column.notNull())
+        .addColumn('item', 'integer', (column) => column.notNull())
+        .addColumn('sub', 'text', (column) => column.notNull())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('value', 'text', (column) => column.notNull())
+        .addColumn('value_key', 'text', (column) => column.notNull())
+        .addCheckConstraint('scim_user_values_kind', sql`kind in ('s', 'b', 'n', 'o')`)
+        .execute();
+      await db.schema.createIndex('scim_user_values_owner').on('scim_user_values').columns(['user_id', 'attribute', 'item', 'sub']).execute();
+      await db.schema.createIndex('scim_user_values_key').on('scim_user_values').columns(['attribute', 'sub', 'value_key']).execute();
+      await db.schema.createIndex('scim_user_values_exact').on('scim_user_values').columns(['attribute', 'sub', 'value']).execute();
+      // pages are read in creation order; the other columns let a filter on them be checked in the index
+      // while walking it (SQLite reads the row only for a match)
+      await db.schema.createIndex('scim_users_created').on('scim_users').columns(['created_at', 'id', 'user_name_key', 'external_id', 'active']).execute();
+      await db.schema.createIndex('scim_groups_created').on('scim_groups').columns(['created_at', 'id', 'display_name_key', 'external_id']).execute();
+      if (postgres) {
+        // prefix (sw) and ordering filters compare in code-point order, COLLATE "C": these indexes serve them
+        await sql`create index scim_users_user_name_key_c on scim_users (user_name_key collate "C")`.execute(db);
+        await sql`create index scim_groups_display_name_key_c on scim_groups (display_name_key collate "C")`.execute(db);
+      }
+      const typed = db as unknown as Kysely<Database>;
+      const users = await typed.selectFrom('scim_users').select(['id', 'document']).execute();
+      for (const user of users) await writeScimUserValues(typed, user.id, JSON.parse(user.document) as Record<string, unknown>);
     },
   },
   // the audit log (#10): events in log order with their RFC 9162 leaf hashes, and signed checkpoints

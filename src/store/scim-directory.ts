@@ -8,7 +8,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { ParapetError } from '../policy/index.ts';
 import type { Database } from './database.ts';
+import type { Scope } from '../scim/index.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
+import { pageOfRows, scimFilterCondition, writeScimUserValues, type ScimListOptions } from './scim-query.ts';
 import type { Store } from './store.ts';
 
 /** who made a change and when: recorded with it */
@@ -131,6 +133,7 @@ export async function createScimUser(store: Store, user: NewScimUser, actor: Sci
         modified_at: at,
       })
       .execute();
+    await writeScimUserValues(tx, user.id, user.document);
     await recordChange(tx, actor, 'User', user.id, 'create', { userName: user.userName, active: user.active });
     return { ...user, version: 1, created: at, modified: at };
   });
@@ -154,6 +157,30 @@ export async function listScimUsers(store: Store, query: ScimUserQuery = {}): Pr
   if (query.externalId !== undefined) select = select.where('external_id', '=', query.externalId);
   const rows = await select.orderBy('created_at').orderBy('id').execute();
   return rows.map(userOf);
+}
+
+export interface ScimPage<T> {
+  /** every resource the filter matches (RFC 7644 §3.4.2: totalResults) */
+  readonly total: number;
+  readonly resources: readonly T[];
+}
+
+/**
+ * One page of the users a SCIM filter matches, filtered, ordered, paged and counted in SQL
+ * (scim-query.ts); `scope` is the one the filter was checked against.
+ */
+export async function queryScimUsers(store: Store, scope: Scope, options: ScimListOptions): Promise<ScimPage<StoredScimUser>> {
+  const condition = scimFilterCondition(store.kind, 'User', scope, options.filter, options.baseUrl);
+  const { total, rows } = await pageOfRows<UserRow>(store.db, 'scim_users', condition, options.startIndex, options.count);
+  return { total, resources: rows.map(userOf) };
+}
+
+/** a page of groups, as queryScimUsers; members are read only when `withMembers` */
+export async function queryScimGroups(store: Store, scope: Scope, options: ScimListOptions & { readonly withMembers: boolean }): Promise<ScimPage<StoredScimGroup>> {
+  const condition = scimFilterCondition(store.kind, 'Group', scope, options.filter, options.baseUrl);
+  const { total, rows } = await pageOfRows<GroupRow>(store.db, 'scim_groups', condition, options.startIndex, options.count);
+  const members = options.withMembers ? await membersOf(store.db, rows.map((r) => r.id)) : new Map<string, string[]>();
+  return { total, resources: rows.map((row) => groupOf(row, members.get(row.id) ?? [])) };
 }
 
 /**
@@ -188,6 +215,7 @@ export async function updateScimUser(
       .where('version', '=', before.version)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw concurrent('user', id);
+    await writeScimUserValues(tx, id, next.document);
     await recordChange(tx, actor, 'User', id, 'update', { userName: next.userName, active: next.active, wasActive: before.active });
     return { before, after: { ...next, id, version, created: before.created, modified: at } };
   });
@@ -206,6 +234,7 @@ export async function deleteScimUser(
     check(userOf(row));
     const groups = await tx.selectFrom('scim_memberships').select('group_id').where('user_id', '=', id).execute();
     await tx.deleteFrom('scim_memberships').where('user_id', '=', id).execute();
+    await writeScimUserValues(tx, id, undefined);
     await tx.deleteFrom('scim_users').where('id', '=', id).execute();
     await recordChange(tx, actor, 'User', id, 'delete', { userName: row.user_name });
     return { user: userOf(row), groupIds: groups.map((g) => g.group_id) };

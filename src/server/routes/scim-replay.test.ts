@@ -13,6 +13,16 @@
  *   (`active` false, and the string "False"), delete; group create with the ADSCIM schema, get and
  *   filter with `excludedAttributes=members`, rename, `Add` members with `$ref: null`, `Remove`
  *   members by value list, delete.
+ * - Microsoft Entra ID, "Known issues and resolutions with SCIM 2.0 protocol compliance of the Microsoft
+ *   Entra user provisioning service"
+ *   (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility):
+ *   every request it shows, without and with the `aadOptscim062020` flag in the tenant URL (disable
+ *   with "False" and false, add nickName, replace several attributes by paths and by one path-less
+ *   value with dotted keys, remove a member by value list and by `members[value eq "…"]`); and the
+ *   tutorial's rule that an attribute used for matching works in a filter, `emails[type eq "work"].value eq "…"`
+ *   included.
+ * - Okta, the same page: a membership PATCH that removes one member and adds another in one request,
+ *   and the full push of members by `replace` with `path: "members"`.
  * The example ids and names are the documentation's; the server's own ids replace its ids.
  */
 import assert from 'node:assert/strict';
@@ -208,6 +218,96 @@ for (const database of databases) {
         const gone = answer(await scim('GET', `Users/${id}`), 404);
         assert.deepEqual(gone['schemas'], [SCIM_ERROR_SCHEMA]);
         assert.equal(gone['status'], '404');
+      });
+    });
+
+    test('Okta: membership changes in one PATCH, and the full push by replace', async () => {
+      await withServer(await database.fresh(), async (_server, scim) => {
+        const first = answer(await scim('POST', 'Users', { schemas: [USER_SCHEMA], userName: 'test.user@okta.local', active: true }), 201)['id'] as string;
+        const second = answer(await scim('POST', 'Users', { schemas: [USER_SCHEMA], userName: 'other.user@okta.local', active: true }), 201)['id'] as string;
+        const id = answer(await scim('POST', 'Groups', { schemas: [GROUP_SCHEMA], displayName: 'Test SCIMv2', members: [{ value: second }] }), 201)['id'] as string;
+        // "Update specific Group membership": one request removes a member by filter and adds another
+        const changed = answer(
+          await scim('PATCH', `Groups/${id}`, patchOf({ op: 'remove', path: `members[value eq "${second}"]` }, { op: 'add', path: 'members', value: [{ value: first, display: 'test.user@okta.local' }] })),
+          200,
+        );
+        assert.equal(changed['displayName'], 'Test SCIMv2');
+        assert.deepEqual((changed['members'] as Json[]).map((m) => m['value']), [first]);
+        // the full push of the membership: replace with path members
+        const pushed = answer(await scim('PATCH', `Groups/${id}`, patchOf({ op: 'replace', path: 'members', value: [{ value: first, display: 'test.user@okta.local' }, { value: second, display: 'test.user@okta.local' }] })), 200);
+        assert.deepEqual((pushed['members'] as Json[]).map((m) => m['value']).sort(), [first, second].sort());
+        // the display Okta sends is not kept: a member's display is its user's userName
+        assert.deepEqual((pushed['members'] as Json[]).map((m) => m['display']).sort(), ['other.user@okta.local', 'test.user@okta.local']);
+      });
+    });
+
+    test('Microsoft Entra ID: the known-issues page, without and with aadOptscim062020 in the tenant URL', async () => {
+      await withServer(await database.fresh(), async (_server, scim) => {
+        const created = answer(
+          await scim('POST', 'Users?aadOptscim062020', {
+            schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
+            userName: 'pvlo@test.microsoft.com',
+            active: true,
+            emails: [{ primary: true, type: 'work', value: 'TestBcwqnm@test.microsoft.com' }],
+          }),
+          201,
+        );
+        const id = created['id'] as string;
+        // the tutorial (/Users): an attribute used to match users works in a filter, emails[type eq "work"] included
+        for (const filter of ['emails[type eq "work"].value eq "TestBcwqnm@test.microsoft.com"', 'emails[type eq "work"].value eq "testbcwqnm@TEST.microsoft.com"', 'userName eq "PVLO@test.microsoft.com"']) {
+          assert.deepEqual(list(await scim('GET', `Users?aadOptscim062020&filter=${q(filter)}`), 1).map((u) => u['id']), [id], filter);
+        }
+        list(await scim('GET', `Users?filter=${q('emails[type eq "home"].value eq "TestBcwqnm@test.microsoft.com"')}`), 0);
+
+        for (const url of [`Users/${id}`, `Users/${id}?aadOptscim062020`]) {
+          // disable: "False" as a string without the flag, false with it
+          assert.equal(answer(await scim('PATCH', url, patchOf({ op: 'Replace', path: 'active', value: 'False' })), 200)['active'], false);
+          assert.equal(answer(await scim('PATCH', url, patchOf({ op: 'replace', path: 'active', value: true })), 200)['active'], true);
+          assert.equal(answer(await scim('PATCH', url, patchOf({ op: 'replace', path: 'active', value: false })), 200)['active'], false);
+          // add a single-valued string attribute
+          assert.equal(answer(await scim('PATCH', url, patchOf({ op: 'Add', path: 'nickName', value: 'Babs' })), 200)['nickName'], 'Babs');
+          assert.equal(answer(await scim('PATCH', url, patchOf({ op: 'add', path: 'nickName', value: 'Babs2' })), 200)['nickName'], 'Babs2');
+        }
+        // replace several attributes: one operation each without the flag
+        const without = answer(
+          await scim(
+            'PATCH',
+            `Users/${id}`,
+            patchOf(
+              { op: 'Replace', path: 'displayName', value: 'Pvlo' },
+              { op: 'Replace', path: 'emails[type eq "work"].value', value: 'TestBcwqnm@test.microsoft.com' },
+              { op: 'Replace', path: 'name.givenName', value: 'Gtfd' },
+              { op: 'Replace', path: 'name.familyName', value: 'Pkqf' },
+              { op: 'Replace', path: 'externalId', value: 'Eqpj' },
+              { op: 'Replace', path: `${ENTERPRISE_USER_SCHEMA}:employeeNumber`, value: 'Eqpj' },
+            ),
+          ),
+          200,
+        );
+        assert.deepEqual([without['displayName'], without['name'], without['externalId'], (without[ENTERPRISE_USER_SCHEMA] as Json)['employeeNumber']], ['Pvlo', { givenName: 'Gtfd', familyName: 'Pkqf' }, 'Eqpj', 'Eqpj']);
+        // with the flag: the e-mail by path, the rest as one path-less value with dotted and URN-qualified keys
+        const flagged = answer(
+          await scim(
+            'PATCH',
+            `Users/${id}?aadOptscim062020`,
+            patchOf(
+              { op: 'replace', path: 'emails[type eq "work"].value', value: 'TestMhvaes@test.microsoft.com' },
+              { op: 'replace', value: { displayName: 'Bjfe', 'name.givenName': 'Kkom', 'name.familyName': 'Unua', [`${ENTERPRISE_USER_SCHEMA}:employeeNumber`]: 'Aklq' } },
+            ),
+          ),
+          200,
+        );
+        assert.deepEqual(flagged['emails'], [{ primary: true, type: 'work', value: 'TestMhvaes@test.microsoft.com' }]);
+        assert.deepEqual([flagged['displayName'], flagged['name'], (flagged[ENTERPRISE_USER_SCHEMA] as Json)['employeeNumber']], ['Bjfe', { givenName: 'Kkom', familyName: 'Unua' }, 'Aklq']);
+        assert.deepEqual(list(await scim('GET', `Users?filter=${q('emails[type eq "work"].value eq "TestMhvaes@test.microsoft.com"')}`), 1).map((u) => u['id']), [id]);
+
+        // remove a group member: by value list without the flag, by a filtered path with it
+        const other = answer(await scim('POST', 'Users', { schemas: [USER_SCHEMA], userName: 'u1091@test.microsoft.com', active: true }), 201)['id'] as string;
+        const group = answer(await scim('POST', 'Groups?aadOptscim062020', { schemas: [GROUP_SCHEMA], displayName: 'Known issues', members: [{ value: id }, { value: other }] }), 201)['id'] as string;
+        const first = answer(await scim('PATCH', `Groups/${group}`, patchOf({ op: 'Remove', path: 'members', value: [{ value: other }] })), 200);
+        assert.deepEqual((first['members'] as Json[]).map((m) => m['value']), [id]);
+        const second = answer(await scim('PATCH', `Groups/${group}?aadOptscim062020`, patchOf({ op: 'remove', path: `members[value eq "${id}"]` })), 200);
+        assert.equal(second['members'], undefined);
       });
     });
 

@@ -12,9 +12,9 @@ import {
   applyPatch,
   checkFilter,
   excludes,
+  isWellFormedText,
   GROUP_RESOURCE,
   LIST_RESPONSE_SCHEMA,
-  matchesFilter,
   normalizeResource,
   parseFilter,
   parseProjection,
@@ -22,6 +22,7 @@ import {
   scimError,
   USER_RESOURCE,
   type Filter,
+  type Scope,
   type JsonObject,
   type ResourceTypeDefinition,
   type SchemaDefinition,
@@ -34,8 +35,8 @@ import {
   deleteScimUser,
   getScimGroup,
   getScimUser,
-  listScimGroups,
-  listScimUsers,
+  queryScimGroups,
+  queryScimUsers,
   scimUserNames,
   updateScimGroup,
   updateScimUser,
@@ -77,6 +78,12 @@ function checkIfMatch(request: FastifyRequest, version: number): void {
   const tags = header.split(',').map((t) => t.trim());
   if (tags.includes('*') || tags.includes(etagOf(version)) || tags.includes(`"${version}"`)) return;
   throw new ParapetError('conflict', `the resource is at version ${etagOf(version)}, not ${header}: read it again`, { details: { scimStatus: 412 } });
+}
+
+/** an id from the URL: one no resource can have (a NUL, an unpaired surrogate) is not found, and never reaches the database */
+function resourceId(id: string, kind: 'user' | 'group'): string {
+  if (!isWellFormedText(id)) throw new ParapetError('not-found', `no ${kind} with that id`);
+  return id;
 }
 
 function actorOf(context: ServerContext, request: FastifyRequest): ScimActor & { readonly by: string } {
@@ -193,16 +200,12 @@ function queryOf(request: FastifyRequest): ListQuery {
   return result;
 }
 
-/** `attr eq "value"` at the top: what the store can look up directly */
-function topEquality(filter: Filter | undefined, attribute: string): string | undefined {
-  if (filter?.kind !== 'compare' || filter.operator !== 'eq' || typeof filter.value !== 'string') return undefined;
-  if (filter.path.schema !== undefined || filter.path.subAttribute !== undefined || filter.path.attribute.toLowerCase() !== attribute.toLowerCase()) return undefined;
-  return filter.value;
-}
-
 function listResponse(resources: readonly JsonObject[], total: number, page: Page): JsonObject {
   return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length, Resources: resources };
 }
+
+const USER_SCOPE: Scope = { kind: 'resource', resource: USER_RESOURCE };
+const GROUP_SCOPE: Scope = { kind: 'resource', resource: GROUP_RESOURCE };
 
 function parsedFilter(resource: ResourceTypeDefinition, text: string | undefined): Filter | undefined {
   if (text === undefined || text.trim() === '') return undefined;
@@ -318,15 +321,14 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const filter = parsedFilter(USER_RESOURCE, query['filter']);
     const projection = parseProjection(USER_RESOURCE, query['attributes'], query['excludedAttributes']);
     const page = pageOf(query);
-    const stored = await listScimUsers(context.store, { userName: topEquality(filter, 'userName'), externalId: topEquality(filter, 'externalId') });
-    const scope = { kind: 'resource', resource: USER_RESOURCE } as const;
-    const matching = stored.map((u) => userResource(context, u)).filter((u) => filter === undefined || matchesFilter(scope, u, filter));
-    const resources = matching.slice(page.startIndex - 1, page.startIndex - 1 + page.count).map((u) => project(u, projection));
-    return send(reply, 200, listResponse(resources, matching.length, page));
+    // filtered, ordered, paged and counted in SQL (src/store/scim-query.ts): a page reads a page, not the directory
+    const { total, resources: users } = await queryScimUsers(context.store, USER_SCOPE, { filter, startIndex: page.startIndex, count: page.count, baseUrl: baseUrl(context) });
+    const resources = users.map((u) => project(userResource(context, u), projection));
+    return send(reply, 200, listResponse(resources, total, page));
   });
 
   app.get<{ Params: Params }>(`${base}/Users/:id`, ROUTE, async (request, reply) => {
-    const user = await existingUser(request.params.id);
+    const user = await existingUser(resourceId(request.params.id, 'user'));
     if (request.headers['if-none-match'] === etagOf(user.version)) return reply.code(304).send();
     return sendUser(request, reply, 200, user);
   });
@@ -336,7 +338,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const actor = actorOf(context, request);
     const { before, after } = await updateScimUser(
       context.store,
-      request.params.id,
+      resourceId(request.params.id, 'user'),
       (current) => {
         checkIfMatch(request, current.version);
         return storedUser(current.id, compute(current), current.active);
@@ -361,8 +363,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   app.delete<{ Params: Params }>(`${base}/Users/:id`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
-    await existingUser(request.params.id);
-    const { user } = await deleteScimUser(context.store, request.params.id, actor, (current) => checkIfMatch(request, current.version));
+    await existingUser(resourceId(request.params.id, 'user'));
+    const { user } = await deleteScimUser(context.store, resourceId(request.params.id, 'user'), actor, (current) => checkIfMatch(request, current.version));
     await revokeUserAccess(context.revocations, [user], actor.at, actor.by);
     return reply.code(204).send();
   });
@@ -406,19 +408,16 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const filter = parsedFilter(GROUP_RESOURCE, query['filter']);
     const projection = parseProjection(GROUP_RESOURCE, query['attributes'], query['excludedAttributes']);
     const page = pageOf(query);
-    // members are read only when returned or filtered on (Entra lists groups with excludedAttributes=members)
-    const needMembers = !excludes(projection, 'members') || (query['filter'] ?? '').toLowerCase().includes('members');
-    const stored = await listScimGroups(context.store, { displayName: topEquality(filter, 'displayName'), externalId: topEquality(filter, 'externalId'), withMembers: needMembers });
-    const scope = { kind: 'resource', resource: GROUP_RESOURCE } as const;
-    const matching = stored.filter((g) => filter === undefined || matchesFilter(scope, canonicalGroup(g, new Map(), context), filter));
-    const pageGroups = matching.slice(page.startIndex - 1, page.startIndex - 1 + page.count);
-    const names = excludes(projection, 'members') ? undefined : await scimUserNames(context.store, pageGroups.flatMap((g) => g.memberIds));
-    const resources = pageGroups.map((g) => project(groupResource(context, g, names), projection));
-    return send(reply, 200, listResponse(resources, matching.length, page));
+    // members are read only when returned (Entra lists groups with excludedAttributes=members); a filter on them is SQL
+    const withMembers = !excludes(projection, 'members');
+    const { total, resources: groups } = await queryScimGroups(context.store, GROUP_SCOPE, { filter, startIndex: page.startIndex, count: page.count, baseUrl: baseUrl(context), withMembers });
+    const names = withMembers ? await scimUserNames(context.store, groups.flatMap((g) => g.memberIds)) : undefined;
+    const resources = groups.map((g) => project(groupResource(context, g, names), projection));
+    return send(reply, 200, listResponse(resources, total, page));
   });
 
   app.get<{ Params: Params }>(`${base}/Groups/:id`, ROUTE, async (request, reply) => {
-    const group = await existingGroup(request.params.id);
+    const group = await existingGroup(resourceId(request.params.id, 'group'));
     if (request.headers['if-none-match'] === etagOf(group.version)) return reply.code(304).send();
     return sendGroup(request, reply, 200, group);
   });
@@ -427,7 +426,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const actor = actorOf(context, request);
     const change = await updateScimGroup(
       context.store,
-      request.params.id,
+      resourceId(request.params.id, 'group'),
       (current) => {
         checkIfMatch(request, current.version);
         return storedGroup(current.id, compute(current));
@@ -448,8 +447,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   app.delete<{ Params: Params }>(`${base}/Groups/:id`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
-    await existingGroup(request.params.id);
-    const group = await deleteScimGroup(context.store, request.params.id, actor, (current) => checkIfMatch(request, current.version));
+    await existingGroup(resourceId(request.params.id, 'group'));
+    const group = await deleteScimGroup(context.store, resourceId(request.params.id, 'group'), actor, (current) => checkIfMatch(request, current.version));
     await revokeMembers(group.memberIds, actor);
     return reply.code(204).send();
   });
