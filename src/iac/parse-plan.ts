@@ -52,6 +52,17 @@ export interface ConfigResource {
   readonly expressions: { readonly [arg: string]: PlanValue };
 }
 
+/** an output of the root module: what it will show after apply */
+export interface PlanOutput {
+  readonly name: string;
+  /** `sensitive = true` in the configuration, or marked sensitive by Terraform */
+  readonly sensitive: boolean;
+  /** the planned value, redacted where marked sensitive */
+  readonly after: PlanValue;
+  /** the configuration expression's references (`var.x`, `aws_db_instance.db.password`) */
+  readonly references: readonly string[];
+}
+
 export interface TerraformPlan {
   readonly formatVersion: string;
   readonly terraformVersion?: string;
@@ -60,6 +71,14 @@ export interface TerraformPlan {
   readonly configResources: ReadonlyMap<string, ConfigResource>;
   /** the text of every sensitive value met, so outputs can be scrubbed a second time */
   readonly secrets: readonly string[];
+  /** root module variables declared `sensitive = true` */
+  readonly sensitiveVariables: ReadonlySet<string>;
+  /**
+   * the values of sensitive variables (at least four characters): a copy of one in a place that is
+   * not marked sensitive (`nonsensitive()`) is a secret in plain text. Never printed.
+   */
+  readonly variableSecrets: readonly string[];
+  readonly outputs: readonly PlanOutput[];
 }
 
 export type PlanResult = { readonly ok: true; readonly value: TerraformPlan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] };
@@ -218,6 +237,41 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
       expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
     });
   });
+  // sensitive variables: their values are printed in clear in the plan's `variables`, never by the preflight
+  const sensitiveVariables = new Set<string>();
+  const variableSecrets = new Set<string>();
+  const configVariables = isObject(rootModule.variables) ? rootModule.variables : {};
+  const values = isObject(doc.variables) ? doc.variables : {};
+  for (const [name, declared] of Object.entries(configVariables)) {
+    if (!isObject(declared) || declared.sensitive !== true) continue;
+    sensitiveVariables.add(name);
+    const given = values[name];
+    const found = new Set<string>();
+    if (isObject(given)) collectSecrets(given.value, found);
+    for (const text of found) {
+      secrets.add(text);
+      if (text.length >= 4) variableSecrets.add(text);
+    }
+  }
+  const outputs: PlanOutput[] = [];
+  const configOutputs = isObject(rootModule.outputs) ? rootModule.outputs : {};
+  const outputChanges = isObject(doc.output_changes) ? doc.output_changes : {};
+  for (const [name, raw] of Object.entries(outputChanges)) {
+    if (!isObject(raw)) {
+      issues.push(issue('bad-plan', `output change \`${name}\` must be an object`, `$.output_changes.${name}`, source));
+      continue;
+    }
+    // the prior value too: it is in the plan, and scrubbed if it was sensitive
+    redact(raw.before, raw.before_sensitive, secrets);
+    const declared = configOutputs[name];
+    const expression = isObject(declared) && isObject(declared.expression) ? declared.expression : {};
+    outputs.push({
+      name,
+      sensitive: (isObject(declared) && declared.sensitive === true) || raw.after_sensitive === true,
+      after: redact(raw.after, raw.after_sensitive, secrets),
+      references: Array.isArray(expression.references) ? expression.references.filter((r): r is string => typeof r === 'string') : [],
+    });
+  }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -228,6 +282,9 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
       providers,
       configResources,
       secrets: [...secrets],
+      sensitiveVariables,
+      variableSecrets: [...variableSecrets],
+      outputs,
     },
     issues,
   };
