@@ -5,6 +5,7 @@
  */
 import type { ConfigResource, PlanValue, ProviderConfig, ResourceChange, TerraformPlan } from './parse-plan.ts';
 import { mappingOf } from './request-map/aws.ts';
+import { configOf, providerOf, referencedChange } from './plan-addresses.ts';
 import type { RequestRole, RequestSpec, ResourceMapping } from './request-map/types.ts';
 
 export type ContextValue = string | readonly string[];
@@ -69,12 +70,8 @@ interface Scope {
 }
 
 export function buildRequests(ctx: BuildContext): PlannedChange[] {
-  const byAddress = new Map(ctx.plan.resourceChanges.map((c) => [c.address, c]));
-  const providerOf = (change: ResourceChange): ProviderConfig | undefined => {
-    const key = ctx.plan.configResources.get(change.address)?.providerConfigKey ?? 'aws';
-    return ctx.plan.providers.get(key);
-  };
-  const regionOf = (change: ResourceChange, mapping: ResourceMapping | undefined) => (mapping?.global ? 'us-east-1' : providerOf(change)?.region);
+  const providerConfigOf = (change: ResourceChange): ProviderConfig | undefined => providerOf(ctx.plan, change).config;
+  const regionOf = (change: ResourceChange, mapping: ResourceMapping | undefined) => (mapping?.global ? 'us-east-1' : providerConfigOf(change)?.region);
 
   function resolveArg(scope: Scope, arg: string, depth: number): Resolved {
     const path = arg.split('.');
@@ -89,13 +86,13 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   }
 
   function resolveReference(scope: Scope, path: readonly string[], depth: number): Resolved {
-    const config: ConfigResource | undefined = ctx.plan.configResources.get(scope.change.address);
+    const config: ConfigResource | undefined = configOf(ctx.plan, scope.change.address);
     const expression = config?.expressions[path[0]!];
     const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
     const direct = path.length === 1 ? refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+\.[^.]+$/.test(r)) : undefined;
     if (direct !== undefined && depth < 4) {
-      const [type, name, attr] = direct.split('.') as [string, string, string];
-      const target = byAddress.get(`${type}.${name}`);
+      const [type, , attr] = direct.split('.') as [string, string, string];
+      const target = referencedChange(ctx.plan, scope.change, direct);
       if (target !== undefined) {
         const mapping = mappingOf(type);
         const targetScope: Scope = { change: target, values: target.after, planned: true, region: regionOf(target, mapping), mapping };
@@ -115,10 +112,10 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   /** the referenced resource (`role = aws_iam_role.x.name`) and the value of one of its attributes */
   function referencedAttr(scope: Scope, arg: string, attr: string): { target: ResourceChange; value: Resolved } | undefined {
-    const expression = ctx.plan.configResources.get(scope.change.address)?.expressions[arg];
+    const expression = configOf(ctx.plan, scope.change.address)?.expressions[arg];
     const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
     const ref = refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+$/.test(r));
-    const target = ref === undefined ? undefined : byAddress.get(ref);
+    const target = ref === undefined ? undefined : referencedChange(ctx.plan, scope.change, ref);
     if (target === undefined) return undefined;
     const mapping = mappingOf(target.type);
     const targetScope: Scope = { change: target, values: target.after ?? target.before, planned: target.after !== null, region: regionOf(target, mapping), mapping };
@@ -129,7 +126,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   function keyPolicyOf(scope: Scope): 'default' | undefined {
     const key = scope.change.type === 'aws_kms_key' ? scope.change : referencedAttr(scope, 'target_key_id', 'arn')?.target;
     if (key === undefined) return undefined;
-    const expressions = ctx.plan.configResources.get(key.address)?.expressions;
+    const expressions = configOf(ctx.plan, key.address)?.expressions;
     return expressions === undefined || expressions['policy'] !== undefined ? undefined : 'default';
   }
 
@@ -179,7 +176,9 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   }
 
   function tagsOf(change: ResourceChange, values: PlanValue, planned: boolean): Record<string, string> | undefined {
-    const provider = providerOf(change);
+    const provider = providerConfigOf(change);
+    // default_tags set to something not known here: the tags are not known either
+    const defaults = provider === undefined ? {} : provider.defaultTags;
     const read = (v: PlanValue | undefined) => {
       if (!isObject(v)) return undefined;
       const out: Record<string, string> = {};
@@ -190,15 +189,17 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
       const all = read(at(values, ['tags_all']));
       if (all !== undefined) return all;
       const own = read(at(values, ['tags']));
-      return own === undefined ? (at(values, ['tags_all']) === null || at(values, ['tags_all']) === undefined ? {} : undefined) : { ...(provider?.defaultTags ?? {}), ...own };
+      if (defaults === undefined) return undefined;
+      return own === undefined ? (at(values, ['tags_all']) === null || at(values, ['tags_all']) === undefined ? {} : undefined) : { ...defaults, ...own };
     }
     // tags_all unknown: known tags merged with the provider's default_tags, or none at all when neither is configured
     if (isUnknownAt(change.afterUnknown, ['tags'])) return undefined;
     const own = read(at(values, ['tags'])) ?? {};
-    const config = ctx.plan.configResources.get(change.address);
+    const config = configOf(ctx.plan, change.address);
     const tagExpression = config?.expressions['tags'];
     if (isObject(tagExpression) && Array.isArray(tagExpression.references) && tagExpression.references.length > 0 && Object.keys(own).length === 0) return undefined;
-    return { ...(provider?.defaultTags ?? {}), ...own };
+    if (defaults === undefined) return undefined;
+    return { ...defaults, ...own };
   }
 
   function isSet(scope: Scope, arg: string, tags: Record<string, string> | undefined): boolean | undefined {
@@ -258,12 +259,10 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   return ctx.plan.resourceChanges.map((change): PlannedChange => {
     const mapping = mappingOf(change.type);
-    const provider = providerOf(change);
     const region = regionOf(change, mapping);
-    const base = { change, region: mapping?.global ? 'global' : region, provider: ctx.plan.configResources.get(change.address)?.providerConfigKey ?? 'aws' };
+    const base = { change, region: mapping?.global ? 'global' : region, provider: providerOf(ctx.plan, change).key };
     const afterScope: Scope = { change, values: change.after, planned: true, region, mapping };
     const beforeScope: Scope = { change, values: change.before, planned: false, region, mapping };
-    void provider;
     // nothing is sent: a no-op, a data source read at plan time, or a resource removed from state only
     if (change.mode === 'data' || change.action === 'no-op' || change.action === 'read' || change.action === 'forget') {
       return { ...base, mapped: true, requests: [], tags: undefined };

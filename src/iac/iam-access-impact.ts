@@ -24,6 +24,7 @@ import { statementStatusReader, type KnownSession } from '../analysis/statement-
 import { parsePolicy, type Policy, type PolicySetInput, type PolicyVersion, type Statement } from '../policy/index.ts';
 import type { PlanValue, ResourceChange, TerraformPlan } from './parse-plan.ts';
 import { describeStatement } from './plan-access.ts';
+import { configOf, referencedChange } from './plan-addresses.ts';
 
 /** AWS managed policies whose document is known here; any other makes the side's access unknown */
 const KNOWN_MANAGED: Readonly<Record<string, object>> = {
@@ -100,7 +101,6 @@ export interface IamImpactOptions {
 
 export function iamAccessChanges(plan: TerraformPlan, options: IamImpactOptions): IamAccessChange[] {
   const { account } = options;
-  const byAddress = new Map(plan.resourceChanges.map((c) => [c.address, c]));
   const principals = new Map<string, Building>();
 
   const valuesOf = (c: ResourceChange, side: Side): Record<string, PlanValue> | undefined => {
@@ -111,11 +111,11 @@ export function iamAccessChanges(plan: TerraformPlan, options: IamImpactOptions)
   };
   /** the resource an argument refers to (`role = aws_iam_role.x.name`), in the root module */
   const referenced = (c: ResourceChange, arg: string, type: string): ResourceChange | undefined => {
-    const expression = plan.configResources.get(c.address)?.expressions[arg];
+    const expression = configOf(plan, c.address)?.expressions[arg];
     const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
     for (const r of refs) {
       if (typeof r !== 'string' || !r.startsWith(`${type}.`)) continue;
-      const target = byAddress.get(r.split('.').slice(0, 2).join('.'));
+      const target = referencedChange(plan, c, r);
       if (target !== undefined) return target;
     }
     return undefined;

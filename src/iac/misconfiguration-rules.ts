@@ -6,6 +6,7 @@ import type { PlanValue, ResourceChange, TerraformPlan } from './parse-plan.ts';
 import type { PlannedChange } from './build-requests.ts';
 import { mappingOf } from './request-map/aws.ts';
 import { findSecretFlows } from './secret-flows.ts';
+import { configOf, referencedChange } from './plan-addresses.ts';
 
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Enforcement = 'mandatory' | 'advisory';
@@ -121,9 +122,9 @@ export function findMisconfigurations(plan: TerraformPlan, planned: readonly Pla
     const v = obj(c.after).bucket;
     if (typeof v === 'string') return v;
     // `bucket = aws_s3_bucket.x.id`: the bucket of the referenced resource
-    const expression = obj(plan.configResources.get(c.address)?.expressions.bucket);
+    const expression = obj(configOf(plan, c.address)?.expressions.bucket);
     const ref = strings(expression.references).find((r) => /^aws_s3_bucket\.[^.]+$/.test(r));
-    const target = plan.resourceChanges.find((x) => x.address === ref);
+    const target = ref === undefined ? undefined : referencedChange(plan, c, ref);
     const name = target === undefined ? undefined : obj(target.after).bucket;
     return typeof name === 'string' ? name : undefined;
   };

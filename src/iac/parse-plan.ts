@@ -40,13 +40,21 @@ export interface ProviderConfig {
   readonly key: string;
   readonly name: string;
   readonly alias?: string;
-  /** undefined when the region is not a constant in the configuration */
+  /** undefined when the region is not a constant in the configuration (nor a root variable's value) */
   readonly region?: string;
-  readonly defaultTags: Readonly<Record<string, string>>;
+  /** the module the configuration is in (`module.a.module.b`), `` for the root module */
+  readonly moduleAddress: string;
+  /** the block has arguments: an entry without any is a provider the module requires, configured by its caller */
+  readonly configured: boolean;
+  /** undefined when `default_tags` is set to something not known here */
+  readonly defaultTags: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ConfigResource {
+  /** absolute, without instance keys: `module.app.aws_s3_bucket.b` */
   readonly address: string;
+  /** the module (`module.app`, `` for the root), without instance keys */
+  readonly moduleAddress: string;
   readonly providerConfigKey: string;
   /** `configuration…expressions`: per argument its `references` and/or `constant_value` */
   readonly expressions: { readonly [arg: string]: PlanValue };
@@ -205,38 +213,73 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
   const providers = new Map<string, ProviderConfig>();
   const configResources = new Map<string, ConfigResource>();
   const configuration = isObject(doc.configuration) ? doc.configuration : {};
+  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
+  const rootVariables = isObject(doc.variables) ? doc.variables : {};
+  /** a root module expression's value: its constant, or the value of the one root variable it refers to */
+  const constantOf = (expression: unknown, moduleAddress: string): unknown => {
+    if (!isObject(expression)) return undefined;
+    if ('constant_value' in expression) return expression.constant_value;
+    const refs = Array.isArray(expression.references) ? expression.references : [];
+    const variable = refs.length === 1 && typeof refs[0] === 'string' ? /^var\.([^.[]+)$/.exec(refs[0])?.[1] : undefined;
+    // a module's variables are the caller's expressions: only the root module's values are in the plan
+    if (variable === undefined || moduleAddress !== '') return undefined;
+    const given = rootVariables[variable];
+    return isObject(given) ? given.value : undefined;
+  };
   const providerConfig = isObject(configuration.provider_config) ? configuration.provider_config : {};
   for (const [key, raw] of Object.entries(providerConfig)) {
     if (!isObject(raw)) {
       issues.push(issue('bad-plan', `provider configuration \`${key}\` must be an object`, `$.configuration.provider_config.${key}`, source));
       continue;
     }
-    const expressions = isObject(raw.expressions) ? raw.expressions : {};
-    const region = isObject(expressions.region) && typeof expressions.region.constant_value === 'string' ? expressions.region.constant_value : undefined;
-    const defaultTags: Record<string, string> = {};
-    const dt = Array.isArray(expressions.default_tags) ? expressions.default_tags[0] : undefined;
-    if (isObject(dt) && isObject(dt.tags) && isObject(dt.tags.constant_value)) {
-      for (const [k, v] of Object.entries(dt.tags.constant_value)) if (typeof v === 'string') defaultTags[k] = v;
+    const moduleAddress = typeof raw.module_address === 'string' ? raw.module_address : key.includes(':') ? key.slice(0, key.lastIndexOf(':')) : '';
+    const expressions = isObject(raw.expressions) ? raw.expressions : undefined;
+    const regionValue = constantOf(expressions?.region, moduleAddress);
+    const region = typeof regionValue === 'string' && regionValue !== '' ? regionValue : undefined;
+    let defaultTags: Record<string, string> | undefined = {};
+    const dt = Array.isArray(expressions?.default_tags) ? (expressions.default_tags as unknown[])[0] : undefined;
+    if (isObject(dt) && dt.tags !== undefined) {
+      const tags = constantOf(dt.tags, moduleAddress);
+      if (isObject(tags)) {
+        for (const [k, v] of Object.entries(tags)) if (typeof v === 'string') defaultTags[k] = v;
+      } else defaultTags = undefined;
     }
     providers.set(key, {
       key,
       name: typeof raw.name === 'string' ? raw.name : key,
       ...(typeof raw.alias === 'string' ? { alias: raw.alias } : {}),
       ...(region !== undefined ? { region } : {}),
+      moduleAddress,
+      configured: expressions !== undefined && Object.keys(expressions).length > 0,
       defaultTags,
     });
   }
-  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
-  const resources = Array.isArray(rootModule.resources) ? rootModule.resources : [];
-  resources.forEach((raw, i) => {
-    if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `$.configuration.root_module.resources[${i}]`, source));
-    // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
-    configResources.set(raw.address, {
-      address: raw.address,
-      providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : 'aws',
-      expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
+  /** the configuration of every module, its resources keyed by their absolute address without instance keys */
+  const readModule = (module: Record<string, unknown>, moduleAddress: string, path: string, depth: number): void => {
+    if (depth > 64) return void issues.push(issue('bad-plan', 'modules nested more than 64 deep', path, source));
+    const resources = Array.isArray(module.resources) ? module.resources : [];
+    resources.forEach((raw, i) => {
+      if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `${path}.resources[${i}]`, source));
+      const address = moduleAddress === '' ? raw.address : `${moduleAddress}.${raw.address}`;
+      const local = typeof raw.type === 'string' ? raw.type.split('_')[0]! : 'aws';
+      // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
+      configResources.set(address, {
+        address,
+        moduleAddress,
+        providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : moduleAddress === '' ? local : `${moduleAddress}:${local}`,
+        expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
+      });
     });
-  });
+    const calls = isObject(module.module_calls) ? module.module_calls : {};
+    for (const [name, call] of Object.entries(calls)) {
+      if (!isObject(call)) {
+        issues.push(issue('bad-plan', `module call \`${name}\` must be an object`, `${path}.module_calls.${name}`, source));
+        continue;
+      }
+      if (isObject(call.module)) readModule(call.module, moduleAddress === '' ? `module.${name}` : `${moduleAddress}.module.${name}`, `${path}.module_calls.${name}.module`, depth + 1);
+    }
+  };
+  readModule(rootModule, '', '$.configuration.root_module', 0);
   // sensitive variables: their values are printed in clear in the plan's `variables`, never by the preflight
   const sensitiveVariables = new Set<string>();
   const variableSecrets = new Set<string>();

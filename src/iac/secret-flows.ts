@@ -17,6 +17,7 @@
  * never a value.
  */
 import type { PlanOutput, PlanValue, ResourceChange, TerraformPlan } from './parse-plan.ts';
+import { configOf, referencedChange } from './plan-addresses.ts';
 
 const isObject = (v: unknown): v is Record<string, PlanValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -89,13 +90,12 @@ function contains(value: PlanValue | undefined, texts: readonly string[], depth 
 }
 
 export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
-  const byAddress = new Map(plan.resourceChanges.map((c) => [c.address, c]));
   const flows: SecretFlow[] = [];
   // a copy as written, or base64-encoded (`user_data_base64`, `base64encode()`)
   const copies = [...plan.variableSecrets, ...plan.variableSecrets.map((t) => Buffer.from(t).toString('base64'))];
 
   /** the references among these that name a secret, as `var.x` / `TYPE.NAME.ATTR` */
-  const secretSources = (refs: readonly string[]): string[] => {
+  const secretSources = (from: ResourceChange | undefined, refs: readonly string[]): string[] => {
     const out = new Set<string>();
     for (const ref of refs) {
       const parts = ref.split('.');
@@ -105,7 +105,8 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
       const attribute = attr.replace(/\[.*$/, '');
       const label = `${parts[0] === 'data' ? 'data.' : ''}${type}.${name}.${attribute}`;
       if (SECRET_ATTRIBUTES[type]?.includes(attribute)) out.add(label);
-      const target = byAddress.get(`${parts[0] === 'data' ? 'data.' : ''}${type}.${name}`);
+      // an output's references are the root module's
+      const target = from === undefined ? plan.resourceChanges.find((c) => c.address === ref.split('.').slice(0, parts[0] === 'data' ? 3 : 2).join('.')) : referencedChange(plan, from, ref);
       if (target === undefined) continue;
       // a SecureString parameter's value is a secret; a String parameter's is not
       if (type === 'aws_ssm_parameter' && attribute === 'value') {
@@ -116,10 +117,10 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
     }
     return [...out].sort();
   };
-  const expressionOf = (c: ResourceChange, arg: string) => plan.configResources.get(c.address)?.expressions[arg];
+  const expressionOf = (c: ResourceChange, arg: string) => configOf(plan, c.address)?.expressions[arg];
   /** why the argument holds a secret, or undefined */
   const evidence = (c: ResourceChange, arg: string, path: readonly string[] = [arg]): string | undefined => {
-    const sources = secretSources(referencesIn(expressionOf(c, arg)));
+    const sources = secretSources(c, referencesIn(expressionOf(c, arg)));
     if (sources.length > 0) return `from \`${sources.join('`, `')}\``;
     if (!SCHEMA_SENSITIVE[c.type]?.includes(arg) && anyMarked(at(c.afterSensitive, path))) return 'marked sensitive by Terraform';
     if (contains(at(c.after, path), copies)) return 'holding the value of a sensitive variable';
@@ -145,7 +146,7 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
         for (const name of isObject(variables) ? Object.keys(variables) : []) {
           if (anyMarked(isObject(marks) ? marks[name] : undefined) || contains(isObject(variables) ? variables[name] : undefined, copies)) names.add(name);
         }
-        const sources = secretSources(referencesIn(expressionOf(c, 'environment')));
+        const sources = secretSources(c, referencesIn(expressionOf(c, 'environment')));
         if (names.size > 0 || sources.length > 0) {
           const what = names.size > 0 ? `environment variable${names.size > 1 ? 's' : ''} \`${[...names].sort().join('`, `')}\` ${names.size > 1 ? 'are' : 'is'} sensitive` : 'an environment variable holds a secret';
           flows.push({ rule: 'SECRET-IN-LAMBDA-ENV', address: c.address, message: `${what}${sources.length > 0 ? ` (from \`${sources.join('`, `')}\`)` : ''}: readable with \`lambda:GetFunctionConfiguration\`` });
@@ -175,14 +176,14 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
     if (isObject(tags)) {
       const marks = at(c.afterSensitive, ['tags']);
       const keys = Object.keys(tags).filter((k) => anyMarked(isObject(marks) ? marks[k] : marks === true ? true : undefined) || contains(tags[k], copies));
-      const sources = secretSources(referencesIn(expressionOf(c, 'tags')));
+      const sources = secretSources(c, referencesIn(expressionOf(c, 'tags')));
       if (keys.length > 0 || sources.length > 0) {
         const what = keys.length > 0 ? `tag${keys.length > 1 ? 's' : ''} \`${keys.sort().join('`, `')}\`` : 'a tag';
         flows.push({ rule: 'SECRET-IN-PLAINTEXT', address: c.address, message: `${what} ${keys.length > 1 ? 'hold' : 'holds'} a secret${sources.length > 0 ? ` (from \`${sources.join('`, `')}\`)` : ''}: tags are readable by anyone who may list or describe the resource, and appear in billing reports` });
       }
     }
   }
-  for (const o of plan.outputs) flows.push(...outputFlow(o, secretSources, copies));
+  for (const o of plan.outputs) flows.push(...outputFlow(o, (refs) => secretSources(undefined, refs), copies));
   return flows;
 }
 
