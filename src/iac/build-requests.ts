@@ -124,18 +124,22 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   /** the key policy that authorizes a KMS key request: the default one, or undefined when the plan sets its own or the key is not in the plan */
   function keyPolicyOf(scope: Scope): 'default' | undefined {
-    const key = scope.change.type === 'aws_kms_key' ? scope.change : referencedAttr(scope, 'target_key_id', 'arn')?.target;
+    const key = scope.change.type === 'aws_kms_key' ? scope.change : (referencedAttr(scope, 'target_key_id', 'arn') ?? referencedAttr(scope, 'key_id', 'arn'))?.target;
     if (key === undefined) return undefined;
     const expressions = configOf(ctx.plan, key.address)?.expressions;
     return expressions === undefined || expressions['policy'] !== undefined ? undefined : 'default';
   }
+
+  /** `{cluster#basename}`: the name at the end of an ARN (`arn:aws:ecs:…:cluster/NAME` → `NAME`), or the value as it is */
+  const argOf = (name: string) => name.split('#')[0]!;
+  const transformed = (name: string, v: Resolved): Resolved => (name.endsWith('#basename') && typeof v === 'string' && v.startsWith('arn:') ? v.slice(v.lastIndexOf('/') + 1) || UNKNOWN : v);
 
   function fill(template: string, scope: Scope, depth: number): Resolved {
     let generated = false;
     let unknown = false;
     const text = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const v: Resolved =
-        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : resolveArg(scope, name, depth);
+        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : transformed(name, resolveArg(scope, argOf(name), depth));
       if (v === GENERATED) {
         generated = true;
         return '*';
@@ -155,19 +159,19 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     let generated = false;
     const text = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const v: Resolved =
-        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : resolveArg(scope, name, 0);
+        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : transformed(name, resolveArg(scope, argOf(name), 0));
       if (v === GENERATED) {
         generated = true;
         return '*';
       }
       if (v === UNKNOWN) {
-        unknown.push(name);
-        return `(known after apply: ${name})`;
+        unknown.push(argOf(name));
+        return `(known after apply: ${argOf(name)})`;
       }
       // an ARN where the template expects a name (`function_name` may be either): not guessed
       if (v.startsWith('arn:') && template !== `{${name}}`) {
-        unknown.push(name);
-        return `(an ARN: ${name})`;
+        unknown.push(argOf(name));
+        return `(an ARN: ${argOf(name)})`;
       }
       if (v.includes('*') && name !== 'account') generated = true;
       return v;

@@ -126,7 +126,7 @@ describe('providers of child modules', () => {
   });
 
   it('a provider with no region anywhere leaves the region unknown: not decided', () => {
-    const bare = structuredClone(plan) as typeof plan & { configuration: { provider_config: Record<string, unknown> } };
+    const bare = structuredClone(plan) as unknown as { configuration: { provider_config: Record<string, unknown> } };
     bare.configuration.provider_config = { aws: provider('aws', undefined, '') };
     const parsed = parsePlan(JSON.stringify(bare));
     assert.ok(parsed.ok);
