@@ -3,7 +3,7 @@
  * map. Values known only after apply are resolved through the configuration's references; what
  * cannot be resolved is reported as unknown (and so never decided as allowed).
  */
-import type { ConfigResource, PlanValue, ProviderConfig, ResourceChange, TerraformPlan } from './parse-plan.ts';
+import { REDACTED, type ConfigResource, type PlanValue, type ProviderConfig, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
 import { mappingOf } from './request-map/aws.ts';
 import { configOf, providerOf, referencedChange } from './plan-addresses.ts';
 import type { RequestRole, RequestSpec, ResourceMapping } from './request-map/types.ts';
@@ -50,8 +50,15 @@ function at(value: PlanValue | undefined, path: readonly string[]): PlanValue | 
   return cur;
 }
 
+/** `after_unknown` is `true` at the path or above it (the whole value, when `after_unknown` itself is `true`) */
 function isUnknownAt(unknown: PlanValue, path: readonly string[]): boolean {
-  for (let i = 1; i <= path.length; i++) if (at(unknown, path.slice(0, i)) === true) return true;
+  for (let i = 0; i <= path.length; i++) if (at(unknown, path.slice(0, i)) === true) return true;
+  return false;
+}
+
+/** the path reaches a redacted value (at it or above it): what is there is not known here, and never decided on */
+function isRedactedAt(values: PlanValue | undefined, path: readonly string[]): boolean {
+  for (let i = 0; i <= path.length; i++) if (at(values, path.slice(0, i)) === REDACTED) return true;
   return false;
 }
 
@@ -76,6 +83,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   function resolveArg(scope: Scope, arg: string, depth: number): Resolved {
     const path = arg.split('.');
     if (scope.planned && isUnknownAt(scope.change.afterUnknown, path)) return resolveReference(scope, path, depth);
+    if (isRedactedAt(scope.values, path)) return UNKNOWN;
     const value = at(scope.values, path);
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -98,7 +106,8 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
         const targetScope: Scope = { change: target, values: target.after, planned: true, region: regionOf(target, mapping), mapping };
         if (!isUnknownAt(target.afterUnknown, [attr])) {
           const v = at(target.after, [attr]);
-          if (typeof v === 'string') return v;
+          if (typeof v === 'string' && v !== REDACTED) return v;
+          if (isRedactedAt(target.after, [attr])) return UNKNOWN;
         }
         const template = mapping?.computed[attr];
         if (template !== undefined) return fill(template, targetScope, depth + 1);
@@ -183,6 +192,12 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     const provider = providerConfigOf(change);
     // default_tags set to something not known here: the tags are not known either
     const defaults = provider === undefined ? {} : provider.defaultTags;
+    // a sensitive tag (or tags) is not known here: the request's tags are not either
+    if (isRedactedAt(values, ['tags']) || isRedactedAt(values, ['tags_all'])) return undefined;
+    for (const key of ['tags', 'tags_all']) {
+      const v = at(values, [key]);
+      if (isObject(v) && Object.values(v).some((x) => x === REDACTED)) return undefined;
+    }
     const read = (v: PlanValue | undefined) => {
       if (!isObject(v)) return undefined;
       const out: Record<string, string> = {};
@@ -210,6 +225,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     if (arg === 'tags_all') return tags === undefined ? undefined : Object.keys(tags).length > 0;
     // `arg=value`: sent only when the argument has that value
     const [name, expected] = arg.split('=') as [string, string | undefined];
+    if (isRedactedAt(scope.values, name.split('.'))) return undefined;
     if (expected !== undefined) {
       if (scope.planned && isUnknownAt(scope.change.afterUnknown, name.split('.'))) return undefined;
       return at(scope.values, name.split('.')) === expected;

@@ -254,7 +254,7 @@ export function findMisconfigurations(plan: TerraformPlan, planned: readonly Pla
   for (const p of planned) {
     const required = options.requiredTags ?? [];
     if (required.length === 0 || p.tags === undefined || !creates(p.change) || !mappingOf(p.change.type)?.taggable) continue;
-    const missing = required.filter((t) => !(t in p.tags!));
+    const missing = required.filter((t) => !Object.hasOwn(p.tags!, t));
     if (missing.length > 0) add('TAG-MISSING', p.change.address, `no \`${missing.join('`, `')}\` tag (with the provider's default_tags)`);
   }
   return findings;

@@ -126,7 +126,8 @@ export function redact(value: unknown, marks: unknown, secrets: Set<string>): Pl
   if (Array.isArray(value)) return value.map((v, i) => redact(v, Array.isArray(marks) ? marks[i] : undefined, secrets));
   if (isObject(value)) {
     const out: Record<string, PlanValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(v, isObject(marks) ? marks[k] : undefined, secrets);
+    // defineProperty: a key `__proto__` from the plan stays a key, never the object's prototype
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: redact(v, isObject(marks) && Object.hasOwn(marks, k) ? marks[k] : undefined, secrets), enumerable: true, writable: true, configurable: true });
     return out;
   }
   if (value === undefined) return null;
@@ -191,6 +192,13 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
     const action = readAction(actions);
     if (action === undefined) {
       return void issues.push(issue('unknown-change-action', `\`${address}\`: unknown change action \`${JSON.stringify(actions)}\`: the preflight does not guess what it does`, `${path}.change.actions`, source));
+    }
+    // a resource's values are objects (or null where it does not exist); marks are objects or booleans
+    for (const [field, value] of [['before', change.before], ['after', change.after]] as const) {
+      if (value !== null && value !== undefined && !isObject(value)) return void issues.push(issue('bad-plan', `\`${address}\`: \`${field}\` must be an object or null`, `${path}.change.${field}`, source));
+    }
+    for (const [field, value] of [['after_unknown', change.after_unknown], ['before_sensitive', change.before_sensitive], ['after_sensitive', change.after_sensitive]] as const) {
+      if (value !== null && value !== undefined && typeof value !== 'boolean' && typeof value !== 'object') return void issues.push(issue('bad-plan', `\`${address}\`: \`${field}\` must be an object or a boolean`, `${path}.change.${field}`, source));
     }
     const before = redact(change.before, change.before_sensitive, secrets);
     const after = redact(change.after, change.after_sensitive, secrets);
