@@ -292,9 +292,12 @@ export function iamAccessChanges(plan: TerraformPlan, options: IamImpactOptions)
     const statusOf = (statement: Statement, version: PolicyVersion) => reader(statement, version, session);
     /** the documents in force and which of their conditions hold for this session: equal keys decide alike */
     const keyOf = (s: Side) => {
-      const identity = p.exists[s] ? p.docs[s].flatMap((d) => (d.policy !== undefined ? [d.policy] : [])) : [];
+      // the same document attached twice allows nothing more: each distinct document once
+      const distinct = new Map<string, Policy>();
+      for (const d of p.exists[s] ? p.docs[s] : []) if (d.policy !== undefined) distinct.set(JSON.stringify([d.policy.version, d.policy.statements]), d.policy);
+      const identity = [...distinct.values()];
       const boundary = p.exists[s] ? p.boundary[s]?.policy : undefined;
-      const permissionsKey = JSON.stringify([identity.map((d) => [d.version, d.statements]), boundary?.statements ?? null]);
+      const permissionsKey = JSON.stringify([[...distinct.keys()].sort(), boundary?.statements ?? null]);
       let statuses = '';
       for (const policy of [...identity, ...(boundary !== undefined ? [boundary] : []), ...guardrails]) {
         for (const statement of policy.statements) {

@@ -17,6 +17,7 @@ import ajvFormats from 'ajv-formats';
 import { fixtureOrganization, FIXTURES, SCENARIOS } from './fixture-policies.test-support.ts';
 import { runPreflight, type PreflightOptions, type PreflightReport } from './preflight.ts';
 import { findResourceBlocks, preflightSarif, type SourceLocation } from './render-preflight-sarif.ts';
+import { leakyPlan } from './secret-flows.test-support.ts';
 
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
@@ -123,6 +124,14 @@ describe('SARIF output against the SARIF 2.1.0 schema and code scanning requirem
     assert.ok(uris.includes('my%20infra/plan%20100%25.json'));
     const suppressed = JSON.parse(preflightSarif(report, { locations })) as { runs: { results: { ruleId: string; suppressions?: unknown[] }[] }[] };
     assert.ok(suppressed.runs[0]!.results.some((r) => r.ruleId === 'IAM-USER' && r.suppressions?.length === 1));
+  });
+
+  it('a finding on an output points at its `output` block', () => {
+    const report = preflight(leakyPlan());
+    const locations = findResourceBlocks([{ path: 'infra/outputs.tf', text: 'variable "db_password" {\n  sensitive = true\n}\n\noutput "pw_plain" {\n  value = nonsensitive(var.db_password)\n}\n' }]);
+    const doc = assertValid(preflightSarif(report, { locations, planFile: 'infra/plan.json' }), 'outputs');
+    const result = doc.runs[0]!.results.find((r) => r.ruleId === 'SECRET-IN-PLAINTEXT' && JSON.stringify(r).includes('output.pw_plain'))!;
+    assert.deepEqual([result.locations![0]!.physicalLocation!.artifactLocation.uri, result.locations![0]!.physicalLocation!.region.startLine], ['infra/outputs.tf', 5]);
   });
 
   it('fingerprints follow the resource, not its line: the same alert when the block moves', () => {

@@ -179,7 +179,7 @@ export function preflightJunit(report: PreflightReport): string {
   return scrub(`${lines.join('\n')}\n`, report.secrets);
 }
 
-/** where each `resource "TYPE" "NAME"` and `module "NAME"` block starts in the given `.tf` files (root module only) */
+/** where each `resource "TYPE" "NAME"`, `module "NAME"` and `output "NAME"` block starts in the given `.tf` files (root module only) */
 export function findResourceBlocks(files: readonly { readonly path: string; readonly text: string }[]): Map<string, SourceLocation> {
   const out = new Map<string, SourceLocation>();
   for (const { path, text } of files) {
@@ -188,6 +188,8 @@ export function findResourceBlocks(files: readonly { readonly path: string; read
       if (m !== null && !out.has(`${m[1]}.${m[2]}`)) out.set(`${m[1]}.${m[2]}`, { file: path, line: i + 1 });
       const call = /^\s*module\s+"([^"]+)"/.exec(line);
       if (call !== null && !out.has(`module.${call[1]}`)) out.set(`module.${call[1]}`, { file: path, line: i + 1 });
+      const output = /^\s*output\s+"([^"]+)"/.exec(line);
+      if (output !== null && !out.has(`output.${output[1]}`)) out.set(`output.${output[1]}`, { file: path, line: i + 1 });
     });
   }
   return out;
