@@ -125,6 +125,25 @@ describe('providers of child modules', () => {
     assert.notEqual(decision('module.untagged.aws_sqs_queue.q'), 'Allow');
   });
 
+  it('a module provider whose region is a module variable: the caller\'s expression, up to the root module\'s variables', () => {
+    const doc = structuredClone(plan) as unknown as { resource_changes: unknown[]; configuration: { provider_config: Record<string, unknown>; root_module: { module_calls: Record<string, unknown> } } };
+    doc.resource_changes.push(queue('module.regional.module.leaf.aws_sqs_queue.q', 'app-leaf'), queue('module.each["x"].aws_sqs_queue.q', 'app-each'));
+    doc.configuration.provider_config['module.regional.module.leaf:aws'] = provider('aws', undefined, 'module.regional.module.leaf', { region: { references: ['var.where'] } });
+    doc.configuration.provider_config['module.each:aws'] = provider('aws', undefined, 'module.each', { region: { references: ['var.region'] } });
+    doc.configuration.root_module.module_calls.regional = {
+      source: './regional',
+      expressions: { home: { references: ['var.region'] } },
+      module: { module_calls: { leaf: { source: './queue', expressions: { where: { references: ['var.home'] } }, module: { resources: [configured('aws_sqs_queue', 'q', 'module.regional.module.leaf:aws')] } } } },
+    };
+    // a per-instance region (`each.value`) is not known
+    doc.configuration.root_module.module_calls.each = { source: './queue', for_each_expression: { constant_value: { x: 'eu-west-1' } }, expressions: { region: { references: ['each.value'] } }, module: { resources: [configured('aws_sqs_queue', 'q', 'module.each:aws')] } };
+    const parsed = parsePlan(JSON.stringify(doc));
+    assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.issues));
+    const built = new Map(buildRequests({ account: org.account, plan: parsed.value }).map((p) => [p.change.address, p]));
+    assert.equal(built.get('module.regional.module.leaf.aws_sqs_queue.q')!.region, 'eu-west-1');
+    assert.equal(built.get('module.each["x"].aws_sqs_queue.q')!.region, undefined);
+  });
+
   it('a provider with no region anywhere leaves the region unknown: not decided', () => {
     const bare = structuredClone(plan) as unknown as { configuration: { provider_config: Record<string, unknown> } };
     bare.configuration.provider_config = { aws: provider('aws', undefined, '') };

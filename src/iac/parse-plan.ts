@@ -229,11 +229,47 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
     if ('constant_value' in expression) return expression.constant_value;
     const refs = Array.isArray(expression.references) ? expression.references : [];
     const variable = refs.length === 1 && typeof refs[0] === 'string' ? /^var\.([^.[]+)$/.exec(refs[0])?.[1] : undefined;
-    // a module's variables are the caller's expressions: only the root module's values are in the plan
-    if (variable === undefined || moduleAddress !== '') return undefined;
-    const given = rootVariables[variable];
-    return isObject(given) ? given.value : undefined;
+    if (variable === undefined) return undefined;
+    if (moduleAddress === '') {
+      const given = rootVariables[variable];
+      return isObject(given) ? given.value : undefined;
+    }
+    // a module's variable is its caller's expression in the module call, read in the calling module
+    const call = moduleCalls.get(moduleAddress);
+    // (the same for every instance of a module with count or for_each: a constant, or a variable of the caller; `each.value` is neither)
+    if (call === undefined) return undefined;
+    return constantOf(call.expressions[variable], moduleAddress.split('.').slice(0, -2).join('.'));
   };
+  /** per module, its call's argument expressions */
+  const moduleCalls = new Map<string, { expressions: Record<string, unknown> }>();
+  /** the configuration of every module, its resources keyed by their absolute address without instance keys */
+  const readModule = (module: Record<string, unknown>, moduleAddress: string, path: string, depth: number): void => {
+    if (depth > 64) return void issues.push(issue('bad-plan', 'modules nested more than 64 deep', path, source));
+    const resources = Array.isArray(module.resources) ? module.resources : [];
+    resources.forEach((raw, i) => {
+      if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `${path}.resources[${i}]`, source));
+      const address = moduleAddress === '' ? raw.address : `${moduleAddress}.${raw.address}`;
+      const local = typeof raw.type === 'string' ? raw.type.split('_')[0]! : 'aws';
+      // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
+      configResources.set(address, {
+        address,
+        moduleAddress,
+        providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : moduleAddress === '' ? local : `${moduleAddress}:${local}`,
+        expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
+      });
+    });
+    const calls = isObject(module.module_calls) ? module.module_calls : {};
+    for (const [name, call] of Object.entries(calls)) {
+      if (!isObject(call)) {
+        issues.push(issue('bad-plan', `module call \`${name}\` must be an object`, `${path}.module_calls.${name}`, source));
+        continue;
+      }
+      const child = moduleAddress === '' ? `module.${name}` : `${moduleAddress}.module.${name}`;
+      moduleCalls.set(child, { expressions: isObject(call.expressions) ? call.expressions : {} });
+      if (isObject(call.module)) readModule(call.module, child, `${path}.module_calls.${name}.module`, depth + 1);
+    }
+  };
+  readModule(rootModule, '', '$.configuration.root_module', 0);
   const providerConfig = isObject(configuration.provider_config) ? configuration.provider_config : {};
   for (const [key, raw] of Object.entries(providerConfig)) {
     if (!isObject(raw)) {
@@ -262,32 +298,6 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
       defaultTags,
     });
   }
-  /** the configuration of every module, its resources keyed by their absolute address without instance keys */
-  const readModule = (module: Record<string, unknown>, moduleAddress: string, path: string, depth: number): void => {
-    if (depth > 64) return void issues.push(issue('bad-plan', 'modules nested more than 64 deep', path, source));
-    const resources = Array.isArray(module.resources) ? module.resources : [];
-    resources.forEach((raw, i) => {
-      if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `${path}.resources[${i}]`, source));
-      const address = moduleAddress === '' ? raw.address : `${moduleAddress}.${raw.address}`;
-      const local = typeof raw.type === 'string' ? raw.type.split('_')[0]! : 'aws';
-      // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
-      configResources.set(address, {
-        address,
-        moduleAddress,
-        providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : moduleAddress === '' ? local : `${moduleAddress}:${local}`,
-        expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
-      });
-    });
-    const calls = isObject(module.module_calls) ? module.module_calls : {};
-    for (const [name, call] of Object.entries(calls)) {
-      if (!isObject(call)) {
-        issues.push(issue('bad-plan', `module call \`${name}\` must be an object`, `${path}.module_calls.${name}`, source));
-        continue;
-      }
-      if (isObject(call.module)) readModule(call.module, moduleAddress === '' ? `module.${name}` : `${moduleAddress}.module.${name}`, `${path}.module_calls.${name}.module`, depth + 1);
-    }
-  };
-  readModule(rootModule, '', '$.configuration.root_module', 0);
   // sensitive variables: their values are printed in clear in the plan's `variables`, never by the preflight
   const sensitiveVariables = new Set<string>();
   const variableSecrets = new Set<string>();
