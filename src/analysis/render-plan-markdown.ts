@@ -199,7 +199,7 @@ function flagLines(plan: PlanReport, flags: readonly PlanFlag[], entryOf: (flag:
   return capped(lines, maxRows, (n) => `- … and ${n} more (see \`--json\`)`);
 }
 
-function servicesCell(impact: Impact): string {
+export function servicesCell(impact: Impact): string {
   const parts = impact.services.map((s) => {
     const bits = [s.gained.length > 0 ? `+${s.gained.length}` : '', s.lost.length > 0 ? `−${s.lost.length}` : '', s.narrowed.length + s.widened.length > 0 ? `~${s.narrowed.length + s.widened.length}` : ''];
     return `${markdownText(s.service)} ${bits.filter((b) => b !== '').join(' ')}`;
@@ -243,7 +243,7 @@ function accessDetails(entry: Entry, impact: Impact, maxActions: number): string
   return out;
 }
 
-function serviceLines(s: ServiceChange, maxActions: number): string[] {
+export function serviceLines(s: ServiceChange, maxActions: number): string[] {
   const lines: string[] = [];
   const service = markdownText(s.service);
   const depends = s.dependsOn.length > 0 ? ` (depending on ${s.dependsOn.map(code).join(', ')})` : '';

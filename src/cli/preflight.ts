@@ -194,7 +194,7 @@ function runPreflightCommand(planPath: string, options: PreflightCommandOptions,
   const report = result.value;
   if (options.sarif !== undefined) {
     const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-    writeOutputFile(options.sarif, preflightSarif(report, terraformBlocks(options.terraformDir ?? dirname(planPath)), version));
+    writeOutputFile(options.sarif, preflightSarif(report, { locations: terraformBlocks(options.terraformDir ?? dirname(planPath)), version, planFile: relative(process.cwd(), planPath).split('\\').join('/') }));
   }
   if (options.junit !== undefined) writeOutputFile(options.junit, preflightJunit(report));
   for (const note of report.exceptionNotes) io.err(`parapet: ${note}\n`);

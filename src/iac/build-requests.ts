@@ -3,8 +3,9 @@
  * map. Values known only after apply are resolved through the configuration's references; what
  * cannot be resolved is reported as unknown (and so never decided as allowed).
  */
-import type { ConfigResource, PlanValue, ProviderConfig, ResourceChange, TerraformPlan } from './parse-plan.ts';
+import { REDACTED, type ConfigResource, type PlanValue, type ProviderConfig, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
 import { mappingOf } from './request-map/aws.ts';
+import { configOf, providerOf, referencedChange } from './plan-addresses.ts';
 import type { RequestRole, RequestSpec, ResourceMapping } from './request-map/types.ts';
 
 export type ContextValue = string | readonly string[];
@@ -49,8 +50,15 @@ function at(value: PlanValue | undefined, path: readonly string[]): PlanValue | 
   return cur;
 }
 
+/** `after_unknown` is `true` at the path or above it (the whole value, when `after_unknown` itself is `true`) */
 function isUnknownAt(unknown: PlanValue, path: readonly string[]): boolean {
-  for (let i = 1; i <= path.length; i++) if (at(unknown, path.slice(0, i)) === true) return true;
+  for (let i = 0; i <= path.length; i++) if (at(unknown, path.slice(0, i)) === true) return true;
+  return false;
+}
+
+/** the path reaches a redacted value (at it or above it): what is there is not known here, and never decided on */
+function isRedactedAt(values: PlanValue | undefined, path: readonly string[]): boolean {
+  for (let i = 0; i <= path.length; i++) if (at(values, path.slice(0, i)) === REDACTED) return true;
   return false;
 }
 
@@ -69,16 +77,13 @@ interface Scope {
 }
 
 export function buildRequests(ctx: BuildContext): PlannedChange[] {
-  const byAddress = new Map(ctx.plan.resourceChanges.map((c) => [c.address, c]));
-  const providerOf = (change: ResourceChange): ProviderConfig | undefined => {
-    const key = ctx.plan.configResources.get(change.address)?.providerConfigKey ?? 'aws';
-    return ctx.plan.providers.get(key);
-  };
-  const regionOf = (change: ResourceChange, mapping: ResourceMapping | undefined) => (mapping?.global ? 'us-east-1' : providerOf(change)?.region);
+  const providerConfigOf = (change: ResourceChange): ProviderConfig | undefined => providerOf(ctx.plan, change).config;
+  const regionOf = (change: ResourceChange, mapping: ResourceMapping | undefined) => (mapping?.global ? 'us-east-1' : providerConfigOf(change)?.region);
 
   function resolveArg(scope: Scope, arg: string, depth: number): Resolved {
     const path = arg.split('.');
     if (scope.planned && isUnknownAt(scope.change.afterUnknown, path)) return resolveReference(scope, path, depth);
+    if (isRedactedAt(scope.values, path)) return UNKNOWN;
     const value = at(scope.values, path);
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -89,19 +94,20 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   }
 
   function resolveReference(scope: Scope, path: readonly string[], depth: number): Resolved {
-    const config: ConfigResource | undefined = ctx.plan.configResources.get(scope.change.address);
+    const config: ConfigResource | undefined = configOf(ctx.plan, scope.change.address);
     const expression = config?.expressions[path[0]!];
     const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
     const direct = path.length === 1 ? refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+\.[^.]+$/.test(r)) : undefined;
     if (direct !== undefined && depth < 4) {
-      const [type, name, attr] = direct.split('.') as [string, string, string];
-      const target = byAddress.get(`${type}.${name}`);
+      const [type, , attr] = direct.split('.') as [string, string, string];
+      const target = referencedChange(ctx.plan, scope.change, direct);
       if (target !== undefined) {
         const mapping = mappingOf(type);
         const targetScope: Scope = { change: target, values: target.after, planned: true, region: regionOf(target, mapping), mapping };
         if (!isUnknownAt(target.afterUnknown, [attr])) {
           const v = at(target.after, [attr]);
-          if (typeof v === 'string') return v;
+          if (typeof v === 'string' && v !== REDACTED) return v;
+          if (isRedactedAt(target.after, [attr])) return UNKNOWN;
         }
         const template = mapping?.computed[attr];
         if (template !== undefined) return fill(template, targetScope, depth + 1);
@@ -115,10 +121,10 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   /** the referenced resource (`role = aws_iam_role.x.name`) and the value of one of its attributes */
   function referencedAttr(scope: Scope, arg: string, attr: string): { target: ResourceChange; value: Resolved } | undefined {
-    const expression = ctx.plan.configResources.get(scope.change.address)?.expressions[arg];
+    const expression = configOf(ctx.plan, scope.change.address)?.expressions[arg];
     const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
     const ref = refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+$/.test(r));
-    const target = ref === undefined ? undefined : byAddress.get(ref);
+    const target = ref === undefined ? undefined : referencedChange(ctx.plan, scope.change, ref);
     if (target === undefined) return undefined;
     const mapping = mappingOf(target.type);
     const targetScope: Scope = { change: target, values: target.after ?? target.before, planned: target.after !== null, region: regionOf(target, mapping), mapping };
@@ -127,18 +133,22 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   /** the key policy that authorizes a KMS key request: the default one, or undefined when the plan sets its own or the key is not in the plan */
   function keyPolicyOf(scope: Scope): 'default' | undefined {
-    const key = scope.change.type === 'aws_kms_key' ? scope.change : referencedAttr(scope, 'target_key_id', 'arn')?.target;
+    const key = scope.change.type === 'aws_kms_key' ? scope.change : (referencedAttr(scope, 'target_key_id', 'arn') ?? referencedAttr(scope, 'key_id', 'arn'))?.target;
     if (key === undefined) return undefined;
-    const expressions = ctx.plan.configResources.get(key.address)?.expressions;
+    const expressions = configOf(ctx.plan, key.address)?.expressions;
     return expressions === undefined || expressions['policy'] !== undefined ? undefined : 'default';
   }
+
+  /** `{cluster#basename}`: the name at the end of an ARN (`arn:aws:ecs:…:cluster/NAME` → `NAME`), or the value as it is */
+  const argOf = (name: string) => name.split('#')[0]!;
+  const transformed = (name: string, v: Resolved): Resolved => (name.endsWith('#basename') && typeof v === 'string' && v.startsWith('arn:') ? v.slice(v.lastIndexOf('/') + 1) || UNKNOWN : v);
 
   function fill(template: string, scope: Scope, depth: number): Resolved {
     let generated = false;
     let unknown = false;
     const text = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const v: Resolved =
-        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : resolveArg(scope, name, depth);
+        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : transformed(name, resolveArg(scope, argOf(name), depth));
       if (v === GENERATED) {
         generated = true;
         return '*';
@@ -158,19 +168,19 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     let generated = false;
     const text = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const v: Resolved =
-        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : resolveArg(scope, name, 0);
+        name === 'account' ? ctx.account : name === 'region' ? (scope.region ?? UNKNOWN) : name === 'generated' ? GENERATED : transformed(name, resolveArg(scope, argOf(name), 0));
       if (v === GENERATED) {
         generated = true;
         return '*';
       }
       if (v === UNKNOWN) {
-        unknown.push(name);
-        return `(known after apply: ${name})`;
+        unknown.push(argOf(name));
+        return `(known after apply: ${argOf(name)})`;
       }
       // an ARN where the template expects a name (`function_name` may be either): not guessed
       if (v.startsWith('arn:') && template !== `{${name}}`) {
-        unknown.push(name);
-        return `(an ARN: ${name})`;
+        unknown.push(argOf(name));
+        return `(an ARN: ${argOf(name)})`;
       }
       if (v.includes('*') && name !== 'account') generated = true;
       return v;
@@ -179,7 +189,15 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   }
 
   function tagsOf(change: ResourceChange, values: PlanValue, planned: boolean): Record<string, string> | undefined {
-    const provider = providerOf(change);
+    const provider = providerConfigOf(change);
+    // default_tags set to something not known here: the tags are not known either
+    const defaults = provider === undefined ? {} : provider.defaultTags;
+    // a sensitive tag (or tags) is not known here: the request's tags are not either
+    if (isRedactedAt(values, ['tags']) || isRedactedAt(values, ['tags_all'])) return undefined;
+    for (const key of ['tags', 'tags_all']) {
+      const v = at(values, [key]);
+      if (isObject(v) && Object.values(v).some((x) => x === REDACTED)) return undefined;
+    }
     const read = (v: PlanValue | undefined) => {
       if (!isObject(v)) return undefined;
       const out: Record<string, string> = {};
@@ -190,21 +208,24 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
       const all = read(at(values, ['tags_all']));
       if (all !== undefined) return all;
       const own = read(at(values, ['tags']));
-      return own === undefined ? (at(values, ['tags_all']) === null || at(values, ['tags_all']) === undefined ? {} : undefined) : { ...(provider?.defaultTags ?? {}), ...own };
+      if (defaults === undefined) return undefined;
+      return own === undefined ? (at(values, ['tags_all']) === null || at(values, ['tags_all']) === undefined ? {} : undefined) : { ...defaults, ...own };
     }
     // tags_all unknown: known tags merged with the provider's default_tags, or none at all when neither is configured
     if (isUnknownAt(change.afterUnknown, ['tags'])) return undefined;
     const own = read(at(values, ['tags'])) ?? {};
-    const config = ctx.plan.configResources.get(change.address);
+    const config = configOf(ctx.plan, change.address);
     const tagExpression = config?.expressions['tags'];
     if (isObject(tagExpression) && Array.isArray(tagExpression.references) && tagExpression.references.length > 0 && Object.keys(own).length === 0) return undefined;
-    return { ...(provider?.defaultTags ?? {}), ...own };
+    if (defaults === undefined) return undefined;
+    return { ...defaults, ...own };
   }
 
   function isSet(scope: Scope, arg: string, tags: Record<string, string> | undefined): boolean | undefined {
     if (arg === 'tags_all') return tags === undefined ? undefined : Object.keys(tags).length > 0;
     // `arg=value`: sent only when the argument has that value
     const [name, expected] = arg.split('=') as [string, string | undefined];
+    if (isRedactedAt(scope.values, name.split('.'))) return undefined;
     if (expected !== undefined) {
       if (scope.planned && isUnknownAt(scope.change.afterUnknown, name.split('.'))) return undefined;
       return at(scope.values, name.split('.')) === expected;
@@ -258,12 +279,10 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   return ctx.plan.resourceChanges.map((change): PlannedChange => {
     const mapping = mappingOf(change.type);
-    const provider = providerOf(change);
     const region = regionOf(change, mapping);
-    const base = { change, region: mapping?.global ? 'global' : region, provider: ctx.plan.configResources.get(change.address)?.providerConfigKey ?? 'aws' };
+    const base = { change, region: mapping?.global ? 'global' : region, provider: providerOf(ctx.plan, change).key };
     const afterScope: Scope = { change, values: change.after, planned: true, region, mapping };
     const beforeScope: Scope = { change, values: change.before, planned: false, region, mapping };
-    void provider;
     // nothing is sent: a no-op, a data source read at plan time, or a resource removed from state only
     if (change.mode === 'data' || change.action === 'no-op' || change.action === 'read' || change.action === 'forget') {
       return { ...base, mapped: true, requests: [], tags: undefined };

@@ -5,6 +5,8 @@
 import type { PlanValue, ResourceChange, TerraformPlan } from './parse-plan.ts';
 import type { PlannedChange } from './build-requests.ts';
 import { mappingOf } from './request-map/aws.ts';
+import { findSecretFlows } from './secret-flows.ts';
+import { configOf, referencedChange } from './plan-addresses.ts';
 
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Enforcement = 'mandatory' | 'advisory';
@@ -40,6 +42,7 @@ export const RULES = {
   'TAG-MISSING': { severity: 'low', title: 'a taggable resource lacks a required tag' },
   'DESTRUCTIVE-REPLACE': { severity: 'medium', title: 'a data-holding resource is deleted and created again' },
   'SECRET-IN-LAMBDA-ENV': { severity: 'medium', title: 'a sensitive value flows into Lambda environment variables' },
+  'SECRET-IN-PLAINTEXT': { severity: 'high', title: 'a secret flows into a plain-text place: an output not marked sensitive, an SSM parameter that is not a SecureString, ECS container definitions, user data, tags' },
 } as const satisfies Record<string, Omit<RuleDefinition, 'id'>>;
 
 export type RuleId = keyof typeof RULES;
@@ -119,9 +122,9 @@ export function findMisconfigurations(plan: TerraformPlan, planned: readonly Pla
     const v = obj(c.after).bucket;
     if (typeof v === 'string') return v;
     // `bucket = aws_s3_bucket.x.id`: the bucket of the referenced resource
-    const expression = obj(plan.configResources.get(c.address)?.expressions.bucket);
+    const expression = obj(configOf(plan, c.address)?.expressions.bucket);
     const ref = strings(expression.references).find((r) => /^aws_s3_bucket\.[^.]+$/.test(r));
-    const target = plan.resourceChanges.find((x) => x.address === ref);
+    const target = ref === undefined ? undefined : referencedChange(plan, c, ref);
     const name = target === undefined ? undefined : obj(target.after).bucket;
     return typeof name === 'string' ? name : undefined;
   };
@@ -231,12 +234,6 @@ export function findMisconfigurations(plan: TerraformPlan, planned: readonly Pla
       case 'aws_iam_access_key':
         add('IAM-USER-ACCESS-KEY', c.address, `a long-lived access key for \`${String(a.user ?? '?')}\``);
         break;
-      case 'aws_lambda_function': {
-        const variables = obj(list(obj(c.afterSensitive).environment).filter(isObject)[0]?.variables);
-        const sensitive = Object.entries(variables).filter(([, v]) => v === true).map(([k]) => k);
-        if (sensitive.length > 0) add('SECRET-IN-LAMBDA-ENV', c.address, `environment variable${sensitive.length > 1 ? 's' : ''} \`${sensitive.join('`, `')}\` ${sensitive.length > 1 ? 'are' : 'is'} sensitive`);
-        break;
-      }
     }
     if (ATTACHMENTS.has(c.type) && typeof a.policy_arn === 'string' && /:policy\/AdministratorAccess$/.test(a.policy_arn)) add('IAM-ADMIN-ACCESS', c.address, `attaches \`${a.policy_arn}\``);
     const argument = POLICY_ARGUMENT[c.type];
@@ -253,10 +250,11 @@ export function findMisconfigurations(plan: TerraformPlan, planned: readonly Pla
       }
     }
   }
+  for (const flow of findSecretFlows(plan)) add(flow.rule, flow.address, flow.message);
   for (const p of planned) {
     const required = options.requiredTags ?? [];
     if (required.length === 0 || p.tags === undefined || !creates(p.change) || !mappingOf(p.change.type)?.taggable) continue;
-    const missing = required.filter((t) => !(t in p.tags!));
+    const missing = required.filter((t) => !Object.hasOwn(p.tags!, t));
     if (missing.length > 0) add('TAG-MISSING', p.change.address, `no \`${missing.join('`, `')}\` tag (with the provider's default_tags)`);
   }
   return findings;

@@ -50,7 +50,7 @@ describe('parsePlan reads', () => {
   it('provider configurations with their region, alias and default_tags', () => {
     const result = parsePlan(readFileSync(join(FIXTURES, 'tag-policy/plan.json'), 'utf8'));
     assert.ok(result.ok);
-    assert.deepEqual(result.value.providers.get('aws.tagged'), { key: 'aws.tagged', name: 'aws', alias: 'tagged', region: 'eu-west-1', defaultTags: { env: 'prod', team: 'payments' } });
+    assert.deepEqual(result.value.providers.get('aws.tagged'), { key: 'aws.tagged', name: 'aws', alias: 'tagged', region: 'eu-west-1', moduleAddress: '', configured: true, defaultTags: { env: 'prod', team: 'payments' } });
     assert.equal(result.value.configResources.get('aws_instance.default_tagged_worker')?.providerConfigKey, 'aws.tagged');
   });
 

@@ -40,16 +40,35 @@ export interface ProviderConfig {
   readonly key: string;
   readonly name: string;
   readonly alias?: string;
-  /** undefined when the region is not a constant in the configuration */
+  /** undefined when the region is not a constant in the configuration (nor a root variable's value) */
   readonly region?: string;
-  readonly defaultTags: Readonly<Record<string, string>>;
+  /** the module the configuration is in (`module.a.module.b`), `` for the root module */
+  readonly moduleAddress: string;
+  /** the block has arguments: an entry without any is a provider the module requires, configured by its caller */
+  readonly configured: boolean;
+  /** undefined when `default_tags` is set to something not known here */
+  readonly defaultTags: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ConfigResource {
+  /** absolute, without instance keys: `module.app.aws_s3_bucket.b` */
   readonly address: string;
+  /** the module (`module.app`, `` for the root), without instance keys */
+  readonly moduleAddress: string;
   readonly providerConfigKey: string;
   /** `configuration…expressions`: per argument its `references` and/or `constant_value` */
   readonly expressions: { readonly [arg: string]: PlanValue };
+}
+
+/** an output of the root module: what it will show after apply */
+export interface PlanOutput {
+  readonly name: string;
+  /** `sensitive = true` in the configuration, or marked sensitive by Terraform */
+  readonly sensitive: boolean;
+  /** the planned value, redacted where marked sensitive */
+  readonly after: PlanValue;
+  /** the configuration expression's references (`var.x`, `aws_db_instance.db.password`) */
+  readonly references: readonly string[];
 }
 
 export interface TerraformPlan {
@@ -60,6 +79,14 @@ export interface TerraformPlan {
   readonly configResources: ReadonlyMap<string, ConfigResource>;
   /** the text of every sensitive value met, so outputs can be scrubbed a second time */
   readonly secrets: readonly string[];
+  /** root module variables declared `sensitive = true` */
+  readonly sensitiveVariables: ReadonlySet<string>;
+  /**
+   * the values of sensitive variables (at least four characters): a copy of one in a place that is
+   * not marked sensitive (`nonsensitive()`) is a secret in plain text. Never printed.
+   */
+  readonly variableSecrets: readonly string[];
+  readonly outputs: readonly PlanOutput[];
 }
 
 export type PlanResult = { readonly ok: true; readonly value: TerraformPlan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] };
@@ -99,7 +126,8 @@ export function redact(value: unknown, marks: unknown, secrets: Set<string>): Pl
   if (Array.isArray(value)) return value.map((v, i) => redact(v, Array.isArray(marks) ? marks[i] : undefined, secrets));
   if (isObject(value)) {
     const out: Record<string, PlanValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(v, isObject(marks) ? marks[k] : undefined, secrets);
+    // defineProperty: a key `__proto__` from the plan stays a key, never the object's prototype
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: redact(v, isObject(marks) && Object.hasOwn(marks, k) ? marks[k] : undefined, secrets), enumerable: true, writable: true, configurable: true });
     return out;
   }
   if (value === undefined) return null;
@@ -165,6 +193,13 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
     if (action === undefined) {
       return void issues.push(issue('unknown-change-action', `\`${address}\`: unknown change action \`${JSON.stringify(actions)}\`: the preflight does not guess what it does`, `${path}.change.actions`, source));
     }
+    // a resource's values are objects (or null where it does not exist); marks are objects or booleans
+    for (const [field, value] of [['before', change.before], ['after', change.after]] as const) {
+      if (value !== null && value !== undefined && !isObject(value)) return void issues.push(issue('bad-plan', `\`${address}\`: \`${field}\` must be an object or null`, `${path}.change.${field}`, source));
+    }
+    for (const [field, value] of [['after_unknown', change.after_unknown], ['before_sensitive', change.before_sensitive], ['after_sensitive', change.after_sensitive]] as const) {
+      if (value !== null && value !== undefined && typeof value !== 'boolean' && typeof value !== 'object') return void issues.push(issue('bad-plan', `\`${address}\`: \`${field}\` must be an object or a boolean`, `${path}.change.${field}`, source));
+    }
     const before = redact(change.before, change.before_sensitive, secrets);
     const after = redact(change.after, change.after_sensitive, secrets);
     changes.push({
@@ -186,38 +221,118 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
   const providers = new Map<string, ProviderConfig>();
   const configResources = new Map<string, ConfigResource>();
   const configuration = isObject(doc.configuration) ? doc.configuration : {};
+  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
+  const rootVariables = isObject(doc.variables) ? doc.variables : {};
+  /** a root module expression's value: its constant, or the value of the one root variable it refers to */
+  const constantOf = (expression: unknown, moduleAddress: string): unknown => {
+    if (!isObject(expression)) return undefined;
+    if ('constant_value' in expression) return expression.constant_value;
+    const refs = Array.isArray(expression.references) ? expression.references : [];
+    const variable = refs.length === 1 && typeof refs[0] === 'string' ? /^var\.([^.[]+)$/.exec(refs[0])?.[1] : undefined;
+    if (variable === undefined) return undefined;
+    if (moduleAddress === '') {
+      const given = rootVariables[variable];
+      return isObject(given) ? given.value : undefined;
+    }
+    // a module's variable is its caller's expression in the module call, read in the calling module
+    const call = moduleCalls.get(moduleAddress);
+    // (the same for every instance of a module with count or for_each: a constant, or a variable of the caller; `each.value` is neither)
+    if (call === undefined) return undefined;
+    return constantOf(call.expressions[variable], moduleAddress.split('.').slice(0, -2).join('.'));
+  };
+  /** per module, its call's argument expressions */
+  const moduleCalls = new Map<string, { expressions: Record<string, unknown> }>();
+  /** the configuration of every module, its resources keyed by their absolute address without instance keys */
+  const readModule = (module: Record<string, unknown>, moduleAddress: string, path: string, depth: number): void => {
+    if (depth > 64) return void issues.push(issue('bad-plan', 'modules nested more than 64 deep', path, source));
+    const resources = Array.isArray(module.resources) ? module.resources : [];
+    resources.forEach((raw, i) => {
+      if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `${path}.resources[${i}]`, source));
+      const address = moduleAddress === '' ? raw.address : `${moduleAddress}.${raw.address}`;
+      const local = typeof raw.type === 'string' ? raw.type.split('_')[0]! : 'aws';
+      // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
+      configResources.set(address, {
+        address,
+        moduleAddress,
+        providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : moduleAddress === '' ? local : `${moduleAddress}:${local}`,
+        expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
+      });
+    });
+    const calls = isObject(module.module_calls) ? module.module_calls : {};
+    for (const [name, call] of Object.entries(calls)) {
+      if (!isObject(call)) {
+        issues.push(issue('bad-plan', `module call \`${name}\` must be an object`, `${path}.module_calls.${name}`, source));
+        continue;
+      }
+      const child = moduleAddress === '' ? `module.${name}` : `${moduleAddress}.module.${name}`;
+      moduleCalls.set(child, { expressions: isObject(call.expressions) ? call.expressions : {} });
+      if (isObject(call.module)) readModule(call.module, child, `${path}.module_calls.${name}.module`, depth + 1);
+    }
+  };
+  readModule(rootModule, '', '$.configuration.root_module', 0);
   const providerConfig = isObject(configuration.provider_config) ? configuration.provider_config : {};
   for (const [key, raw] of Object.entries(providerConfig)) {
     if (!isObject(raw)) {
       issues.push(issue('bad-plan', `provider configuration \`${key}\` must be an object`, `$.configuration.provider_config.${key}`, source));
       continue;
     }
-    const expressions = isObject(raw.expressions) ? raw.expressions : {};
-    const region = isObject(expressions.region) && typeof expressions.region.constant_value === 'string' ? expressions.region.constant_value : undefined;
-    const defaultTags: Record<string, string> = {};
-    const dt = Array.isArray(expressions.default_tags) ? expressions.default_tags[0] : undefined;
-    if (isObject(dt) && isObject(dt.tags) && isObject(dt.tags.constant_value)) {
-      for (const [k, v] of Object.entries(dt.tags.constant_value)) if (typeof v === 'string') defaultTags[k] = v;
+    const moduleAddress = typeof raw.module_address === 'string' ? raw.module_address : key.includes(':') ? key.slice(0, key.lastIndexOf(':')) : '';
+    const expressions = isObject(raw.expressions) ? raw.expressions : undefined;
+    const regionValue = constantOf(expressions?.region, moduleAddress);
+    const region = typeof regionValue === 'string' && regionValue !== '' ? regionValue : undefined;
+    let defaultTags: Record<string, string> | undefined = {};
+    const dt = Array.isArray(expressions?.default_tags) ? (expressions.default_tags as unknown[])[0] : undefined;
+    if (isObject(dt) && dt.tags !== undefined) {
+      const tags = constantOf(dt.tags, moduleAddress);
+      if (isObject(tags)) {
+        for (const [k, v] of Object.entries(tags)) if (typeof v === 'string') defaultTags[k] = v;
+      } else defaultTags = undefined;
     }
     providers.set(key, {
       key,
       name: typeof raw.name === 'string' ? raw.name : key,
       ...(typeof raw.alias === 'string' ? { alias: raw.alias } : {}),
       ...(region !== undefined ? { region } : {}),
+      moduleAddress,
+      configured: expressions !== undefined && Object.keys(expressions).length > 0,
       defaultTags,
     });
   }
-  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
-  const resources = Array.isArray(rootModule.resources) ? rootModule.resources : [];
-  resources.forEach((raw, i) => {
-    if (!isObject(raw) || typeof raw.address !== 'string') return void issues.push(issue('bad-plan', 'a configuration resource needs an `address`', `$.configuration.root_module.resources[${i}]`, source));
-    // configuration constants are not marked sensitive by Terraform; they are kept only as references and constants of the resource's own arguments
-    configResources.set(raw.address, {
-      address: raw.address,
-      providerConfigKey: typeof raw.provider_config_key === 'string' ? raw.provider_config_key : 'aws',
-      expressions: (isObject(raw.expressions) ? redact(raw.expressions, undefined, secrets) : {}) as { [arg: string]: PlanValue },
+  // sensitive variables: their values are printed in clear in the plan's `variables`, never by the preflight
+  const sensitiveVariables = new Set<string>();
+  const variableSecrets = new Set<string>();
+  const configVariables = isObject(rootModule.variables) ? rootModule.variables : {};
+  const values = isObject(doc.variables) ? doc.variables : {};
+  for (const [name, declared] of Object.entries(configVariables)) {
+    if (!isObject(declared) || declared.sensitive !== true) continue;
+    sensitiveVariables.add(name);
+    const given = values[name];
+    const found = new Set<string>();
+    if (isObject(given)) collectSecrets(given.value, found);
+    for (const text of found) {
+      secrets.add(text);
+      if (text.length >= 4) variableSecrets.add(text);
+    }
+  }
+  const outputs: PlanOutput[] = [];
+  const configOutputs = isObject(rootModule.outputs) ? rootModule.outputs : {};
+  const outputChanges = isObject(doc.output_changes) ? doc.output_changes : {};
+  for (const [name, raw] of Object.entries(outputChanges)) {
+    if (!isObject(raw)) {
+      issues.push(issue('bad-plan', `output change \`${name}\` must be an object`, `$.output_changes.${name}`, source));
+      continue;
+    }
+    // the prior value too: it is in the plan, and scrubbed if it was sensitive
+    redact(raw.before, raw.before_sensitive, secrets);
+    const declared = configOutputs[name];
+    const expression = isObject(declared) && isObject(declared.expression) ? declared.expression : {};
+    outputs.push({
+      name,
+      sensitive: (isObject(declared) && declared.sensitive === true) || raw.after_sensitive === true,
+      after: redact(raw.after, raw.after_sensitive, secrets),
+      references: Array.isArray(expression.references) ? expression.references.filter((r): r is string => typeof r === 'string') : [],
     });
-  });
+  }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -228,6 +343,9 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
       providers,
       configResources,
       secrets: [...secrets],
+      sensitiveVariables,
+      variableSecrets: [...variableSecrets],
+      outputs,
     },
     issues,
   };

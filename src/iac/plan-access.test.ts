@@ -69,8 +69,8 @@ describe('the access section of the report', () => {
     assert.ok(result.ok);
     const [worker] = result.value.access;
     assert.equal(result.value.access.length, 1);
-    assert.deepEqual([worker!.roleArn, worker!.lifecycle, worker!.sources], ['arn:aws:iam::111111111111:role/app-orders-worker', 'changed', ['aws_iam_role_policy.worker']]);
-    assert.ok(worker!.gains.includes('Allow s3:GetObject, s3:PutObject, s3:DeleteObject on arn:aws:s3:::payments-prod-orders-archive-v2/orders/*'));
-    assert.deepEqual(worker!.losses, ['Allow s3:GetObject on arn:aws:s3:::payments-prod-orders-archive/orders/*']);
+    assert.deepEqual([worker!.arn, worker!.lifecycle, worker!.sources], ['arn:aws:iam::111111111111:role/app-orders-worker', 'changed', ['aws_iam_role_policy.worker']]);
+    assert.ok(worker!.statements.added.includes('Allow s3:GetObject, s3:PutObject, s3:DeleteObject on arn:aws:s3:::payments-prod-orders-archive-v2/orders/*'));
+    assert.deepEqual(worker!.statements.removed, ['Allow s3:GetObject on arn:aws:s3:::payments-prod-orders-archive/orders/*']);
   });
 });

@@ -122,38 +122,10 @@ function defaultKeyPolicy(account: string): Policy | undefined {
   return parsed.ok ? parsed.value : undefined;
 }
 
-export interface RoleAccessChange {
-  readonly roleArn: string;
-  readonly sources: readonly string[];
-  /** `created` / `deleted`: the plan creates or deletes the role itself */
-  readonly lifecycle: 'created' | 'deleted' | 'changed';
-  /** statements in force after the apply and not before, in words: `Allow iam:PassRole on *` */
-  readonly gains: readonly string[];
-  readonly losses: readonly string[];
-  /** policies named but not readable: the role's access on that side is not fully known */
-  readonly unknown: readonly string[];
-}
-
-function describeStatement(s: Policy['statements'][number]): string {
+/** a statement in words: `Allow s3:GetObject on arn:aws:s3:::b/*` */
+export function describeStatement(s: Policy['statements'][number]): string {
   const actions = `${s.notAction ? 'every action but ' : ''}${s.actions.join(', ')}`;
   const resources = s.resources === undefined ? '' : ` on ${s.notResource ? 'every resource but ' : ''}${s.resources.join(', ')}`;
   const conditions = s.conditions.length > 0 ? ` when ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(' and ')}` : '';
   return `${s.effect} ${actions}${resources}${conditions}`;
-}
-
-/** per role whose policies the plan changes: the statements it gains and loses */
-export function roleAccessChanges(grants: ReadonlyMap<string, RoleGrants>): RoleAccessChange[] {
-  const words = (side: RoleSide | undefined) => new Set((side?.policies ?? []).flatMap((p) => p.statements.map(describeStatement)));
-  return [...grants.values()].map((g) => {
-    const before = words(g.before);
-    const after = words(g.after);
-    return {
-      roleArn: g.roleArn,
-      sources: g.sources,
-      lifecycle: g.before === undefined ? 'created' : g.after === undefined ? 'deleted' : 'changed',
-      gains: [...after].filter((s) => !before.has(s)),
-      losses: [...before].filter((s) => !after.has(s)),
-      unknown: [...new Set([...(g.before?.unknown ?? []), ...(g.after?.unknown ?? [])])],
-    };
-  });
 }

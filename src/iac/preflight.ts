@@ -8,7 +8,7 @@ import { decidePlan, type DecidedChange, type Deployer } from './decide-plan.ts'
 import { findMisconfigurations, type Enforcement, type Finding, type RuleId } from './misconfiguration-rules.ts';
 import { parsePlan } from './parse-plan.ts';
 import type { PreflightException } from './parse-preflight-policy.ts';
-import { planRoleGrants, roleAccessChanges, type RoleAccessChange } from './plan-access.ts';
+import { iamAccessChanges, type IamAccessChange } from './iam-access-impact.ts';
 
 export interface PreflightOptions {
   /** the target account's ID: the plan may not know it (`skip_requesting_account_id`) */
@@ -49,8 +49,8 @@ export interface PreflightReport {
   readonly summary: PreflightSummary;
   readonly changes: readonly DecidedChange[];
   readonly findings: readonly EnforcedFinding[];
-  /** the roles whose policies the plan changes: the statements they gain and lose */
-  readonly access: readonly RoleAccessChange[];
+  /** the IAM principals and managed policies whose policies the plan changes: what they gain and lose, as `parapet plan` says it */
+  readonly access: readonly IamAccessChange[];
   /** exceptions that expired or match no finding: to renew or remove */
   readonly exceptionNotes: readonly string[];
   /** the text of the plan's sensitive values: never printed, used to scrub every output */
@@ -93,6 +93,6 @@ export function runPreflight(planText: string, options: PreflightOptions, source
     mandatoryFindings: findings.filter((f) => f.enforcement === 'mandatory' && f.exception === undefined).length,
   };
   const passed = summary.denied === 0 && summary.unknown === 0 && summary.unmapped === 0 && summary.mandatoryFindings === 0;
-  const access = roleAccessChanges(planRoleGrants(planned));
+  const access = iamAccessChanges(plan, { account: options.account, policies: options.policies });
   return { ok: true, value: { account: options.account, principal: options.deployer.principal, summary, changes, findings, access, exceptionNotes, secrets: plan.secrets, passed } };
 }

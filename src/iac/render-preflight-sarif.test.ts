@@ -30,7 +30,7 @@ interface SarifResult {
 describe('SARIF 2.1.0', () => {
   it('has the shape the 2.1.0 schema requires: version, a tool driver with rules, results naming their rule and location', () => {
     const r = report('escalation');
-    const sarif = JSON.parse(preflightSarif(r, blocks('escalation'), '1.2.3')) as { version: string; $schema: string; runs: { tool: { driver: { name: string; version: string; rules: { id: string; shortDescription: { text: string } }[] } }; results: SarifResult[] }[] };
+    const sarif = JSON.parse(preflightSarif(r, { locations: blocks('escalation'), version: '1.2.3' })) as { version: string; $schema: string; runs: { tool: { driver: { name: string; version: string; rules: { id: string; shortDescription: { text: string } }[] } }; results: SarifResult[] }[] };
     assert.equal(sarif.version, '2.1.0');
     assert.match(sarif.$schema, /sarif-2\.1\.0/);
     assert.equal(sarif.runs.length, 1);
@@ -59,7 +59,7 @@ describe('SARIF 2.1.0', () => {
 describe('JUnit and SARIF keep the canary out', () => {
   it('neither output holds the sensitive value', () => {
     const r = report('sensitive');
-    for (const output of [preflightSarif(r, blocks('sensitive')), preflightJunit(r)]) assert.ok(!output.includes('CANARY-fake-db-password-7f3a9c'));
+    for (const output of [preflightSarif(r, { locations: blocks('sensitive') }), preflightJunit(r)]) assert.ok(!output.includes('CANARY-fake-db-password-7f3a9c'));
   });
 
   it('JUnit: one case per change and finding, a failure for each stopped change and mandatory finding', () => {

@@ -3,10 +3,13 @@
  * for machines (`parapet-preflight/1` JSON). Every output goes through `scrub`: sensitive values
  * are redacted at ingestion, and a copy that reached a string some other way is removed here.
  */
-import { markdownCode, markdownText } from '../analysis/escape-markdown.ts';
+import { htmlCode, markdownCode, markdownText } from '../analysis/escape-markdown.ts';
 import type { DecidedChange, DecidedRequest } from './decide-plan.ts';
 import { REDACTED } from './parse-plan.ts';
 import type { PreflightReport } from './preflight.ts';
+import { servicesCell, serviceLines } from '../analysis/render-plan-markdown.ts';
+import type { Impact, ServiceChange } from '../analysis/plan-access-impact.ts';
+import type { IamAccessChange, IamSide } from './iam-access-impact.ts';
 
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -56,13 +59,8 @@ export function renderPreflightText(report: PreflightReport): string {
     lines.push('');
   }
   if (report.access.length > 0) {
-    lines.push('access changes (the policies in the plan):');
-    for (const a of report.access) {
-      lines.push(`  ${a.roleArn} (${a.lifecycle}; from ${a.sources.join(', ')})`);
-      for (const g of a.gains) lines.push(`    + ${g}`);
-      for (const l of a.losses) lines.push(`    - ${l}`);
-      for (const u of a.unknown) lines.push(`    ? ${u}: not readable here`);
-    }
+    lines.push(`access changes (${report.access.length}; the policies the plan shows, decided under the account's guardrails):`);
+    for (const a of report.access) lines.push(...accessTextLines(a));
     lines.push('');
   }
   lines.push('every request:');
@@ -100,16 +98,7 @@ export function renderPreflightMarkdown(report: PreflightReport): string {
   }
   for (const note of report.exceptionNotes) lines.push(`- ${md(note)}`);
   if (report.exceptionNotes.length > 0) lines.push('');
-  if (report.access.length > 0) {
-    lines.push('**Access changes** (the policies in the plan)', '');
-    for (const a of report.access) {
-      lines.push(`- ${code(a.roleArn)} (${a.lifecycle}; from ${a.sources.map(code).join(', ')})`);
-      for (const g of a.gains) lines.push(`  - gains: ${md(g)}`);
-      for (const l of a.losses) lines.push(`  - loses: ${md(l)}`);
-      for (const u of a.unknown) lines.push(`  - not readable here: ${md(u)}`);
-    }
-    lines.push('');
-  }
+  if (report.access.length > 0) lines.push(...accessMarkdown(report.access));
   lines.push('<details><summary>every request</summary>', '');
   for (const c of report.changes) {
     lines.push(`- ${code(c.change.address)} ${c.decision}`);
@@ -148,4 +137,106 @@ export function preflightJson(report: PreflightReport): string {
     exceptionNotes: report.exceptionNotes,
   };
   return scrub(`${JSON.stringify(value, null, 2)}\n`, report.secrets);
+}
+
+/** ten actions per list, fifteen services per principal, as `parapet plan` cuts them */
+const MAX_ACTIONS = 10;
+const MAX_SERVICES = 15;
+
+const actionList = (actions: readonly string[]) => `${actions.slice(0, MAX_ACTIONS).join(', ')}${actions.length > MAX_ACTIONS ? ` and ${actions.length - MAX_ACTIONS} more` : ''}`;
+
+/** `parapet plan`'s flag words (src/analysis/render-plan-markdown.ts describeFlag) */
+function flagWords(a: IamAccessChange, markdown: boolean): string[] {
+  const c = (s: string) => (markdown ? markdownCode(s) : s);
+  const bold = (s: string) => (markdown ? `**${s}**` : s);
+  const out: string[] = [];
+  if (a.flags.includes('admin-equivalent')) out.push(`🚩 ${bold('admin-equivalent')} now: ${a.impact.newAdmin === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role'}`);
+  if (a.flags.includes('privilege-escalation')) {
+    out.push(`🚩 ${bold('privilege escalation')} newly allowed: ${a.impact.newEscalations.map((r) => `${r.actions.map(c).join(' + ')}${r.everywhere ? ' on every resource' : ''}`).join('; ')}`);
+  }
+  return out;
+}
+
+/** `parapet plan`'s service lines without Markdown */
+function serviceText(s: ServiceChange): string[] {
+  const depends = s.dependsOn.length > 0 ? ` (depending on ${s.dependsOn.join(', ')})` : '';
+  const lines: string[] = [];
+  if (s.gained.length > 0) lines.push(`${s.service} gained ${s.gained.length}${s.gainedConditional.length > 0 ? `, ${s.gainedConditional.length} of them conditional${depends}` : ''}: ${actionList(s.gained)}`);
+  if (s.lost.length > 0) lines.push(`${s.service} lost ${s.lost.length}: ${actionList(s.lost)}`);
+  if (s.narrowed.length > 0) lines.push(`${s.service} now only conditional${s.gained.length > 0 ? '' : depends}: ${actionList(s.narrowed)}`);
+  if (s.widened.length > 0) lines.push(`${s.service} now unconditional: ${actionList(s.widened)}`);
+  return lines;
+}
+
+const sideText = (side: IamSide | undefined, render: (s: string) => string) => (side === undefined ? 'none (does not exist)' : side.policies.length === 0 ? 'none' : side.policies.map(render).join(', '));
+const boundaryOf = (side: IamSide | undefined) => side?.boundary;
+
+function accessHead(a: IamAccessChange, render: (s: string) => string): string[] {
+  const lines: string[] = [];
+  const before = sideText(a.before, render);
+  const after = sideText(a.after, render);
+  lines.push(before === after ? `policies: ${after}` : `policies: ${before} → ${after}`);
+  const bBefore = boundaryOf(a.before);
+  const bAfter = boundaryOf(a.after);
+  if (bBefore !== bAfter) lines.push(`permissions boundary: ${bBefore === undefined ? 'none' : render(bBefore)} → ${bAfter === undefined ? 'none' : render(bAfter)}`);
+  return lines;
+}
+
+function unknownNote(a: IamAccessChange): string | undefined {
+  const unknown = [...new Set([...(a.before?.unknown ?? []), ...(a.after?.unknown ?? [])])];
+  return unknown.length === 0 ? undefined : unknown.join(', ');
+}
+
+const totals = (i: Impact) => `+${i.gained} −${i.lost}${i.narrowed + i.widened > 0 ? ` ~${i.narrowed + i.widened}` : ''}`;
+
+function accessTextLines(a: IamAccessChange): string[] {
+  const lines = [`  ${a.principal} (${a.arn}; ${a.lifecycle}; from ${a.sources.join(', ')}): ${totals(a.impact)}${a.kind === 'policy' ? ' for whoever holds it' : ''}`];
+  for (const f of flagWords(a, false)) lines.push(`    ${f}`);
+  for (const h of accessHead(a, (s) => s)) lines.push(`    ${h}`);
+  for (const s of a.impact.services.slice(0, MAX_SERVICES)) for (const l of serviceText(s)) lines.push(`    ${l}`);
+  if (a.impact.services.length > MAX_SERVICES) lines.push(`    … and ${a.impact.services.length - MAX_SERVICES} more services (see --json)`);
+  for (const x of a.statements.added) lines.push(`    + statement ${x}`);
+  for (const x of a.statements.removed) lines.push(`    - statement ${x}`);
+  if (a.trust !== undefined) {
+    for (const x of a.trust.gains) lines.push(`    + may assume it: ${x}`);
+    for (const x of a.trust.losses) lines.push(`    - may no longer assume it: ${x}`);
+  }
+  const unknown = unknownNote(a);
+  if (unknown !== undefined) lines.push(`    ? not readable here, so access may differ: ${unknown}`);
+  return lines;
+}
+
+function accessMarkdown(access: readonly IamAccessChange[]): string[] {
+  const code = (s: string) => markdownCode(s);
+  const lines = [
+    '**Access changes** (the policies the plan shows, decided under the account\'s guardrails)',
+    '',
+    '| principal | change | gained | lost | services (+gained −lost ~level changed) | flags |',
+    '|:--|:--|--:|--:|:--|:--|',
+  ];
+  for (const a of access.slice(0, 50)) {
+    const flags = [a.flags.includes('admin-equivalent') ? '🚩 admin' : '', a.flags.includes('privilege-escalation') ? '🚩 escalation' : '', a.trust !== undefined ? 'trust' : '', unknownNote(a) !== undefined ? '? unknown' : ''].filter((f) => f !== '');
+    lines.push(`| ${code(a.principal)} | ${a.lifecycle} | ${a.impact.gained} | ${a.impact.lost} | ${servicesCell(a.impact)} | ${flags.join(' ')} |`);
+  }
+  if (access.length > 50) lines.push(`| … and ${access.length - 50} more (see \`--json\`) | | | | | |`);
+  lines.push('');
+  for (const a of access) for (const f of flagWords(a, true)) lines.push(`- ${f}: ${code(a.principal)}`);
+  lines.push('');
+  for (const a of access.slice(0, 50)) {
+    lines.push(`<details><summary>${htmlCode(a.principal)}: ${totals(a.impact)}</summary>`, '');
+    lines.push(`${code(a.arn)} (${a.lifecycle}; from ${a.sources.map(code).join(', ')})${a.kind === 'policy' ? ': for whoever holds it' : ''}`, '');
+    for (const h of accessHead(a, code)) lines.push(`${markdownText(h.split(':')[0]!)}:${h.slice(h.indexOf(':') + 1)}`, '');
+    for (const s of a.impact.services.slice(0, MAX_SERVICES)) lines.push(...serviceLines(s, MAX_ACTIONS));
+    if (a.impact.services.length > MAX_SERVICES) lines.push(`- … and ${a.impact.services.length - MAX_SERVICES} more services (see \`--json\`)`);
+    for (const x of a.statements.added) lines.push(`- statement added: ${markdownText(x)}`);
+    for (const x of a.statements.removed) lines.push(`- statement removed: ${markdownText(x)}`);
+    if (a.trust !== undefined) {
+      for (const x of a.trust.gains) lines.push(`- may now assume it: ${markdownText(x)}`);
+      for (const x of a.trust.losses) lines.push(`- may no longer assume it: ${markdownText(x)}`);
+    }
+    const unknown = unknownNote(a);
+    if (unknown !== undefined) lines.push(`- not readable here, so access may differ: ${markdownText(unknown)}`);
+    lines.push('', '</details>', '');
+  }
+  return lines;
 }

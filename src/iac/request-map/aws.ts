@@ -36,6 +36,30 @@ const IAM_ROLE_BY_NAME = 'arn:aws:iam::{account}:role/{role}';
 const IAM_USER = 'arn:aws:iam::{account}:user{path}{name}';
 const IAM_USER_BY_NAME = 'arn:aws:iam::{account}:user/{user}';
 
+const ECS_TAGGING = 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html';
+const EC2_TAGGING = 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html';
+
+/** an EC2 resource whose create call carries its tags, then the create's other requests */
+function ec2Created(
+  type: string,
+  arnType: string,
+  action: string,
+  createAction: string,
+  more: readonly RequestSpec[],
+  rest: { update?: readonly RequestSpec[]; delete: readonly RequestSpec[]; source: string; extraSource?: string },
+): ResourceMapping {
+  const arn = `arn:aws:ec2:{region}:{account}:${arnType}/{generated}`;
+  return {
+    type,
+    computed: { id: '{generated}', arn },
+    create: [{ action, resource: arn, role: 'primary', tags: true }, tagged('ec2:CreateTags', arn, { 'ec2:CreateAction': createAction }), ...more],
+    ...(rest.update !== undefined ? { update: rest.update } : {}),
+    delete: rest.delete,
+    taggable: true,
+    source: [`${SAR}list_amazonec2.html`, EC2_TAGGING, ...(rest.extraSource !== undefined ? [rest.extraSource] : []), `${TF}${rest.source}`],
+  };
+}
+
 export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
   // S3
   {
@@ -414,6 +438,239 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     delete: [{ action: 'eks:DeleteCluster', resource: 'arn:aws:eks:{region}:{account}:cluster/{name}', role: 'primary' }],
     taggable: true,
     source: [`${SAR}list_amazonelastickubernetesservice.html`, 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html', `${TF}eks_cluster`],
+  },
+  // ECS: clusters and services
+  {
+    type: 'aws_ecs_cluster',
+    computed: { id: 'arn:aws:ecs:{region}:{account}:cluster/{name}', arn: 'arn:aws:ecs:{region}:{account}:cluster/{name}' },
+    // tags on create need ecs:TagResource too, with ecs:CreateAction (ECS developer guide, "Grant permission to tag resources on creation")
+    create: [
+      { action: 'ecs:CreateCluster', resource: 'arn:aws:ecs:{region}:{account}:cluster/{name}', role: 'primary', tags: true },
+      tagged('ecs:TagResource', 'arn:aws:ecs:{region}:{account}:cluster/{name}', { 'ecs:CreateAction': 'CreateCluster' }),
+    ],
+    update: [{ action: 'ecs:UpdateCluster', resource: 'arn:aws:ecs:{region}:{account}:cluster/{name}', role: 'primary' }],
+    delete: [{ action: 'ecs:DeleteCluster', resource: 'arn:aws:ecs:{region}:{account}:cluster/{name}', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazonelasticcontainerservice.html`, ECS_TAGGING, `${TF}ecs_cluster`],
+  },
+  {
+    type: 'aws_ecs_service',
+    // `cluster` is the cluster's ARN or name: the service ARN holds its name
+    computed: { id: 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}', arn: 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}' },
+    create: [
+      { action: 'ecs:CreateService', resource: 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}', role: 'primary', tags: true },
+      tagged('ecs:TagResource', 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}', { 'ecs:CreateAction': 'CreateService' }),
+      // the load balancer role of a service outside awsvpc mode (ECS developer guide, "Service-linked role" / iam_role)
+      { action: 'iam:PassRole', resource: '{iam_role}', role: 'pass-role', when: 'iam_role', context: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
+    ],
+    update: [{ action: 'ecs:UpdateService', resource: 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}', role: 'primary' }],
+    // the provider drains the service (UpdateService to a desired count of 0) before deleting it
+    delete: [
+      { action: 'ecs:UpdateService', resource: 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}', role: 'follow-up' },
+      { action: 'ecs:DeleteService', resource: 'arn:aws:ecs:{region}:{account}:service/{cluster#basename}/{name}', role: 'primary' },
+    ],
+    taggable: true,
+    source: [`${SAR}list_amazonelasticcontainerservice.html`, ECS_TAGGING, `${TF}ecs_service`],
+  },
+  // EKS: node groups, add-ons, access entries
+  {
+    type: 'aws_eks_node_group',
+    computed: { arn: 'arn:aws:eks:{region}:{account}:nodegroup/{cluster_name}/{node_group_name}/{generated}' },
+    // CreateNodegroup is authorized on the cluster; the node role is passed to EKS (EKS user guide, "Amazon EKS node IAM role")
+    create: [
+      { action: 'eks:CreateNodegroup', resource: 'arn:aws:eks:{region}:{account}:cluster/{cluster_name}', role: 'primary', tags: true },
+      { action: 'iam:PassRole', resource: '{node_role_arn}', role: 'pass-role', context: { 'iam:PassedToService': 'eks.amazonaws.com' } },
+    ],
+    update: [{ action: 'eks:UpdateNodegroupConfig', resource: 'arn:aws:eks:{region}:{account}:nodegroup/{cluster_name}/{node_group_name}/{generated}', role: 'primary' }],
+    delete: [{ action: 'eks:DeleteNodegroup', resource: 'arn:aws:eks:{region}:{account}:nodegroup/{cluster_name}/{node_group_name}/{generated}', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazonelastickubernetesservice.html`, 'https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html', `${TF}eks_node_group`],
+  },
+  {
+    type: 'aws_eks_addon',
+    computed: { arn: 'arn:aws:eks:{region}:{account}:addon/{cluster_name}/{addon_name}/{generated}' },
+    create: [{ action: 'eks:CreateAddon', resource: 'arn:aws:eks:{region}:{account}:cluster/{cluster_name}', role: 'primary', tags: true }],
+    update: [{ action: 'eks:UpdateAddon', resource: 'arn:aws:eks:{region}:{account}:addon/{cluster_name}/{addon_name}/{generated}', role: 'primary' }],
+    delete: [{ action: 'eks:DeleteAddon', resource: 'arn:aws:eks:{region}:{account}:addon/{cluster_name}/{addon_name}/{generated}', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazonelastickubernetesservice.html`, `${TF}eks_addon`],
+  },
+  {
+    type: 'aws_eks_access_entry',
+    computed: { access_entry_arn: 'arn:aws:eks:{region}:{account}:access-entry/{cluster_name}/{generated}' },
+    create: [{ action: 'eks:CreateAccessEntry', resource: 'arn:aws:eks:{region}:{account}:cluster/{cluster_name}', role: 'primary', tags: true, context: { 'eks:principalArn': '{principal_arn}' } }],
+    update: [{ action: 'eks:UpdateAccessEntry', resource: 'arn:aws:eks:{region}:{account}:access-entry/{cluster_name}/{generated}', role: 'primary' }],
+    delete: [{ action: 'eks:DeleteAccessEntry', resource: 'arn:aws:eks:{region}:{account}:access-entry/{cluster_name}/{generated}', role: 'primary' }],
+    taggable: true,
+    source: [`${SAR}list_amazonelastickubernetesservice.html`, 'https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html', `${TF}eks_access_entry`],
+  },
+  {
+    type: 'aws_eks_access_policy_association',
+    computed: {},
+    create: [{ action: 'eks:AssociateAccessPolicy', resource: 'arn:aws:eks:{region}:{account}:access-entry/{cluster_name}/{generated}', role: 'primary', context: { 'eks:policyArn': '{policy_arn}' } }],
+    delete: [{ action: 'eks:DisassociateAccessPolicy', resource: 'arn:aws:eks:{region}:{account}:access-entry/{cluster_name}/{generated}', role: 'primary' }],
+    source: [`${SAR}list_amazonelastickubernetesservice.html`, `${TF}eks_access_policy_association`],
+  },
+  // SNS: subscriptions and topic policies (authorized on the topic)
+  {
+    type: 'aws_sns_topic_subscription',
+    computed: {},
+    create: [{ action: 'sns:Subscribe', resource: '{topic_arn}', role: 'primary', context: { 'sns:Protocol': '{protocol}' } }],
+    update: [{ action: 'sns:SetSubscriptionAttributes', resource: '{topic_arn}', role: 'primary' }],
+    delete: [{ action: 'sns:Unsubscribe', resource: '{topic_arn}', role: 'primary' }],
+    source: [`${SAR}list_amazonsns.html`, `${TF}sns_topic_subscription`],
+  },
+  {
+    type: 'aws_sns_topic_policy',
+    computed: { id: '{arn}' },
+    // the policy is the topic's `Policy` attribute; deleting it puts back the default policy
+    create: [{ action: 'sns:SetTopicAttributes', resource: '{arn}', role: 'primary' }],
+    update: [{ action: 'sns:SetTopicAttributes', resource: '{arn}', role: 'primary' }],
+    delete: [{ action: 'sns:SetTopicAttributes', resource: '{arn}', role: 'primary' }],
+    source: [`${SAR}list_amazonsns.html`, `${TF}sns_topic_policy`],
+  },
+  // VPC networking: tags go in the create call's tag specification, with ec2:CreateTags for ec2:CreateAction (EC2 user guide, "Grant permission to tag resources during creation")
+  ec2Created('aws_vpc', 'vpc', 'ec2:CreateVpc', 'CreateVpc', [{ action: 'ec2:ModifyVpcAttribute', resource: 'arn:aws:ec2:{region}:{account}:vpc/{generated}', role: 'follow-up', when: 'enable_dns_hostnames' }], {
+    update: [{ action: 'ec2:ModifyVpcAttribute', resource: 'arn:aws:ec2:{region}:{account}:vpc/{id}', role: 'primary' }],
+    delete: [{ action: 'ec2:DeleteVpc', resource: 'arn:aws:ec2:{region}:{account}:vpc/{id}', role: 'primary' }],
+    source: 'vpc',
+  }),
+  ec2Created(
+    'aws_subnet',
+    'subnet',
+    'ec2:CreateSubnet',
+    'CreateSubnet',
+    [
+      { action: 'ec2:CreateSubnet', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' },
+      { action: 'ec2:ModifySubnetAttribute', resource: 'arn:aws:ec2:{region}:{account}:subnet/{generated}', role: 'follow-up', when: 'map_public_ip_on_launch' },
+    ],
+    {
+      update: [{ action: 'ec2:ModifySubnetAttribute', resource: 'arn:aws:ec2:{region}:{account}:subnet/{id}', role: 'primary' }],
+      delete: [{ action: 'ec2:DeleteSubnet', resource: 'arn:aws:ec2:{region}:{account}:subnet/{id}', role: 'primary' }],
+      source: 'subnet',
+    },
+  ),
+  // an update of inline routes creates, replaces or deletes routes: which, the plan does not say (unmapped)
+  ec2Created(
+    'aws_route_table',
+    'route-table',
+    'ec2:CreateRouteTable',
+    'CreateRouteTable',
+    [
+      { action: 'ec2:CreateRouteTable', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' },
+      { action: 'ec2:CreateRoute', resource: 'arn:aws:ec2:{region}:{account}:route-table/{generated}', role: 'follow-up', when: 'route' },
+    ],
+    { delete: [{ action: 'ec2:DeleteRouteTable', resource: 'arn:aws:ec2:{region}:{account}:route-table/{id}', role: 'primary' }], source: 'route_table' },
+  ),
+  {
+    type: 'aws_route_table_association',
+    computed: { id: '{generated}' },
+    create: [
+      { action: 'ec2:AssociateRouteTable', resource: 'arn:aws:ec2:{region}:{account}:route-table/{route_table_id}', role: 'primary' },
+      { action: 'ec2:AssociateRouteTable', resource: 'arn:aws:ec2:{region}:{account}:subnet/{subnet_id}', role: 'also-on-resource', when: 'subnet_id' },
+    ],
+    delete: [{ action: 'ec2:DisassociateRouteTable', resource: 'arn:aws:ec2:{region}:{account}:route-table/{route_table_id}', role: 'primary' }],
+    source: [`${SAR}list_amazonec2.html`, `${TF}route_table_association`],
+  },
+  {
+    type: 'aws_route',
+    computed: { id: '{generated}' },
+    create: [{ action: 'ec2:CreateRoute', resource: 'arn:aws:ec2:{region}:{account}:route-table/{route_table_id}', role: 'primary' }],
+    update: [{ action: 'ec2:ReplaceRoute', resource: 'arn:aws:ec2:{region}:{account}:route-table/{route_table_id}', role: 'primary' }],
+    delete: [{ action: 'ec2:DeleteRoute', resource: 'arn:aws:ec2:{region}:{account}:route-table/{route_table_id}', role: 'primary' }],
+    source: [`${SAR}list_amazonec2.html`, `${TF}route`],
+  },
+  ec2Created(
+    'aws_internet_gateway',
+    'internet-gateway',
+    'ec2:CreateInternetGateway',
+    'CreateInternetGateway',
+    [
+      { action: 'ec2:AttachInternetGateway', resource: 'arn:aws:ec2:{region}:{account}:internet-gateway/{generated}', role: 'follow-up', when: 'vpc_id' },
+      { action: 'ec2:AttachInternetGateway', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'follow-up', when: 'vpc_id' },
+    ],
+    {
+      delete: [
+        { action: 'ec2:DetachInternetGateway', resource: 'arn:aws:ec2:{region}:{account}:internet-gateway/{id}', role: 'follow-up', when: 'vpc_id' },
+        { action: 'ec2:DeleteInternetGateway', resource: 'arn:aws:ec2:{region}:{account}:internet-gateway/{id}', role: 'primary' },
+      ],
+      source: 'internet_gateway',
+    },
+  ),
+  ec2Created(
+    'aws_nat_gateway',
+    'natgateway',
+    'ec2:CreateNatGateway',
+    'CreateNatGateway',
+    [
+      { action: 'ec2:CreateNatGateway', resource: 'arn:aws:ec2:{region}:{account}:subnet/{subnet_id}', role: 'also-on-resource' },
+      { action: 'ec2:CreateNatGateway', resource: 'arn:aws:ec2:{region}:{account}:elastic-ip/{allocation_id}', role: 'also-on-resource', when: 'allocation_id' },
+    ],
+    { delete: [{ action: 'ec2:DeleteNatGateway', resource: 'arn:aws:ec2:{region}:{account}:natgateway/{id}', role: 'primary' }], source: 'nat_gateway' },
+  ),
+  ec2Created('aws_eip', 'elastic-ip', 'ec2:AllocateAddress', 'AllocateAddress', [], {
+    delete: [{ action: 'ec2:ReleaseAddress', resource: 'arn:aws:ec2:{region}:{account}:elastic-ip/{id}', role: 'primary' }],
+    source: 'eip',
+  }),
+  ec2Created('aws_vpc_endpoint', 'vpc-endpoint', 'ec2:CreateVpcEndpoint', 'CreateVpcEndpoint', [{ action: 'ec2:CreateVpcEndpoint', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' }], {
+    update: [{ action: 'ec2:ModifyVpcEndpoint', resource: 'arn:aws:ec2:{region}:{account}:vpc-endpoint/{id}', role: 'primary' }],
+    delete: [{ action: 'ec2:DeleteVpcEndpoints', resource: 'arn:aws:ec2:{region}:{account}:vpc-endpoint/{id}', role: 'primary' }],
+    source: 'vpc_endpoint',
+  }),
+  ec2Created(
+    'aws_network_acl',
+    'network-acl',
+    'ec2:CreateNetworkAcl',
+    'CreateNetworkAcl',
+    [
+      { action: 'ec2:CreateNetworkAcl', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' },
+      { action: 'ec2:CreateNetworkAclEntry', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{generated}', role: 'follow-up', when: 'ingress' },
+      { action: 'ec2:CreateNetworkAclEntry', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{generated}', role: 'follow-up', when: 'egress' },
+      { action: 'ec2:ReplaceNetworkAclAssociation', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{generated}', role: 'follow-up', when: 'subnet_ids' },
+    ],
+    { delete: [{ action: 'ec2:DeleteNetworkAcl', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{id}', role: 'primary' }], source: 'network_acl' },
+  ),
+  {
+    type: 'aws_network_acl_rule',
+    computed: { id: '{generated}' },
+    create: [{ action: 'ec2:CreateNetworkAclEntry', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{network_acl_id}', role: 'primary' }],
+    delete: [{ action: 'ec2:DeleteNetworkAclEntry', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{network_acl_id}', role: 'primary' }],
+    source: [`${SAR}list_amazonec2.html`, `${TF}network_acl_rule`],
+  },
+  ec2Created(
+    'aws_flow_log',
+    'vpc-flow-log',
+    'ec2:CreateFlowLogs',
+    'CreateFlowLogs',
+    [
+      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource', when: 'vpc_id' },
+      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:{region}:{account}:subnet/{subnet_id}', role: 'also-on-resource', when: 'subnet_id' },
+      // to CloudWatch Logs: the delivery role is passed; to S3: a log delivery is created (VPC user guide, "IAM roles for publishing flow logs")
+      { action: 'iam:PassRole', resource: '{iam_role_arn}', role: 'pass-role', when: 'iam_role_arn', context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } },
+      { action: 'logs:CreateLogDelivery', resource: '*', role: 'follow-up', when: 'log_destination_type=s3' },
+    ],
+    {
+      delete: [{ action: 'ec2:DeleteFlowLogs', resource: 'arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}', role: 'primary' }],
+      source: 'flow_log',
+      extraSource: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html',
+    },
+  ),
+  // CloudWatch Logs metric filters (authorized on the log group)
+  {
+    type: 'aws_cloudwatch_log_metric_filter',
+    computed: { id: '{name}' },
+    create: [{ action: 'logs:PutMetricFilter', resource: 'arn:aws:logs:{region}:{account}:log-group:{log_group_name}', role: 'primary' }],
+    update: [{ action: 'logs:PutMetricFilter', resource: 'arn:aws:logs:{region}:{account}:log-group:{log_group_name}', role: 'primary' }],
+    delete: [{ action: 'logs:DeleteMetricFilter', resource: 'arn:aws:logs:{region}:{account}:log-group:{log_group_name}', role: 'primary' }],
+    source: [`${SAR}list_amazoncloudwatchlogs.html`, `${TF}cloudwatch_log_metric_filter`],
+  },
+  // KMS grants: on the key, which the key policy authorizes too
+  {
+    type: 'aws_kms_grant',
+    computed: { id: '{generated}', grant_id: '{generated}' },
+    create: [{ action: 'kms:CreateGrant', resource: 'arn:aws:kms:{region}:{account}:key/{key_id#basename}', role: 'primary', keyPolicy: true, context: { 'kms:GranteePrincipal': '{grantee_principal}' } }],
+    delete: [{ action: 'kms:RevokeGrant', resource: 'arn:aws:kms:{region}:{account}:key/{key_id#basename}', role: 'primary', keyPolicy: true }],
+    source: [`${SAR}list_awskeymanagementservice.html`, 'https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html', `${TF}kms_grant`],
   },
 ];
 
