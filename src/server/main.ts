@@ -16,13 +16,14 @@ import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { auditAppenderFor } from './audit-appender.ts';
-import { createAuditRecorder } from './audit-recorder.ts';
+import { createAuditRecorder, type AuditRecorder } from './audit-recorder.ts';
 import { buildApp } from './app.ts';
 import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
 import { scimTokenAuthenticator } from './scim-token-authenticator.ts';
 import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
+import { recordAuditEvent, SERVER_PRINCIPAL } from './record-audit-event.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
@@ -59,10 +60,27 @@ export async function createServerContext(settings: ServerSettings, options: Sta
   // before the database is opened: a process that could not read the shared signing keys must not start
   const keyEncryptionKey = resolveKeyEncryptionKey({ given: settings.keyEncryptionKey, database: settings.database.kind, stateDir: settings.stateDir });
   const store = await openStore(settings.database);
+  let audit: AuditRecorder | undefined;
   try {
     await store.migrate();
     const clock = options.clock ?? (() => new Date());
-    const keys = await createStoredKeyRing({ store, keyEncryptionKey, clock, rotationSeconds: settings.keyRotationSeconds });
+    // first: everything after it records what it does (key rotations included)
+    audit = createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock });
+    const recorder = audit;
+    const keys = await createStoredKeyRing({
+      store,
+      keyEncryptionKey,
+      clock,
+      rotationSeconds: settings.keyRotationSeconds,
+      recordRotation: (rotation, outcome) =>
+        recordAuditEvent({ audit: recorder, clock }, { principal: SERVER_PRINCIPAL }, undefined, {
+          type: 'key-rotation',
+          action: rotation.first ? 'create-signing-key' : 'rotate-signing-key',
+          outcome,
+          resource: `signing-key:${rotation.kid}`,
+          details: { ...rotation },
+        }),
+    });
     const revocations = await createStoredRevocationList({ store, clock });
     const config = createActiveConfigHolder(store);
     await config.refresh();
@@ -86,10 +104,11 @@ export async function createServerContext(settings: ServerSettings, options: Sta
         scimTokenAuthenticator(store),
       ],
       metrics: createServerMetrics({ defaultMetrics: options.listen ?? true }),
-      audit: createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock }),
+      audit,
       sso,
     };
   } catch (error) {
+    await audit?.stop().catch(() => undefined);
     await store.close();
     throw error;
   }
