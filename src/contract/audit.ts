@@ -156,8 +156,8 @@ export const AuditSearchQuery = z
     until: Instant.optional(),
     cursor: z.string().min(1).max(256).optional(),
     limit: z.coerce.number().int().min(1).max(AUDIT_SEARCH_MAX_LIMIT).default(AUDIT_SEARCH_DEFAULT_LIMIT),
-  })
-  .meta({ id: 'AuditSearchQuery' });
+  });
+// no `.meta({ id })`: @fastify/swagger cannot resolve a named component as query parameters
 
 export type AuditSearchQuery = z.infer<typeof AuditSearchQuery>;
 
@@ -180,3 +180,6 @@ export const AuditCheckpointList = z
   .meta({ id: 'AuditCheckpointList' });
 
 export type AuditCheckpointList = z.infer<typeof AuditCheckpointList>;
+
+/** the header of `GET /v1/audit/export`: how many events the stream will hold (a progress bar's total) */
+export const AUDIT_EXPORT_SIZE_HEADER = 'x-audit-log-size';

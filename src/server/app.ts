@@ -11,6 +11,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ParapetError } from '../policy/index.ts';
+import { guardAuditRead, isAuditReadRoute } from './audit-read-access.ts';
 import { authenticate, presentedToken } from './authenticate.ts';
 import { errorReply } from './errors.ts';
 import { isScimUrl, SCIM_CONTENT_TYPE, scimErrorReply } from './scim-error-reply.ts';
@@ -100,6 +101,10 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
     if (scimRoute && caller.kind !== 'scim-client') throw new ParapetError('forbidden', 'only a SCIM token (`parapet scim token create`) may use /scim/v2');
     if (!scimRoute && caller.kind === 'scim-client') throw new ParapetError('forbidden', 'a SCIM token authenticates only /scim/v2');
     request.caller = caller;
+  });
+  // the audit log's readers are configuration, and every read of it is on record (audit-read-access.ts)
+  app.addHook('preHandler', async (request) => {
+    if (request.caller !== undefined && isAuditReadRoute(request.routeOptions.url)) await guardAuditRead(context, request, request.caller);
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');

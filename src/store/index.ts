@@ -70,3 +70,4 @@ export {
   type AuditInclusionProof,
   type StoredCheckpoint,
 } from './audit-log.ts';
+export { auditCheckpointNotes, auditLogSize, searchAuditEvents, type AuditEventFilter, type StoredAuditEvent } from './audit-search.ts';

@@ -23,7 +23,8 @@ describe('the audit log of the decision API', async () => {
   const server = await startAcmeServer({ clock: () => now, settings: { auditDecisions: true } });
   after(() => server.close());
   const token = async (options: TestCredential = {}) => (await testCredential(server, options)).token;
-  const get = async (url: string) => server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await token()}` } });
+  // heidi is in `auditors`, a reader group of the example's `audit.readers`
+  const get = async (url: string) => server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await token({ user: 'heidi@acme.example' })}` } });
 
   test('records each decision before answering it, and proves it against a signed checkpoint', async () => {
     const session = await token();
@@ -98,7 +99,8 @@ describe('the audit log of the decision API', async () => {
     assert.equal(decide.statusCode, 200, decide.body);
     await server.context.audit.checkpoint();
     const later = AuditCheckpointResponse.parse((await get('/v1/audit/checkpoint')).json());
-    assert.equal(later.size, before.size + 1);
+    // the decision, and the reads of the log since the earlier checkpoint (each read is an event)
+    assert.ok(later.size > before.size);
     const response = await get(`/v1/audit/consistency?first=${before.size}&second=${later.size}`);
     assert.equal(response.statusCode, 200, response.body);
     const { proof } = AuditConsistencyProofResponse.parse(response.json());
