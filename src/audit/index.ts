@@ -7,3 +7,4 @@ export * from './merkle.ts';
 export * from './checkpoint.ts';
 export * from './audit-record.ts';
 export * from './verify-export.ts';
+export * from './ocsf-event.ts';

@@ -6,11 +6,13 @@
  * keeps only its SHA-256 (docs/scim.md).
  */
 import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import { Command } from 'commander';
 import { ParapetError } from '../policy/index.ts';
 import { newScimToken, scimTokenHash } from '../server/scim-token-authenticator.ts';
 import { resolveServerSettings } from '../server/server-settings.ts';
-import { listScimTokens, openStore, revokeScimToken, storeScimToken, type Store } from '../store/index.ts';
+import { auditEventOf, type AuditFields } from '../server/record-audit-event.ts';
+import { appendAuditEvents, listScimTokens, openStore, revokeScimToken, storeScimToken, type Store } from '../store/index.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
 
@@ -33,6 +35,15 @@ async function withStore<T>(options: DatabaseOptions, env: Readonly<Record<strin
   }
 }
 
+/**
+ * The event of a token change made here, on the server's database: appended (durably) to the
+ * audit log the server keeps, under the operating-system user who ran the command; the server's
+ * next checkpoint covers it.
+ */
+async function recordTokenEvent(store: Store, at: Date, fields: AuditFields): Promise<void> {
+  await appendAuditEvents(store, [auditEventOf({ principal: `local-user:${userInfo().username}@${hostname()}` }, undefined, fields, at)]);
+}
+
 function databaseOptions(command: Command): Command {
   return command
     .option('--database-url <url>', 'the server\'s PostgreSQL (PARAPET_DATABASE_URL); default: its SQLite in the state folder')
@@ -48,7 +59,12 @@ export function scimCommand(io: Io, setExit: (outcome: CommandOutcome) => void, 
         if (!TOKEN_NAME.test(name)) throw new ParapetError('usage', `the token name \`${name}\` must be letters, digits, \`.\`, \`_\` or \`-\` (at most 64)`);
         const secret = newScimToken();
         const id = randomUUID();
-        await withStore(options, env, (store) => storeScimToken(store, { id, name, tokenHash: scimTokenHash(secret), at: new Date() }));
+        await withStore(options, env, async (store) => {
+          const at = new Date();
+          // on record before it exists (docs/audit.md): a token the audit log cannot hold is not made
+          await recordTokenEvent(store, at, { type: 'token', action: 'create-scim-token', outcome: 'success', resource: `scim-token:${id}`, details: { scimTokenId: id, name } });
+          await storeScimToken(store, { id, name, tokenHash: scimTokenHash(secret), at });
+        });
         io.err(`parapet: SCIM token \`${name}\` (id ${id}) created; it is shown this once: give it to the SCIM client as its bearer token\n`);
         io.out(`${secret}\n`);
         setExit('yes');
@@ -67,7 +83,11 @@ export function scimCommand(io: Io, setExit: (outcome: CommandOutcome) => void, 
   token.addCommand(
     databaseOptions(new Command('revoke').description('revoke a token by id: refused from the next request').argument('<id>', 'the token id `scim token list` shows')).action(
       async (id: string, options: DatabaseOptions) => {
-        const revoked = await withStore(options, env, (store) => revokeScimToken(store, id, new Date()));
+        const revoked = await withStore(options, env, async (store) => {
+          const at = new Date();
+          await recordTokenEvent(store, at, { type: 'token', action: 'revoke-scim-token', outcome: 'success', resource: `scim-token:${id}`, details: { scimTokenId: id } });
+          return revokeScimToken(store, id, at);
+        });
         if (!revoked) throw new ParapetError('not-found', `no live SCIM token \`${id}\``);
         io.out(`revoked SCIM token ${id}\n`);
         setExit('yes');

@@ -9,13 +9,22 @@ import { z } from 'zod';
 const TEXT_MAX = 1024;
 
 export const AUDIT_EVENT_TYPES = [
+  /** SSO sign-in (browser, CLI, device approval) and device-flow sign-in, success and failure */
   'sign-in',
+  /** a session credential for a permission set in an account; `details.roleSessionName` is what AWS logs */
   'session-issued',
   'decision',
+  /** a configuration version applied: version, hash, plan summary */
   'config-apply',
+  /** a SCIM create, replace, patch or delete; `details.scimTokenId` is the token that made it */
   'scim-change',
+  /** a new signing key for credentials */
   'key-rotation',
+  /** SCIM token create/revoke, bootstrap token use */
   'token',
+  /** a credential revoked, or every credential of a subject */
+  'revocation',
+  /** a read of the audit log itself: search, export, proofs */
   'audit-read',
   'aws-call',
 ] as const;
@@ -59,6 +68,8 @@ export const AuditEvent = z
   .meta({ id: 'AuditEvent' });
 
 export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const AUDIT_OUTCOMES = ['allow', 'deny', 'success', 'failure'] as const;
 
 /**
  * One line of an export's events.jsonl: the event at its position in the log. `leafHash` is what
@@ -122,3 +133,54 @@ export const AuditConsistencyProofResponse = z
   .meta({ id: 'AuditConsistencyProof' });
 
 export type AuditConsistencyProofResponse = z.infer<typeof AuditConsistencyProofResponse>;
+
+/** how many events a page of `GET /v1/audit/events` holds at most, and by default */
+export const AUDIT_SEARCH_MAX_LIMIT = 1000;
+export const AUDIT_SEARCH_DEFAULT_LIMIT = 100;
+
+/** an instant of a time window: ISO 8601 with an offset (`Z` or `+02:00`), to the millisecond at most */
+const Instant = z.iso.datetime({ offset: true }).max(64);
+
+/**
+ * `GET /v1/audit/events`: the filters (all optional, all must hold), the time window (`since`
+ * inclusive, `until` exclusive), and the page: `limit` events after the `cursor` a previous page
+ * gave, in log order.
+ */
+export const AuditSearchQuery = z
+  .strictObject({
+    principal: z.string().min(1).max(1024).optional(),
+    account: z.string().min(1).max(64).optional(),
+    action: z.string().min(1).max(1024).optional(),
+    type: AuditEventType.optional(),
+    outcome: z.enum(AUDIT_OUTCOMES).optional(),
+    since: Instant.optional(),
+    until: Instant.optional(),
+    cursor: z.string().min(1).max(256).optional(),
+    limit: z.coerce.number().int().min(1).max(AUDIT_SEARCH_MAX_LIMIT).default(AUDIT_SEARCH_DEFAULT_LIMIT),
+  });
+// no `.meta({ id })`: @fastify/swagger cannot resolve a named component as query parameters
+
+export type AuditSearchQuery = z.infer<typeof AuditSearchQuery>;
+
+export const AuditSearchResponse = z
+  .object({
+    events: z.array(z.object({ index: z.number().int(), event: AuditEvent })),
+    /** opaque: pass it as `cursor` for the next page; absent on the last page */
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'AuditSearchResponse' });
+
+export type AuditSearchResponse = z.infer<typeof AuditSearchResponse>;
+
+/** `GET /v1/audit/checkpoints`: every signed checkpoint, in size order, and the verifier key */
+export const AuditCheckpointList = z
+  .object({
+    publicKey: z.string(),
+    checkpoints: z.array(z.object({ size: z.number().int(), checkpoint: z.string() })),
+  })
+  .meta({ id: 'AuditCheckpointList' });
+
+export type AuditCheckpointList = z.infer<typeof AuditCheckpointList>;
+
+/** the header of `GET /v1/audit/export`: how many events the stream will hold (a progress bar's total) */
+export const AUDIT_EXPORT_SIZE_HEADER = 'x-audit-log-size';

@@ -39,6 +39,23 @@ export interface StoredKeyRingOptions {
   readonly keyEncryptionKey: Buffer;
   readonly clock: () => Date;
   readonly rotationSeconds: number;
+  /**
+   * the audit log's port: called before a new key is stored (a rotation it cannot record is not
+   * made: its rejection stops the refresh), and again with `failure` when another process added
+   * its key first or the store refused
+   */
+  readonly recordRotation?: ((rotation: KeyRotation, outcome: 'success' | 'failure') => Promise<void>) | undefined;
+}
+
+/** a new signing key, as the audit log records it (never its private half) */
+export interface KeyRotation {
+  readonly kid: string;
+  readonly generation: number;
+  /** the first key of an empty ring, not a rotation of an older one */
+  readonly first: boolean;
+  readonly signingFrom: string;
+  /** when the keys it replaces stop being published */
+  readonly retireOthersAt: string;
 }
 
 export interface StoredKeyRing extends KeyRing {
@@ -77,16 +94,27 @@ export async function createStoredKeyRing(options: StoredKeyRingOptions): Promis
     const sealed = seal(keyEncryptionKey, JSON.stringify(await exportJWK(key.privateKey)), kid);
     // the first key signs at once: no credential can exist yet that another key should verify
     const signingFrom = newest === undefined ? now : new Date(now.getTime() + KEY_ACTIVATION_DELAY_SECONDS * 1000);
-    await addSigningKey(store, {
-      kid,
-      publicJwk: JSON.stringify(publicJwk),
-      privateJwkEncrypted: sealed.ciphertext,
-      nonce: sealed.nonce,
-      createdAt: now,
-      signingFrom,
-      expectNewest: newest?.generation ?? 0,
-      retireOthersAt: new Date(signingFrom.getTime() + (MAX_CREDENTIAL_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000),
-    });
+    const retireOthersAt = new Date(signingFrom.getTime() + (MAX_CREDENTIAL_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000);
+    const rotation: KeyRotation = { kid, generation: (newest?.generation ?? 0) + 1, first: newest === undefined, signingFrom: signingFrom.toISOString(), retireOthersAt: retireOthersAt.toISOString() };
+    await options.recordRotation?.(rotation, 'success');
+    let added: boolean;
+    try {
+      added = await addSigningKey(store, {
+        kid,
+        publicJwk: JSON.stringify(publicJwk),
+        privateJwkEncrypted: sealed.ciphertext,
+        nonce: sealed.nonce,
+        createdAt: now,
+        signingFrom,
+        expectNewest: newest?.generation ?? 0,
+        retireOthersAt,
+      });
+    } catch (error) {
+      await options.recordRotation?.(rotation, 'failure').catch(() => undefined);
+      throw error;
+    }
+    // another process rotated first: this key was never stored, and the log says so
+    if (!added) await options.recordRotation?.(rotation, 'failure').catch(() => undefined);
   }
 
   async function load(): Promise<void> {

@@ -92,6 +92,9 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
       }),
     ),
     accounts,
+    ...(draft.auditReaders === undefined
+      ? {}
+      : { audit: { readers: { groups: [...new Set(draft.auditReaders.groups.map((r) => r.name))], serviceAccounts: [...new Set(draft.auditReaders.serviceAccounts.map((r) => r.name))] } } }),
   };
 }
 

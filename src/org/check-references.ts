@@ -81,6 +81,15 @@ export function checkReferences(draft: DraftConfig): ConfigIssue[] {
     checkPermissionSet(what, serviceAccount.permissionSet);
     checkList(serviceAccount.accounts, `${what}: \`accounts\``, checkAccount(what));
   }
+  if (draft.auditReaders !== undefined) {
+    const serviceAccounts = new Set(draft.serviceAccounts.map((s) => s.name));
+    checkList(draft.auditReaders.groups, '`audit.readers.groups`', (ref) => {
+      if (!groups.has(ref.name)) add('unknown-group', `\`audit.readers.groups\`: unknown group \`${ref.name}\`${didYouMean(ref.name, groups)}`, ref);
+    });
+    checkList(draft.auditReaders.serviceAccounts, '`audit.readers.serviceAccounts`', (ref) => {
+      if (!serviceAccounts.has(ref.name)) add('unknown-service-account', `\`audit.readers.serviceAccounts\`: unknown service account \`${ref.name}\`${didYouMean(ref.name, serviceAccounts)}`, ref);
+    });
+  }
 
   const unused = (kind: string, definitions: readonly { name: string; at: { line: number; column: number } }[], usedNames: ReadonlySet<string>, field: string, how: string) => {
     for (const definition of definitions) {

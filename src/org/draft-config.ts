@@ -113,4 +113,12 @@ export interface DraftConfig {
   readonly groups: readonly DraftGroup[];
   readonly assignments: readonly DraftAssignment[];
   readonly serviceAccounts: readonly DraftServiceAccount[];
+  /** `audit.readers`: undefined when absent (nobody reads the audit log) */
+  readonly auditReaders: DraftAuditReaders | undefined;
+}
+
+/** who may read the audit log: members of these groups, these service accounts */
+export interface DraftAuditReaders {
+  readonly groups: readonly Ref[];
+  readonly serviceAccounts: readonly Ref[];
 }

@@ -9,6 +9,7 @@ export { VALIDATE_FORMAT, validateReport, validateReportJson, renderValidateText
 export type {
   Account,
   Assignment,
+  AuditSettings,
   GitHubActionsTrust,
   GuardrailDefinition,
   Group,

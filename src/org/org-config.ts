@@ -24,6 +24,13 @@ export interface OrgConfig {
   readonly serviceAccounts: ReadonlyMap<string, ServiceAccount>;
   /** every account in the tree by name, depth first (a unit's accounts before its sub-units) */
   readonly accounts: ReadonlyMap<string, Account>;
+  /** `audit`: who may read the audit log; absent: nobody (docs/audit.md) */
+  readonly audit?: AuditSettings | undefined;
+}
+
+export interface AuditSettings {
+  /** the members of these groups and these service accounts may search, export and prove the audit log */
+  readonly readers: { readonly groups: readonly string[]; readonly serviceAccounts: readonly string[] };
 }
 
 export interface Organization {

@@ -688,3 +688,54 @@ describe('AWS ids and names recorded by `parapet aws import`', () => {
     expectError(validate(dir), 'missing-field', YAML, line);
   });
 });
+
+describe('audit: who may read the audit log', () => {
+  test('the example\'s readers: the auditors and the security team, no service account', () => {
+    const result = validate(copyExample());
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.audit, { readers: { groups: ['auditors', 'security-team'], serviceAccounts: [] } });
+  });
+
+  test('no `audit` section: no readers at all (nobody reads the log)', () => {
+    const dir = copyExample();
+    edit(dir, YAML, 'audit:\n  readers:\n    groups: [auditors, security-team]\n', '');
+    const result = validate(dir);
+    assert.ok(result.ok);
+    assert.equal(result.value.audit, undefined);
+  });
+
+  test('unknown-group: a reader group the configuration does not define, with a suggestion', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'groups: [auditors, security-team]', 'groups: [auditor, security-team]');
+    const issue = expectError(validate(dir), 'unknown-group', YAML, line);
+    assert.match(issue.message, /`audit.readers.groups`: unknown group `auditor`: did you mean `auditors`/);
+  });
+
+  test('unknown-service-account: a reader that is not a service account', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'groups: [auditors, security-team]', 'groups: [auditors]\n    serviceAccounts: [deployer, siem]') + 1;
+    const issue = expectError(validate(dir), 'unknown-service-account', YAML, line);
+    assert.match(issue.message, /`audit.readers.serviceAccounts`: unknown service account `siem`/);
+  });
+
+  test('duplicate-entry: a reader listed twice is a warning', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'groups: [auditors, security-team]', 'groups: [auditors, auditors]');
+    expectWarning(validate(dir), 'duplicate-entry', YAML, line);
+  });
+
+  test('unknown-field: a misspelt field of `audit.readers`', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, '    groups: [auditors, security-team]', '    group: [auditors, security-team]');
+    const issue = expectError(validate(dir), 'unknown-field', YAML, line);
+    assert.match(issue.message, /`audit.readers`: unknown field `group`: did you mean `groups`/);
+  });
+
+  test('a reader list that is not a list of names is reported where it is written', () => {
+    const dir = copyExample();
+    const line = edit(dir, YAML, 'groups: [auditors, security-team]', 'groups: auditors');
+    const result = validate(dir);
+    assert.equal(result.ok, false);
+    assert.ok(result.issues.some((issue) => issue.line === line && issue.severity === 'error'), result.issues.map((i) => formatIssue(i)).join('\n'));
+  });
+});

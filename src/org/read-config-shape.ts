@@ -13,6 +13,7 @@ import { readYamlMap } from './read-yaml-map.ts';
 import type {
   DraftAccount,
   DraftAssignment,
+  DraftAuditReaders,
   DraftConfig,
   DraftGroup,
   DraftGuardrail,
@@ -29,7 +30,9 @@ export const CONFIG_FILE = 'parapet.yaml';
 
 type Path = readonly YamlPathSegment[];
 
-const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts'];
+const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts', 'audit'];
+const AUDIT_FIELDS = ['readers'];
+const AUDIT_READER_FIELDS = ['groups', 'serviceAccounts'];
 const ORGANIZATION_FIELDS = ['name', 'id', 'managementAccount', 'root'];
 const ROOT_FIELDS = ['id', 'guardrails', 'resourceGuardrails', 'units', 'accounts'];
 const UNIT_FIELDS = ['name', 'awsName', ...ROOT_FIELDS];
@@ -223,6 +226,7 @@ export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; 
     groups: [],
     assignments: [],
     serviceAccounts: [],
+    auditReaders: undefined,
   };
   const top = root.kind === 'scalar' && root.value === null ? undefined : r.map(root, [], CONFIG_FILE, TOP_FIELDS);
   if (top === undefined) {
@@ -256,6 +260,8 @@ export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; 
   if (assignments !== undefined) draft.assignments = readAssignments(r, assignments.value);
   const serviceAccounts = top.get('serviceAccounts');
   if (serviceAccounts !== undefined) draft.serviceAccounts = readServiceAccounts(r, serviceAccounts.value);
+  const audit = top.get('audit');
+  if (audit !== undefined) draft.auditReaders = readAuditReaders(r, audit.value);
   return { draft, issues: r.issues };
 }
 
@@ -508,6 +514,23 @@ function readServiceAccounts(r: Reader, node: YamlNode): DraftServiceAccount[] {
     });
   }
   return out;
+}
+
+/** `audit: { readers: { groups: [...], serviceAccounts: [...] } }`: who may read the audit log */
+function readAuditReaders(r: Reader, node: YamlNode): DraftAuditReaders | undefined {
+  const fields = r.map(node, ['audit'], '`audit`', AUDIT_FIELDS);
+  if (fields === undefined) return undefined;
+  const readers = fields.get('readers');
+  if (readers === undefined) return undefined;
+  const path = ['audit', 'readers'];
+  const readerFields = r.map(readers.value, path, '`audit.readers`', AUDIT_READER_FIELDS);
+  if (readerFields === undefined) return undefined;
+  const groups = readerFields.get('groups');
+  const serviceAccounts = readerFields.get('serviceAccounts');
+  return {
+    groups: groups === undefined ? [] : r.names(groups.value, [...path, 'groups'], '`audit.readers.groups`'),
+    serviceAccounts: serviceAccounts === undefined ? [] : r.names(serviceAccounts.value, [...path, 'serviceAccounts'], '`audit.readers.serviceAccounts`'),
+  };
 }
 
 /** a repository-relative path with `/` separators, or why it is not one */

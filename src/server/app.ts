@@ -11,6 +11,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ParapetError } from '../policy/index.ts';
+import { guardAuditRead, isAuditReadRoute } from './audit-read-access.ts';
 import { authenticate, presentedToken } from './authenticate.ts';
 import { errorReply } from './errors.ts';
 import { isScimMediaType, isScimUrl, SCIM_CONTENT_TYPE, scimErrorReply, UNSUPPORTED_MEDIA_TYPE } from './scim-error-reply.ts';
@@ -117,6 +118,10 @@ export async function buildApp(context: ServerContext, options: BuildAppOptions 
       throw new ParapetError('invalid-input', `unsupported content type \`${request.headers['content-type'] ?? 'none'}\`: ${UNSUPPORTED_MEDIA_TYPE}`, { details: { scimStatus: 415 } });
     }
     request.caller = caller;
+  });
+  // the audit log's readers are configuration, and every read of it is on record (audit-read-access.ts)
+  app.addHook('preHandler', async (request) => {
+    if (request.caller !== undefined && isAuditReadRoute(request.routeOptions.url)) await guardAuditRead(context, request, request.caller);
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');

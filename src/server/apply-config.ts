@@ -12,6 +12,7 @@
  * again on top of the winner; a caller with one gets `conflict`.
  */
 import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { buildPlan, type PlanReport } from '../analysis/build-plan.ts';
 import { planJson } from '../analysis/plan-json.ts';
 import { actionChecker } from '../catalog/installed-catalog-checks.ts';
@@ -33,6 +34,7 @@ import { ParapetError } from '../policy/index.ts';
 import { activeConfigVersion, appendConfigVersion, type ConfigVersion, type Store } from '../store/index.ts';
 import { loadConfigVersion, type ActiveConfigHolder } from './active-config.ts';
 import type { Caller } from './caller.ts';
+import { reasonOf, recordAuditEvent, SERVER_PRINCIPAL, type AuditFields, type AuditPrincipal, type AuditRecording } from './record-audit-event.ts';
 import { configSnapshot } from './config-snapshot.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 
@@ -50,6 +52,10 @@ export interface ApplyConfigInput {
   readonly files: ConfigFiles;
   readonly expectVersion?: number | undefined;
   readonly message?: string | undefined;
+  /** the HTTP request it came with, for the audit event (none: the server applies at start) */
+  readonly request?: FastifyRequest | undefined;
+  /** who, when the caller knows more than the applier says (a GitHub Actions run) */
+  readonly who?: AuditPrincipal | undefined;
 }
 
 export interface ApplyConfigResult {
@@ -68,6 +74,8 @@ export interface ApplyConfigDependencies {
   readonly clock: () => Date;
   readonly config: ActiveConfigHolder;
   readonly metrics: ServerMetrics;
+  /** every apply is on record before it is stored */
+  readonly audit: AuditRecording['audit'];
 }
 
 /** the label of the version a first apply plans against (docs/server.md) */
@@ -77,6 +85,7 @@ export const EMPTY_CONFIGURATION_LABEL = '(no configuration)';
 const APPLY_ATTEMPTS = 3;
 
 export async function applyConfig(deps: ApplyConfigDependencies, input: ApplyConfigInput): Promise<ApplyConfigResult> {
+  const who = input.who ?? applierPrincipal(input.applier);
   try {
     const files = checkLimits(input.files);
     const config = validate(files);
@@ -92,8 +101,21 @@ export async function applyConfig(deps: ApplyConfigDependencies, input: ApplyCon
       const plan = planAgainst(previous, config);
       const appliedAt = deps.clock();
       const author = authorOf(input.applier);
+      const nextVersion = (previous?.version ?? 0) + 1;
+      const fields: AuditFields = {
+        type: 'config-apply',
+        action: 'apply',
+        outcome: 'success',
+        resource: `config-version:${nextVersion}`,
+        details: { version: nextVersion, hash: snapshot.hash, previousVersion: previous?.version, author, message: input.message, plan: plan.summary },
+      };
       let version: number;
       try {
+        // on record before it is stored (record-audit-event.ts): an apply the log cannot hold is not made
+        if (input.applier.kind === 'bootstrap') {
+          await recordAuditEvent(deps, who, input.request, { type: 'token', action: 'use-bootstrap-token', outcome: 'success', resource: `bootstrap-token:${input.applier.tokenHash}`, details: { forVersion: nextVersion } });
+        }
+        await recordAuditEvent(deps, who, input.request, fields);
         version = await appendConfigVersion(deps.store, {
           hash: snapshot.hash,
           author,
@@ -105,6 +127,8 @@ export async function applyConfig(deps: ApplyConfigDependencies, input: ApplyCon
           bootstrapTokenHash: input.applier.kind === 'bootstrap' ? input.applier.tokenHash : undefined,
         });
       } catch (error) {
+        // the attempt on record is followed by its failure (a lost race, the database gone, the log itself)
+        await recordAuditEvent(deps, who, input.request, { ...fields, outcome: 'failure', details: { ...fields.details, reason: reasonOf(error) } }).catch(() => undefined);
         const retry = error instanceof ParapetError && error.code === 'conflict' && input.expectVersion === undefined && input.applier.kind === 'service-account';
         if (retry && attempt < APPLY_ATTEMPTS) continue;
         throw error;
@@ -145,6 +169,22 @@ export function authorOf(applier: Applier): string {
       return 'bootstrap';
     case 'server':
       return `parapet serve --config ${applier.configDir}`;
+    default: {
+      const never: never = applier;
+      return never;
+    }
+  }
+}
+
+/** who applies, as the audit log names them */
+function applierPrincipal(applier: Applier): AuditPrincipal {
+  switch (applier.kind) {
+    case 'service-account':
+      return { principal: `service-account:${applier.name}` };
+    case 'bootstrap':
+      return { principal: 'bootstrap', session: applier.tokenHash };
+    case 'server':
+      return { principal: SERVER_PRINCIPAL };
     default: {
       const never: never = applier;
       return never;

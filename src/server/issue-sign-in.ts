@@ -37,5 +37,7 @@ export async function issueSignIn(context: ServerContext, input: IssueSignIn): P
     context,
     { jti: context.newId(), sub: input.user, use: 'sign-in', authTime: input.authTime, ...(input.mfaTime === undefined ? {} : { mfaTime: input.mfaTime }) },
     lifetimeSeconds,
+    // issued by the server itself (tests, tools), not through a request
+    { request: undefined, fields: (claims) => ({ type: 'sign-in', action: 'issue-sign-in', outcome: 'success', resource: `credential:${claims.jti}`, details: { credential: claims.jti, expiresAt: new Date(claims.exp * 1000).toISOString(), mfa: claims.mfaTime !== undefined } }) },
   );
 }

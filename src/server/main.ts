@@ -16,7 +16,7 @@ import { loadConfigDir } from '../org/index.ts';
 import { openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { auditAppenderFor } from './audit-appender.ts';
-import { createAuditRecorder } from './audit-recorder.ts';
+import { createAuditRecorder, type AuditRecorder } from './audit-recorder.ts';
 import type { AwsRevokerOptions } from './aws-revoker.ts';
 
 /** how often a process looks for revocations to carry to AWS */
@@ -27,6 +27,7 @@ import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
 import { parapetCredentialAuthenticator } from './parapet-credential-authenticator.ts';
 import { scimTokenAuthenticator } from './scim-token-authenticator.ts';
 import { prepareConfiguration, type PreparedConfiguration } from './prepare-configuration.ts';
+import { recordAuditEvent, SERVER_PRINCIPAL } from './record-audit-event.ts';
 import type { ServerContext } from './server-context.ts';
 import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
@@ -63,17 +64,33 @@ export async function createServerContext(settings: ServerSettings, options: Sta
   // before the database is opened: a process that could not read the shared signing keys must not start
   const keyEncryptionKey = resolveKeyEncryptionKey({ given: settings.keyEncryptionKey, database: settings.database.kind, stateDir: settings.stateDir });
   const store = await openStore(settings.database);
+  let audit: AuditRecorder | undefined;
   try {
     await store.migrate();
     const clock = options.clock ?? (() => new Date());
-    const keys = await createStoredKeyRing({ store, keyEncryptionKey, clock, rotationSeconds: settings.keyRotationSeconds });
+    // first: everything after it records what it does (key rotations included)
+    audit = createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock });
+    const recorder = audit;
+    const keys = await createStoredKeyRing({
+      store,
+      keyEncryptionKey,
+      clock,
+      rotationSeconds: settings.keyRotationSeconds,
+      recordRotation: (rotation, outcome) =>
+        recordAuditEvent({ audit: recorder, clock }, { principal: SERVER_PRINCIPAL }, undefined, {
+          type: 'key-rotation',
+          action: rotation.first ? 'create-signing-key' : 'rotate-signing-key',
+          outcome,
+          resource: `signing-key:${rotation.kid}`,
+          details: { ...rotation },
+        }),
+    });
     const revocations = await createStoredRevocationList({ store, clock });
     const config = createActiveConfigHolder(store);
     await config.refresh();
     // the demo provider's users: the configuration in force, else the folder given to apply at start
     const sso = await createSsoSignIn(settings, () => config.current()?.config ?? configOfFolder(settings.configDir));
-    const audit = createAuditRecorder({ store, appender: await auditAppenderFor(store, settings.database), publicUrl: settings.publicUrl, keyEncryptionKey, clock });
-    const aws = await awsOf(settings, { store, clock, audit, managementAccountId: () => config.current()?.config.organization.managementAccount });
+    const aws = await awsOf(settings, { store, clock, audit: recorder, managementAccountId: () => config.current()?.config.organization.managementAccount });
     return {
       settings,
       store,
@@ -97,6 +114,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
       aws,
     };
   } catch (error) {
+    await audit?.stop().catch(() => undefined);
     await store.close();
     throw error;
   }

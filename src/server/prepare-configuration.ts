@@ -17,6 +17,7 @@ import { storeBootstrapToken } from '../store/index.ts';
 import { applyConfig, bootstrapTokenHash } from './apply-config.ts';
 import { newBootstrapToken } from './bootstrap-authenticator.ts';
 import { configSnapshot } from './config-snapshot.ts';
+import { auditedChange, SERVER_PRINCIPAL } from './record-audit-event.ts';
 import type { ServerContext } from './server-context.ts';
 
 export interface PreparedConfiguration {
@@ -58,6 +59,9 @@ export async function prepareConfiguration(context: ServerContext): Promise<Prep
     }
   }
   const token = newBootstrapToken();
-  await storeBootstrapToken(context.store, bootstrapTokenHash(token), context.clock());
+  const tokenHash = bootstrapTokenHash(token);
+  await auditedChange(context, { principal: SERVER_PRINCIPAL }, undefined, { type: 'token', action: 'create-bootstrap-token', outcome: 'success', resource: `bootstrap-token:${tokenHash}` }, () =>
+    storeBootstrapToken(context.store, tokenHash, context.clock()),
+  );
   return { bootstrapToken: token, warnings: [] };
 }

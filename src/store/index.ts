@@ -84,3 +84,4 @@ export {
   type AwsWebIdentityTokenRecord,
   type AwsRevocationDelivery,
 } from './aws-sessions.ts';
+export { auditCheckpointNotes, auditLogSize, searchAuditEvents, type AuditEventFilter, type StoredAuditEvent } from './audit-search.ts';

@@ -248,6 +248,23 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // audit search (#10): account, action and outcome as columns computed from the stored event (no
+  // appender writes them, so no appender can get them wrong), and the indexes of the filters:
+  // each filter with the time window, and the window alone
+  '0210-audit-search': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      for (const field of ['account', 'action', 'outcome']) {
+        // SQLite adds only virtual generated columns to an existing table; PostgreSQL (before 18) only stored ones
+        if (postgres) await sql`alter table audit_events add column ${sql.raw(field)} text generated always as ((event::jsonb) ->> ${sql.lit(field)}) stored`.execute(db);
+        else await sql`alter table audit_events add column ${sql.raw(field)} text generated always as (json_extract(event, ${sql.lit(`$.${field}`)})) virtual`.execute(db);
+      }
+      await db.schema.createIndex('audit_events_account_time').on('audit_events').columns(['account', 'time']).execute();
+      await db.schema.createIndex('audit_events_action_time').on('audit_events').columns(['action', 'time']).execute();
+      await db.schema.createIndex('audit_events_type_time').on('audit_events').columns(['type', 'time']).execute();
+      await db.schema.createIndex('audit_events_time').on('audit_events').columns(['time']).execute();
+    },
+  },
 };
 
 /** the names of every migration, in the order they run */

@@ -18,6 +18,8 @@ export interface ServerProcess {
   stderr(): string;
   /** SIGTERM, then the exit code */
   stop(): Promise<number | null>;
+  /** sends `signal` (SIGKILL: a crash, no shutdown) and waits for the exit */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 
@@ -48,8 +50,12 @@ export async function startServerProcess(args: readonly string[], env: Readonly<
     url,
     stderr: () => stderr,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
     },
   };
 }

@@ -21,6 +21,7 @@ import { getConfigVersion, listConfigVersions } from '../../store/index.ts';
 import { applierOf, applyConfig } from '../apply-config.ts';
 import { callerOf } from '../authenticate.ts';
 import { filesOfSnapshot } from '../config-snapshot.ts';
+import { auditPrincipalOf } from '../record-audit-event.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 
@@ -57,6 +58,8 @@ export function configRoutes(app: ZodApp, context: ServerContext): void {
         files: new Map(Object.entries(request.body.files)),
         expectVersion: request.body.expectVersion,
         message: request.body.message,
+        request,
+        who: auditPrincipalOf(callerOf(request)),
       });
       return reply.code(result.unchanged ? 200 : 201).send({ ...result, ...(result.plan === undefined ? {} : { plan: result.plan }) });
     },

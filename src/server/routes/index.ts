@@ -1,6 +1,7 @@
 /** every route file, one per resource; buildApp registers them in this order */
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
+import { auditEventsRoutes } from './audit-events.ts';
 import { auditRoutes } from './audit.ts';
 import { awsRoutes } from './aws.ts';
 import { authorizeRoutes } from './authorize.ts';
@@ -22,6 +23,7 @@ export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] 
   configRoutes,
   authorizeRoutes,
   auditRoutes,
+  auditEventsRoutes,
   loginRoutes,
   scimRoutes,
   awsRoutes,

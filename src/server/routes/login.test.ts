@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { DeviceLogin, DeviceToken } from '../../contract/login.ts';
 import { startTestIdentityProvider, type SignInOptions, type TestIdentityProvider } from '../../identity/test-identity-provider.test-support.ts';
 import { readConfigDir } from '../../org/index.ts';
 import { appendConfigVersion } from '../../store/index.ts';
+import { eventsDuring, theEvent } from '../audit-events.test-support.ts';
 import { configSnapshot } from '../config-snapshot.ts';
 import { startTestServer, type TestServer } from '../test-server.test-support.ts';
 import { LOGIN_COOKIE } from './login.ts';
@@ -72,7 +74,12 @@ async function browserSignIn(path: string, email: string, options: SignInOptions
   assert.ok(providerUrl.startsWith(idp.issuer), providerUrl);
   const cookie = cookieOf(start);
   const callback = new URL(await idp.signIn(providerUrl, email, options));
-  return server.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: options.cookie ?? cookie }, remoteAddress });
+  return server.app.inject({
+    method: 'GET',
+    url: `${callback.pathname}${callback.search}`,
+    headers: { cookie: options.cookie ?? cookie, 'user-agent': 'test-browser/1.0', 'x-request-id': `sign-in-${remoteAddress}` },
+    remoteAddress,
+  });
 }
 
 function whoami(token: string) {
@@ -233,6 +240,97 @@ describe('the sign-in credential is recorded like every credential', () => {
     const revoked = await server.app.inject({ method: 'DELETE', url: `/v1/sessions/${id}`, headers: { authorization: `Bearer ${token}` } });
     assert.equal(revoked.statusCode, 200, revoked.body);
     assertError(await whoami(token), 'unauthenticated', 401);
+  });
+});
+
+describe('sign-in on the audit log', () => {
+  const jtiOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti;
+
+  test('an SSO sign-in: who, from where, with which credential, before the credential is handed out', async () => {
+    let response: Awaited<ReturnType<typeof browserSignIn>> | undefined;
+    const events = await eventsDuring(server, async () => {
+      response = await browserSignIn('/v1/login', 'alice@acme.example', { mfa: true });
+    });
+    assert.equal(response?.statusCode, 200, response?.body);
+    const token = tokenOnPage(response?.body ?? '');
+    const event = theEvent(events, 'sign-in', 'sso-sign-in', 'success');
+    const address = String(response?.headers['x-request-id']).replace('sign-in-', '');
+    assert.deepEqual(event.actor, { principal: 'alice@acme.example', session: jtiOf(token), sourceIp: address, userAgent: 'test-browser/1.0' });
+    assert.equal(event.time, now.toISOString());
+    assert.equal(event.requestId, `sign-in-${address}`);
+    assert.equal(event.resource, `credential:${jtiOf(token)}`);
+    assert.deepEqual(event.details, {
+      method: 'sso',
+      handover: 'browser',
+      issuer: idp.issuer,
+      credential: jtiOf(token),
+      expiresAt: new Date(now.getTime() + 12 * 3600 * 1000).toISOString(),
+      mfa: true,
+    });
+  });
+
+  test('a refused sign-in is on record under the name the provider gave, with the reason', async () => {
+    const events = await eventsDuring(server, async () => assertError(await browserSignIn('/v1/login', 'mallory@acme.example'), 'forbidden', 403));
+    const event = theEvent(events, 'sign-in', 'sso-sign-in', 'failure');
+    assert.equal(event.actor.principal, 'mallory@acme.example');
+    assert.equal(event.actor.session, undefined);
+    assert.equal((event.details?.['reason'] as { code: string }).code, 'forbidden');
+    assert.match((event.details?.['reason'] as { message: string }).message, /not a user of the configuration/);
+    const forged = await eventsDuring(server, async () => assertError(await browserSignIn('/v1/login', 'alice@acme.example', { cookie: `${LOGIN_COOKIE}=forged` }), 'unauthenticated', 401));
+    assert.equal(theEvent(forged, 'sign-in', 'sso-sign-in', 'failure').actor.principal, 'anonymous');
+  });
+
+  test('a device sign-in: the approval, then the credential the device polls for; an expired code is a failure', async () => {
+    const started = DeviceLogin.parse((await server.app.inject({ method: 'POST', url: '/v1/login/device', remoteAddress: nextAddress() })).json());
+    const events = await eventsDuring(server, async () => {
+      const verify = await server.app.inject({
+        method: 'POST',
+        url: '/v1/login/device/verify',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: PUBLIC_URL },
+        payload: new URLSearchParams({ user_code: started.userCode }).toString(),
+        remoteAddress: nextAddress(),
+      });
+      const callback = new URL(await idp.signIn(String(verify.headers.location), 'alice@acme.example'));
+      const done = await server.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: cookieOf(verify) }, remoteAddress: nextAddress() });
+      assert.equal(done.statusCode, 200, done.body);
+      const complete = DeviceToken.parse((await server.app.inject({ method: 'POST', url: '/v1/login/device/token', payload: { deviceCode: started.deviceCode }, headers: { 'user-agent': 'parapet-cli' }, remoteAddress: '10.9.9.9' })).json());
+      assert.equal(complete.status, 'complete');
+    });
+    const approval = theEvent(events, 'sign-in', 'sso-sign-in', 'success');
+    assert.equal(approval.actor.principal, 'alice@acme.example');
+    assert.equal(approval.resource, `device-login:${started.userCode}`);
+    assert.equal(approval.details?.['handover'], 'device');
+    const device = theEvent(events, 'sign-in', 'device-sign-in', 'success');
+    assert.equal(device.actor.principal, 'alice@acme.example');
+    assert.equal(device.actor.sourceIp, '10.9.9.9');
+    assert.equal(device.actor.userAgent, 'parapet-cli');
+    assert.equal(device.details?.['method'], 'device');
+    assert.equal(device.actor.session, device.details?.['credential']);
+
+    const late = DeviceLogin.parse((await server.app.inject({ method: 'POST', url: '/v1/login/device', remoteAddress: nextAddress() })).json());
+    const saved = now;
+    now = new Date(saved.getTime() + 601_000);
+    try {
+      const expired = await eventsDuring(server, async () =>
+        assertError(await server.app.inject({ method: 'POST', url: '/v1/login/device/token', payload: { deviceCode: late.deviceCode }, remoteAddress: nextAddress() }), 'unauthenticated', 401),
+      );
+      const failure = theEvent(expired, 'sign-in', 'device-sign-in', 'failure');
+      assert.equal(failure.actor.principal, 'anonymous');
+      assert.deepEqual(failure.details?.['reason'], { code: 'unauthenticated', message: 'the device code expired: run `parapet login --device` again' });
+    } finally {
+      now = saved;
+    }
+  });
+
+  test('fail closed: when the sign-in cannot be recorded, no credential is handed out and the error says why', async () => {
+    await sql`alter table audit_events rename to audit_events_gone`.execute(server.context.store.db);
+    try {
+      const response = await browserSignIn('/v1/login', 'alice@acme.example');
+      assertError(response, 'unavailable', 503, /^the audit log cannot be written: /);
+      assert.doesNotMatch(response.body, /<pre/);
+    } finally {
+      await sql`alter table audit_events_gone rename to audit_events`.execute(server.context.store.db);
+    }
   });
 });
 

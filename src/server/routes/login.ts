@@ -16,7 +16,7 @@
  * `DELETE /v1/sessions/:id` (`parapet logout`).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { DeviceLogin, DeviceToken, DeviceTokenRequest, DeviceVerifyForm, LoginQuery, type SignInCredential } from '../../contract/login.ts';
 import { matchDirectoryUser, type DirectoryUser } from '../../identity/match-directory-user.ts';
@@ -26,6 +26,7 @@ import type { SignedInUser } from '../../identity/signed-in-user.ts';
 import { ParapetError } from '../../policy/index.ts';
 import { approveDeviceLogin, createDeviceLogin, deleteExpiredDeviceLogins, isDeviceLoginPending, pollDeviceLogin } from '../../store/index.ts';
 import { issueRecordedCredential } from '../issue-recorded-credential.ts';
+import { ANONYMOUS_PRINCIPAL, reasonOf, recordAuditEvent } from '../record-audit-event.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { SsoSignIn } from '../sso-sign-in.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -72,30 +73,50 @@ export function loginRoutes(app: ZodApp, context: ServerContext): void {
         const now = context.clock();
         // single use: whatever happens next, this browser's pending sign-in is over
         void reply.clearCookie(LOGIN_COOKIE, cookieOptions(context));
-        const { pending, after } = await openPendingLogin(request.cookies[LOGIN_COOKIE], sso.cookieKey, { now });
-        const client = await sso.client();
-        const user = await finishLogin(client, request.url, pending, { now });
-        const matched = matchUser(context, sso, user);
-        switch (after.kind) {
-          case 'browser': {
-            const credential = await issueSignIn(context, matched, user, now);
-            return sendHtml(reply, 200, credentialPage(credential));
+        // who the provider said, once it did: a failure after that is recorded under their name
+        let known: string | undefined;
+        let handover: AfterSignIn['kind'] | undefined;
+        try {
+          const { pending, after } = await openPendingLogin(request.cookies[LOGIN_COOKIE], sso.cookieKey, { now });
+          handover = after.kind;
+          const client = await sso.client();
+          const user = await finishLogin(client, request.url, pending, { now });
+          known = user.email ?? user.subject;
+          const matched = matchUser(context, sso, user);
+          known = matched.userName;
+          switch (after.kind) {
+            case 'browser': {
+              const credential = await issueSignIn(context, request, matched, user, now, 'browser');
+              return sendHtml(reply, 200, credentialPage(credential));
+            }
+            case 'cli': {
+              const credential = await issueSignIn(context, request, matched, user, now, 'cli');
+              const target = new URL(after.redirect);
+              target.searchParams.set('token', credential.token);
+              return reply.redirect(target.href, 302);
+            }
+            case 'device': {
+              const times = authTimes(user, now);
+              // the approval hands the device its credential at its next poll: on record before it is stored
+              await recordAuditEvent(context, { principal: matched.userName }, request, {
+                type: 'sign-in',
+                action: 'sso-sign-in',
+                outcome: 'success',
+                resource: `device-login:${formatUserCode(after.userCode)}`,
+                details: { method: 'sso', handover: 'device', issuer: sso.settings.issuer, mfa: times.mfaTime !== undefined },
+              });
+              const approved = await approveDeviceLogin(context.store, after.userCode, { userName: matched.userName, ...times }, now);
+              if (!approved) throw new ParapetError('not-found', `device code \`${formatUserCode(after.userCode)}\` expired or was already used: run \`parapet login --device\` again`);
+              return sendHtml(reply, 200, page('Signed in', `<p>Signed in as <b>${escapeHtml(matched.userName)}</b>. Go back to your terminal: <code>parapet login</code> finishes there.</p>`));
+            }
+            default: {
+              const never: never = after;
+              return never;
+            }
           }
-          case 'cli': {
-            const credential = await issueSignIn(context, matched, user, now);
-            const target = new URL(after.redirect);
-            target.searchParams.set('token', credential.token);
-            return reply.redirect(target.href, 302);
-          }
-          case 'device': {
-            const approved = await approveDeviceLogin(context.store, after.userCode, { userName: matched.userName, ...authTimes(user, now) }, now);
-            if (!approved) throw new ParapetError('not-found', `device code \`${formatUserCode(after.userCode)}\` expired or was already used: run \`parapet login --device\` again`);
-            return sendHtml(reply, 200, page('Signed in', `<p>Signed in as <b>${escapeHtml(matched.userName)}</b>. Go back to your terminal: <code>parapet login</code> finishes there.</p>`));
-          }
-          default: {
-            const never: never = after;
-            return never;
-          }
+        } catch (error) {
+          await recordSignInFailure(context, request, known, { action: 'sso-sign-in', details: { method: 'sso', handover, issuer: sso.settings.issuer } }, error);
+          throw error;
         }
       },
     );
@@ -178,18 +199,23 @@ export function loginRoutes(app: ZodApp, context: ServerContext): void {
         requireSso(context);
         const now = context.clock();
         const poll = await pollDeviceLogin(context.store, hashDeviceCode(request.body.deviceCode), now);
+        const failure = async (error: ParapetError): Promise<never> => {
+          await recordSignInFailure(context, request, undefined, { action: 'device-sign-in', details: { method: 'device', status: poll.status } }, error);
+          throw error;
+        };
         switch (poll.status) {
           case 'pending':
+            // polls go on every few seconds until the person approves: not events, the approval and the credential are
             return { status: 'authorization_pending' };
           case 'approved': {
-            const credential = await issueCredentialFor(context, poll.approval.userName, poll.approval.authTime, poll.approval.mfaTime);
+            const credential = await issueCredentialFor(context, request, poll.approval.userName, poll.approval.authTime, poll.approval.mfaTime, { action: 'device-sign-in', method: 'device' });
             return { status: 'complete', ...credential };
           }
           case 'expired':
-            throw new ParapetError('unauthenticated', 'the device code expired: run `parapet login --device` again');
+            return failure(new ParapetError('unauthenticated', 'the device code expired: run `parapet login --device` again'));
           case 'unknown':
           case 'consumed':
-            throw new ParapetError('unauthenticated', 'the device code is not valid or was already used');
+            return failure(new ParapetError('unauthenticated', 'the device code is not valid or was already used'));
           default: {
             const never: never = poll;
             return never;
@@ -253,14 +279,51 @@ function authTimes(user: SignedInUser, now: Date): { authTime: number; mfaTime?:
   return user.mfa.present && user.mfa.authTime !== undefined ? { authTime, mfaTime: authTime } : { authTime };
 }
 
-async function issueSignIn(context: ServerContext, matched: DirectoryUser, user: SignedInUser, now: Date): Promise<SignInCredential> {
+async function issueSignIn(context: ServerContext, request: FastifyRequest, matched: DirectoryUser, user: SignedInUser, now: Date, handover: 'browser' | 'cli'): Promise<SignInCredential> {
   const { authTime, mfaTime } = authTimes(user, now);
-  return issueCredentialFor(context, matched.userName, authTime, mfaTime);
+  return issueCredentialFor(context, request, matched.userName, authTime, mfaTime, { action: 'sso-sign-in', method: 'sso', handover, issuer: context.sso?.settings.issuer });
 }
 
-async function issueCredentialFor(context: ServerContext, userName: string, authTime: number, mfaTime: number | undefined): Promise<SignInCredential> {
-  const { token, claims } = await issueRecordedCredential(context, { jti: context.newId(), sub: userName, use: 'sign-in', authTime, mfaTime }, SIGN_IN_LIFETIME_SECONDS);
+interface SignInAudit {
+  readonly action: 'sso-sign-in' | 'device-sign-in';
+  readonly method: 'sso' | 'device';
+  readonly handover?: 'browser' | 'cli' | undefined;
+  readonly issuer?: string | undefined;
+}
+
+/** the sign-in credential, handed out only once its `sign-in` event is durable (issue-recorded-credential.ts) */
+async function issueCredentialFor(context: ServerContext, request: FastifyRequest, userName: string, authTime: number, mfaTime: number | undefined, audit: SignInAudit): Promise<SignInCredential> {
+  const { token, claims } = await issueRecordedCredential(context, { jti: context.newId(), sub: userName, use: 'sign-in', authTime, mfaTime }, SIGN_IN_LIFETIME_SECONDS, {
+    request,
+    fields: (issued) => ({
+      type: 'sign-in',
+      action: audit.action,
+      outcome: 'success',
+      resource: `credential:${issued.jti}`,
+      details: { method: audit.method, handover: audit.handover, issuer: audit.issuer, credential: issued.jti, expiresAt: new Date(issued.exp * 1000).toISOString(), mfa: issued.mfaTime !== undefined },
+    }),
+  });
   return { token, user: userName, expiresAt: new Date(claims.exp * 1000).toISOString() };
+}
+
+/**
+ * A failed sign-in on record, under the person's name when the provider had said it. The sign-in
+ * failed anyway: when even this cannot be written the caller gets the sign-in's own error, and
+ * the server's log says the event is missing.
+ */
+async function recordSignInFailure(
+  context: ServerContext,
+  request: FastifyRequest,
+  principal: string | undefined,
+  what: { readonly action: string; readonly details: Readonly<Record<string, unknown>> },
+  error: unknown,
+): Promise<void> {
+  await recordAuditEvent(context, { principal: principal ?? ANONYMOUS_PRINCIPAL }, request, {
+    type: 'sign-in',
+    action: what.action,
+    outcome: 'failure',
+    details: { ...what.details, reason: reasonOf(error) },
+  }).catch((recordError: unknown) => request.log.error({ err: recordError }, 'cannot record a failed sign-in in the audit log'));
 }
 
 function hashDeviceCode(deviceCode: string): string {

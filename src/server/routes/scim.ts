@@ -47,7 +47,8 @@ import {
   type StoredScimUser,
 } from '../../store/index.ts';
 import { callerOf } from '../authenticate.ts';
-import { revokeUserAccess } from '../scim-deprovision.ts';
+import { auditedChange } from '../record-audit-event.ts';
+import { revokeUserAccess, subjectsOf } from '../scim-deprovision.ts';
 import { SCIM_BASE, SCIM_CONTENT_TYPE } from '../scim-error-reply.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -90,6 +91,29 @@ function actorOf(context: ServerContext, request: FastifyRequest): ScimActor & {
   const caller = callerOf(request);
   if (caller.kind !== 'scim-client') throw new ParapetError('forbidden', 'only a SCIM token may use /scim/v2');
   return { tokenId: caller.tokenId, at: context.clock(), changeId: context.newId(), by: `scim-token:${caller.name}` };
+}
+
+/**
+ * What a SCIM change's event says of the request: the names it sets and, for a PATCH, each
+ * operation's `op` and `path` (not its values: an attribute's value can be large, and the stored
+ * resource keeps it). SCIM attribute names are case-insensitive (RFC 7643 §2.1).
+ */
+function scimSummary(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+  const field = (object: object, name: string): unknown => Object.entries(object).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value.slice(0, 256) : undefined);
+  const operations = field(body, 'Operations');
+  return {
+    userName: text(field(body, 'userName')),
+    displayName: text(field(body, 'displayName')),
+    externalId: text(field(body, 'externalId')),
+    active: typeof field(body, 'active') === 'boolean' ? field(body, 'active') : undefined,
+    operations: Array.isArray(operations)
+      ? operations.slice(0, 100).map((operation: unknown) =>
+          operation !== null && typeof operation === 'object' ? { op: text(field(operation, 'op')), path: text(field(operation, 'path')) } : {},
+        )
+      : undefined,
+  };
 }
 
 function baseUrl(context: ServerContext): string {
@@ -301,6 +325,24 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     return user;
   }
 
+  /** a SCIM change, on record (with the token that makes it) before it is made (record-audit-event.ts) */
+  function scimChange<T>(request: FastifyRequest, actor: ScimActor & { readonly by: string }, action: string, resource: string, details: Record<string, unknown>, change: () => Promise<T>): Promise<T> {
+    return auditedChange(context, { principal: actor.by, session: actor.tokenId }, request, { type: 'scim-change', action, outcome: 'success', resource, details: { scimTokenId: actor.tokenId, changeId: actor.changeId, ...details } }, change);
+  }
+
+  /** the credentials of users the directory took access from, revoked on record */
+  async function deprovision(request: FastifyRequest, actor: ScimActor & { readonly by: string }, users: readonly StoredScimUser[]): Promise<void> {
+    if (users.length === 0) return;
+    const subjects = [...new Set(users.flatMap((user) => subjectsOf(user)))];
+    await auditedChange(
+      context,
+      { principal: actor.by, session: actor.tokenId },
+      request,
+      { type: 'revocation', action: 'deprovision', outcome: 'success', resource: `scim:User/${users[0]?.id ?? ''}`, details: { scimTokenId: actor.tokenId, subjects, issuedBefore: actor.at.toISOString() } },
+      () => revokeUserAccess(context.revocations, users, actor.at, actor.by),
+    );
+  }
+
   function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, user: StoredScimUser): FastifyReply {
     const query = queryOf(request);
     const projection = parseProjection(USER_RESOURCE, query['attributes'], query['excludedAttributes']);
@@ -312,7 +354,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   app.post(`${base}/Users`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
     const canonical = normalizeResource(USER_RESOURCE, request.body, { requireSchemas: true });
-    const user = await createScimUser(context.store, storedUser(context.newId(), canonical, true), actor);
+    const id = context.newId();
+    const user = await scimChange(request, actor, 'create-user', `scim:User/${id}`, scimSummary(request.body), () => createScimUser(context.store, storedUser(id, canonical, true), actor));
     return sendUser(request, reply, 201, user);
   });
 
@@ -336,17 +379,20 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   /** PUT and PATCH: the new user computed from the stored one inside the transaction; deactivation revokes */
   async function changeUser(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, compute: (current: StoredScimUser) => JsonObject): Promise<FastifyReply> {
     const actor = actorOf(context, request);
-    const { before, after } = await updateScimUser(
-      context.store,
-      resourceId(request.params.id, 'user'),
-      (current) => {
-        checkIfMatch(request, current.version);
-        return storedUser(current.id, compute(current), current.active);
-      },
-      actor,
+    const action = request.method === 'PATCH' ? 'patch-user' : 'replace-user';
+    const { before, after } = await scimChange(request, actor, action, `scim:User/${request.params.id}`, scimSummary(request.body), () =>
+      updateScimUser(
+        context.store,
+        resourceId(request.params.id, 'user'),
+        (current) => {
+          checkIfMatch(request, current.version);
+          return storedUser(current.id, compute(current), current.active);
+        },
+        actor,
+      ),
     );
     // an inactive user has no access: every PUT or PATCH that leaves it inactive revokes (a retry after a failed revocation too)
-    if (!after.active) await revokeUserAccess(context.revocations, [before, after], actor.at, actor.by);
+    if (!after.active) await deprovision(request, actor, [before, after]);
     return sendUser(request, reply, 200, after);
   }
 
@@ -363,9 +409,11 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   app.delete<{ Params: Params }>(`${base}/Users/:id`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
-    await existingUser(resourceId(request.params.id, 'user'));
-    const { user } = await deleteScimUser(context.store, resourceId(request.params.id, 'user'), actor, (current) => checkIfMatch(request, current.version));
-    await revokeUserAccess(context.revocations, [user], actor.at, actor.by);
+    const existing = await existingUser(resourceId(request.params.id, 'user'));
+    const { user } = await scimChange(request, actor, 'delete-user', `scim:User/${request.params.id}`, { userName: existing.userName }, () =>
+      deleteScimUser(context.store, resourceId(request.params.id, 'user'), actor, (current) => checkIfMatch(request, current.version)),
+    );
+    await deprovision(request, actor, [user]);
     return reply.code(204).send();
   });
 
@@ -386,20 +434,21 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     return send(reply, status, project(groupResource(context, group, names), projection));
   }
 
-  async function revokeMembers(userIds: readonly string[], actor: ScimActor & { readonly by: string }): Promise<void> {
+  async function revokeMembers(request: FastifyRequest, userIds: readonly string[], actor: ScimActor & { readonly by: string }): Promise<void> {
     if (userIds.length === 0) return;
     const users: StoredScimUser[] = [];
     for (const id of userIds) {
       const user = await getScimUser(context.store, id);
       if (user !== undefined) users.push(user);
     }
-    await revokeUserAccess(context.revocations, users, actor.at, actor.by);
+    await deprovision(request, actor, users);
   }
 
   app.post(`${base}/Groups`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
     const canonical = normalizeResource(GROUP_RESOURCE, request.body, { requireSchemas: true });
-    const group = await createScimGroup(context.store, storedGroup(context.newId(), canonical), actor);
+    const id = context.newId();
+    const group = await scimChange(request, actor, 'create-group', `scim:Group/${id}`, scimSummary(request.body), () => createScimGroup(context.store, storedGroup(id, canonical), actor));
     return sendGroup(request, reply, 201, group);
   });
 
@@ -424,16 +473,19 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   async function changeGroup(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, compute: (current: StoredScimGroup) => JsonObject): Promise<FastifyReply> {
     const actor = actorOf(context, request);
-    const change = await updateScimGroup(
-      context.store,
-      resourceId(request.params.id, 'group'),
-      (current) => {
-        checkIfMatch(request, current.version);
-        return storedGroup(current.id, compute(current));
-      },
-      actor,
+    const action = request.method === 'PATCH' ? 'patch-group' : 'replace-group';
+    const change = await scimChange(request, actor, action, `scim:Group/${request.params.id}`, scimSummary(request.body), () =>
+      updateScimGroup(
+        context.store,
+        resourceId(request.params.id, 'group'),
+        (current) => {
+          checkIfMatch(request, current.version);
+          return storedGroup(current.id, compute(current));
+        },
+        actor,
+      ),
     );
-    await revokeMembers(change.removed, actor);
+    await revokeMembers(request, change.removed, actor);
     return sendGroup(request, reply, 200, change.after);
   }
 
@@ -447,9 +499,11 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
 
   app.delete<{ Params: Params }>(`${base}/Groups/:id`, ROUTE, async (request, reply) => {
     const actor = actorOf(context, request);
-    await existingGroup(resourceId(request.params.id, 'group'));
-    const group = await deleteScimGroup(context.store, resourceId(request.params.id, 'group'), actor, (current) => checkIfMatch(request, current.version));
-    await revokeMembers(group.memberIds, actor);
+    const existing = await existingGroup(resourceId(request.params.id, 'group'));
+    const group = await scimChange(request, actor, 'delete-group', `scim:Group/${request.params.id}`, { displayName: existing.displayName }, () =>
+      deleteScimGroup(context.store, resourceId(request.params.id, 'group'), actor, (current) => checkIfMatch(request, current.version)),
+    );
+    await revokeMembers(request, group.memberIds, actor);
     return reply.code(204).send();
   });
 }

@@ -7,9 +7,10 @@
  * permission set it names → the user holds them through a group, standing → the lifetime → issue
  * and record → the answer, with the session principal AWS would see.
  */
+import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { AssumeRequest, CredentialIdParams, Revoked, SessionIssued, SessionList, UserParams, type CredentialSummary } from '../../contract/sessions.ts';
-import { principalSession, sessionFactsOf } from '../../analysis/principal-session.ts';
+import { permissionSetRoleArn, principalSession, sessionFactsOf } from '../../analysis/principal-session.ts';
 import type { CredentialClaims } from '../../identity/credential.ts';
 import { didYouMean, findAccount, listPrincipalAccess, type Account, type PermissionSet } from '../../org/index.ts';
 import { ParapetError } from '../../policy/index.ts';
@@ -18,6 +19,7 @@ import type { ActiveConfiguration } from '../active-config.ts';
 import { callerOf } from '../authenticate.ts';
 import type { Caller } from '../caller.ts';
 import { issueRecordedCredential } from '../issue-recorded-credential.ts';
+import { auditedChange, auditPrincipalOf } from '../record-audit-event.ts';
 import { SERVICE_SUBJECT_PREFIX } from '../parapet-credential-authenticator.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -41,6 +43,7 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
       const { account, permissionSet } = targetOf(active, request.body);
       checkHolds(active, signIn.sub, account, permissionSet);
       const lifetimeSeconds = lifetimeOf(request.body.durationSeconds, permissionSet, signIn, context.clock());
+      const session = principalSession({ kind: 'user', name: signIn.sub }, account.id, permissionSet.name, sessionFactsOf(active.config));
       const { token, claims } = await issueRecordedCredential(
         context,
         {
@@ -54,8 +57,30 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
           permissionSet: permissionSet.name,
         },
         lifetimeSeconds,
+        {
+          request,
+          // the person, with the sign-in credential that asked
+          who: { principal: signIn.sub, session: signIn.jti },
+          fields: (issued) => ({
+            type: 'session-issued',
+            action: 'assume',
+            outcome: 'success',
+            resource: session.principal,
+            account: account.id,
+            details: {
+              sessionId: issued.jti,
+              permissionSet: permissionSet.name,
+              accountName: account.name,
+              // what CloudTrail logs for this session: join its events on the role session name
+              roleArn: permissionSetRoleArn(account.id, permissionSet.name),
+              roleSessionName: roleSessionNameOf(session.principal),
+              expiresAt: iso(issued.exp),
+              configVersion: active.version,
+              mfa: issued.mfaTime !== undefined,
+            },
+          }),
+        },
       );
-      const session = principalSession({ kind: 'user', name: signIn.sub }, account.id, permissionSet.name, sessionFactsOf(active.config));
       const issued: SessionIssued = {
         id: claims.jti,
         token,
@@ -113,7 +138,13 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
         return { kind: 'credential', id: credential.jti, revokedAt: credential.revokedAt, revokedBy: credential.revokedBy };
       }
       const revokedAt = context.clock().toISOString();
-      await context.revocations.revokeCredential(credential.jti, subject);
+      await auditedChange(
+        context,
+        auditPrincipalOf(caller),
+        request,
+        { type: 'revocation', action: 'revoke-credential', outcome: 'success', resource: `credential:${credential.jti}`, account: credential.account, details: { credential: credential.jti, use: credential.use, subject } },
+        () => context.revocations.revokeCredential(credential.jti, subject),
+      );
       context.metrics.revocations.inc({ kind: 'credential' });
       return { kind: 'credential', id: credential.jti, revokedAt, revokedBy: subject };
     },
@@ -123,8 +154,9 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
     '/v1/sessions/revoke-all',
     { schema: { tags: ['sessions'], summary: 'revoke every credential of the caller, this one included', response: { 200: Revoked, 401: ErrorBody, 403: ErrorBody } } },
     async (request): Promise<Revoked> => {
-      const subject = subjectOf(callerOf(request));
-      return revokeSubject(context, subject, subject);
+      const caller = callerOf(request);
+      const subject = subjectOf(caller);
+      return revokeSubject(context, request, caller, subject, subject);
     },
   );
 
@@ -144,9 +176,14 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
         throw new ParapetError('forbidden', 'only a service account (operators\' automation) may revoke another user\'s credentials: revoke your own with `parapet revoke --all`');
       }
       // the user need not be in the configuration any more: offboarding often removes them first
-      return revokeSubject(context, request.params.user, subjectOf(caller));
+      return revokeSubject(context, request, caller, request.params.user, subjectOf(caller));
     },
   );
+}
+
+/** the last part of an assumed-role session ARN: the role session name AWS logs (CloudTrail `userIdentity.arn`) */
+function roleSessionNameOf(sessionArn: string): string {
+  return sessionArn.slice(sessionArn.lastIndexOf('/') + 1);
 }
 
 /** the subject credentials of this caller are issued to: the user, or `service-account:NAME` */
@@ -167,10 +204,16 @@ function subjectOf(caller: Caller): string {
   }
 }
 
-async function revokeSubject(context: ServerContext, subject: string, by: string): Promise<Revoked> {
+async function revokeSubject(context: ServerContext, request: FastifyRequest, caller: Caller, subject: string, by: string): Promise<Revoked> {
   const now = context.clock();
   const before = Math.floor(now.getTime() / 1000);
-  await context.revocations.revokeSubject(subject, before, by);
+  await auditedChange(
+    context,
+    auditPrincipalOf(caller),
+    request,
+    { type: 'revocation', action: 'revoke-subject', outcome: 'success', resource: `subject:${subject}`, details: { subject, issuedBefore: iso(before) } },
+    () => context.revocations.revokeSubject(subject, before, by),
+  );
   context.metrics.revocations.inc({ kind: 'subject' });
   return { kind: 'subject', subject, issuedBefore: iso(before), revokedAt: now.toISOString(), revokedBy: by };
 }

@@ -1,0 +1,168 @@
+/**
+ * An audit event as an Open Cybersecurity Schema Framework (OCSF) 1.3.0 event, for SIEMs
+ * (`parapet audit export --format ocsf`). Sign-ins are the Authentication class
+ * (https://schema.ocsf.io/1.3.0/classes/authentication, class_uid 3002, category Identity & Access
+ * Management); everything else the server does, decisions included, is the API Activity class
+ * (https://schema.ocsf.io/1.3.0/classes/api_activity, class_uid 6003, category Application
+ * Activity), the class AWS CloudTrail's events map to.
+ *
+ * Every attribute the class requires is filled (OCSF_REQUIRED below, from the schema's class
+ * definitions and the base event: events/base_event.json, events/application/api_activity.json,
+ * events/iam/authentication.json of github.com/ocsf/ocsf-schema); what OCSF has no attribute for
+ * (the event's details, its type) goes in `unmapped`, as OCSF says. The log index is the event's
+ * `metadata.uid`: the position an inclusion proof is asked for.
+ */
+import type { AuditEvent } from '../contract/audit.ts';
+
+export const OCSF_VERSION = '1.3.0';
+
+/** the attributes each class requires (base event's, then the class's own) */
+export const OCSF_REQUIRED = {
+  api_activity: ['activity_id', 'category_uid', 'class_uid', 'metadata', 'severity_id', 'time', 'type_uid', 'actor', 'api', 'src_endpoint', 'cloud'],
+  authentication: ['activity_id', 'category_uid', 'class_uid', 'metadata', 'severity_id', 'time', 'type_uid', 'user'],
+} as const;
+
+/** required inside the objects used: metadata needs product and version; api its operation; cloud its provider */
+export const OCSF_REQUIRED_NESTED = {
+  metadata: ['product', 'version'],
+  api: ['operation'],
+  cloud: ['provider'],
+} as const;
+
+const API_ACTIVITY = { classUid: 6003, className: 'API Activity', categoryUid: 6, categoryName: 'Application Activity' } as const;
+const AUTHENTICATION = { classUid: 3002, className: 'Authentication', categoryUid: 3, categoryName: 'Identity & Access Management' } as const;
+
+/** API Activity's activity_id: 1 Create, 2 Read, 3 Update, 4 Delete, 99 Other */
+const API_ACTIVITIES = { 1: 'Create', 2: 'Read', 3: 'Update', 4: 'Delete', 99: 'Other' } as const;
+type ApiActivityId = keyof typeof API_ACTIVITIES;
+
+export type OcsfEvent = Record<string, unknown>;
+
+/** OCSF's status_id: 1 Success, 2 Failure */
+function statusOf(outcome: AuditEvent['outcome']): { status_id: 1 | 2; status: 'Success' | 'Failure' } {
+  return outcome === 'allow' || outcome === 'success' ? { status_id: 1, status: 'Success' } : { status_id: 2, status: 'Failure' };
+}
+
+/** what kind of API activity each of Parapet's actions is */
+function apiActivityOf(event: AuditEvent): ApiActivityId {
+  switch (event.type) {
+    case 'audit-read':
+      return 2;
+    case 'session-issued':
+    case 'key-rotation':
+      return 1;
+    case 'config-apply':
+      return 3;
+    case 'revocation':
+      return 4;
+    case 'scim-change':
+    case 'token':
+      if (event.action.startsWith('create-')) return 1;
+      if (event.action.startsWith('delete-') || event.action.startsWith('revoke-')) return 4;
+      if (event.action.startsWith('patch-') || event.action.startsWith('replace-')) return 3;
+      return 99;
+    case 'aws-call': {
+      // `iam:CreateRole`: AWS's operation names begin with their verb
+      const operation = event.action.slice(event.action.indexOf(':') + 1);
+      if (/^Create/.test(operation)) return 1;
+      if (/^(Get|List|Describe)/.test(operation)) return 2;
+      if (/^(Update|Put|Attach|Tag|Untag|Add|Move|Enable|Disable)/.test(operation)) return 3;
+      if (/^(Delete|Detach|Remove)/.test(operation)) return 4;
+      return 99;
+    }
+    case 'decision':
+    case 'sign-in':
+      return 99;
+    default: {
+      const never: never = event.type;
+      return never;
+    }
+  }
+}
+
+function userOf(principal: string): Record<string, unknown> {
+  // OCSF user.type_id: 1 User, 3 System (a service account, the server, a SCIM client); email for people
+  const person = principal.includes('@') && !principal.includes(':');
+  return { name: principal, uid: principal, type_id: person ? 1 : 3, type: person ? 'User' : 'System', ...(person ? { email_addr: principal } : {}) };
+}
+
+export function ocsfEventOf(event: AuditEvent, index: number): OcsfEvent {
+  const time = Date.parse(event.time);
+  const status = statusOf(event.outcome);
+  const metadata = {
+    version: OCSF_VERSION,
+    product: { name: 'Parapet', vendor_name: 'Parapet', feature: { name: 'audit log' } },
+    uid: String(index),
+    original_time: event.time,
+    log_name: 'parapet-audit',
+    event_code: event.type,
+    ...(event.requestId === undefined ? {} : { correlation_uid: event.requestId }),
+  };
+  const srcEndpoint = event.actor.sourceIp === undefined ? { name: 'parapet-server' } : { ip: event.actor.sourceIp };
+  const httpRequest = event.actor.userAgent === undefined && event.requestId === undefined ? undefined : { ...(event.actor.userAgent === undefined ? {} : { user_agent: event.actor.userAgent }), ...(event.requestId === undefined ? {} : { uid: event.requestId }) };
+  const session = event.actor.session === undefined ? undefined : { uid: event.actor.session };
+  const unmapped = { parapet: { type: event.type, action: event.action, outcome: event.outcome, ...(event.details === undefined ? {} : { details: event.details }) } };
+  const reason = event.details?.['reason'];
+  const statusDetail = typeof reason === 'object' && reason !== null && 'message' in reason ? { status_detail: String((reason as { message: unknown }).message) } : {};
+
+  if (event.type === 'sign-in') {
+    const activityId = 1;
+    const method = event.details?.['method'];
+    // OCSF auth_protocol_id: 4 OpenID (SSO through OpenID Connect), 6 OAUTH 2.0 (the device authorization grant, RFC 8628)
+    const protocol = method === 'device' ? { auth_protocol_id: 6, auth_protocol: 'OAUTH 2.0' } : { auth_protocol_id: 4, auth_protocol: 'OpenID' };
+    return {
+      activity_id: activityId,
+      activity_name: 'Logon',
+      category_uid: AUTHENTICATION.categoryUid,
+      category_name: AUTHENTICATION.categoryName,
+      class_uid: AUTHENTICATION.classUid,
+      class_name: AUTHENTICATION.className,
+      type_uid: AUTHENTICATION.classUid * 100 + activityId,
+      type_name: `${AUTHENTICATION.className}: Logon`,
+      severity_id: 1,
+      severity: 'Informational',
+      time,
+      metadata,
+      ...status,
+      ...statusDetail,
+      message: `${event.action} ${event.outcome}`,
+      user: userOf(event.actor.principal),
+      actor: { user: userOf(event.actor.principal), ...(session === undefined ? {} : { session }) },
+      ...protocol,
+      ...(typeof event.details?.['mfa'] === 'boolean' ? { is_mfa: event.details['mfa'] } : {}),
+      ...(session === undefined ? {} : { session }),
+      service: { name: 'Parapet' },
+      src_endpoint: srcEndpoint,
+      ...(httpRequest === undefined ? {} : { http_request: httpRequest }),
+      unmapped,
+    };
+  }
+
+  const activityId = apiActivityOf(event);
+  return {
+    activity_id: activityId,
+    activity_name: activityId === 99 ? event.action : API_ACTIVITIES[activityId],
+    category_uid: API_ACTIVITY.categoryUid,
+    category_name: API_ACTIVITY.categoryName,
+    class_uid: API_ACTIVITY.classUid,
+    class_name: API_ACTIVITY.className,
+    type_uid: API_ACTIVITY.classUid * 100 + activityId,
+    type_name: `${API_ACTIVITY.className}: ${API_ACTIVITIES[activityId]}`,
+    severity_id: 1,
+    severity: 'Informational',
+    time,
+    metadata,
+    ...status,
+    ...statusDetail,
+    message: `${event.type} ${event.action} ${event.outcome}`,
+    actor: { user: userOf(event.actor.principal), ...(session === undefined ? {} : { session }) },
+    api: { operation: event.action, service: { name: 'Parapet' }, ...(event.requestId === undefined ? {} : { request: { uid: event.requestId } }) },
+    src_endpoint: srcEndpoint,
+    // the AWS account the action concerns; Parapet's own actions concern none
+    cloud: { provider: 'AWS', ...(event.account === undefined ? {} : { account: { uid: event.account } }) },
+    ...(event.resource === undefined ? {} : { resources: [{ uid: event.resource, ...(event.resource.startsWith('arn:') ? { type: 'AWS ARN' } : {}) }] }),
+    ...(httpRequest === undefined ? {} : { http_request: httpRequest }),
+    ...(event.type === 'decision' ? { disposition_id: event.outcome === 'allow' ? 1 : 2, disposition: event.outcome === 'allow' ? 'Allowed' : 'Blocked' } : {}),
+    unmapped,
+  };
+}
