@@ -77,7 +77,7 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
     guardrails: guardrails(draft.guardrails, loaded.guardrails),
     resourceGuardrails: guardrails(draft.resourceGuardrails, loaded.resourceGuardrails),
     permissionSets,
-    groups: new Map(draft.groups.map((g) => [g.name, { name: g.name, members: g.members.map((m) => m.name), at: at(g.at) }])),
+    groups: new Map(draft.groups.map((g) => [g.name, { name: g.name, members: g.members.map((m) => m.name), ...(g.synced === undefined ? {} : { synced: g.synced }), at: at(g.at) }])),
     assignments: draft.assignments.flatMap((a) =>
       a.group === undefined || a.permissionSet === undefined
         ? []

@@ -109,10 +109,18 @@ export interface PermissionSet {
 
 export interface Group {
   readonly name: string;
-  /** user names (e-mail addresses), as the directory knows them */
+  /** user names (e-mail addresses), as the directory knows them; empty for a synced group */
   readonly members: readonly string[];
+  /** the directory (SCIM) group whose members this group has; absent: `members` are the members */
+  readonly synced?: GroupSync;
   readonly at: SourceLocation;
 }
+
+/**
+ * A directory (SCIM) group, by its `displayName` (compared without case, as SCIM compares it) or
+ * its `externalId` (the identity provider's id, compared exactly)
+ */
+export type GroupSync = { readonly displayName: string } | { readonly externalId: string };
 
 export interface Assignment {
   /** position in the `assignments` list */

@@ -15,6 +15,7 @@ import type {
   DraftAssignment,
   DraftConfig,
   DraftGroup,
+  GroupSync,
   DraftGuardrail,
   DraftPermissionSet,
   DraftServiceAccount,
@@ -49,7 +50,10 @@ const AWS_IDS = {
 /** AWS's names of units, accounts and policies are 1 to 128 characters (accounts: up to 50) */
 const AWS_NAME_MAX = 128;
 const PERMISSION_SET_FIELDS = ['policies', 'boundary', 'sessionDuration'];
-const GROUP_FIELDS = ['members'];
+const GROUP_FIELDS = ['members', 'synced'];
+const GROUP_SYNC_FIELDS = ['displayName', 'externalId'];
+/** SCIM's displayName and externalId are strings; a longer one is surely a mistake */
+const GROUP_SYNC_MAX = 1024;
 const ASSIGNMENT_FIELDS = ['group', 'permissionSet', 'accounts', 'eligible'];
 const SERVICE_ACCOUNT_FIELDS = ['permissionSet', 'accounts', 'github'];
 
@@ -449,9 +453,50 @@ function readGroups(r: Reader, node: YamlNode): DraftGroup[] {
         r.add('wrong-type', `${what}: \`members\` must be a list, not ${describeYamlNode(value)}`, value.at, [...path, 'members']);
       }
     }
-    out.push({ name: entry.key, at: entry.keyAt, members: list });
+    const synced = fields.get('synced');
+    const sync = synced === undefined ? undefined : readGroupSync(r, synced, path, what);
+    if (synced !== undefined && members !== undefined && !(members.value.kind === 'scalar' && members.value.value === null)) {
+      r.add(
+        'synced-group-with-members',
+        `${what}: a group synced from the directory takes its members from the directory: remove \`members\` (add the users to the directory group instead)`,
+        members.keyAt,
+        [...path, 'members'],
+      );
+    }
+    out.push({ name: entry.key, at: entry.keyAt, members: sync === undefined ? list : [], ...(sync === undefined ? {} : { synced: sync }) });
   }
   return out;
+}
+
+/** `synced: { displayName: NAME }` or `synced: { externalId: ID }`: exactly one, a non-empty string */
+function readGroupSync(r: Reader, entry: YamlEntry, groupPath: Path, what: string): GroupSync | undefined {
+  const path = [...groupPath, 'synced'];
+  const fields = r.map(entry.value, path, `${what}: \`synced\``, GROUP_SYNC_FIELDS);
+  if (fields === undefined) return undefined;
+  const present = GROUP_SYNC_FIELDS.filter((key) => fields.has(key));
+  if (present.length === 0) {
+    r.add('missing-field', `${what}: \`synced\` needs \`displayName\` or \`externalId\`: the directory group whose members this group has`, entry.value.at, path);
+    return undefined;
+  }
+  if (present.length > 1) {
+    const second = fields.get('externalId')!;
+    r.add('bad-group-sync', `${what}: \`synced\` names the directory group by \`displayName\` or by \`externalId\`, not both`, second.keyAt, [...path, 'externalId']);
+    return undefined;
+  }
+  const key = present[0]! as 'displayName' | 'externalId';
+  const node = fields.get(key)!.value;
+  const value = r.string(node, [...path, key], `${what}: \`synced.${key}\``);
+  if (value === undefined) return undefined;
+  if (value.trim() === '') {
+    r.add('bad-group-sync', `${what}: \`synced.${key}\` is empty: name the directory group`, node.at, [...path, key]);
+    return undefined;
+  }
+  if (value.length > GROUP_SYNC_MAX || hasControlCharacter(value)) {
+    r.add('bad-group-sync', `${what}: \`synced.${key}\` ${value.length > GROUP_SYNC_MAX ? `is longer than ${GROUP_SYNC_MAX} characters` : 'has a control character'}: no directory group is named so`, node.at, [...path, key]);
+    return undefined;
+  }
+  r.checkCharacters(value, node.at, [...path, key], `${what}: \`synced.${key}\``);
+  return key === 'displayName' ? { displayName: value } : { externalId: value };
 }
 
 function readAssignments(r: Reader, node: YamlNode): DraftAssignment[] {
@@ -526,4 +571,12 @@ export function normalizeFilePath(path: string): string | { readonly problem: st
   const normalized = parts.join('/');
   if (!normalized.endsWith('.json')) return { problem: 'is not a `.json` file: policies are JSON documents' };
   return normalized;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }

@@ -18,6 +18,7 @@ export interface Database {
   readonly scim_memberships: ScimMembershipsTable;
   readonly scim_tokens: ScimTokensTable;
   readonly scim_changes: ScimChangesTable;
+  readonly scim_directory_version: ScimDirectoryVersionTable;
   readonly audit_events: AuditEventsTable;
   readonly audit_checkpoints: AuditCheckpointsTable;
 }
@@ -74,6 +75,12 @@ export interface ScimChangesTable {
   readonly operation: string;
   /** JSON text: what changed, briefly */
   readonly detail: string;
+}
+
+/** one row (id 1): incremented by every SCIM change, in the change's transaction */
+export interface ScimDirectoryVersionTable {
+  readonly id: number;
+  readonly version: number;
 }
 
 /** the audit log (src/store/audit-log.ts) */
