@@ -17,11 +17,13 @@
  * - Attributes: display name, active, and the principal tags the configuration maps from SCIM
  *   attributes (principal-tags.ts).
  */
+import type { ConfigIssue } from './config-issue.ts';
 import { configDirectory } from './config-directory.ts';
 import type { Directory, UserAttributes } from './directory.ts';
 import type { DirectorySnapshot, SnapshotGroup, SnapshotUser } from './directory-snapshot.ts';
 import type { GroupSync, OrgConfig } from './org-config.ts';
 import { principalTagsOf } from './principal-tags.ts';
+import { formatYamlPath } from './read-yaml-tree.ts';
 
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -96,4 +98,29 @@ export function syncedDirectory(config: OrgConfig, snapshot: DirectorySnapshot):
       return found;
     },
   };
+}
+
+/**
+ * What `parapet validate` says about synced groups: without a snapshot each is empty offline
+ * (`synced-group-not-loaded`); with one, a synced group whose directory group the snapshot does
+ * not have is empty (`synced-group-not-found`). Warnings, located at the group.
+ */
+export function syncedGroupIssues(config: OrgConfig, snapshot: DirectorySnapshot | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const group of config.groups.values()) {
+    if (group.synced === undefined) continue;
+    const by = 'displayName' in group.synced ? `displayName \`${group.synced.displayName}\`` : `externalId \`${group.synced.externalId}\``;
+    const at = { source: group.at.source, line: group.at.line, column: group.at.column, path: formatYamlPath(['groups', group.name]) };
+    if (snapshot === undefined) {
+      issues.push({
+        code: 'synced-group-not-loaded',
+        severity: 'warning',
+        message: `group \`${group.name}\` is synced from the directory group with ${by}: without \`--directory FILE\` (\`parapet directory export\`) it has no members here`,
+        ...at,
+      });
+    } else if (directoryGroupsOf(snapshot, group.synced).length === 0) {
+      issues.push({ code: 'synced-group-not-found', severity: 'warning', message: `group \`${group.name}\`: the directory snapshot has no group with ${by}: it has no members`, ...at });
+    }
+  }
+  return issues;
 }

@@ -4,6 +4,7 @@ import type { ZodApp } from '../zod-app.ts';
 import { auditRoutes } from './audit.ts';
 import { authorizeRoutes } from './authorize.ts';
 import { configRoutes } from './config.ts';
+import { directoryRoutes } from './directory.ts';
 import { healthRoutes } from './health.ts';
 import { loginRoutes } from './login.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -23,4 +24,5 @@ export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] 
   auditRoutes,
   loginRoutes,
   scimRoutes,
+  directoryRoutes,
 ];
