@@ -56,7 +56,7 @@ export {
   type ScimUserQuery,
   type ScimGroupQuery,
 } from './scim-directory.ts';
-export { readScimDirectory, scimDirectoryVersion, type DirectoryRead, type DirectoryReadGroup, type DirectoryReadUser, type DirectorySelection } from './scim-directory-read.ts';
+export { readScimDirectory, scimDirectoryVersion, scimGroupsOfUsers, type ScimUserGroup, type DirectoryRead, type DirectoryReadGroup, type DirectoryReadUser, type DirectorySelection } from './scim-directory-read.ts';
 export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';
 export {
   appendAuditEvents,

@@ -106,3 +106,30 @@ async function membershipsOf(db: Kysely<Database>, groupIds: readonly string[]):
   }
   return members;
 }
+
+/** a group a user is a member of, for the User resource's read-only `groups` (RFC 7643 §4.1.2) */
+export interface ScimUserGroup {
+  readonly id: string;
+  readonly displayName: string;
+}
+
+/** the groups of each of these users, by user id, by displayName then id; a user in no group has no entry */
+export async function scimGroupsOfUsers(store: Store, userIds: readonly string[]): Promise<Map<string, ScimUserGroup[]>> {
+  const groups = new Map<string, ScimUserGroup[]>();
+  for (const chunk of chunks([...new Set(userIds)])) {
+    const rows = await store.db
+      .selectFrom('scim_memberships')
+      .innerJoin('scim_groups', 'scim_groups.id', 'scim_memberships.group_id')
+      .select(['scim_memberships.user_id as userId', 'scim_groups.id as id', 'scim_groups.display_name as displayName'])
+      .where('scim_memberships.user_id', 'in', chunk)
+      .orderBy('scim_groups.display_name_key')
+      .orderBy('scim_groups.id')
+      .execute();
+    for (const row of rows) {
+      const list = groups.get(row.userId);
+      if (list === undefined) groups.set(row.userId, [{ id: row.id, displayName: row.displayName }]);
+      else list.push({ id: row.id, displayName: row.displayName });
+    }
+  }
+  return groups;
+}

@@ -36,12 +36,14 @@ import {
   getScimUser,
   listScimGroups,
   listScimUsers,
+  scimGroupsOfUsers,
   scimUserNames,
   updateScimGroup,
   updateScimUser,
   type NewScimGroup,
   type NewScimUser,
   type ScimActor,
+  type ScimUserGroup,
   type StoredScimGroup,
   type StoredScimUser,
 } from '../../store/index.ts';
@@ -97,17 +99,28 @@ function canonicalUser(user: StoredScimUser): JsonObject {
   return { id: user.id, ...(user.externalId === undefined ? {} : { externalId: user.externalId }), userName: user.userName, active: user.active, ...document };
 }
 
-function userResource(context: ServerContext, user: StoredScimUser): JsonObject {
+/**
+ * The User resource; `groups` (RFC 7643 §4.1.2: read-only, the groups the user is a direct member
+ * of, with `value`, `$ref`, `display`, `type`) is read from the memberships when the response
+ * carries it, so it always says what membership is now.
+ */
+function userResource(context: ServerContext, user: StoredScimUser, groups?: readonly ScimUserGroup[]): JsonObject {
   const canonical = canonicalUser(user);
   const extensions = USER_RESOURCE.extensions.filter((e) => canonical[e.id] !== undefined).map((e) => e.id);
   return {
     schemas: [USER_RESOURCE.schema.id, ...extensions],
     ...canonical,
+    ...userGroupsAttribute(context, groups),
     meta: { resourceType: 'User', created: user.created, lastModified: user.modified, location: `${baseUrl(context)}/Users/${user.id}`, version: etagOf(user.version) },
   };
 }
 
 /** the stored columns and document of a canonical user; `active` absent keeps `activeIfAbsent` */
+function userGroupsAttribute(context: ServerContext, groups: readonly ScimUserGroup[] | undefined): JsonObject {
+  if (groups === undefined || groups.length === 0) return {};
+  return { groups: groups.map((g) => ({ value: g.id, $ref: `${baseUrl(context)}/Groups/${g.id}`, display: g.displayName, type: 'direct' })) };
+}
+
 function storedUser(id: string, canonical: JsonObject, activeIfAbsent: boolean): NewScimUser {
   const { schemas: _s, id: _id, meta: _m, userName, externalId, active, ...document } = canonical;
   return {
@@ -298,12 +311,13 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     return user;
   }
 
-  function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, user: StoredScimUser): FastifyReply {
+  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, user: StoredScimUser): Promise<FastifyReply> {
     const query = queryOf(request);
     const projection = parseProjection(USER_RESOURCE, query['attributes'], query['excludedAttributes']);
+    const groups = excludes(projection, 'groups') ? undefined : ((await scimGroupsOfUsers(context.store, [user.id])).get(user.id) ?? []);
     void reply.header('etag', etagOf(user.version));
     if (status === 201) void reply.header('location', `${baseUrl(context)}/Users/${user.id}`);
-    return send(reply, status, project(userResource(context, user), projection));
+    return send(reply, status, project(userResource(context, user, groups), projection));
   }
 
   app.post(`${base}/Users`, ROUTE, async (request, reply) => {
@@ -321,7 +335,10 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const stored = await listScimUsers(context.store, { userName: topEquality(filter, 'userName'), externalId: topEquality(filter, 'externalId') });
     const scope = { kind: 'resource', resource: USER_RESOURCE } as const;
     const matching = stored.map((u) => userResource(context, u)).filter((u) => filter === undefined || matchesFilter(scope, u, filter));
-    const resources = matching.slice(page.startIndex - 1, page.startIndex - 1 + page.count).map((u) => project(u, projection));
+    const pageUsers = matching.slice(page.startIndex - 1, page.startIndex - 1 + page.count);
+    // `groups` for the page only (read-only, from the memberships; a filter on it is not supported)
+    const groupsOf = excludes(projection, 'groups') ? undefined : await scimGroupsOfUsers(context.store, pageUsers.map((u) => u['id'] as string));
+    const resources = pageUsers.map((u) => project(groupsOf === undefined ? u : { ...u, ...userGroupsAttribute(context, groupsOf.get(u['id'] as string)) }, projection));
     return send(reply, 200, listResponse(resources, matching.length, page));
   });
 
