@@ -49,6 +49,7 @@ import {
 } from '../../store/index.ts';
 import { callerOf } from '../authenticate.ts';
 import { revokeUserAccess } from '../scim-deprovision.ts';
+import { revokeLostSessions } from '../scim-membership-revocation.ts';
 import { SCIM_BASE, SCIM_CONTENT_TYPE } from '../scim-error-reply.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -362,6 +363,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     );
     // an inactive user has no access: every PUT or PATCH that leaves it inactive revokes (a retry after a failed revocation too)
     if (!after.active) await revokeUserAccess(context.revocations, [before, after], actor.at, actor.by);
+    // a renamed user is another user to the directory: what was issued to the old name is revoked
+    else if (before.userName.toLowerCase() !== after.userName.toLowerCase()) await revokeUserAccess(context.revocations, [{ userName: before.userName, document: {} }], actor.at, `${actor.by}: userName changed`);
     return sendUser(request, reply, 200, after);
   }
 
@@ -401,14 +404,15 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     return send(reply, status, project(groupResource(context, group, names), projection));
   }
 
-  async function revokeMembers(userIds: readonly string[], actor: ScimActor & { readonly by: string }): Promise<void> {
+  /** members removed from a group lose the sessions no other group covers (scim-membership-revocation.ts) */
+  async function revokeMembers(userIds: readonly string[], why: string, actor: ScimActor & { readonly by: string }): Promise<void> {
     if (userIds.length === 0) return;
     const users: StoredScimUser[] = [];
     for (const id of userIds) {
       const user = await getScimUser(context.store, id);
       if (user !== undefined) users.push(user);
     }
-    await revokeUserAccess(context.revocations, users, actor.at, actor.by);
+    await revokeLostSessions(context, users, why, actor.at, actor.by);
   }
 
   app.post(`${base}/Groups`, ROUTE, async (request, reply) => {
@@ -451,7 +455,10 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
       },
       actor,
     );
-    await revokeMembers(change.removed, actor);
+    // a group renamed (or its externalId changed) may no longer be the one a synced group names: every member may lose access
+    const renamed = change.before.displayName.toLowerCase() !== change.after.displayName.toLowerCase() || change.before.externalId !== change.after.externalId;
+    if (renamed) await revokeMembers([...new Set([...change.before.memberIds, ...change.after.memberIds])], `directory group \`${change.before.displayName}\` renamed or re-identified`, actor);
+    else await revokeMembers(change.removed, `removed from directory group \`${change.after.displayName}\``, actor);
     return sendGroup(request, reply, 200, change.after);
   }
 
@@ -467,7 +474,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const actor = actorOf(context, request);
     await existingGroup(request.params.id);
     const group = await deleteScimGroup(context.store, request.params.id, actor, (current) => checkIfMatch(request, current.version));
-    await revokeMembers(group.memberIds, actor);
+    await revokeMembers(group.memberIds, `directory group \`${group.displayName}\` deleted`, actor);
     return reply.code(204).send();
   });
 }
