@@ -92,6 +92,7 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
       }),
     ),
     accounts,
+    ...(draft.principalTags === undefined || draft.principalTags.size === 0 ? {} : { principalTags: draft.principalTags }),
   };
 }
 

@@ -118,4 +118,6 @@ export interface DraftConfig {
   readonly groups: readonly DraftGroup[];
   readonly assignments: readonly DraftAssignment[];
   readonly serviceAccounts: readonly DraftServiceAccount[];
+  /** `directory.principalTags`: tag key → SCIM attribute path; undefined when absent */
+  readonly principalTags?: ReadonlyMap<string, string> | undefined;
 }

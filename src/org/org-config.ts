@@ -24,6 +24,11 @@ export interface OrgConfig {
   readonly serviceAccounts: ReadonlyMap<string, ServiceAccount>;
   /** every account in the tree by name, depth first (a unit's accounts before its sub-units) */
   readonly accounts: ReadonlyMap<string, Account>;
+  /**
+   * `directory.principalTags`: session tag key → the SCIM attribute of the user it is read from
+   * (`aws:PrincipalTag/<key>` of a directory user's sessions); absent: no tags
+   */
+  readonly principalTags?: ReadonlyMap<string, string>;
 }
 
 export interface Organization {

@@ -30,7 +30,8 @@ export const CONFIG_FILE = 'parapet.yaml';
 
 type Path = readonly YamlPathSegment[];
 
-const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts'];
+const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts', 'directory'];
+const DIRECTORY_FIELDS = ['principalTags'];
 const ORGANIZATION_FIELDS = ['name', 'id', 'managementAccount', 'root'];
 const ROOT_FIELDS = ['id', 'guardrails', 'resourceGuardrails', 'units', 'accounts'];
 const UNIT_FIELDS = ['name', 'awsName', ...ROOT_FIELDS];
@@ -260,6 +261,12 @@ export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; 
   if (assignments !== undefined) draft.assignments = readAssignments(r, assignments.value);
   const serviceAccounts = top.get('serviceAccounts');
   if (serviceAccounts !== undefined) draft.serviceAccounts = readServiceAccounts(r, serviceAccounts.value);
+  const directory = top.get('directory');
+  if (directory !== undefined) {
+    const fields = r.map(directory.value, ['directory'], '`directory`', DIRECTORY_FIELDS);
+    const tags = fields?.get('principalTags');
+    if (tags !== undefined) draft.principalTags = readPrincipalTags(r, tags.value);
+  }
   return { draft, issues: r.issues };
 }
 
@@ -579,4 +586,67 @@ function hasControlCharacter(text: string): boolean {
     if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
+}
+
+/**
+ * `directory.principalTags`: session tag key → the SCIM attribute it is read from. AWS's limits on
+ * session tags ("Passing session tags in AWS STS",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html, and the STS `Tag` type,
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_Tag.html): at most 50 tags; a key is 1 to
+ * 128 characters of letters, digits, white space and `_ . : / = + - @`; keys are not case
+ * sensitive, so `Department` and `department` cannot both be passed. Parapet also refuses keys
+ * starting with `aws:`, the prefix AWS keeps for its own keys.
+ */
+function readPrincipalTags(r: Reader, node: YamlNode): Map<string, string> {
+  const path: Path = ['directory', 'principalTags'];
+  const out = new Map<string, string>();
+  if (node.kind === 'scalar' && node.value === null) return out;
+  if (node.kind !== 'map') {
+    r.add('wrong-type', `\`directory.principalTags\` must be a map from tag keys to SCIM attributes, not ${describeYamlNode(node)}`, node.at, path);
+    return out;
+  }
+  const seen = new Map<string, string>();
+  for (const entry of node.entries) {
+    const where = [...path, entry.key];
+    const what = `principal tag \`${showHiddenCharacters(entry.key)}\``;
+    const problem = principalTagKeyProblem(entry.key);
+    if (problem !== undefined) {
+      r.add('bad-principal-tag', `${what}: ${problem}`, entry.keyAt, where);
+      continue;
+    }
+    const first = seen.get(entry.key.toLowerCase());
+    if (first !== undefined) {
+      r.add('bad-principal-tag', `${what}: AWS compares tag keys without case: \`${first}\` is already a key`, entry.keyAt, where);
+      continue;
+    }
+    seen.set(entry.key.toLowerCase(), entry.key);
+    const attribute = r.string(entry.value, where, what);
+    if (attribute === undefined) continue;
+    if (!SCIM_ATTRIBUTE_PATH.test(attribute)) {
+      r.add(
+        'bad-principal-tag',
+        `${what}: \`${showHiddenCharacters(attribute)}\` is not a SCIM attribute path: expected \`title\`, \`name.familyName\` or \`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department\``,
+        entry.value.at,
+        where,
+      );
+      continue;
+    }
+    out.set(entry.key, attribute);
+  }
+  if (out.size > MAX_PRINCIPAL_TAGS) r.add('bad-principal-tag', `\`directory.principalTags\` has ${out.size} tags: AWS passes at most ${MAX_PRINCIPAL_TAGS} session tags`, node.at, path);
+  return out;
+}
+
+/** AWS passes at most 50 session tags */
+const MAX_PRINCIPAL_TAGS = 50;
+/** the STS `Tag` key: 1 to 128 of letters, digits, white space and `_.:/=+-@` */
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+/** `[URN:]attribute[.subAttribute]`, as SCIM names attributes (RFC 7644 §3.10) */
+const SCIM_ATTRIBUTE_PATH = /^(?:urn:[A-Za-z0-9][A-Za-z0-9.:_-]*:)?[A-Za-z][A-Za-z0-9_$-]*(?:\.[A-Za-z][A-Za-z0-9_$-]*)?$/;
+
+function principalTagKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || [...key].length > 128) return 'a session tag key is 1 to 128 characters';
+  if (!TAG_KEY.test(key)) return 'a session tag key has only letters, digits, spaces and `_ . : / = + - @`';
+  if (key.toLowerCase().startsWith('aws:')) return 'keys starting with `aws:` are AWS\'s own';
+  return undefined;
 }

@@ -9,7 +9,7 @@
  */
 import { ErrorBody } from '../../contract/error-body.ts';
 import { AssumeRequest, CredentialIdParams, Revoked, SessionIssued, SessionList, UserParams, type CredentialSummary } from '../../contract/sessions.ts';
-import { principalSession, sessionFactsOf } from '../../analysis/principal-session.ts';
+import { principalFactsOf, principalSession, sessionFactsOf } from '../../analysis/principal-session.ts';
 import type { CredentialClaims } from '../../identity/credential.ts';
 import { didYouMean, findAccount, listPrincipalAccess, type Account, type PermissionSet } from '../../org/index.ts';
 import { ParapetError } from '../../policy/index.ts';
@@ -55,7 +55,8 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
         },
         lifetimeSeconds,
       );
-      const session = principalSession({ kind: 'user', name: signIn.sub }, account.id, permissionSet.name, sessionFactsOf(active.config));
+      const user = { kind: 'user', name: signIn.sub } as const;
+      const session = principalSession(user, account.id, permissionSet.name, principalFactsOf(sessionFactsOf(active.config), user, active.directory));
       const issued: SessionIssued = {
         id: claims.jti,
         token,
