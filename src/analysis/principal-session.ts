@@ -7,7 +7,7 @@
  * no principal tags the configuration does not give).
  */
 import type { ContextValue, CallerFacts } from '../policy/index.ts';
-import type { OrgConfig, PrincipalRef } from '../org/index.ts';
+import type { Directory, OrgConfig, PrincipalRef } from '../org/index.ts';
 import { roleSessionName } from '../aws/web-identity.ts';
 
 export interface PrincipalSession {
@@ -33,6 +33,18 @@ export interface SessionFacts {
 export function sessionFactsOf(config: OrgConfig, facts: SessionFacts = {}): SessionFacts {
   const organizationId = facts.organizationId ?? config.organization.id;
   return organizationId === undefined ? facts : { ...facts, organizationId };
+}
+
+/**
+ * The facts of one principal's sessions: the configuration's, and for a user the tags the directory
+ * gives them (`directory.principalTags` of parapet.yaml read from the user's SCIM attributes), as
+ * the decision API gives them to the same user's sessions.
+ */
+export function principalFactsOf(facts: SessionFacts, principal: PrincipalRef, directory: Directory): SessionFacts {
+  if (principal.kind !== 'user') return facts;
+  const tags = directory.attributesOf(principal.name)?.tags;
+  if (tags === undefined || Object.keys(tags).length === 0) return facts;
+  return { ...facts, principalTags: { ...facts.principalTags, ...tags } };
 }
 
 /** the role a permission set is provisioned as in an account (aws:PrincipalArn of its sessions) */

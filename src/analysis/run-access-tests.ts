@@ -7,7 +7,7 @@ import { decide, type Decision, type DecisionKind, type ExplainOptions } from '.
 import type { Directory, OrgConfig } from '../org/index.ts';
 import { questionCompiler, type AccessCompiler } from './access-compiler.ts';
 import type { AccessTest, Expectation } from './access-test.ts';
-import { principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
+import { principalFactsOf, principalSession, sessionFactsOf, type SessionFacts } from './principal-session.ts';
 import { internalError } from '../policy/index.ts';
 
 export interface AccessTestResult {
@@ -57,7 +57,7 @@ export function runAccessTests(config: OrgConfig, tests: readonly AccessTest[], 
     // parseAccessTests checked every name against the same configuration and directory
     if (!compiled.ok) throw internalError(`runAccessTests: test \`${test.name}\`: ${compiled.issues.map((i) => i.message).join('; ')}`);
     const { access, resourceAccountId } = compiled.value;
-    const session = principalSession(test.principal, access.account.id, test.permissionSet, facts);
+    const session = principalSession(test.principal, access.account.id, test.permissionSet, principalFactsOf(facts, test.principal, compile.directory));
     const decision = decide(
       compiled.value.compiled,
       {

@@ -16,7 +16,7 @@ import { questionCompiler, type CompiledAccess } from './access-compiler.ts';
 import { policiesOf, type AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { principalHoldings } from './principal-holdings.ts';
-import { principalSession, sessionFactsOf } from './principal-session.ts';
+import { principalFactsOf, principalSession, sessionFactsOf } from './principal-session.ts';
 
 export interface WhatCanQuery {
   readonly principal: PrincipalRef;
@@ -95,7 +95,7 @@ export function whatCan(config: OrgConfig, catalog: Catalog, query: WhatCanQuery
   const unknown = checkPrincipal(config, query.principal, compile.directory);
   if (unknown !== undefined) return { ok: false, issues: [unknown] };
   const holdings = principalHoldings(config, query.principal, compile.directory);
-  const facts = sessionFactsOf(config, options.sessionFacts);
+  const facts = principalFactsOf(sessionFactsOf(config, options.sessionFacts), query.principal, compile.directory);
   const access: PermissionSetAccess[] = [];
   for (const holding of holdings) {
     if (filter.value !== undefined && holding.account.name !== filter.value) continue;

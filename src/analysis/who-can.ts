@@ -11,7 +11,7 @@ import { questionCompiler, type PairAccess } from './access-compiler.ts';
 import type { AccessVerdict } from './conditional-decider.ts';
 import { accountFilter, type AccessQuestionOptions } from './account-filter.ts';
 import { holdingIndex } from './principal-holdings.ts';
-import { principalSession, sessionFactsOf } from './principal-session.ts';
+import { principalFactsOf, principalSession, sessionFactsOf } from './principal-session.ts';
 
 export interface WhoCanQuery {
   readonly action: string;
@@ -107,9 +107,12 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
         if (compiled === undefined) throw internalError(`whoCan: unknown permission set \`${holding.permissionSet}\``);
         compiledByPair.set(pair, compiled);
       }
-      const session = principalSession(principal, holding.account.id, holding.permissionSet, facts);
+      const principalFacts = principalFactsOf(facts, principal, compile.directory);
+      const session = principalSession(principal, holding.account.id, holding.permissionSet, principalFacts);
+      // a user's directory tags are part of the context: sessions with other tags are other questions
+      const verdictKey = principalFacts === facts ? pair : `${pair}\u0000${JSON.stringify(principalFacts.principalTags)}`;
       checked++;
-      const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(pair);
+      const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(verdictKey);
       if (shared === undefined) searched++;
       const verdict = shared ?? compiled.decideConditional(
         {
@@ -121,7 +124,7 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
         },
         session.facts,
       );
-      if (!compiled.namesPrincipals) verdictByPair.set(pair, verdict);
+      if (!compiled.namesPrincipals) verdictByPair.set(verdictKey, verdict);
       const via = holding.standing ? 'standing' : 'eligible';
       if (verdict.status === 'denied') {
         if (verdict.searchExhausted) {

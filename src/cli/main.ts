@@ -13,6 +13,7 @@ import { loginCommand } from './login.ts';
 import { logoutCommand } from './logout.ts';
 import { planCommand } from './plan.ts';
 import { revokeCommand } from './revoke.ts';
+import { directoryCommand } from './directory.ts';
 import { scimCommand } from './scim.ts';
 import { serveCommand } from './serve.ts';
 import { sessionsCommand } from './sessions.ts';
@@ -79,6 +80,7 @@ Examples:
   program.addCommand(authorizeCommand(io, setExit));
   program.addCommand(awsCommand(io, setExit));
   program.addCommand(scimCommand(io, setExit));
+  program.addCommand(directoryCommand(io, setExit));
   program.addCommand(auditCommand(io, setExit));
   // addCommand does not pass these on: without them `parapet CMD --help` or a usage error would exit the process
   // nested commands (`scim token create`) too

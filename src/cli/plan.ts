@@ -17,6 +17,7 @@ import { writeOutputFile, type Io } from './io.ts';
 import { startProgress, type Progress } from './progress.ts';
 import { readConfigAtRevision } from './read-config-at-revision.ts';
 import type { CommandOutcome } from './exit-status.ts';
+import { DIRECTORY_OPTION, directoryOf, readDirectoryOption } from './directory-option.ts';
 
 interface PlanCommandOptions {
   from: string;
@@ -24,6 +25,7 @@ interface PlanCommandOptions {
   repo?: string;
   json?: boolean;
   output?: string;
+  directory?: string;
 }
 
 interface Source {
@@ -57,6 +59,7 @@ export function planCommand(io: Io, setExit: (outcome: CommandOutcome) => void):
     .requiredOption('--to <new>', 'the version after: a folder, or a git revision')
     .option('--repo <dir>', 'read --from and --to as git revisions of the repository folder DIR (default: folders when they exist, else revisions of the current folder)')
     .option('--json', `the whole plan as one JSON object (format \`${PLAN_FORMAT}\`, docs/plan.md)`)
+    .option(...DIRECTORY_OPTION)
     .option('--output <file>', 'write the plan to FILE instead of standard output')
     .addHelpText(
       'after',
@@ -98,11 +101,14 @@ Examples:
         return;
       }
       const [oldConfig, newConfig] = parsed.map((p) => (p.result as { value: OrgConfig }).value) as [OrgConfig, OrgConfig];
+      // one directory state, seen through each version's groups: what a change of configuration does to today's members
+      const snapshot = readDirectoryOption(options.directory, io);
       let progress: Progress | undefined;
       const plan = buildPlan(oldConfig, newConfig, {
         catalog: loadCatalog(),
         from: before.label,
         to: after.label,
+        directories: { before: directoryOf(oldConfig, snapshot), after: directoryOf(newConfig, snapshot) },
         onPrincipal: (done, total) => {
           progress ??= startProgress(total, 'plan');
           progress.tick();

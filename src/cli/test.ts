@@ -17,15 +17,17 @@ import {
   type TestSuite,
 } from '../analysis/index.ts';
 import { ParapetError } from '../policy/index.ts';
-import { configDirectory, describeFsError, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
+import { describeFsError, MAX_FILE_BYTES, readBoundedFile } from '../org/index.ts';
 import { actionChecker, contextKeyType, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { writeOutputFile, type Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import { DIRECTORY_OPTION, directoryOf, readDirectoryOption } from './directory-option.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
 interface TestOptions {
   junit?: string;
   json?: boolean;
+  directory?: string;
 }
 
 export const TESTS_FOLDER = 'tests';
@@ -34,6 +36,7 @@ export function testCommand(io: Io, setExit: (outcome: CommandOutcome) => void):
   return new Command('test')
     .description('run the access tests in DIR/tests/*.yaml against the configuration (docs/access-tests.md)')
     .argument('<dir>', 'the repository folder, holding parapet.yaml and tests/')
+    .option(...DIRECTORY_OPTION)
     .option('--junit <file>', 'also write the results as JUnit XML, for CI')
     .option('--json', 'one JSON object with every result and issue, for machines (format `parapet-test/1`, docs/reports.md)')
     .addHelpText(
@@ -54,6 +57,7 @@ Examples:
     )
     .action((dir: string, options: TestOptions) => {
       const config = loadOrgConfig(dir, io);
+      const snapshot = readDirectoryOption(options.directory, io);
       const folder = join(dir, TESTS_FOLDER);
       let files: string[];
       try {
@@ -68,8 +72,8 @@ Examples:
       }
       if (files.length === 0) throw new ParapetError('usage', `no access tests: \`${folder}\` has no *.yaml files (see docs/access-tests.md)`);
 
-      // parsing and running read one directory: the configuration's groups (docs/adr/0002-directory-port.md)
-      const directory = configDirectory(config);
+      // parsing and running read one directory: the configuration's groups, synced ones from the snapshot (docs/adr/0002-directory-port.md)
+      const directory = directoryOf(config, snapshot);
       const compiler = accessCompiler(config, { rcpServices: rcpServices(), directory });
       const suites: TestSuite[] = [];
       const issues: AccessTestIssue[] = [];

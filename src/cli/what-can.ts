@@ -11,6 +11,7 @@ import { rcpServices } from '../catalog/installed-catalog-checks.ts';
 import { collectOption, parseContextOption } from './context-option.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import { DIRECTORY_OPTION, directoryOf, readDirectoryOption } from './directory-option.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
 interface WhatCanCommandOptions {
@@ -20,6 +21,7 @@ interface WhatCanCommandOptions {
   actions?: boolean;
   context: string[];
   json?: boolean;
+  directory?: string;
 }
 
 export function whatCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
@@ -31,6 +33,7 @@ export function whatCanCommand(io: Io, setExit: (outcome: CommandOutcome) => voi
     .option('--service <prefix>', 'only this service, e.g. s3 (repeatable)', collectOption, [])
     .option('--actions', 'list every granted action under its service')
     .option('--context <key=value>', 'a context value requests are known to have (repeatable); other condition keys remain conditions', collectOption, [])
+    .option(...DIRECTORY_OPTION)
     .option('--json', 'one JSON object with every granted action, for machines (format `parapet-what-can/1`, docs/reports.md)')
     .addHelpText(
       'after',
@@ -52,11 +55,12 @@ Examples:
       if (!principal.ok) throw new ParapetError('usage', `--principal: ${issueMessages(principal.issues)}`);
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
+      const directory = directoryOf(config, readDirectoryOption(options.directory, io));
       const catalog = loadCatalog();
       for (const service of options.service) {
         if (!catalog.isKnownService(service)) throw new ParapetError('usage', `--service: unknown service \`${service}\``);
       }
-      const result = whatCan(config, catalog, { principal: principal.value, account: options.account, context }, { rcpServices: rcpServices() });
+      const result = whatCan(config, catalog, { principal: principal.value, account: options.account, context }, { rcpServices: rcpServices(), directory });
       if (!result.ok) throw new ParapetError('usage', result.issues.map((i) => i.message).join('; '));
       const report = whatCanReport({ principal: principal.value, context, services: options.service, listActions: options.actions === true }, result.value);
       io.out(options.json ? `${JSON.stringify(whatCanReportJson(report))}\n` : renderWhatCanText(report));

@@ -9,6 +9,7 @@ import { actionChecker, rcpServices } from '../catalog/installed-catalog-checks.
 import { checkActionOption, checkResourceOption, collectOption, parseContextOption } from './context-option.ts';
 import type { Io } from './io.ts';
 import { loadOrgConfig } from './load-org-config.ts';
+import { DIRECTORY_OPTION, directoryOf, readDirectoryOption } from './directory-option.ts';
 import { ParapetError } from '../policy/index.ts';
 import type { CommandOutcome } from './exit-status.ts';
 
@@ -18,6 +19,7 @@ interface WhoCanCommandOptions {
   account?: string;
   context: string[];
   json?: boolean;
+  directory?: string;
 }
 
 export function whoCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
@@ -28,6 +30,7 @@ export function whoCanCommand(io: Io, setExit: (outcome: CommandOutcome) => void
     .option('--resource <arn>', 'the resource ARN', '*')
     .option('--account <account>', 'only principals working in this account (name or id)')
     .option('--context <key=value>', 'a context value the request is known to have (repeatable); other condition keys remain conditions', collectOption, [])
+    .option(...DIRECTORY_OPTION)
     .option('--json', 'one JSON object, for machines (format `parapet-who-can/1`, docs/reports.md)')
     .addHelpText(
       'after',
@@ -53,7 +56,8 @@ Examples:
       if (warning !== undefined) io.err(`parapet: warning: ${warning}\n`);
       const context = parseContextOption(options.context);
       const config = loadOrgConfig(dir, io);
-      const result = whoCan(config, { action: options.action, resource: options.resource, account: options.account, context }, { rcpServices: rcpServices() });
+      const directory = directoryOf(config, readDirectoryOption(options.directory, io));
+      const result = whoCan(config, { action: options.action, resource: options.resource, account: options.account, context }, { rcpServices: rcpServices(), directory });
       if (!result.ok) throw new ParapetError('usage', result.issues.map((i) => i.message).join('; '));
       const report: WhoCanReport = { action: options.action, resource: options.resource, account: options.account, context, result: result.value };
       io.out(options.json ? `${JSON.stringify(whoCanReportJson(report))}\n` : renderWhoCanText(report));

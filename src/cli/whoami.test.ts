@@ -31,7 +31,7 @@ describe('parapet whoami', () => {
     await fixture.server.context.revocations.revokeCredential(id, 'test');
     const { code, err } = await runCli('whoami');
     assert.equal(code, 2);
-    assert.match(err, /^parapet: the credential is not valid: revoked\n$/);
+    assert.match(err, /^parapet: the credential is not valid: revoked by test\n$/);
   });
 
   test('not signed in: exit 2, saying how to sign in', async () => {

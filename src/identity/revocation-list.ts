@@ -9,6 +9,8 @@ import type { CredentialClaims } from './credential.ts';
 
 export interface RevocationCheck {
   isRevoked(claims: CredentialClaims): boolean;
+  /** who revoked a revoked credential (`revokedBy` as recorded: a user, `service-account:NAME`, `scim-token:NAME: why`); undefined when not revoked */
+  revokedBy(claims: CredentialClaims): string | undefined;
 }
 
 export interface RevocationList extends RevocationCheck {
@@ -20,25 +22,32 @@ export interface RevocationList extends RevocationCheck {
 
 /** the in-memory half: what is known revoked in this process */
 export interface RevocationSet extends RevocationCheck {
-  addCredential(jti: string): void;
-  addSubject(subject: string, before: number): void;
+  addCredential(jti: string, by?: string): void;
+  addSubject(subject: string, before: number, by?: string): void;
 }
 
 export function createRevocationSet(): RevocationSet {
-  const credentials = new Set<string>();
-  const subjects = new Map<string, number>();
+  // by jti: who revoked it ('' when not told)
+  const credentials = new Map<string, string>();
+  const subjects = new Map<string, { before: number; by: string }>();
+  const revokedBy = (claims: CredentialClaims): string | undefined => {
+    const own = credentials.get(claims.jti);
+    if (own !== undefined) return own;
+    const parent = claims.parent === undefined ? undefined : credentials.get(claims.parent);
+    if (parent !== undefined) return parent;
+    const subject = subjects.get(claims.sub);
+    return subject !== undefined && claims.iat <= subject.before ? subject.by : undefined;
+  };
   return {
-    isRevoked(claims) {
-      if (credentials.has(claims.jti)) return true;
-      if (claims.parent !== undefined && credentials.has(claims.parent)) return true;
-      const before = subjects.get(claims.sub);
-      return before !== undefined && claims.iat <= before;
+    isRevoked: (claims) => revokedBy(claims) !== undefined,
+    revokedBy,
+    addCredential(jti, by = '') {
+      credentials.set(jti, by);
     },
-    addCredential(jti) {
-      credentials.add(jti);
-    },
-    addSubject(subject, before) {
-      subjects.set(subject, Math.max(before, subjects.get(subject) ?? before));
+    addSubject(subject, before, by = '') {
+      const known = subjects.get(subject);
+      // the latest cut-off counts, and says who made it
+      if (known === undefined || before >= known.before) subjects.set(subject, { before, by });
     },
   };
 }

@@ -23,8 +23,8 @@ export async function createStoredRevocationList(options: { readonly store: Stor
   const { store, clock } = options;
   const set = createRevocationSet();
   const apply = (revocation: Revocation): void => {
-    if (revocation.kind === 'credential') set.addCredential(revocation.credentialId);
-    else set.addSubject(revocation.subject, Math.floor(Date.parse(revocation.issuedBefore) / 1000));
+    if (revocation.kind === 'credential') set.addCredential(revocation.credentialId, revocation.revokedBy);
+    else set.addSubject(revocation.subject, Math.floor(Date.parse(revocation.issuedBefore) / 1000), revocation.revokedBy);
   };
   const initial = await liveRevocations(store, clock());
   initial.revocations.forEach(apply);
@@ -44,15 +44,16 @@ export async function createStoredRevocationList(options: { readonly store: Stor
 
   return {
     isRevoked: (claims) => set.isRevoked(claims),
+    revokedBy: (claims) => set.revokedBy(claims),
     async revokeCredential(jti, by) {
       await appendRevocation(store, { kind: 'credential', credentialId: jti, revokedBy: by, revokedAt: clock() });
-      set.addCredential(jti);
+      set.addCredential(jti, by);
     },
     async revokeSubject(subject, before, by) {
       // after this every credential it covers has expired: the revocation need not be loaded any more
       const expiresAt = new Date((before + MAX_CREDENTIAL_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000);
       await appendRevocation(store, { kind: 'subject', subject, issuedBefore: new Date(before * 1000), expiresAt, revokedBy: by, revokedAt: clock() });
-      set.addSubject(subject, before);
+      set.addSubject(subject, before, by);
     },
     poll() {
       polling ??= readNew().finally(() => {

@@ -77,7 +77,7 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
     guardrails: guardrails(draft.guardrails, loaded.guardrails),
     resourceGuardrails: guardrails(draft.resourceGuardrails, loaded.resourceGuardrails),
     permissionSets,
-    groups: new Map(draft.groups.map((g) => [g.name, { name: g.name, members: g.members.map((m) => m.name), at: at(g.at) }])),
+    groups: new Map(draft.groups.map((g) => [g.name, { name: g.name, members: g.members.map((m) => m.name), ...(g.synced === undefined ? {} : { synced: g.synced }), at: at(g.at) }])),
     assignments: draft.assignments.flatMap((a) =>
       a.group === undefined || a.permissionSet === undefined
         ? []
@@ -95,6 +95,7 @@ export function buildOrgConfig(draft: DraftConfig, loaded: LoadedPolicies): OrgC
     ...(draft.auditReaders === undefined
       ? {}
       : { audit: { readers: { groups: [...new Set(draft.auditReaders.groups.map((r) => r.name))], serviceAccounts: [...new Set(draft.auditReaders.serviceAccounts.map((r) => r.name))] } } }),
+    ...(draft.principalTags === undefined || draft.principalTags.size === 0 ? {} : { principalTags: draft.principalTags }),
   };
 }
 

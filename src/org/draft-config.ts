@@ -3,6 +3,9 @@
  * are parsed: every name and file reference keeps its position. Internal to src/org.
  */
 import type { Position } from './config-issue.ts';
+import type { GroupSync } from './org-config.ts';
+
+export type { GroupSync };
 
 /** a name or a file path as written, and where */
 export interface Ref {
@@ -67,6 +70,8 @@ export interface DraftGroup {
   readonly name: string;
   readonly at: Position;
   readonly members: readonly Ref[];
+  /** the directory group it is synced from; undefined for a group whose members are listed here */
+  readonly synced?: GroupSync | undefined;
 }
 
 export interface DraftAssignment {
@@ -113,6 +118,8 @@ export interface DraftConfig {
   readonly groups: readonly DraftGroup[];
   readonly assignments: readonly DraftAssignment[];
   readonly serviceAccounts: readonly DraftServiceAccount[];
+  /** `directory.principalTags`: tag key → SCIM attribute path; undefined when absent */
+  readonly principalTags?: ReadonlyMap<string, string> | undefined;
   /** `audit.readers`: undefined when absent (nobody reads the audit log) */
   readonly auditReaders: DraftAuditReaders | undefined;
 }

@@ -13,6 +13,7 @@ export type {
   GitHubActionsTrust,
   GuardrailDefinition,
   Group,
+  GroupSync,
   Organization,
   OrgConfig,
   PermissionSet,
@@ -36,6 +37,8 @@ export { parsePrincipalRef, formatPrincipalRef, PRINCIPAL_REF_KINDS, type Princi
 export { checkPrincipal } from './check-principal.ts';
 export type { Directory, UserAttributes } from './directory.ts';
 export { configDirectory } from './config-directory.ts';
+export { syncedDirectory, hasSyncedGroups, directoryGroupsOf, syncedGroupIssues } from './synced-directory.ts';
+export { parseDirectorySnapshot, DIRECTORY_FORMAT, MAX_DIRECTORY_SNAPSHOT_BYTES, type DirectorySnapshot, type SnapshotUser, type SnapshotGroup } from './directory-snapshot.ts';
 export { describeYamlNode } from './describe-yaml-node.ts';
 export { didYouMean } from './did-you-mean.ts';
 export { describeSuspiciousCharacters, showHiddenCharacters } from './check-name-characters.ts';

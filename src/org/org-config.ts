@@ -24,6 +24,11 @@ export interface OrgConfig {
   readonly serviceAccounts: ReadonlyMap<string, ServiceAccount>;
   /** every account in the tree by name, depth first (a unit's accounts before its sub-units) */
   readonly accounts: ReadonlyMap<string, Account>;
+  /**
+   * `directory.principalTags`: session tag key → the SCIM attribute of the user it is read from
+   * (`aws:PrincipalTag/<key>` of a directory user's sessions); absent: no tags
+   */
+  readonly principalTags?: ReadonlyMap<string, string>;
   /** `audit`: who may read the audit log; absent: nobody (docs/audit.md) */
   readonly audit?: AuditSettings | undefined;
 }
@@ -116,10 +121,18 @@ export interface PermissionSet {
 
 export interface Group {
   readonly name: string;
-  /** user names (e-mail addresses), as the directory knows them */
+  /** user names (e-mail addresses), as the directory knows them; empty for a synced group */
   readonly members: readonly string[];
+  /** the directory (SCIM) group whose members this group has; absent: `members` are the members */
+  readonly synced?: GroupSync;
   readonly at: SourceLocation;
 }
+
+/**
+ * A directory (SCIM) group, by its `displayName` (compared without case, as SCIM compares it) or
+ * its `externalId` (the identity provider's id, compared exactly)
+ */
+export type GroupSync = { readonly displayName: string } | { readonly externalId: string };
 
 export interface Assignment {
   /** position in the `assignments` list */

@@ -16,6 +16,7 @@ import type {
   DraftAuditReaders,
   DraftConfig,
   DraftGroup,
+  GroupSync,
   DraftGuardrail,
   DraftPermissionSet,
   DraftServiceAccount,
@@ -30,9 +31,10 @@ export const CONFIG_FILE = 'parapet.yaml';
 
 type Path = readonly YamlPathSegment[];
 
-const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts', 'audit'];
+const TOP_FIELDS = ['organization', 'guardrails', 'resourceGuardrails', 'permissionSets', 'groups', 'assignments', 'serviceAccounts', 'audit', 'directory'];
 const AUDIT_FIELDS = ['readers'];
 const AUDIT_READER_FIELDS = ['groups', 'serviceAccounts'];
+const DIRECTORY_FIELDS = ['principalTags'];
 const ORGANIZATION_FIELDS = ['name', 'id', 'managementAccount', 'root'];
 const ROOT_FIELDS = ['id', 'guardrails', 'resourceGuardrails', 'units', 'accounts'];
 const UNIT_FIELDS = ['name', 'awsName', ...ROOT_FIELDS];
@@ -52,7 +54,10 @@ const AWS_IDS = {
 /** AWS's names of units, accounts and policies are 1 to 128 characters (accounts: up to 50) */
 const AWS_NAME_MAX = 128;
 const PERMISSION_SET_FIELDS = ['policies', 'boundary', 'sessionDuration'];
-const GROUP_FIELDS = ['members'];
+const GROUP_FIELDS = ['members', 'synced'];
+const GROUP_SYNC_FIELDS = ['displayName', 'externalId'];
+/** SCIM's displayName and externalId are strings; a longer one is surely a mistake */
+const GROUP_SYNC_MAX = 1024;
 const ASSIGNMENT_FIELDS = ['group', 'permissionSet', 'accounts', 'eligible'];
 const SERVICE_ACCOUNT_FIELDS = ['permissionSet', 'accounts', 'github'];
 
@@ -262,6 +267,12 @@ export function readConfigShape(root: YamlNode): { readonly draft: DraftConfig; 
   if (serviceAccounts !== undefined) draft.serviceAccounts = readServiceAccounts(r, serviceAccounts.value);
   const audit = top.get('audit');
   if (audit !== undefined) draft.auditReaders = readAuditReaders(r, audit.value);
+  const directory = top.get('directory');
+  if (directory !== undefined) {
+    const fields = r.map(directory.value, ['directory'], '`directory`', DIRECTORY_FIELDS);
+    const tags = fields?.get('principalTags');
+    if (tags !== undefined) draft.principalTags = readPrincipalTags(r, tags.value);
+  }
   return { draft, issues: r.issues };
 }
 
@@ -455,9 +466,50 @@ function readGroups(r: Reader, node: YamlNode): DraftGroup[] {
         r.add('wrong-type', `${what}: \`members\` must be a list, not ${describeYamlNode(value)}`, value.at, [...path, 'members']);
       }
     }
-    out.push({ name: entry.key, at: entry.keyAt, members: list });
+    const synced = fields.get('synced');
+    const sync = synced === undefined ? undefined : readGroupSync(r, synced, path, what);
+    if (synced !== undefined && members !== undefined && !(members.value.kind === 'scalar' && members.value.value === null)) {
+      r.add(
+        'synced-group-with-members',
+        `${what}: a group synced from the directory takes its members from the directory: remove \`members\` (add the users to the directory group instead)`,
+        members.keyAt,
+        [...path, 'members'],
+      );
+    }
+    out.push({ name: entry.key, at: entry.keyAt, members: sync === undefined ? list : [], ...(sync === undefined ? {} : { synced: sync }) });
   }
   return out;
+}
+
+/** `synced: { displayName: NAME }` or `synced: { externalId: ID }`: exactly one, a non-empty string */
+function readGroupSync(r: Reader, entry: YamlEntry, groupPath: Path, what: string): GroupSync | undefined {
+  const path = [...groupPath, 'synced'];
+  const fields = r.map(entry.value, path, `${what}: \`synced\``, GROUP_SYNC_FIELDS);
+  if (fields === undefined) return undefined;
+  const present = GROUP_SYNC_FIELDS.filter((key) => fields.has(key));
+  if (present.length === 0) {
+    r.add('missing-field', `${what}: \`synced\` needs \`displayName\` or \`externalId\`: the directory group whose members this group has`, entry.value.at, path);
+    return undefined;
+  }
+  if (present.length > 1) {
+    const second = fields.get('externalId')!;
+    r.add('bad-group-sync', `${what}: \`synced\` names the directory group by \`displayName\` or by \`externalId\`, not both`, second.keyAt, [...path, 'externalId']);
+    return undefined;
+  }
+  const key = present[0]! as 'displayName' | 'externalId';
+  const node = fields.get(key)!.value;
+  const value = r.string(node, [...path, key], `${what}: \`synced.${key}\``);
+  if (value === undefined) return undefined;
+  if (value.trim() === '') {
+    r.add('bad-group-sync', `${what}: \`synced.${key}\` is empty: name the directory group`, node.at, [...path, key]);
+    return undefined;
+  }
+  if (value.length > GROUP_SYNC_MAX || hasControlCharacter(value)) {
+    r.add('bad-group-sync', `${what}: \`synced.${key}\` ${value.length > GROUP_SYNC_MAX ? `is longer than ${GROUP_SYNC_MAX} characters` : 'has a control character'}: no directory group is named so`, node.at, [...path, key]);
+    return undefined;
+  }
+  r.checkCharacters(value, node.at, [...path, key], `${what}: \`synced.${key}\``);
+  return key === 'displayName' ? { displayName: value } : { externalId: value };
 }
 
 function readAssignments(r: Reader, node: YamlNode): DraftAssignment[] {
@@ -549,4 +601,75 @@ export function normalizeFilePath(path: string): string | { readonly problem: st
   const normalized = parts.join('/');
   if (!normalized.endsWith('.json')) return { problem: 'is not a `.json` file: policies are JSON documents' };
   return normalized;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * `directory.principalTags`: session tag key → the SCIM attribute it is read from. AWS's limits on
+ * session tags ("Passing session tags in AWS STS",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html, and the STS `Tag` type,
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_Tag.html): at most 50 tags; a key is 1 to
+ * 128 characters of letters, digits, white space and `_ . : / = + - @`; keys are not case
+ * sensitive, so `Department` and `department` cannot both be passed. Parapet also refuses keys
+ * starting with `aws:`, the prefix AWS keeps for its own keys.
+ */
+function readPrincipalTags(r: Reader, node: YamlNode): Map<string, string> {
+  const path: Path = ['directory', 'principalTags'];
+  const out = new Map<string, string>();
+  if (node.kind === 'scalar' && node.value === null) return out;
+  if (node.kind !== 'map') {
+    r.add('wrong-type', `\`directory.principalTags\` must be a map from tag keys to SCIM attributes, not ${describeYamlNode(node)}`, node.at, path);
+    return out;
+  }
+  const seen = new Map<string, string>();
+  for (const entry of node.entries) {
+    const where = [...path, entry.key];
+    const what = `principal tag \`${showHiddenCharacters(entry.key)}\``;
+    const problem = principalTagKeyProblem(entry.key);
+    if (problem !== undefined) {
+      r.add('bad-principal-tag', `${what}: ${problem}`, entry.keyAt, where);
+      continue;
+    }
+    const first = seen.get(entry.key.toLowerCase());
+    if (first !== undefined) {
+      r.add('bad-principal-tag', `${what}: AWS compares tag keys without case: \`${first}\` is already a key`, entry.keyAt, where);
+      continue;
+    }
+    seen.set(entry.key.toLowerCase(), entry.key);
+    const attribute = r.string(entry.value, where, what);
+    if (attribute === undefined) continue;
+    if (!SCIM_ATTRIBUTE_PATH.test(attribute)) {
+      r.add(
+        'bad-principal-tag',
+        `${what}: \`${showHiddenCharacters(attribute)}\` is not a SCIM attribute path: expected \`title\`, \`name.familyName\` or \`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department\``,
+        entry.value.at,
+        where,
+      );
+      continue;
+    }
+    out.set(entry.key, attribute);
+  }
+  if (out.size > MAX_PRINCIPAL_TAGS) r.add('bad-principal-tag', `\`directory.principalTags\` has ${out.size} tags: AWS passes at most ${MAX_PRINCIPAL_TAGS} session tags`, node.at, path);
+  return out;
+}
+
+/** AWS passes at most 50 session tags */
+const MAX_PRINCIPAL_TAGS = 50;
+/** the STS `Tag` key: 1 to 128 of letters, digits, white space and `_.:/=+-@` */
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+/** `[URN:]attribute[.subAttribute]`, as SCIM names attributes (RFC 7644 §3.10) */
+const SCIM_ATTRIBUTE_PATH = /^(?:urn:[A-Za-z0-9][A-Za-z0-9.:_-]*:)?[A-Za-z][A-Za-z0-9_$-]*(?:\.[A-Za-z][A-Za-z0-9_$-]*)?$/;
+
+function principalTagKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || [...key].length > 128) return 'a session tag key is 1 to 128 characters';
+  if (!TAG_KEY.test(key)) return 'a session tag key has only letters, digits, spaces and `_ . : / = + - @`';
+  if (key.toLowerCase().startsWith('aws:')) return 'keys starting with `aws:` are AWS\'s own';
+  return undefined;
 }

@@ -99,6 +99,14 @@ export type IssueCode =
   | 'bad-audience'
   | 'ambiguous-github-trust'
   | 'unrestricted-github-trust'
+  // configuration: groups synced from the directory (SCIM) and principal tags
+  | 'bad-group-sync'
+  | 'synced-group-with-members'
+  | 'synced-group-not-loaded'
+  | 'synced-group-not-found'
+  | 'bad-principal-tag'
+  // a directory snapshot file (`parapet directory export`)
+  | 'bad-directory-snapshot'
   // credentials (src/identity): a bearer token that is refused
   | 'malformed-token'
   | 'token-algorithm-not-allowed'

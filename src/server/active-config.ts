@@ -2,14 +2,18 @@
  * The configuration a server process decides with: the newest stored version, parsed once per
  * version. Every process of a deployment reads the same database, so `refresh` (run at start and
  * then every `pollMilliseconds`) is how an apply made through one process reaches all of them.
+ * The directory is the configuration's combined with the SCIM store (scim-directory-source.ts):
+ * `refresh` also reads the store's directory version (one row) and, when a SCIM change moved it,
+ * rebuilds the directory, so a SCIM change reaches every process within one poll too.
  * A stored version was valid when it was applied; if it no longer parses (a newer Parapet reading
  * an older format), the process keeps no configuration and decides nothing: it fails closed and
  * says so in /readyz.
  */
 import { configDirectory, parseConfig, type Directory, type OrgConfig } from '../org/index.ts';
 import { ParapetError } from '../policy/index.ts';
-import { activeConfigVersion, type ConfigVersion, type Store } from '../store/index.ts';
+import { activeConfigVersion, scimDirectoryVersion, type ConfigVersion, type Store } from '../store/index.ts';
 import { filesOfSnapshot } from './config-snapshot.ts';
+import { loadServerDirectory } from './scim-directory-source.ts';
 
 export interface ActiveConfiguration {
   readonly version: number;
@@ -19,6 +23,8 @@ export interface ActiveConfiguration {
   readonly message?: string | undefined;
   readonly config: OrgConfig;
   readonly directory: Directory;
+  /** the SCIM directory version the directory was read at (0: nothing pushed yet) */
+  readonly directoryVersion: number;
 }
 
 export interface ActiveConfigSource {
@@ -33,6 +39,7 @@ export interface ActiveConfigHolder extends ActiveConfigSource {
   readonly loadError: string | undefined;
 }
 
+/** a stored version parsed, with the configuration's own directory (no SCIM) */
 export function loadConfigVersion(version: ConfigVersion): ActiveConfiguration {
   const parsed = parseConfig(filesOfSnapshot(version.snapshot));
   if (!parsed.ok) {
@@ -47,6 +54,7 @@ export function loadConfigVersion(version: ConfigVersion): ActiveConfiguration {
     ...(version.message === undefined ? {} : { message: version.message }),
     config: parsed.value,
     directory: configDirectory(parsed.value),
+    directoryVersion: 0,
   };
 }
 
@@ -54,28 +62,50 @@ export function createActiveConfigHolder(store: Store): ActiveConfigHolder {
   let active: ActiveConfiguration | undefined;
   let loadError: string | undefined;
   let failedVersion: number | undefined;
+  let queue: Promise<boolean> = Promise.resolve(false);
   return {
     current: () => active,
     get loadError() {
       return loadError;
     },
-    async refresh() {
-      // only the number first: the snapshot is read when it is a new version
-      const newest = await store.db.selectFrom('config_versions').select((eb) => eb.fn.max('version').as('newest')).executeTakeFirstOrThrow();
-      const number = newest.newest ?? 0;
-      if (number === 0 || number === active?.version || number === failedVersion) return false;
-      const version = await activeConfigVersion(store);
-      if (version === undefined) return false;
-      try {
-        active = loadConfigVersion(version);
-        loadError = undefined;
-        failedVersion = undefined;
-      } catch (error) {
-        active = undefined;
-        failedVersion = version.version;
-        loadError = (error as Error).message;
-      }
-      return true;
+    refresh() {
+      // one refresh at a time: a route refreshing after its own SCIM change and the poll must not
+      // interleave, or an older read could replace a newer one
+      const run = queue.then(refreshOnce, refreshOnce);
+      queue = run;
+      return run;
     },
   };
+
+  async function refreshOnce(): Promise<boolean> {
+    // only the numbers first: the snapshot is read when it is a new version, the directory when SCIM changed it
+    const newest = await store.db.selectFrom('config_versions').select((eb) => eb.fn.max('version').as('newest')).executeTakeFirstOrThrow();
+    const number = newest.newest ?? 0;
+    let next = active;
+    let changed = false;
+    if (number !== 0 && number !== active?.version && number !== failedVersion) {
+      const version = await activeConfigVersion(store);
+      if (version !== undefined) {
+        changed = true;
+        try {
+          next = loadConfigVersion(version);
+          loadError = undefined;
+          failedVersion = undefined;
+        } catch (error) {
+          active = undefined;
+          failedVersion = version.version;
+          loadError = (error as Error).message;
+          return true;
+        }
+      }
+    }
+    if (next === undefined) return false;
+    const directoryVersion = await scimDirectoryVersion(store);
+    if (changed || directoryVersion !== active?.directoryVersion) {
+      const loaded = await loadServerDirectory(store, next.config);
+      active = { ...next, directory: loaded.directory, directoryVersion: loaded.version };
+      return true;
+    }
+    return false;
+  }
 }

@@ -20,7 +20,7 @@
 import { actionChecker, contextKeyType, rcpServices } from '../catalog/installed-catalog-checks.ts';
 import type { CredentialClaims } from '../identity/credential.ts';
 import { accessCompiler, type AccessCompiler, type CompiledAccess } from '../analysis/access-compiler.ts';
-import { principalSession, sessionFactsOf, type PrincipalSession } from '../analysis/principal-session.ts';
+import { principalFactsOf, principalSession, sessionFactsOf, type PrincipalSession } from '../analysis/principal-session.ts';
 import type { Account, PrincipalRef } from '../org/index.ts';
 import {
   accountOfArn,
@@ -177,7 +177,8 @@ function sessionSubjectOf(state: VersionState, claims: CredentialClaims): Sessio
       details: { account: claims.account, permissionSet: claims.permissionSet, configVersion: state.active.version },
     });
   }
-  const facts = sessionFactsOf(config, attributes === undefined || Object.keys(attributes.tags).length === 0 ? {} : { principalTags: attributes.tags });
+  // the user's directory tags become aws:PrincipalTag/<key>, exactly as `parapet test --directory` gives them
+  const facts = principalFactsOf(sessionFactsOf(config), principal, directory);
   const subject: SessionSubject = {
     configVersion: state.active.version,
     principal,

@@ -39,7 +39,8 @@ export function parapetCredentialAuthenticator(options: ParapetCredentialAuthent
     accepts: (presented) => presented.unverifiedIssuer === options.issuer,
     async authenticate(presented): Promise<Caller> {
       const claims = await claimsOf(presented.token);
-      if (options.revocations.isRevoked(claims)) throw new ParapetError('unauthenticated', 'the credential is not valid: revoked');
+      const revokedBy = options.revocations.revokedBy(claims);
+      if (revokedBy !== undefined) throw new ParapetError('unauthenticated', `the credential is not valid: revoked${revokedBy === '' ? '' : ` by ${revokedBy}`}`);
       if (claims.use === 'service') {
         if (!claims.sub.startsWith(SERVICE_SUBJECT_PREFIX)) throw new ParapetError('unauthenticated', 'the credential is not valid: a service credential for a person');
         return { kind: 'service-account', name: claims.sub.slice(SERVICE_SUBJECT_PREFIX.length), via: 'parapet-credential' };

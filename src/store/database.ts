@@ -19,6 +19,7 @@ export interface Database {
   readonly scim_user_values: ScimUserValuesTable;
   readonly scim_tokens: ScimTokensTable;
   readonly scim_changes: ScimChangesTable;
+  readonly scim_directory_version: ScimDirectoryVersionTable;
   readonly audit_events: AuditEventsTable;
   readonly audit_checkpoints: AuditCheckpointsTable;
   readonly aws_web_identity_tokens: AwsWebIdentityTokensTable;
@@ -115,6 +116,12 @@ export interface ScimChangesTable {
   readonly operation: string;
   /** JSON text: what changed, briefly */
   readonly detail: string;
+}
+
+/** one row (id 1): incremented by every SCIM change, in the change's transaction */
+export interface ScimDirectoryVersionTable {
+  readonly id: number;
+  readonly version: number;
 }
 
 /** the audit log (src/store/audit-log.ts) */

@@ -60,6 +60,7 @@ export {
   type ScimGroupQuery,
 } from './scim-directory.ts';
 export { scimValueRows, type ScimListOptions, type ScimValueRow } from './scim-query.ts';
+export { readScimDirectory, scimDirectoryVersion, scimGroupsOfUsers, type ScimUserGroup, type DirectoryRead, type DirectoryReadGroup, type DirectoryReadUser, type DirectorySelection } from './scim-directory-read.ts';
 export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';
 export {
   appendAuditEvents,

@@ -195,6 +195,19 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       for (const user of users) await writeScimUserValues(typed, user.id, JSON.parse(user.document) as Record<string, unknown>);
     },
   },
+  // directory sync (#9): a counter every SCIM change increments in its transaction, so each server
+  // process sees that the directory changed by reading one row per poll (src/store/scim-directory-read.ts)
+  '0110-scim-directory-version': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('scim_directory_version')
+        .addColumn('id', 'integer', (column) => column.primaryKey())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addCheckConstraint('scim_directory_version_one_row', sql`id = 1`)
+        .execute();
+      await (db as Kysely<{ scim_directory_version: { id: number; version: number } }>).insertInto('scim_directory_version').values({ id: 1, version: 0 }).execute();
+    },
+  },
   // the audit log (#10): events in log order with their RFC 9162 leaf hashes, and signed checkpoints
   '0200-audit-log': {
     async up(db: Kysely<unknown>): Promise<void> {

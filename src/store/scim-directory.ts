@@ -102,6 +102,8 @@ async function recordChange(tx: Kysely<Database>, actor: ScimActor, resourceType
     .insertInto('scim_changes')
     .values({ id: actor.changeId, at: actor.at.toISOString(), token_id: actor.tokenId, resource_type: resourceType, resource_id: resourceId, operation, detail: JSON.stringify(detail) })
     .execute();
+  // every server process polls this one row to know the directory changed (scim-directory-read.ts)
+  await tx.updateTable('scim_directory_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
 }
 
 /** runs the body in a transaction; a unique violation becomes a SCIM `uniqueness` conflict */

@@ -6,6 +6,7 @@ import { auditRoutes } from './audit.ts';
 import { awsRoutes } from './aws.ts';
 import { authorizeRoutes } from './authorize.ts';
 import { configRoutes } from './config.ts';
+import { directoryRoutes } from './directory.ts';
 import { healthRoutes } from './health.ts';
 import { loginRoutes } from './login.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -27,4 +28,5 @@ export const ROUTES: readonly ((app: ZodApp, context: ServerContext) => void)[] 
   loginRoutes,
   scimRoutes,
   awsRoutes,
+  directoryRoutes,
 ];

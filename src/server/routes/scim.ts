@@ -37,18 +37,21 @@ import {
   getScimUser,
   queryScimGroups,
   queryScimUsers,
+  scimGroupsOfUsers,
   scimUserNames,
   updateScimGroup,
   updateScimUser,
   type NewScimGroup,
   type NewScimUser,
   type ScimActor,
+  type ScimUserGroup,
   type StoredScimGroup,
   type StoredScimUser,
 } from '../../store/index.ts';
 import { callerOf } from '../authenticate.ts';
 import { auditedChange } from '../record-audit-event.ts';
 import { revokeUserAccess, subjectsOf } from '../scim-deprovision.ts';
+import { revokeLostSessions } from '../scim-membership-revocation.ts';
 import { SCIM_BASE, SCIM_CONTENT_TYPE } from '../scim-error-reply.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -128,17 +131,28 @@ function canonicalUser(user: StoredScimUser): JsonObject {
   return { id: user.id, ...(user.externalId === undefined ? {} : { externalId: user.externalId }), userName: user.userName, active: user.active, ...document };
 }
 
-function userResource(context: ServerContext, user: StoredScimUser): JsonObject {
+/**
+ * The User resource; `groups` (RFC 7643 §4.1.2: read-only, the groups the user is a direct member
+ * of, with `value`, `$ref`, `display`, `type`) is read from the memberships when the response
+ * carries it, so it always says what membership is now.
+ */
+function userResource(context: ServerContext, user: StoredScimUser, groups?: readonly ScimUserGroup[]): JsonObject {
   const canonical = canonicalUser(user);
   const extensions = USER_RESOURCE.extensions.filter((e) => canonical[e.id] !== undefined).map((e) => e.id);
   return {
     schemas: [USER_RESOURCE.schema.id, ...extensions],
     ...canonical,
+    ...userGroupsAttribute(context, groups),
     meta: { resourceType: 'User', created: user.created, lastModified: user.modified, location: `${baseUrl(context)}/Users/${user.id}`, version: etagOf(user.version) },
   };
 }
 
 /** the stored columns and document of a canonical user; `active` absent keeps `activeIfAbsent` */
+function userGroupsAttribute(context: ServerContext, groups: readonly ScimUserGroup[] | undefined): JsonObject {
+  if (groups === undefined || groups.length === 0) return {};
+  return { groups: groups.map((g) => ({ value: g.id, $ref: `${baseUrl(context)}/Groups/${g.id}`, display: g.displayName, type: 'direct' })) };
+}
+
 function storedUser(id: string, canonical: JsonObject, activeIfAbsent: boolean): NewScimUser {
   const { schemas: _s, id: _id, meta: _m, userName, externalId, active, ...document } = canonical;
   return {
@@ -343,12 +357,13 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     );
   }
 
-  function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, user: StoredScimUser): FastifyReply {
+  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, user: StoredScimUser): Promise<FastifyReply> {
     const query = queryOf(request);
     const projection = parseProjection(USER_RESOURCE, query['attributes'], query['excludedAttributes']);
+    const groups = excludes(projection, 'groups') ? undefined : ((await scimGroupsOfUsers(context.store, [user.id])).get(user.id) ?? []);
     void reply.header('etag', etagOf(user.version));
     if (status === 201) void reply.header('location', `${baseUrl(context)}/Users/${user.id}`);
-    return send(reply, status, project(userResource(context, user), projection));
+    return send(reply, status, project(userResource(context, user, groups), projection));
   }
 
   app.post(`${base}/Users`, ROUTE, async (request, reply) => {
@@ -366,7 +381,9 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const page = pageOf(query);
     // filtered, ordered, paged and counted in SQL (src/store/scim-query.ts): a page reads a page, not the directory
     const { total, resources: users } = await queryScimUsers(context.store, USER_SCOPE, { filter, startIndex: page.startIndex, count: page.count, baseUrl: baseUrl(context) });
-    const resources = users.map((u) => project(userResource(context, u), projection));
+    // `groups` for the page only (read-only, from the memberships)
+    const groupsOf = excludes(projection, 'groups') ? undefined : await scimGroupsOfUsers(context.store, users.map((u) => u.id));
+    const resources = users.map((u) => project(userResource(context, u, groupsOf?.get(u.id)), projection));
     return send(reply, 200, listResponse(resources, total, page));
   });
 
@@ -393,6 +410,8 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     );
     // an inactive user has no access: every PUT or PATCH that leaves it inactive revokes (a retry after a failed revocation too)
     if (!after.active) await deprovision(request, actor, [before, after]);
+    // a renamed user is another user to the directory: what was issued to the old name is revoked
+    else if (before.userName.toLowerCase() !== after.userName.toLowerCase()) await revokeUserAccess(context.revocations, [{ userName: before.userName, document: {} }], actor.at, `${actor.by}: userName changed`);
     return sendUser(request, reply, 200, after);
   }
 
@@ -434,14 +453,21 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     return send(reply, status, project(groupResource(context, group, names), projection));
   }
 
-  async function revokeMembers(request: FastifyRequest, userIds: readonly string[], actor: ScimActor & { readonly by: string }): Promise<void> {
+  /** members removed from a group lose the sessions no other group covers (scim-membership-revocation.ts), on record */
+  async function revokeMembers(request: FastifyRequest, userIds: readonly string[], why: string, actor: ScimActor & { readonly by: string }): Promise<void> {
     if (userIds.length === 0) return;
     const users: StoredScimUser[] = [];
     for (const id of userIds) {
       const user = await getScimUser(context.store, id);
       if (user !== undefined) users.push(user);
     }
-    await deprovision(request, actor, users);
+    await auditedChange(
+      context,
+      { principal: actor.by, session: actor.tokenId },
+      request,
+      { type: 'revocation', action: 'membership-change', outcome: 'success', resource: `scim:Users`, details: { scimTokenId: actor.tokenId, users: users.map((user) => user.userName), why } },
+      () => revokeLostSessions(context, users, why, actor.at, actor.by),
+    );
   }
 
   app.post(`${base}/Groups`, ROUTE, async (request, reply) => {
@@ -485,7 +511,10 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
         actor,
       ),
     );
-    await revokeMembers(request, change.removed, actor);
+    // a group renamed (or its externalId changed) may no longer be the one a synced group names: every member may lose access
+    const renamed = change.before.displayName.toLowerCase() !== change.after.displayName.toLowerCase() || change.before.externalId !== change.after.externalId;
+    if (renamed) await revokeMembers(request, [...new Set([...change.before.memberIds, ...change.after.memberIds])], `directory group \`${change.before.displayName}\` renamed or re-identified`, actor);
+    else await revokeMembers(request, change.removed, `removed from directory group \`${change.after.displayName}\``, actor);
     return sendGroup(request, reply, 200, change.after);
   }
 
@@ -503,7 +532,7 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
     const group = await scimChange(request, actor, 'delete-group', `scim:Group/${request.params.id}`, { displayName: existing.displayName }, () =>
       deleteScimGroup(context.store, resourceId(request.params.id, 'group'), actor, (current) => checkIfMatch(request, current.version)),
     );
-    await revokeMembers(request, group.memberIds, actor);
+    await revokeMembers(request, group.memberIds, `directory group \`${group.displayName}\` deleted`, actor);
     return reply.code(204).send();
   });
 }

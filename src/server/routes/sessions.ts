@@ -10,7 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { AssumeRequest, CredentialIdParams, Revoked, SessionIssued, SessionList, UserParams, type CredentialSummary } from '../../contract/sessions.ts';
-import { permissionSetRoleArn, principalSession, sessionFactsOf } from '../../analysis/principal-session.ts';
+import { permissionSetRoleArn, principalFactsOf, principalSession, sessionFactsOf } from '../../analysis/principal-session.ts';
 import type { CredentialClaims } from '../../identity/credential.ts';
 import { didYouMean, findAccount, listPrincipalAccess, type Account, type PermissionSet } from '../../org/index.ts';
 import { ParapetError } from '../../policy/index.ts';
@@ -43,7 +43,8 @@ export function sessionsRoutes(app: ZodApp, context: ServerContext): void {
       const { account, permissionSet } = targetOf(active, request.body);
       checkHolds(active, signIn.sub, account, permissionSet);
       const lifetimeSeconds = lifetimeOf(request.body.durationSeconds, permissionSet, signIn, context.clock());
-      const session = principalSession({ kind: 'user', name: signIn.sub }, account.id, permissionSet.name, sessionFactsOf(active.config));
+      const user = { kind: 'user', name: signIn.sub } as const;
+      const session = principalSession(user, account.id, permissionSet.name, principalFactsOf(sessionFactsOf(active.config), user, active.directory));
       const { token, claims } = await issueRecordedCredential(
         context,
         {
