@@ -2,7 +2,9 @@
  * The stored audit log on real SQLite and PostgreSQL: consecutive indexes under concurrent
  * appenders (two stores on one PostgreSQL), checkpoints that continue from the last one,
  * exports that `verifyAuditExport` accepts, proofs that the RFC 9162 verifiers accept, and rows
- * altered or deleted directly in the database named by the verifier.
+ * altered or deleted directly in the database named by the verifier. Proofs read from the stored
+ * subtree hashes are compared with proofs computed from the exported leaves (the pure generator)
+ * and with a root rebuilt here by the RFC's recursive definition.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -10,6 +12,10 @@ import { sql } from 'kysely';
 import {
   formatVerifierKey,
   generateAuditSigner,
+  hashChildren,
+  inclusionProof,
+  consistencyProof,
+  leafHashOfRecord,
   parseCheckpointNote,
   verifyAuditExport,
   verifyConsistency,
@@ -43,6 +49,46 @@ async function exportAndVerify(store: Store, publicKey: string): Promise<AuditVe
 }
 
 const b = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** the leaf hashes recomputed from an export's lines: what the proofs must agree with */
+async function exportedLeaves(store: Store): Promise<Uint8Array[]> {
+  const leaves: Uint8Array[] = [];
+  await exportAuditLog(store, {
+    event: (line) => {
+      const record = line.replace(/,"leafHash":"[^"]*"\}$/u, '}');
+      leaves.push(leafHashOfRecord(record));
+    },
+  });
+  return leaves;
+}
+
+/** MTH by RFC 9162's recursive definition, written out here */
+function recursiveTreeHead(leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 1) return leaves[0] as Uint8Array;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return hashChildren(recursiveTreeHead(leaves.slice(0, k)), recursiveTreeHead(leaves.slice(k)));
+}
+
+/** checks every inclusion proof and a spread of consistency proofs the store gives against the leaves */
+async function assertProofsAgree(store: Store, signer: ReturnType<typeof generateAuditSigner>): Promise<void> {
+  const checkpoint = await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+  const leaves = await exportedLeaves(store);
+  assert.equal(leaves.length, checkpoint.size);
+  assert.equal(b64(recursiveTreeHead(leaves)), b64(checkpoint.root));
+  for (let index = 0; index < checkpoint.size; index += 1) {
+    const proof = await auditInclusionProof(store, index);
+    assert.deepEqual(proof.proof, inclusionProof(leaves, index, checkpoint.size).map(b64), `event ${index}`);
+    assert.equal(proof.leafHash, b64(leaves[index] as Uint8Array));
+    assert.equal(verifyInclusion(index, checkpoint.size, leaves[index] as Uint8Array, proof.proof.map(b), checkpoint.root), true);
+  }
+  for (let first = 1; first < checkpoint.size; first += 7) {
+    const proof = await auditConsistencyProof(store, first, checkpoint.size);
+    assert.deepEqual(proof, consistencyProof(leaves, first, checkpoint.size).map(b64), `${first}..${checkpoint.size}`);
+    assert.equal(verifyConsistency(first, checkpoint.size, recursiveTreeHead(leaves.slice(0, first)), checkpoint.root, proof.map(b)), true);
+  }
+}
 
 for (const database of databases) {
   describe(`audit log on ${database.name}`, () => {
@@ -84,6 +130,40 @@ for (const database of databases) {
         const consistency = await auditConsistencyProof(store, 6, 13);
         assert.equal(verifyConsistency(6, 13, small.root, large.root, consistency.map(b)), true);
         await assert.rejects(auditInclusionProof(store, 13), /no checkpoint covers audit event 13/u);
+      });
+    });
+
+    test('keeps the hash of every perfect subtree: proofs and checkpoints from O(log n) rows agree with the leaves', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        let next = 0;
+        // batches of uneven sizes: the frontier carried from one append to the next, across checkpoints
+        for (const count of [1, 1, 5, 64, 3, 100, 17, 2]) {
+          await appendAuditEvents(store, Array.from({ length: count }, () => sampleEvent(next++)));
+          if (count === 3) await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        }
+        // one node per perfect subtree of two leaves or more: n - popcount(n) of them
+        const nodes = await store.db.selectFrom('audit_nodes').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+        assert.equal(Number(nodes.count), next - next.toString(2).replaceAll('0', '').length);
+        await assertProofsAgree(store, signer);
+        await assert.rejects(auditConsistencyProof(store, 1, next + 1), /the log has 193/u);
+      });
+    });
+
+    test('the nodes of events appended before migration 0220 are built by it', async () => {
+      const options = await database.fresh();
+      await withStore(options, async (store) => {
+        await appendAuditEvents(store, Array.from({ length: 45 }, (_, i) => sampleEvent(i)));
+        // as a database migrated up to 0200 only would be: no node table, 0220 not run
+        await sql`drop table audit_nodes`.execute(store.db);
+        await sql`delete from parapet_migrations where name = '0220-audit-nodes'`.execute(store.db);
+      });
+      await withStore(options, async (store) => {
+        await store.migrate();
+        await assertProofsAgree(store, generateAuditSigner(ORIGIN));
+        // and appends continue from the rebuilt nodes
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(45 + i)));
+        await assertProofsAgree(store, generateAuditSigner(ORIGIN));
       });
     });
 
@@ -147,6 +227,9 @@ describe('audit log on postgres: several processes', () => {
         const result = await exportAndVerify(b2, formatVerifierKey(signer));
         assert.equal(result.ok, true, JSON.stringify(result.problem));
         assert.equal(result.verifiedSize, 60);
+        // each store continued its own cached frontier only when the other had not appended since:
+        // the subtree hashes both wrote make one tree
+        await assertProofsAgree(b2, signer);
       });
     });
   });

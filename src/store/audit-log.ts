@@ -21,14 +21,17 @@ import {
   leafHashOfRecord,
   recordOfCanonicalEvent,
   CompactRange,
-  consistencyProof,
-  inclusionProof,
+  consistencyProofRanges,
+  inclusionProofRanges,
+  perfectSubtrees,
+  rangeHead,
   signCheckpoint,
   type AuditSigner,
   type Hash,
+  type Subtree,
 } from '../audit/index.ts';
 import type { AuditEvent } from '../contract/audit.ts';
-import { ParapetError } from '../policy/index.ts';
+import { ParapetError, internalError } from '../policy/index.ts';
 import type { Database } from './database.ts';
 import type { Store } from './store.ts';
 
@@ -59,25 +62,73 @@ async function nextIndex(tx: Kysely<Database>): Promise<number> {
   return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
 }
 
+/** the key of a perfect subtree in audit_nodes (migration 0220-audit-nodes) */
+const nodeKey = (subtree: Subtree): number => subtree.index * 64 + subtree.level;
+
+/**
+ * Reads the hashes of these perfect subtrees: level 0 from the events' leaf hashes, the others
+ * from audit_nodes; a missing one is a broken log, never guessed.
+ */
+async function readSubtrees(db: Kysely<Database>, subtrees: readonly Subtree[]): Promise<(subtree: Subtree) => Hash> {
+  const leaves = [...new Set(subtrees.filter((s) => s.level === 0).map((s) => s.index))];
+  const nodes = [...new Set(subtrees.filter((s) => s.level > 0).map(nodeKey))];
+  const found = new Map<number, Hash>();
+  for (let i = 0; i < leaves.length; i += 500) {
+    const rows = await db.selectFrom('audit_events').select(['idx', 'leaf_hash']).where('idx', 'in', leaves.slice(i, i + 500)).execute();
+    for (const row of rows) found.set(nodeKey({ level: 0, index: Number(row.idx) }), unb64(row.leaf_hash));
+  }
+  for (let i = 0; i < nodes.length; i += 500) {
+    const rows = await db.selectFrom('audit_nodes').select(['node', 'hash']).where('node', 'in', nodes.slice(i, i + 500)).execute();
+    for (const row of rows) found.set(Number(row.node), unb64(row.hash));
+  }
+  return (subtree) => {
+    const hash = found.get(nodeKey(subtree));
+    if (hash === undefined) throw internalError(`the audit log has no hash of the ${2 ** subtree.level} events from ${subtree.index * 2 ** subtree.level}`);
+    return hash;
+  };
+}
+
+/** the compact range (perfect subtrees, largest first) of the first `size` events, from O(log n) rows */
+async function readFrontier(db: Kysely<Database>, size: number): Promise<CompactRange> {
+  const subtrees = perfectSubtrees(0, size);
+  const head = await readSubtrees(db, subtrees);
+  return CompactRange.fromState({ sizes: subtrees.map((s) => 2 ** s.level), hashes: subtrees.map(head) });
+}
+
+/**
+ * The frontier each store's appender last committed: the next append continues from it when the
+ * log has not grown since (another process appending to the same PostgreSQL log makes it stale,
+ * and the size read under the lock says so), instead of reading it again.
+ */
+const committedFrontiers = new WeakMap<Store, { readonly size: number; readonly range: CompactRange }>();
+
 export interface AppendedAuditEvents {
   /** the index of the first event appended; the others follow it */
   readonly first: number;
   readonly count: number;
 }
 
-/** appends the events in order, durably, and returns where they went */
+/**
+ * Appends the events in order, durably, and returns where they went: one transaction with the
+ * events, their leaf hashes and the hashes of the perfect subtrees they complete.
+ */
 export async function appendAuditEvents(store: Store, events: readonly AuditEvent[]): Promise<AppendedAuditEvents> {
   if (events.length === 0) return { first: -1, count: 0 };
-  return durableTransaction(store, async (tx) => {
+  const appended = await durableTransaction(store, async (tx) => {
     await lockAppenders(tx);
     const first = await nextIndex(tx);
+    const committed = committedFrontiers.get(store);
+    const range = committed?.size === first ? CompactRange.fromState(committed.range.state()) : await readFrontier(tx, first);
+    const nodes: { node: number; hash: string }[] = [];
     const rows = events.map((event, i) => {
       // canonicalized once: the stored text, and inside the leaf's record
       const text = canonicalEvent(event);
+      const leaf = leafHashOfRecord(recordOfCanonicalEvent(first + i, text));
+      range.append(leaf, (level, index, hash) => nodes.push({ node: nodeKey({ level, index }), hash: b64(hash) }));
       return {
         idx: first + i,
         event: text,
-        leaf_hash: b64(leafHashOfRecord(recordOfCanonicalEvent(first + i, text))),
+        leaf_hash: b64(leaf),
         time: event.time,
         principal: event.actor.principal,
         type: event.type,
@@ -85,8 +136,11 @@ export async function appendAuditEvents(store: Store, events: readonly AuditEven
     });
     // a few hundred rows per statement: under both databases' limits on bound parameters
     for (let i = 0; i < rows.length; i += 500) await tx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
-    return { first, count: events.length };
+    for (let i = 0; i < nodes.length; i += 1000) await tx.insertInto('audit_nodes').values(nodes.slice(i, i + 1000)).execute();
+    return { first, count: events.length, range };
   });
+  committedFrontiers.set(store, { size: appended.first + appended.count, range: appended.range });
+  return { first: appended.first, count: appended.count };
 }
 
 export interface StoredCheckpoint {
@@ -104,9 +158,8 @@ export async function latestAuditCheckpoint(store: Store): Promise<StoredCheckpo
 }
 
 /**
- * Signs a checkpoint over every event appended so far, continuing the tree from the last
- * checkpoint's frontier (only the newer leaves are read). Returns the latest checkpoint unchanged
- * when nothing was appended since.
+ * Signs a checkpoint over every event appended so far; its root comes from the stored subtree
+ * hashes (O(log n) rows). Returns the latest checkpoint unchanged when nothing was appended since.
  */
 export async function createAuditCheckpoint(store: Store, signer: AuditSigner, origin: string, now: Date): Promise<StoredCheckpoint> {
   return durableTransaction(store, async (tx) => {
@@ -114,18 +167,7 @@ export async function createAuditCheckpoint(store: Store, signer: AuditSigner, o
     const last = await tx.selectFrom('audit_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
     const size = await nextIndex(tx);
     if (last !== undefined && last.size === size) return { size, root: unb64(last.root), note: last.note, createdAt: last.created_at };
-    let range = new CompactRange();
-    if (last !== undefined) {
-      const frontier = JSON.parse(last.frontier) as { sizes: number[]; hashes: string[] };
-      range = CompactRange.fromState({ sizes: frontier.sizes, hashes: frontier.hashes.map(unb64) });
-    }
-    for (let from = range.size; from < size; from += PAGE) {
-      const rows = await tx.selectFrom('audit_events').select(['idx', 'leaf_hash']).where('idx', '>=', from).where('idx', '<', Math.min(size, from + PAGE)).orderBy('idx').execute();
-      for (const [i, row] of rows.entries()) {
-        if (row.idx !== from + i) throw new ParapetError('internal', `the audit log has no event ${from + i}`);
-        range.append(unb64(row.leaf_hash));
-      }
-    }
+    const range = await readFrontier(tx, size);
     const root = range.root();
     const note = signCheckpoint({ origin, size, root }, signer);
     const state = range.state();
@@ -144,20 +186,6 @@ export async function auditCheckpointOfSize(store: Store, size: number): Promise
   return row === undefined ? undefined : { size: row.size, root: unb64(row.root), note: row.note, createdAt: row.created_at };
 }
 
-/** the stored leaf hashes of events 0..size-1 */
-async function leafHashes(store: Store, size: number): Promise<Hash[]> {
-  const hashes: Hash[] = [];
-  for (let from = 0; from < size; from += PAGE) {
-    const rows = await store.db.selectFrom('audit_events').select(['idx', 'leaf_hash']).where('idx', '>=', from).where('idx', '<', Math.min(size, from + PAGE)).orderBy('idx').execute();
-    for (const row of rows) {
-      if (row.idx !== hashes.length) throw new ParapetError('internal', `the audit log has no event ${hashes.length}`);
-      hashes.push(unb64(row.leaf_hash));
-    }
-  }
-  if (hashes.length !== size) throw new ParapetError('internal', `the audit log has no event ${hashes.length}`);
-  return hashes;
-}
-
 export interface AuditInclusionProof {
   readonly index: number;
   readonly size: number;
@@ -167,29 +195,34 @@ export interface AuditInclusionProof {
   readonly checkpoint: string;
 }
 
-/** the proof that event `index` is in the latest checkpoint's tree */
+/** the proof that event `index` is in the latest checkpoint's tree: O(log n) rows read */
 export async function auditInclusionProof(store: Store, index: number): Promise<AuditInclusionProof> {
   const checkpoint = await latestAuditCheckpoint(store);
   if (checkpoint === undefined || !Number.isSafeInteger(index) || index < 0 || index >= checkpoint.size) {
     throw new ParapetError('not-found', `no checkpoint covers audit event ${index} yet`);
   }
-  const leaves = await leafHashes(store, checkpoint.size);
+  const ranges = inclusionProofRanges(index, checkpoint.size);
+  const leaf: Subtree = { level: 0, index };
+  const head = await readSubtrees(store.db, [leaf, ...ranges.flatMap(([start, end]) => perfectSubtrees(start, end))]);
   return {
     index,
     size: checkpoint.size,
-    leafHash: b64(leaves[index] as Hash),
-    proof: inclusionProof(leaves, index, checkpoint.size).map(b64),
+    leafHash: b64(head(leaf)),
+    proof: ranges.map(([start, end]) => b64(rangeHead(start, end, head))),
     checkpoint: checkpoint.note,
   };
 }
 
-/** the proof that the tree of `second` events extends the tree of `first` */
+/** the proof that the tree of `second` events extends the tree of `first`: O(log n) rows read */
 export async function auditConsistencyProof(store: Store, first: number, second: number): Promise<readonly string[]> {
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second) {
     throw new ParapetError('invalid-input', `no consistency proof from ${first} to ${second} events`);
   }
-  const leaves = await leafHashes(store, second);
-  return consistencyProof(leaves, first, second).map(b64);
+  const events = await nextIndex(store.db);
+  if (second > events) throw new ParapetError('invalid-input', `no consistency proof from ${first} to ${second} events: the log has ${events}`);
+  const ranges = consistencyProofRanges(first, second);
+  const head = await readSubtrees(store.db, ranges.flatMap(([start, end]) => perfectSubtrees(start, end)));
+  return ranges.map(([start, end]) => b64(rangeHead(start, end, head)));
 }
 
 export interface AuditExportSink {

@@ -20,6 +20,7 @@ export interface Database {
   readonly scim_changes: ScimChangesTable;
   readonly audit_events: AuditEventsTable;
   readonly audit_checkpoints: AuditCheckpointsTable;
+  readonly audit_nodes: AuditNodesTable;
 }
 
 /** users pushed by a SCIM client (src/store/scim-users.ts) */
@@ -181,4 +182,12 @@ export interface RevocationsTable {
   readonly expires_at: string | null;
   readonly revoked_by: string;
   readonly revoked_at: string;
+}
+
+/** the audit log's interior nodes (src/store/audit-log.ts, migration 0220-audit-nodes) */
+export interface AuditNodesTable {
+  /** index * 64 + level: the perfect subtree of 2^level leaves from leaf index * 2^level (level >= 1); PostgreSQL's bigint reads back as text */
+  readonly node: number | string;
+  /** base64 RFC 9162 hash of the subtree */
+  readonly hash: string;
 }
