@@ -44,7 +44,9 @@ export async function workerAuditAppender(file: string): Promise<AuditAppender> 
     waiting.clear();
   };
   await new Promise<void>((resolve, reject) => {
-    worker.once('message', (message: unknown) => (message === 'ready' ? resolve() : reject(new ParapetError('internal', 'the audit appender did not start'))));
+    worker.once('message', (message: unknown) =>
+      message === 'ready' ? resolve() : reject(new ParapetError('unavailable', `the audit appender did not start: ${(message as { failed?: string }).failed ?? 'no reason given'}`)),
+    );
     worker.once('error', reject);
   });
   worker.on('message', (reply: AppendReply) => {

@@ -31,7 +31,7 @@ import {
   exportAuditLog,
   latestAuditCheckpoint,
 } from './audit-log.ts';
-import type { Store } from './index.ts';
+import { openSqliteAuditAppender, type Store } from './index.ts';
 import { startTestDatabases, withStore } from './test-databases.test-support.ts';
 
 const databases = await startTestDatabases();
@@ -232,5 +232,34 @@ describe('audit log on postgres: several processes', () => {
         await assertProofsAgree(b2, signer);
       });
     });
+  });
+});
+
+describe('audit log on sqlite: the worker\'s appender', () => {
+  const sqlite = databases.find((database) => database.name === 'sqlite');
+  test('appends with prepared statements on a connection that syncs at commit, in turn with the store\'s appends, into one tree', async () => {
+    assert.ok(sqlite);
+    const options = await sqlite.fresh();
+    assert.equal(options.kind, 'sqlite');
+    if (options.kind !== 'sqlite') return;
+    await withStore(options, async (store) => {
+      const appender = openSqliteAuditAppender(options.file);
+      try {
+        let next = 0;
+        for (const count of [3, 1, 30, 2, 64]) {
+          // the worker's connection and the store's take turns: each continues from what the other wrote
+          assert.deepEqual(appender.append(Array.from({ length: count }, () => sampleEvent(next++))), { first: next - count, count });
+          await appendAuditEvents(store, [sampleEvent(next++)]);
+        }
+        await assertProofsAgree(store, generateAuditSigner(ORIGIN));
+        assert.deepEqual(appender.append([]), { first: -1, count: 0 });
+      } finally {
+        appender.close();
+      }
+    });
+  });
+
+  test('refuses a file that is not there rather than creating an empty log', () => {
+    assert.throws(() => openSqliteAuditAppender('/nonexistent/parapet.db'), /cannot open the database file for the audit log/u);
   });
 });

@@ -63,7 +63,7 @@ async function nextIndex(tx: Kysely<Database>): Promise<number> {
 }
 
 /** the key of a perfect subtree in audit_nodes (migration 0220-audit-nodes) */
-const nodeKey = (subtree: Subtree): number => subtree.index * 64 + subtree.level;
+export const nodeKey = (subtree: Subtree): number => subtree.index * 64 + subtree.level;
 
 /**
  * Reads the hashes of these perfect subtrees: level 0 from the events' leaf hashes, the others
@@ -90,9 +90,7 @@ async function readSubtrees(db: Kysely<Database>, subtrees: readonly Subtree[]):
 
 /** the compact range (perfect subtrees, largest first) of the first `size` events, from O(log n) rows */
 async function readFrontier(db: Kysely<Database>, size: number): Promise<CompactRange> {
-  const subtrees = perfectSubtrees(0, size);
-  const head = await readSubtrees(db, subtrees);
-  return CompactRange.fromState({ sizes: subtrees.map((s) => 2 ** s.level), hashes: subtrees.map(head) });
+  return frontierFrom(size, await readSubtrees(db, perfectSubtrees(0, size)));
 }
 
 /**
@@ -108,6 +106,54 @@ export interface AppendedAuditEvents {
   readonly count: number;
 }
 
+/** one row of audit_events */
+export interface AuditEventRow {
+  readonly idx: number;
+  readonly event: string;
+  readonly leaf_hash: string;
+  readonly time: string;
+  readonly principal: string;
+  readonly type: string;
+}
+
+/** one row of audit_nodes */
+export interface AuditNodeRow {
+  readonly node: number;
+  readonly hash: string;
+}
+
+/**
+ * The rows an append of `events` at `first` writes: each event's canonical text and leaf hash,
+ * and the hash of every perfect subtree they complete, `range` (the frontier of the first `first`
+ * events) advanced over them. Both appenders (this file's, and the SQLite worker's in
+ * adapters/sqlite-audit-appender.ts) write exactly these.
+ */
+export function auditAppendRows(first: number, events: readonly AuditEvent[], range: CompactRange): { readonly events: AuditEventRow[]; readonly nodes: AuditNodeRow[] } {
+  if (range.size !== first) throw internalError(`the frontier of ${range.size} events cannot continue at ${first}`);
+  const nodes: AuditNodeRow[] = [];
+  const rows = events.map((event, i): AuditEventRow => {
+    // canonicalized once: the stored text, and inside the leaf's record
+    const text = canonicalEvent(event);
+    const leaf = leafHashOfRecord(recordOfCanonicalEvent(first + i, text));
+    range.append(leaf, (level, index, hash) => nodes.push({ node: nodeKey({ level, index }), hash: b64(hash) }));
+    return {
+      idx: first + i,
+      event: text,
+      leaf_hash: b64(leaf),
+      time: event.time,
+      principal: event.actor.principal,
+      type: event.type,
+    };
+  });
+  return { events: rows, nodes };
+}
+
+/** the frontier of the first `size` events from a lookup of subtree hashes (O(log n) of them) */
+export function frontierFrom(size: number, head: (subtree: Subtree) => Hash): CompactRange {
+  const subtrees = perfectSubtrees(0, size);
+  return CompactRange.fromState({ sizes: subtrees.map((s) => 2 ** s.level), hashes: subtrees.map(head) });
+}
+
 /**
  * Appends the events in order, durably, and returns where they went: one transaction with the
  * events, their leaf hashes and the hashes of the perfect subtrees they complete.
@@ -119,24 +165,10 @@ export async function appendAuditEvents(store: Store, events: readonly AuditEven
     const first = await nextIndex(tx);
     const committed = committedFrontiers.get(store);
     const range = committed?.size === first ? CompactRange.fromState(committed.range.state()) : await readFrontier(tx, first);
-    const nodes: { node: number; hash: string }[] = [];
-    const rows = events.map((event, i) => {
-      // canonicalized once: the stored text, and inside the leaf's record
-      const text = canonicalEvent(event);
-      const leaf = leafHashOfRecord(recordOfCanonicalEvent(first + i, text));
-      range.append(leaf, (level, index, hash) => nodes.push({ node: nodeKey({ level, index }), hash: b64(hash) }));
-      return {
-        idx: first + i,
-        event: text,
-        leaf_hash: b64(leaf),
-        time: event.time,
-        principal: event.actor.principal,
-        type: event.type,
-      };
-    });
+    const rows = auditAppendRows(first, events, range);
     // a few hundred rows per statement: under both databases' limits on bound parameters
-    for (let i = 0; i < rows.length; i += 500) await tx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
-    for (let i = 0; i < nodes.length; i += 1000) await tx.insertInto('audit_nodes').values(nodes.slice(i, i + 1000)).execute();
+    for (let i = 0; i < rows.events.length; i += 500) await tx.insertInto('audit_events').values(rows.events.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.nodes.length; i += 1000) await tx.insertInto('audit_nodes').values(rows.nodes.slice(i, i + 1000)).execute();
     return { first, count: events.length, range };
   });
   committedFrontiers.set(store, { size: appended.first + appended.count, range: appended.range });
