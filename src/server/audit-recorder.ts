@@ -9,7 +9,7 @@
  * sharing one database signs with the same key without storing it.
  */
 import { hkdfSync } from 'node:crypto';
-import { auditSignerFromSeed, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
+import { auditSignerFromSeed, canonicalEvent, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
 import { AuditEvent } from '../contract/audit.ts';
 import { ParapetError } from '../policy/index.ts';
 import { createAuditCheckpoint, type StoredCheckpoint, type Store } from '../store/index.ts';
@@ -51,7 +51,8 @@ export function auditSigner(keyEncryptionKey: Buffer, origin: string): AuditSign
 }
 
 interface Pending {
-  readonly event: AuditEvent;
+  /** the event in RFC 8785 form */
+  readonly text: string;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -71,7 +72,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(batch.length);
       try {
-        await appender.append(batch.map((item) => item.event));
+        await appender.append(batch.map((item) => item.text));
         appendedSinceCheckpoint = true;
         for (const item of batch) item.resolve();
       } catch (error) {
@@ -105,8 +106,17 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
       // parsed here, not trusted from the caller's type: an event the schema refuses would never verify
       const parsed = AuditEvent.safeParse(event);
       if (!parsed.success) return Promise.reject(new ParapetError('internal', `an audit event does not match its schema: ${parsed.error.message}`));
+      // canonicalized here, one event at a time: an event that has no RFC 8785 form (a lone
+      // surrogate a caller sent) fails alone instead of failing the batch it would have joined
+      let text: string;
+      try {
+        text = canonicalEvent(parsed.data);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return Promise.reject(new ParapetError('invalid-input', `the audit event cannot be written in canonical form (RFC 8785): ${reason}`));
+      }
       return new Promise<void>((resolve, reject) => {
-        pending.push({ event: parsed.data, resolve, reject });
+        pending.push({ text, resolve, reject });
         startFlush();
       });
     },

@@ -123,17 +123,18 @@ export interface AuditNodeRow {
 }
 
 /**
- * The rows an append of `events` at `first` writes: each event's canonical text and leaf hash,
- * and the hash of every perfect subtree they complete, `range` (the frontier of the first `first`
- * events) advanced over them. Both appenders (this file's, and the SQLite worker's in
- * adapters/sqlite-audit-appender.ts) write exactly these.
+ * The rows an append of events at `first` writes, from their RFC 8785 texts (`canonicalEvent`):
+ * each text as it is and its leaf hash, the columns search reads, and the hash of every perfect
+ * subtree they complete, `range` (the frontier of the first `first` events) advanced over them.
+ * Both appenders (this file's, and the SQLite worker's in adapters/sqlite-audit-appender.ts)
+ * write exactly these.
  */
-export function auditAppendRows(first: number, events: readonly AuditEvent[], range: CompactRange): { readonly events: AuditEventRow[]; readonly nodes: AuditNodeRow[] } {
+export function auditAppendRows(first: number, texts: readonly string[], range: CompactRange): { readonly events: AuditEventRow[]; readonly nodes: AuditNodeRow[] } {
   if (range.size !== first) throw internalError(`the frontier of ${range.size} events cannot continue at ${first}`);
   const nodes: AuditNodeRow[] = [];
-  const rows = events.map((event, i): AuditEventRow => {
-    // canonicalized once: the stored text, and inside the leaf's record
-    const text = canonicalEvent(event);
+  const rows = texts.map((text, i): AuditEventRow => {
+    // the text is what is hashed and kept; the columns for search are read back from it
+    const event = JSON.parse(text) as AuditEvent;
     const leaf = leafHashOfRecord(recordOfCanonicalEvent(first + i, text));
     range.append(leaf, (level, index, hash) => nodes.push({ node: nodeKey({ level, index }), hash: b64(hash) }));
     return {
@@ -158,18 +159,24 @@ export function frontierFrom(size: number, head: (subtree: Subtree) => Hash): Co
  * Appends the events in order, durably, and returns where they went: one transaction with the
  * events, their leaf hashes and the hashes of the perfect subtrees they complete.
  */
-export async function appendAuditEvents(store: Store, events: readonly AuditEvent[]): Promise<AppendedAuditEvents> {
-  if (events.length === 0) return { first: -1, count: 0 };
+export function appendAuditEvents(store: Store, events: readonly AuditEvent[]): Promise<AppendedAuditEvents> {
+  // canonicalized once: the stored text, and inside the leaf's record
+  return appendCanonicalAuditEvents(store, events.map(canonicalEvent));
+}
+
+/** `appendAuditEvents` of events already in their RFC 8785 form (`canonicalEvent`) */
+export async function appendCanonicalAuditEvents(store: Store, texts: readonly string[]): Promise<AppendedAuditEvents> {
+  if (texts.length === 0) return { first: -1, count: 0 };
   const appended = await durableTransaction(store, async (tx) => {
     await lockAppenders(tx);
     const first = await nextIndex(tx);
     const committed = committedFrontiers.get(store);
     const range = committed?.size === first ? CompactRange.fromState(committed.range.state()) : await readFrontier(tx, first);
-    const rows = auditAppendRows(first, events, range);
+    const rows = auditAppendRows(first, texts, range);
     // a few hundred rows per statement: under both databases' limits on bound parameters
     for (let i = 0; i < rows.events.length; i += 500) await tx.insertInto('audit_events').values(rows.events.slice(i, i + 500)).execute();
     for (let i = 0; i < rows.nodes.length; i += 1000) await tx.insertInto('audit_nodes').values(rows.nodes.slice(i, i + 1000)).execute();
-    return { first, count: events.length, range };
+    return { first, count: texts.length, range };
   });
   committedFrontiers.set(store, { size: appended.first + appended.count, range: appended.range });
   return { first: appended.first, count: appended.count };

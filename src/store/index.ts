@@ -60,6 +60,7 @@ export {
 export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';
 export {
   appendAuditEvents,
+  appendCanonicalAuditEvents,
   auditCheckpointOfSize,
   auditConsistencyProof,
   auditInclusionProof,

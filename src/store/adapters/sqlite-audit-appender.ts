@@ -12,15 +12,14 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { CompactRange, type Hash } from '../../audit/index.ts';
-import type { AuditEvent } from '../../contract/audit.ts';
 import { ParapetError, internalError } from '../../policy/index.ts';
 import { auditAppendRows, frontierFrom, nodeKey, type AppendedAuditEvents, type AuditEventRow } from '../audit-log.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
 
 export interface SqliteAuditAppender {
-  /** appends the batch in one durable transaction; synchronous (run it off the event loop) */
-  append(events: readonly AuditEvent[]): AppendedAuditEvents;
+  /** appends the batch (events in RFC 8785 form, `canonicalEvent`) in one durable transaction; synchronous (run it off the event loop) */
+  append(texts: readonly string[]): AppendedAuditEvents;
   close(): void;
 }
 
@@ -62,22 +61,22 @@ export function openSqliteAuditAppender(file: string): SqliteAuditAppender {
     });
   // the frontier this connection last committed: valid while no other connection appended since
   let committed: { size: number; range: CompactRange } | undefined;
-  const appendBatch = db.transaction((events: readonly AuditEvent[]) => {
+  const appendBatch = db.transaction((texts: readonly string[]) => {
     const last = lastIndex.get()?.last;
     const first = last === null || last === undefined ? 0 : Number(last) + 1;
     const range = committed?.size === first ? CompactRange.fromState(committed.range.state()) : readFrontier(first);
-    const rows = auditAppendRows(first, events, range);
+    const rows = auditAppendRows(first, texts, range);
     for (const row of rows.events) insertEventRow(row);
     for (const node of rows.nodes) insertNode.run(node.node, node.hash);
     return { first, range };
   });
   return {
-    append(events) {
-      if (events.length === 0) return { first: -1, count: 0 };
+    append(texts) {
+      if (texts.length === 0) return { first: -1, count: 0 };
       // IMMEDIATE: the write lock at begin, so the size read is the size written after
-      const { first, range } = appendBatch.immediate(events);
-      committed = { size: first + events.length, range };
-      return { first, count: events.length };
+      const { first, range } = appendBatch.immediate(texts);
+      committed = { size: first + texts.length, range };
+      return { first, count: texts.length };
     },
     close() {
       db.close();
