@@ -7,6 +7,7 @@
  * and with a root rebuilt here by the RFC's recursive definition.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import {
@@ -232,6 +233,54 @@ describe('audit log on postgres: several processes', () => {
         // the subtree hashes both wrote make one tree
         await assertProofsAgree(b2, signer);
       });
+    });
+  });
+});
+
+describe('audit log on postgres: two processes', () => {
+  const postgres = databases.find((database) => database.name === 'postgres');
+  test('two server processes appending at once, with this one checkpointing, make one tree that verifies', async () => {
+    assert.ok(postgres);
+    const options = await postgres.fresh();
+    assert.equal(options.kind, 'postgres');
+    if (options.kind !== 'postgres') return;
+    const signer = generateAuditSigner(ORIGIN);
+    await withStore(options, async (store) => {
+      const script = new URL('./audit-appender-process.test-support.ts', import.meta.url).pathname;
+      const run = (name: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          execFile(process.execPath, ['--import', 'tsx', script, options.url, name, '60'], (error, stdout, stderr) => (error ? reject(new Error(`${error.message}: ${stderr}`)) : resolve(stdout)));
+        });
+      const children = Promise.all([run('a'), run('b')]);
+      // this process appends and signs checkpoints meanwhile
+      let mine = 0;
+      let done = false;
+      void children.finally(() => (done = true));
+      while (!done || mine < 20) {
+        await appendAuditEvents(store, [{ ...sampleEvent(mine), requestId: `main-${mine}` }]);
+        mine += 1;
+        if (mine % 5 === 0) await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+      }
+      assert.deepEqual(await children, ['done\n', 'done\n']);
+      // 60 batches of 1..5 events from each child (3 on average), and this process's own
+      const total = 2 * 60 * 3 + mine;
+      const rows = await store.db.selectFrom('audit_events').select(['idx', 'event']).orderBy('idx').execute();
+      assert.deepEqual(rows.map((row) => row.idx), Array.from({ length: total }, (_, i) => i));
+      // each child's events in its own order, batches whole and contiguous
+      for (const name of ['a', 'b']) {
+        const ids = rows.map((row) => (JSON.parse(row.event) as { requestId: string }).requestId).filter((id) => id.startsWith(`${name}-`));
+        assert.deepEqual(ids, Array.from({ length: 60 }, (_, b) => Array.from({ length: 1 + (b % 5) }, (_, i) => `${name}-${b}-${i}`)).flat());
+      }
+      const position = new Map(rows.map((row) => [(JSON.parse(row.event) as { requestId: string }).requestId, row.idx]));
+      for (const name of ['a', 'b']) {
+        for (let b = 0; b < 60; b += 1) {
+          const first = position.get(`${name}-${b}-0`) as number;
+          for (let i = 1; i < 1 + (b % 5); i += 1) assert.equal(position.get(`${name}-${b}-${i}`), first + i, `${name}-${b}-${i}`);
+        }
+      }
+      const result = await exportAndVerify(store, formatVerifierKey(signer));
+      assert.equal(result.ok, true, JSON.stringify(result.problem));
+      await assertProofsAgree(store, signer);
     });
   });
 });
