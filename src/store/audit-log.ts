@@ -1,19 +1,24 @@
 /**
  * The stored audit log (#10): events appended with consecutive indexes, each with its RFC 9162
- * leaf hash, and checkpoints (signed tree heads) over them; exports, inclusion and consistency
- * proofs are computed from the stored leaf hashes.
+ * leaf hash, the hash of every perfect subtree of the tree as the appends complete them
+ * (audit_nodes), and checkpoints (signed tree heads). Checkpoints, inclusion and consistency
+ * proofs read O(log n) stored hashes; exports read the events as stored.
  *
  * No fork, several writers: an append takes the next indexes inside its transaction, after a
  * lock that serializes appenders (PostgreSQL: a table lock that conflicts with itself, readers
- * not blocked; SQLite: the one writer of BEGIN IMMEDIATE). The primary key on the index is the
- * second line of defence: two appends can never both write index n.
+ * not blocked; SQLite: the one writer of BEGIN IMMEDIATE), and continues the tree from the
+ * frontier at that size. The primary key on the index is the second line of defence: two appends
+ * can never both write index n.
  *
- * Acknowledged means on disk: `appendAuditEvents` returns after its commit is durable. PostgreSQL
- * with `synchronous_commit = on` (its default; Parapet does not change it) flushes the WAL at
- * commit. SQLite runs with `synchronous = NORMAL`, which in WAL mode survives a crash of the
- * process but not of the machine; an audit append switches its connection to FULL (the WAL is
- * synced at every commit) for its own transaction, holding the connection so nothing else runs
- * in between. A batch of events is one commit: callers batch (group commit) to stay fast.
+ * Acknowledged means on disk: an append returns after its commit is durable. PostgreSQL: the
+ * transaction sets `synchronous_commit = on` (the default, made sure of whatever the server's or
+ * role's setting), so the commit waits for its WAL flush (a server run with `fsync = off` cannot
+ * be made durable from here). SQLite runs with `synchronous = NORMAL`, which in WAL mode survives
+ * a crash of the process but not of the machine; an audit append switches its connection to FULL
+ * (the WAL is synced at every commit) for its own transaction, holding the connection so nothing
+ * else runs in between; the server's appender thread has a connection of its own that is always
+ * FULL (adapters/sqlite-audit-appender.ts). A batch of events is one commit: callers batch (group
+ * commit) to stay fast.
  */
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import {
@@ -46,7 +51,13 @@ async function lockAppenders(tx: Transaction<Database>): Promise<void> {
 
 /** runs `body` in one transaction whose commit is durable before this returns (see the file comment) */
 async function durableTransaction<T>(store: Store, body: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (store.kind !== 'sqlite') return store.db.transaction().execute(body);
+  if (store.kind !== 'sqlite') {
+    return store.db.transaction().execute(async (tx) => {
+      // whatever the server's or the role's default: this commit waits for its WAL flush
+      await sql`set local synchronous_commit = on`.execute(tx);
+      return body(tx);
+    });
+  }
   return store.db.connection().execute(async (connection: Kysely<Database>) => {
     await sql`pragma synchronous = FULL`.execute(connection);
     try {
@@ -156,6 +167,17 @@ export function frontierFrom(size: number, head: (subtree: Subtree) => Hash): Co
 }
 
 /**
+ * Inserts the rows in one statement with one parameter, whatever their number: PostgreSQL turns
+ * the JSON array into rows of the table's own column types (json_populate_recordset). A statement
+ * with a parameter per value was slower to build and send than the rows were to write.
+ */
+async function insertAllPostgres(tx: Transaction<Database>, table: 'audit_events' | 'audit_nodes', rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = sql.join(Object.keys(rows[0] as object).map((column) => sql.ref(column)));
+  await sql`insert into ${sql.table(table)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`.execute(tx);
+}
+
+/**
  * Appends the events in order, durably, and returns where they went: one transaction with the
  * events, their leaf hashes and the hashes of the perfect subtrees they complete.
  */
@@ -173,9 +195,14 @@ export async function appendCanonicalAuditEvents(store: Store, texts: readonly s
     const committed = committedFrontiers.get(store);
     const range = committed?.size === first ? CompactRange.fromState(committed.range.state()) : await readFrontier(tx, first);
     const rows = auditAppendRows(first, texts, range);
-    // a few hundred rows per statement: under both databases' limits on bound parameters
-    for (let i = 0; i < rows.events.length; i += 500) await tx.insertInto('audit_events').values(rows.events.slice(i, i + 500)).execute();
-    for (let i = 0; i < rows.nodes.length; i += 1000) await tx.insertInto('audit_nodes').values(rows.nodes.slice(i, i + 1000)).execute();
+    if (tx.getExecutor().adapter instanceof PostgresAdapter) {
+      await insertAllPostgres(tx, 'audit_events', rows.events);
+      await insertAllPostgres(tx, 'audit_nodes', rows.nodes);
+    } else {
+      // a few hundred rows per statement: under SQLite's limit on bound parameters
+      for (let i = 0; i < rows.events.length; i += 500) await tx.insertInto('audit_events').values(rows.events.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.nodes.length; i += 1000) await tx.insertInto('audit_nodes').values(rows.nodes.slice(i, i + 1000)).execute();
+    }
     return { first, count: texts.length, range };
   });
   committedFrontiers.set(store, { size: appended.first + appended.count, range: appended.range });
