@@ -3,12 +3,11 @@
  * `{ index, event }`, through the `canonicalize` library. The leaf commits to its own position,
  * so a reordered or renumbered event changes the tree, and the verifier can say which event moved.
  */
+import { hash as oneShotHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AuditEvent } from '../contract/audit.ts';
-import { hashLeaf, type Hash } from './merkle.ts';
+import { type Hash } from './merkle.ts';
 import { internalError } from '../policy/index.ts';
-
-const encoder = new TextEncoder();
 
 /** the RFC 8785 form of the event alone: what the store keeps */
 export function canonicalEvent(event: AuditEvent): string {
@@ -32,9 +31,14 @@ export function canonicalRecord(index: number, event: AuditEvent): string {
   return recordOfCanonicalEvent(index, canonicalEvent(event));
 }
 
-/** the leaf hash of the record whose canonical text this is */
+/**
+ * The leaf hash of the record whose canonical text this is: SHA-256(0x00 || UTF-8 bytes), in one
+ * call of the one-shot hash on the string (U+0000 is the single byte 0x00 in UTF-8), without
+ * encoding the text into a buffer of its own first
+ */
 export function leafHashOfRecord(record: string): Hash {
-  return hashLeaf(encoder.encode(record));
+  const digest = oneShotHash('sha256', `\u0000${record}`, 'buffer');
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
 }
 
 /** the leaf hash of the event at `index` */

@@ -126,6 +126,31 @@ describe('audit export verification', () => {
     assert.deepEqual([other.problem?.kind, other.problem?.checkpoint], ['bad-signature', 4]);
   });
 
+  it('names a line that is the same record written in another form: the leaf is the canonical text', async () => {
+    const rewritings: [string, (line: string) => string, RegExp][] = [
+      ['keys reordered', (line) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line) as object).reverse())), /a line starts with/u],
+      ['spaces', (line) => JSON.stringify(JSON.parse(line), null, 1).replaceAll('\n', ''), /a line starts with/u],
+      ['an event member moved', (line) => line.replace(/"account":"111122223333",/u, '').replace('"type":"decision"}', '"type":"decision","account":"111122223333"}'), /member `account` after `type`/u],
+      ['an escape', (line) => line.replace('req-', 'req\\u002d'), /escape `\\u002d` is not canonical/u],
+      ['a fraction', (line) => line.replace('"index":44', '"index":44.0'), /`\}` or `"leafHash"/u],
+    ];
+    for (const [name, rewrite, message] of rewritings) {
+      const tampered = [...lines];
+      tampered[44] = rewrite(lines[44] as string);
+      assert.notEqual(tampered[44], lines[44], name);
+      const result = await verify(tampered, notes, publicKey);
+      assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'malformed', 45, 44], name);
+      assert.match(result.problem?.message ?? '', /not in the exported canonical form \(RFC 8785\)/u, name);
+      assert.match(result.problem?.message ?? '', message, name);
+    }
+  });
+
+  it('takes lines in arrays and with carriage returns as they come from a file', async () => {
+    const chunks = [lines.slice(0, 33).map((line) => `${line}\r`), lines.slice(33)];
+    const result = await verifyAuditExport({ events: chunks, checkpoints: notes.join(''), publicKey });
+    assert.deepEqual(result, { ok: true, events: SIZE, checkpoints: SIZE / EVERY, verifiedSize: SIZE, unverifiedTail: 0 });
+  });
+
   it('names a malformed line and refuses a bad public key', async () => {
     const tampered = [...lines];
     tampered[12] = '{"index":12';

@@ -12,7 +12,8 @@
  * server stored (hints, used only to point, never to accept) say which event and how.
  */
 import { AuditRecordLine } from '../contract/audit.ts';
-import { auditLeafHash } from './audit-record.ts';
+import { leafHashOfRecord } from './audit-record.ts';
+import { scanCanonicalJson } from './canonical-json.ts';
 import { parseCheckpointNote, parseVerifierKey, splitNotes, verifyNoteSignature, type SignedCheckpoint } from './checkpoint.ts';
 import { CompactRange, equalHashes } from './merkle.ts';
 
@@ -52,7 +53,8 @@ export interface AuditVerification {
 export interface ExportInput {
   readonly publicKey: string;
   readonly checkpoints: string;
-  readonly events: Iterable<string> | AsyncIterable<string>;
+  /** the lines of events.jsonl, one by one or in arrays of lines (fewer awaits on a large file) */
+  readonly events: Iterable<string | readonly string[]> | AsyncIterable<string | readonly string[]>;
 }
 
 export interface VerifyOptions {
@@ -121,23 +123,18 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
   let malformed: AuditProblem | undefined;
   let next = 0;
   const every = options.progressEvery ?? 10_000;
-  for await (const raw of input.events) {
+  const checkLine = (raw: string): boolean => {
     const lineNumber = indexes.length + 1;
-    if (raw.trim() === '' ) {
-      malformed = { kind: 'malformed', line: lineNumber, index: indexes.length, message: `line ${lineNumber}: empty line` };
-      break;
-    }
-    const record = parseLine(raw);
+    const record = readRecordLine(raw);
     if (!record.ok) {
       malformed = { kind: 'malformed', line: lineNumber, index: indexes.length, message: `line ${lineNumber}: ${record.message}` };
-      break;
+      return false;
     }
-    const leaf = auditLeafHash(record.value.index, record.value.event);
-    const hint = record.value.leafHash;
-    if (firstHintMismatch === undefined && hint !== undefined && Buffer.from(leaf).toString('base64') !== hint) {
+    const leaf = leafHashOfRecord(record.record);
+    if (firstHintMismatch === undefined && record.leafHash !== undefined && Buffer.from(leaf.buffer, leaf.byteOffset, leaf.length).toString('base64') !== record.leafHash) {
       firstHintMismatch = indexes.length;
     }
-    indexes.push(record.value.index);
+    indexes.push(record.index);
     range.append(leaf);
     while (next < checkpoints.length && (checkpoints[next] as CheckedCheckpoint).note.checkpoint.size <= range.size) {
       const checkpoint = checkpoints[next] as CheckedCheckpoint;
@@ -145,6 +142,14 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
       next += 1;
     }
     if (options.onProgress !== undefined && indexes.length % every === 0) options.onProgress(indexes.length);
+    return true;
+  };
+  read: for await (const item of input.events) {
+    if (typeof item === 'string') {
+      if (!checkLine(item)) break;
+      continue;
+    }
+    for (const raw of item) if (!checkLine(raw)) break read;
   }
   // the empty tree's checkpoints
   for (const checkpoint of checkpoints) {
@@ -255,7 +260,44 @@ function locate(
   return undefined;
 }
 
-function parseLine(raw: string): { ok: true; value: AuditRecordLine } | { ok: false; message: string } {
+const RECORD_START = '{"event":';
+const INDEX_KEY = ',"index":';
+const HINT_KEY = ',"leafHash":"';
+const CANONICAL_INDEX = /^(?:0|[1-9][0-9]*)/u;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}"\}$/u;
+
+type RecordLine = { ok: true; record: string; index: number; leafHash: string | undefined } | { ok: false; message: string };
+
+/**
+ * One line of events.jsonl, taken as the exporter writes it: `{"event":EVENT,"index":N}` in RFC
+ * 8785 form, with `,"leafHash":"…"` before the last brace. The leaf's bytes are the line's own text
+ * up to the hint (never re-serialized), so the text must be canonical, which one scan checks
+ * (canonical-json.ts); a line that is not is named, with what is wrong with it. The event's
+ * fields are not checked against the server's schema: the signed roots authenticate its bytes,
+ * whatever version of the server wrote them.
+ */
+function readRecordLine(line: string): RecordLine {
+  // a line of a file moved through Windows: the carriage return is the file's, not the record's
+  const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (raw.trim() === '') return { ok: false, message: 'empty line' };
+  if (!raw.startsWith(RECORD_START) || raw[RECORD_START.length] !== '{') return notCanonical(raw, `a line starts with \`${RECORD_START}\` and an object`);
+  const event = scanCanonicalJson(raw, RECORD_START.length);
+  if (!event.ok) return notCanonical(raw, `the event: ${event.message} (column ${event.at + 1})`);
+  if (!raw.startsWith(INDEX_KEY, event.end)) return notCanonical(raw, `\`${INDEX_KEY.slice(1)}\` expected after the event (column ${event.end + 1})`);
+  const digitsAt = event.end + INDEX_KEY.length;
+  const digits = CANONICAL_INDEX.exec(raw.slice(digitsAt, digitsAt + 17))?.[0] ?? '';
+  const index = Number(digits);
+  if (digits === '' || !Number.isSafeInteger(index)) return notCanonical(raw, `the index is not a whole number from 0 (column ${digitsAt + 1})`);
+  const recordEnd = digitsAt + digits.length;
+  const rest = raw.slice(recordEnd);
+  const record = `${raw.slice(0, recordEnd)}}`;
+  if (rest === '}') return { ok: true, record, index, leafHash: undefined };
+  if (rest.startsWith(HINT_KEY) && BASE64.test(rest.slice(HINT_KEY.length))) return { ok: true, record, index, leafHash: rest.slice(HINT_KEY.length, -2) };
+  return notCanonical(raw, `\`}\` or \`${HINT_KEY.slice(1)}…"}\` expected after the index (column ${recordEnd + 1})`);
+}
+
+/** why a line is refused: not JSON, not an audit record, or an audit record not in canonical form */
+function notCanonical(raw: string, why: string): RecordLine {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -267,7 +309,7 @@ function parseLine(raw: string): { ok: true; value: AuditRecordLine } | { ok: fa
     const issue = parsed.error.issues[0];
     return { ok: false, message: `not an audit record: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` };
   }
-  return { ok: true, value: parsed.data };
+  return { ok: false, message: `not in the exported canonical form (RFC 8785): ${why}` };
 }
 
 function failed(problem: AuditProblem): AuditVerification {

@@ -9,19 +9,19 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AuditEvent } from '../contract/audit.ts';
 import { ParapetError } from '../policy/index.ts';
-import { appendAuditEvents, type AppendedAuditEvents, type Store, type StoreOptions } from '../store/index.ts';
-import type { AppendReply } from './audit-append-worker.ts';
+import { appendCanonicalAuditEvents, type AppendedAuditEvents, type Store, type StoreOptions } from '../store/index.ts';
+import type { AppendReply, AppendRequest } from './audit-append-worker.ts';
 
 export interface AuditAppender {
-  append(events: readonly AuditEvent[]): Promise<AppendedAuditEvents>;
+  /** appends events in their RFC 8785 form (`canonicalEvent`), durably */
+  append(texts: readonly string[]): Promise<AppendedAuditEvents>;
   close(): Promise<void>;
 }
 
 /** appends on the store's own connection: for PostgreSQL, whose driver does not block */
 export function storeAuditAppender(store: Store): AuditAppender {
-  return { append: (events) => appendAuditEvents(store, events), close: () => Promise.resolve() };
+  return { append: (texts) => appendCanonicalAuditEvents(store, texts), close: () => Promise.resolve() };
 }
 
 /** appends in a worker thread with its own connection to the SQLite file */
@@ -44,7 +44,9 @@ export async function workerAuditAppender(file: string): Promise<AuditAppender> 
     waiting.clear();
   };
   await new Promise<void>((resolve, reject) => {
-    worker.once('message', (message: unknown) => (message === 'ready' ? resolve() : reject(new ParapetError('internal', 'the audit appender did not start'))));
+    worker.once('message', (message: unknown) =>
+      message === 'ready' ? resolve() : reject(new ParapetError('unavailable', `the audit appender did not start: ${(message as { failed?: string }).failed ?? 'no reason given'}`)),
+    );
     worker.once('error', reject);
   });
   worker.on('message', (reply: AppendReply) => {
@@ -57,12 +59,12 @@ export async function workerAuditAppender(file: string): Promise<AuditAppender> 
   worker.on('error', (error) => failAll(error));
   worker.on('exit', () => failAll(new ParapetError('unavailable', 'the audit appender stopped')));
   return {
-    append(events) {
+    append(texts) {
       if (failure !== undefined) return Promise.reject(failure);
       const id = next++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, events });
+        worker.postMessage({ id, texts } satisfies AppendRequest);
       });
     },
     async close() {

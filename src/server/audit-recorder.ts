@@ -9,7 +9,7 @@
  * sharing one database signs with the same key without storing it.
  */
 import { hkdfSync } from 'node:crypto';
-import { auditSignerFromSeed, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
+import { auditSignerFromSeed, canonicalEvent, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
 import { AuditEvent } from '../contract/audit.ts';
 import { ParapetError } from '../policy/index.ts';
 import { createAuditCheckpoint, type StoredCheckpoint, type Store } from '../store/index.ts';
@@ -21,6 +21,11 @@ export interface AuditRecorder {
   /** the C2SP verifier key of the checkpoints: `name+keyid+base64key` */
   readonly verifierKey: string;
   record(event: AuditEvent): Promise<void>;
+  /**
+   * records the events together: one append (one transaction) unless they are more than a batch
+   * holds, resolved once all are durable, rejected as one when they are not
+   */
+  recordAll(events: readonly AuditEvent[]): Promise<void>;
   /** signs a checkpoint over everything appended so far */
   checkpoint(): Promise<StoredCheckpoint>;
   /** writes what is pending, signs a last checkpoint, stops the timer */
@@ -51,7 +56,8 @@ export function auditSigner(keyEncryptionKey: Buffer, origin: string): AuditSign
 }
 
 interface Pending {
-  readonly event: AuditEvent;
+  /** the events of one `recordAll`, in RFC 8785 form */
+  readonly texts: readonly string[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -68,10 +74,14 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
 
   const flush = async (): Promise<void> => {
     while (pending.length > 0) {
-      const batch = pending.slice(0, maxBatch);
-      pending = pending.slice(batch.length);
+      // whole groups, as many as a batch holds (a larger group alone)
+      let take = 1;
+      let count = (pending[0] as Pending).texts.length;
+      while (take < pending.length && count + (pending[take] as Pending).texts.length <= maxBatch) count += (pending[take++] as Pending).texts.length;
+      const batch = pending.slice(0, take);
+      pending = pending.slice(take);
       try {
-        await appender.append(batch.map((item) => item.event));
+        await appender.append(batch.flatMap((item) => item.texts));
         appendedSinceCheckpoint = true;
         for (const item of batch) item.resolve();
       } catch (error) {
@@ -97,19 +107,36 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
   }, options.checkpointMilliseconds ?? 5000);
   timer.unref();
 
+  const recordAll = (events: readonly AuditEvent[]): Promise<void> => {
+    if (stopped) return Promise.reject(new ParapetError('unavailable', 'the audit log is closed: the server is stopping'));
+    if (events.length === 0) return Promise.resolve();
+    const texts: string[] = [];
+    for (const event of events) {
+      // parsed here, not trusted from the caller's type: an event the schema refuses would never verify
+      const parsed = AuditEvent.safeParse(event);
+      if (!parsed.success) return Promise.reject(new ParapetError('internal', `an audit event does not match its schema: ${parsed.error.message}`));
+      // canonicalized here: an event that has no RFC 8785 form (a lone surrogate a caller sent)
+      // fails its own record instead of the batch it would have joined
+      try {
+        texts.push(canonicalEvent(parsed.data));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return Promise.reject(new ParapetError('invalid-input', `the audit event cannot be written in canonical form (RFC 8785): ${reason}`));
+      }
+    }
+    return new Promise<void>((resolve, reject) => {
+      pending.push({ texts, resolve, reject });
+      startFlush();
+    });
+  };
+
   return {
     origin,
     verifierKey: formatVerifierKey(signer),
     record(event) {
-      if (stopped) return Promise.reject(new ParapetError('unavailable', 'the audit log is closed: the server is stopping'));
-      // parsed here, not trusted from the caller's type: an event the schema refuses would never verify
-      const parsed = AuditEvent.safeParse(event);
-      if (!parsed.success) return Promise.reject(new ParapetError('internal', `an audit event does not match its schema: ${parsed.error.message}`));
-      return new Promise<void>((resolve, reject) => {
-        pending.push({ event: parsed.data, resolve, reject });
-        startFlush();
-      });
+      return recordAll([event]);
     },
+    recordAll,
     checkpoint,
     async stop() {
       stopped = true;

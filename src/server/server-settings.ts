@@ -78,9 +78,9 @@ const SettingsShape = z.strictObject({
   githubAudience: z.string().min(1).optional(),
   /**
    * record every decision durably in the audit log before answering it, failing closed when it
-   * cannot (issue #10). Off by default until the audit log's group commit keeps the decision API's
-   * throughput: on this machine's disk a durable commit per batch of concurrent decisions limits it
-   * to about 3,000 decisions/s (docs/audit.md)
+   * cannot (issue #10). Off by default: each decision waits for the fsync of its group commit,
+   * so the decision API's rate is bounded by the decisions in flight over the disk's fsync time
+   * (bench/RESULTS.md, "The audit log"; docs/audit.md, "Cost")
    */
   auditDecisions: z.boolean().default(false),
   /** the `aud` of web identity tokens for AWS: one of the client ids of the IAM OIDC provider */

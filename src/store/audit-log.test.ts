@@ -2,14 +2,22 @@
  * The stored audit log on real SQLite and PostgreSQL: consecutive indexes under concurrent
  * appenders (two stores on one PostgreSQL), checkpoints that continue from the last one,
  * exports that `verifyAuditExport` accepts, proofs that the RFC 9162 verifiers accept, and rows
- * altered or deleted directly in the database named by the verifier.
+ * altered or deleted directly in the database named by the verifier. Proofs read from the stored
+ * subtree hashes are compared with proofs computed from the exported leaves (the pure generator)
+ * and with a root rebuilt here by the RFC's recursive definition.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import {
+  canonicalEvent,
   formatVerifierKey,
   generateAuditSigner,
+  hashChildren,
+  inclusionProof,
+  consistencyProof,
+  leafHashOfRecord,
   parseCheckpointNote,
   verifyAuditExport,
   verifyConsistency,
@@ -25,7 +33,7 @@ import {
   exportAuditLog,
   latestAuditCheckpoint,
 } from './audit-log.ts';
-import type { Store } from './index.ts';
+import { openSqliteAuditAppender, type Store } from './index.ts';
 import { startTestDatabases, withStore } from './test-databases.test-support.ts';
 
 const databases = await startTestDatabases();
@@ -43,6 +51,46 @@ async function exportAndVerify(store: Store, publicKey: string): Promise<AuditVe
 }
 
 const b = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** the leaf hashes recomputed from an export's lines: what the proofs must agree with */
+async function exportedLeaves(store: Store): Promise<Uint8Array[]> {
+  const leaves: Uint8Array[] = [];
+  await exportAuditLog(store, {
+    event: (line) => {
+      const record = line.replace(/,"leafHash":"[^"]*"\}$/u, '}');
+      leaves.push(leafHashOfRecord(record));
+    },
+  });
+  return leaves;
+}
+
+/** MTH by RFC 9162's recursive definition, written out here */
+function recursiveTreeHead(leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 1) return leaves[0] as Uint8Array;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return hashChildren(recursiveTreeHead(leaves.slice(0, k)), recursiveTreeHead(leaves.slice(k)));
+}
+
+/** checks every inclusion proof and a spread of consistency proofs the store gives against the leaves */
+async function assertProofsAgree(store: Store, signer: ReturnType<typeof generateAuditSigner>): Promise<void> {
+  const checkpoint = await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+  const leaves = await exportedLeaves(store);
+  assert.equal(leaves.length, checkpoint.size);
+  assert.equal(b64(recursiveTreeHead(leaves)), b64(checkpoint.root));
+  for (let index = 0; index < checkpoint.size; index += 1) {
+    const proof = await auditInclusionProof(store, index);
+    assert.deepEqual(proof.proof, inclusionProof(leaves, index, checkpoint.size).map(b64), `event ${index}`);
+    assert.equal(proof.leafHash, b64(leaves[index] as Uint8Array));
+    assert.equal(verifyInclusion(index, checkpoint.size, leaves[index] as Uint8Array, proof.proof.map(b), checkpoint.root), true);
+  }
+  for (let first = 1; first < checkpoint.size; first += 7) {
+    const proof = await auditConsistencyProof(store, first, checkpoint.size);
+    assert.deepEqual(proof, consistencyProof(leaves, first, checkpoint.size).map(b64), `${first}..${checkpoint.size}`);
+    assert.equal(verifyConsistency(first, checkpoint.size, recursiveTreeHead(leaves.slice(0, first)), checkpoint.root, proof.map(b)), true);
+  }
+}
 
 for (const database of databases) {
   describe(`audit log on ${database.name}`, () => {
@@ -84,6 +132,40 @@ for (const database of databases) {
         const consistency = await auditConsistencyProof(store, 6, 13);
         assert.equal(verifyConsistency(6, 13, small.root, large.root, consistency.map(b)), true);
         await assert.rejects(auditInclusionProof(store, 13), /no checkpoint covers audit event 13/u);
+      });
+    });
+
+    test('keeps the hash of every perfect subtree: proofs and checkpoints from O(log n) rows agree with the leaves', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        let next = 0;
+        // batches of uneven sizes: the frontier carried from one append to the next, across checkpoints
+        for (const count of [1, 1, 5, 64, 3, 100, 17, 2]) {
+          await appendAuditEvents(store, Array.from({ length: count }, () => sampleEvent(next++)));
+          if (count === 3) await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        }
+        // one node per perfect subtree of two leaves or more: n - popcount(n) of them
+        const nodes = await store.db.selectFrom('audit_nodes').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+        assert.equal(Number(nodes.count), next - next.toString(2).replaceAll('0', '').length);
+        await assertProofsAgree(store, signer);
+        await assert.rejects(auditConsistencyProof(store, 1, next + 1), /the log has 193/u);
+      });
+    });
+
+    test('the nodes of events appended before migration 0220 are built by it', async () => {
+      const options = await database.fresh();
+      await withStore(options, async (store) => {
+        await appendAuditEvents(store, Array.from({ length: 45 }, (_, i) => sampleEvent(i)));
+        // as a database migrated up to 0200 only would be: no node table, 0220 not run
+        await sql`drop table audit_nodes`.execute(store.db);
+        await sql`delete from parapet_migrations where name = '0220-audit-nodes'`.execute(store.db);
+      });
+      await withStore(options, async (store) => {
+        await store.migrate();
+        await assertProofsAgree(store, generateAuditSigner(ORIGIN));
+        // and appends continue from the rebuilt nodes
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(45 + i)));
+        await assertProofsAgree(store, generateAuditSigner(ORIGIN));
       });
     });
 
@@ -147,7 +229,87 @@ describe('audit log on postgres: several processes', () => {
         const result = await exportAndVerify(b2, formatVerifierKey(signer));
         assert.equal(result.ok, true, JSON.stringify(result.problem));
         assert.equal(result.verifiedSize, 60);
+        // each store continued its own cached frontier only when the other had not appended since:
+        // the subtree hashes both wrote make one tree
+        await assertProofsAgree(b2, signer);
       });
     });
+  });
+});
+
+describe('audit log on postgres: two processes', () => {
+  const postgres = databases.find((database) => database.name === 'postgres');
+  test('two server processes appending at once, with this one checkpointing, make one tree that verifies', async () => {
+    assert.ok(postgres);
+    const options = await postgres.fresh();
+    assert.equal(options.kind, 'postgres');
+    if (options.kind !== 'postgres') return;
+    const signer = generateAuditSigner(ORIGIN);
+    await withStore(options, async (store) => {
+      const script = new URL('./audit-appender-process.test-support.ts', import.meta.url).pathname;
+      const run = (name: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          execFile(process.execPath, ['--import', 'tsx', script, options.url, name, '60'], (error, stdout, stderr) => (error ? reject(new Error(`${error.message}: ${stderr}`)) : resolve(stdout)));
+        });
+      const children = Promise.all([run('a'), run('b')]);
+      // this process appends and signs checkpoints meanwhile
+      let mine = 0;
+      let done = false;
+      void children.finally(() => (done = true));
+      while (!done || mine < 20) {
+        await appendAuditEvents(store, [{ ...sampleEvent(mine), requestId: `main-${mine}` }]);
+        mine += 1;
+        if (mine % 5 === 0) await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+      }
+      assert.deepEqual(await children, ['done\n', 'done\n']);
+      // 60 batches of 1..5 events from each child (3 on average), and this process's own
+      const total = 2 * 60 * 3 + mine;
+      const rows = await store.db.selectFrom('audit_events').select(['idx', 'event']).orderBy('idx').execute();
+      assert.deepEqual(rows.map((row) => row.idx), Array.from({ length: total }, (_, i) => i));
+      // each child's events in its own order, batches whole and contiguous
+      for (const name of ['a', 'b']) {
+        const ids = rows.map((row) => (JSON.parse(row.event) as { requestId: string }).requestId).filter((id) => id.startsWith(`${name}-`));
+        assert.deepEqual(ids, Array.from({ length: 60 }, (_, b) => Array.from({ length: 1 + (b % 5) }, (_, i) => `${name}-${b}-${i}`)).flat());
+      }
+      const position = new Map(rows.map((row) => [(JSON.parse(row.event) as { requestId: string }).requestId, row.idx]));
+      for (const name of ['a', 'b']) {
+        for (let b = 0; b < 60; b += 1) {
+          const first = position.get(`${name}-${b}-0`) as number;
+          for (let i = 1; i < 1 + (b % 5); i += 1) assert.equal(position.get(`${name}-${b}-${i}`), first + i, `${name}-${b}-${i}`);
+        }
+      }
+      const result = await exportAndVerify(store, formatVerifierKey(signer));
+      assert.equal(result.ok, true, JSON.stringify(result.problem));
+      await assertProofsAgree(store, signer);
+    });
+  });
+});
+
+describe('audit log on sqlite: the worker\'s appender', () => {
+  const sqlite = databases.find((database) => database.name === 'sqlite');
+  test('appends with prepared statements on a connection that syncs at commit, in turn with the store\'s appends, into one tree', async () => {
+    assert.ok(sqlite);
+    const options = await sqlite.fresh();
+    assert.equal(options.kind, 'sqlite');
+    if (options.kind !== 'sqlite') return;
+    await withStore(options, async (store) => {
+      const appender = openSqliteAuditAppender(options.file);
+      try {
+        let next = 0;
+        for (const count of [3, 1, 30, 2, 64]) {
+          // the worker's connection and the store's take turns: each continues from what the other wrote
+          assert.deepEqual(appender.append(Array.from({ length: count }, () => canonicalEvent(sampleEvent(next++)))), { first: next - count, count });
+          await appendAuditEvents(store, [sampleEvent(next++)]);
+        }
+        await assertProofsAgree(store, generateAuditSigner(ORIGIN));
+        assert.deepEqual(appender.append([]), { first: -1, count: 0 });
+      } finally {
+        appender.close();
+      }
+    });
+  });
+
+  test('refuses a file that is not there rather than creating an empty log', () => {
+    assert.throws(() => openSqliteAuditAppender('/nonexistent/parapet.db'), /cannot open the database file for the audit log/u);
   });
 });

@@ -24,6 +24,7 @@ export interface Database {
   readonly audit_checkpoints: AuditCheckpointsTable;
   readonly aws_web_identity_tokens: AwsWebIdentityTokensTable;
   readonly aws_revocation_deliveries: AwsRevocationDeliveriesTable;
+  readonly audit_nodes: AuditNodesTable;
 }
 
 /** web identity tokens issued for AWS (src/store/aws-sessions.ts); never the token itself */
@@ -229,4 +230,12 @@ export interface RevocationsTable {
   readonly expires_at: string | null;
   readonly revoked_by: string;
   readonly revoked_at: string;
+}
+
+/** the audit log's interior nodes (src/store/audit-log.ts, migration 0220-audit-nodes) */
+export interface AuditNodesTable {
+  /** index * 64 + level: the perfect subtree of 2^level leaves from leaf index * 2^level (level >= 1); PostgreSQL's bigint reads back as text */
+  readonly node: number | string;
+  /** base64 RFC 9162 hash of the subtree */
+  readonly hash: string;
 }

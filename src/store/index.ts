@@ -6,6 +6,7 @@
 export type { Store, StoreKind, StoreOptions } from './store.ts';
 export type { Database } from './database.ts';
 export { openStore } from './open-store.ts';
+export { openSqliteAuditAppender, type SqliteAuditAppender } from './adapters/sqlite-audit-appender.ts';
 export { redactDatabaseUrl } from './adapters/open-postgres-store.ts';
 export { MIGRATION_NAMES } from './migrations.ts';
 export {
@@ -64,6 +65,7 @@ export { readScimDirectory, scimDirectoryVersion, scimGroupsOfUsers, type ScimUs
 export { storeScimToken, findScimToken, listScimTokens, revokeScimToken, type ScimToken } from './scim-tokens.ts';
 export {
   appendAuditEvents,
+  appendCanonicalAuditEvents,
   auditCheckpointOfSize,
   auditConsistencyProof,
   auditInclusionProof,

@@ -6,6 +6,8 @@
 import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import { writeScimUserValues } from './scim-query.ts';
+import { CompactRange } from '../audit/index.ts';
+import { internalError } from '../policy/index.ts';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-config-versions': {
@@ -276,6 +278,36 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex('audit_events_action_time').on('audit_events').columns(['action', 'time']).execute();
       await db.schema.createIndex('audit_events_type_time').on('audit_events').columns(['type', 'time']).execute();
       await db.schema.createIndex('audit_events_time').on('audit_events').columns(['time']).execute();
+    },
+  },
+  // the audit log's interior nodes (#10): the hash of every perfect subtree of two leaves or more,
+  // written with the events that complete it, so a proof or a checkpoint reads O(log n) rows.
+  // `node` = index * 64 + level (the subtree of 2^level leaves from leaf index * 2^level): one
+  // integer key, 64-bit on PostgreSQL. Nodes of events appended before this migration are built here.
+  '0220-audit-nodes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('audit_nodes')
+        .addColumn('node', postgres ? 'bigint' : 'integer', (column) => column.primaryKey())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .execute();
+      const range = new CompactRange();
+      let batch: { node: number; hash: string }[] = [];
+      const flush = async (): Promise<void> => {
+        if (batch.length > 0) await db.insertInto('audit_nodes' as never).values(batch as never).execute();
+        batch = [];
+      };
+      for (let from = 0; ; from += 5000) {
+        const rows = (await sql<{ idx: number; leaf_hash: string }>`select idx, leaf_hash from audit_events where idx >= ${from} and idx < ${from + 5000} order by idx`.execute(db)).rows;
+        for (const row of rows) {
+          if (Number(row.idx) !== range.size) throw internalError(`the audit log has no event ${range.size}`);
+          range.append(Buffer.from(row.leaf_hash, 'base64'), (level, index, hash) => batch.push({ node: index * 64 + level, hash: Buffer.from(hash).toString('base64') }));
+          if (batch.length >= 500) await flush();
+        }
+        if (rows.length < 5000) break;
+      }
+      await flush();
     },
   },
 };

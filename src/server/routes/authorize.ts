@@ -104,13 +104,11 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
       const counts = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0, error: 0 };
       const decisions = request.body.requests.map((item, i) => decideItem(authorizer, subject, item, now, `body.requests[${i}]`, causes, counts));
       // with `auditDecisions`, every decision of the batch recorded (in one group commit) before any is given; fail closed as one
-      await Promise.all(
-        decisions.flatMap((item) =>
-          context.settings.auditDecisions && 'decision' in item
-            ? [context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: item.decision as Decision, configVersion: active.version, now }))]
-            : [],
-        ),
-      );
+      if (context.settings.auditDecisions) {
+        await context.audit.recordAll(
+          decisions.flatMap((item) => ('decision' in item ? [decisionAuditEvent({ request, caller, subject: claims, decision: item.decision as Decision, configVersion: active.version, now })] : [])),
+        );
+      }
       for (const [outcome, count] of Object.entries(counts)) if (count > 0) context.metrics.decisions.inc({ outcome }, count);
       // one observation per HTTP request, a batch included: the histogram is the answer time an enforcement point waits
       context.metrics.decisionSeconds.observe((performance.now() - started) / 1000);

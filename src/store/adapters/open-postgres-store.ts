@@ -37,6 +37,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
   // an idle connection dropped by the server (a restart) is replaced on next use; without a
   // listener the pool's 'error' event would end the process
   pool.on('error', () => undefined);
+  // and a connection the pool has lent (a transaction between two statements) dropped the same way
+  // emits its error on the client, where the pool does not listen while it is lent: the statement
+  // that uses it next fails instead, and the pool discards it when it comes back
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let schema: string | null | undefined;
   try {
