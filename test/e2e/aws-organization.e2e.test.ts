@@ -7,6 +7,15 @@
  *   account, a new permission set assignment) → the plan shows exactly that → apply → the plan is
  *   empty again → the organization, and the role and its trust policy in the member account, are
  *   as specified (GetRole, ListRolePolicies, GetPolicyVersion, GetOpenIDConnectProvider).
+ *
+ * Then, on the same moto and the organization just applied: `parapet serve` as a separate process
+ * with the AWS target (the setting `aws`, moto's endpoint) and that configuration (applied with
+ * the bootstrap token) → a user signs in through a real OpenID provider → `parapet aws
+ * credentials` as a separate process (credential_process) prints the Version 1 JSON, whose
+ * credentials STS names as the session of the role apply made, after the user → `parapet revoke
+ * --all` → the server's worker puts the revoke-older-sessions Deny on that role, read back through
+ * the member account's IAM, and Parapet's engine denies with it her session from before and not
+ * one issued after. moto checks neither the token's signature nor the trust policy (docs/aws.md).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
