@@ -113,7 +113,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
     const texts: string[] = [];
     for (const event of events) {
       // parsed here, not trusted from the caller's type: an event the schema refuses would never verify
-      const parsed = AuditEvent.safeParse(event);
+      const parsed = AuditEvent.safeParse(storableText(event));
       if (!parsed.success) return Promise.reject(new ParapetError('internal', `an audit event does not match its schema: ${parsed.error.message}`));
       // canonicalized here: an event that has no RFC 8785 form (a lone surrogate a caller sent)
       // fails its own record instead of the batch it would have joined
@@ -146,4 +146,22 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
       await appender.close();
     },
   };
+}
+
+// eslint-disable-next-line no-control-regex -- the NUL is what is matched
+const NOT_STORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
+
+/**
+ * What a caller sent is recorded, whatever it is: a NUL (which PostgreSQL's jsonb, and so the
+ * search columns, cannot hold) and a lone surrogate (which has no RFC 8785 form) are recorded as
+ * U+FFFD, in values and keys alike, so a hostile id or name cannot make the audit log refuse the
+ * event and the action fail for its sake (docs/audit.md).
+ */
+export function storableText<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(NOT_STORABLE, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => storableText(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [storableText(key), storableText(item)])) as T;
+  }
+  return value;
 }

@@ -397,10 +397,12 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   async function changeUser(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, compute: (current: StoredScimUser) => JsonObject): Promise<FastifyReply> {
     const actor = actorOf(context, request);
     const action = request.method === 'PATCH' ? 'patch-user' : 'replace-user';
-    const { before, after } = await scimChange(request, actor, action, `scim:User/${request.params.id}`, scimSummary(request.body), () =>
+    // checked before it is recorded: an id that cannot be one is 404, not an event
+    const id = resourceId(request.params.id, 'user');
+    const { before, after } = await scimChange(request, actor, action, `scim:User/${id}`, scimSummary(request.body), () =>
       updateScimUser(
         context.store,
-        resourceId(request.params.id, 'user'),
+        id,
         (current) => {
           checkIfMatch(request, current.version);
           return storedUser(current.id, compute(current), current.active);
@@ -500,10 +502,11 @@ export function scimRoutes(app: ZodApp, context: ServerContext): void {
   async function changeGroup(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, compute: (current: StoredScimGroup) => JsonObject): Promise<FastifyReply> {
     const actor = actorOf(context, request);
     const action = request.method === 'PATCH' ? 'patch-group' : 'replace-group';
-    const change = await scimChange(request, actor, action, `scim:Group/${request.params.id}`, scimSummary(request.body), () =>
+    const id = resourceId(request.params.id, 'group');
+    const change = await scimChange(request, actor, action, `scim:Group/${id}`, scimSummary(request.body), () =>
       updateScimGroup(
         context.store,
-        resourceId(request.params.id, 'group'),
+        id,
         (current) => {
           checkIfMatch(request, current.version);
           return storedGroup(current.id, compute(current));
