@@ -5,10 +5,9 @@
  * management account itself is reached with the caller's own credentials. Every call, the
  * `AssumeRole` included, goes to the `onCall` hook.
  */
-import { IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { ParapetError } from '../policy/index.ts';
-import type { AwsClients } from './aws-clients.ts';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { assumeRoleCredentials } from './assume-role-credentials.ts';
+import { createAwsClients, type AwsClients } from './aws-clients.ts';
 import { observeAwsCalls, type OnAwsCall } from './observe-aws-calls.ts';
 
 export const DEFAULT_ACCOUNT_ROLE = 'OrganizationAccountAccessRole';
@@ -36,32 +35,22 @@ export async function openAccountIam(accountId: string, options: AccountAccessOp
     const stop = observeAwsCalls(clients.iam, 'iam', options.onCall);
     return { iam: clients.iam, close: stop };
   }
-  const role = options.accountRole ?? DEFAULT_ACCOUNT_ROLE;
+  const roleArn = `arn:${options.partition ?? 'aws'}:iam::${accountId}:role/${options.accountRole ?? DEFAULT_ACCOUNT_ROLE}`;
+  const credentials = assumeRoleCredentials(clients.sts, roleArn, 'parapet-aws-apply', 3600);
+  // assumed now, not at the first IAM call: an account that cannot be reached is reported as such
   const stopSts = observeAwsCalls(clients.sts, 'sts', options.onCall);
-  let assumed;
   try {
-    assumed = await clients.sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:${options.partition ?? 'aws'}:iam::${accountId}:role/${role}`, RoleSessionName: 'parapet-aws-apply', DurationSeconds: 3600 }),
-    );
+    await credentials();
   } finally {
     stopSts();
   }
-  const credentials = assumed.Credentials;
-  if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined) throw new ParapetError('unavailable', `aws: AssumeRole \`${role}\` in account \`${accountId}\` returned no credentials`);
-  const { endpoint, region, maxAttempts } = clients.options;
-  const iam = new IAMClient({
-    ...(endpoint === undefined ? {} : { endpoint }),
-    region: region ?? 'us-east-1',
-    maxAttempts: maxAttempts ?? 8,
-    retryMode: 'standard',
-    credentials: { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, ...(credentials.SessionToken !== undefined ? { sessionToken: credentials.SessionToken } : {}) },
-  });
-  const stop = observeAwsCalls(iam, 'iam', options.onCall);
+  const member = createAwsClients({ ...clients.options, credentials });
+  const stop = observeAwsCalls(member.iam, 'iam', options.onCall);
   return {
-    iam,
+    iam: member.iam,
     close() {
       stop();
-      iam.destroy();
+      member.destroy();
     },
   };
 }

@@ -6,8 +6,8 @@
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-clients.ts';
+import { assumeRoleCredentials } from './assume-role-credentials.ts';
 import { awsFailure } from './aws-failure.ts';
-import { ParapetError } from '../policy/index.ts';
 
 export interface AwsTargetOptions {
   readonly clientOptions: AwsClientOptions;
@@ -27,8 +27,6 @@ export interface AwsTarget {
   destroy(): void;
 }
 
-const REFRESH_MARGIN_MS = 5 * 60_000;
-
 export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
   const management = createAwsClients(options.clientOptions);
   const members = new Map<string, AwsClients>();
@@ -40,17 +38,11 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
       if (accountId === managementAccountId) return management.iam;
       let clients = members.get(accountId);
       if (clients === undefined) {
-        const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-        let cached: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date } | undefined;
         const roleArn = `arn:aws:iam::${accountId}:role/${options.memberAccountRole}`;
+        const assumed = assumeRoleCredentials(management.sts, roleArn, options.sessionName ?? 'parapet-server');
         const credentials = async () => {
-          if (cached !== undefined && cached.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS) return cached;
           try {
-            const answer = await management.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'parapet-server' }));
-            const given = answer.Credentials;
-            if (given?.AccessKeyId === undefined || given.SecretAccessKey === undefined || given.SessionToken === undefined) throw new ParapetError('unavailable', `aws: assuming \`${roleArn}\`: AWS STS answered without credentials`);
-            cached = { accessKeyId: given.AccessKeyId, secretAccessKey: given.SecretAccessKey, sessionToken: given.SessionToken, expiration: given.Expiration ?? new Date(Date.now() + 3600_000) };
-            return cached;
+            return await assumed();
           } catch (error) {
             throw awsFailure(`assuming \`${roleArn}\``, error);
           }
