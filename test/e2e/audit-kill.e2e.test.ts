@@ -21,7 +21,7 @@ import { issueCredential, type CredentialClaims } from '../../src/identity/crede
 import { createStoredKeyRing } from '../../src/identity/stored-key-ring.ts';
 import { openStore, type StoreOptions } from '../../src/store/index.ts';
 import { startTestDatabases } from '../../src/store/test-databases.test-support.ts';
-import { freePort, startServerProcess, type ServerProcess } from './server-process.test-support.ts';
+import { freePort, startServerProcess, type ServerProcess, withEnv } from './server-process.test-support.ts';
 
 const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
 const WORKERS = 8;
@@ -129,7 +129,7 @@ for (const database of databases) {
       }
 
       const out = join(home, 'export');
-      const exported = await runCliWith({ PARAPET_TOKEN: reader, PARAPET_CREDENTIALS_FILE: join(home, 'credentials.json') }, () => runCli('audit', 'export', '--format', 'jsonl', '--out', out, '--server', second.url));
+      const exported = await withEnv({ PARAPET_TOKEN: reader, PARAPET_CREDENTIALS_FILE: join(home, 'credentials.json') }, () => runCli('audit', 'export', '--format', 'jsonl', '--out', out, '--server', second.url));
       assert.equal(exported.code, 0, exported.err);
       const verified = await runCli('audit', 'verify', out, '--json');
       assert.equal(verified.code, 0, verified.out);
@@ -172,16 +172,3 @@ async function coversLastDecision(url: string, token: string, size: number): Pro
   return last >= 0 && last < size;
 }
 
-/** runs `body` with these environment variables set for the in-process CLI */
-async function runCliWith<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    return await body();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}

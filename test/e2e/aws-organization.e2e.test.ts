@@ -44,7 +44,7 @@ import { runCli, runCliWatching } from '../../src/cli/run-cli.test-support.ts';
 import { WebIdentityTokenIssued } from '../../src/contract/aws.ts';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../src/identity/test-identity-provider.test-support.ts';
 import { evaluateCase, parseCase } from '../../src/policy/index.ts';
-import { freePort, startServerProcess, type ServerProcess } from './server-process.test-support.ts';
+import { freePort, startServerProcess, type ServerProcess, withEnv } from './server-process.test-support.ts';
 
 const ISSUER = 'https://parapet.example.com';
 const DENY_ROOT = '{"Version":"2012-10-17","Statement":[{"Sid":"DenyRootUser","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}';
@@ -189,22 +189,6 @@ function runParapetProcess(args: readonly string[], env: Readonly<Record<string,
   });
 }
 
-/** runs `body` with these environment variables set for the in-process CLI */
-async function withEnv<T>(env: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    return await body();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 async function waitFor<T>(what: string, read: () => Promise<T | undefined>, withinMs: number): Promise<{ value: T; ms: number }> {
   const start = Date.now();

@@ -21,7 +21,7 @@ import { readCredentials } from '../../src/cli/credentials-file.ts';
 import { runCli, runCliWatching } from '../../src/cli/run-cli.test-support.ts';
 import { startTestIdentityProvider } from '../../src/identity/test-identity-provider.test-support.ts';
 import { startTestDatabases } from '../../src/store/test-databases.test-support.ts';
-import { freePort, startServerProcess, type ServerProcess } from './server-process.test-support.ts';
+import { freePort, startServerProcess, type ServerProcess, withEnv } from './server-process.test-support.ts';
 
 const ACME = fileURLToPath(new URL('../../examples/acme', import.meta.url));
 /** keys the server fills from the credential: an access test that gives one is not asked of the server */
@@ -83,22 +83,6 @@ function authorizeAt(server: string, token: string, action: string, resource: st
   });
 }
 
-/** runs `body` with these environment variables set for the in-process CLI */
-async function withEnv<T>(env: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    return await body();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 for (const database of databases) {
   describe(`the control plane end to end on ${database.name}`, () => {

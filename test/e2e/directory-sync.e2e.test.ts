@@ -20,7 +20,7 @@ import { readCredentials } from '../../src/cli/credentials-file.ts';
 import { runCli, runCliWatching } from '../../src/cli/run-cli.test-support.ts';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../src/identity/test-identity-provider.test-support.ts';
 import { startTestDatabases } from '../../src/store/test-databases.test-support.ts';
-import { freePort, startServerProcess, type ServerProcess } from './server-process.test-support.ts';
+import { freePort, startServerProcess, type ServerProcess, withEnv } from './server-process.test-support.ts';
 
 const SYNCED = fileURLToPath(new URL('../fixtures/org-synced', import.meta.url));
 const WITHIN_MS = 1_000;
@@ -65,22 +65,6 @@ async function scim(server: string, token: string, method: string, path: string,
   return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
-/** runs `body` with these environment variables set for the in-process CLI */
-async function withEnv<T>(env: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    return await body();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 /** `parapet login` through the provider, as the CLI's browser would; the exit code */
 async function login(publicUrl: string, idp: TestIdentityProvider, email: string): Promise<{ code: number; out: string; err: string }> {
