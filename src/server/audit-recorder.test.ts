@@ -15,7 +15,7 @@ import { sampleEvent } from '../audit/audit-export.test-support.ts';
 import { exportAuditLog, openStore } from '../store/index.ts';
 import { startTestDatabases, withStore } from '../store/test-databases.test-support.ts';
 import { workerAuditAppender } from './audit-appender.ts';
-import { createAuditRecorder } from './audit-recorder.ts';
+import { createAuditRecorder, storableCanonicalEvent } from './audit-recorder.ts';
 
 const databases = await startTestDatabases();
 after(() => Promise.all(databases.map((d) => d.stop())));
@@ -59,6 +59,23 @@ test('a bad event fails alone; hostile text is recorded as U+FFFD; a group lands
     await store.close();
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test('storableCanonicalEvent: each kind of text the log cannot hold is replaced alone; the text that only looks like one is kept', () => {
+  const canonical = (event: object): unknown => {
+    const text = storableCanonicalEvent({ ...sampleEvent(0), ...event });
+    assert.equal(typeof text, 'string', String(text));
+    return JSON.parse(text as string) as unknown;
+  };
+  // a NUL alone (JSON.stringify escapes it, so it hides in an escape of the canonical text)
+  assert.deepEqual(canonical({ resource: 'a\u0000b' }), { ...sampleEvent(0), resource: 'a\ufffdb' });
+  // a lone surrogate alone, high and low, in a value and in a key
+  assert.deepEqual(canonical({ resource: 'x\ud83d', details: { 'k\ude00': 'v' } }), { ...sampleEvent(0), resource: 'x\ufffd', details: { 'k\ufffd': 'v' } });
+  // a pair is one character, kept
+  assert.deepEqual(canonical({ resource: 'x\ud83d\ude00' }), { ...sampleEvent(0), resource: 'x\u{1f600}' });
+  // the six characters \\u0000 are text like any other: kept as they were sent
+  assert.deepEqual(canonical({ resource: 'a\\u0000b' }), { ...sampleEvent(0), resource: 'a\\u0000b' });
+  assert.match(String(storableCanonicalEvent({ ...sampleEvent(0), action: '' })), /does not match its schema/u);
 });
 
 for (const database of databases) {

@@ -112,17 +112,9 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
     if (events.length === 0) return Promise.resolve();
     const texts: string[] = [];
     for (const event of events) {
-      // parsed here, not trusted from the caller's type: an event the schema refuses would never verify
-      const parsed = AuditEvent.safeParse(storableText(event));
-      if (!parsed.success) return Promise.reject(new ParapetError('internal', `an audit event does not match its schema: ${parsed.error.message}`));
-      // canonicalized here: an event that has no RFC 8785 form (a lone surrogate a caller sent)
-      // fails its own record instead of the batch it would have joined
-      try {
-        texts.push(canonicalEvent(parsed.data));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return Promise.reject(new ParapetError('invalid-input', `the audit event cannot be written in canonical form (RFC 8785): ${reason}`));
-      }
+      const text = storableCanonicalEvent(event);
+      if (typeof text !== 'string') return Promise.reject(text);
+      texts.push(text);
     }
     return new Promise<void>((resolve, reject) => {
       pending.push({ texts, resolve, reject });
@@ -146,6 +138,35 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
       await appender.close();
     },
   };
+}
+
+/**
+ * The event in its RFC 8785 form, as the log can hold it (`storableText`), or the error that
+ * refuses it. The event is parsed here, not trusted from the caller's type: an event the schema
+ * refuses would never verify. It is canonicalized here, so an event with no canonical form fails
+ * its own record instead of the batch it would have joined. Most events hold nothing to replace:
+ * they are parsed and canonicalized once, and only an event whose canonical text cannot be made
+ * (a lone surrogate, which the library refuses) or holds an escaped NUL goes through
+ * `storableText` first (as does, harmlessly, a text holding the six characters backslash, u, 0, 0, 0, 0).
+ */
+export function storableCanonicalEvent(event: AuditEvent): string | ParapetError {
+  const parsed = AuditEvent.safeParse(event);
+  if (parsed.success) {
+    try {
+      const text = canonicalEvent(parsed.data);
+      if (!text.includes('\\u0000')) return text;
+    } catch {
+      // a lone surrogate: replaced below
+    }
+  }
+  const storable = AuditEvent.safeParse(storableText(event));
+  if (!storable.success) return new ParapetError('internal', `an audit event does not match its schema: ${storable.error.message}`);
+  try {
+    return canonicalEvent(storable.data);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new ParapetError('invalid-input', `the audit event cannot be written in canonical form (RFC 8785): ${reason}`);
+  }
 }
 
 // eslint-disable-next-line no-control-regex -- the NUL is what is matched
