@@ -4,8 +4,8 @@
  * (`chattr +i`, which refuses writes even to root and even on descriptors already open; where the
  * file system or the user cannot do that, another connection holding the write lock past the busy
  * timeout); on PostgreSQL, the server's connections terminated and new ones refused. A decision
- * recorded nowhere is not given: 503 `unavailable` with the reason, no decision in the body,
- * single and batch. Once the store is back, decisions are recorded again and the log verifies.
+ * recorded nowhere is not given: 503 `unavailable` with the reason, no engine decision in the body,
+ * single and batch, answered as a Deny with that reason. Once the store is back, decisions are recorded again and the log verifies.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -32,13 +32,21 @@ async function decide(server: TestServer, token: string, batch = false) {
   });
 }
 
-/** the decision is refused for the audit log's sake, and nothing of it is given */
+/** the answer is a Deny for the audit log's sake, with that reason, and nothing of the engine's decision is given */
 function assertRefused(response: Awaited<ReturnType<typeof decide>>): void {
   assert.equal(response.statusCode, 503, response.body);
-  assert.ok(!response.body.includes('"decision"'), response.body);
   const body = ErrorBody.parse(response.json());
   assert.equal(body.error.code, 'unavailable');
-  assert.match(body.error.message, /^the audit log cannot be written: /u);
+  assert.match(body.error.message, /^denied: the audit log cannot be written: .+: no decision is given that the audit log has not recorded$/u);
+  assert.deepEqual(body.error.details, { decision: 'Deny', reason: 'audit-log-unavailable' });
+  // the engine's answer (an Allow here: the same request is allowed once the log is back) is not in it
+  assert.ok(!response.body.includes('Allow') && !response.body.includes('"decisions"') && !response.body.includes('"causes"'), response.body);
+}
+
+/** the engine's answer to the request, when the log can record it: an Allow */
+function assertAllowed(response: Awaited<ReturnType<typeof decide>>): void {
+  assert.equal(response.statusCode, 200, response.body);
+  assert.equal((response.json() as { decision: { decision: string } }).decision.decision, 'Allow');
 }
 
 /** the log verifies and holds exactly `decisions` decision events (the server's own events, such as its first signing key, beside them) */
@@ -67,7 +75,7 @@ describe('decisions fail closed when the audit log cannot be written', () => {
     const server = await startAcmeServer({ settings: { auditDecisions: true } });
     try {
       const { token } = await testCredential(server);
-      assert.equal((await decide(server, token)).statusCode, 200);
+      assertAllowed(await decide(server, token));
       const settings = server.context.settings.database;
       assert.equal(settings.kind, 'sqlite');
       if (settings.kind !== 'sqlite') return;
@@ -91,7 +99,7 @@ describe('decisions fail closed when the audit log cannot be written', () => {
         }
       }
       // the store is back: recorded again, and the failed batches left nothing half-written
-      assert.equal((await decide(server, token)).statusCode, 200);
+      assertAllowed(await decide(server, token));
       await assertLogVerifies(server, 2);
     } finally {
       await server.close();
@@ -120,7 +128,7 @@ describe('decisions fail closed when the audit log cannot be written', () => {
       await admin.connect();
       try {
         const { token } = await testCredential(server);
-        assert.equal((await decide(server, token)).statusCode, 200);
+        assertAllowed(await decide(server, token));
         await admin.query(`alter database "${database}" allow_connections false`);
         try {
           await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [database]);
@@ -135,7 +143,7 @@ describe('decisions fail closed when the audit log cannot be written', () => {
         } finally {
           await admin.query(`alter database "${database}" allow_connections true`);
         }
-        assert.equal((await decide(server, token)).statusCode, 200);
+        assertAllowed(await decide(server, token));
         await assertLogVerifies(server, 2);
       } finally {
         await admin.end();

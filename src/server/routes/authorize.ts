@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AuthorizeBatchBody, AuthorizeBatchResponse, AuthorizeBody, AuthorizeResponse, type AuthorizeRequest } from '../../contract/authorize.ts';
+import type { AuditEvent } from '../../contract/audit.ts';
 import { ErrorBody, type RequestIssue } from '../../contract/error-body.ts';
 import { ParapetError, type Decision } from '../../policy/index.ts';
 import { authenticate, callerOf, presentedToken } from '../authenticate.ts';
@@ -67,8 +68,8 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
         const subject = authorizer.subjectOf(active, claims);
         const now = context.clock();
         const decided = authorizer.decide(subject, request.body.request, { now, path: 'body.request', causes: request.body.causes ?? 'sufficient' });
-        // with `auditDecisions`, fail closed: a decision the audit log could not record is not given (the error says why)
-        if (context.settings.auditDecisions) await context.audit.record(decisionAuditEvent({ request, caller, subject: claims, decision: decided.decision, configVersion: active.version, now }));
+        // with `auditDecisions`, fail closed: a decision the audit log could not record is a Deny (the error says why)
+        if (context.settings.auditDecisions) await recordOrDeny(context, [decisionAuditEvent({ request, caller, subject: claims, decision: decided.decision, configVersion: active.version, now })]);
         context.metrics.decisions.inc({ outcome: decided.decision.decision });
         return { decision: decided.decision, explanation: explainDecision(decided), configVersion: active.version };
       } catch (error) {
@@ -105,7 +106,8 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
       const decisions = request.body.requests.map((item, i) => decideItem(authorizer, subject, item, now, `body.requests[${i}]`, causes, counts));
       // with `auditDecisions`, every decision of the batch recorded (in one group commit) before any is given; fail closed as one
       if (context.settings.auditDecisions) {
-        await context.audit.recordAll(
+        await recordOrDeny(
+          context,
           decisions.flatMap((item) => ('decision' in item ? [decisionAuditEvent({ request, caller, subject: claims, decision: item.decision as Decision, configVersion: active.version, now })] : [])),
         );
       }
@@ -115,6 +117,25 @@ export function authorizeRoutes(app: ZodApp, context: ServerContext): void {
       return { configVersion: active.version, decisions };
     },
   );
+}
+
+/**
+ * Records the decisions' events, durably, before any is given. When the audit log cannot be
+ * written the answer is a Deny with that reason (issue #10: "the decision fails closed"): 503
+ * `unavailable`, whose body says `"decision": "Deny"` and why, and carries no decision of the
+ * engine's, so an enforcement point that reads only the status and one that reads the body both deny,
+ * and one that retries on 503 gets its answer once the log is back.
+ */
+async function recordOrDeny(context: ServerContext, events: readonly AuditEvent[]): Promise<void> {
+  try {
+    await context.audit.recordAll(events);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ParapetError('unavailable', `denied: ${reason}: no decision is given that the audit log has not recorded`, {
+      cause: error,
+      details: { decision: 'Deny', reason: 'audit-log-unavailable' },
+    });
+  }
 }
 
 function decideItem(
