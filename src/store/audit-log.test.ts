@@ -205,6 +205,17 @@ for (const database of databases) {
         assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'altered', 12, 11]);
       });
     });
+
+    test('the log truncated directly in the database is named by the verifier', async () => {
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await sql`delete from audit_events where idx >= 15`.execute(store.db);
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'truncated', 16, 15]);
+      });
+    });
   });
 }
 
