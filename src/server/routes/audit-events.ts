@@ -13,6 +13,7 @@ import { AUDIT_EXPORT_SIZE_HEADER, AuditCheckpointList, AuditSearchQuery, AuditS
 import { ErrorBody } from '../../contract/error-body.ts';
 import { ParapetError } from '../../policy/index.ts';
 import { auditCheckpointNotes, auditLogSize, searchAuditEvents, type AuditEventFilter } from '../../store/index.ts';
+import { storableText } from '../audit-recorder.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
 
@@ -96,7 +97,10 @@ function filterOf(query: AuditSearchQuery): AuditEventFilter {
       details: { issues: [{ path: 'querystring.since', message: 'not before until' }] },
     });
   }
-  return { principal: query.principal, account: query.account, action: query.action, type: query.type, outcome: query.outcome, since, until };
+  // text is searched as the log records it: a NUL or a lone surrogate a caller once sent was recorded
+  // as U+FFFD (storableText), so searching for the same text finds it, on either database (PostgreSQL
+  // refuses a NUL in any text parameter: sent as it is, the search failed with 500)
+  return { principal: storableText(query.principal), account: storableText(query.account), action: storableText(query.action), type: query.type, outcome: query.outcome, since, until };
 }
 
 function utc(instant: string): string {
