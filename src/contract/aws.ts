@@ -5,14 +5,15 @@
  * active configuration to the organization).
  */
 import { z } from 'zod';
+import { nameText } from './request-text.ts';
 
 const NAME_MAX = 256;
 
 export const WebIdentityTokenRequest = z
   .strictObject({
     /** the account's name or its 12-digit id */
-    account: z.string().min(1).max(NAME_MAX),
-    permissionSet: z.string().min(1).max(NAME_MAX),
+    account: nameText(NAME_MAX),
+    permissionSet: nameText(NAME_MAX),
   })
   .meta({ id: 'WebIdentityTokenRequest' });
 

@@ -5,6 +5,7 @@
  * `parapet plan --json` (format `parapet-plan/3`, docs/plan.md), passed through as it was stored.
  */
 import { z } from 'zod';
+import { freeText } from './request-text.ts';
 
 /** the most a message may say: one commit subject and a little more */
 export const MAX_APPLY_MESSAGE_LENGTH = 1000;
@@ -15,7 +16,7 @@ export const ApplyRequest = z
     files: z.record(z.string(), z.string()),
     /** the active version the change was planned against (0: none yet); another active version is a `conflict` */
     expectVersion: z.number().int().min(0).optional(),
-    message: z.string().max(MAX_APPLY_MESSAGE_LENGTH).optional(),
+    message: freeText(MAX_APPLY_MESSAGE_LENGTH).optional(),
   })
   .meta({ id: 'ApplyRequest' });
 

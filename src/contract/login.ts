@@ -1,5 +1,6 @@
 /** the sign-in endpoints' JSON shapes (`/v1/login/device`, `/v1/login/device/token`); the browser steps are redirects and HTML */
 import { z } from 'zod';
+import { nameText } from './request-text.ts';
 
 export const LoginQuery = z.object({
   /** a `parapet login` listening on loopback: `http://127.0.0.1:PORT/...` (only loopback is accepted) */
@@ -23,7 +24,7 @@ export const DeviceLogin = z
   .meta({ id: 'DeviceLogin' });
 export type DeviceLogin = z.infer<typeof DeviceLogin>;
 
-export const DeviceTokenRequest = z.strictObject({ deviceCode: z.string().min(1).max(256) }).meta({ id: 'DeviceTokenRequest' });
+export const DeviceTokenRequest = z.strictObject({ deviceCode: nameText(256) }).meta({ id: 'DeviceTokenRequest' });
 
 export const SignInCredential = z.object({
   /** the sign-in credential: `Authorization: Bearer <token>` */

@@ -4,6 +4,7 @@
  * `POST /v1/sessions/revoke-all`, `POST /v1/users/{user}/revoke-sessions`.
  */
 import { z } from 'zod';
+import { nameText } from './request-text.ts';
 
 /** the longest name or id a request may carry: longer is never a real account, permission set or user */
 const NAME_MAX = 256;
@@ -11,8 +12,8 @@ const NAME_MAX = 256;
 export const AssumeRequest = z
   .strictObject({
     /** the account's name or its 12-digit id */
-    account: z.string().min(1).max(NAME_MAX),
-    permissionSet: z.string().min(1).max(NAME_MAX),
+    account: nameText(NAME_MAX),
+    permissionSet: nameText(NAME_MAX),
     /** at most the permission set's sessionDuration and what is left of the sign-in; default: that maximum */
     durationSeconds: z.number().int().min(60).max(12 * 3600).optional(),
   })
@@ -57,8 +58,8 @@ export type CredentialSummary = z.infer<typeof CredentialSummary>;
 export const SessionList = z.object({ credentials: z.array(CredentialSummary) }).meta({ id: 'SessionList' });
 export type SessionList = z.infer<typeof SessionList>;
 
-export const CredentialIdParams = z.object({ id: z.string().min(1).max(NAME_MAX) });
-export const UserParams = z.object({ user: z.string().min(1).max(NAME_MAX) });
+export const CredentialIdParams = z.object({ id: nameText(NAME_MAX) });
+export const UserParams = z.object({ user: nameText(NAME_MAX) });
 
 export const Revoked = z
   .discriminatedUnion('kind', [
