@@ -220,13 +220,17 @@ for (const database of databases) {
       await withStore(await database.fresh(), async (store) => {
         // a log large enough that PostgreSQL's planner prefers an index to reading the table
         for (let batch = 0; batch < 10; batch += 1) await appendAuditEvents(store, events(2000, 100 + batch));
-        await store.db.executeQuery(CompiledQuery.raw('analyze'));
         const unordered: string[] = [];
-        for (const filter of everyCombination()) {
-          for (const position of [undefined, { time: at(250), index: 5000 }]) {
-            const plan = await planOf(store, filter, position);
-            const equalities = EQUALITY_FILTERS.filter((name) => filter[name] !== undefined).length;
-            if (!plan.ordered || (equalities <= 1 && !plan.scanOrdered)) unordered.push(`${JSON.stringify(filter)}${position === undefined ? '' : ' after a cursor'}: ${plan.text}`);
+        // SQLite as the server leaves it (nothing runs ANALYZE: the planner's own guesses) and with
+        // statistics; PostgreSQL with statistics (autovacuum analyzes a table that grows)
+        for (const analyzed of store.kind === 'sqlite' ? [false, true] : [true]) {
+          if (analyzed) await store.db.executeQuery(CompiledQuery.raw('analyze'));
+          for (const filter of everyCombination()) {
+            for (const position of [undefined, { time: at(250), index: 5000 }]) {
+              const plan = await planOf(store, filter, position);
+              const equalities = EQUALITY_FILTERS.filter((name) => filter[name] !== undefined).length;
+              if (!plan.ordered || (equalities <= 1 && !plan.scanOrdered)) unordered.push(`${analyzed ? 'analyzed' : 'not analyzed'}: ${JSON.stringify(filter)}${position === undefined ? '' : ' after a cursor'}: ${plan.text}`);
+            }
           }
         }
         assert.deepEqual(unordered, [], unordered.join('\n'));
