@@ -6,27 +6,26 @@
  * (https://schema.ocsf.io/1.3.0/classes/api_activity, class_uid 6003, category Application
  * Activity), the class AWS CloudTrail's events map to.
  *
- * Every attribute the class requires is filled (OCSF_REQUIRED below, from the schema's class
- * definitions and the base event: events/base_event.json, events/application/api_activity.json,
- * events/iam/authentication.json of github.com/ocsf/ocsf-schema); what OCSF has no attribute for
- * (the event's details, its type) goes in `unmapped`, as OCSF says. The log index is the event's
- * `metadata.uid`: the position an inclusion proof is asked for.
+ * Every attribute the class requires is filled (OCSF_REQUIRED below: the base event's and the
+ * class's own, events/base_event.json, events/application/api_activity.json and
+ * events/iam/authentication.json of github.com/ocsf/ocsf-schema at 1.3.0), and only attributes
+ * 1.3.0 defines for the class are written: API Activity has no `disposition_id` in 1.3.0 (its
+ * classes carry no security-control profile), so a decision's allow or deny is its status and
+ * its `unmapped.parapet.outcome`. `cloud` is the Cloud profile's attribute (profiles/cloud.json:
+ * required once the profile is applied), written with the profile named in `metadata.profiles`
+ * for the events that concern an AWS account, and left out for Parapet's own actions. What OCSF
+ * has no attribute for (the event's details, its type) goes in `unmapped`, as OCSF says. The log
+ * index is the event's `metadata.uid`: the position an inclusion proof is asked for. The test
+ * (ocsf-event.test.ts) checks every written attribute against a table of 1.3.0.
  */
 import type { AuditEvent } from '../contract/audit.ts';
 
 export const OCSF_VERSION = '1.3.0';
 
-/** the attributes each class requires (base event's, then the class's own) */
+/** the attributes each class requires in 1.3.0 (base event's, then the class's own; `cloud` only with the Cloud profile) */
 export const OCSF_REQUIRED = {
-  api_activity: ['activity_id', 'category_uid', 'class_uid', 'metadata', 'severity_id', 'time', 'type_uid', 'actor', 'api', 'src_endpoint', 'cloud'],
+  api_activity: ['activity_id', 'category_uid', 'class_uid', 'metadata', 'severity_id', 'time', 'type_uid', 'actor', 'api', 'src_endpoint'],
   authentication: ['activity_id', 'category_uid', 'class_uid', 'metadata', 'severity_id', 'time', 'type_uid', 'user'],
-} as const;
-
-/** required inside the objects used: metadata needs product and version; api its operation; cloud its provider */
-export const OCSF_REQUIRED_NESTED = {
-  metadata: ['product', 'version'],
-  api: ['operation'],
-  cloud: ['provider'],
 } as const;
 
 const API_ACTIVITY = { classUid: 6003, className: 'API Activity', categoryUid: 6, categoryName: 'Application Activity' } as const;
@@ -80,17 +79,25 @@ function apiActivityOf(event: AuditEvent): ApiActivityId {
   }
 }
 
+/** the principal a refused caller is recorded as (AuditActor): nobody known */
+const ANONYMOUS = 'anonymous';
+
 function userOf(principal: string): Record<string, unknown> {
-  // OCSF user.type_id: 1 User, 3 System (a service account, the server, a SCIM client); email for people
+  // OCSF 1.3.0 user.type_id: 0 Unknown (a refused, anonymous caller), 1 User, 3 System (a service
+  // account, the server, a SCIM client); email for people. (4 Service came after 1.3.0.)
   const person = principal.includes('@') && !principal.includes(':');
-  return { name: principal, uid: principal, type_id: person ? 1 : 3, type: person ? 'User' : 'System', ...(person ? { email_addr: principal } : {}) };
+  const type = principal === ANONYMOUS ? { type_id: 0, type: 'Unknown' } : person ? { type_id: 1, type: 'User' } : { type_id: 3, type: 'System' };
+  return { name: principal, uid: principal, ...type, ...(person ? { email_addr: principal } : {}) };
 }
 
 export function ocsfEventOf(event: AuditEvent, index: number): OcsfEvent {
   const time = Date.parse(event.time);
   const status = statusOf(event.outcome);
+  // the AWS account the action concerns, through the Cloud profile; Parapet's own actions concern none
+  const cloud = event.type === 'sign-in' || event.account === undefined ? undefined : { provider: 'AWS', account: { uid: event.account } };
   const metadata = {
     version: OCSF_VERSION,
+    ...(cloud === undefined ? {} : { profiles: ['cloud'] }),
     product: { name: 'Parapet', vendor_name: 'Parapet', feature: { name: 'audit log' } },
     uid: String(index),
     original_time: event.time,
@@ -158,11 +165,9 @@ export function ocsfEventOf(event: AuditEvent, index: number): OcsfEvent {
     actor: { user: userOf(event.actor.principal), ...(session === undefined ? {} : { session }) },
     api: { operation: event.action, service: { name: 'Parapet' }, ...(event.requestId === undefined ? {} : { request: { uid: event.requestId } }) },
     src_endpoint: srcEndpoint,
-    // the AWS account the action concerns; Parapet's own actions concern none
-    cloud: { provider: 'AWS', ...(event.account === undefined ? {} : { account: { uid: event.account } }) },
+    ...(cloud === undefined ? {} : { cloud }),
     ...(event.resource === undefined ? {} : { resources: [{ uid: event.resource, ...(event.resource.startsWith('arn:') ? { type: 'AWS ARN' } : {}) }] }),
     ...(httpRequest === undefined ? {} : { http_request: httpRequest }),
-    ...(event.type === 'decision' ? { disposition_id: event.outcome === 'allow' ? 1 : 2, disposition: event.outcome === 'allow' ? 'Allowed' : 'Blocked' } : {}),
     unmapped,
   };
 }

@@ -30,7 +30,7 @@ const MAX_EVENTS = 1_000_000;
 
 export function auditSearchCommand(io: Io, setExit: (outcome: CommandOutcome) => void, env: Readonly<Record<string, string | undefined>> = process.env): Command {
   return new Command('search')
-    .description('search the audit log: by principal, account, action, event type, outcome and time window, in log order')
+    .description('search the audit log: by principal, account, action, event type, outcome and time window, in time order (log order within a millisecond)')
     .option('--principal <principal>', 'who acted: an e-mail address, `service-account:NAME`, …')
     .option('--account <id>', 'the 12-digit AWS account')
     .option('--action <action>', 'what was done: `assume`, `apply`, `s3:GetObject`, …')

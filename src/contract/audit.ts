@@ -144,7 +144,7 @@ const Instant = z.iso.datetime({ offset: true }).max(64);
 /**
  * `GET /v1/audit/events`: the filters (all optional, all must hold), the time window (`since`
  * inclusive, `until` exclusive), and the page: `limit` events after the `cursor` a previous page
- * gave, in log order.
+ * gave, in time order (log order within a millisecond).
  */
 export const AuditSearchQuery = z
   .strictObject({

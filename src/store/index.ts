@@ -87,4 +87,4 @@ export {
   type AwsWebIdentityTokenRecord,
   type AwsRevocationDelivery,
 } from './aws-sessions.ts';
-export { auditCheckpointNotes, auditLogSize, searchAuditEvents, type AuditEventFilter, type StoredAuditEvent } from './audit-search.ts';
+export { auditCheckpointNotes, auditLogSize, auditSearchQuery, readAuditEvents, searchAuditEvents, type AuditEventFilter, type AuditSearchPage, type AuditSearchPosition, type StoredAuditEvent } from './audit-search.ts';

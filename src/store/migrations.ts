@@ -310,6 +310,25 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await flush();
     },
   },
+  // audit search in (time, idx) order (#10): a search's pages follow its filter's index, so no
+  // page sorts the matches first. SQLite keeps the rowid `idx` as the last column of every index,
+  // so (x, time) already orders by (x, time, idx) and only `outcome` lacks an index; PostgreSQL
+  // orders an index by its columns only, so its (x, time) indexes become (x, time, idx)
+  '0230-audit-search-order': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      if (!postgres) {
+        await db.schema.createIndex('audit_events_outcome_time').on('audit_events').columns(['outcome', 'time']).execute();
+        return;
+      }
+      for (const field of ['principal', 'account', 'action', 'type', 'outcome']) {
+        await db.schema.createIndex(`audit_events_${field}_time_idx`).on('audit_events').columns([field, 'time', 'idx']).execute();
+        if (field !== 'outcome') await db.schema.dropIndex(`audit_events_${field}_time`).execute();
+      }
+      await db.schema.createIndex('audit_events_time_idx').on('audit_events').columns(['time', 'idx']).execute();
+      await db.schema.dropIndex('audit_events_time').execute();
+    },
+  },
 };
 
 /** the names of every migration, in the order they run */

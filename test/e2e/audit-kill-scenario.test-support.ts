@@ -109,7 +109,8 @@ async function coversLastDecision(url: string, token: string, size: number): Pro
   let last = -1;
   let page = (await response.json()) as { events: { index: number }[]; nextCursor?: string };
   for (;;) {
-    last = page.events.at(-1)?.index ?? last;
+    // a search is in time order: the newest decision is the highest index, wherever it comes
+    for (const event of page.events) last = Math.max(last, event.index);
     if (page.nextCursor === undefined) break;
     const next = await fetch(`${url}/v1/audit/events?type=decision&limit=1000&cursor=${page.nextCursor}`, { headers: { authorization: `Bearer ${token}` } });
     page = (await next.json()) as { events: { index: number }[]; nextCursor?: string };

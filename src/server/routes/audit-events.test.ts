@@ -93,6 +93,14 @@ describe('GET /v1/audit/events', () => {
     assertError(await get(`/v1/audit/events?type=session-issued&limit=2&cursor=${first.nextCursor}`), 'invalid-input', 422, /belongs to a search with other filters/);
     assertError(await get('/v1/audit/events?cursor=not-a-cursor'), 'invalid-input', 422, /^the cursor is not valid/);
     assertError(await get(`/v1/audit/events?cursor=${Buffer.from('{"after":-5,"search":"x"}').toString('base64url')}`), 'invalid-input', 422);
+    // a cursor holds where the page ended in the search's (time, index) order: without the time, or with another form of it, it is refused
+    const sealed = JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString('utf8')) as { after: number; time: string; search: string };
+    assert.match(sealed.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/u);
+    const reseal = (cursor: object) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+    assertError(await get(`/v1/audit/events?type=decision&limit=2&cursor=${reseal({ after: sealed.after, search: sealed.search })}`), 'invalid-input', 422, /not a cursor this server gave/);
+    assertError(await get(`/v1/audit/events?type=decision&limit=2&cursor=${reseal({ ...sealed, time: '2026-12-06T12:00:00+01:00' })}`), 'invalid-input', 422, /not a cursor this server gave/);
+    const resumed = await search(`type=decision&limit=2&cursor=${reseal(sealed)}`);
+    assert.deepEqual(resumed.events.map((e) => e.index), everything.slice(2, 4));
   });
 
   test('limits and filters are validated: 422 with where', async () => {

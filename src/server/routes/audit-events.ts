@@ -1,6 +1,6 @@
 /**
  * Reading the audit log (#10): `GET /v1/audit/events` searches it (filters, time window, cursor
- * pages in log order), `GET /v1/audit/checkpoints` gives every signed checkpoint and the public
+ * pages in time order, ties in log order), `GET /v1/audit/checkpoints` gives every signed checkpoint and the public
  * key, `GET /v1/audit/export` streams every event as an export's events.jsonl holds it (the stored
  * canonical text verbatim, so what the verifier checks is what the database holds). Who may call
  * them, and the record of each read, is audit-read-access.ts.
@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AUDIT_EXPORT_SIZE_HEADER, AuditCheckpointList, AuditSearchQuery, AuditSearchResponse, type AuditEvent } from '../../contract/audit.ts';
 import { ErrorBody } from '../../contract/error-body.ts';
 import { ParapetError } from '../../policy/index.ts';
-import { auditCheckpointNotes, auditLogSize, searchAuditEvents, type AuditEventFilter } from '../../store/index.ts';
+import { auditCheckpointNotes, auditLogSize, readAuditEvents, searchAuditEvents, type AuditEventFilter, type AuditSearchPosition } from '../../store/index.ts';
 import { storableText } from '../audit-recorder.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -27,7 +27,7 @@ export function auditEventsRoutes(app: ZodApp, context: ServerContext): void {
     {
       schema: {
         tags: ['audit'],
-        summary: 'search the audit log: by principal, account, action, event type, outcome and time window, in log order, a page at a time',
+        summary: 'search the audit log: by principal, account, action, event type, outcome and time window, in time order (log order within a millisecond), a page at a time',
         querystring: AuditSearchQuery,
         response: { 200: AuditSearchResponse, ...errors },
       },
@@ -35,14 +35,14 @@ export function auditEventsRoutes(app: ZodApp, context: ServerContext): void {
     async (request): Promise<AuditSearchResponse> => {
       const filter = filterOf(request.query);
       const digest = filterDigest(filter);
-      const after = request.query.cursor === undefined ? -1 : openCursor(request.query.cursor, digest);
+      const after = request.query.cursor === undefined ? undefined : openCursor(request.query.cursor, digest);
       // one more than asked: whether another page follows, without counting
       const rows = await searchAuditEvents(context.store, filter, { after, limit: request.query.limit + 1 });
       const page = rows.slice(0, request.query.limit);
       const last = page.at(-1);
       return {
         events: page.map((row) => ({ index: row.index, event: JSON.parse(row.event) as AuditEvent })),
-        ...(rows.length > page.length && last !== undefined ? { nextCursor: sealCursor(last.index, digest) } : {}),
+        ...(rows.length > page.length && last !== undefined ? { nextCursor: sealCursor({ time: last.time, index: last.index }, digest) } : {}),
       };
     },
   );
@@ -73,7 +73,7 @@ export function auditEventsRoutes(app: ZodApp, context: ServerContext): void {
       async function* lines(): AsyncGenerator<string> {
         let after = -1;
         while (after + 1 < size) {
-          const rows = await searchAuditEvents(store, {}, { after, limit: Math.min(EXPORT_PAGE, size - after - 1) });
+          const rows = await readAuditEvents(store, { after, limit: Math.min(EXPORT_PAGE, size - after - 1) });
           if (rows.length === 0) return;
           let chunk = '';
           for (const row of rows) chunk += `{"event":${row.event},"index":${row.index},"leafHash":"${row.leafHash}"}\n`;
@@ -112,13 +112,15 @@ function filterDigest(filter: AuditEventFilter): string {
   return createHash('sha256').update(canonicalize(JSON.parse(JSON.stringify(filter)) as object) ?? '').digest('base64url').slice(0, 16);
 }
 
-function sealCursor(after: number, digest: string): string {
-  return Buffer.from(JSON.stringify({ after, search: digest }), 'utf8').toString('base64url');
+/** where the page ended (the search's order is (time, index)), and which search it was */
+function sealCursor(after: AuditSearchPosition, digest: string): string {
+  return Buffer.from(JSON.stringify({ after: after.index, time: after.time, search: digest }), 'utf8').toString('base64url');
 }
 
-const CursorShape = z.strictObject({ after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), search: z.string() });
+// the time as the store keeps it (ISO 8601 UTC with milliseconds): a cursor is bound into that order
+const CursorShape = z.strictObject({ after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), time: z.iso.datetime({ offset: false, precision: 3 }), search: z.string() });
 
-function openCursor(cursor: string, digest: string): number {
+function openCursor(cursor: string, digest: string): AuditSearchPosition {
   const invalid = (why: string) => new ParapetError('invalid-input', `the cursor is not valid: ${why}`, { details: { issues: [{ path: 'querystring.cursor', message: why }] } });
   let parsed: unknown;
   try {
@@ -129,5 +131,5 @@ function openCursor(cursor: string, digest: string): number {
   const shape = CursorShape.safeParse(parsed);
   if (!shape.success) throw invalid('not a cursor this server gave');
   if (shape.data.search !== digest) throw invalid('it belongs to a search with other filters');
-  return shape.data.after;
+  return { time: shape.data.time, index: shape.data.after };
 }
