@@ -1,0 +1,178 @@
+/**
+ * The per-line half of verifying an export (verify-export.ts): each line of events.jsonl checked
+ * to be an audit record in its exported canonical form, and its leaf hash computed from the line's
+ * own text. The lines are independent of each other, so this half runs on batches of lines, in
+ * the verifier's thread or in worker threads (src/cli/audit-verify-worker.ts), and hands back
+ * plain arrays that cross threads without copying; the tree, the checkpoints and the naming of
+ * the first bad event stay with the verifier, which takes the batches in order.
+ *
+ * No schema library here: a line that is refused comes back with its text and the reason, and
+ * the verifier words the message (it says whether the line is JSON and an audit record at all).
+ */
+import { isAscii } from 'node:buffer';
+import { hash as oneShotHash } from 'node:crypto';
+import { scanCanonicalJson } from './canonical-json.ts';
+
+/** the lines of one batch, checked: the good ones up to the first bad one, if any */
+export interface CheckedLines {
+  /** good lines (before `bad`, if any) */
+  readonly count: number;
+  /** the leaf hash of each good line, 32 bytes each, in order */
+  readonly leaves: Uint8Array;
+  /** the log position each good line's record commits to */
+  readonly indexes: Float64Array;
+  /** the first good line (0-based in the batch) whose stored `leafHash` is not its leaf; -1 if none */
+  readonly hintMismatch: number;
+  /** the first line that is not an audit record in canonical form (it is line `count` of the batch); no line after it was read */
+  readonly bad?: BadLine;
+}
+
+export interface BadLine {
+  /** the line as read (its carriage return removed) */
+  readonly text: string;
+  /** what is not canonical about it, for the message; undefined for an empty line */
+  readonly why: string | undefined;
+}
+
+const RECORD_START = '{"event":';
+const INDEX_KEY = ',"index":';
+const HINT_KEY = ',"leafHash":"';
+const CANONICAL_INDEX = /^(?:0|[1-9][0-9]*)/u;
+/** the stored hash's characters and the line's end, matched where `lastIndex` says */
+const BASE64_TO_END = /[A-Za-z0-9+/]*={0,2}"\}$/uy;
+const NEWLINE = 0x0a;
+const CLOSE_BRACE = 0x7d;
+
+/** `hint`: where the stored leaf hash starts in the line (it ends 2 before the line's end), -1 without one */
+type ParsedLine = { ok: true; recordEnd: number; index: number; hint: number } | { ok: false; why: string | undefined };
+
+/**
+ * One line of events.jsonl (its carriage return removed), taken as the exporter writes it:
+ * `{"event":EVENT,"index":N}` in RFC 8785 form, with `,"leafHash":"…"` before the last brace. The
+ * record is the line's text up to `recordEnd` and a closing brace: the leaf's bytes are the
+ * line's own text (never re-serialized), so the text must be canonical, which one scan checks
+ * (canonical-json.ts). The event's fields are not checked against the server's schema: the
+ * signed roots authenticate its bytes, whatever version of the server wrote them.
+ */
+function parseRecordLine(raw: string): ParsedLine {
+  if (raw.trim() === '') return { ok: false, why: undefined };
+  if (!raw.startsWith(RECORD_START) || raw[RECORD_START.length] !== '{') return { ok: false, why: `a line starts with \`${RECORD_START}\` and an object` };
+  const event = scanCanonicalJson(raw, RECORD_START.length);
+  if (!event.ok) return { ok: false, why: `the event: ${event.message} (column ${event.at + 1})` };
+  if (!raw.startsWith(INDEX_KEY, event.end)) return { ok: false, why: `\`${INDEX_KEY.slice(1)}\` expected after the event (column ${event.end + 1})` };
+  const digitsAt = event.end + INDEX_KEY.length;
+  const digits = CANONICAL_INDEX.exec(raw.slice(digitsAt, digitsAt + 17))?.[0] ?? '';
+  const index = Number(digits);
+  if (digits === '' || !Number.isSafeInteger(index)) return { ok: false, why: `the index is not a whole number from 0 (column ${digitsAt + 1})` };
+  const recordEnd = digitsAt + digits.length;
+  if (raw.length === recordEnd + 1 && raw.charCodeAt(recordEnd) === CLOSE_BRACE) return { ok: true, recordEnd, index, hint: -1 };
+  if (raw.startsWith(HINT_KEY, recordEnd)) {
+    BASE64_TO_END.lastIndex = recordEnd + HINT_KEY.length;
+    if (BASE64_TO_END.test(raw)) return { ok: true, recordEnd, index, hint: recordEnd + HINT_KEY.length };
+  }
+  return { ok: false, why: `\`}\` or \`${HINT_KEY.slice(1)}…"}\` expected after the index (column ${recordEnd + 1})` };
+}
+
+/**
+ * SHA-256(0x00 || the record's UTF-8 bytes), as `leafHashOfRecord` (audit-record.ts), which is not
+ * imported here: its module brings the policy library into every worker thread
+ */
+function leafOfText(record: string): Uint8Array {
+  return oneShotHash('sha256', `\u0000${record}`, 'buffer');
+}
+
+/** a line of a file moved through Windows: the carriage return is the file's, not the record's */
+const withoutReturn = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
+/** gathers a batch's results; `leafAt` hashes the good line's record */
+class BatchBuilder {
+  private readonly leaves: Uint8Array;
+  private readonly indexes: Float64Array;
+  private count = 0;
+  private hintMismatch = -1;
+
+  constructor(capacity: number) {
+    this.leaves = new Uint8Array(capacity * 32);
+    this.indexes = new Float64Array(capacity);
+  }
+
+  /** `hint`: where in `line` the stored leaf hash starts (it ends 2 before the line's end), -1 without one */
+  add(leaf: Uint8Array, index: number, line: string, hint: number): void {
+    const at = this.count * 32;
+    this.leaves.set(leaf, at);
+    this.indexes[this.count] = index;
+    if (this.hintMismatch < 0 && hint !== -1) {
+      // the stored hash is exactly the leaf's base64, compared where it lies
+      const encoded = Buffer.from(this.leaves.buffer, this.leaves.byteOffset + at, 32).toString('base64');
+      if (line.length - 2 - hint !== encoded.length || !line.startsWith(encoded, hint)) this.hintMismatch = this.count;
+    }
+    this.count += 1;
+  }
+
+  done(bad?: BadLine): CheckedLines {
+    // the arrays keep their capacity: a batch is short-lived, and a copy would cost more than the slack
+    const result = { count: this.count, leaves: this.leaves.subarray(0, this.count * 32), indexes: this.indexes.subarray(0, this.count), hintMismatch: this.hintMismatch };
+    return bad === undefined ? result : { ...result, bad };
+  }
+}
+
+/** lines given as text: the record's bytes are the UTF-8 form of its text */
+export function checkLineTexts(lines: readonly string[]): CheckedLines {
+  const batch = new BatchBuilder(lines.length);
+  for (const line of lines) {
+    const raw = withoutReturn(line);
+    const parsed = parseRecordLine(raw);
+    if (!parsed.ok) return batch.done({ text: raw, why: parsed.why });
+    batch.add(leafOfText(`${raw.slice(0, parsed.recordEnd)}}`), parsed.index, raw, parsed.hint);
+  }
+  return batch.done();
+}
+
+/**
+ * The lines in `bytes[start, end)`, as read from events.jsonl: each ends with a newline but
+ * perhaps the last (the file's last line), and a newline at `end - 1` ends the last line. The
+ * byte before `start` must be there and is overwritten (so are the bytes of the lines): it
+ * becomes the leaf's 0x00 prefix, so that a line of ASCII text (nearly all are) is hashed where
+ * it lies, in one call, without a string or a buffer of its own. Other lines are decoded as UTF-8
+ * (an invalid byte becomes U+FFFD, as a text decoder of the whole file would make it) and hashed
+ * from their text.
+ */
+export function checkLineBytes(bytes: Uint8Array, start: number, end: number): CheckedLines {
+  if (start < 1 || end > bytes.length || end < start) throw new RangeError(`bad line range ${start}..${end} of ${bytes.length} bytes`);
+  const region = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  const ascii = isAscii(region);
+  // one string for the whole batch: the lines are slices of it, not copies
+  const text = region.toString(ascii ? 'latin1' : 'utf8');
+  let lineCount = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineCount += 1;
+  if (!text.endsWith('\n')) lineCount += 1;
+  const batch = new BatchBuilder(lineCount);
+  let from = 0;
+  while (from < text.length) {
+    const newline = text.indexOf('\n', from);
+    const to = newline === -1 ? text.length : newline;
+    const raw = withoutReturn(text.slice(from, to));
+    const parsed = parseRecordLine(raw);
+    if (!parsed.ok) return batch.done({ text: raw, why: parsed.why });
+    let leaf: Uint8Array;
+    if (ascii) {
+      // in ASCII text a character is a byte: the record is bytes [lineStart, lineStart + recordEnd) and a closing brace
+      const lineStart = bytes.byteOffset + start + from;
+      const view = new Uint8Array(bytes.buffer, lineStart - 1, parsed.recordEnd + 2);
+      view[0] = 0x00;
+      view[parsed.recordEnd + 1] = CLOSE_BRACE;
+      leaf = oneShotHash('sha256', view, 'buffer');
+    } else {
+      leaf = leafOfText(`${raw.slice(0, parsed.recordEnd)}}`);
+    }
+    batch.add(leaf, parsed.index, raw, parsed.hint);
+    from = to + 1;
+  }
+  return batch.done();
+}
+
+/** where the last complete line of `bytes[start, end)` ends (just past its newline), or -1 */
+export function endOfLastLine(bytes: Uint8Array, start: number, end: number): number {
+  const at = bytes.subarray(start, end).lastIndexOf(NEWLINE);
+  return at === -1 ? -1 : start + at + 1;
+}
