@@ -51,6 +51,8 @@ export interface VerifyDirOptions {
   readonly workers?: number;
   /** bytes read per batch of lines (tests make it small to cut an export into many batches) */
   readonly chunkBytes?: number;
+  /** false: every batch goes to the threads, none is checked here while waiting for them (tests) */
+  readonly checkWhileWaiting?: boolean;
 }
 
 /** worker threads that check batches of lines (audit-verify-worker.ts), handed out in turn */
@@ -107,7 +109,7 @@ class LineCheckers {
  * first one found in file order, whichever thread saw it. The caller stopping early (a bad line)
  * stops the reading and the threads.
  */
-async function* checkedLinesOf(path: string, options: { workers: number; chunkBytes: number; onBytes: (bytes: number) => void }): AsyncGenerator<CheckedLines> {
+async function* checkedLinesOf(path: string, options: { workers: number; chunkBytes: number; checkWhileWaiting: boolean; onBytes: (bytes: number) => void }): AsyncGenerator<CheckedLines> {
   const file = await open(path, 'r');
   const checkers = options.workers > 0 ? new LineCheckers(options.workers) : undefined;
   // a line begins at byte 1 of every batch's buffer: byte 0 is the checker's (the leaf's prefix)
@@ -183,7 +185,7 @@ async function* checkedLinesOf(path: string, options: { workers: number; chunkBy
       const headDone = (): boolean => pending[0] !== undefined && (pending[0] === 'too-long' || pending[0].done);
       while (reading && pending.length < maxPending) {
         if (inWorkers < 2 * options.workers) await readAndCheck(false);
-        else if (!headDone()) await readAndCheck(true);
+        else if ((options.workers === 0 || options.checkWhileWaiting) && !headDone()) await readAndCheck(true);
         else break;
       }
       const head = pending.shift();
@@ -221,7 +223,7 @@ export async function verifyExportDir(dir: string, options: VerifyDirOptions = {
   bar?.start(size, 0, { events: 0 });
   try {
     return await verifyAuditExport(
-      { publicKey, checkpoints, checked: checkedLinesOf(eventsPath, { workers, chunkBytes: options.chunkBytes ?? CHUNK_BYTES, onBytes: (read) => void (bytes = read) }) },
+      { publicKey, checkpoints, checked: checkedLinesOf(eventsPath, { workers, chunkBytes: options.chunkBytes ?? CHUNK_BYTES, checkWhileWaiting: options.checkWhileWaiting ?? true, onBytes: (read) => void (bytes = read) }) },
       { progressEvery: 20_000, onProgress: (events) => bar?.update(bytes, { events }) },
     );
   } finally {
