@@ -37,7 +37,6 @@ export interface BadLine {
 const RECORD_START = '{"event":';
 const INDEX_KEY = ',"index":';
 const HINT_KEY = ',"leafHash":"';
-const CANONICAL_INDEX = /^(?:0|[1-9][0-9]*)/u;
 /** the stored hash's characters and the line's end, matched where `lastIndex` says */
 const BASE64_TO_END = /[A-Za-z0-9+/]*={0,2}"\}$/uy;
 const NEWLINE = 0x0a;
@@ -55,16 +54,24 @@ type ParsedLine = { ok: true; recordEnd: number; index: number; hint: number } |
  * signed roots authenticate its bytes, whatever version of the server wrote them.
  */
 function parseRecordLine(raw: string): ParsedLine {
-  if (raw.trim() === '') return { ok: false, why: undefined };
+  if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') return { ok: false, why: undefined };
   if (!raw.startsWith(RECORD_START) || raw[RECORD_START.length] !== '{') return { ok: false, why: `a line starts with \`${RECORD_START}\` and an object` };
   const event = scanCanonicalJson(raw, RECORD_START.length);
   if (!event.ok) return { ok: false, why: `the event: ${event.message} (column ${event.at + 1})` };
   if (!raw.startsWith(INDEX_KEY, event.end)) return { ok: false, why: `\`${INDEX_KEY.slice(1)}\` expected after the event (column ${event.end + 1})` };
   const digitsAt = event.end + INDEX_KEY.length;
-  const digits = CANONICAL_INDEX.exec(raw.slice(digitsAt, digitsAt + 17))?.[0] ?? '';
-  const index = Number(digits);
-  if (digits === '' || !Number.isSafeInteger(index)) return { ok: false, why: `the index is not a whole number from 0 (column ${digitsAt + 1})` };
-  const recordEnd = digitsAt + digits.length;
+  // the index in canonical form: 0, or digits without a leading zero (up to 17, past the safe integers)
+  let recordEnd = digitsAt;
+  let index = 0;
+  const first = raw.charCodeAt(digitsAt);
+  if (first === 0x30) recordEnd += 1;
+  else if (first >= 0x31 && first <= 0x39) {
+    for (let c = first; recordEnd < digitsAt + 17 && c >= 0x30 && c <= 0x39; c = raw.charCodeAt(recordEnd)) {
+      index = index * 10 + (c - 0x30);
+      recordEnd += 1;
+    }
+  }
+  if (recordEnd === digitsAt || !Number.isSafeInteger(index)) return { ok: false, why: `the index is not a whole number from 0 (column ${digitsAt + 1})` };
   if (raw.length === recordEnd + 1 && raw.charCodeAt(recordEnd) === CLOSE_BRACE) return { ok: true, recordEnd, index, hint: -1 };
   if (raw.startsWith(HINT_KEY, recordEnd)) {
     BASE64_TO_END.lastIndex = recordEnd + HINT_KEY.length;
