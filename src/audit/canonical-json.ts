@@ -134,17 +134,23 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
+// per open container: whether it is an object; for an object, where its last member name so far
+// lies (the name's string, quotes included; -1 before the first) and whether it has escapes. One
+// set for every scan (a scan runs to its end without yielding): no arrays to allocate per value.
+const IN_OBJECT = new Uint8Array(MAX_DEPTH);
+const NAME_START = new Int32Array(MAX_DEPTH);
+const NAME_END = new Int32Array(MAX_DEPTH);
+const NAME_ESCAPED = new Uint8Array(MAX_DEPTH);
+
 /**
  * Scans the JSON value that starts at `start` and says where it ends, or the first place where
  * the text is not valid JSON in canonical form. Text after the value is not looked at.
  */
 export function scanCanonicalJson(text: string, start: number): CanonicalScan {
-  // per open container: whether it is an object; for an object, where its last member name so far
-  // lies (the name's string, quotes included; -1 before the first) and whether it has escapes
-  const inObject: boolean[] = [];
-  const nameStart: number[] = [];
-  const nameEnd: number[] = [];
-  const nameEscaped: boolean[] = [];
+  const inObject = IN_OBJECT;
+  const nameStart = NAME_START;
+  const nameEnd = NAME_END;
+  const nameEscaped = NAME_ESCAPED;
   let depth = 0;
   let i = start;
   let expecting = VALUE;
@@ -158,7 +164,7 @@ export function scanCanonicalJson(text: string, start: number): CanonicalScan {
           expecting = AFTER;
           continue;
         }
-        inObject[depth] = c === OPEN_OBJECT;
+        inObject[depth] = c === OPEN_OBJECT ? 1 : 0;
         nameStart[depth] = -1;
         depth += 1;
         i += 1;
@@ -194,7 +200,7 @@ export function scanCanonicalJson(text: string, start: number): CanonicalScan {
       const previousStart = nameStart[d] as number;
       if (previousStart !== -1) {
         const previousEnd = nameEnd[d] as number;
-        const previousEscaped = nameEscaped[d] as boolean;
+        const previousEscaped = nameEscaped[d] === 1;
         // names with escapes are compared decoded; the others where they lie, without a string each
         const order =
           previousEscaped || escaped
@@ -207,7 +213,7 @@ export function scanCanonicalJson(text: string, start: number): CanonicalScan {
       }
       nameStart[d] = i;
       nameEnd[d] = end;
-      nameEscaped[d] = escaped;
+      nameEscaped[d] = escaped ? 1 : 0;
       if (text.charCodeAt(end) !== 0x3a) return { ok: false, at: end, message: '`:` expected after a member name' };
       i = end + 1;
       expecting = VALUE;
@@ -215,7 +221,7 @@ export function scanCanonicalJson(text: string, start: number): CanonicalScan {
     }
     // after a value: the end, the next element or member, or the container's close
     if (depth === 0) return { ok: true, end: i };
-    const object = inObject[depth - 1] as boolean;
+    const object = inObject[depth - 1] === 1;
     const c = text.charCodeAt(i);
     if (c === 0x2c) {
       i += 1;

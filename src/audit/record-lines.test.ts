@@ -58,3 +58,31 @@ describe('checking lines of an export', () => {
     assert.throws(() => checkLineBytes(bytes, 0, bytes.length), RangeError);
   });
 });
+
+describe('the stored hash after the index', () => {
+  it('is taken exactly when it is base64 characters, at most two `=` and the line end', () => {
+    const record = '{"event":{"a":1},"index":0';
+    const cases: [string, boolean][] = [
+      ['}', true],
+      [',"leafHash":"AAAA"}', true],
+      [',"leafHash":""}', true],
+      [',"leafHash":"ab+/09=="}', true],
+      [',"leafHash":"ab="}', true],
+      [',"leafHash":"ab==="}', false],
+      [',"leafHash":"a=b"}', false],
+      [',"leafHash":"ab-_"}', false],
+      [',"leafHash":"ab"} ', false],
+      [',"leafHash":"ab"', false],
+      [',"leafHash":"ab"}}', false],
+      [',"leafHash":"ab}', false],
+      ['}}', false],
+      ['', false],
+    ];
+    for (const [rest, ok] of cases) {
+      const checked = checkLineTexts([`${record}${rest}`]);
+      assert.equal(checked.bad === undefined, ok, rest);
+      // the same pattern as a regular expression, as the verifier had it
+      assert.equal(rest === '}' || (rest.startsWith(',"leafHash":"') && /^[A-Za-z0-9+/]*={0,2}"\}$/u.test(rest.slice(13))), ok, rest);
+    }
+  });
+});

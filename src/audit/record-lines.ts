@@ -37,8 +37,16 @@ export interface BadLine {
 const RECORD_START = '{"event":';
 const INDEX_KEY = ',"index":';
 const HINT_KEY = ',"leafHash":"';
-/** the stored hash's characters and the line's end, matched where `lastIndex` says */
-const BASE64_TO_END = /[A-Za-z0-9+/]*={0,2}"\}$/uy;
+const isBase64Char = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+
+/** whether `raw` goes on from `from` to its end as `[A-Za-z0-9+/]*={0,2}"}` (the stored hash and the line's end) */
+function isHintToEnd(raw: string, from: number): boolean {
+  let i = from;
+  while (isBase64Char(raw.charCodeAt(i))) i += 1;
+  if (raw.charCodeAt(i) === 0x3d) i += 1;
+  if (raw.charCodeAt(i) === 0x3d) i += 1;
+  return i === raw.length - 2 && raw.charCodeAt(i) === 0x22 && raw.charCodeAt(i + 1) === CLOSE_BRACE;
+}
 const NEWLINE = 0x0a;
 const CLOSE_BRACE = 0x7d;
 
@@ -73,10 +81,7 @@ function parseRecordLine(raw: string): ParsedLine {
   }
   if (recordEnd === digitsAt || !Number.isSafeInteger(index)) return { ok: false, why: `the index is not a whole number from 0 (column ${digitsAt + 1})` };
   if (raw.length === recordEnd + 1 && raw.charCodeAt(recordEnd) === CLOSE_BRACE) return { ok: true, recordEnd, index, hint: -1 };
-  if (raw.startsWith(HINT_KEY, recordEnd)) {
-    BASE64_TO_END.lastIndex = recordEnd + HINT_KEY.length;
-    if (BASE64_TO_END.test(raw)) return { ok: true, recordEnd, index, hint: recordEnd + HINT_KEY.length };
-  }
+  if (raw.startsWith(HINT_KEY, recordEnd) && isHintToEnd(raw, recordEnd + HINT_KEY.length)) return { ok: true, recordEnd, index, hint: recordEnd + HINT_KEY.length };
   return { ok: false, why: `\`}\` or \`${HINT_KEY.slice(1)}…"}\` expected after the index (column ${recordEnd + 1})` };
 }
 
