@@ -17,8 +17,11 @@ import type { CheckReply, CheckRequest } from './audit-verify-worker.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
 
-/** threads checking lines at most: the main thread reads the file and builds the tree */
-const MAX_WORKERS = 2;
+/**
+ * threads checking lines at most. The main thread reads the file, builds the tree and checks
+ * lines too while it waits, so it counts as one checker: one thread per other core
+ */
+const MAX_WORKERS = 3;
 
 /** below this an export verifies faster than a bar is worth drawing */
 const PROGRESS_BYTES = 8 * 1024 * 1024;
@@ -47,7 +50,7 @@ const PARALLEL_BYTES = 16 * 1024 * 1024;
 
 export interface VerifyDirOptions {
   readonly showProgress?: boolean;
-  /** threads that check and hash the lines; 0: in this thread. By default one per core, from PARALLEL_BYTES */
+  /** threads that check and hash the lines; 0: in this thread only. By default one per core but one (MAX_WORKERS at most), from PARALLEL_BYTES */
   readonly workers?: number;
   /** bytes read per batch of lines (tests make it small to cut an export into many batches) */
   readonly chunkBytes?: number;
@@ -218,7 +221,7 @@ export async function verifyExportDir(dir: string, options: VerifyDirOptions = {
           cliProgress.Presets.shades_classic,
         )
       : undefined;
-  const workers = options.workers ?? (size >= PARALLEL_BYTES ? Math.min(MAX_WORKERS, availableParallelism()) : 0);
+  const workers = options.workers ?? (size >= PARALLEL_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0);
   let bytes = 0;
   bar?.start(size, 0, { events: 0 });
   try {
