@@ -90,6 +90,25 @@ describe('parapet audit verify in batches and threads', () => {
     }
   });
 
+  it('carries a line longer than the room kept before a read (64 KiB) whole into its batch', async () => {
+    const long = generateExport(60, 20, 'parapet.test/audit', (i) => (i % 9 === 4 ? { ...sampleEvent(i), details: { blob: 'x'.repeat(70_000 + i) } } : sampleEvent(i)));
+    const dir = join(root, `long-${(n += 1)}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'checkpoints.txt'), long.notes.join(''));
+    writeFileSync(join(dir, 'public-key.txt'), long.publicKey);
+    const verifyLong = async (lines: readonly string[]): Promise<AuditVerification> => {
+      writeFileSync(join(dir, 'events.jsonl'), fileOf(lines));
+      const threaded = await verifyExportDir(dir, { workers: 2, chunkBytes: CHUNK, checkWhileWaiting: false });
+      assert.deepEqual(await verifyExportDir(dir, { workers: 0, chunkBytes: 1000 }), threaded);
+      assert.deepEqual(await verifyAuditExport({ events: lines, checkpoints: long.notes.join(''), publicKey: long.publicKey }), threaded);
+      return threaded;
+    };
+    assert.equal((await verifyLong(long.lines)).ok, true);
+    // the event after a long one altered, then the long one itself
+    assert.deepEqual(where(await verifyLong(altered(long.lines, 23))), [false, 'altered', 24, 23]);
+    assert.deepEqual(where(await verifyLong(long.lines.map((line, k) => (k === 22 ? line.replace('xxxx', 'xxxy') : line)))), [false, 'altered', 23, 22]);
+  });
+
   it('reads carriage returns, a last line without a newline, an empty line and a cut last line as the core does', async () => {
     assert.equal((await verifyEveryWay(`${generated.lines.join('\r\n')}\r\n`)).ok, true);
     assert.equal((await verifyEveryWay(generated.lines.join('\n'))).ok, true);

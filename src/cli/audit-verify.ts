@@ -42,6 +42,9 @@ function readText(path: string): string {
 /** a line longer than this is refused before it is held whole: an audit record is far smaller */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
+/** room before each read for the end of the line the previous read cut (a longer one is copied) */
+const ROOM = 64 * 1024;
+
 /** how much of the file one batch of lines is read from: a thousand-odd events, a few ms of work */
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -115,12 +118,20 @@ class LineCheckers {
 async function* checkedLinesOf(path: string, options: { workers: number; chunkBytes: number; checkWhileWaiting: boolean; onBytes: (bytes: number) => void }): AsyncGenerator<CheckedLines> {
   const file = await open(path, 'r');
   const checkers = options.workers > 0 ? new LineCheckers(options.workers) : undefined;
-  // a line begins at byte 1 of every batch's buffer: byte 0 is the checker's (the leaf's prefix)
+  // Each read lands after ROOM spare bytes, where the end of the line the previous read cut is
+  // put back in front of it, with one byte more before the lines for the checker (the leaf's
+  // prefix): no chunk is copied. The next read is under way while a batch is checked.
   let carried = new Uint8Array(0);
   let read = 0;
   let ended = false;
-  /** the next batch of whole lines, undefined at the end, 'too-long' for a line longer than MAX_LINE_BYTES */
-  const nextBatch = async (): Promise<{ bytes: Uint8Array; end: number } | 'too-long' | undefined> => {
+  const startRead = (size: number): Promise<{ buffer: Uint8Array; bytesRead: number }> => {
+    const buffer = new Uint8Array(ROOM + size);
+    return file.read(buffer, ROOM, size, null).then(({ bytesRead }) => ({ buffer, bytesRead }));
+  };
+  let ahead: Promise<{ buffer: Uint8Array; bytesRead: number }> | undefined;
+  const tooLong = (bytes: Uint8Array): boolean => bytes.length > MAX_LINE_BYTES && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8').length > MAX_LINE_BYTES;
+  /** the next batch of whole lines (bytes[start, end)), undefined at the end, 'too-long' for a line longer than MAX_LINE_BYTES */
+  const nextBatch = async (): Promise<{ bytes: Uint8Array; start: number; end: number } | 'too-long' | undefined> => {
     for (;;) {
       if (ended) {
         if (carried.length === 0) return undefined;
@@ -128,29 +139,41 @@ async function* checkedLinesOf(path: string, options: { workers: number; chunkBy
         const bytes = new Uint8Array(1 + carried.length);
         bytes.set(carried, 1);
         carried = new Uint8Array(0);
-        return { bytes, end: bytes.length };
+        return { bytes, start: 1, end: bytes.length };
       }
       // a line longer than a chunk doubles the read, so that carrying it costs linear time
-      const wanted = Math.max(options.chunkBytes, carried.length);
-      const bytes = new Uint8Array(1 + carried.length + wanted);
-      bytes.set(carried, 1);
-      const { bytesRead } = await file.read(bytes, 1 + carried.length, wanted, null);
+      const { buffer, bytesRead } = await (ahead ?? startRead(Math.max(options.chunkBytes, carried.length)));
+      ahead = undefined;
       if (bytesRead === 0) {
         ended = true;
         continue;
       }
       read += bytesRead;
       options.onBytes(read);
-      const filled = 1 + carried.length + bytesRead;
-      const end = endOfLastLine(bytes, 1 + carried.length, filled);
+      const filled = ROOM + bytesRead;
+      const end = endOfLastLine(buffer, ROOM, filled);
       if (end === -1) {
-        carried = bytes.slice(1, filled);
-        if (carried.length > MAX_LINE_BYTES && Buffer.from(carried.buffer).toString('utf8').length > MAX_LINE_BYTES) return 'too-long';
+        const joined = new Uint8Array(carried.length + bytesRead);
+        joined.set(carried);
+        joined.set(buffer.subarray(ROOM, filled), carried.length);
+        carried = joined;
+        if (tooLong(carried)) return 'too-long';
         continue;
       }
-      carried = bytes.slice(end, filled);
-      if (carried.length > MAX_LINE_BYTES && Buffer.from(carried.buffer).toString('utf8').length > MAX_LINE_BYTES) return 'too-long';
-      return { bytes, end };
+      let batch: { bytes: Uint8Array; start: number; end: number };
+      if (carried.length < ROOM) {
+        buffer.set(carried, ROOM - carried.length);
+        batch = { bytes: buffer, start: ROOM - carried.length, end };
+      } else {
+        const bytes = new Uint8Array(1 + carried.length + (end - ROOM));
+        bytes.set(carried, 1);
+        bytes.set(buffer.subarray(ROOM, end), 1 + carried.length);
+        batch = { bytes, start: 1, end: bytes.length };
+      }
+      carried = buffer.slice(end, filled);
+      if (tooLong(carried)) return 'too-long';
+      ahead = startRead(Math.max(options.chunkBytes, carried.length));
+      return batch;
     }
   };
   // Each thread gets two batches ahead; while the first result is not back (the threads are
@@ -169,11 +192,11 @@ async function* checkedLinesOf(path: string, options: { workers: number; chunkBy
       return false;
     }
     if (here || checkers === undefined) {
-      pending.push({ checked: Promise.resolve(checkLineBytes(batch.bytes, 1, batch.end)), done: true });
+      pending.push({ checked: Promise.resolve(checkLineBytes(batch.bytes, batch.start, batch.end)), done: true });
       return true;
     }
     inWorkers += 1;
-    const entry = { checked: checkers.check(batch.bytes, 1, batch.end), done: false };
+    const entry = { checked: checkers.check(batch.bytes, batch.start, batch.end), done: false };
     const settle = (): void => {
       entry.done = true;
       inWorkers -= 1;
@@ -200,6 +223,8 @@ async function* checkedLinesOf(path: string, options: { workers: number; chunkBy
     }
   } finally {
     await checkers?.close();
+    // a read under way when the caller stopped early: nobody wants its bytes, and its failure is no one's
+    await ahead?.catch(() => undefined);
     await file.close();
   }
 }
