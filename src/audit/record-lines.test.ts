@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { generateExport, sampleEvent } from './audit-export.test-support.ts';
 import { auditLeafHash, exportLine } from './audit-record.ts';
 import { sha256 } from './merkle.ts';
-import { checkLineBytes, checkLineTexts, endOfLastLine, type CheckedLines } from './record-lines.ts';
+import { checkLineBytes, checkLineTexts, endOfLastLine, isBase64Of, type CheckedLines } from './record-lines.ts';
 
 /** the lines' file bytes after one spare byte, as the reader lays them out */
 function bytesOf(text: string): Uint8Array {
@@ -83,6 +83,24 @@ describe('the stored hash after the index', () => {
       assert.equal(checked.bad === undefined, ok, rest);
       // the same pattern as a regular expression, as the verifier had it
       assert.equal(rest === '}' || (rest.startsWith(',"leafHash":"') && /^[A-Za-z0-9+/]*={0,2}"\}$/u.test(rest.slice(13))), ok, rest);
+    }
+  });
+});
+
+describe('comparing a stored hash with a leaf', () => {
+  it('accepts exactly the base64 form of the 32 bytes', () => {
+    for (let round = 0; round < 2000; round += 1) {
+      const bytes = Uint8Array.from({ length: 40 }, (_, k) => (round * 131 + k * 197 + ((round * k) % 251)) & 0xff);
+      const at = round % 8;
+      const encoded = Buffer.from(bytes.subarray(at, at + 32)).toString('base64');
+      const text = `xx${encoded}"}`;
+      assert.equal(isBase64Of(text, 2, text.length - 2, bytes, at), true, encoded);
+      // one character changed, anywhere
+      const k = round % 44;
+      const other = `${encoded.slice(0, k)}${encoded[k] === 'A' ? 'B' : 'A'}${encoded.slice(k + 1)}`;
+      assert.equal(isBase64Of(`xx${other}"}`, 2, other.length + 2, bytes, at), false, other);
+      assert.equal(isBase64Of(`xx${encoded.slice(0, -1)}"}`, 2, encoded.length + 1, bytes, at), false);
+      assert.equal(isBase64Of(`xx${encoded.replace('=', '')}A"}`, 2, encoded.length + 2, bytes, at), false);
     }
   });
 });

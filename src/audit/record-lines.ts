@@ -96,6 +96,25 @@ function leafOfText(record: string): Uint8Array {
 /** a line of a file moved through Windows: the carriage return is the file's, not the record's */
 const withoutReturn = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
+const BASE64_CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) => c.charCodeAt(0));
+
+/**
+ * whether text[from, to) is the base64 form (with padding) of the 32 bytes at `at`: compared
+ * character by character where the text lies, without encoding the bytes into a string
+ */
+export function isBase64Of(text: string, from: number, to: number, bytes: Uint8Array, at: number): boolean {
+  if (to - from !== 44) return false;
+  const code = (k: number): number => BASE64_CODES[k] as number;
+  let j = from;
+  for (let k = at; k < at + 30; k += 3) {
+    const n = ((bytes[k] as number) << 16) | ((bytes[k + 1] as number) << 8) | (bytes[k + 2] as number);
+    if (text.charCodeAt(j) !== code(n >>> 18) || text.charCodeAt(j + 1) !== code((n >>> 12) & 63) || text.charCodeAt(j + 2) !== code((n >>> 6) & 63) || text.charCodeAt(j + 3) !== code(n & 63)) return false;
+    j += 4;
+  }
+  const n = ((bytes[at + 30] as number) << 16) | ((bytes[at + 31] as number) << 8);
+  return text.charCodeAt(j) === code(n >>> 18) && text.charCodeAt(j + 1) === code((n >>> 12) & 63) && text.charCodeAt(j + 2) === code((n >>> 6) & 63) && text.charCodeAt(j + 3) === 0x3d;
+}
+
 /** gathers a batch's results; `leafAt` hashes the good line's record */
 class BatchBuilder {
   private readonly leaves: Uint8Array;
@@ -113,11 +132,7 @@ class BatchBuilder {
     const at = this.count * 32;
     this.leaves.set(leaf, at);
     this.indexes[this.count] = index;
-    if (this.hintMismatch < 0 && hint !== -1) {
-      // the stored hash is exactly the leaf's base64, compared where it lies
-      const encoded = Buffer.from(this.leaves.buffer, this.leaves.byteOffset + at, 32).toString('base64');
-      if (line.length - 2 - hint !== encoded.length || !line.startsWith(encoded, hint)) this.hintMismatch = this.count;
-    }
+    if (this.hintMismatch < 0 && hint !== -1 && !isBase64Of(line, hint, line.length - 2, this.leaves, at)) this.hintMismatch = this.count;
     this.count += 1;
   }
 
