@@ -98,13 +98,15 @@ const withoutReturn = (line: string): string => (line.endsWith('\r') ? line.slic
 
 const BASE64_CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) => c.charCodeAt(0));
 
+// a function of the module, not of each call: no closure per line
+const code = (k: number): number => BASE64_CODES[k] as number;
+
 /**
  * whether text[from, to) is the base64 form (with padding) of the 32 bytes at `at`: compared
  * character by character where the text lies, without encoding the bytes into a string
  */
 export function isBase64Of(text: string, from: number, to: number, bytes: Uint8Array, at: number): boolean {
   if (to - from !== 44) return false;
-  const code = (k: number): number => BASE64_CODES[k] as number;
   let j = from;
   for (let k = at; k < at + 30; k += 3) {
     const n = ((bytes[k] as number) << 16) | ((bytes[k + 1] as number) << 8) | (bytes[k + 2] as number);
@@ -159,43 +161,44 @@ export function checkLineTexts(lines: readonly string[]): CheckedLines {
  * The lines in `bytes[start, end)`, as read from events.jsonl: each ends with a newline but
  * perhaps the last (the file's last line), and a newline at `end - 1` ends the last line. The
  * byte before `start` must be there and is overwritten (so are the bytes of the lines): it
- * becomes the leaf's 0x00 prefix, so that a line of ASCII text (nearly all are) is hashed where
- * it lies, in one call, without a string or a buffer of its own. Other lines are decoded as UTF-8
- * (an invalid byte becomes U+FFFD, as a text decoder of the whole file would make it) and hashed
- * from their text.
+ * becomes the leaf's 0x00 prefix, so that in a batch of ASCII text (nearly all are) a line is
+ * hashed where it lies, in one call, without a buffer of its own. A batch with other bytes is
+ * decoded as UTF-8 (an invalid byte becomes U+FFFD, as a text decoder of the whole file would make
+ * it) and its lines hashed from their text.
  */
 export function checkLineBytes(bytes: Uint8Array, start: number, end: number): CheckedLines {
   if (start < 1 || end > bytes.length || end < start) throw new RangeError(`bad line range ${start}..${end} of ${bytes.length} bytes`);
   const region = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
-  const ascii = isAscii(region);
-  // one string for the whole batch: the lines are slices of it, not copies
-  const text = region.toString(ascii ? 'latin1' : 'utf8');
+  if (!isAscii(region)) return checkTextLines(region.toString('utf8'));
+  // ASCII (nearly every batch): a character is a byte. Each line becomes a string of its own
+  // (scanning a slice of one string of the whole batch costs more than the copy).
   let lineCount = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineCount += 1;
-  if (!text.endsWith('\n')) lineCount += 1;
+  for (let at = region.indexOf(NEWLINE); at !== -1; at = region.indexOf(NEWLINE, at + 1)) lineCount += 1;
+  if (region[region.length - 1] !== NEWLINE) lineCount += 1;
   const batch = new BatchBuilder(lineCount);
   let from = 0;
-  while (from < text.length) {
-    const newline = text.indexOf('\n', from);
-    const to = newline === -1 ? text.length : newline;
-    const raw = withoutReturn(text.slice(from, to));
+  while (from < region.length) {
+    const newline = region.indexOf(NEWLINE, from);
+    const to = newline === -1 ? region.length : newline;
+    const raw = withoutReturn(region.toString('latin1', from, to));
     const parsed = parseRecordLine(raw);
     if (!parsed.ok) return batch.done({ text: raw, why: parsed.why });
-    let leaf: Uint8Array;
-    if (ascii) {
-      // in ASCII text a character is a byte: the record is bytes [lineStart, lineStart + recordEnd) and a closing brace
-      const lineStart = bytes.byteOffset + start + from;
-      const view = new Uint8Array(bytes.buffer, lineStart - 1, parsed.recordEnd + 2);
-      view[0] = 0x00;
-      view[parsed.recordEnd + 1] = CLOSE_BRACE;
-      leaf = oneShotHash('sha256', view, 'buffer');
-    } else {
-      leaf = leafOfText(`${raw.slice(0, parsed.recordEnd)}}`);
-    }
-    batch.add(leaf, parsed.index, raw, parsed.hint);
+    // the record is bytes [lineStart, lineStart + recordEnd) and a closing brace, after a 0x00
+    const lineStart = bytes.byteOffset + start + from;
+    const view = new Uint8Array(bytes.buffer, lineStart - 1, parsed.recordEnd + 2);
+    view[0] = 0x00;
+    view[parsed.recordEnd + 1] = CLOSE_BRACE;
+    batch.add(oneShotHash('sha256', view, 'buffer'), parsed.index, raw, parsed.hint);
     from = to + 1;
   }
   return batch.done();
+}
+
+/** the lines of text decoded from a batch's bytes (not ASCII), hashed from their text */
+function checkTextLines(text: string): CheckedLines {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return checkLineTexts(lines);
 }
 
 /** where the last complete line of `bytes[start, end)` ends (just past its newline), or -1 */
