@@ -34,6 +34,10 @@ const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
 /** what the last `scanString` found: whether the string has escapes, or why it is not canonical (module state: one object less per string) */
 let stringEscaped = false;
+/** whether the text being scanned has no backslash, control character or surrogate anywhere: then no string in it has one */
+let plainText = false;
+// eslint-disable-next-line no-control-regex -- the control characters are what the class finds
+const SPECIAL = /[\\\u0000-\u001f\ud800-\udfff]/;
 let stringError: { readonly ok: false; readonly at: number; readonly message: string } | undefined;
 
 /**
@@ -41,6 +45,14 @@ let stringError: { readonly ok: false; readonly at: number; readonly message: st
  * closing quote, with `stringEscaped` set; or -1, with `stringError` set
  */
 function scanString(text: string, start: number): number {
+  if (plainText) {
+    // nothing to escape and no surrogate anywhere in the text: the string ends at the next quote
+    const close = text.indexOf('"', start + 1);
+    if (close !== -1) {
+      stringEscaped = false;
+      return close + 1;
+    }
+  }
   // most strings have nothing to escape and no surrogates: one native regular expression match
   PLAIN_STRING.lastIndex = start;
   if (PLAIN_STRING.test(text)) {
@@ -154,6 +166,7 @@ export function scanCanonicalJson(text: string, start: number): CanonicalScan {
   let depth = 0;
   let i = start;
   let expecting = VALUE;
+  plainText = !SPECIAL.test(text);
   for (;;) {
     if (expecting === VALUE) {
       const c = text.charCodeAt(i);
