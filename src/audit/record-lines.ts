@@ -11,6 +11,8 @@
  */
 import { isAscii } from 'node:buffer';
 import { hash as oneShotHash } from 'node:crypto';
+// the error module alone, not the policy library's index: this module runs in worker threads
+import { internalError } from '../policy/parapet-error.ts';
 import { scanCanonicalJson } from './canonical-json.ts';
 
 /** the lines of one batch, checked: the good ones up to the first bad one, if any */
@@ -37,6 +39,8 @@ export interface BadLine {
 const RECORD_START = '{"event":';
 const INDEX_KEY = ',"index":';
 const HINT_KEY = ',"leafHash":"';
+const NEWLINE = 0x0a;
+const CLOSE_BRACE = 0x7d;
 const isBase64Char = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
 
 /** whether `raw` goes on from `from` to its end as `[A-Za-z0-9+/]*={0,2}"}` (the stored hash and the line's end) */
@@ -47,8 +51,6 @@ function isHintToEnd(raw: string, from: number): boolean {
   if (raw.charCodeAt(i) === 0x3d) i += 1;
   return i === raw.length - 2 && raw.charCodeAt(i) === 0x22 && raw.charCodeAt(i + 1) === CLOSE_BRACE;
 }
-const NEWLINE = 0x0a;
-const CLOSE_BRACE = 0x7d;
 
 /** `hint`: where the stored leaf hash starts in the line (it ends 2 before the line's end), -1 without one */
 type ParsedLine = { ok: true; recordEnd: number; index: number; hint: number } | { ok: false; why: string | undefined };
@@ -117,7 +119,7 @@ export function isBase64Of(text: string, from: number, to: number, bytes: Uint8A
   return text.charCodeAt(j) === code(n >>> 18) && text.charCodeAt(j + 1) === code((n >>> 12) & 63) && text.charCodeAt(j + 2) === code((n >>> 6) & 63) && text.charCodeAt(j + 3) === 0x3d;
 }
 
-/** gathers a batch's results; `leafAt` hashes the good line's record */
+/** gathers a batch's results: each good line's leaf and index, the first stored hash that is not its leaf */
 class BatchBuilder {
   private readonly leaves: Uint8Array;
   private readonly indexes: Float64Array;
@@ -167,7 +169,7 @@ export function checkLineTexts(lines: readonly string[]): CheckedLines {
  * it) and its lines hashed from their text.
  */
 export function checkLineBytes(bytes: Uint8Array, start: number, end: number): CheckedLines {
-  if (start < 1 || end > bytes.length || end < start) throw new RangeError(`bad line range ${start}..${end} of ${bytes.length} bytes`);
+  if (start < 1 || end > bytes.length || end < start) throw internalError(`bad line range ${start}..${end} of ${bytes.length} bytes`);
   const region = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
   if (!isAscii(region)) return checkTextLines(region.toString('utf8'));
   // ASCII (nearly every batch): a character is a byte. Each line becomes a string of its own
