@@ -218,7 +218,7 @@ async function benchVerify(folder: string, count: number, runs: number): Promise
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const started = performance.now();
-    const result = await verifyExportDir(dir, false);
+    const result = await verifyExportDir(dir);
     times.push((performance.now() - started) / 1000);
     if (!result.ok || result.events !== count) throw new Error(`the generated export does not verify: ${JSON.stringify(result)}`);
   }

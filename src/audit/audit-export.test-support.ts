@@ -29,14 +29,15 @@ export interface GeneratedExport {
   readonly notes: string[];
 }
 
-export function generateExport(count: number, every: number, origin = 'parapet.test/audit'): GeneratedExport {
+/** `eventOf` makes the event at each index (by default `sampleEvent`) */
+export function generateExport(count: number, every: number, origin = 'parapet.test/audit', eventOf: (i: number) => AuditEvent = sampleEvent): GeneratedExport {
   const signer = generateAuditSigner(origin);
   const range = new CompactRange();
   const events: AuditEvent[] = [];
   const lines: string[] = [];
   const notes: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const event = sampleEvent(i);
+    const event = eventOf(i);
     const leaf = auditLeafHash(i, event);
     range.append(leaf);
     events.push(event);

@@ -7,4 +7,5 @@ export * from './merkle.ts';
 export * from './checkpoint.ts';
 export * from './audit-record.ts';
 export * from './verify-export.ts';
+export * from './record-lines.ts';
 export * from './ocsf-event.ts';

@@ -12,8 +12,7 @@
  * server stored (hints, used only to point, never to accept) say which event and how.
  */
 import { AuditRecordLine } from '../contract/audit.ts';
-import { leafHashOfRecord } from './audit-record.ts';
-import { scanCanonicalJson } from './canonical-json.ts';
+import { checkLineTexts, type BadLine, type CheckedLines } from './record-lines.ts';
 import { parseCheckpointNote, parseVerifierKey, splitNotes, verifyNoteSignature, type SignedCheckpoint } from './checkpoint.ts';
 import { CompactRange, equalHashes } from './merkle.ts';
 
@@ -50,12 +49,22 @@ export interface AuditVerification {
   readonly problem?: AuditProblem;
 }
 
-export interface ExportInput {
+export type ExportInput = {
   readonly publicKey: string;
   readonly checkpoints: string;
-  /** the lines of events.jsonl, one by one or in arrays of lines (fewer awaits on a large file) */
-  readonly events: Iterable<string | readonly string[]> | AsyncIterable<string | readonly string[]>;
-}
+} & (
+  | {
+      /** the lines of events.jsonl, one by one or in arrays of lines (fewer awaits on a large file) */
+      readonly events: Iterable<string | readonly string[]> | AsyncIterable<string | readonly string[]>;
+    }
+  | {
+      /**
+       * the lines of events.jsonl already checked and hashed, batch after batch in file order
+       * (record-lines.ts: the CLI checks them in worker threads)
+       */
+      readonly checked: AsyncIterable<CheckedLines>;
+    }
+);
 
 export interface VerifyOptions {
   /** called every `progressEvery` events with the number read so far */
@@ -123,33 +132,28 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
   let malformed: AuditProblem | undefined;
   let next = 0;
   const every = options.progressEvery ?? 10_000;
-  const checkLine = (raw: string): boolean => {
+  /** takes a batch of checked lines in order; false once a line is not a record (nothing after it counts) */
+  const take = (batch: CheckedLines): boolean => {
+    if (firstHintMismatch === undefined && batch.hintMismatch >= 0) firstHintMismatch = indexes.length + batch.hintMismatch;
+    for (let i = 0; i < batch.count; i += 1) {
+      indexes.push(batch.indexes[i] as number);
+      range.append(batch.leaves.subarray(i * 32, i * 32 + 32));
+      while (next < checkpoints.length && (checkpoints[next] as CheckedCheckpoint).note.checkpoint.size <= range.size) {
+        const checkpoint = checkpoints[next] as CheckedCheckpoint;
+        if (checkpoint.note.checkpoint.size === range.size) checkpoint.matched = equalHashes(range.root(), checkpoint.note.checkpoint.root);
+        next += 1;
+      }
+      if (options.onProgress !== undefined && indexes.length % every === 0) options.onProgress(indexes.length);
+    }
+    if (batch.bad === undefined) return true;
     const lineNumber = indexes.length + 1;
-    const record = readRecordLine(raw);
-    if (!record.ok) {
-      malformed = { kind: 'malformed', line: lineNumber, index: indexes.length, message: `line ${lineNumber}: ${record.message}` };
-      return false;
-    }
-    const leaf = leafHashOfRecord(record.record);
-    if (firstHintMismatch === undefined && record.leafHash !== undefined && Buffer.from(leaf.buffer, leaf.byteOffset, leaf.length).toString('base64') !== record.leafHash) {
-      firstHintMismatch = indexes.length;
-    }
-    indexes.push(record.index);
-    range.append(leaf);
-    while (next < checkpoints.length && (checkpoints[next] as CheckedCheckpoint).note.checkpoint.size <= range.size) {
-      const checkpoint = checkpoints[next] as CheckedCheckpoint;
-      if (checkpoint.note.checkpoint.size === range.size) checkpoint.matched = equalHashes(range.root(), checkpoint.note.checkpoint.root);
-      next += 1;
-    }
-    if (options.onProgress !== undefined && indexes.length % every === 0) options.onProgress(indexes.length);
-    return true;
+    malformed = { kind: 'malformed', line: lineNumber, index: indexes.length, message: `line ${lineNumber}: ${describeBadLine(batch.bad)}` };
+    return false;
   };
-  read: for await (const item of input.events) {
-    if (typeof item === 'string') {
-      if (!checkLine(item)) break;
-      continue;
-    }
-    for (const raw of item) if (!checkLine(raw)) break read;
+  if ('checked' in input) {
+    for await (const batch of input.checked) if (!take(batch)) break;
+  } else {
+    for await (const item of input.events) if (!take(checkLineTexts(typeof item === 'string' ? [item] : item))) break;
   }
   // the empty tree's checkpoints
   for (const checkpoint of checkpoints) {
@@ -260,56 +264,24 @@ function locate(
   return undefined;
 }
 
-const RECORD_START = '{"event":';
-const INDEX_KEY = ',"index":';
-const HINT_KEY = ',"leafHash":"';
-const CANONICAL_INDEX = /^(?:0|[1-9][0-9]*)/u;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}"\}$/u;
-
-type RecordLine = { ok: true; record: string; index: number; leafHash: string | undefined } | { ok: false; message: string };
-
 /**
- * One line of events.jsonl, taken as the exporter writes it: `{"event":EVENT,"index":N}` in RFC
- * 8785 form, with `,"leafHash":"…"` before the last brace. The leaf's bytes are the line's own text
- * up to the hint (never re-serialized), so the text must be canonical, which one scan checks
- * (canonical-json.ts); a line that is not is named, with what is wrong with it. The event's
- * fields are not checked against the server's schema: the signed roots authenticate its bytes,
- * whatever version of the server wrote them.
+ * Why a line is refused: not JSON, not an audit record, or an audit record not in the exported
+ * canonical form (RFC 8785), with what is not canonical about it (record-lines.ts)
  */
-function readRecordLine(line: string): RecordLine {
-  // a line of a file moved through Windows: the carriage return is the file's, not the record's
-  const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (raw.trim() === '') return { ok: false, message: 'empty line' };
-  if (!raw.startsWith(RECORD_START) || raw[RECORD_START.length] !== '{') return notCanonical(raw, `a line starts with \`${RECORD_START}\` and an object`);
-  const event = scanCanonicalJson(raw, RECORD_START.length);
-  if (!event.ok) return notCanonical(raw, `the event: ${event.message} (column ${event.at + 1})`);
-  if (!raw.startsWith(INDEX_KEY, event.end)) return notCanonical(raw, `\`${INDEX_KEY.slice(1)}\` expected after the event (column ${event.end + 1})`);
-  const digitsAt = event.end + INDEX_KEY.length;
-  const digits = CANONICAL_INDEX.exec(raw.slice(digitsAt, digitsAt + 17))?.[0] ?? '';
-  const index = Number(digits);
-  if (digits === '' || !Number.isSafeInteger(index)) return notCanonical(raw, `the index is not a whole number from 0 (column ${digitsAt + 1})`);
-  const recordEnd = digitsAt + digits.length;
-  const rest = raw.slice(recordEnd);
-  const record = `${raw.slice(0, recordEnd)}}`;
-  if (rest === '}') return { ok: true, record, index, leafHash: undefined };
-  if (rest.startsWith(HINT_KEY) && BASE64.test(rest.slice(HINT_KEY.length))) return { ok: true, record, index, leafHash: rest.slice(HINT_KEY.length, -2) };
-  return notCanonical(raw, `\`}\` or \`${HINT_KEY.slice(1)}…"}\` expected after the index (column ${recordEnd + 1})`);
-}
-
-/** why a line is refused: not JSON, not an audit record, or an audit record not in canonical form */
-function notCanonical(raw: string, why: string): RecordLine {
+function describeBadLine(bad: BadLine): string {
+  if (bad.why === undefined) return 'empty line';
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(bad.text);
   } catch {
-    return { ok: false, message: 'not json' };
+    return 'not json';
   }
   const parsed = AuditRecordLine.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, message: `not an audit record: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` };
+    return `not an audit record: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`;
   }
-  return { ok: false, message: `not in the exported canonical form (RFC 8785): ${why}` };
+  return `not in the exported canonical form (RFC 8785): ${bad.why}`;
 }
 
 function failed(problem: AuditProblem): AuditVerification {

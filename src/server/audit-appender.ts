@@ -6,12 +6,10 @@
  * connection of its own (audit-append-worker.ts), so requests keep being read while a batch is
  * written, and their events form the next batch (group commit).
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ParapetError } from '../policy/index.ts';
 import { appendCanonicalAuditEvents, type AppendedAuditEvents, type Store, type StoreOptions } from '../store/index.ts';
 import type { AppendReply, AppendRequest } from './audit-append-worker.ts';
+import { startModuleWorker } from './module-worker.ts';
 
 export interface AuditAppender {
   /** appends events in their RFC 8785 form (`canonicalEvent`), durably */
@@ -27,14 +25,7 @@ export function storeAuditAppender(store: Store): AuditAppender {
 /** appends in a worker thread with its own connection to the SQLite file */
 export async function workerAuditAppender(file: string): Promise<AuditAppender> {
   // the worker is this folder's sibling module: `.ts` from the sources (tests, tsx), `.js` when built
-  const extension = extname(fileURLToPath(import.meta.url));
-  const script = new URL(`./audit-append-worker${extension}`, import.meta.url);
-  // from the sources (tests, benchmarks) the worker registers the TypeScript loader first: on
-  // Node.js 20 a worker does not get the parent's `--import tsx` in time for its entry module
-  const worker =
-    extension === '.ts'
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); })`, { eval: true, workerData: { file } })
-      : new Worker(script, { workerData: { file } });
+  const worker = startModuleWorker(import.meta.url, 'audit-append-worker', { workerData: { file } });
   const waiting = new Map<number, { resolve: (value: AppendedAuditEvents) => void; reject: (error: unknown) => void }>();
   let next = 0;
   let failure: Error | undefined;
