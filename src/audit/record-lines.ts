@@ -25,6 +25,15 @@ export interface CheckedLines {
   readonly indexes: Float64Array;
   /** the first good line (0-based in the batch) whose stored `leafHash` is not its leaf; -1 if none */
   readonly hintMismatch: number;
+  /**
+   * when that line's stored hash is the leaf of the same event at another position (the event was
+   * renumbered: rows inserted or deleted before it, the later ones moved), how far it moved: -2 when
+   * it was two positions before, +1 when one after; 0 when not within RENUMBERED_SHIFTS
+   */
+  readonly hintShift: number;
+  /** the second line whose stored hash is not its leaf, and how far it moved (as above); -1 and 0 if none */
+  readonly nextHintMismatch: number;
+  readonly nextHintShift: number;
   /** the first line that is not an audit record in canonical form (it is line `count` of the batch); no line after it was read */
   readonly bad?: BadLine;
 }
@@ -119,30 +128,62 @@ export function isBase64Of(text: string, from: number, to: number, bytes: Uint8A
   return text.charCodeAt(j) === code(n >>> 18) && text.charCodeAt(j + 1) === code((n >>> 12) & 63) && text.charCodeAt(j + 2) === code((n >>> 6) & 63) && text.charCodeAt(j + 3) === 0x3d;
 }
 
+/** how far a renumbered event is looked for: the stored hash compared with the leaves of the same event at up to this many positions either side */
+export const RENUMBERED_SHIFTS = 16;
+
+/**
+ * How far the event of `line` moved, when its stored hash is the leaf of the same event at another
+ * position: the positions before first, nearest first; 0 when none within RENUMBERED_SHIFTS. Run
+ * only for a batch's first stored hash that is not its line's leaf.
+ */
+function renumberedBy(line: string, recordEnd: number, index: number, hint: number): number {
+  const eventEnd = recordEnd - String(index).length - INDEX_KEY.length;
+  const event = line.slice(RECORD_START.length, eventEnd);
+  for (let distance = 1; distance <= RENUMBERED_SHIFTS; distance += 1) {
+    for (const shift of [-distance, distance]) {
+      const at = index + shift;
+      if (at < 0) continue;
+      if (isBase64Of(line, hint, line.length - 2, leafOfText(`{"event":${event},"index":${at}}`), 0)) return shift;
+    }
+  }
+  return 0;
+}
+
 /** gathers a batch's results: each good line's leaf and index, the first stored hash that is not its leaf */
 class BatchBuilder {
   private readonly leaves: Uint8Array;
   private readonly indexes: Float64Array;
   private count = 0;
   private hintMismatch = -1;
+  private hintShift = 0;
+  private nextHintMismatch = -1;
+  private nextHintShift = 0;
 
   constructor(capacity: number) {
     this.leaves = new Uint8Array(capacity * 32);
     this.indexes = new Float64Array(capacity);
   }
 
-  /** `hint`: where in `line` the stored leaf hash starts (it ends 2 before the line's end), -1 without one */
-  add(leaf: Uint8Array, index: number, line: string, hint: number): void {
+  /** `hint`: where in `line` the stored leaf hash starts (it ends 2 before the line's end), -1 without one; `recordEnd`: where the record's index ends */
+  add(leaf: Uint8Array, index: number, line: string, hint: number, recordEnd: number): void {
     const at = this.count * 32;
     this.leaves.set(leaf, at);
     this.indexes[this.count] = index;
-    if (this.hintMismatch < 0 && hint !== -1 && !isBase64Of(line, hint, line.length - 2, this.leaves, at)) this.hintMismatch = this.count;
+    if (this.nextHintMismatch < 0 && hint !== -1 && !isBase64Of(line, hint, line.length - 2, this.leaves, at)) {
+      if (this.hintMismatch < 0) {
+        this.hintMismatch = this.count;
+        this.hintShift = renumberedBy(line, recordEnd, index, hint);
+      } else {
+        this.nextHintMismatch = this.count;
+        this.nextHintShift = renumberedBy(line, recordEnd, index, hint);
+      }
+    }
     this.count += 1;
   }
 
   done(bad?: BadLine): CheckedLines {
     // the arrays keep their capacity: a batch is short-lived, and a copy would cost more than the slack
-    const result = { count: this.count, leaves: this.leaves.subarray(0, this.count * 32), indexes: this.indexes.subarray(0, this.count), hintMismatch: this.hintMismatch };
+    const result = { count: this.count, leaves: this.leaves.subarray(0, this.count * 32), indexes: this.indexes.subarray(0, this.count), hintMismatch: this.hintMismatch, hintShift: this.hintShift, nextHintMismatch: this.nextHintMismatch, nextHintShift: this.nextHintShift };
     return bad === undefined ? result : { ...result, bad };
   }
 }
@@ -154,7 +195,7 @@ export function checkLineTexts(lines: readonly string[]): CheckedLines {
     const raw = withoutReturn(line);
     const parsed = parseRecordLine(raw);
     if (!parsed.ok) return batch.done({ text: raw, why: parsed.why });
-    batch.add(leafOfText(`${raw.slice(0, parsed.recordEnd)}}`), parsed.index, raw, parsed.hint);
+    batch.add(leafOfText(`${raw.slice(0, parsed.recordEnd)}}`), parsed.index, raw, parsed.hint, parsed.recordEnd);
   }
   return batch.done();
 }
@@ -190,7 +231,7 @@ export function checkLineBytes(bytes: Uint8Array, start: number, end: number): C
     const view = new Uint8Array(bytes.buffer, lineStart - 1, parsed.recordEnd + 2);
     view[0] = 0x00;
     view[parsed.recordEnd + 1] = CLOSE_BRACE;
-    batch.add(oneShotHash('sha256', view, 'buffer'), parsed.index, raw, parsed.hint);
+    batch.add(oneShotHash('sha256', view, 'buffer'), parsed.index, raw, parsed.hint, parsed.recordEnd);
     from = to + 1;
   }
   return batch.done();

@@ -128,13 +128,17 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
   // one pass over the events: leaves into the tree, the tree head compared at every checkpoint size
   const range = new CompactRange();
   const indexes: number[] = [];
-  let firstHintMismatch: number | undefined;
+  const hints: { readonly at: number; readonly shift: number }[] = [];
   let malformed: AuditProblem | undefined;
   let next = 0;
   const every = options.progressEvery ?? 10_000;
   /** takes a batch of checked lines in order; false once a line is not a record (nothing after it counts) */
   const take = (batch: CheckedLines): boolean => {
-    if (firstHintMismatch === undefined && batch.hintMismatch >= 0) firstHintMismatch = indexes.length + batch.hintMismatch;
+    // the first two stored hashes that are not their lines' leaves, and how far their events moved
+    for (const [mismatch, shift] of [[batch.hintMismatch, batch.hintShift], [batch.nextHintMismatch, batch.nextHintShift]] as const) {
+      if (mismatch < 0 || hints.length === 2) continue;
+      hints.push({ at: indexes.length + mismatch, shift });
+    }
     for (let i = 0; i < batch.count; i += 1) {
       indexes.push(batch.indexes[i] as number);
       range.append(batch.leaves.subarray(i * 32, i * 32 + 32));
@@ -195,7 +199,7 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
   }
   const goodBefore = checkpoints.filter((c) => c.position < firstBad.position && c.matched === true);
   const from = goodBefore[goodBefore.length - 1]?.note.checkpoint.size ?? 0;
-  const problem = locate(indexes, from, Math.min(badSize, events), firstHintMismatch, firstBad.position);
+  const problem = locate(indexes, from, Math.min(badSize, events), hints, firstBad.position);
   if (problem !== undefined) return { ok: false, ...summary, problem };
   if (badSize > events) {
     return {
@@ -228,9 +232,11 @@ function locate(
   indexes: readonly number[],
   from: number,
   to: number,
-  firstHintMismatch: number | undefined,
+  hints: readonly { readonly at: number; readonly shift: number }[],
   checkpoint: number,
 ): AuditProblem | undefined {
+  const hint = hints[0] ?? { at: undefined, shift: 0 };
+  const firstHintMismatch = hint.at;
   const lineOf = (index: number, after: number): number | undefined => {
     for (let p = after; p < indexes.length; p += 1) if (indexes[p] === index) return p + 1;
     return undefined;
@@ -243,6 +249,26 @@ function locate(
         // the event here is not the one stored; if the stored one follows, this one was slipped in
         if (indexes[p + 1] === p) {
           return { kind: 'inserted', ...at, message: `line ${p + 1}: an event not in the log was inserted before event ${p}` };
+        }
+        // the stored hash is this very event's at another position: renumbered after rows were
+        // inserted or deleted before it (the hash only points; the signed root said something is wrong here)
+        if (hint.shift < 0) {
+          const first = Math.max(from, p + hint.shift);
+          const count = p - first;
+          return {
+            kind: 'inserted',
+            checkpoint,
+            index: first,
+            line: first + 1,
+            message: `line ${first + 1}: ${count === 1 ? 'an event not in the log was' : `${count} events not in the log were`} inserted at position ${first}, and the events after renumbered (the event on line ${p + 1} is logged at position ${p + hint.shift})`,
+          };
+        }
+        if (hint.shift > 0 && hints[1]?.at === p + hint.shift && hints[1].shift === -hint.shift) {
+          return { kind: 'reordered', ...at, message: `line ${p + 1}: events ${p} and ${p + hint.shift} traded places, renumbered (the event on line ${p + 1} is logged at position ${p + hint.shift}, the one on line ${p + hint.shift + 1} at ${p})` };
+        }
+        if (hint.shift > 0) {
+          const gap = hint.shift === 1 ? `event ${p} is` : `events ${p}..${p + hint.shift - 1} are`;
+          return { kind: 'missing', ...at, message: `line ${p + 1}: ${gap} missing, and the events after renumbered (the event on line ${p + 1} is logged at position ${p + hint.shift})` };
         }
         return { kind: 'altered', ...at, message: `line ${p + 1}: event ${p} was altered: its hash is not the one logged` };
       }

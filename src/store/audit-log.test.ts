@@ -202,7 +202,60 @@ for (const database of databases) {
         await sql`update audit_events set idx = 11 where idx = 12`.execute(store.db);
         await sql`update audit_events set idx = 12 where idx = 100`.execute(store.db);
         const result = await exportAndVerify(store, formatVerifierKey(signer));
-        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'altered', 12, 11]);
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'reordered', 12, 11]);
+        assert.match(result.problem?.message ?? '', /^line 12: events 11 and 12 traded places, renumbered/u);
+      });
+    });
+
+    test('rows inserted or deleted directly in the database, the later ones renumbered, are named by the verifier', async () => {
+      const leaf = (index: number, eventText: string): string => b64(leafHashOfRecord(`{"event":${eventText},"index":${index}}`));
+      // two forged events slipped in at 7, the later rows moved two places on (through a free range: the index is the primary key)
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await sql`update audit_events set idx = idx + 1000 where idx >= 7`.execute(store.db);
+        await sql`update audit_events set idx = idx - 998 where idx >= 1000`.execute(store.db);
+        for (const at of [7, 8]) {
+          const forged = { ...sampleEvent(at), actor: { principal: 'mallory@example.com' }, outcome: 'allow' as const };
+          const text = canonicalEvent(forged);
+          // with its true leaf hash at its new place: the forger knows RFC 9162
+          await store.db.insertInto('audit_events').values({ idx: at, event: text, leaf_hash: leaf(at, text), time: forged.time, principal: forged.actor.principal, type: forged.type }).execute();
+        }
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'inserted', 8, 7], JSON.stringify(result.problem));
+        assert.match(result.problem?.message ?? '', /^line 8: 2 events not in the log were inserted at position 7, and the events after renumbered \(the event on line 10 is logged at position 7\)$/u);
+      });
+      // event 4 deleted and the later rows moved one place back
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 20 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await sql`delete from audit_events where idx = 4`.execute(store.db);
+        await sql`update audit_events set idx = idx + 1000 where idx > 4`.execute(store.db);
+        await sql`update audit_events set idx = idx - 1001 where idx >= 1000`.execute(store.db);
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.line, result.problem?.index], [false, 'missing', 5, 4], JSON.stringify(result.problem));
+        assert.match(result.problem?.message ?? '', /^line 5: event 4 is missing, and the events after renumbered/u);
+      });
+      // the careful forger rewrites every stored hash too: nothing points any more, and the verifier names the range the signed root covers
+      await withStore(await database.fresh(), async (store) => {
+        const signer = generateAuditSigner(ORIGIN);
+        await appendAuditEvents(store, Array.from({ length: 10 }, (_, i) => sampleEvent(i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await appendAuditEvents(store, Array.from({ length: 10 }, (_, i) => sampleEvent(10 + i)));
+        await createAuditCheckpoint(store, signer, ORIGIN, NOW);
+        await sql`update audit_events set idx = idx + 1000 where idx >= 13`.execute(store.db);
+        await sql`update audit_events set idx = idx - 999 where idx >= 1000`.execute(store.db);
+        const forged = { ...sampleEvent(13), actor: { principal: 'mallory@example.com' } };
+        const text = canonicalEvent(forged);
+        await store.db.insertInto('audit_events').values({ idx: 13, event: text, leaf_hash: leaf(13, text), time: forged.time, principal: forged.actor.principal, type: forged.type }).execute();
+        for (const row of await store.db.selectFrom('audit_events').select(['idx', 'event']).where('idx', '>', 13).execute()) {
+          await store.db.updateTable('audit_events').set({ leaf_hash: leaf(Number(row.idx), row.event) }).where('idx', '=', row.idx).execute();
+        }
+        const result = await exportAndVerify(store, formatVerifierKey(signer));
+        assert.deepEqual([result.ok, result.problem?.kind, result.problem?.index, result.problem?.checkpoint], [false, 'altered', 10, 2], JSON.stringify(result.problem));
+        assert.match(result.problem?.message ?? '', /^events 10\.\.19 \(lines 11\.\.20\) do not reproduce the root of checkpoint 2/u);
       });
     });
 
