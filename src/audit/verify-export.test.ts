@@ -109,6 +109,57 @@ describe('audit export verification', () => {
     assert.deepEqual([alone.problem?.kind, alone.problem?.checkpoint, alone.problem?.index], ['forked', 2, 19]);
   });
 
+  /** the log as its operator rewrote it: event 42 changed, every checkpoint signed again with the log's own key */
+  function rewritten(): { lines: string[]; notes: string[] } {
+    const range = new CompactRange();
+    const out = { lines: [] as string[], notes: [] as string[] };
+    for (let i = 0; i < SIZE; i += 1) {
+      const event = i === 42 ? { ...sampleEvent(i), outcome: 'allow' as const, actor: { principal: 'mallory@example.com' } } : sampleEvent(i);
+      const leaf = auditLeafHash(i, event);
+      range.append(leaf);
+      out.lines.push(exportLine(i, event, leaf));
+      if ((i + 1) % EVERY === 0) out.notes.push(signCheckpoint({ origin: 'parapet.test/audit', size: i + 1, root: range.root() }, generated.signer));
+    }
+    return out;
+  }
+
+  it('checks checkpoints held from before: a rewritten past and a rollback are named though the export agrees with itself', async () => {
+    const held = [{ name: 'held-30.txt', note: notes[2] as string }, { name: 'held-60.txt', note: notes[5] as string }];
+    // the log as it was: both held checkpoints reproduced
+    const untouched = await verifyAuditExport({ events: lines, checkpoints: notes.join(''), publicKey, held });
+    assert.deepEqual(untouched, { ok: true, events: SIZE, checkpoints: SIZE / EVERY, verifiedSize: SIZE, unverifiedTail: 0, heldCheckpoints: 2 });
+    // the operator's rewrite verifies on its own
+    const fork = rewritten();
+    assert.equal((await verify(fork.lines, fork.notes, publicKey)).ok, true);
+    // the checkpoint of 30 events held from before still agrees (event 42 is after it); the one of 60 does not
+    const forked = await verifyAuditExport({ events: fork.lines, checkpoints: fork.notes.join(''), publicKey, held });
+    assert.equal(forked.ok, false);
+    assert.equal(forked.problem?.kind, 'forked');
+    assert.match(forked.problem?.message ?? '', /^the export's first 60 events do not reproduce the checkpoint held in `held-60\.txt`: the log's past was rewritten/u);
+    // rolled back to 50 events, its checkpoints with it
+    const rolledBack = await verifyAuditExport({ events: lines.slice(0, 50), checkpoints: notes.slice(0, 5).join(''), publicKey, held });
+    assert.deepEqual([rolledBack.ok, rolledBack.problem?.kind, rolledBack.problem?.index], [false, 'truncated', 50]);
+    assert.match(rolledBack.problem?.message ?? '', /^the export ends after 50 events but the checkpoint held in `held-60\.txt` signs 60: the log was truncated or rolled back/u);
+    // a held checkpoint must be the log's: signed by its key
+    const other = generateAuditSigner('parapet.test/audit');
+    const foreign = await verifyAuditExport({ events: lines, checkpoints: notes.join(''), publicKey, held: [{ name: 'other.txt', note: signCheckpoint({ origin: 'parapet.test/audit', size: 10, root: sha256() }, other) }] });
+    assert.deepEqual([foreign.ok, foreign.problem?.kind], [false, 'bad-signature']);
+    assert.match(foreign.problem?.message ?? '', /^the checkpoint held in `other\.txt`: no valid signature of `parapet\.test\/audit`/u);
+  });
+
+  it('names an event a signed root shows altered before a later line that is not a record', async () => {
+    const tampered = [...lines];
+    tampered[15] = (tampered[15] as string).replace('req-15', 'req-x');
+    tampered[80] = 'not json';
+    const result = await verify(tampered, notes, publicKey);
+    assert.deepEqual([result.problem?.kind, result.problem?.index, result.problem?.checkpoint], ['altered', 15, 2]);
+    // with nothing wrong before it, the line that is not a record is the first bad one
+    const alone = [...lines];
+    alone[80] = 'not json';
+    const second = await verify(alone, notes, publicKey);
+    assert.deepEqual([second.problem?.kind, second.problem?.line], ['malformed', 81]);
+  });
+
   it('rejects a forged signature and a checkpoint of another key', async () => {
     const forged = [...notes];
     const note = forged[3] as string;

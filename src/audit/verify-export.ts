@@ -46,12 +46,20 @@ export interface AuditVerification {
   readonly verifiedSize: number;
   /** events after the last checkpoint: well formed, but no signature covers them yet */
   readonly unverifiedTail: number;
+  /** with checkpoints held (`held`): how many there were; each one the export reproduces, or the problem says which not */
+  readonly heldCheckpoints?: number;
   readonly problem?: AuditProblem;
 }
 
 export type ExportInput = {
   readonly publicKey: string;
   readonly checkpoints: string;
+  /**
+   * checkpoints the auditor kept from before (`parapet audit checkpoint --out`), each a signed note
+   * with a name for messages: the export must reproduce each of them too. The export's own
+   * checkpoints are the server's; these are what a rewritten or rolled-back log cannot match.
+   */
+  readonly held?: readonly { readonly name: string; readonly note: string }[];
 } & (
   | {
       /** the lines of events.jsonl, one by one or in arrays of lines (fewer awaits on a large file) */
@@ -125,6 +133,21 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
     checkpoints.push({ position, note: parsed.value });
   }
 
+  // the checkpoints held from before: signed by the same key, of the same log
+  const held: { readonly name: string; readonly size: number; readonly root: Uint8Array; matched?: boolean }[] = [];
+  for (const { name, note } of input.held ?? []) {
+    const parsed = parseCheckpointNote(note);
+    if (!parsed.ok) return failed({ kind: 'bad-checkpoint', message: `the checkpoint held in \`${name}\`: ${parsed.message}` });
+    if (!verifyNoteSignature(parsed.value, key.value)) return failed({ kind: 'bad-signature', message: `the checkpoint held in \`${name}\`: no valid signature of \`${key.value.name}\`` });
+    const origin = checkpoints[0]?.note.checkpoint.origin;
+    if (origin !== undefined && parsed.value.checkpoint.origin !== origin) {
+      return failed({ kind: 'bad-checkpoint', message: `the checkpoint held in \`${name}\` is of another log \`${parsed.value.checkpoint.origin}\`, not \`${origin}\`` });
+    }
+    held.push({ name, size: parsed.value.checkpoint.size, root: parsed.value.checkpoint.root });
+  }
+  held.sort((a, b) => a.size - b.size);
+  let nextHeld = 0;
+
   // one pass over the events: leaves into the tree, the tree head compared at every checkpoint size
   const range = new CompactRange();
   const indexes: number[] = [];
@@ -147,6 +170,11 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
         if (checkpoint.note.checkpoint.size === range.size) checkpoint.matched = equalHashes(range.root(), checkpoint.note.checkpoint.root);
         next += 1;
       }
+      while (nextHeld < held.length && (held[nextHeld] as (typeof held)[number]).size <= range.size) {
+        const kept = held[nextHeld] as (typeof held)[number];
+        if (kept.size === range.size) kept.matched = equalHashes(range.root(), kept.root);
+        nextHeld += 1;
+      }
       if (options.onProgress !== undefined && indexes.length % every === 0) options.onProgress(indexes.length);
     }
     if (batch.bad === undefined) return true;
@@ -163,6 +191,7 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
   for (const checkpoint of checkpoints) {
     if (checkpoint.note.checkpoint.size === 0) checkpoint.matched = equalHashes(new CompactRange().root(), checkpoint.note.checkpoint.root);
   }
+  for (const kept of held) if (kept.size === 0) kept.matched = equalHashes(new CompactRange().root(), kept.root);
   options.onProgress?.(indexes.length);
 
   const events = indexes.length;
@@ -174,8 +203,53 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
     checkpoints: checkpoints.length,
     verifiedSize,
     unverifiedTail: Math.max(0, events - lastSize),
+    ...(input.held === undefined ? {} : { heldCheckpoints: held.length }),
   };
-  if (malformed !== undefined && (malformed.index ?? 0) < lastSize) return { ok: false, ...summary, problem: malformed };
+  const verdict = exportVerdict(checkpoints, indexes, hints, malformed, summary, lastSize);
+  if (!verdict.ok) return verdict;
+  // the export is consistent with itself; the checkpoints held from before say whether it is the log they saw
+  for (const kept of held) {
+    if (kept.size > events) {
+      return {
+        ...verdict,
+        ok: false,
+        problem: {
+          kind: 'truncated',
+          index: events,
+          line: events + 1,
+          message: `the export ends after ${events} events but the checkpoint held in \`${kept.name}\` signs ${kept.size}: the log was truncated or rolled back since that checkpoint was made`,
+        },
+      };
+    }
+    if (kept.matched !== true) {
+      return {
+        ...verdict,
+        ok: false,
+        problem: {
+          kind: 'forked',
+          message: `the export's first ${kept.size} events do not reproduce the checkpoint held in \`${kept.name}\`: the log's past was rewritten (a fork) since that checkpoint was made, though the export's own checkpoints agree with it`,
+        },
+      };
+    }
+  }
+  return verdict;
+}
+
+/** the verdict of the export against its own checkpoints, once every line is read */
+function exportVerdict(
+  checkpoints: readonly CheckedCheckpoint[],
+  indexes: readonly number[],
+  hints: readonly { readonly at: number; readonly shift: number }[],
+  malformed: AuditProblem | undefined,
+  summary: Omit<AuditVerification, 'ok' | 'problem'>,
+  lastSize: number,
+): AuditVerification {
+  const events = indexes.length;
+  // a line that is not a record stops the reading: it is the first bad event unless a signed root before it failed already
+  if (malformed !== undefined && (malformed.index ?? 0) < lastSize) {
+    const at = malformed.index ?? 0;
+    if (!checkpoints.some((c) => c.matched !== true && c.note.checkpoint.size <= at)) return { ok: false, ...summary, problem: malformed };
+  }
 
   const firstBad = checkpoints.find((c) => c.matched !== true);
   if (firstBad === undefined) {

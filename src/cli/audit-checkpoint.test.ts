@@ -72,11 +72,25 @@ describe('parapet audit checkpoint', () => {
     const forked = await runCli('audit', 'checkpoint', '--since', held2, '--public-key', key);
     assert.equal(forked.code, 1, forked.out + forked.err);
     assert.match(forked.out, new RegExp(`^not verified: the log of \\d+ events does not extend the checkpoint of ${heldSize} held \\(the consistency proof fails\\): the log was forked`, 'u'));
+    // offline: the export still holds the server's checkpoint of the held size, which the rewritten events contradict
+    const exported = join(folder, 'export');
+    assert.equal((await runCli('audit', 'export', '--format', 'jsonl', '--out', exported, '--no-progress')).code, 0);
+    const itself = await runCli('audit', 'verify', exported, '--public-key', key);
+    assert.equal(itself.code, 1, itself.out);
+    assert.match(itself.out, /: forked: checkpoint \d+ \(size \d+\) is not consistent with checkpoint \d+/u);
     // and with the held size's checkpoint deleted as well, the server cannot prove anything
     await sql`delete from audit_checkpoints where size = ${heldSize}`.execute(store.db);
     const unproven = await runCli('audit', 'checkpoint', '--since', held2, '--public-key', key);
     assert.equal(unproven.code, 1, unproven.out + unproven.err);
     assert.match(unproven.out, new RegExp(`^not verified: the server cannot prove that the log of \\d+ events extends the checkpoint of ${heldSize} held: no checkpoint of ${heldSize} audit events`, 'u'));
+    // offline: with that checkpoint gone the export agrees with itself; the checkpoint held exposes it
+    const exported2 = join(folder, 'export2');
+    assert.equal((await runCli('audit', 'export', '--format', 'jsonl', '--out', exported2, '--no-progress')).code, 0);
+    const alone = await runCli('audit', 'verify', exported2, '--public-key', key);
+    assert.equal(alone.code, 0, alone.out);
+    const against = await runCli('audit', 'verify', exported2, '--public-key', key, '--checkpoint', held, '--checkpoint', held2);
+    assert.equal(against.code, 1, against.out);
+    assert.equal(against.out, `first bad event: forked: the export's first ${heldSize} events do not reproduce the checkpoint held in \`${held2}\`: the log's past was rewritten (a fork) since that checkpoint was made, though the export's own checkpoints agree with it\n`);
 
     // rolled back below what was held: every event and checkpoint from 3 on removed, the log re-signed at 3
     const latest = join(folder, 'latest.txt');

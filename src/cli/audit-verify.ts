@@ -59,6 +59,10 @@ export interface VerifyDirOptions {
   readonly chunkBytes?: number;
   /** false: every batch goes to the threads, none is checked here while waiting for them (tests) */
   readonly checkWhileWaiting?: boolean;
+  /** the verifier key from elsewhere than the export's public-key.txt (which the server wrote) */
+  readonly publicKeyFile?: string;
+  /** files of checkpoints kept from before (`parapet audit checkpoint --out`): the export must reproduce each */
+  readonly heldFiles?: readonly string[];
 }
 
 /** worker threads that check batches of lines (audit-verify-worker.ts), handed out in turn */
@@ -230,8 +234,9 @@ async function* checkedLinesOf(path: string, options: { workers: number; chunkBy
 }
 
 export async function verifyExportDir(dir: string, options: VerifyDirOptions = {}): Promise<AuditVerification> {
-  const publicKey = readText(join(dir, EXPORT_FILES.publicKey));
+  const publicKey = readText(options.publicKeyFile ?? join(dir, EXPORT_FILES.publicKey));
   const checkpoints = readText(join(dir, EXPORT_FILES.checkpoints));
+  const held = (options.heldFiles ?? []).map((file) => ({ name: file, note: readText(file) }));
   const eventsPath = join(dir, EXPORT_FILES.events);
   let size: number;
   try {
@@ -251,7 +256,7 @@ export async function verifyExportDir(dir: string, options: VerifyDirOptions = {
   bar?.start(size, 0, { events: 0 });
   try {
     return await verifyAuditExport(
-      { publicKey, checkpoints, checked: checkedLinesOf(eventsPath, { workers, chunkBytes: options.chunkBytes ?? CHUNK_BYTES, checkWhileWaiting: options.checkWhileWaiting ?? true, onBytes: (read) => void (bytes = read) }) },
+      { publicKey, checkpoints, ...(options.heldFiles === undefined ? {} : { held }), checked: checkedLinesOf(eventsPath, { workers, chunkBytes: options.chunkBytes ?? CHUNK_BYTES, checkWhileWaiting: options.checkWhileWaiting ?? true, onBytes: (read) => void (bytes = read) }) },
       { progressEvery: 20_000, onProgress: (events) => bar?.update(bytes, { events }) },
     );
   } finally {
@@ -262,7 +267,8 @@ export async function verifyExportDir(dir: string, options: VerifyDirOptions = {
 export function formatVerification(result: AuditVerification): string {
   if (result.problem === undefined) {
     const tail = result.unverifiedTail > 0 ? `; ${result.unverifiedTail} later events are not covered by a checkpoint yet` : '';
-    return `ok: ${result.events} events, ${result.checkpoints} checkpoints, all ${result.verifiedSize} signed events verified${tail}\n`;
+    const held = result.heldCheckpoints === undefined ? '' : `, and the ${result.heldCheckpoints === 1 ? 'checkpoint' : `${result.heldCheckpoints} checkpoints`} held reproduced`;
+    return `ok: ${result.events} events, ${result.checkpoints} checkpoints, all ${result.verifiedSize} signed events verified${held}${tail}\n`;
   }
   const { problem } = result;
   const where = problem.line === undefined ? '' : ` at line ${problem.line} (event ${problem.index ?? problem.line - 1})`;
@@ -273,23 +279,35 @@ export function auditVerifyCommand(io: Io, setExit: (outcome: CommandOutcome) =>
   return new Command('verify')
     .description('verify an audit export offline: every event against the signed checkpoints')
     .argument('<export-dir>', `a folder with ${EXPORT_FILES.events}, ${EXPORT_FILES.checkpoints} and ${EXPORT_FILES.publicKey}`)
+    .option('--public-key <file>', `the log's verifier key, obtained independently (default: the export's ${EXPORT_FILES.publicKey}, which the server wrote)`)
+    .option('--checkpoint <file>', 'a checkpoint kept from before (`parapet audit checkpoint --out`); the export must reproduce it (repeatable)', (file: string, files: string[]) => [...files, file], [] as string[])
     .option('--json', 'the verification as JSON')
     .addHelpText(
       'after',
       `
 Every leaf is recomputed from its canonical event (RFC 8785), every checkpoint's tree head from
 the leaves (RFC 9162) and its Ed25519 signature checked against the public key (C2SP signed note).
-Compare the public key with one you obtained from Parapet's operators independently.
+Compare the public key with one you obtained from Parapet's operators independently, or give
+that one with --public-key.
+
+An export is checked against its own checkpoints, which the server signed when it made them. A
+log rewritten or rolled back by whoever holds the database and the key is consistent with itself;
+checkpoints kept from before (--checkpoint) expose it: the export must reproduce each of them.
 
 Exit status: 0 when the export verifies, 1 when it does not (the first bad event is named),
 2 when a file is missing.
 
 Examples:
   parapet audit verify ./audit-2026-12-06
+  parapet audit verify ./audit-2026-12-06 --public-key audit-key.txt --checkpoint held-2026-11-30.txt
   parapet audit verify ./audit-2026-12-06 --json`,
     )
-    .action(async (dir: string, options: { json?: boolean }) => {
-      const result = await verifyExportDir(dir, { showProgress: options.json !== true });
+    .action(async (dir: string, options: { json?: boolean; publicKey?: string; checkpoint: string[] }) => {
+      const result = await verifyExportDir(dir, {
+        showProgress: options.json !== true,
+        ...(options.publicKey === undefined ? {} : { publicKeyFile: options.publicKey }),
+        ...(options.checkpoint.length === 0 ? {} : { heldFiles: options.checkpoint }),
+      });
       io.out(options.json === true ? `${JSON.stringify(result)}\n` : formatVerification(result));
       setExit(result.ok ? 'yes' : 'no');
     });
