@@ -35,16 +35,16 @@ function readGiven(path: string, what: string): string {
   }
 }
 
-/** a signed note as checked here: parsed, and signed by the key */
-function signedNote(text: string, key: AuditVerifierKey, what: string): SignedCheckpoint {
+/** a verdict against the log (exit status 1), as opposed to an input error (thrown: exit status 2) */
+type Verdict<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/** a signed note as checked here: parsed (or the input is refused), and signed by the key (or the verdict says not) */
+function signedNote(text: string, key: AuditVerifierKey, what: string): Verdict<SignedCheckpoint> {
   const note = parseCheckpointNote(text);
   if (!note.ok) throw new ParapetError('invalid-input', `${what} is not a checkpoint: ${note.message}`);
-  if (!verifyNoteSignature(note.value, key)) throw new CheckpointRefused(`${what} is not signed by the key \`${key.name}\``);
-  return note.value;
+  if (!verifyNoteSignature(note.value, key)) return { ok: false, reason: `${what} is not signed by the key \`${key.name}\`` };
+  return { ok: true, value: note.value };
 }
-
-/** a verdict against the log (exit status 1), as opposed to a usage or input error (2) */
-class CheckpointRefused extends Error {}
 
 export function auditCheckpointCommand(io: Io, setExit: (outcome: CommandOutcome) => void): Command {
   return new Command('checkpoint')
@@ -81,44 +81,43 @@ Examples:
         io.out(options.json === true ? `${JSON.stringify({ ok, message, size: latest.size, rootHash: latest.rootHash, checkpoint: latest.checkpoint, ...extra })}\n` : `${message}\n`);
         setExit(ok ? 'yes' : 'no');
       };
-      try {
-        const current = signedNote(latest.checkpoint, key, 'the server\'s checkpoint');
-        let since = '';
-        if (held !== undefined) {
-          const before = signedNote(held, key, `the held checkpoint \`${options.since}\``).checkpoint;
-          since = await extends_(client, reader.token, before, current.checkpoint);
-        }
-        if (options.out !== undefined) writeFileSync(options.out, latest.checkpoint);
-        const keySource = options.publicKey === undefined ? 'as the server states it (pin it with --public-key)' : `from \`${options.publicKey}\``;
-        report(true, `checkpoint of ${current.checkpoint.size} events signed by \`${key.name}\`, key ${keySource}${since}${options.out === undefined ? '' : `; written to \`${options.out}\``}`);
-      } catch (error) {
-        if (!(error instanceof CheckpointRefused)) throw error;
-        report(false, `not verified: ${error.message}`);
+      const current = signedNote(latest.checkpoint, key, 'the server\'s checkpoint');
+      if (!current.ok) return report(false, `not verified: ${current.reason}`);
+      let since = '';
+      if (held !== undefined) {
+        const before = signedNote(held, key, `the held checkpoint \`${options.since}\``);
+        if (!before.ok) return report(false, `not verified: ${before.reason}`);
+        const extended = await extendsHeld(client, reader.token, before.value.checkpoint, current.value.checkpoint);
+        if (!extended.ok) return report(false, `not verified: ${extended.reason}`);
+        since = extended.value;
       }
+      if (options.out !== undefined) writeFileSync(options.out, latest.checkpoint);
+      const keySource = options.publicKey === undefined ? 'as the server states it (pin it with --public-key)' : `from \`${options.publicKey}\``;
+      return report(true, `checkpoint of ${current.value.checkpoint.size} events signed by \`${key.name}\`, key ${keySource}${since}${options.out === undefined ? '' : `; written to \`${options.out}\``}`);
     });
 }
 
-/** checks that the tree of `after` extends the tree of `before`; the sentence that says so */
-async function extends_(client: ReturnType<typeof serverClient>, token: string, before: SignedCheckpoint['checkpoint'], after: SignedCheckpoint['checkpoint']): Promise<string> {
+/** whether the tree of `after` extends the tree of `before`; the sentence that says so, or why not */
+async function extendsHeld(client: ReturnType<typeof serverClient>, token: string, before: SignedCheckpoint['checkpoint'], after: SignedCheckpoint['checkpoint']): Promise<Verdict<string>> {
   if (before.size > after.size) {
-    throw new CheckpointRefused(`the log has ${after.size} events, fewer than the ${before.size} of the checkpoint held: it was truncated or rolled back`);
+    return { ok: false, reason: `the log has ${after.size} events, fewer than the ${before.size} of the checkpoint held: it was truncated or rolled back` };
   }
   if (before.size === after.size) {
-    if (!equalHashes(before.root, after.root)) throw new CheckpointRefused(`two signed checkpoints of ${after.size} events with different roots: the log was forked (its past rewritten)`);
-    return `; the same tree as the checkpoint held`;
+    if (!equalHashes(before.root, after.root)) return { ok: false, reason: `two signed checkpoints of ${after.size} events with different roots: the log was forked (its past rewritten)` };
+    return { ok: true, value: '; the same tree as the checkpoint held' };
   }
   let proof: AuditConsistencyProofResponse;
   try {
     proof = await client.request({ method: 'GET', path: `/v1/audit/consistency?first=${before.size}&second=${after.size}`, token, response: AuditConsistencyProofResponse });
   } catch (error) {
     if (error instanceof ParapetError && error.code === 'not-found') {
-      throw new CheckpointRefused(`the server cannot prove that the log of ${after.size} events extends the checkpoint of ${before.size} held: ${error.message}`);
+      return { ok: false, reason: `the server cannot prove that the log of ${after.size} events extends the checkpoint of ${before.size} held: ${error.message}` };
     }
     throw error;
   }
   const hashes = proof.proof.map((text) => new Uint8Array(Buffer.from(text, 'base64')));
   if (!verifyConsistency(before.size, after.size, before.root, after.root, hashes)) {
-    throw new CheckpointRefused(`the log of ${after.size} events does not extend the checkpoint of ${before.size} held (the consistency proof fails): the log was forked (its past rewritten)`);
+    return { ok: false, reason: `the log of ${after.size} events does not extend the checkpoint of ${before.size} held (the consistency proof fails): the log was forked (its past rewritten)` };
   }
-  return `, extending the checkpoint of ${before.size} events held (consistency proof verified)`;
+  return { ok: true, value: `, extending the checkpoint of ${before.size} events held (consistency proof verified)` };
 }

@@ -13,7 +13,7 @@ import { resolveKeyEncryptionKey } from '../identity/key-encryption-key.ts';
 import { createStoredKeyRing, type StoredKeyRing } from '../identity/stored-key-ring.ts';
 import { createStoredRevocationList, type StoredRevocationList } from '../identity/stored-revocation-list.ts';
 import { loadConfigDir } from '../org/index.ts';
-import { openStore } from '../store/index.ts';
+import { auditLogSize, latestAuditCheckpoint, openStore } from '../store/index.ts';
 import { createActiveConfigHolder } from './active-config.ts';
 import { auditAppenderFor } from './audit-appender.ts';
 import { createAuditRecorder, type AuditRecorder } from './audit-recorder.ts';
@@ -74,7 +74,7 @@ export async function createServerContext(settings: ServerSettings, options: Sta
     // events a process appended but never covered by a checkpoint (it was killed between the two)
     // are covered now, not only after the next append and timer tick: a proof for them is
     // available from the start, and an export made now verifies to the end
-    await recorder.checkpoint();
+    if ((await auditLogSize(store)) > ((await latestAuditCheckpoint(store))?.size ?? 0)) await recorder.checkpoint();
     const keys = await createStoredKeyRing({
       store,
       keyEncryptionKey,

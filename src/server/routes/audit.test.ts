@@ -110,7 +110,7 @@ describe('the audit log of the decision API', async () => {
     assert.equal(ErrorBody.parse((await get(`/v1/audit/consistency?first=${later.size}&second=${before.size}`)).json()).error.code, 'invalid-input');
   });
 
-  test('a decision the audit log cannot record is not given: 503 unavailable, no decision', async () => {
+  test('a decision the audit log cannot record is a Deny with that reason: 503 unavailable, no engine decision', async () => {
     const session = await token();
     await sql`alter table audit_events rename to audit_events_gone`.execute(server.context.store.db);
     try {
@@ -121,10 +121,11 @@ describe('the audit log of the decision API', async () => {
         payload: { request: { action: 'logs:GetLogEvents', resource: PROD_LOGS, context: IN_REGION } },
       });
       assert.equal(response.statusCode, 503, response.body);
-      assert.ok(!response.body.includes('"decision"'));
+      assert.ok(!response.body.includes('Allow') && !response.body.includes('"causes"'), response.body);
       const body = ErrorBody.parse(response.json());
       assert.equal(body.error.code, 'unavailable');
-      assert.match(body.error.message, /^the audit log cannot be written: /u);
+      assert.match(body.error.message, /^denied: the audit log cannot be written: /u);
+      assert.deepEqual(body.error.details, { decision: 'Deny', reason: 'audit-log-unavailable' });
     } finally {
       await sql`alter table audit_events_gone rename to audit_events`.execute(server.context.store.db);
     }
