@@ -61,6 +61,31 @@ test('a bad event fails alone; hostile text is recorded as U+FFFD; a group lands
   }
 });
 
+test('with batches pipelined to the worker thread, the log holds the events in the order they were recorded, and verifies', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'parapet-recorder-order-'));
+  const file = join(folder, 'parapet.db');
+  const store = await openStore({ kind: 'sqlite', file });
+  try {
+    await store.migrate();
+    const appender = await workerAuditAppender(file);
+    // two batches on their way at once, 250 events each: 2,000 events make eight of them
+    assert.deepEqual([appender.depth, appender.batch], [2, 250]);
+    const recorder = createAuditRecorder({ store, appender, publicUrl: 'http://parapet.test', keyEncryptionKey: Buffer.alloc(32, 1), clock: () => new Date('2026-12-06T12:00:00Z') });
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => recorder.record(sampleEvent(i))));
+    await recorder.stop();
+    const lines: string[] = [];
+    const { checkpoints } = await exportAuditLog(store, { event: (line) => void lines.push(line) });
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as { event: { requestId: string } }).event.requestId),
+      Array.from({ length: 2000 }, (_, i) => `req-${i}`),
+    );
+    assert.equal((await verifyAuditExport({ events: lines, checkpoints, publicKey: recorder.verifierKey })).ok, true);
+  } finally {
+    await store.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
 test('storableCanonicalEvent: each kind of text the log cannot hold is replaced alone; the text that only looks like one is kept', () => {
   const canonical = (event: object): unknown => {
     const text = storableCanonicalEvent({ ...sampleEvent(0), ...event });

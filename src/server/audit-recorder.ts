@@ -2,7 +2,9 @@
  * The server's port to the audit log (#10): `record(event)` resolves once the event is durable in
  * the store and rejects when it could not be written, so a caller acts only on what is recorded
  * (the decision API fails closed). Events arriving while an append is in flight wait for the next
- * one and go in together (group commit): one durable commit per batch, not per event.
+ * one and go in together (group commit): one durable commit per batch, not per event. Where the
+ * appender commits in the order sent (the SQLite worker thread), the next batch is sent while one
+ * commits (`depth`); batches are resolved, or rejected, each on its own.
  *
  * Checkpoints are signed every `checkpointMilliseconds` when something was appended, and at
  * stop. The checkpoint key is derived from the key encryption key (HKDF), so every process
@@ -40,7 +42,7 @@ export interface AuditRecorderOptions {
   readonly keyEncryptionKey: Buffer;
   readonly clock: () => Date;
   readonly checkpointMilliseconds?: number;
-  /** events per append at most */
+  /** events per append at most (default: what the appender says, else 1000) */
   readonly maxBatch?: number;
   readonly onError?: (error: unknown) => void;
 }
@@ -65,37 +67,59 @@ interface Pending {
 export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorder {
   const origin = auditOrigin(options.publicUrl);
   const signer = auditSigner(options.keyEncryptionKey, origin);
-  const maxBatch = options.maxBatch ?? 1000;
   const appender = options.appender ?? storeAuditAppender(options.store);
+  const maxBatch = options.maxBatch ?? appender.batch ?? 1000;
   let pending: Pending[] = [];
-  let flushing: Promise<void> | undefined;
+  // appends sent and not yet answered: the appender says how many may be (the worker thread's queue
+  // keeps them in order, so the next batch is on its way while one commits)
+  let inFlight = 0;
+  const depth = Math.max(1, appender.depth ?? 1);
+  let idle: { promise: Promise<void>; resolve: () => void } | undefined;
   let appendedSinceCheckpoint = false;
   let stopped = false;
 
-  const flush = async (): Promise<void> => {
-    while (pending.length > 0) {
-      // whole groups, as many as a batch holds (a larger group alone)
-      let take = 1;
-      let count = (pending[0] as Pending).texts.length;
-      while (take < pending.length && count + (pending[take] as Pending).texts.length <= maxBatch) count += (pending[take++] as Pending).texts.length;
-      const batch = pending.slice(0, take);
-      pending = pending.slice(take);
-      try {
-        await appender.append(batch.flatMap((item) => item.texts));
-        appendedSinceCheckpoint = true;
-        for (const item of batch) item.resolve();
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const failure = new ParapetError('unavailable', `the audit log cannot be written: ${reason}`, { cause: error });
-        for (const item of batch) item.reject(failure);
-      }
+  /** the next batch: whole groups, as many as a batch holds (a larger group alone) */
+  const takeBatch = (): Pending[] => {
+    let take = 1;
+    let count = (pending[0] as Pending).texts.length;
+    while (take < pending.length && count + (pending[take] as Pending).texts.length <= maxBatch) count += (pending[take++] as Pending).texts.length;
+    const batch = pending.slice(0, take);
+    pending = pending.slice(take);
+    return batch;
+  };
+  const pump = (): void => {
+    while (inFlight < depth && pending.length > 0) {
+      const batch = takeBatch();
+      inFlight += 1;
+      appender
+        .append(batch.flatMap((item) => item.texts))
+        .then(
+          () => {
+            appendedSinceCheckpoint = true;
+            for (const item of batch) item.resolve();
+          },
+          (error: unknown) => {
+            const reason = error instanceof Error ? error.message : String(error);
+            const failure = new ParapetError('unavailable', `the audit log cannot be written: ${reason}`, { cause: error });
+            for (const item of batch) item.reject(failure);
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+          if (inFlight === 0 && pending.length === 0) idle?.resolve();
+        });
     }
   };
-  const startFlush = (): void => {
-    flushing ??= flush().finally(() => {
-      flushing = undefined;
-      if (pending.length > 0) startFlush();
-    });
+  /** resolves once nothing is pending or in flight */
+  const drained = (): Promise<void> => {
+    if (inFlight === 0 && pending.length === 0) return Promise.resolve();
+    if (idle === undefined) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((r) => (resolve = r)).finally(() => (idle = undefined));
+      idle = { promise, resolve };
+    }
+    return idle.promise;
   };
   const checkpoint = (): Promise<StoredCheckpoint> => {
     appendedSinceCheckpoint = false;
@@ -118,7 +142,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
     }
     return new Promise<void>((resolve, reject) => {
       pending.push({ texts, resolve, reject });
-      startFlush();
+      pump();
     });
   };
 
@@ -133,7 +157,7 @@ export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorde
     async stop() {
       stopped = true;
       clearInterval(timer);
-      while (flushing !== undefined) await flushing;
+      await drained();
       if (appendedSinceCheckpoint) await checkpoint();
       await appender.close();
     },
