@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { openStore, searchAuditEvents, type AuditEventFilter, type AuditSearchPosition, type Store } from '../src/store/index.ts';
+import { createRandom } from './create-random.ts';
 import { describeMachine } from './describe-machine.ts';
 
 const START = '<!-- audit-search: written by `npm run bench -- audit-search --write` -->';
@@ -39,17 +40,8 @@ const DAY_MS = 24 * 3600 * 1000;
 const dataDir = join(import.meta.dirname, '.data');
 const file = join(dataDir, `audit-search-${EVENTS}.db`);
 
-/** a small deterministic generator: the same log every run */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** a small deterministic generator (bench/create-random.ts): the same log every run */
+const random = (seed: number): (() => number) => createRandom(seed).next;
 
 const principal = (i: number) => `user${i}@acme.example`;
 const TYPES = ['decision', 'decision', 'decision', 'session-issued', 'sign-in', 'audit-read'] as const;
