@@ -37,7 +37,7 @@ import {
 } from '../audit/index.ts';
 import type { AuditEvent } from '../contract/audit.ts';
 import { ParapetError, internalError } from '../policy/index.ts';
-import type { Database } from './database.ts';
+import type { AuditEventsTable, Database } from './database.ts';
 import type { Store } from './store.ts';
 
 const PAGE = 5_000;
@@ -117,15 +117,8 @@ export interface AppendedAuditEvents {
   readonly count: number;
 }
 
-/** one row of audit_events */
-export interface AuditEventRow {
-  readonly idx: number;
-  readonly event: string;
-  readonly leaf_hash: string;
-  readonly time: string;
-  readonly principal: string;
-  readonly type: string;
-}
+/** one row of audit_events, as an append writes it (the table's own type) */
+export type AuditEventRow = AuditEventsTable;
 
 /** one row of audit_nodes */
 export interface AuditNodeRow {
