@@ -37,6 +37,27 @@ type ApiActivityId = keyof typeof API_ACTIVITIES;
 
 export type OcsfEvent = Record<string, unknown>;
 
+/**
+ * The attributes that place an event in its class, the same for both classes: the activity (its
+ * name, and the activity's name in `type_name`, which for API Activity's 99 Other is "Other" while
+ * the activity name is the action), category, class, `type_uid` = class_uid * 100 + activity_id, and
+ * the severity (every event is Informational)
+ */
+function classAttributes(of: typeof API_ACTIVITY | typeof AUTHENTICATION, activityId: number, activityName: string, typeActivity: string): OcsfEvent {
+  return {
+    activity_id: activityId,
+    activity_name: activityName,
+    category_uid: of.categoryUid,
+    category_name: of.categoryName,
+    class_uid: of.classUid,
+    class_name: of.className,
+    type_uid: of.classUid * 100 + activityId,
+    type_name: `${of.className}: ${typeActivity}`,
+    severity_id: 1,
+    severity: 'Informational',
+  };
+}
+
 /** OCSF's status_id: 1 Success, 2 Failure */
 function statusOf(outcome: AuditEvent['outcome']): { status_id: 1 | 2; status: 'Success' | 'Failure' } {
   return outcome === 'allow' || outcome === 'success' ? { status_id: 1, status: 'Success' } : { status_id: 2, status: 'Failure' };
@@ -118,16 +139,7 @@ export function ocsfEventOf(event: AuditEvent, index: number): OcsfEvent {
     // OCSF auth_protocol_id: 4 OpenID (SSO through OpenID Connect), 6 OAUTH 2.0 (the device authorization grant, RFC 8628)
     const protocol = method === 'device' ? { auth_protocol_id: 6, auth_protocol: 'OAUTH 2.0' } : { auth_protocol_id: 4, auth_protocol: 'OpenID' };
     return {
-      activity_id: activityId,
-      activity_name: 'Logon',
-      category_uid: AUTHENTICATION.categoryUid,
-      category_name: AUTHENTICATION.categoryName,
-      class_uid: AUTHENTICATION.classUid,
-      class_name: AUTHENTICATION.className,
-      type_uid: AUTHENTICATION.classUid * 100 + activityId,
-      type_name: `${AUTHENTICATION.className}: Logon`,
-      severity_id: 1,
-      severity: 'Informational',
+      ...classAttributes(AUTHENTICATION, activityId, 'Logon', 'Logon'),
       time,
       metadata,
       ...status,
@@ -147,16 +159,7 @@ export function ocsfEventOf(event: AuditEvent, index: number): OcsfEvent {
 
   const activityId = apiActivityOf(event);
   return {
-    activity_id: activityId,
-    activity_name: activityId === 99 ? event.action : API_ACTIVITIES[activityId],
-    category_uid: API_ACTIVITY.categoryUid,
-    category_name: API_ACTIVITY.categoryName,
-    class_uid: API_ACTIVITY.classUid,
-    class_name: API_ACTIVITY.className,
-    type_uid: API_ACTIVITY.classUid * 100 + activityId,
-    type_name: `${API_ACTIVITY.className}: ${API_ACTIVITIES[activityId]}`,
-    severity_id: 1,
-    severity: 'Informational',
+    ...classAttributes(API_ACTIVITY, activityId, activityId === 99 ? event.action : API_ACTIVITIES[activityId], API_ACTIVITIES[activityId]),
     time,
     metadata,
     ...status,
