@@ -146,14 +146,17 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
     held.push({ name, size: parsed.value.checkpoint.size, root: parsed.value.checkpoint.root });
   }
   held.sort((a, b) => a.size - b.size);
-  let nextHeld = 0;
+  const exportHead = (c: CheckedCheckpoint): SignedCheckpoint['checkpoint'] => c.note.checkpoint;
+  const heldHead = (kept: (typeof held)[number]): { readonly size: number; readonly root: Uint8Array } => kept;
 
   // one pass over the events: leaves into the tree, the tree head compared at every checkpoint size
   const range = new CompactRange();
   const indexes: number[] = [];
   const hints: { readonly at: number; readonly shift: number }[] = [];
   let malformed: AuditProblem | undefined;
-  let next = 0;
+  // the empty tree's checkpoints first (size 0), then each as the events reach its size
+  let next = compareHeads(checkpoints, 0, range, exportHead);
+  let nextHeld = compareHeads(held, 0, range, heldHead);
   const every = options.progressEvery ?? 10_000;
   /** takes a batch of checked lines in order; false once a line is not a record (nothing after it counts) */
   const take = (batch: CheckedLines): boolean => {
@@ -165,16 +168,8 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
     for (let i = 0; i < batch.count; i += 1) {
       indexes.push(batch.indexes[i] as number);
       range.append(batch.leaves.subarray(i * 32, i * 32 + 32));
-      while (next < checkpoints.length && (checkpoints[next] as CheckedCheckpoint).note.checkpoint.size <= range.size) {
-        const checkpoint = checkpoints[next] as CheckedCheckpoint;
-        if (checkpoint.note.checkpoint.size === range.size) checkpoint.matched = equalHashes(range.root(), checkpoint.note.checkpoint.root);
-        next += 1;
-      }
-      while (nextHeld < held.length && (held[nextHeld] as (typeof held)[number]).size <= range.size) {
-        const kept = held[nextHeld] as (typeof held)[number];
-        if (kept.size === range.size) kept.matched = equalHashes(range.root(), kept.root);
-        nextHeld += 1;
-      }
+      next = compareHeads(checkpoints, next, range, exportHead);
+      nextHeld = compareHeads(held, nextHeld, range, heldHead);
       if (options.onProgress !== undefined && indexes.length % every === 0) options.onProgress(indexes.length);
     }
     if (batch.bad === undefined) return true;
@@ -187,11 +182,6 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
   } else {
     for await (const item of input.events) if (!take(checkLineTexts(typeof item === 'string' ? [item] : item))) break;
   }
-  // the empty tree's checkpoints
-  for (const checkpoint of checkpoints) {
-    if (checkpoint.note.checkpoint.size === 0) checkpoint.matched = equalHashes(new CompactRange().root(), checkpoint.note.checkpoint.root);
-  }
-  for (const kept of held) if (kept.size === 0) kept.matched = equalHashes(new CompactRange().root(), kept.root);
   options.onProgress?.(indexes.length);
 
   const events = indexes.length;
@@ -233,6 +223,21 @@ export async function verifyAuditExport(input: ExportInput, options: VerifyOptio
     }
   }
   return verdict;
+}
+
+/**
+ * Compares the tree head of `range` with every checkpoint of its size among `targets` (sorted by
+ * size) from `next` on, marking each `matched` or not; returns the first target not reached yet.
+ */
+function compareHeads<T extends { matched?: boolean }>(targets: readonly T[], next: number, range: CompactRange, headOf: (target: T) => { readonly size: number; readonly root: Uint8Array }): number {
+  let at = next;
+  while (at < targets.length && headOf(targets[at] as T).size <= range.size) {
+    const target = targets[at] as T;
+    const head = headOf(target);
+    if (head.size === range.size) target.matched = equalHashes(range.root(), head.root);
+    at += 1;
+  }
+  return at;
 }
 
 /** the verdict of the export against its own checkpoints, once every line is read */
