@@ -18,9 +18,6 @@ import { createActiveConfigHolder } from './active-config.ts';
 import { auditAppenderFor } from './audit-appender.ts';
 import { createAuditRecorder, type AuditRecorder } from './audit-recorder.ts';
 import type { AwsRevokerOptions } from './aws-revoker.ts';
-
-/** how often a process looks for revocations to carry to AWS */
-const AWS_REVOCATION_POLL_MS = 2_000;
 import { buildApp } from './app.ts';
 import { bootstrapAuthenticator } from './bootstrap-authenticator.ts';
 import { githubActionsAuthenticator } from './github-actions-authenticator.ts';
@@ -33,6 +30,9 @@ import { createServerMetrics } from './server-metrics.ts';
 import { REDACTED_LOG_PATHS, type ServerSettings } from './server-settings.ts';
 import { createSsoSignIn } from './sso-sign-in.ts';
 import type { ZodApp } from './zod-app.ts';
+
+/** how often a process looks for revocations to carry to AWS */
+const AWS_REVOCATION_POLL_MS = 2_000;
 
 export interface StartServerOptions {
   /** default: the system clock; tests pass their own */
@@ -170,15 +170,17 @@ export async function startServer(settings: ServerSettings, options: StartServer
   }, settings.pollMilliseconds);
   follow.unref();
   // revocations reach AWS: retried until they do (aws-revoker.ts)
-  const awsRevocations = setInterval(() => {
-    context.aws?.revoker
+  const revoker = context.aws?.revoker;
+  // a server without an AWS target has no revocations to carry there: no timer
+  const awsRevocations = revoker === undefined ? undefined : setInterval(() => {
+    revoker
       .runOnce()
       .then((report) => {
         for (const failed of report.failed) app.log.error({ revocation: failed.revocationId, error: failed.error }, 'a revocation could not reach AWS yet: it is retried');
       })
       .catch((error: unknown) => app.log.error({ err: error }, 'cannot carry revocations to AWS'));
   }, Math.max(settings.pollMilliseconds, AWS_REVOCATION_POLL_MS));
-  awsRevocations.unref();
+  awsRevocations?.unref();
   let url: string | undefined;
   if (options.listen ?? true) {
     try {
