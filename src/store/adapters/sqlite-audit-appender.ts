@@ -43,16 +43,8 @@ export function openSqliteAuditAppender(file: string): SqliteAuditAppender {
   const leafHash = db.prepare<[number], { hash: string }>('select leaf_hash as hash from audit_events where idx = ?');
   const nodeHash = db.prepare<[number], { hash: string }>('select hash from audit_nodes where node = ?');
   const insertNode = db.prepare<[number, string]>('insert into audit_nodes (node, hash) values (?, ?)');
-  // the event insert follows the row's columns, whatever auditAppendRows puts in them
-  let insertEvent: { readonly columns: string; readonly statement: BetterSqlite3.Statement<unknown[]> } | undefined;
-  const insertEventRow = (row: AuditEventRow): void => {
-    const columns = Object.keys(row).join(', ');
-    if (insertEvent?.columns !== columns) {
-      const marks = Object.keys(row).map(() => '?').join(', ');
-      insertEvent = { columns, statement: db.prepare(`insert into audit_events (${columns}) values (${marks})`) };
-    }
-    insertEvent.statement.run(...Object.values(row));
-  };
+  // named parameters: a row of auditAppendRows binds as it is (its type is the table's)
+  const insertEvent = db.prepare<[AuditEventRow]>('insert into audit_events (idx, event, leaf_hash, time, principal, type) values (@idx, @event, @leaf_hash, @time, @principal, @type)');
   const readFrontier = (size: number): CompactRange =>
     frontierFrom(size, (subtree): Hash => {
       const row = subtree.level === 0 ? leafHash.get(subtree.index) : nodeHash.get(nodeKey(subtree));
@@ -66,7 +58,7 @@ export function openSqliteAuditAppender(file: string): SqliteAuditAppender {
     const first = last === null || last === undefined ? 0 : Number(last) + 1;
     const range = committed?.size === first ? CompactRange.fromState(committed.range.state()) : readFrontier(first);
     const rows = auditAppendRows(first, texts, range);
-    for (const row of rows.events) insertEventRow(row);
+    for (const row of rows.events) insertEvent.run(row);
     for (const node of rows.nodes) insertNode.run(node.node, node.hash);
     return { first, range };
   });
