@@ -7,12 +7,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { checkLineBytes, endOfLastLine, verifyAuditExport, type AuditVerification, type CheckedLines } from '../audit/index.ts';
 import { ParapetError } from '../policy/index.ts';
-import { startModuleWorker } from '../server/module-worker.ts';
+import { startModuleWorker, WorkerCalls } from '../server/module-worker.ts';
 import type { CheckReply, CheckRequest } from './audit-verify-worker.ts';
 import type { CommandOutcome } from './exit-status.ts';
 import type { Io } from './io.ts';
@@ -67,47 +66,24 @@ export interface VerifyDirOptions {
 
 /** worker threads that check batches of lines (audit-verify-worker.ts), handed out in turn */
 class LineCheckers {
-  private readonly workers: Worker[];
-  private readonly waiting = new Map<number, { resolve: (checked: CheckedLines) => void; reject: (error: unknown) => void }>();
+  private readonly threads: WorkerCalls<CheckReply>[];
   private next = 0;
-  private failure: Error | undefined;
 
   constructor(count: number) {
-    this.workers = Array.from({ length: count }, () => {
-      const worker = startModuleWorker(import.meta.url, 'audit-verify-worker');
-      worker.on('message', (reply: CheckReply) => {
-        const pending = this.waiting.get(reply.id);
-        if (pending === undefined) return;
-        this.waiting.delete(reply.id);
-        if (reply.ok) pending.resolve(reply.checked);
-        else pending.reject(new ParapetError('internal', `checking the events failed: ${reply.message}`));
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', () => this.fail(new ParapetError('internal', 'a thread checking the events stopped')));
-      return worker;
-    });
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const { reject } of this.waiting.values()) reject(this.failure);
-    this.waiting.clear();
+    this.threads = Array.from({ length: count }, () => new WorkerCalls<CheckReply>(startModuleWorker(import.meta.url, 'audit-verify-worker'), () => new ParapetError('internal', 'a thread checking the events stopped')));
   }
 
   /** the bytes move to the thread (not copied) and are not usable here afterwards */
-  check(bytes: Uint8Array, start: number, end: number): Promise<CheckedLines> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    const id = this.next++;
-    const worker = this.workers[id % this.workers.length] as Worker;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes, start, end } satisfies CheckRequest, [bytes.buffer as ArrayBuffer]);
-    });
+  async check(bytes: Uint8Array, start: number, end: number): Promise<CheckedLines> {
+    const thread = this.threads[this.next++ % this.threads.length] as WorkerCalls<CheckReply>;
+    const reply = await thread.call((id) => ({ id, bytes, start, end }) satisfies CheckRequest, [bytes.buffer as ArrayBuffer]);
+    if (!reply.ok) throw new ParapetError('internal', `checking the events failed: ${reply.message}`);
+    return reply.checked;
   }
 
   async close(): Promise<void> {
-    this.failure ??= new ParapetError('internal', 'the threads checking the events were stopped');
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    for (const thread of this.threads) thread.fail(new ParapetError('internal', 'the threads checking the events were stopped'));
+    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
   }
 }
 

@@ -9,7 +9,7 @@
 import { ParapetError } from '../policy/index.ts';
 import { appendCanonicalAuditEvents, type AppendedAuditEvents, type Store, type StoreOptions } from '../store/index.ts';
 import type { AppendReply, AppendRequest } from './audit-append-worker.ts';
-import { startModuleWorker } from './module-worker.ts';
+import { startModuleWorker, WorkerCalls } from './module-worker.ts';
 
 export interface AuditAppender {
   /** appends events in their RFC 8785 form (`canonicalEvent`), durably */
@@ -33,29 +33,13 @@ export function storeAuditAppender(store: Store): AuditAppender {
 export async function workerAuditAppender(file: string): Promise<AuditAppender> {
   // the worker is this folder's sibling module: `.ts` from the sources (tests, tsx), `.js` when built
   const worker = startModuleWorker(import.meta.url, 'audit-append-worker', { workerData: { file } });
-  const waiting = new Map<number, { resolve: (value: AppendedAuditEvents) => void; reject: (error: unknown) => void }>();
-  let next = 0;
-  let failure: Error | undefined;
-  const failAll = (error: Error): void => {
-    failure = error;
-    for (const { reject } of waiting.values()) reject(error);
-    waiting.clear();
-  };
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (message: unknown) =>
       message === 'ready' ? resolve() : reject(new ParapetError('unavailable', `the audit appender did not start: ${(message as { failed?: string }).failed ?? 'no reason given'}`)),
     );
     worker.once('error', reject);
   });
-  worker.on('message', (reply: AppendReply) => {
-    const pending = waiting.get(reply.id);
-    if (pending === undefined) return;
-    waiting.delete(reply.id);
-    if (reply.ok) pending.resolve({ first: reply.first, count: reply.count });
-    else pending.reject(new ParapetError('unavailable', reply.message));
-  });
-  worker.on('error', (error) => failAll(error));
-  worker.on('exit', () => failAll(new ParapetError('unavailable', 'the audit appender stopped')));
+  const calls = new WorkerCalls<AppendReply>(worker, () => new ParapetError('unavailable', 'the audit appender stopped'));
   return {
     // the worker takes its messages in the order sent, one transaction each: the next batch waits
     // in its queue while one commits, instead of being gathered only after the answer; batches of
@@ -63,16 +47,13 @@ export async function workerAuditAppender(file: string): Promise<AuditAppender> 
     // batch of up to 1,000 at a time, 30,000/s so; docs/audit.md)
     depth: 2,
     batch: 250,
-    append(texts) {
-      if (failure !== undefined) return Promise.reject(failure);
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, texts } satisfies AppendRequest);
-      });
+    async append(texts) {
+      const reply = await calls.call((id) => ({ id, texts }) satisfies AppendRequest);
+      if (!reply.ok) throw new ParapetError('unavailable', reply.message);
+      return { first: reply.first, count: reply.count };
     },
     async close() {
-      if (failure !== undefined) return;
+      if (calls.failed !== undefined) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('close');
       await exited;
