@@ -10,7 +10,8 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex -- the control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/u;
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+/** an unpaired surrogate: a high one not followed by a low one, or a low one not after a high one */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 const wellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
 /** a name or an id: 1 to `max` characters, no control character, no unpaired surrogate */

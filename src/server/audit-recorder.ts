@@ -13,6 +13,7 @@
 import { hkdfSync } from 'node:crypto';
 import { auditSignerFromSeed, canonicalEvent, formatVerifierKey, type AuditSigner } from '../audit/index.ts';
 import { AuditEvent } from '../contract/audit.ts';
+import { LONE_SURROGATE } from '../contract/request-text.ts';
 import { ParapetError } from '../policy/index.ts';
 import { createAuditCheckpoint, type StoredCheckpoint, type Store } from '../store/index.ts';
 import { storeAuditAppender, type AuditAppender } from './audit-appender.ts';
@@ -193,8 +194,7 @@ export function storableCanonicalEvent(event: AuditEvent): string | ParapetError
   }
 }
 
-// eslint-disable-next-line no-control-regex -- the NUL is what is matched
-const NOT_STORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
+const NOT_STORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, 'gu');
 
 /**
  * What a caller sent is recorded, whatever it is: a NUL (which PostgreSQL's jsonb, and so the
