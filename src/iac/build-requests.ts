@@ -3,9 +3,9 @@
  * map. Values known only after apply are resolved through the configuration's references; what
  * cannot be resolved is reported as unknown (and so never decided as allowed).
  */
-import { REDACTED, type ConfigResource, type PlanValue, type ProviderConfig, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
+import { REDACTED, type PlanValue, type ProviderConfig, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
 import { mappingOf } from './request-map/aws.ts';
-import { configOf, providerOf, referencedChange } from './plan-addresses.ts';
+import { argumentReferences, configOf, providerOf, referencedChange } from './plan-addresses.ts';
 import type { RequestRole, RequestSpec, ResourceMapping } from './request-map/types.ts';
 
 export type ContextValue = string | readonly string[];
@@ -94,10 +94,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   }
 
   function resolveReference(scope: Scope, path: readonly string[], depth: number): Resolved {
-    const config: ConfigResource | undefined = configOf(ctx.plan, scope.change.address);
-    const expression = config?.expressions[path[0]!];
-    const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
-    const direct = path.length === 1 ? refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+\.[^.]+$/.test(r)) : undefined;
+    const direct = path.length === 1 ? argumentReferences(ctx.plan, scope.change.address, path[0]!).find((r) => /^aws_[a-z0-9_]+\.[^.]+\.[^.]+$/.test(r)) : undefined;
     if (direct !== undefined && depth < 4) {
       const [type, , attr] = direct.split('.') as [string, string, string];
       const target = referencedChange(ctx.plan, scope.change, direct);
@@ -121,9 +118,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   /** the referenced resource (`role = aws_iam_role.x.name`) and the value of one of its attributes */
   function referencedAttr(scope: Scope, arg: string, attr: string): { target: ResourceChange; value: Resolved } | undefined {
-    const expression = configOf(ctx.plan, scope.change.address)?.expressions[arg];
-    const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
-    const ref = refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+$/.test(r));
+    const ref = argumentReferences(ctx.plan, scope.change.address, arg).find((r) => /^aws_[a-z0-9_]+\.[^.]+$/.test(r));
     const target = ref === undefined ? undefined : referencedChange(ctx.plan, scope.change, ref);
     if (target === undefined) return undefined;
     const mapping = mappingOf(target.type);
