@@ -89,6 +89,17 @@ export interface TerraformPlan {
   readonly outputs: readonly PlanOutput[];
 }
 
+/** the value at a path of keys and list indexes (`['environment', '0', 'variables']`), or undefined */
+export function planValueAt(value: PlanValue | undefined, path: readonly string[]): PlanValue | undefined {
+  let cur: PlanValue | undefined = value;
+  for (const part of path) {
+    if (Array.isArray(cur)) cur = (cur as readonly PlanValue[])[Number(part)];
+    else if (typeof cur === 'object' && cur !== null) cur = (cur as { readonly [key: string]: PlanValue })[part];
+    else return undefined;
+  }
+  return cur;
+}
+
 export type PlanResult = { readonly ok: true; readonly value: TerraformPlan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
