@@ -313,11 +313,10 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
   const sensitiveVariables = new Set<string>();
   const variableSecrets = new Set<string>();
   const configVariables = isObject(rootModule.variables) ? rootModule.variables : {};
-  const values = isObject(doc.variables) ? doc.variables : {};
   for (const [name, declared] of Object.entries(configVariables)) {
     if (!isObject(declared) || declared.sensitive !== true) continue;
     sensitiveVariables.add(name);
-    const given = values[name];
+    const given = rootVariables[name];
     const found = new Set<string>();
     if (isObject(given)) collectSecrets(given.value, found);
     for (const text of found) {
