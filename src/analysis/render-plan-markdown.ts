@@ -10,6 +10,7 @@ import type { PlanFlag, PlanReport } from './build-plan.ts';
 import type { InvalidPlanReport } from './plan-json.ts';
 import { htmlCode, markdownCode as code, markdownText } from './escape-markdown.ts';
 import type { AccessChange, Impact, ServiceChange, UserAccessChange } from './plan-access-impact.ts';
+import type { AdminCriterion } from './escalation-rules.ts';
 
 export interface RenderPlanOptions {
   /** actions shown per list before `and N more` (default 10) */
@@ -155,16 +156,24 @@ function actionList(actions: readonly string[], max: number): string {
   return actions.length > max ? `${shown} and ${actions.length - max} more` : shown;
 }
 
+/** what an admin-equivalent principal may do, in words */
+export function adminWords(criterion: AdminCriterion | undefined): string {
+  return criterion === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role';
+}
+
+/** the escalation rules newly allowed, in words: `iam:PassRole + lambda:CreateFunction on every resource` */
+export function escalationWords(rules: Impact['newEscalations'], render: (s: string) => string = code): string {
+  return rules.map((r) => `${r.actions.map(render).join(' + ')}${r.everywhere ? ' on every resource' : ''}`).join('; ');
+}
+
 /** what a flag says, without who and where: flags that say the same are listed on one line */
 export function describeFlag(plan: PlanReport, flag: PlanFlag, maxActions = 10): string {
   const impact = plan.impacts[flag.impact]!;
   switch (flag.kind) {
     case 'admin-equivalent':
-      return `🚩 **admin-equivalent** now: ${flag.criterion === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role'}`;
-    case 'privilege-escalation': {
-      const rules = impact.newEscalations.map((r) => `${r.actions.map(code).join(' + ')}${r.everywhere ? ' on every resource' : ''}`);
-      return `🚩 **privilege escalation** newly allowed: ${rules.join('; ')}`;
-    }
+      return `🚩 **admin-equivalent** now: ${adminWords(flag.criterion)}`;
+    case 'privilege-escalation':
+      return `🚩 **privilege escalation** newly allowed: ${escalationWords(impact.newEscalations)}`;
     case 'guardrail-lockout': {
       const causes = flag.causes.map((i) => describeStructuralChange(plan.structural[i]!)[0]!);
       return (

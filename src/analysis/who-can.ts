@@ -97,6 +97,9 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
   // organization's facts): unless a statement names principals, they get one verdict, decided once
   const verdictByPair = new Map<string, AccessVerdict>();
   for (const principal of allPrincipals(config, compile.directory)) {
+    // a user's directory tags are part of the context: sessions with other tags are other questions
+    const principalFacts = principalFactsOf(facts, principal, compile.directory);
+    const tagsKey = principalFacts === facts ? '' : `\u0000${JSON.stringify(principalFacts.principalTags)}`;
     for (const holding of holdingsOfPrincipal(principal)) {
       if (filter.value !== undefined && holding.account.name !== filter.value) continue;
       const pair = `${holding.account.name}\u0000${holding.permissionSet}`;
@@ -107,10 +110,8 @@ export function whoCan(config: OrgConfig, query: WhoCanQuery, options: WhoCanOpt
         if (compiled === undefined) throw internalError(`whoCan: unknown permission set \`${holding.permissionSet}\``);
         compiledByPair.set(pair, compiled);
       }
-      const principalFacts = principalFactsOf(facts, principal, compile.directory);
       const session = principalSession(principal, holding.account.id, holding.permissionSet, principalFacts);
-      // a user's directory tags are part of the context: sessions with other tags are other questions
-      const verdictKey = principalFacts === facts ? pair : `${pair}\u0000${JSON.stringify(principalFacts.principalTags)}`;
+      const verdictKey = `${pair}${tagsKey}`;
       checked++;
       const shared = compiled.namesPrincipals ? undefined : verdictByPair.get(verdictKey);
       if (shared === undefined) searched++;

@@ -3,9 +3,9 @@
  * map. Values known only after apply are resolved through the configuration's references; what
  * cannot be resolved is reported as unknown (and so never decided as allowed).
  */
-import { REDACTED, type ConfigResource, type PlanValue, type ProviderConfig, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
+import { planValueAt, REDACTED, type PlanValue, type ProviderConfig, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
 import { mappingOf } from './request-map/aws.ts';
-import { configOf, providerOf, referencedChange } from './plan-addresses.ts';
+import { argumentReferences, configOf, providerOf, referencedChange } from './plan-addresses.ts';
 import type { RequestRole, RequestSpec, ResourceMapping } from './request-map/types.ts';
 
 export type ContextValue = string | readonly string[];
@@ -40,25 +40,15 @@ type Resolved = string | typeof GENERATED | typeof UNKNOWN;
 
 const isObject = (v: unknown): v is Record<string, PlanValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function at(value: PlanValue | undefined, path: readonly string[]): PlanValue | undefined {
-  let cur: PlanValue | undefined = value;
-  for (const part of path) {
-    if (Array.isArray(cur)) cur = (cur as readonly PlanValue[])[Number(part)];
-    else if (isObject(cur)) cur = cur[part];
-    else return undefined;
-  }
-  return cur;
-}
-
 /** `after_unknown` is `true` at the path or above it (the whole value, when `after_unknown` itself is `true`) */
 function isUnknownAt(unknown: PlanValue, path: readonly string[]): boolean {
-  for (let i = 0; i <= path.length; i++) if (at(unknown, path.slice(0, i)) === true) return true;
+  for (let i = 0; i <= path.length; i++) if (planValueAt(unknown, path.slice(0, i)) === true) return true;
   return false;
 }
 
 /** the path reaches a redacted value (at it or above it): what is there is not known here, and never decided on */
 function isRedactedAt(values: PlanValue | undefined, path: readonly string[]): boolean {
-  for (let i = 0; i <= path.length; i++) if (at(values, path.slice(0, i)) === REDACTED) return true;
+  for (let i = 0; i <= path.length; i++) if (planValueAt(values, path.slice(0, i)) === REDACTED) return true;
   return false;
 }
 
@@ -84,7 +74,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     const path = arg.split('.');
     if (scope.planned && isUnknownAt(scope.change.afterUnknown, path)) return resolveReference(scope, path, depth);
     if (isRedactedAt(scope.values, path)) return UNKNOWN;
-    const value = at(scope.values, path);
+    const value = planValueAt(scope.values, path);
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     // an unset argument: a computed attribute may still be built from the others
@@ -94,10 +84,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
   }
 
   function resolveReference(scope: Scope, path: readonly string[], depth: number): Resolved {
-    const config: ConfigResource | undefined = configOf(ctx.plan, scope.change.address);
-    const expression = config?.expressions[path[0]!];
-    const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
-    const direct = path.length === 1 ? refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+\.[^.]+$/.test(r)) : undefined;
+    const direct = path.length === 1 ? argumentReferences(ctx.plan, scope.change.address, path[0]!).find((r) => /^aws_[a-z0-9_]+\.[^.]+\.[^.]+$/.test(r)) : undefined;
     if (direct !== undefined && depth < 4) {
       const [type, , attr] = direct.split('.') as [string, string, string];
       const target = referencedChange(ctx.plan, scope.change, direct);
@@ -105,7 +92,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
         const mapping = mappingOf(type);
         const targetScope: Scope = { change: target, values: target.after, planned: true, region: regionOf(target, mapping), mapping };
         if (!isUnknownAt(target.afterUnknown, [attr])) {
-          const v = at(target.after, [attr]);
+          const v = planValueAt(target.after, [attr]);
           if (typeof v === 'string' && v !== REDACTED) return v;
           if (isRedactedAt(target.after, [attr])) return UNKNOWN;
         }
@@ -121,9 +108,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
 
   /** the referenced resource (`role = aws_iam_role.x.name`) and the value of one of its attributes */
   function referencedAttr(scope: Scope, arg: string, attr: string): { target: ResourceChange; value: Resolved } | undefined {
-    const expression = configOf(ctx.plan, scope.change.address)?.expressions[arg];
-    const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
-    const ref = refs.find((r): r is string => typeof r === 'string' && /^aws_[a-z0-9_]+\.[^.]+$/.test(r));
+    const ref = argumentReferences(ctx.plan, scope.change.address, arg).find((r) => /^aws_[a-z0-9_]+\.[^.]+$/.test(r));
     const target = ref === undefined ? undefined : referencedChange(ctx.plan, scope.change, ref);
     if (target === undefined) return undefined;
     const mapping = mappingOf(target.type);
@@ -195,7 +180,7 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     // a sensitive tag (or tags) is not known here: the request's tags are not either
     if (isRedactedAt(values, ['tags']) || isRedactedAt(values, ['tags_all'])) return undefined;
     for (const key of ['tags', 'tags_all']) {
-      const v = at(values, [key]);
+      const v = planValueAt(values, [key]);
       if (isObject(v) && Object.values(v).some((x) => x === REDACTED)) return undefined;
     }
     const read = (v: PlanValue | undefined) => {
@@ -205,15 +190,15 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
       return out;
     };
     if (!(planned && isUnknownAt(change.afterUnknown, ['tags_all']))) {
-      const all = read(at(values, ['tags_all']));
+      const all = read(planValueAt(values, ['tags_all']));
       if (all !== undefined) return all;
-      const own = read(at(values, ['tags']));
+      const own = read(planValueAt(values, ['tags']));
       if (defaults === undefined) return undefined;
-      return own === undefined ? (at(values, ['tags_all']) === null || at(values, ['tags_all']) === undefined ? {} : undefined) : { ...defaults, ...own };
+      return own === undefined ? (planValueAt(values, ['tags_all']) === null || planValueAt(values, ['tags_all']) === undefined ? {} : undefined) : { ...defaults, ...own };
     }
     // tags_all unknown: known tags merged with the provider's default_tags, or none at all when neither is configured
     if (isUnknownAt(change.afterUnknown, ['tags'])) return undefined;
-    const own = read(at(values, ['tags'])) ?? {};
+    const own = read(planValueAt(values, ['tags'])) ?? {};
     const config = configOf(ctx.plan, change.address);
     const tagExpression = config?.expressions['tags'];
     if (isObject(tagExpression) && Array.isArray(tagExpression.references) && tagExpression.references.length > 0 && Object.keys(own).length === 0) return undefined;
@@ -228,11 +213,11 @@ export function buildRequests(ctx: BuildContext): PlannedChange[] {
     if (isRedactedAt(scope.values, name.split('.'))) return undefined;
     if (expected !== undefined) {
       if (scope.planned && isUnknownAt(scope.change.afterUnknown, name.split('.'))) return undefined;
-      return at(scope.values, name.split('.')) === expected;
+      return planValueAt(scope.values, name.split('.')) === expected;
     }
     const path = arg.split('.');
     if (scope.planned && isUnknownAt(scope.change.afterUnknown, path)) return undefined;
-    const v = at(scope.values, path);
+    const v = planValueAt(scope.values, path);
     if (v === null || v === undefined || v === false || v === '' || v === 0) return false;
     if (Array.isArray(v)) return v.length > 0;
     if (isObject(v)) return Object.keys(v).length > 0;

@@ -24,7 +24,7 @@ import { statementStatusReader, type KnownSession } from '../analysis/statement-
 import { parsePolicy, type Policy, type PolicySetInput, type PolicyVersion, type Statement } from '../policy/index.ts';
 import type { PlanValue, ResourceChange, TerraformPlan } from './parse-plan.ts';
 import { describeStatement } from './plan-access.ts';
-import { configOf, referencedChange } from './plan-addresses.ts';
+import { argumentReferences, referencedChange } from './plan-addresses.ts';
 
 /** AWS managed policies whose document is known here; any other makes the side's access unknown */
 const KNOWN_MANAGED: Readonly<Record<string, object>> = {
@@ -111,10 +111,8 @@ export function iamAccessChanges(plan: TerraformPlan, options: IamImpactOptions)
   };
   /** the resource an argument refers to (`role = aws_iam_role.x.name`), in the root module */
   const referenced = (c: ResourceChange, arg: string, type: string): ResourceChange | undefined => {
-    const expression = configOf(plan, c.address)?.expressions[arg];
-    const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as PlanValue[]) : [];
-    for (const r of refs) {
-      if (typeof r !== 'string' || !r.startsWith(`${type}.`)) continue;
+    for (const r of argumentReferences(plan, c.address, arg)) {
+      if (!r.startsWith(`${type}.`)) continue;
       const target = referencedChange(plan, c, r);
       if (target !== undefined) return target;
     }

@@ -89,6 +89,17 @@ export interface TerraformPlan {
   readonly outputs: readonly PlanOutput[];
 }
 
+/** the value at a path of keys and list indexes (`['environment', '0', 'variables']`), or undefined */
+export function planValueAt(value: PlanValue | undefined, path: readonly string[]): PlanValue | undefined {
+  let cur: PlanValue | undefined = value;
+  for (const part of path) {
+    if (Array.isArray(cur)) cur = (cur as readonly PlanValue[])[Number(part)];
+    else if (typeof cur === 'object' && cur !== null) cur = (cur as { readonly [key: string]: PlanValue })[part];
+    else return undefined;
+  }
+  return cur;
+}
+
 export type PlanResult = { readonly ok: true; readonly value: TerraformPlan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -302,11 +313,10 @@ export function readPlan(doc: unknown, source?: string): PlanResult {
   const sensitiveVariables = new Set<string>();
   const variableSecrets = new Set<string>();
   const configVariables = isObject(rootModule.variables) ? rootModule.variables : {};
-  const values = isObject(doc.variables) ? doc.variables : {};
   for (const [name, declared] of Object.entries(configVariables)) {
     if (!isObject(declared) || declared.sensitive !== true) continue;
     sensitiveVariables.add(name);
-    const given = values[name];
+    const given = rootVariables[name];
     const found = new Set<string>();
     if (isObject(given)) collectSecrets(given.value, found);
     for (const text of found) {

@@ -7,7 +7,7 @@
  * Provider configurations are one flat map for the whole tree: `aws`, `aws.west` in the root module,
  * `module.app:aws` in a module; a resource's `provider_config_key` names its entry.
  */
-import type { ConfigResource, ProviderConfig, ResourceChange, TerraformPlan } from './parse-plan.ts';
+import type { ConfigResource, PlanValue, ProviderConfig, ResourceChange, TerraformPlan } from './parse-plan.ts';
 
 /** the address split into its dot-separated steps, keeping `["a.b"]` keys whole */
 function steps(address: string): string[] {
@@ -54,6 +54,13 @@ export function moduleInstance(address: string): string {
 
 export function configOf(plan: TerraformPlan, address: string): ConfigResource | undefined {
   return plan.configResources.get(configAddress(address));
+}
+
+/** the references of one argument's expression in a resource's configuration (`role = aws_iam_role.x.name`: `aws_iam_role.x.name`, `aws_iam_role.x`) */
+export function argumentReferences(plan: TerraformPlan, address: string, arg: string): string[] {
+  const expression = configOf(plan, address)?.expressions[arg];
+  const refs = typeof expression === 'object' && expression !== null && !Array.isArray(expression) ? (expression as { readonly [key: string]: PlanValue }).references : undefined;
+  return Array.isArray(refs) ? (refs as readonly PlanValue[]).filter((r): r is string => typeof r === 'string') : [];
 }
 
 const indexes = new WeakMap<TerraformPlan, Map<string, ResourceChange>>();

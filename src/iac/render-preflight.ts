@@ -7,7 +7,7 @@ import { htmlCode, markdownCode, markdownText } from '../analysis/escape-markdow
 import type { DecidedChange, DecidedRequest } from './decide-plan.ts';
 import { REDACTED } from './parse-plan.ts';
 import type { PreflightReport } from './preflight.ts';
-import { servicesCell, serviceLines } from '../analysis/render-plan-markdown.ts';
+import { adminWords, escalationWords, servicesCell, serviceLines } from '../analysis/render-plan-markdown.ts';
 import type { Impact, ServiceChange } from '../analysis/plan-access-impact.ts';
 import type { IamAccessChange, IamSide } from './iam-access-impact.ts';
 
@@ -150,10 +150,8 @@ function flagWords(a: IamAccessChange, markdown: boolean): string[] {
   const c = (s: string) => (markdown ? markdownCode(s) : s);
   const bold = (s: string) => (markdown ? `**${s}**` : s);
   const out: string[] = [];
-  if (a.flags.includes('admin-equivalent')) out.push(`🚩 ${bold('admin-equivalent')} now: ${a.impact.newAdmin === 'all-actions' ? 'nearly every action of every service' : 'full control of IAM and may assume any role'}`);
-  if (a.flags.includes('privilege-escalation')) {
-    out.push(`🚩 ${bold('privilege escalation')} newly allowed: ${a.impact.newEscalations.map((r) => `${r.actions.map(c).join(' + ')}${r.everywhere ? ' on every resource' : ''}`).join('; ')}`);
-  }
+  if (a.flags.includes('admin-equivalent')) out.push(`🚩 ${bold('admin-equivalent')} now: ${adminWords(a.impact.newAdmin)}`);
+  if (a.flags.includes('privilege-escalation')) out.push(`🚩 ${bold('privilege escalation')} newly allowed: ${escalationWords(a.impact.newEscalations, c)}`);
   return out;
 }
 

@@ -16,7 +16,7 @@
  * Messages name the argument (a tag key, an environment variable's name, the source's address),
  * never a value.
  */
-import type { PlanOutput, PlanValue, ResourceChange, TerraformPlan } from './parse-plan.ts';
+import { planValueAt, type PlanOutput, type PlanValue, type ResourceChange, type TerraformPlan } from './parse-plan.ts';
 import { configOf, referencedChange } from './plan-addresses.ts';
 
 const isObject = (v: unknown): v is Record<string, PlanValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,16 +61,6 @@ function referencesIn(expression: PlanValue | undefined, out: string[] = [], dep
   return out;
 }
 
-function at(value: PlanValue | undefined, path: readonly string[]): PlanValue | undefined {
-  let cur = value;
-  for (const part of path) {
-    if (Array.isArray(cur)) cur = (cur as readonly PlanValue[])[Number(part)];
-    else if (isObject(cur)) cur = cur[part];
-    else return undefined;
-  }
-  return cur;
-}
-
 /** whether any leaf under the marks is `true` */
 function anyMarked(marks: PlanValue | undefined, depth = 0): boolean {
   if (marks === true) return true;
@@ -110,10 +100,10 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
       if (target === undefined) continue;
       // a SecureString parameter's value is a secret; a String parameter's is not
       if (type === 'aws_ssm_parameter' && attribute === 'value') {
-        if (at(target.after ?? target.before, ['type']) === 'SecureString') out.add(label);
+        if (planValueAt(target.after ?? target.before, ['type']) === 'SecureString') out.add(label);
         continue;
       }
-      if (anyMarked(at(target.afterSensitive, [attribute])) && !SCHEMA_SENSITIVE[type]?.includes(attribute)) out.add(label);
+      if (anyMarked(planValueAt(target.afterSensitive, [attribute])) && !SCHEMA_SENSITIVE[type]?.includes(attribute)) out.add(label);
     }
     return [...out].sort();
   };
@@ -122,8 +112,8 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
   const evidence = (c: ResourceChange, arg: string, path: readonly string[] = [arg]): string | undefined => {
     const sources = secretSources(c, referencesIn(expressionOf(c, arg)));
     if (sources.length > 0) return `from \`${sources.join('`, `')}\``;
-    if (!SCHEMA_SENSITIVE[c.type]?.includes(arg) && anyMarked(at(c.afterSensitive, path))) return 'marked sensitive by Terraform';
-    if (contains(at(c.after, path), copies)) return 'holding the value of a sensitive variable';
+    if (!SCHEMA_SENSITIVE[c.type]?.includes(arg) && anyMarked(planValueAt(c.afterSensitive, path))) return 'marked sensitive by Terraform';
+    if (contains(planValueAt(c.after, path), copies)) return 'holding the value of a sensitive variable';
     return undefined;
   };
 
@@ -140,8 +130,8 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
       }
       case 'aws_lambda_function': {
         // by variable: the names of those that hold a secret
-        const variables = at(c.after, ['environment', '0', 'variables']);
-        const marks = at(c.afterSensitive, ['environment', '0', 'variables']);
+        const variables = planValueAt(c.after, ['environment', '0', 'variables']);
+        const marks = planValueAt(c.afterSensitive, ['environment', '0', 'variables']);
         const names = new Set<string>();
         for (const name of isObject(variables) ? Object.keys(variables) : []) {
           if (anyMarked(isObject(marks) ? marks[name] : undefined) || contains(isObject(variables) ? variables[name] : undefined, copies)) names.add(name);
@@ -174,7 +164,7 @@ export function findSecretFlows(plan: TerraformPlan): SecretFlow[] {
     // tags, on any resource: by tag key
     const tags = a.tags;
     if (isObject(tags)) {
-      const marks = at(c.afterSensitive, ['tags']);
+      const marks = planValueAt(c.afterSensitive, ['tags']);
       const keys = Object.keys(tags).filter((k) => anyMarked(isObject(marks) ? marks[k] : marks === true ? true : undefined) || contains(tags[k], copies));
       const sources = secretSources(c, referencesIn(expressionOf(c, 'tags')));
       if (keys.length > 0 || sources.length > 0) {

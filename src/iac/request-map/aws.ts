@@ -44,11 +44,12 @@ function ec2Created(
   type: string,
   arnType: string,
   action: string,
-  createAction: string,
   more: readonly RequestSpec[],
   rest: { update?: readonly RequestSpec[]; delete: readonly RequestSpec[]; source: string; extraSource?: string },
 ): ResourceMapping {
   const arn = `arn:aws:ec2:{region}:{account}:${arnType}/{generated}`;
+  // ec2:CreateAction is the create call's API name: the action without its `ec2:` prefix
+  const createAction = action.slice('ec2:'.length);
   return {
     type,
     computed: { id: '{generated}', arn },
@@ -530,7 +531,7 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     source: [`${SAR}list_amazonsns.html`, `${TF}sns_topic_policy`],
   },
   // VPC networking: tags go in the create call's tag specification, with ec2:CreateTags for ec2:CreateAction (EC2 user guide, "Grant permission to tag resources during creation")
-  ec2Created('aws_vpc', 'vpc', 'ec2:CreateVpc', 'CreateVpc', [{ action: 'ec2:ModifyVpcAttribute', resource: 'arn:aws:ec2:{region}:{account}:vpc/{generated}', role: 'follow-up', when: 'enable_dns_hostnames' }], {
+  ec2Created('aws_vpc', 'vpc', 'ec2:CreateVpc', [{ action: 'ec2:ModifyVpcAttribute', resource: 'arn:aws:ec2:{region}:{account}:vpc/{generated}', role: 'follow-up', when: 'enable_dns_hostnames' }], {
     update: [{ action: 'ec2:ModifyVpcAttribute', resource: 'arn:aws:ec2:{region}:{account}:vpc/{id}', role: 'primary' }],
     delete: [{ action: 'ec2:DeleteVpc', resource: 'arn:aws:ec2:{region}:{account}:vpc/{id}', role: 'primary' }],
     source: 'vpc',
@@ -539,7 +540,6 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     'aws_subnet',
     'subnet',
     'ec2:CreateSubnet',
-    'CreateSubnet',
     [
       { action: 'ec2:CreateSubnet', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' },
       { action: 'ec2:ModifySubnetAttribute', resource: 'arn:aws:ec2:{region}:{account}:subnet/{generated}', role: 'follow-up', when: 'map_public_ip_on_launch' },
@@ -555,7 +555,6 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     'aws_route_table',
     'route-table',
     'ec2:CreateRouteTable',
-    'CreateRouteTable',
     [
       { action: 'ec2:CreateRouteTable', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' },
       { action: 'ec2:CreateRoute', resource: 'arn:aws:ec2:{region}:{account}:route-table/{generated}', role: 'follow-up', when: 'route' },
@@ -584,7 +583,6 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     'aws_internet_gateway',
     'internet-gateway',
     'ec2:CreateInternetGateway',
-    'CreateInternetGateway',
     [
       { action: 'ec2:AttachInternetGateway', resource: 'arn:aws:ec2:{region}:{account}:internet-gateway/{generated}', role: 'follow-up', when: 'vpc_id' },
       { action: 'ec2:AttachInternetGateway', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'follow-up', when: 'vpc_id' },
@@ -601,18 +599,17 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     'aws_nat_gateway',
     'natgateway',
     'ec2:CreateNatGateway',
-    'CreateNatGateway',
     [
       { action: 'ec2:CreateNatGateway', resource: 'arn:aws:ec2:{region}:{account}:subnet/{subnet_id}', role: 'also-on-resource' },
       { action: 'ec2:CreateNatGateway', resource: 'arn:aws:ec2:{region}:{account}:elastic-ip/{allocation_id}', role: 'also-on-resource', when: 'allocation_id' },
     ],
     { delete: [{ action: 'ec2:DeleteNatGateway', resource: 'arn:aws:ec2:{region}:{account}:natgateway/{id}', role: 'primary' }], source: 'nat_gateway' },
   ),
-  ec2Created('aws_eip', 'elastic-ip', 'ec2:AllocateAddress', 'AllocateAddress', [], {
+  ec2Created('aws_eip', 'elastic-ip', 'ec2:AllocateAddress', [], {
     delete: [{ action: 'ec2:ReleaseAddress', resource: 'arn:aws:ec2:{region}:{account}:elastic-ip/{id}', role: 'primary' }],
     source: 'eip',
   }),
-  ec2Created('aws_vpc_endpoint', 'vpc-endpoint', 'ec2:CreateVpcEndpoint', 'CreateVpcEndpoint', [{ action: 'ec2:CreateVpcEndpoint', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' }], {
+  ec2Created('aws_vpc_endpoint', 'vpc-endpoint', 'ec2:CreateVpcEndpoint', [{ action: 'ec2:CreateVpcEndpoint', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' }], {
     update: [{ action: 'ec2:ModifyVpcEndpoint', resource: 'arn:aws:ec2:{region}:{account}:vpc-endpoint/{id}', role: 'primary' }],
     delete: [{ action: 'ec2:DeleteVpcEndpoints', resource: 'arn:aws:ec2:{region}:{account}:vpc-endpoint/{id}', role: 'primary' }],
     source: 'vpc_endpoint',
@@ -621,7 +618,6 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     'aws_network_acl',
     'network-acl',
     'ec2:CreateNetworkAcl',
-    'CreateNetworkAcl',
     [
       { action: 'ec2:CreateNetworkAcl', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource' },
       { action: 'ec2:CreateNetworkAclEntry', resource: 'arn:aws:ec2:{region}:{account}:network-acl/{generated}', role: 'follow-up', when: 'ingress' },
@@ -641,7 +637,6 @@ export const AWS_REQUEST_MAP: readonly ResourceMapping[] = [
     'aws_flow_log',
     'vpc-flow-log',
     'ec2:CreateFlowLogs',
-    'CreateFlowLogs',
     [
       { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:{region}:{account}:vpc/{vpc_id}', role: 'also-on-resource', when: 'vpc_id' },
       { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:{region}:{account}:subnet/{subnet_id}', role: 'also-on-resource', when: 'subnet_id' },
