@@ -58,7 +58,7 @@ export interface ScimChange<T> {
 }
 
 /** how many ids one `in (…)` list carries: far below both dialects' parameter limits */
-const ID_CHUNK = 500;
+export const ID_CHUNK = 500;
 
 type UserRow = Database['scim_users'];
 type GroupRow = Database['scim_groups'];
@@ -262,7 +262,8 @@ export async function groupIdsOfScimUser(store: Store, userId: string): Promise<
 
 // ---------------------------------------------------------------- groups
 
-async function membersOf(db: Kysely<Database>, groupIds: readonly string[]): Promise<Map<string, string[]>> {
+/** the member user ids of each of these groups, by group id (an entry for every group asked), ordered by user id */
+export async function membersOf(db: Kysely<Database>, groupIds: readonly string[]): Promise<Map<string, string[]>> {
   const members = new Map<string, string[]>(groupIds.map((id) => [id, []]));
   for (let i = 0; i < groupIds.length; i += ID_CHUNK) {
     const rows = await db
