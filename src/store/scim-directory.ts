@@ -331,22 +331,6 @@ export async function getScimGroup(store: Store, id: string): Promise<StoredScim
   return groupOf(row, (await membersOf(store.db, [id])).get(id) ?? []);
 }
 
-export interface ScimGroupQuery {
-  readonly displayName?: string | undefined;
-  readonly externalId?: string | undefined;
-  /** false: without members (Entra lists groups with excludedAttributes=members) */
-  readonly withMembers?: boolean | undefined;
-}
-
-export async function listScimGroups(store: Store, query: ScimGroupQuery = {}): Promise<StoredScimGroup[]> {
-  let select = store.db.selectFrom('scim_groups').selectAll();
-  if (query.displayName !== undefined) select = select.where('display_name_key', '=', query.displayName.toLowerCase());
-  if (query.externalId !== undefined) select = select.where('external_id', '=', query.externalId);
-  const rows = await select.orderBy('created_at').orderBy('id').execute();
-  const members = query.withMembers === false ? new Map<string, string[]>() : await membersOf(store.db, rows.map((r) => r.id));
-  return rows.map((row) => groupOf(row, members.get(row.id) ?? []));
-}
-
 export interface ScimGroupChange extends ScimChange<StoredScimGroup> {
   readonly before: StoredScimGroup;
   readonly after: StoredScimGroup;
