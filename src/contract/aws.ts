@@ -5,16 +5,11 @@
  * active configuration to the organization).
  */
 import { z } from 'zod';
-import { nameText } from './request-text.ts';
+import { AssumeRequest } from './sessions.ts';
 
-const NAME_MAX = 256;
-
+/** the account (its name or its 12-digit id) and the permission set, as `POST /v1/sessions` names them */
 export const WebIdentityTokenRequest = z
-  .strictObject({
-    /** the account's name or its 12-digit id */
-    account: nameText(NAME_MAX),
-    permissionSet: nameText(NAME_MAX),
-  })
+  .strictObject({ account: AssumeRequest.shape.account, permissionSet: AssumeRequest.shape.permissionSet })
   .meta({ id: 'WebIdentityTokenRequest' });
 
 export type WebIdentityTokenRequest = z.infer<typeof WebIdentityTokenRequest>;

@@ -24,6 +24,7 @@ import {
   PutRolePolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { permissionSetRoleArn } from '../analysis/principal-session.ts';
 import { AWS_EXPIRY_TOLERANCE_SECONDS } from '../aws/web-identity.ts';
 import { policySize, REVOKED_SESSIONS_POLICY_NAME, revokedSessionsPolicy, ROLE_INLINE_POLICIES_MAX_CHARACTERS, type RevokedSession } from '../aws/revoked-sessions-policy.ts';
 import type { AwsTarget } from '../aws/aws-target.ts';
@@ -87,10 +88,10 @@ export function createAwsRevoker(options: AwsRevokerOptions): AwsRevoker {
   const { store, target, clock } = options;
   let running: Promise<AwsRevokeReport> | undefined;
 
-  /** the tokens a revocation covers: of the subject, issued at or before it; or made with the revoked sign-in */
+  /** the live tokens a revocation covers */
   async function tokensCovered(revocation: Revocation, now: Date): Promise<AwsWebIdentityTokenRecord[]> {
-    if (revocation.kind === 'subject') return (await liveAwsTokens(store, now, { subject: revocation.subject })).filter((token) => token.issuedAt <= revocation.issuedBefore);
-    return liveAwsTokens(store, now, { parent: revocation.credentialId });
+    const tokens = await liveAwsTokens(store, now, revocation.kind === 'subject' ? { subject: revocation.subject } : { parent: revocation.credentialId });
+    return tokens.filter((token) => covers(revocation, token));
   }
 
   /** every entry the role's policy must hold now: each revoked user with sessions there that may still be live */
@@ -102,9 +103,7 @@ export function createAwsRevoker(options: AwsRevokerOptions): AwsRevoker {
     });
     const entries: RevokedSession[] = [];
     for (const revocation of revocations) {
-      const covered = tokens.filter((token) =>
-        revocation.kind === 'subject' ? token.subject === revocation.subject && token.issuedAt <= revocation.issuedBefore : token.parent === revocation.credentialId,
-      );
+      const covered = tokens.filter((token) => covers(revocation, token));
       if (covered.length === 0) continue;
       // sessions made with a covered token until it can no longer be exchanged are denied too
       const until = Math.max(Date.parse(revocation.revokedAt), ...covered.map((token) => Date.parse(token.expiresAt) + AWS_EXPIRY_TOLERANCE_SECONDS * 1000));
@@ -164,7 +163,7 @@ export function createAwsRevoker(options: AwsRevokerOptions): AwsRevoker {
           actor: { principal: 'parapet' },
           type: 'aws-call',
           action: 'iam:PutRolePolicy',
-          resource: `arn:aws:iam::${role.accountId}:role/parapet/${roleName}`,
+          resource: permissionSetRoleArn(role.accountId, role.permissionSet),
           account: role.accountId,
           outcome: 'success',
           details: { policyName: REVOKED_SESSIONS_POLICY_NAME, revocationId, form: policy.form, users: entries.length, size: policy.size },
@@ -227,6 +226,11 @@ export function createAwsRevoker(options: AwsRevokerOptions): AwsRevoker {
       await running?.catch(() => undefined);
     },
   };
+}
+
+/** a revocation covers a token of its subject issued at or before it, or one made with the revoked sign-in */
+function covers(revocation: Revocation, token: AwsWebIdentityTokenRecord): boolean {
+  return revocation.kind === 'subject' ? token.subject === revocation.subject && token.issuedAt <= revocation.issuedBefore : token.parent === revocation.credentialId;
 }
 
 function sameEntries(a: readonly RevokedSession[], b: readonly RevokedSession[]): boolean {

@@ -12,7 +12,7 @@
  * group ...`). Every process refuses it within one poll of the stored revocation list; until then
  * its refreshed directory already denies a decision for a permission set no longer held.
  */
-import { findAccount, listPrincipalAccess, type Directory, type OrgConfig } from '../org/index.ts';
+import { findAccount, listPrincipalAccess, type AccessEntry, type Directory, type OrgConfig } from '../org/index.ts';
 import { listLiveCredentials, MAX_LIVE_CREDENTIALS, type StoredScimUser } from '../store/index.ts';
 import { subjectsOf } from './scim-deprovision.ts';
 import type { ServerContext } from './server-context.ts';
@@ -24,12 +24,11 @@ function directoryNameOf(directory: Directory, userName: string): string {
   return directory.listUsers().find((user) => user.toLowerCase() === key) ?? userName;
 }
 
-function holdsStanding(config: OrgConfig, directory: Directory, user: string, account: string, permissionSet: string): boolean {
+/** `access`: the user's, from listPrincipalAccess over the directory after the change */
+function holdsStanding(config: OrgConfig, access: readonly AccessEntry[], account: string, permissionSet: string): boolean {
   const found = findAccount(config, account);
   if (found === undefined) return false;
-  return listPrincipalAccess(config, { kind: 'user', name: user }, directory).some(
-    (entry) => entry.account === found.name && entry.permissionSet === permissionSet && entry.source.kind === 'assignment' && !entry.source.eligible,
-  );
+  return access.some((entry) => entry.account === found.name && entry.permissionSet === permissionSet && entry.source.kind === 'assignment' && !entry.source.eligible);
 }
 
 export interface LostSessions {
@@ -49,6 +48,8 @@ export async function revokeLostSessions(context: ServerContext, users: readonly
   const before = Math.floor(at.getTime() / 1000);
   for (const user of users) {
     const name = directoryNameOf(directory, user.userName);
+    // once per user, not per credential: a user may have up to MAX_LIVE_CREDENTIALS of them
+    const access = listPrincipalAccess(config, { kind: 'user', name }, directory);
     for (const subject of new Set([name, ...subjectsOf(user)])) {
       const live = await listLiveCredentials(context.store, subject, at);
       if (live.length >= MAX_LIVE_CREDENTIALS) {
@@ -58,7 +59,7 @@ export async function revokeLostSessions(context: ServerContext, users: readonly
       }
       for (const credential of live) {
         if (credential.use !== 'session' || credential.account === undefined || credential.permissionSet === undefined) continue;
-        if (holdsStanding(config, directory, name, credential.account, credential.permissionSet)) continue;
+        if (holdsStanding(config, access, credential.account, credential.permissionSet)) continue;
         const account = findAccount(config, credential.account)?.name ?? credential.account;
         await context.revocations.revokeCredential(
           credential.jti,

@@ -47,7 +47,6 @@ export {
   scimUserNames,
   createScimGroup,
   getScimGroup,
-  listScimGroups,
   updateScimGroup,
   deleteScimGroup,
   listScimChanges,
@@ -58,7 +57,6 @@ export {
   type StoredScimGroup,
   type ScimGroupChange,
   type ScimUserQuery,
-  type ScimGroupQuery,
 } from './scim-directory.ts';
 export { scimValueRows, type ScimListOptions, type ScimValueRow } from './scim-query.ts';
 export { readScimDirectory, scimDirectoryVersion, scimGroupsOfUsers, type ScimUserGroup, type DirectoryRead, type DirectoryReadGroup, type DirectoryReadUser, type DirectorySelection } from './scim-directory-read.ts';

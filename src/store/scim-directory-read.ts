@@ -7,10 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { ID_CHUNK, membersOf } from './scim-directory.ts';
 import type { Store } from './store.ts';
-
-/** how many keys one `in (…)` list carries: far below both dialects' parameter limits */
-const CHUNK = 500;
 
 export interface DirectoryRead {
   /** the directory version this read saw */
@@ -41,19 +39,23 @@ export type DirectorySelection =
   | { readonly displayNames: readonly string[]; readonly externalIds: readonly string[]; readonly userNames: readonly string[] };
 
 export async function scimDirectoryVersion(store: Store): Promise<number> {
-  const row = await store.db.selectFrom('scim_directory_version').select('version').where('id', '=', 1).executeTakeFirst();
+  return versionIn(store.db);
+}
+
+async function versionIn(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('scim_directory_version').select('version').where('id', '=', 1).executeTakeFirst();
   return Number(row?.version ?? 0);
 }
 
 function chunks<T>(list: readonly T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  for (let i = 0; i < list.length; i += ID_CHUNK) out.push(list.slice(i, i + ID_CHUNK));
   return out;
 }
 
 export async function readScimDirectory(store: Store, selection: DirectorySelection): Promise<DirectoryRead> {
   return store.db.transaction().execute(async (tx) => {
-    const version = Number((await tx.selectFrom('scim_directory_version').select('version').where('id', '=', 1).executeTakeFirst())?.version ?? 0);
+    const version = await versionIn(tx);
     const groupRows: { id: string; display_name: string; external_id: string | null }[] = [];
     if (selection === 'all') {
       groupRows.push(...(await tx.selectFrom('scim_groups').select(['id', 'display_name', 'external_id']).orderBy('created_at').orderBy('id').execute()));
@@ -73,7 +75,7 @@ export async function readScimDirectory(store: Store, selection: DirectorySelect
         add(await tx.selectFrom('scim_groups').select(['id', 'display_name', 'external_id']).where('external_id', 'in', ids).execute());
       }
     }
-    const members = await membershipsOf(tx, groupRows.map((g) => g.id));
+    const members = await membersOf(tx, groupRows.map((g) => g.id));
     const userRows = new Map<string, Database['scim_users']>();
     if (selection === 'all') {
       for (const row of await tx.selectFrom('scim_users').selectAll().orderBy('created_at').orderBy('id').execute()) userRows.set(row.id, row);
@@ -96,15 +98,6 @@ export async function readScimDirectory(store: Store, selection: DirectorySelect
       groups: groupRows.map((row) => ({ id: row.id, displayName: row.display_name, externalId: row.external_id ?? undefined, memberIds: members.get(row.id) ?? [] })),
     };
   });
-}
-
-async function membershipsOf(db: Kysely<Database>, groupIds: readonly string[]): Promise<Map<string, string[]>> {
-  const members = new Map<string, string[]>(groupIds.map((id) => [id, []]));
-  for (const chunk of chunks(groupIds)) {
-    const rows = await db.selectFrom('scim_memberships').select(['group_id', 'user_id']).where('group_id', 'in', chunk).orderBy('group_id').orderBy('user_id').execute();
-    for (const row of rows) members.get(row.group_id)?.push(row.user_id);
-  }
-  return members;
 }
 
 /** a group a user is a member of, for the User resource's read-only `groups` (RFC 7643 §4.1.2) */

@@ -58,7 +58,7 @@ export interface ScimChange<T> {
 }
 
 /** how many ids one `in (…)` list carries: far below both dialects' parameter limits */
-const ID_CHUNK = 500;
+export const ID_CHUNK = 500;
 
 type UserRow = Database['scim_users'];
 type GroupRow = Database['scim_groups'];
@@ -262,7 +262,8 @@ export async function groupIdsOfScimUser(store: Store, userId: string): Promise<
 
 // ---------------------------------------------------------------- groups
 
-async function membersOf(db: Kysely<Database>, groupIds: readonly string[]): Promise<Map<string, string[]>> {
+/** the member user ids of each of these groups, by group id (an entry for every group asked), ordered by user id */
+export async function membersOf(db: Kysely<Database>, groupIds: readonly string[]): Promise<Map<string, string[]>> {
   const members = new Map<string, string[]>(groupIds.map((id) => [id, []]));
   for (let i = 0; i < groupIds.length; i += ID_CHUNK) {
     const rows = await db
@@ -328,22 +329,6 @@ export async function getScimGroup(store: Store, id: string): Promise<StoredScim
   const row = await store.db.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) return undefined;
   return groupOf(row, (await membersOf(store.db, [id])).get(id) ?? []);
-}
-
-export interface ScimGroupQuery {
-  readonly displayName?: string | undefined;
-  readonly externalId?: string | undefined;
-  /** false: without members (Entra lists groups with excludedAttributes=members) */
-  readonly withMembers?: boolean | undefined;
-}
-
-export async function listScimGroups(store: Store, query: ScimGroupQuery = {}): Promise<StoredScimGroup[]> {
-  let select = store.db.selectFrom('scim_groups').selectAll();
-  if (query.displayName !== undefined) select = select.where('display_name_key', '=', query.displayName.toLowerCase());
-  if (query.externalId !== undefined) select = select.where('external_id', '=', query.externalId);
-  const rows = await select.orderBy('created_at').orderBy('id').execute();
-  const members = query.withMembers === false ? new Map<string, string[]>() : await membersOf(store.db, rows.map((r) => r.id));
-  return rows.map((row) => groupOf(row, members.get(row.id) ?? []));
 }
 
 export interface ScimGroupChange extends ScimChange<StoredScimGroup> {

@@ -159,8 +159,7 @@ export function awsRoutes(app: ZodApp, context: ServerContext): void {
     },
     async (request): Promise<AwsRevocationDeliveries> => {
       if (callerOf(request).kind !== 'service-account') throw new ParapetError('forbidden', 'only a service account may read how revocations reach AWS');
-      const pending = await pendingAwsRevocationDeliveries(context.store);
-      return { pending: pending.map((delivery) => ({ ...delivery, ...(delivery.lastError === undefined ? {} : { lastError: delivery.lastError }) })) };
+      return { pending: await pendingAwsRevocationDeliveries(context.store) };
     },
   );
 }
