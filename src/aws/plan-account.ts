@@ -12,7 +12,7 @@
  *   the provider → the managed policies → each role (create, or compare every property) →
  *   delete the roles, policies and providers Parapet manages and no longer needs → order
  */
-import { parsePolicy, policyDigest, type PolicyType } from '../policy/index.ts';
+import { canonicalJson, parsePolicy, policyDigest, type JsonValue, type PolicyType } from '../policy/index.ts';
 import { ACCOUNT_CHANGE_ORDER, type AccountChange, type AccountPlan } from './account-change.ts';
 import type { DesiredAccount, DesiredPolicy } from './account-roles.ts';
 import { PARAPET_PATH, type LiveAccountIam, type LiveRole } from './live-account.ts';
@@ -182,15 +182,9 @@ export function sameDocument(live: string, wanted: string, type: PolicyType): bo
   return canonical(live) === canonical(wanted);
 }
 
-function canonical(text: string): string | undefined {
+function canonical(text: string): string {
   try {
-    const sort = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(sort)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => [k, sort(v)]))
-          : value;
-    return JSON.stringify(sort(JSON.parse(text)));
+    return canonicalJson(JSON.parse(text) as JsonValue);
   } catch {
     return `not json: ${text}`;
   }
