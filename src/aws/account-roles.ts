@@ -17,10 +17,9 @@
  */
 import type { OrgConfig } from '../org/org-config.ts';
 import { policyDocument } from '../policy/index.ts';
-import { REVOKED_SESSIONS_POLICY } from './live-account.ts';
+import { REVOKED_SESSIONS_POLICY_NAME, ROLE_INLINE_POLICIES_MAX_CHARACTERS } from './revoked-sessions-policy.ts';
 
-/** AWS's quotas (IAM User Guide, "IAM and AWS STS quotas": role inline policies 10,240, managed policy 6,144 characters, white space not counted) */
-export const ROLE_INLINE_CHARACTERS = 10_240;
+/** AWS's quotas (IAM User Guide, "IAM and AWS STS quotas": role inline policies 10,240 (ROLE_INLINE_POLICIES_MAX_CHARACTERS), managed policy 6,144 characters, white space not counted) */
 export const MANAGED_POLICY_CHARACTERS = 6_144;
 
 export interface DesiredPolicy {
@@ -84,7 +83,7 @@ export function desiredAccounts(config: OrgConfig): DesiredAccount[] {
       const inlinePolicies: DesiredPolicy[] = [];
       const managedPolicies: DesiredPolicy[] = [];
       // the revocation's deny has its own name: a policy file of that name must not take it
-      const inlineNames = new Set<string>([REVOKED_SESSIONS_POLICY]);
+      const inlineNames = new Set<string>([REVOKED_SESSIONS_POLICY_NAME]);
       let inlineCharacters = 0;
       const managed = (name: string, document: string): DesiredPolicy | undefined => {
         const owner = policyNames.get(name);
@@ -106,7 +105,7 @@ export function desiredAccounts(config: OrgConfig): DesiredAccount[] {
       for (const file of permissionSet.policies) {
         const document = JSON.stringify(policyDocument(file.policy));
         const name = uniqueName(policyNameOf(file.file), inlineNames);
-        if (inlineCharacters + characters(document) <= ROLE_INLINE_CHARACTERS) {
+        if (inlineCharacters + characters(document) <= ROLE_INLINE_POLICIES_MAX_CHARACTERS) {
           inlineCharacters += characters(document);
           inlinePolicies.push({ name, document });
         } else {

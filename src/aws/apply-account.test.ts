@@ -8,13 +8,11 @@ import { startThrottlingProxy } from './aws-proxy.test-support.ts';
 import { applyAccountPlans } from './apply-account.ts';
 import { importOrganization } from './import-organization.ts';
 import { decodePolicyDocument } from './live-account.ts';
-import { DEVELOPER_BOUNDARY, withMemberRoles } from './member-roles.test-support.ts';
+import { DEVELOPER_BOUNDARY, setUpMemberRoles, withMemberRoles } from './member-roles.test-support.ts';
 import { startMotoServer, type MotoServer } from './moto-server.test-support.ts';
 import type { AwsCallOutcome } from './observe-aws-calls.ts';
 import { sameDocument } from './plan-account.ts';
 import { planMemberAccounts } from './plan-member-accounts.ts';
-import { readOrganization } from './read-organization.ts';
-import { createSampleOrganization } from './sample-organization.test-support.ts';
 
 let moto: MotoServer;
 before(async () => {
@@ -31,16 +29,7 @@ const TRUST = { issuer: 'https://parapet.example.com', audience: 'sts.amazonaws.
 const REVOKED = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"2026-12-06T00:00:00Z"}}}]}';
 
 /** the imported name `payments-prod` is the twin under Sandbox/Prod (units are imported in name order) */
-async function setUp(assignments: readonly string[], serviceAccounts?: readonly string[]) {
-  const clients = moto.clients();
-  const sample = await createSampleOrganization(clients.organizations);
-  const live = await readOrganization(clients.organizations);
-  const files = withMemberRoles(importOrganization(live), { assignments, ...(serviceAccounts !== undefined ? { serviceAccounts } : {}) });
-  const parsed = parseConfig(files);
-  assert.ok(parsed.ok, JSON.stringify(parsed.ok ? [] : parsed.issues));
-  const access = { clients, managementAccountId: live.managementAccountId };
-  return { clients, sample, live, config: parsed.value, access };
-}
+const setUp = (assignments: readonly string[], serviceAccounts?: readonly string[]) => setUpMemberRoles(moto, assignments, serviceAccounts);
 
 test('apply makes the roles in the member accounts as specified, and a second plan is empty', async () => {
   const { sample, live, config, access } = await setUp(

@@ -8,9 +8,6 @@
 /** where Parapet puts what it creates; what is under it is Parapet's (docs/aws.md) */
 export const PARAPET_PATH = '/parapet/';
 
-/** the inline role policy the revocation of sessions writes (`aws:TokenIssueTime` deny): present, never Parapet's to change */
-export const REVOKED_SESSIONS_POLICY = 'parapet-revoked-sessions';
-
 export interface LiveRole {
   readonly name: string;
   readonly path: string;

@@ -12,10 +12,11 @@
  *   the provider → the managed policies → each role (create, or compare every property) →
  *   delete the roles, policies and providers Parapet manages and no longer needs → order
  */
-import { parsePolicy, policyDigest, type PolicyType } from '../policy/index.ts';
+import { canonicalJson, parsePolicy, policyDigest, type JsonValue, type PolicyType } from '../policy/index.ts';
 import { ACCOUNT_CHANGE_ORDER, type AccountChange, type AccountPlan } from './account-change.ts';
 import type { DesiredAccount, DesiredPolicy } from './account-roles.ts';
-import { PARAPET_PATH, REVOKED_SESSIONS_POLICY, type LiveAccountIam, type LiveRole } from './live-account.ts';
+import { PARAPET_PATH, type LiveAccountIam, type LiveRole } from './live-account.ts';
+import { REVOKED_SESSIONS_POLICY_NAME } from './revoked-sessions-policy.ts';
 import { MANAGED_TAG } from './plan-organization.ts';
 import { webIdentitySubjectPrefix } from './web-identity.ts';
 import { TRUST_POLICY_CHARACTERS, providerArnOf, providerHostOf, trustPolicyOf, type TrustSettings } from './trust-policy.ts';
@@ -124,7 +125,7 @@ export function planAccount(desired: DesiredAccount, live: LiveAccountIam, trust
       if (was === undefined || !sameDocument(was, document, 'identity')) changes.push({ kind: 'put-inline-policy', role: role.name, name, document, isNew: was === undefined });
     }
     for (const name of Object.keys(found.inlinePolicies)) {
-      if (!inline.has(name) && name !== REVOKED_SESSIONS_POLICY) changes.push({ kind: 'delete-inline-policy', role: role.name, name });
+      if (!inline.has(name) && name !== REVOKED_SESSIONS_POLICY_NAME) changes.push({ kind: 'delete-inline-policy', role: role.name, name });
     }
     const attached = new Set(role.managedPolicies.map((p) => arnOfWanted(p.name)));
     for (const arn of attached) if (!found.attachedPolicies.includes(arn)) changes.push({ kind: 'attach-managed-policy', role: role.name, policy: arn });
@@ -181,15 +182,9 @@ export function sameDocument(live: string, wanted: string, type: PolicyType): bo
   return canonical(live) === canonical(wanted);
 }
 
-function canonical(text: string): string | undefined {
+function canonical(text: string): string {
   try {
-    const sort = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(sort)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => [k, sort(v)]))
-          : value;
-    return JSON.stringify(sort(JSON.parse(text)));
+    return canonicalJson(JSON.parse(text) as JsonValue);
   } catch {
     return `not json: ${text}`;
   }

@@ -7,7 +7,7 @@
  *   the roles each account needs → reach each account → read its IAM → plan it
  */
 import type { OrgConfig } from '../org/org-config.ts';
-import { openAccountIam, type AccountAccessOptions } from './account-access.ts';
+import { DEFAULT_ACCOUNT_ROLE, openAccountIam, type AccountAccessOptions } from './account-access.ts';
 import type { AccountPlan } from './account-change.ts';
 import { desiredAccounts } from './account-roles.ts';
 import { listLiveUnits, type LiveOrganization } from './live-organization.ts';
@@ -44,7 +44,7 @@ export async function planMemberAccounts(config: OrgConfig, live: LiveOrganizati
     try {
       access = await openAccountIam(desired.accountId, { ...options, managementAccountId: live.managementAccountId });
     } catch (error) {
-      skip(`account \`${desired.accountName}\` (\`${desired.accountId}\`) cannot be reached through role \`${options.accountRole ?? 'OrganizationAccountAccessRole'}\`: ${awsErrorName(error)}`);
+      skip(`account \`${desired.accountName}\` (\`${desired.accountId}\`) cannot be reached through role \`${options.accountRole ?? DEFAULT_ACCOUNT_ROLE}\`: ${awsErrorName(error)}`);
       continue;
     }
     try {

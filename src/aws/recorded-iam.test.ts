@@ -6,17 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { AttachRolePolicyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { parseConfig } from '../org/index.ts';
 import { openAccountIam } from './account-access.ts';
 import { applyAccountPlans } from './apply-account.ts';
 import { createAwsClients } from './aws-clients.ts';
 import { startRecordedProxy, type RecordedAnswer } from './aws-proxy.test-support.ts';
-import { importOrganization } from './import-organization.ts';
-import { withMemberRoles } from './member-roles.test-support.ts';
+import { setUpMemberRoles } from './member-roles.test-support.ts';
 import { startMotoServer, type MotoServer } from './moto-server.test-support.ts';
 import { planMemberAccounts } from './plan-member-accounts.ts';
-import { readOrganization } from './read-organization.ts';
-import { createSampleOrganization } from './sample-organization.test-support.ts';
 
 let moto: MotoServer;
 before(async () => {
@@ -64,17 +60,7 @@ const DELETE_CONFLICT_RESPONSE: RecordedAnswer = {
 </ErrorResponse>`,
 };
 
-async function setUp(assignments: readonly string[]) {
-  const clients = moto.clients();
-  const sample = await createSampleOrganization(clients.organizations);
-  const live = await readOrganization(clients.organizations);
-  const configOf = (list: readonly string[]) => {
-    const parsed = parseConfig(withMemberRoles(importOrganization(live), { assignments: list }));
-    assert.ok(parsed.ok);
-    return parsed.value;
-  };
-  return { clients, sample, live, config: configOf(assignments), configOf, access: { clients, managementAccountId: live.managementAccountId } };
-}
+const setUp = (assignments: readonly string[]) => setUpMemberRoles(moto, assignments);
 
 test('an audience added to a provider that exists (moto has no AddClientIDToOpenIDConnectProvider): the documented request, and the documented response is success', async () => {
   const { sample, live, config, access } = await setUp(['{ group: payments-devs, permissionSet: developer, accounts: [sandbox-alice] }']);

@@ -68,7 +68,8 @@ function subjectsOf(trustPolicy: string): string {
   }
 }
 
-/** names are free text: a backtick in one must not end the code span */
+/** a Markdown code span; names are free text: a backtick in one must not end the code span */
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
+export { code as markdownCode };

@@ -1,6 +1,7 @@
 /** `parapet aws plan` as Markdown for review: the changes in apply's order, then what cannot be done, then what is left alone */
 import { planChangeCount, type OrganizationChange, type OrganizationPlan, type PolicyRef, type TargetRef } from './organization-change.ts';
-import { describeAccountChange } from './render-account-change.ts';
+// names are AWS's free text: `code` keeps a backtick in one from ending the code span
+import { describeAccountChange, markdownCode as code } from './render-account-change.ts';
 
 export function renderOrganizationPlan(plan: OrganizationPlan): string {
   const lines = [`# AWS plan for organization ${code(plan.organizationId)}`, ''];
@@ -74,9 +75,4 @@ function target(ref: TargetRef): string {
 
 function policy(ref: PolicyRef): string {
   return ref.id === undefined ? `${code(ref.name)} (new)` : `${code(ref.name)} (${code(ref.id)})`;
-}
-
-/** names are AWS's free text: a backtick in one must not end the code span */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
 }

@@ -14,11 +14,9 @@
 export interface TrustSettings {
   /** Parapet's issuer: the server's public URL, `https://…` */
   readonly issuer: string;
-  /** the `aud` of Parapet's tokens for AWS; AWS's default is `sts.amazonaws.com` */
+  /** the `aud` of Parapet's tokens for AWS; AWS's default is `sts.amazonaws.com` (DEFAULT_AWS_AUDIENCE, web-identity.ts) */
   readonly audience: string;
 }
-
-export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 
 /** AWS's trust policies are 2,048 characters by default (IAM quotas, "Role trust policy length"), white space not counted */
 export const TRUST_POLICY_CHARACTERS = 2_048;

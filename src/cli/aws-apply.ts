@@ -58,6 +58,7 @@ Examples:
       const inAccount = (accountId: string) => `account \`${plan.accounts?.find((a) => a.accountId === accountId)?.accountName ?? accountId}\`: `;
       for (const { accountId, change } of result.accounts?.done ?? []) io.out(`done: ${inAccount(accountId)}${describeAccountChange(change)}\n`);
       const accountFailure = result.accounts?.failed;
+      const made = org.done.length + (result.accounts?.done.length ?? 0);
       if (org.failed !== undefined || accountFailure !== undefined) {
         if (org.failed !== undefined) {
           io.out(`failed: ${describeChange(org.failed.change)}: ${org.failed.error}\n`);
@@ -68,10 +69,8 @@ Examples:
           io.out(`failed: ${inAccount(accountFailure.accountId)}${what}${what === '' ? '' : ': '}${accountFailure.error}\n`);
           for (const { accountId, change } of result.accounts?.notDone ?? []) io.out(`not done: ${inAccount(accountId)}${describeAccountChange(change)}\n`);
         }
-        const made = org.done.length + (result.accounts?.done.length ?? 0);
         throw new ParapetError('unavailable', `aws apply: ${made} of ${total} changes made, then AWS refused one: run \`parapet aws apply ${dir}\` again to finish`);
       }
-      const made = org.done.length + (result.accounts?.done.length ?? 0);
       io.out(`applied ${made} change${made === 1 ? '' : 's'} to organization \`${live.id}\`\n`);
       setExit('yes');
     });

@@ -3,14 +3,13 @@
  * with `parapet aws import`, validates and plans empty; changed, it plans exactly the change.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import type { OrganizationPlan } from '../aws/organization-change.ts';
 import { startMotoServer, type MotoServer } from '../aws/moto-server.test-support.ts';
 import { readOrganization } from '../aws/read-organization.ts';
-import { createSampleOrganization } from '../aws/sample-organization.test-support.ts';
+import { importSampleOrganization } from './import-sample-organization.test-support.ts';
 import { runCli } from './run-cli.test-support.ts';
 
 let moto: MotoServer;
@@ -28,15 +27,7 @@ after(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-async function importSample(): Promise<{ out: string; sample: Awaited<ReturnType<typeof createSampleOrganization>> }> {
-  const sample = await createSampleOrganization(moto.clients().organizations);
-  const folder = mkdtempSync(join(tmpdir(), 'parapet-aws-plan-'));
-  folders.push(folder);
-  const out = join(folder, 'org');
-  const imported = await runCli('aws', 'import', '--out', out);
-  assert.equal(imported.code, 0, imported.err);
-  return { out, sample };
-}
+const importSample = () => importSampleOrganization(moto, folders, 'parapet-aws-plan-');
 
 test('import, validate, plan: the plan of a fresh import is empty', async () => {
   const { out } = await importSample();

@@ -5,8 +5,7 @@
  * again, and a lock-out refused unless forced with a reason.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import type { OrganizationPlan } from '../aws/organization-change.ts';
@@ -14,7 +13,7 @@ import { FULL_AWS_ACCESS_ID } from '../aws/live-organization.ts';
 import { memberRoleFiles, memberRolesYaml } from '../aws/member-roles.test-support.ts';
 import { startMotoServer, type MotoServer } from '../aws/moto-server.test-support.ts';
 import { readOrganization } from '../aws/read-organization.ts';
-import { createSampleOrganization } from '../aws/sample-organization.test-support.ts';
+import { importSampleOrganization } from './import-sample-organization.test-support.ts';
 import { runCli } from './run-cli.test-support.ts';
 
 let moto: MotoServer;
@@ -33,15 +32,7 @@ after(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-async function importSample(): Promise<{ out: string; sample: Awaited<ReturnType<typeof createSampleOrganization>> }> {
-  const sample = await createSampleOrganization(moto.clients().organizations);
-  const folder = mkdtempSync(join(tmpdir(), 'parapet-aws-roles-'));
-  folders.push(folder);
-  const out = join(folder, 'org');
-  const imported = await runCli('aws', 'import', '--out', out);
-  assert.equal(imported.code, 0, imported.err);
-  return { out, sample };
-}
+const importSample = () => importSampleOrganization(moto, folders, 'parapet-aws-roles-');
 
 function addRoles(out: string, assignments: readonly string[]): void {
   writeFileSync(join(out, 'parapet.yaml'), `${readFileSync(join(out, 'parapet.yaml'), 'utf8').trimEnd()}\n${memberRolesYaml({ assignments })}`);
